@@ -1,0 +1,37 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { DateTime } from 'luxon'
+import mail from '@adonisjs/mail/services/main'
+import User from '#models/user'
+import PasswordResetToken from '#models/password_reset_token'
+import ResetPasswordNotification from '#mails/reset_password_notification'
+import { PASSWORD_RESET_TTL_MINUTES, signedLinks } from '#services/signed_links'
+
+export function hashResetToken(token: string) {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/**
+ * Mails a single-use reset link to the address if an account has it. Says
+ * nothing either way, so the form cannot be used to probe for accounts.
+ */
+export default class RequestPasswordReset {
+  static async handle(email: string) {
+    const user = await User.findBy('email', email)
+    if (!user || user.isBlocked) return
+
+    const token = randomBytes(32).toString('base64url')
+    await PasswordResetToken.create({
+      userId: user.id,
+      tokenHash: hashResetToken(token),
+      expiresAt: DateTime.now().plus({ minutes: PASSWORD_RESET_TTL_MINUTES }),
+    })
+
+    await mail.sendLater(
+      new ResetPasswordNotification({
+        email: user.email,
+        firstName: user.firstName,
+        resetUrl: signedLinks.passwordReset(token),
+      })
+    )
+  }
+}

@@ -1,0 +1,34 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import VerifyEmail from '#actions/auth/verify_email'
+import SendEmailVerification from '#actions/auth/send_email_verification'
+import AccountPolicy from '#policies/account_policy'
+
+export default class EmailVerificationsController {
+  async verify({ request, params, response, session, auth, view }: HttpContext) {
+    const user = request.hasValidSignature('verify-email')
+      ? await VerifyEmail.handle(Number(params.id), String(params.digest))
+      : null
+
+    if (!user) {
+      response.status(400)
+      return view.render('pages/auth/link_invalid', {
+        title: 'This confirmation link has expired or is not valid',
+        hint: 'Log in and ask for a new confirmation email.',
+      })
+    }
+
+    session.flash('success', 'Your email address is confirmed. Thank you!')
+    return response.redirect().toRoute(auth.user ? 'dashboard' : 'session.create')
+  }
+
+  async resend({ auth, bouncer, response, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+
+    if (!user.isVerified) {
+      await SendEmailVerification.handle(user)
+      session.flash('success', `We sent a new confirmation link to ${user.email}.`)
+    }
+    return response.redirect().back()
+  }
+}

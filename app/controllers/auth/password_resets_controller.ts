@@ -1,0 +1,52 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import RequestPasswordReset from '#actions/auth/request_password_reset'
+import ResetPassword, { findUsableResetToken } from '#actions/auth/reset_password'
+import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
+
+const invalidLink = {
+  title: 'This password reset link has expired or was already used',
+  hint: 'Ask for a new link: they work once, for one hour.',
+}
+
+export default class PasswordResetsController {
+  async create({ view }: HttpContext) {
+    return view.render('pages/auth/forgot_password')
+  }
+
+  async store({ request, response, session }: HttpContext) {
+    const { email } = await request.validateUsing(forgotPasswordValidator)
+    await RequestPasswordReset.handle(email)
+
+    session.flash(
+      'success',
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour.`
+    )
+    return response.redirect().toRoute('password_reset.create')
+  }
+
+  async edit({ request, params, view, response }: HttpContext) {
+    const usable =
+      request.hasValidSignature('reset-password') && (await findUsableResetToken(params.token))
+    if (!usable) {
+      response.status(400)
+      return view.render('pages/auth/link_invalid', invalidLink)
+    }
+    return view.render('pages/auth/reset_password', { action: request.url(true) })
+  }
+
+  async update({ request, params, response, session, view }: HttpContext) {
+    if (!request.hasValidSignature('reset-password')) {
+      response.status(400)
+      return view.render('pages/auth/link_invalid', invalidLink)
+    }
+
+    const { password } = await request.validateUsing(resetPasswordValidator)
+    if (!(await ResetPassword.handle(params.token, password))) {
+      response.status(400)
+      return view.render('pages/auth/link_invalid', invalidLink)
+    }
+
+    session.flash('success', 'Your password has been changed. You can log in with it now.')
+    return response.redirect().toRoute('session.create')
+  }
+}

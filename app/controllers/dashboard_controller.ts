@@ -1,0 +1,9 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import WorkspacePolicy from '#policies/workspace_policy'
+
+export default class DashboardController {
+  async show({ view, bouncer, tenant }: HttpContext) {
+    await bouncer.with(WorkspacePolicy).authorize('view', tenant)
+    return view.render('pages/dashboard')
+  }
+}

@@ -1,0 +1,43 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import hash from '@adonisjs/core/services/hash'
+import AccountPolicy from '#policies/account_policy'
+import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
+
+export default class ProfileController {
+  async edit({ view, auth, bouncer }: HttpContext) {
+    await bouncer.with(AccountPolicy).authorize('update', auth.getUserOrFail())
+    return view.render('pages/settings/profile')
+  }
+
+  async update({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+
+    const { fullName } = await request.validateUsing(updateProfileValidator)
+    user.fullName = fullName
+    await user.save()
+
+    session.flash('success', 'Your profile is saved.')
+    return response.redirect().toRoute('settings.profile.edit')
+  }
+
+  async updatePassword({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+
+    const { currentPassword, password } = await request.validateUsing(changePasswordValidator, {
+      meta: {},
+    })
+    if (!(await hash.verify(user.password, currentPassword))) {
+      session.flashAll()
+      session.flashErrors({ currentPassword: 'Your current password is not correct' })
+      return response.redirect().toRoute('settings.profile.edit')
+    }
+
+    user.password = password
+    await user.save()
+
+    session.flash('success', 'Your password has been changed.')
+    return response.redirect().toRoute('settings.profile.edit')
+  }
+}

@@ -1,0 +1,31 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
+import type { HasMany } from '@adonisjs/lucid/types/relations'
+import User from '#models/user'
+
+/**
+ * A business account ("workspace" in the UI). Everything a business owns
+ * hangs off its tenant, and tenant queries start from here.
+ */
+export default class Tenant extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare name: string
+
+  /**
+   * IANA time zone name, used for scheduling and displaying times.
+   */
+  @column()
+  declare timeZone: string
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @hasMany(() => User)
+  declare users: HasMany<typeof User>
+}

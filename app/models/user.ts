@@ -1,0 +1,87 @@
+import { DateTime } from 'luxon'
+import hash from '@adonisjs/core/services/hash'
+import { compose } from '@adonisjs/core/helpers'
+import { BaseModel, belongsTo, column, beforeSave } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
+import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
+import Tenant from '#models/tenant'
+
+export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+
+/**
+ * Staff roles: everyone but plain users.
+ */
+export const STAFF_ROLES: readonly Role[] = ['manager', 'content_manager', 'admin']
+
+const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
+  uids: ['email'],
+  passwordColumnName: 'password',
+})
+
+export default class User extends compose(BaseModel, AuthFinder) {
+  static rememberMeTokens = DbRememberMeTokensProvider.forModel(User)
+
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare tenantId: number
+
+  @column()
+  declare fullName: string
+
+  @column()
+  declare email: string
+
+  @column({ serializeAs: null })
+  declare password: string
+
+  @column()
+  declare role: Role
+
+  @column.dateTime()
+  declare emailVerifiedAt: DateTime | null
+
+  @column.dateTime()
+  declare blockedAt: DateTime | null
+
+  @column()
+  declare blockedReason: string | null
+
+  @column.dateTime()
+  declare lastLoginAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @belongsTo(() => Tenant)
+  declare tenant: BelongsTo<typeof Tenant>
+
+  @beforeSave()
+  static normalizeEmail(user: User) {
+    if (user.$dirty.email) {
+      user.email = user.email.trim().toLowerCase()
+    }
+  }
+
+  get isVerified() {
+    return this.emailVerifiedAt !== null
+  }
+
+  get isBlocked() {
+    return this.blockedAt !== null
+  }
+
+  get isStaff() {
+    return STAFF_ROLES.includes(this.role)
+  }
+
+  get firstName() {
+    return this.fullName.split(/\s+/)[0]
+  }
+}

@@ -1,0 +1,15 @@
+/*
+|--------------------------------------------------------------------------
+| Bouncer policies
+|--------------------------------------------------------------------------
+|
+| Lazy imports of every policy, by name, for `bouncer.with('Name')` and the
+| Edge helpers.
+|
+*/
+
+export const policies = {
+  AccountPolicy: () => import('#policies/account_policy'),
+  AdminPanelPolicy: () => import('#policies/admin_panel_policy'),
+  WorkspacePolicy: () => import('#policies/workspace_policy'),
+}

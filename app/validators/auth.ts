@@ -1,0 +1,37 @@
+import vine from '@vinejs/vine'
+import { newPassword } from '#validators/rules/password'
+
+const email = () => vine.string().trim().toLowerCase().email().maxLength(254)
+
+export const signUpValidator = vine.compile(
+  vine.object({
+    fullName: vine.string().trim().minLength(2).maxLength(120),
+    email: email().unique(async (db, value) => {
+      const existing = await db.from('users').where('email', value).first()
+      return !existing
+    }),
+    workspaceName: vine.string().trim().minLength(2).maxLength(120).optional(),
+    password: newPassword().confirmed({ confirmationField: 'passwordConfirmation' }),
+    timeZone: vine.string().trim().maxLength(64).optional(),
+  })
+)
+
+export const logInValidator = vine.compile(
+  vine.object({
+    email: email(),
+    password: vine.string().maxLength(128),
+    rememberMe: vine.boolean().optional(),
+  })
+)
+
+export const forgotPasswordValidator = vine.compile(
+  vine.object({
+    email: email(),
+  })
+)
+
+export const resetPasswordValidator = vine.compile(
+  vine.object({
+    password: newPassword().confirmed({ confirmationField: 'passwordConfirmation' }),
+  })
+)

@@ -1,0 +1,55 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import QueueWorker from '#services/queue_worker'
+
+/**
+ * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
+ * taking jobs, lets running ones finish and exits 0.
+ */
+export default class QueueListen extends BaseCommand {
+  static commandName = 'queue:listen'
+  static description = 'Run queued jobs (sending, webhooks, mail) until stopped'
+
+  static options: CommandOptions = {
+    startApp: true,
+    staysAlive: true,
+  }
+
+  @flags.array({ alias: 'q', description: 'Queues to listen on (default: all of them)' })
+  declare queue: string[]
+
+  @flags.number({ description: 'Jobs run at once per queue (default: QUEUE_CONCURRENCY)' })
+  declare concurrency?: number
+
+  async run() {
+    const config = this.app.config.get<any>('queue')
+    const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
+
+    const logger = await this.app.container.make('logger')
+    const worker = new QueueWorker(this.app, logger, {
+      queues,
+      concurrency: this.concurrency,
+      shutdownTimeout: config.shutdownTimeout,
+    })
+
+    /**
+     * Terminating hooks run before the providers close the database and
+     * Redis, so running jobs still have them while they finish.
+     */
+    this.app.terminating(async () => {
+      logger.info('Stopping: finishing running jobs')
+      await worker.stop()
+      setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref()
+    })
+    process.once('SIGINT', () => this.app.terminate())
+    if (!process.listenerCount('SIGTERM')) {
+      process.once('SIGTERM', () => this.app.terminate())
+    }
+
+    const router = await this.app.container.make('router')
+    router.commit()
+
+    worker.start()
+    logger.info(`Worker started (pid ${process.pid})`)
+  }
+}

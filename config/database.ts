@@ -1,0 +1,51 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+
+const dbConfig = defineConfig({
+  connection: env.get('DB_CONNECTION'),
+
+  connections: {
+    sqlite: {
+      client: 'better-sqlite3',
+      connection: {
+        filename: app.makePath(env.get('DB_DATABASE') ?? 'tmp/db.sqlite3'),
+      },
+      useNullAsDefault: true,
+      pool: {
+        /**
+         * WAL lets the web server and the workers read while one of them
+         * writes; the busy timeout makes concurrent writers wait their turn
+         * instead of failing with SQLITE_BUSY.
+         */
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.pragma('journal_mode = WAL')
+          connection.pragma('busy_timeout = 5000')
+          connection.pragma('foreign_keys = ON')
+          done(null, connection)
+        },
+      },
+      migrations: {
+        naturalSort: true,
+        paths: ['database/migrations'],
+      },
+    },
+
+    postgres: {
+      client: 'pg',
+      connection: {
+        host: env.get('DB_HOST', '127.0.0.1'),
+        port: env.get('DB_PORT', 5432),
+        user: env.get('DB_USER', 'postgres'),
+        password: env.get('DB_PASSWORD'),
+        database: env.get('DB_DATABASE', 'mailings'),
+      },
+      migrations: {
+        naturalSort: true,
+        paths: ['database/migrations'],
+      },
+    },
+  },
+})
+
+export default dbConfig

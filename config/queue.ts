@@ -1,0 +1,30 @@
+import env from '#start/env'
+import { defineConfig } from '@rlanz/bull-queue'
+import { redisConnection } from '#config/redis'
+
+export default defineConfig({
+  defaultConnection: redisConnection,
+
+  queue: {},
+
+  worker: {
+    concurrency: env.get('QUEUE_CONCURRENCY', 5),
+    /**
+     * BullMQ workers block on Redis and must not give up on a request.
+     */
+    connection: { ...redisConnection, maxRetriesPerRequest: null },
+  },
+
+  jobs: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+
+  /**
+   * How long the worker lets running jobs finish on SIGTERM/SIGINT before it
+   * gives up on them (they are then picked up again by another worker).
+   */
+  shutdownTimeout: env.get('QUEUE_SHUTDOWN_TIMEOUT') ?? 30_000,
+})

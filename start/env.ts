@@ -1,0 +1,124 @@
+/*
+|--------------------------------------------------------------------------
+| Environment variables
+|--------------------------------------------------------------------------
+|
+| Every variable the app reads is validated here, at boot, so a missing or
+| malformed value stops the process with a sentence instead of failing later
+| in the middle of a request or a send.
+|
+*/
+
+import { Env } from '@adonisjs/core/env'
+
+/**
+ * Durations are written the human way ("10s", "500ms", "2m") and read as
+ * milliseconds.
+ */
+function duration(key: string, value?: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const match = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim())
+  if (!match) {
+    throw new Error(`${key} must be a duration such as "10s", "500ms" or "2m" (got "${value}")`)
+  }
+  const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] ?? 'ms']!
+  return Number(match[1]) * factor
+}
+
+export default await Env.create(new URL('../', import.meta.url), {
+  TZ: Env.schema.string.optional(),
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number({ message: 'PORT must be the port number the web server listens on' }),
+  HOST: Env.schema.string({ format: 'host', message: 'HOST must be a host name or IP address' }),
+  APP_KEY: Env.schema.string({
+    message: 'APP_KEY is missing: run "node ace generate:key" and put the key in .env',
+  }),
+  APP_URL: Env.schema.string({
+    format: 'url',
+    tld: false,
+    message: 'APP_URL must be the public URL of the app, e.g. http://localhost:3333',
+  }),
+  LOG_LEVEL: Env.schema.enum.optional([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
+
+  /*
+  |----------------------------------------------------------
+  | Sessions
+  |----------------------------------------------------------
+  */
+  SESSION_DRIVER: Env.schema.enum(['cookie', 'redis', 'memory'] as const),
+
+  /*
+  |----------------------------------------------------------
+  | Database: SQLite by default, PostgreSQL in production
+  |----------------------------------------------------------
+  */
+  DB_CONNECTION: Env.schema.enum(['sqlite', 'postgres'] as const, {
+    message: 'DB_CONNECTION must be "sqlite" or "postgres"',
+  }),
+  DB_HOST: Env.schema.string.optional({ format: 'host' }),
+  DB_PORT: Env.schema.number.optional(),
+  DB_USER: Env.schema.string.optional(),
+  DB_PASSWORD: Env.schema.string.optional(),
+  DB_DATABASE: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Redis: queues, cache, rate limits (one set of variables)
+  |----------------------------------------------------------
+  */
+  REDIS_HOST: Env.schema.string({
+    format: 'host',
+    message: 'REDIS_HOST must be the host of a Redis server, e.g. 127.0.0.1',
+  }),
+  REDIS_PORT: Env.schema.number({ message: 'REDIS_PORT must be a port number, e.g. 6379' }),
+  REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional({
+    message: 'REDIS_DB must be a Redis database index (0-15)',
+  }),
+
+  /*
+  |----------------------------------------------------------
+  | Outgoing mail (SMTP)
+  |----------------------------------------------------------
+  */
+  SMTP_HOST: Env.schema.string({
+    format: 'host',
+    message: 'SMTP_HOST must be the host of your SMTP server',
+  }),
+  SMTP_PORT: Env.schema.number({ message: 'SMTP_PORT must be a port number, e.g. 587' }),
+  SMTP_USERNAME: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.string.optional(),
+  SMTP_SECURE: Env.schema.boolean.optional(),
+  SMTP_CONNECTION_TIMEOUT: duration,
+  SMTP_GREETING_TIMEOUT: duration,
+  SMTP_SOCKET_TIMEOUT: duration,
+  MAIL_FROM_ADDRESS: Env.schema.string({
+    format: 'email',
+    message: 'MAIL_FROM_ADDRESS must be the email address mail is sent from',
+  }),
+  MAIL_FROM_NAME: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Queue workers
+  |----------------------------------------------------------
+  */
+  QUEUE_CONCURRENCY: Env.schema.number.optional(),
+  QUEUE_SHUTDOWN_TIMEOUT: duration,
+
+  /*
+  |----------------------------------------------------------
+  | Sign-in protection
+  |----------------------------------------------------------
+  */
+  LOGIN_ATTEMPTS_PER_EMAIL: Env.schema.number.optional(),
+  LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
+})

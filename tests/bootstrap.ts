@@ -1,0 +1,76 @@
+import { assert } from '@japa/assert'
+import { apiClient } from '@japa/api-client'
+import { browserClient } from '@japa/browser-client'
+import app from '@adonisjs/core/services/app'
+import type { Config } from '@japa/runner/types'
+import { pluginAdonisJS } from '@japa/plugin-adonisjs'
+import testUtils from '@adonisjs/core/services/test_utils'
+import redis from '@adonisjs/redis/services/main'
+import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
+import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
+import { truncateAllTables } from '#tests/helpers/database'
+import { smtp, worker } from '#tests/helpers/peers'
+
+/**
+ * Chromium from Debian (Playwright's own browser download does not work
+ * everywhere); `npm test` installs it when it is missing.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export const plugins: Config['plugins'] = [
+  assert(),
+  apiClient(),
+  pluginAdonisJS(app),
+  sessionApiClient(app),
+  shieldApiClient(),
+  authApiClient(app),
+  browserClient({
+    runInSuites: ['browser'],
+    launcher: async (options) => {
+      const { chromium } = await import('playwright-core')
+      return chromium.launch({
+        ...options,
+        headless: true,
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      })
+    },
+  }),
+]
+
+/**
+ * Runs once for the whole run: a clean database and Redis DB, the test SMTP
+ * server and a real worker process.
+ */
+export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
+  setup: [
+    async () => {
+      await testUtils.db().migrate()
+      await truncateAllTables()
+      await redis.flushdb()
+      await smtp.start()
+      await worker.start()
+    },
+  ],
+  teardown: [
+    async () => {
+      await worker.stop()
+    },
+    () => smtp.stop(),
+  ],
+}
+
+export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (['browser', 'functional'].includes(suite.name)) {
+    return suite.setup(() => testUtils.httpServer().start())
+  }
+}
