@@ -49,7 +49,7 @@ export default class QueueListen extends BaseCommand {
     const router = await this.app.container.make('router')
     router.commit()
 
-    worker.start()
+    await worker.start()
     logger.info(`Worker started (pid ${process.pid})`)
   }
 }

@@ -1,22 +1,7 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import vine, { errors } from '@vinejs/vine'
+import { errors } from '@vinejs/vine'
 import { ROLES } from '#models/user'
-import { newPassword } from '#validators/rules/password'
-
-const createUserValidator = vine.compile(
-  vine.object({
-    email: vine
-      .string()
-      .trim()
-      .toLowerCase()
-      .email()
-      .unique(async (db, value) => !(await db.from('users').where('email', value).first())),
-    password: newPassword(),
-    role: vine.enum(ROLES),
-    fullName: vine.string().trim().minLength(2).maxLength(120),
-  })
-)
 
 /**
  * How operators create the first admin (or any verified user) and the
@@ -46,7 +31,9 @@ export default class UsersCreate extends BaseCommand {
   declare name?: string
 
   async run() {
+    // Imported here: the database rules of VineJS exist only once the app has booted.
     const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
+    const { createUserValidator } = await import('#validators/users')
 
     try {
       const data = await createUserValidator.validate({

@@ -1,7 +1,15 @@
+import { Settings } from 'luxon'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { Secret } from '@adonisjs/core/helpers'
 import { defineConfig } from '@adonisjs/core/http'
+
+/**
+ * Every process reads and writes times in UTC, whatever the machine's zone:
+ * SQLite stores timestamps as text without an offset. Workspaces' own zones
+ * are applied when showing and scheduling.
+ */
+Settings.defaultZone = 'utc'
 
 /**
  * The app key is used for encrypting cookies, generating signed URLs,

@@ -1,4 +1,6 @@
 import app from '@adonisjs/core/services/app'
+import { Exception } from '@adonisjs/core/exceptions'
+import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 
@@ -16,17 +18,19 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    */
   protected renderStatusPages = app.inProduction || app.inTest
 
-  /**
-   * Authorization failures of workspace data answer 404 rather than 403, so
-   * nobody learns that another workspace's record exists.
-   */
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '403': (error, { view }) => view.render('pages/errors/not_found', { error }),
     '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
   }
 
+  /**
+   * Refused authorizations answer 404 rather than 403, so nobody learns that
+   * another workspace's record (or a staff page) exists.
+   */
   async handle(error: unknown, ctx: HttpContext) {
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+      return super.handle(new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' }), ctx)
+    }
     return super.handle(error, ctx)
   }
 

@@ -50,7 +50,7 @@ export default class QueueWorker {
     }
   }
 
-  start() {
+  async start() {
     const config = this.app.config.get<any>('queue')
     const workerOptions: WorkerOptions = {
       ...config.worker,
@@ -64,8 +64,11 @@ export default class QueueWorker {
         this.logger.error({ err: error, queue: queueName }, 'Queue worker error')
       )
       this.#workers.push(worker)
-      this.logger.info(`Listening on queue "${queueName}"`)
     }
+    // Ready before we report started: closing a half-connected worker makes
+    // ioredis emit errors nobody listens to.
+    await Promise.all(this.#workers.map((worker) => worker.waitUntilReady()))
+    this.logger.info(`Listening on queues: ${this.options.queues.join(', ')}`)
   }
 
   async #process(bullJob: BullJob) {

@@ -24,9 +24,16 @@ export class WorkerProcess {
     this.#child = child
 
     return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new Error(`The worker did not start within 30 s:\n${this.output}`))
+      }, 30_000)
       const onOutput = (chunk: Buffer) => {
         this.output += chunk.toString()
-        if (this.output.includes('Worker started')) resolve()
+        if (this.output.includes('Worker started')) {
+          clearTimeout(timer)
+          resolve()
+        }
       }
       child.stdout!.on('data', onOutput)
       child.stderr!.on('data', onOutput)

@@ -1,18 +1,24 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PasswordResetToken from '#models/password_reset_token'
+import { sqlTime } from '#services/sql_time'
 import { hashResetToken } from '#actions/auth/request_password_reset'
 
 /**
  * Finds the unused, unexpired reset token for a link.
  */
-export async function findUsableResetToken(token: string) {
-  return PasswordResetToken.query()
+export async function findUsableResetToken(token: string, client?: TransactionClientContract) {
+  return PasswordResetToken.query({ client })
     .where('token_hash', hashResetToken(token))
     .whereNull('used_at')
-    .where('expires_at', '>', DateTime.now().toSQL({ includeOffset: false })!)
+    .where('expires_at', '>', sqlTime())
     .preload('user')
     .first()
+}
+
+function affectedRows(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result)
 }
 
 /**
@@ -23,8 +29,17 @@ export async function findUsableResetToken(token: string) {
 export default class ResetPassword {
   static async handle(token: string, password: string) {
     return db.transaction(async (trx) => {
-      const resetToken = await findUsableResetToken(token)
+      const resetToken = await findUsableResetToken(token, trx)
       if (!resetToken) return false
+
+      // Claiming the token with a conditional update makes two simultaneous
+      // submissions of the same link succeed at most once.
+      const claimed = await trx
+        .from('password_reset_tokens')
+        .where('id', resetToken.id)
+        .whereNull('used_at')
+        .update({ used_at: sqlTime() })
+      if (affectedRows(claimed) !== 1) return false
 
       const user = resetToken.user
       user.useTransaction(trx)
@@ -33,10 +48,11 @@ export default class ResetPassword {
       user.emailVerifiedAt ??= DateTime.now()
       await user.save()
 
-      await PasswordResetToken.query({ client: trx })
+      await trx
+        .from('password_reset_tokens')
         .where('user_id', user.id)
         .whereNull('used_at')
-        .update({ used_at: DateTime.now().toSQL({ includeOffset: false }) })
+        .update({ used_at: sqlTime() })
       return true
     })
   }

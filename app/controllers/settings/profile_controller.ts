@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import hash from '@adonisjs/core/services/hash'
 import AccountPolicy from '#policies/account_policy'
 import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
 
@@ -25,15 +24,9 @@ export default class ProfileController {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
 
-    const { currentPassword, password } = await request.validateUsing(changePasswordValidator, {
-      meta: {},
+    const { password } = await request.validateUsing(changePasswordValidator, {
+      meta: { passwordHash: user.password },
     })
-    if (!(await hash.verify(user.password, currentPassword))) {
-      session.flashAll()
-      session.flashErrors({ currentPassword: 'Your current password is not correct' })
-      return response.redirect().toRoute('settings.profile.edit')
-    }
-
     user.password = password
     await user.save()
 

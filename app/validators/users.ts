@@ -1,0 +1,20 @@
+import vine from '@vinejs/vine'
+import { ROLES } from '#models/user'
+import { newPassword } from '#validators/rules/password'
+
+/**
+ * `node ace users:create`'s arguments.
+ */
+export const createUserValidator = vine.compile(
+  vine.object({
+    email: vine
+      .string()
+      .trim()
+      .toLowerCase()
+      .email()
+      .unique(async (db, value) => !(await db.from('users').where('email', value).first())),
+    password: newPassword(),
+    role: vine.enum(ROLES),
+    fullName: vine.string().trim().minLength(2).maxLength(120),
+  })
+)

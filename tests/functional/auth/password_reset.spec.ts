@@ -1,0 +1,93 @@
+import { test } from '@japa/runner'
+import hash from '@adonisjs/core/services/hash'
+import { smtp } from '#tests/helpers/peers'
+import { createUser } from '#tests/helpers/users'
+
+const NEW_PASSWORD = 'amber-lighthouse-91-quartz'
+
+function resetLinkIn(text: string) {
+  const match = /http:\/\/localhost:3334(\/reset-password\/\S+)/.exec(text)
+  if (!match) throw new Error(`No reset link in:\n${text}`)
+  return match[1]
+}
+
+test.group('Password reset', () => {
+  test('mails a single-use link that sets a new password', async ({ client, assert }) => {
+    const { user } = await createUser()
+
+    const request = await client
+      .post('/forgot-password')
+      .form({ email: user.email })
+      .withCsrfToken()
+      .redirects(0)
+    request.assertStatus(302)
+
+    const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
+    const link = resetLinkIn(mail.parsed.text ?? '')
+
+    const form = await client.get(link)
+    form.assertStatus(200)
+    form.assertTextIncludes('Choose a new password')
+
+    const reset = await client
+      .post(link)
+      .form({ password: NEW_PASSWORD, passwordConfirmation: NEW_PASSWORD })
+      .withCsrfToken()
+      .redirects(0)
+    reset.assertHeader('location', '/login')
+
+    await user.refresh()
+    assert.isTrue(await hash.verify(user.password, NEW_PASSWORD))
+
+    const again = await client
+      .post(link)
+      .form({ password: 'second-try-phrase-77', passwordConfirmation: 'second-try-phrase-77' })
+      .withCsrfToken()
+      .redirects(0)
+    again.assertStatus(400)
+    again.assertTextIncludes('expired or was already used')
+    await user.refresh()
+    assert.isTrue(await hash.verify(user.password, NEW_PASSWORD))
+  })
+
+  test('answers the same for an unknown email and sends nothing', async ({ client, assert }) => {
+    const email = `nobody-${Date.now()}@example.com`
+    const response = await client
+      .post('/forgot-password')
+      .form({ email })
+      .withCsrfToken()
+      .redirects(0)
+    response.assertFlashMessage(
+      'success',
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour.`
+    )
+    assert.lengthOf(smtp.messagesTo(email), 0)
+  })
+
+  test('refuses a link whose signature was tampered with', async ({ client }) => {
+    const { user } = await createUser()
+    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
+    const link = resetLinkIn(mail.parsed.text ?? '').replace(/signature=[^&]+/, 'signature=forged')
+
+    const response = await client.get(link)
+    response.assertStatus(400)
+  })
+
+  test('checks the new password like at sign-up', async ({ client }) => {
+    const { user } = await createUser()
+    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
+
+    const response = await client
+      .post(resetLinkIn(mail.parsed.text ?? ''))
+      .form({ password: 'qwerty12345', passwordConfirmation: 'qwerty12345' })
+      .withCsrfToken()
+      .redirects(0)
+    response.assertFlashMessage('inputErrorsBag', {
+      password: [
+        'This password is too common or too easy to guess. Try a longer phrase of unrelated words.',
+      ],
+    })
+  })
+})

@@ -1,0 +1,50 @@
+import { test } from '@japa/runner'
+import hash from '@adonisjs/core/services/hash'
+import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
+
+test.group('Settings: profile and password', () => {
+  test('updates the name', async ({ client, assert }) => {
+    const { user } = await createUser()
+    const response = await client
+      .put('/settings/profile')
+      .form({ fullName: 'Grace Hopper' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertFlashMessage('success', 'Your profile is saved.')
+    await user.refresh()
+    assert.equal(user.fullName, 'Grace Hopper')
+  })
+
+  test('changes the password only with the current one', async ({ client, assert }) => {
+    const { user } = await createUser()
+    const wrong = await client
+      .put('/settings/password')
+      .form({
+        currentPassword: 'not-my-password',
+        password: 'cobalt-meadow-28-falcon',
+        passwordConfirmation: 'cobalt-meadow-28-falcon',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    wrong.assertFlashMessage('inputErrorsBag', {
+      currentPassword: ['Your current password is not correct'],
+    })
+
+    const right = await client
+      .put('/settings/password')
+      .form({
+        currentPassword: STRONG_PASSWORD,
+        password: 'cobalt-meadow-28-falcon',
+        passwordConfirmation: 'cobalt-meadow-28-falcon',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    right.assertFlashMessage('success', 'Your password has been changed.')
+    await user.refresh()
+    assert.isTrue(await hash.verify(user.password, 'cobalt-meadow-28-falcon'))
+  })
+})
