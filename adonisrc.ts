@@ -64,7 +64,7 @@ export default defineConfig({
         timeout: 60000,
       },
     ],
-    forceExit: false,
+    forceExit: true,
   },
 
   metaFiles: [

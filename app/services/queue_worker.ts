@@ -89,8 +89,13 @@ export default class QueueWorker {
       (error instanceof UnrecoverableError || bullJob.attemptsMade >= (bullJob.opts.attempts ?? 1))
     if (!exhausted) return
 
+    let jobClass: JobClass
     try {
-      const jobClass = await QueueWorker.resolve(bullJob.name)
+      jobClass = await QueueWorker.resolve(bullJob.name)
+    } catch {
+      return // a job that cannot be loaded has nothing to rescue it
+    }
+    try {
       const instance = await this.app.container.make(jobClass)
       instance.$injectInternal({ job: bullJob, logger: this.logger })
       await this.app.container.call(instance, 'rescue', [bullJob.data, error])

@@ -6,7 +6,9 @@ import db from '@adonisjs/lucid/services/db'
  */
 export async function truncateAllTables() {
   const connection = db.connection()
-  const allTables = await connection.getAllTables()
+  const allTables = await connection.getAllTables(
+    connection.dialect.name === 'postgres' ? ['public'] : undefined
+  )
   const tables = allTables.filter((table) => !table.startsWith('adonis_schema'))
   for (const table of tables) {
     await connection.truncate(table, true)

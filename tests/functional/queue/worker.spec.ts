@@ -12,9 +12,10 @@ test.group('Worker process', () => {
     await events.waitUntilReady()
     try {
       const job = await queue.add('/old/absolute/path/app/jobs/gone_job.js', {}, { attempts: 3 })
-      const failure = await new Promise<string>((resolve) => {
-        events.on('failed', ({ jobId, failedReason }) => jobId === job.id && resolve(failedReason))
-      })
+      const failure = await job.waitUntilFinished(events).then(
+        () => 'completed',
+        (error: Error) => error.message
+      )
 
       assert.include(failure, 'Unknown job "/old/absolute/path/app/jobs/gone_job.js"')
       assert.equal(await job.getState(), 'failed')
