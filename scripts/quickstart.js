@@ -66,7 +66,7 @@ ${demoAccounts.users.map((user) => `    ${user.role.padEnd(16)} ${user.email}`).
   Stop with Ctrl+C.
 `)
 
-const { result } = concurrently(
+const { result, commands } = concurrently(
   [
     { name: 'web', command: 'node ace serve --watch', prefixColor: 'blue' },
     { name: 'worker', command: 'node ace queue:listen', prefixColor: 'magenta' },
@@ -78,4 +78,7 @@ const { result } = concurrently(
   ],
   { killOthersOn: ['failure'], restartTries: 0 }
 )
+// Ctrl+C reaches every child through the terminal; SIGTERM (from a process
+// manager or `timeout`) reaches only us, so pass it on.
+process.on('SIGTERM', () => commands.forEach((command) => command.kill('SIGTERM')))
 await result.catch(() => process.exit(1))

@@ -2,6 +2,9 @@ import { test } from '@japa/runner'
 import { Queue, QueueEvents } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import { WorkerProcess } from '#tests/helpers/worker'
+import { smtp } from '#tests/helpers/peers'
+import SendMailJob from '#jobs/send_mail_job'
+import VerifyEmailNotification from '#mails/verify_email_notification'
 
 test.group('Worker process', () => {
   test('a job whose class cannot be loaded fails loudly, it is not marked completed', async ({
@@ -33,6 +36,37 @@ test.group('Worker process', () => {
       await worker.start()
       assert.equal(await worker.stop(signal), 0, worker.output)
       assert.include(worker.output, 'Stopping: finishing running jobs')
+    }
+  })
+
+  test('on SIGTERM a running job finishes before the worker exits', async ({ assert }) => {
+    const queue = new Queue('shutdown-test', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=shutdown-test'])
+    await worker.start()
+    try {
+      const to = `slow-${Date.now()}@example.com`
+      const notification = new VerifyEmailNotification({
+        email: to,
+        firstName: 'Slow',
+        verificationUrl: 'http://localhost/verify',
+      })
+      await notification.build()
+      // The SMTP server takes its time: the job is still running when SIGTERM arrives.
+      smtp.script({ kind: 'delay', ms: 1500 })
+      const job = await queue.add(SendMailJob.$$filepath, {
+        mailerName: 'smtp',
+        mailMessage: notification.message.toJSON(),
+      })
+      while ((await job.getState()) !== 'active') {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+
+      assert.equal(await worker.stop('SIGTERM'), 0, worker.output)
+      assert.equal(await job.getState(), 'completed')
+      assert.lengthOf(smtp.messagesTo(to), 1)
+    } finally {
+      await worker.stop()
+      await queue.close()
     }
   })
 })
