@@ -19,6 +19,11 @@ const PasswordResetsController = () => import('#controllers/auth/password_resets
 const DashboardController = () => import('#controllers/dashboard_controller')
 const ProfileController = () => import('#controllers/settings/profile_controller')
 const AdminController = () => import('#controllers/admin_controller')
+const ClientsController = () => import('#controllers/clients_controller')
+const ClientImportsController = () => import('#controllers/client_imports_controller')
+const MessagesController = () => import('#controllers/messages_controller')
+const MailingsController = () => import('#controllers/mailings_controller')
+const WorkspaceSettingsController = () => import('#controllers/settings/workspace_controller')
 
 router.get('/', [HomeController, 'show']).as('home')
 
@@ -59,6 +64,37 @@ router
   .group(() => {
     router.get('/dashboard', [DashboardController, 'show']).as('dashboard')
 
+    // Clients (CSV routes before the resource so "import" is not read as an id)
+    router.get('/clients/import', [ClientImportsController, 'create']).as('clients.import.create')
+    router.post('/clients/import', [ClientImportsController, 'store']).as('clients.import.store')
+    router.get('/clients/export', [ClientImportsController, 'export']).as('clients.export')
+    router
+      .post('/clients/bulk-delete', [ClientsController, 'bulkDestroy'])
+      .as('clients.bulk_destroy')
+    router.get('/clients/search', [ClientsController, 'search']).as('clients.search')
+    router
+      .resource('clients', ClientsController)
+      .except(['show'])
+      .where('id', router.matchers.number())
+
+    // Messages
+    router
+      .post('/messages/:id/duplicate', [MessagesController, 'duplicate'])
+      .as('messages.duplicate')
+    router.get('/messages/:id/preview', [MessagesController, 'preview']).as('messages.preview')
+    router.resource('messages', MessagesController).where('id', router.matchers.number())
+
+    // Mailings
+    router.post('/mailings/:id/pause', [MailingsController, 'pause']).as('mailings.pause')
+    router.post('/mailings/:id/resume', [MailingsController, 'resume']).as('mailings.resume')
+    router.resource('mailings', MailingsController).where('id', router.matchers.number())
+
+    router
+      .get('/settings/workspace', [WorkspaceSettingsController, 'edit'])
+      .as('settings.workspace.edit')
+    router
+      .put('/settings/workspace', [WorkspaceSettingsController, 'update'])
+      .as('settings.workspace.update')
     router.get('/settings/profile', [ProfileController, 'edit']).as('settings.profile.edit')
     router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
     router

@@ -15,11 +15,58 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'confirmed': 'The two passwords do not match',
     'enum': 'The {{ field }} must be one of: {{ choices }}',
     'password.confirmed': 'The two passwords do not match',
+
+    // Mailings
+    'messageId.required': 'Choose the message to send',
+    'messageId.database.exists': 'Choose one of your messages',
+    'clientIds.required': 'Choose at least one client, or send to all clients',
+    'clientIds.array.minLength': 'Choose at least one client, or send to all clients',
+    'startAt.regex': 'Enter the start as a date and time',
+    'endAt.regex': 'Enter the end as a date and time',
+
+    // Clients
+    'client.email.unique': 'A client with this email already exists in your workspace',
+    'ids.required': 'Select at least one client',
+    'ids.array.minLength': 'Select at least one client',
+    'ids.array.maxLength': 'Select at most {{ max }} clients at a time',
+
+    // CSV import (field "file")
+    'file.required': 'Choose a CSV file to import',
+    'file.file': 'Choose a CSV file to import',
+    'file.file.size':
+      'The file is larger than {{ size }}. Split it into smaller files and import them one after the other.',
+    'file.file.extname':
+      'Choose a .csv file (a .txt file with comma- or semicolon-separated values works too)',
+    'file.empty': 'The file is empty. Choose a CSV file with one client per line.',
+    'file.binary':
+      'This is not a CSV file (it contains binary data). Save your list as CSV, comma or semicolon separated, and upload that file.',
+    'file.utf16':
+      'The file is saved as UTF-16 ("Unicode text"). Save it as "CSV UTF-8" and upload it again.',
+    'file.encoding':
+      'The file is not UTF-8 text (accented letters would be garbled). Save it as "CSV UTF-8" and upload it again.',
+    'file.noEmailColumn':
+      'The first row looks like a header but has no email column (found: {{ found }}). Name the column of addresses "email".',
+    'file.noRows': 'The file has a header row but no clients under it.',
+
+    // Messages: the placeholders arrive as arguments, ready to show (see
+    // app/validators/message.ts)
+    'placeholders.unknown': 'Unknown placeholder {{ placeholders }}. Use {{ allowed }}.',
+    'placeholders.unknownMany': 'Unknown placeholders {{ placeholders }}. Use {{ allowed }}.',
+    'placeholders.syntax': '{{ problem }}',
+    'placeholders.startsUrl':
+      '{{ placeholders }} cannot start a link or image address: a client could turn it into any link. Put it in the text, or after "https://…" or "mailto:".',
   },
   {
     fullName: 'name',
+    messageId: 'message',
+    clientIds: 'clients',
+    periodicity: 'repeat',
+    startAt: 'start',
+    endAt: 'end',
     workspaceName: 'workspace name',
     currentPassword: 'current password',
     passwordConfirmation: 'password confirmation',
+    bodyText: 'text body',
+    bodyHtml: 'HTML body',
   }
 )

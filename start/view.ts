@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import edge from 'edge.js'
+import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 
 const versions = new Map<string, string>()
@@ -31,3 +32,28 @@ function asset(path: string) {
 edge.global('asset', asset)
 edge.global('appName', 'Mailings')
 edge.global('currentYear', () => new Date().getFullYear())
+
+/**
+ * A time as the workspace reads it: in its own zone.
+ */
+edge.global('formatDateTime', (value: DateTime | null | undefined, zone = 'UTC') =>
+  value ? value.setZone(zone).toFormat('d LLL yyyy, HH:mm') : '—'
+)
+
+/**
+ * The value of a `datetime-local` input for a time, in a zone.
+ */
+edge.global('toLocalInput', (value: DateTime | null | undefined, zone = 'UTC') =>
+  value ? value.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm") : ''
+)
+
+edge.global('mailingStatusClass', (status: string) => {
+  const classes: Record<string, string> = {
+    created: 'text-bg-secondary',
+    running: 'text-bg-primary',
+    paused: 'text-bg-warning',
+    completed: 'text-bg-success',
+    disabled: 'text-bg-danger',
+  }
+  return classes[status] ?? 'text-bg-light'
+})

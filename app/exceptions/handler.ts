@@ -20,6 +20,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
+    // The body parser refuses oversized uploads before any form validation.
+    '413': (error, { view }) => view.render('pages/errors/too_large', { error }),
     '500..599': (error, { view }) => view.render('pages/errors/server_error', { error }),
   }
 

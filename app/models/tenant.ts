@@ -2,6 +2,9 @@ import { DateTime } from 'luxon'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
+import Client from '#models/client'
+import Message from '#models/message'
+import Mailing from '#models/mailing'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -28,4 +31,13 @@ export default class Tenant extends BaseModel {
 
   @hasMany(() => User)
   declare users: HasMany<typeof User>
+
+  @hasMany(() => Client)
+  declare clients: HasMany<typeof Client>
+
+  @hasMany(() => Message)
+  declare messages: HasMany<typeof Message>
+
+  @hasMany(() => Mailing)
+  declare mailings: HasMany<typeof Mailing>
 }

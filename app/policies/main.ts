@@ -11,5 +11,8 @@
 export const policies = {
   AccountPolicy: () => import('#policies/account_policy'),
   AdminPanelPolicy: () => import('#policies/admin_panel_policy'),
+  ClientPolicy: () => import('#policies/client_policy'),
+  MailingPolicy: () => import('#policies/mailing_policy'),
+  MessagePolicy: () => import('#policies/message_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
 }

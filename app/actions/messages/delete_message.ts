@@ -1,0 +1,34 @@
+import type Message from '#models/message'
+import type Mailing from '#models/mailing'
+import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+
+export type DeleteMessageResult =
+  { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }
+
+/**
+ * Deletes a message unless a mailing uses it. Deleted (archived) mailings
+ * count too: their history says what they sent, and the database refuses
+ * to delete a message any mailing row refers to.
+ */
+export default class DeleteMessage {
+  static async handle(message: Message): Promise<DeleteMessageResult> {
+    const usedBy = await FindMailingsUsingMessage.handle(message)
+    if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
+      return { deleted: false, usedBy }
+    }
+
+    try {
+      await message.delete()
+    } catch (error) {
+      // A mailing created between the check and the delete.
+      if (!isForeignKeyViolation(error)) throw error
+      return { deleted: false, usedBy: await FindMailingsUsingMessage.handle(message) }
+    }
+    return { deleted: true }
+  }
+}
+
+function isForeignKeyViolation(error: unknown) {
+  const code = (error as { code?: string }).code
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503'
+}

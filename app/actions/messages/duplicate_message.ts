@@ -1,0 +1,31 @@
+import Message from '#models/message'
+import { SUBJECT_MAX_LENGTH } from '#validators/message'
+
+/**
+ * A copy of a message in the same workspace, subject "Copy of …", to start a
+ * new message from an existing one.
+ */
+export default class DuplicateMessage {
+  static async handle(message: Message) {
+    return Message.create({
+      tenantId: message.tenantId,
+      subject: copySubject(message.subject),
+      bodyText: message.bodyText,
+      bodyHtml: message.bodyHtml,
+    })
+  }
+}
+
+/**
+ * "Copy of <subject>", shortened to fit when needed, never cutting a
+ * placeholder in half (that would leave a template that cannot render).
+ */
+function copySubject(subject: string) {
+  const copy = `Copy of ${subject}`
+  if (copy.length <= SUBJECT_MAX_LENGTH) return copy
+
+  let shortened = copy.slice(0, SUBJECT_MAX_LENGTH - 1)
+  const lastOpen = shortened.lastIndexOf('{{')
+  if (lastOpen > shortened.lastIndexOf('}}')) shortened = shortened.slice(0, lastOpen)
+  return `${shortened.trimEnd()}…`
+}

@@ -1,0 +1,34 @@
+import { appUrl } from '#config/app'
+import type Message from '#models/message'
+import type Tenant from '#models/tenant'
+import type Client from '#models/client'
+import { renderMessage } from '#services/message_renderer'
+
+/**
+ * Who a preview is for when no client is chosen (or the workspace has none).
+ */
+export const EXAMPLE_CLIENT = { full_name: 'Alex Example', email: 'alex@example.com' }
+
+/**
+ * Stands in for a recipient's own unsubscribe link, which only exists when
+ * a message is sent.
+ */
+export const EXAMPLE_UNSUBSCRIBE_URL = new URL('/unsubscribe/example', appUrl).toString()
+
+/**
+ * A message rendered for one client of its workspace, or for the example
+ * client. A client id from another workspace is not found (404).
+ */
+export default class PreviewMessage {
+  static async handle(tenant: Tenant, message: Message, clientId: number | null) {
+    const client: Client | null = clientId
+      ? await tenant.related('clients').query().where('id', clientId).firstOrFail()
+      : null
+
+    const rendered = renderMessage(message, {
+      client: client ? { full_name: client.fullName, email: client.email } : EXAMPLE_CLIENT,
+      unsubscribe_url: EXAMPLE_UNSUBSCRIBE_URL,
+    })
+    return { client, rendered }
+  }
+}

@@ -1,0 +1,122 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Tenant from '#models/tenant'
+import ClientPolicy from '#policies/client_policy'
+import ListClients from '#actions/clients/list_clients'
+import SearchClients from '#actions/clients/search_clients'
+import CreateClient from '#actions/clients/create_client'
+import UpdateClient from '#actions/clients/update_client'
+import DeleteClients from '#actions/clients/delete_clients'
+import {
+  bulkDeleteClientsValidator,
+  clientListValidator,
+  clientSearchValidator,
+  clientValidator,
+} from '#validators/client'
+
+export default class ClientsController {
+  async index({ request, view, tenant, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('viewList')
+    // A hand-edited query string (unknown sort...) shows the default list.
+    const [, filters] = await clientListValidator.tryValidate(request.qs())
+    const page = await ListClients.handle(tenant, filters ?? {})
+
+    return view.render('pages/clients/index', {
+      page,
+      listQuery: listQueryString(page),
+    })
+  }
+
+  async create({ view, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('create')
+    return view.render('pages/clients/create')
+  }
+
+  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('create')
+    const data = await request.validateUsing(clientValidator, { meta: { tenantId: tenant.id } })
+    const client = await CreateClient.handle(tenant, data)
+
+    session.flash('success', `${client.email} is added to your clients.`)
+    return response.redirect().toRoute('clients.index')
+  }
+
+  async edit({ params, view, tenant, bouncer }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('update', client)
+    return view.render('pages/clients/edit', { client })
+  }
+
+  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('update', client)
+    const data = await request.validateUsing(clientValidator, {
+      meta: { tenantId: tenant.id, clientId: client.id },
+    })
+    await UpdateClient.handle(client, data)
+
+    session.flash('success', `${client.email} is saved.`)
+    return response.redirect().toRoute('clients.index')
+  }
+
+  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('delete', client)
+    await DeleteClients.handle(tenant, [client.id])
+
+    session.flash('success', `${client.email} is deleted.`)
+    // Back to the list as it was (search, sort, page).
+    return response.redirect().withQs().back()
+  }
+
+  async bulkDestroy({ request, response, tenant, bouncer, session }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('viewList')
+    const { ids } = await request.validateUsing(bulkDeleteClientsValidator)
+    // Ids of other workspaces are not found here, so never deleted.
+    const clients = await tenant
+      .related('clients')
+      .query()
+      .select('id', 'tenant_id')
+      .whereIn('id', ids)
+    for (const client of clients) {
+      await bouncer.with(ClientPolicy).authorize('delete', client)
+    }
+    const deleted = await DeleteClients.handle(
+      tenant,
+      clients.map((client) => client.id)
+    )
+
+    if (deleted === 0) {
+      session.flash('error', 'None of the selected clients exists any more.')
+    } else {
+      session.flash(
+        'success',
+        deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`
+      )
+    }
+    return response.redirect().withQs().back()
+  }
+
+  /**
+   * `GET /clients/search?q=` → `[{ id, email, fullName }]`, at most 20, for
+   * the mailing form's client picker.
+   */
+  async search({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('viewList')
+    const { q } = await request.validateUsing(clientSearchValidator, { data: request.qs() })
+    return SearchClients.handle(tenant, q)
+  }
+}
+
+function findClient(tenant: Tenant, id: number | string) {
+  return tenant.related('clients').query().where('id', id).firstOrFail()
+}
+
+/**
+ * The list's search and sort as a query string, for the pagination and
+ * export links (without the cursors).
+ */
+function listQueryString(page: { q: string; sort: string; dir: string }) {
+  const query = new URLSearchParams({ sort: page.sort, dir: page.dir })
+  if (page.q) query.set('q', page.q)
+  return query.toString()
+}

@@ -1,0 +1,178 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import Mailing from '#models/mailing'
+import MailingPolicy from '#policies/mailing_policy'
+import CreateMailing from '#actions/mailings/create_mailing'
+import UpdateMailing from '#actions/mailings/update_mailing'
+import ArchiveMailing from '#actions/mailings/archive_mailing'
+import PauseMailing from '#actions/mailings/pause_mailing'
+import ResumeMailing from '#actions/mailings/resume_mailing'
+import {
+  createMailingValidator,
+  mailingFilterValidator,
+  updateStartedMailingValidator,
+} from '#validators/mailing'
+import { countRecipients } from '#services/mailing_recipients'
+
+const PER_PAGE = 25
+
+export default class MailingsController {
+  async index({ view, request, bouncer, tenant }: HttpContext) {
+    await bouncer.with(MailingPolicy).authorize('viewList')
+    const { status, page = 1 } = await mailingFilterValidator.validate(request.qs())
+
+    const query = tenant.related('mailings').query().preload('message')
+    if (status === 'archived') query.whereNotNull('archived_at')
+    else query.whereNull('archived_at')
+    if (status && status !== 'archived') query.where('status', status)
+
+    // One row more than shown tells whether there is a next page, without
+    // counting every mailing.
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset((page - 1) * PER_PAGE)
+      .limit(PER_PAGE + 1)
+    const mailings = rows.slice(0, PER_PAGE)
+
+    return view.render('pages/mailings/index', {
+      mailings,
+      recipients: await countRecipients(tenant, mailings),
+      status,
+      page,
+      hasNextPage: rows.length > PER_PAGE,
+    })
+  }
+
+  async create({ view, bouncer, tenant }: HttpContext) {
+    await bouncer.with(MailingPolicy).authorize('create')
+    return view.render('pages/mailings/form', await this.#formData(tenant))
+  }
+
+  async store({ request, response, bouncer, tenant, auth, session }: HttpContext) {
+    await bouncer.with(MailingPolicy).authorize('create')
+    const data = await request.validateUsing(createMailingValidator, {
+      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+    })
+    const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
+
+    session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
+    return response.redirect().toRoute('mailings.show', { id: mailing.id })
+  }
+
+  /**
+   * Owners open their workspace's mailings; managers and admins may open any
+   * workspace's, read-only (the policy decides what they may do with it).
+   */
+  async show({ view, params, bouncer, tenant }: HttpContext) {
+    const query = Mailing.query().where('id', params.id)
+    if (!(await bouncer.with(MailingPolicy).allows('viewAnyWorkspace'))) {
+      query.where('tenant_id', tenant.id)
+    }
+    const mailing = await query.firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('view', mailing)
+    await mailing.load('message')
+    await mailing.load('tenant')
+    await mailing.load('statusChangedBy')
+
+    const recipients = await countRecipients(mailing.tenant, [mailing])
+    const selectedClients =
+      mailing.audience === 'selected'
+        ? await mailing.related('recipients').query().orderBy('email').limit(20)
+        : []
+
+    return view.render('pages/mailings/show', {
+      mailing,
+      recipientsCount: recipients.get(mailing.id) ?? 0,
+      selectedClients,
+      timeZone: mailing.tenant.timeZone,
+    })
+  }
+
+  async edit({ view, params, bouncer, tenant }: HttpContext) {
+    const mailing = await tenant.related('mailings').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('update', mailing)
+
+    const selectedClients =
+      mailing.audience === 'selected'
+        ? await mailing
+            .related('recipients')
+            .query()
+            .select('id', 'email', 'full_name')
+            .orderBy('email')
+        : []
+    return view.render('pages/mailings/form', {
+      ...(await this.#formData(tenant)),
+      mailing,
+      selectedClients,
+      started: UpdateMailing.hasStarted(mailing),
+    })
+  }
+
+  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+    const mailing = await tenant.related('mailings').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('update', mailing)
+    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
+
+    if (UpdateMailing.hasStarted(mailing)) {
+      const startAt = mailing.startAt.setZone(tenant.timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
+      const data = await request.validateUsing(updateStartedMailingValidator, {
+        meta: { ...meta, startAt },
+      })
+      await UpdateMailing.handleStarted({ tenant, mailing, data })
+    } else {
+      const data = await request.validateUsing(createMailingValidator, { meta })
+      await UpdateMailing.handle({ tenant, mailing, data })
+    }
+
+    session.flash('success', `Mailing "${mailing.name}" is saved.`)
+    return response.redirect().toRoute('mailings.show', { id: mailing.id })
+  }
+
+  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+    const mailing = await tenant.related('mailings').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('delete', mailing)
+    await ArchiveMailing.handle(mailing)
+
+    session.flash(
+      'success',
+      `Mailing "${mailing.name}" is deleted. Its history is kept in the archive.`
+    )
+    return response.redirect().toRoute('mailings.index')
+  }
+
+  async pause({ response, params, bouncer, tenant, auth, session }: HttpContext) {
+    const mailing = await tenant.related('mailings').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('pause', mailing)
+    await PauseMailing.handle(mailing, auth.getUserOrFail())
+
+    session.flash(
+      'success',
+      `Mailing "${mailing.name}" is paused. Nothing more is sent until you resume it.`
+    )
+    return response.redirect().toRoute('mailings.show', { id: mailing.id })
+  }
+
+  async resume({ response, params, bouncer, tenant, auth, session }: HttpContext) {
+    const mailing = await tenant.related('mailings').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MailingPolicy).authorize('resume', mailing)
+    await ResumeMailing.handle(mailing, auth.getUserOrFail())
+
+    session.flash('success', `Mailing "${mailing.name}" is resumed.`)
+    return response.redirect().toRoute('mailings.show', { id: mailing.id })
+  }
+
+  async #formData(tenant: HttpContext['tenant']) {
+    const messages = await tenant
+      .related('messages')
+      .query()
+      .select('id', 'subject')
+      .orderBy('updated_at', 'desc')
+    const clientsCount = await db
+      .from('clients')
+      .where('tenant_id', tenant.id)
+      .count('* as total')
+      .then((rows) => Number(rows[0].total))
+    return { messages, clientsCount, timeZone: tenant.timeZone }
+  }
+}

@@ -1,0 +1,208 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { Exception } from '@adonisjs/core/exceptions'
+import router from '@adonisjs/core/services/router'
+import type Mailing from '#models/mailing'
+import MessagePolicy from '#policies/message_policy'
+import { messageValidator } from '#validators/message'
+import { PLACEHOLDERS } from '#services/message_renderer'
+import CreateMessage from '#actions/messages/create_message'
+import UpdateMessage from '#actions/messages/update_message'
+import DuplicateMessage from '#actions/messages/duplicate_message'
+import DeleteMessage from '#actions/messages/delete_message'
+import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
+
+const PER_PAGE = 25
+
+/**
+ * How many clients the preview's picker lists.
+ */
+const PREVIEW_CLIENT_CHOICES = 50
+
+/**
+ * The preview is the HTML a client would receive, served as its own
+ * document inside a sandboxed frame of the message page: no scripts, no
+ * plugins, no forms, nothing but inline styles and http(s) images, and only
+ * our own pages may frame it.
+ */
+const PREVIEW_CSP = [
+  `default-src 'none'`,
+  `img-src http: https:`,
+  `style-src 'unsafe-inline'`,
+  `base-uri 'none'`,
+  `form-action 'none'`,
+  `frame-ancestors 'self'`,
+  `sandbox allow-popups allow-popups-to-escape-sandbox`,
+].join('; ')
+
+export default class MessagesController {
+  async index({ request, view, tenant, bouncer }: HttpContext) {
+    await bouncer.with(MessagePolicy).authorize('viewList')
+
+    const messages = await tenant
+      .related('messages')
+      .query()
+      .withCount('mailings', (query) => query.whereNull('archived_at'))
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .paginate(pageNumber(request.input('page')), PER_PAGE)
+    messages.baseUrl(router.makeUrl('messages.index'))
+
+    return view.render('pages/messages/index', { messages })
+  }
+
+  async create({ view, bouncer }: HttpContext) {
+    await bouncer.with(MessagePolicy).authorize('create')
+    return view.render('pages/messages/create', { placeholders: PLACEHOLDERS })
+  }
+
+  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+    await bouncer.with(MessagePolicy).authorize('create')
+    const input = await request.validateUsing(messageValidator)
+
+    const message = await CreateMessage.handle(tenant, input)
+
+    session.flash('success', 'Your message is saved. Here is how it looks.')
+    return response.redirect().toRoute('messages.show', { id: message.id })
+  }
+
+  async show({ params, request, view, tenant, bouncer }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('view', message)
+
+    const clientId = clientIdFrom(request.qs())
+    const { client, rendered } = await PreviewMessage.handle(tenant, message, clientId)
+
+    const clientChoices = await tenant
+      .related('clients')
+      .query()
+      .select('id', 'email', 'full_name', 'unsubscribed_at')
+      .orderBy('email')
+      .limit(PREVIEW_CLIENT_CHOICES)
+    if (client && !clientChoices.some((choice) => choice.id === client.id)) {
+      clientChoices.unshift(client)
+    }
+
+    return view.render('pages/messages/show', {
+      message,
+      rendered,
+      client,
+      clientChoices,
+      exampleClient: EXAMPLE_CLIENT,
+      usedBy: await FindMailingsUsingMessage.handle(message),
+    })
+  }
+
+  async preview({ params, request, response, tenant, bouncer }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('view', message)
+
+    const { rendered } = await PreviewMessage.handle(tenant, message, clientIdFrom(request.qs()))
+
+    response.header('Content-Security-Policy', PREVIEW_CSP)
+    response.header('X-Frame-Options', 'SAMEORIGIN')
+    // Images in the preview must not tell their hosts which page showed them.
+    response.header('Referrer-Policy', 'no-referrer')
+    response.header('Cache-Control', 'no-store')
+    if (rendered.html) {
+      response.header('Content-Type', 'text/html; charset=utf-8')
+      return rendered.html
+    }
+    response.header('Content-Type', 'text/plain; charset=utf-8')
+    return rendered.text
+  }
+
+  async edit({ params, view, tenant, bouncer }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('update', message)
+
+    return view.render('pages/messages/edit', {
+      message,
+      placeholders: PLACEHOLDERS,
+      usedBy: await FindMailingsUsingMessage.handle(message),
+    })
+  }
+
+  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('update', message)
+    const input = await request.validateUsing(messageValidator)
+
+    await UpdateMessage.handle(message, input)
+
+    session.flash('success', 'Your changes are saved.')
+    return response.redirect().toRoute('messages.show', { id: message.id })
+  }
+
+  async duplicate({ params, response, tenant, bouncer, session }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('view', message)
+    await bouncer.with(MessagePolicy).authorize('create')
+
+    const copy = await DuplicateMessage.handle(message)
+
+    session.flash('success', 'This is your copy. Change what you need and save it.')
+    return response.redirect().toRoute('messages.edit', { id: copy.id })
+  }
+
+  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    await bouncer.with(MessagePolicy).authorize('delete', message)
+
+    const result = await DeleteMessage.handle(message)
+    if (!result.deleted) {
+      session.flash('error', whyNotDeleted(result.usedBy))
+      return response.redirect().toRoute('messages.show', { id: message.id })
+    }
+
+    session.flash('success', `The message “${message.subject}” is deleted.`)
+    return response.redirect().toRoute('messages.index')
+  }
+}
+
+function pageNumber(raw: unknown) {
+  const page = Number(raw)
+  return Number.isSafeInteger(page) && page > 0 ? page : 1
+}
+
+/**
+ * The client a preview is for: none (the example client) or a positive id.
+ * Anything else is a link nobody could have made: not found.
+ */
+function clientIdFrom(qs: Record<string, unknown>) {
+  const raw = qs.clientId
+  if (raw === undefined || raw === null || raw === '') return null
+  const id = Number(raw)
+  if (typeof raw !== 'string' || !Number.isSafeInteger(id) || id < 1) {
+    throw new Exception('Client not found', { status: 404, code: 'E_NOT_FOUND' })
+  }
+  return id
+}
+
+const MAILING_NAMES_SHOWN = 5
+
+/**
+ * "This message cannot be deleted: it is used by the mailings “A” and “B”…",
+ * with advice that fits. The page it leads to lists and links them all.
+ */
+function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
+  const all = [...usedBy.current, ...usedBy.archived]
+  const names = all
+    .slice(0, MAILING_NAMES_SHOWN)
+    .map((mailing) => `“${mailing.name}”${mailing.archivedAt ? ' (archived)' : ''}`)
+  if (all.length > names.length) names.push(`${all.length - names.length} more`)
+  const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names)
+
+  const sentences = [
+    `This message cannot be deleted: it is used by ${all.length === 1 ? 'the mailing' : 'the mailings'} ${list}.`,
+  ]
+  if (usedBy.current.length > 0) {
+    sentences.push(
+      `Choose another message for ${usedBy.current.length === 1 ? 'that mailing' : 'those mailings'} first.`
+    )
+  }
+  if (usedBy.archived.length > 0) {
+    sentences.push('Archived mailings keep the message they sent, for their history.')
+  }
+  return sentences.join(' ')
+}

@@ -1,0 +1,23 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import WorkspacePolicy from '#policies/workspace_policy'
+import { updateWorkspaceValidator } from '#validators/workspace'
+
+export default class WorkspaceController {
+  async edit({ view, bouncer, tenant }: HttpContext) {
+    await bouncer.with(WorkspacePolicy).authorize('update', tenant)
+    return view.render('pages/settings/workspace', {
+      timeZones: Intl.supportedValuesOf('timeZone'),
+    })
+  }
+
+  async update({ request, response, bouncer, tenant, session }: HttpContext) {
+    await bouncer.with(WorkspacePolicy).authorize('update', tenant)
+    const { name, timeZone } = await request.validateUsing(updateWorkspaceValidator)
+
+    tenant.merge({ name, timeZone })
+    await tenant.save()
+
+    session.flash('success', 'Your workspace settings are saved.')
+    return response.redirect().toRoute('settings.workspace.edit')
+  }
+}

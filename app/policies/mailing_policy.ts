@@ -1,0 +1,53 @@
+import type User from '#models/user'
+import type Mailing from '#models/mailing'
+import AppPolicy from '#policies/app_policy'
+
+/**
+ * Owners manage their workspace's mailings. Managers and admins may look at
+ * any workspace's mailings and statistics, read-only. Archived mailings are
+ * history: nobody changes them.
+ */
+export default class MailingPolicy extends AppPolicy {
+  viewList(_user: User) {
+    return true
+  }
+
+  view(user: User, mailing: Mailing) {
+    return this.ownsRecord(user, mailing) || this.canOverseeMailings(user)
+  }
+
+  /**
+   * Whether the user may open mailings of workspaces other than their own.
+   */
+  viewAnyWorkspace(user: User) {
+    return this.canOverseeMailings(user)
+  }
+
+  create(_user: User) {
+    return true
+  }
+
+  update(user: User, mailing: Mailing) {
+    return this.#ownsLive(user, mailing) && !['disabled', 'completed'].includes(mailing.status)
+  }
+
+  delete(user: User, mailing: Mailing) {
+    return this.#ownsLive(user, mailing)
+  }
+
+  /**
+   * Pausing and resuming are the owner's; a mailing disabled by staff stays
+   * disabled until staff enable it.
+   */
+  pause(user: User, mailing: Mailing) {
+    return this.#ownsLive(user, mailing) && ['created', 'running'].includes(mailing.status)
+  }
+
+  resume(user: User, mailing: Mailing) {
+    return this.#ownsLive(user, mailing) && mailing.status === 'paused'
+  }
+
+  #ownsLive(user: User, mailing: Mailing) {
+    return this.ownsRecord(user, mailing) && mailing.archivedAt === null
+  }
+}

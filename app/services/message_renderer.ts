@@ -1,0 +1,380 @@
+import Mustache from 'mustache'
+import sanitizeHtml from 'sanitize-html'
+
+/**
+ * Message templates: what a message may contain, how its HTML is cleaned
+ * when saved, and how it is rendered for one client. Used by the preview
+ * and by the sending engine, so both show exactly the same thing.
+ *
+ * Templates are Mustache, restricted to three plain placeholders: no
+ * sections, partials, triple braces or changed delimiters, so a message is
+ * text with holes in it and nothing else (logic-less).
+ */
+
+export const PLACEHOLDERS = ['client.full_name', 'client.email', 'unsubscribe_url'] as const
+export type Placeholder = (typeof PLACEHOLDERS)[number]
+
+/**
+ * The allowed placeholders as a user writes them, for help texts and
+ * error messages.
+ */
+export const PLACEHOLDER_LIST =
+  '{{ client.full_name }}, {{ client.email }} or {{ unsubscribe_url }}'
+
+/**
+ * What the placeholders are replaced with. Missing values render empty.
+ */
+export interface PlaceholderValues {
+  client: { full_name?: string | null; email?: string | null }
+  unsubscribe_url?: string | null
+}
+
+export interface MessageTemplate {
+  subject: string
+  bodyText: string
+  bodyHtml: string | null
+}
+
+export interface RenderedMessage {
+  /** One line of plain text, ready for the Subject header. */
+  subject: string
+  /** The plain-text body. */
+  text: string
+  /** A complete HTML document, or null when the message has no HTML body. */
+  html: string | null
+}
+
+/**
+ * A template that cannot be rendered: it does not parse, or it uses
+ * something other than the allowed placeholders. Saving refuses such
+ * templates, so meeting one while rendering means it was stored some other
+ * way.
+ */
+export class TemplateError extends Error {}
+
+/**
+ * Raised for templates Mustache cannot parse, with a sentence for the user.
+ */
+export class TemplateSyntaxError extends TemplateError {}
+
+type Token = Mustache.TemplateSpans[number]
+
+const ALLOWED = new Set<string>(PLACEHOLDERS)
+
+/**
+ * Client details are typed by the business (or imported from a CSV), so
+ * they must not decide where a link goes: `href="{{ client.full_name }}"`
+ * would let a name such as "javascript:…" become the link.
+ */
+const CLIENT_PLACEHOLDERS = new Set<string>(['client.full_name', 'client.email'])
+const URL_ATTRIBUTE_START = /\s(?:href|src)="\s*$/i
+
+/**
+ * Parses with a fresh writer: Mustache's shared writer caches every
+ * template it parses, forever, which a long-running process should not do
+ * with user input.
+ */
+function parse(template: string): Token[] {
+  try {
+    return new Mustache.Writer().parse(template)
+  } catch (error) {
+    throw new TemplateSyntaxError(describeSyntaxError(template, error as Error))
+  }
+}
+
+function describeSyntaxError(template: string, error: Error) {
+  if (error.message.startsWith('Unclosed tag')) {
+    const snippet = unclosedTag(template)
+    return snippet
+      ? `"${snippet}" is missing its closing }}.`
+      : 'A placeholder is missing its closing }}.'
+  }
+  if (/^Un(?:closed|opened) section/.test(error.message)) {
+    return `Sections such as {{#…}}, {{^…}} and {{/…}} are not supported. Use ${PLACEHOLDER_LIST}.`
+  }
+  return `The placeholders cannot be read (${error.message}).`
+}
+
+/**
+ * The first "{{" that is not closed before the next one opens, with a few
+ * characters after it so the user can find it.
+ */
+function unclosedTag(template: string) {
+  let open = template.indexOf('{{')
+  while (open !== -1) {
+    const close = template.indexOf('}}', open + 2)
+    const next = template.indexOf('{{', open + 2)
+    if (close === -1 || (next !== -1 && next < close)) {
+      const snippet = template.slice(open, open + 30).split('\n')[0]
+      return snippet.length < template.length - open ? `${snippet}…` : snippet
+    }
+    open = template.indexOf('{{', close + 2)
+  }
+  return null
+}
+
+/**
+ * Every tag of a template, sections' contents included.
+ */
+function* tagsOf(tokens: Token[]): Generator<Token> {
+  for (const token of tokens) {
+    if (token[0] === 'text') continue
+    yield token
+    if ((token[0] === '#' || token[0] === '^') && Array.isArray(token[4])) {
+      yield* tagsOf(token[4])
+    }
+  }
+}
+
+/**
+ * The tags of a template that are not one of the allowed placeholders, as
+ * the user wrote them (each once, in order): unknown names, but also
+ * sections, inverted sections, partials, comments, unescaped triple braces
+ * and delimiter changes. Spacing does not matter: `{{client.email}}` is
+ * fine. Throws a TemplateSyntaxError when the template does not parse.
+ */
+export function findUnknownPlaceholders(template: string): string[] {
+  return unknownTags(template, parse(template))
+}
+
+function unknownTags(template: string, tokens: Token[]) {
+  const unknown = new Set<string>()
+  for (const [type, name, start, end] of tagsOf(tokens)) {
+    if (type === 'name' && ALLOWED.has(name)) continue
+    unknown.add(type === 'name' && name ? `{{ ${name} }}` : template.slice(start, end))
+  }
+  return [...unknown]
+}
+
+/**
+ * Client placeholders that begin a link or image address in an HTML
+ * template (see CLIENT_PLACEHOLDERS). Expects sanitised HTML, whose
+ * attributes are always double-quoted.
+ */
+export function findPlaceholdersStartingUrls(html: string): string[] {
+  return placeholdersStartingUrls(html, parse(html))
+}
+
+function placeholdersStartingUrls(html: string, tokens: Token[]) {
+  const found = new Set<string>()
+  for (const [type, name, start] of tagsOf(tokens)) {
+    if (
+      type === 'name' &&
+      CLIENT_PLACEHOLDERS.has(name) &&
+      URL_ATTRIBUTE_START.test(html.slice(Math.max(0, start - 200), start))
+    ) {
+      found.add(`{{ ${name} }}`)
+    }
+  }
+  return [...found]
+}
+
+/**
+ * Only safe CSS values: no url(), expression() or other functions that
+ * fetch or compute something, since email HTML lives on inline styles.
+ */
+const SAFE_CSS_VALUE =
+  /^(?!.*\b(?:url|expression|image-set|image|var|env|attr)\s*\()[-#\w\s.,%()'"/!]*$/i
+const STYLE_PROPERTIES = [
+  'color',
+  'background-color',
+  'font-family',
+  'font-size',
+  'font-style',
+  'font-weight',
+  'line-height',
+  'letter-spacing',
+  'text-align',
+  'text-decoration',
+  'text-transform',
+  'vertical-align',
+  'white-space',
+  'width',
+  'max-width',
+  'min-width',
+  'height',
+  'max-height',
+  'display',
+  'border',
+  'border-top',
+  'border-right',
+  'border-bottom',
+  'border-left',
+  'border-color',
+  'border-style',
+  'border-width',
+  'border-radius',
+  'border-collapse',
+  'border-spacing',
+  'padding',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'margin',
+  'margin-top',
+  'margin-right',
+  'margin-bottom',
+  'margin-left',
+]
+
+const TABLE_CELL_ATTRIBUTES = [
+  'colspan',
+  'rowspan',
+  'align',
+  'valign',
+  'width',
+  'height',
+  'bgcolor',
+]
+
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'center', 'font'],
+  allowedAttributes: {
+    '*': ['style', 'class', 'dir', 'lang', 'title', 'align'],
+    'a': ['href', 'name', 'target', 'rel'],
+    'img': ['src', 'alt', 'width', 'height', 'border'],
+    'font': ['color', 'face', 'size'],
+    'table': ['width', 'border', 'cellpadding', 'cellspacing', 'bgcolor', 'role'],
+    'td': TABLE_CELL_ATTRIBUTES,
+    'th': TABLE_CELL_ATTRIBUTES,
+    'tr': ['align', 'valign', 'bgcolor'],
+    'col': ['span', 'width'],
+    'colgroup': ['span', 'width'],
+    'ol': ['start', 'type'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowProtocolRelative: false,
+  allowedStyles: {
+    '*': Object.fromEntries(STYLE_PROPERTIES.map((property) => [property, [SAFE_CSS_VALUE]])),
+  },
+  // Dropped with their content. "title" keeps a pasted document's <title>
+  // out of the body; the rest are sanitize-html's own list.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'xmp', 'noscript', 'title'],
+  transformTags: {
+    // Images need an absolute http(s) address to show up in a mailbox.
+    img: (tagName, attribs) => {
+      const { src, ...rest } = attribs
+      return { tagName, attribs: src && /^https?:\/\//i.test(src) ? attribs : rest }
+    },
+  },
+}
+
+/**
+ * Cleans a message's HTML body before it is stored: no scripts, event
+ * handlers, javascript: links, frames, objects, forms or style sheets;
+ * ordinary formatting, links, http(s) images, tables and harmless inline
+ * styles stay. Placeholders are left as they are.
+ */
+export function sanitizeMessageHtml(html: string): string {
+  return sanitizeHtml(html, SANITIZE_OPTIONS).trim()
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/**
+ * Escapes a value for HTML text and (always double-quoted, since the HTML
+ * was sanitised) attribute values. Unlike Mustache's default it leaves "/"
+ * and "=" alone, so links such as the unsubscribe URL stay readable in the
+ * mail's source.
+ */
+function escapeHtml(value: unknown) {
+  return String(value).replace(/[&<>"']/g, (character) => HTML_ESCAPES[character])
+}
+
+function keepAsIs(value: unknown) {
+  return String(value)
+}
+
+/**
+ * Parses a template once, refusing what a user could not have saved, and
+ * returns a function that renders it. Rendering the parsed tokens directly
+ * (rather than Mustache.render) keeps per-recipient work to filling the
+ * holes, whatever the size of the template.
+ */
+function compileTemplate(template: string, { html }: { html: boolean }) {
+  const tokens = parse(template)
+  const unknown = unknownTags(template, tokens)
+  if (unknown.length > 0) {
+    throw new TemplateError(`Unknown placeholders ${unknown.join(', ')}`)
+  }
+  const inUrls = html ? placeholdersStartingUrls(template, tokens) : []
+  if (inUrls.length > 0) {
+    throw new TemplateError(`${inUrls.join(', ')} cannot start a link or image address`)
+  }
+
+  const writer = new Mustache.Writer()
+  const config = { escape: html ? escapeHtml : keepAsIs }
+  return (view: object) =>
+    writer.renderTokens(
+      tokens as string[][],
+      new Mustache.Context(view),
+      undefined,
+      template,
+      config
+    )
+}
+
+function htmlDocument(subject: string, body: string) {
+  return [
+    '<!DOCTYPE html>',
+    '<html>',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(subject)}</title>`,
+    '</head>',
+    '<body>',
+    body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+/**
+ * Checks and parses a message's templates once and returns a function that
+ * renders it for one recipient, for sending the same message to many
+ * clients. Throws a TemplateError when a template is not one a user could
+ * have saved.
+ */
+export function compileMessage(message: MessageTemplate) {
+  const renderSubject = compileTemplate(message.subject, { html: false })
+  const renderText = compileTemplate(message.bodyText, { html: false })
+  const renderHtml = message.bodyHtml ? compileTemplate(message.bodyHtml, { html: true }) : null
+
+  return (values: PlaceholderValues): RenderedMessage => {
+    const view = {
+      client: {
+        full_name: values.client.full_name ?? '',
+        email: values.client.email ?? '',
+      },
+      unsubscribe_url: values.unsubscribe_url ?? '',
+    }
+    // A header is one line, whatever a client's name contains.
+    const subject = renderSubject(view)
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .trim()
+
+    return {
+      subject,
+      text: renderText(view),
+      html: renderHtml ? htmlDocument(subject, renderHtml(view)) : null,
+    }
+  }
+}
+
+/**
+ * Renders a message for one recipient: subject and text as plain text,
+ * HTML with every value escaped.
+ */
+export function renderMessage(message: MessageTemplate, values: PlaceholderValues) {
+  return compileMessage(message)(values)
+}

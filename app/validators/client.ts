@@ -1,0 +1,101 @@
+import vine from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
+import type { FieldContext } from '@vinejs/vine/types'
+
+/**
+ * The rules of a client's fields, shared by the form and the CSV import so a
+ * row the form would refuse is refused by the import too.
+ */
+export const CLIENT_EMAIL_MAX_LENGTH = 254
+export const CLIENT_FULL_NAME_MAX_LENGTH = 200
+export const CLIENT_COMMENT_MAX_LENGTH = 2000
+
+export const clientEmail = () =>
+  vine.string().trim().toLowerCase().email().maxLength(CLIENT_EMAIL_MAX_LENGTH)
+export const clientFullName = () => vine.string().trim().maxLength(CLIENT_FULL_NAME_MAX_LENGTH)
+export const clientComment = () => vine.string().trim().maxLength(CLIENT_COMMENT_MAX_LENGTH)
+
+type ClientFormMeta = { tenantId: number; clientId?: number }
+
+/**
+ * An email is unique inside a workspace (another workspace may have the same
+ * client). The email is already trimmed and lower-cased, as it is stored.
+ * A rule of its own rather than Lucid's `unique`, whose message key is the
+ * one of the sign-up form ("An account with this email...").
+ */
+const uniqueInWorkspace = vine.createRule(
+  async (value: unknown, _: undefined, field: FieldContext) => {
+    if (typeof value !== 'string' || !field.isValid) return
+    const { tenantId, clientId } = field.meta as ClientFormMeta
+
+    const taken = db.from('clients').select('id').where('tenant_id', tenantId).where('email', value)
+    if (clientId) taken.whereNot('id', clientId)
+
+    if (await taken.first()) {
+      field.report(
+        'A client with this email already exists in your workspace',
+        'client.email.unique',
+        field
+      )
+    }
+  }
+)
+
+/**
+ * The create and edit form. Pass the workspace (and, when editing, the
+ * client) as metadata: `{ meta: { tenantId, clientId } }`.
+ */
+export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
+  vine.object({
+    email: clientEmail().use(uniqueInWorkspace()),
+    fullName: clientFullName().optional(),
+    comment: clientComment().optional(),
+  })
+)
+
+export const CLIENT_SORTS = ['email', 'name', 'created'] as const
+export type ClientSort = (typeof CLIENT_SORTS)[number]
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const
+export type SortDirection = (typeof SORT_DIRECTIONS)[number]
+
+/**
+ * The list's query string: search, sort and the keyset cursors.
+ */
+export const clientListValidator = vine.compile(
+  vine.object({
+    q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+    sort: vine.enum(CLIENT_SORTS).optional(),
+    dir: vine.enum(SORT_DIRECTIONS).optional(),
+    after: vine.string().maxLength(1000).optional(),
+    before: vine.string().maxLength(1000).optional(),
+  })
+)
+
+/**
+ * `GET /clients/search?q=` for the mailing form's client picker.
+ */
+export const clientSearchValidator = vine.compile(
+  vine.object({
+    q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+  })
+)
+
+/**
+ * The ids ticked in the list. Ids of other workspaces pass this validator
+ * but are never deleted: the deletion itself is rooted at the workspace.
+ */
+export const BULK_DELETE_MAX = 500
+
+export const bulkDeleteClientsValidator = vine.compile(
+  vine.object({
+    ids: vine
+      .array(vine.number().positive().withoutDecimals())
+      // One ticked box may arrive as `ids=7` rather than `ids[]=7`.
+      .parse((value) =>
+        value === undefined || value === null || Array.isArray(value) ? value : [value]
+      )
+      .minLength(1)
+      .maxLength(BULK_DELETE_MAX)
+      .distinct(),
+  })
+)

@@ -1,0 +1,129 @@
+import vine from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import type { FieldContext, Validation } from '@vinejs/vine/types'
+import { AUDIENCES, PERIODICITIES } from '#models/mailing'
+
+/**
+ * What the mailing validators need to know about the workspace.
+ */
+export interface MailingValidationMeta {
+  tenantId: number
+  timeZone: string
+}
+
+const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/
+
+/**
+ * A `datetime-local` value, read as wall-clock time in the workspace's
+ * zone (not the server's), and turned into an instant.
+ */
+const localDateTime = (rule?: Validation<any>) => {
+  const input = vine.string().trim().regex(LOCAL_DATETIME)
+  return (rule ? input.use(rule) : input).transform((value, field) => {
+    const { timeZone } = field.meta as MailingValidationMeta
+    // Stored in UTC: Lucid writes a DateTime's wall clock without its zone.
+    return DateTime.fromISO(value, { zone: timeZone }).toUTC()
+  })
+}
+
+/**
+ * The end must come after the start (both as entered).
+ */
+const afterStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  const start = field.parent?.startAt
+  if (typeof value !== 'string' || typeof start !== 'string' || !field.isValid) return
+  if (!LOCAL_DATETIME.test(start) || value <= start) {
+    field.report('The end must be after the start', 'afterStartAt', field)
+  }
+})
+
+/**
+ * Same, when the start is fixed (the mailing has started) and passed in
+ * the metadata as entered.
+ */
+const afterMetaStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  const { startAt } = field.meta as { startAt: string }
+  if (typeof value === 'string' && field.isValid && value <= startAt) {
+    field.report('The end must be after the start', 'afterStartAt', field)
+  }
+})
+
+/**
+ * The message must be one of the workspace's own.
+ */
+const workspaceMessage = () =>
+  vine
+    .number()
+    .withoutDecimals()
+    .exists(async (query, value, field) => {
+      const { tenantId } = field.meta as MailingValidationMeta
+      return !!(await query.from('messages').where({ id: value, tenant_id: tenantId }).first())
+    })
+
+/**
+ * Selected clients must all be the workspace's own; one foreign or unknown
+ * id fails the whole field (nothing is silently dropped).
+ */
+const workspaceClients = vine.createRule(
+  async (value: unknown, _: undefined, field: FieldContext) => {
+    if (!Array.isArray(value) || !field.isValid || value.length === 0) return
+    const { tenantId } = field.meta as MailingValidationMeta
+    const ids = [...new Set(value as number[])]
+    const found = await db
+      .from('clients')
+      .where('tenant_id', tenantId)
+      .whereIn('id', ids)
+      .count('* as total')
+    if (Number(found[0].total) !== ids.length) {
+      field.report('Some selected clients are not in this workspace', 'workspaceClients', field)
+    }
+  }
+)
+
+const name = () => vine.string().trim().minLength(2).maxLength(200)
+const endAt = () => localDateTime(afterStartAt())
+
+export const createMailingValidator = vine.withMetaData<MailingValidationMeta>().compile(
+  vine.object({
+    name: name(),
+    messageId: workspaceMessage(),
+    audience: vine.enum(AUDIENCES),
+    clientIds: vine
+      .array(vine.number().withoutDecimals())
+      // A form with one chosen client sends a single value, not a list.
+      .parse((value) =>
+        value === undefined || value === null || Array.isArray(value) ? value : [value]
+      )
+      .minLength(1)
+      .maxLength(100_000)
+      .use(workspaceClients())
+      .optional()
+      .requiredWhen('audience', '=', 'selected'),
+    periodicity: vine.enum(PERIODICITIES),
+    startAt: localDateTime(),
+    endAt: endAt(),
+  })
+)
+
+/**
+ * Once a mailing has started, only its name and the end of its window may
+ * change: recipients, message and schedule belong to runs that happened.
+ */
+export const updateStartedMailingValidator = vine
+  .withMetaData<MailingValidationMeta & { startAt: string }>()
+  .compile(
+    vine.object({
+      name: name(),
+      endAt: localDateTime(afterMetaStartAt()),
+    })
+  )
+
+export const mailingFilterValidator = vine.compile(
+  vine.object({
+    status: vine
+      .enum(['created', 'running', 'completed', 'paused', 'disabled', 'archived'] as const)
+      .optional(),
+    page: vine.number().withoutDecimals().min(1).optional(),
+  })
+)

@@ -1,0 +1,15 @@
+import vine from '@vinejs/vine'
+import { isValidTimeZone } from '#actions/users/create_user_with_tenant'
+
+const ianaTimeZone = vine.createRule((value: unknown, _: undefined, field) => {
+  if (typeof value === 'string' && !isValidTimeZone(value)) {
+    field.report('Choose a time zone from the list', 'timeZone', field)
+  }
+})
+
+export const updateWorkspaceValidator = vine.compile(
+  vine.object({
+    name: vine.string().trim().minLength(2).maxLength(120),
+    timeZone: vine.string().trim().maxLength(64).use(ianaTimeZone()),
+  })
+)

@@ -1,0 +1,377 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import Mailing from '#models/mailing'
+import { createUser } from '#tests/helpers/users'
+import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
+
+const inParis = async () => {
+  const owner = await createUser()
+  owner.tenant.timeZone = 'Europe/Paris'
+  await owner.tenant.save()
+  return owner
+}
+
+const localInput = (dt: DateTime, zone = 'Europe/Paris') =>
+  dt.setZone(zone).toFormat("yyyy-MM-dd'T'HH:mm")
+
+test.group('Mailings: create', () => {
+  test('creates a mailing to all clients, reading times in the workspace zone', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await inParis()
+    const message = await createMessage(tenant)
+
+    const response = await client
+      .post('/mailings')
+      .form({
+        name: 'December news',
+        messageId: message.id,
+        audience: 'all',
+        periodicity: 'monthly',
+        startAt: '2030-12-01T09:00',
+        endAt: '2031-06-01T09:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    const mailing = await Mailing.query().where('tenant_id', tenant.id).firstOrFail()
+    assert.match(response.header('location') ?? '', new RegExp(`/mailings/${mailing.id}$`))
+    assert.equal(mailing.status, 'created')
+    assert.equal(mailing.audience, 'all')
+    // 09:00 in Paris in winter is 08:00 UTC.
+    assert.equal(mailing.startAt.toUTC().toISO(), '2030-12-01T08:00:00.000Z')
+    assert.equal(mailing.nextRunAt!.toUTC().toISO(), '2030-12-01T08:00:00.000Z')
+  })
+
+  test('a mailing whose window contains now runs next at once', async ({ client, assert }) => {
+    const { user, tenant } = await inParis()
+    const message = await createMessage(tenant)
+    const before = DateTime.now().minus({ seconds: 1 })
+
+    await client
+      .post('/mailings')
+      .form({
+        name: 'Right now',
+        messageId: message.id,
+        audience: 'all',
+        periodicity: 'once',
+        startAt: localInput(DateTime.now().minus({ hours: 1 })),
+        endAt: localInput(DateTime.now().plus({ hours: 1 })),
+      })
+      .loginAs(user)
+      .withCsrfToken()
+
+    const mailing = await Mailing.query().where('tenant_id', tenant.id).firstOrFail()
+    assert.isTrue(mailing.nextRunAt! >= before.startOf('second'))
+    assert.isTrue(mailing.nextRunAt! <= DateTime.now())
+  })
+
+  test('keeps the chosen clients', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const message = await createMessage(tenant)
+    const clients = await createClients(tenant, 3)
+
+    await client
+      .post('/mailings')
+      .form({
+        name: 'Chosen few',
+        messageId: message.id,
+        audience: 'selected',
+        clientIds: [clients[0].id, clients[2].id],
+        periodicity: 'once',
+        startAt: '2030-01-01T10:00',
+        endAt: '2030-01-02T10:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+
+    const mailing = await Mailing.query()
+      .where('tenant_id', tenant.id)
+      .preload('recipients')
+      .firstOrFail()
+    assert.sameMembers(
+      mailing.recipients.map((c) => c.id),
+      [clients[0].id, clients[2].id]
+    )
+  })
+
+  test('reports each invalid field', async ({ client }) => {
+    const { user } = await createUser()
+    const response = await client
+      .post('/mailings')
+      .form({
+        name: '',
+        audience: 'selected',
+        periodicity: 'hourly',
+        startAt: '2030-01-02T10:00',
+        endAt: '2030-01-01T10:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertFlashMessage('inputErrorsBag', {
+      name: ['Please fill in the name'],
+      messageId: ['Choose the message to send'],
+      clientIds: ['Choose at least one client, or send to all clients'],
+      periodicity: ['The repeat must be one of: once,daily,weekly,monthly'],
+      endAt: ['The end must be after the start'],
+    })
+  })
+
+  test("refuses another workspace's message and clients", async ({ client }) => {
+    const { user } = await createUser()
+    const other = await createUser()
+    const foreignMessage = await createMessage(other.tenant)
+    const foreignClients = await createClients(other.tenant, 1)
+
+    const response = await client
+      .post('/mailings')
+      .form({
+        name: 'Sneaky',
+        messageId: foreignMessage.id,
+        audience: 'selected',
+        clientIds: [foreignClients[0].id],
+        periodicity: 'once',
+        startAt: '2030-01-01T10:00',
+        endAt: '2030-01-02T10:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertFlashMessage('inputErrorsBag', {
+      messageId: ['Choose one of your messages'],
+      clientIds: ['Some selected clients are not in this workspace'],
+    })
+  })
+})
+
+test.group('Mailings: change', () => {
+  test('before its first run everything can change, recipients included', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant)
+    const [chosen] = await createClients(tenant, 1)
+    const message = await createMessage(tenant)
+
+    await client
+      .put(`/mailings/${mailing.id}`)
+      .form({
+        name: 'Renamed',
+        messageId: message.id,
+        audience: 'selected',
+        clientIds: [chosen.id],
+        periodicity: 'weekly',
+        startAt: '2031-01-01T10:00',
+        endAt: '2031-03-01T10:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+
+    await mailing.refresh()
+    await mailing.load('recipients')
+    assert.equal(mailing.name, 'Renamed')
+    assert.equal(mailing.messageId, message.id)
+    assert.equal(mailing.periodicity, 'weekly')
+    assert.deepEqual(
+      mailing.recipients.map((c) => c.id),
+      [chosen.id]
+    )
+  })
+
+  test('once started, only the name and the end change, whatever the request says', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, {
+      status: 'running',
+      startAt: DateTime.fromISO('2026-01-01T10:00:00Z'),
+      endAt: DateTime.fromISO('2036-01-01T10:00:00Z'),
+      periodicity: 'daily',
+    })
+    const otherMessage = await createMessage(tenant)
+
+    const response = await client
+      .put(`/mailings/${mailing.id}`)
+      .form({
+        name: 'Still running',
+        messageId: otherMessage.id,
+        periodicity: 'once',
+        startAt: '2040-01-01T10:00',
+        endAt: '2035-06-01T10:00',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    const fresh = await Mailing.findOrFail(mailing.id)
+    assert.equal(fresh.name, 'Still running')
+    assert.equal(fresh.endAt.toUTC().toISO(), '2035-06-01T10:00:00.000Z')
+    assert.equal(fresh.messageId, mailing.messageId)
+    assert.equal(fresh.periodicity, 'daily')
+    assert.equal(fresh.startAt.toUTC().toISO(), '2026-01-01T10:00:00.000Z')
+  })
+
+  test('completed and disabled mailings cannot be edited', async ({ client }) => {
+    const { user, tenant } = await createUser()
+    for (const status of ['completed', 'disabled'] as const) {
+      const mailing = await createMailing(tenant, { status })
+      const page = await client.get(`/mailings/${mailing.id}/edit`).loginAs(user)
+      page.assertStatus(404)
+    }
+  })
+
+  test('pause and resume', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, {
+      status: 'running',
+      startAt: DateTime.now().minus({ hours: 1 }),
+    })
+
+    const paused = await client
+      .post(`/mailings/${mailing.id}/pause`)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    paused.assertStatus(302)
+    await mailing.refresh()
+    assert.equal(mailing.status, 'paused')
+    assert.equal(mailing.statusReason, `Paused by ${user.fullName}`)
+
+    const shown = await client.get(`/mailings/${mailing.id}`).loginAs(user)
+    shown.assertTextIncludes(`Paused by ${user.fullName}`)
+
+    const again = await client
+      .post(`/mailings/${mailing.id}/pause`)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    again.assertStatus(404)
+
+    await client.post(`/mailings/${mailing.id}/resume`).loginAs(user).withCsrfToken()
+    await mailing.refresh()
+    assert.equal(mailing.status, 'running')
+    assert.isNull(mailing.statusReason)
+  })
+
+  test('delete archives the mailing and keeps it out of the list', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, { name: 'To be archived' })
+
+    await client.delete(`/mailings/${mailing.id}`).loginAs(user).withCsrfToken()
+    await mailing.refresh()
+    assert.isNotNull(mailing.archivedAt)
+    assert.isNull(mailing.nextRunAt)
+
+    const list = await client.get('/mailings').loginAs(user)
+    assert.notInclude(list.text(), 'To be archived')
+    const archived = await client.get('/mailings?status=archived').loginAs(user)
+    archived.assertTextIncludes('To be archived')
+
+    const edit = await client.get(`/mailings/${mailing.id}/edit`).loginAs(user)
+    edit.assertStatus(404)
+  })
+})
+
+test.group('Mailings: lists and views', () => {
+  test('the list filters by status and shows recipients and next run', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    await createClients(tenant, 4)
+    await createMailing(tenant, { name: 'Runs daily', status: 'running' })
+    await createMailing(tenant, { name: 'Waits', status: 'created' })
+
+    const running = await client.get('/mailings?status=running').loginAs(user)
+    running.assertStatus(200)
+    running.assertTextIncludes('Runs daily')
+    assert.notInclude(running.text(), 'Waits')
+
+    const all = await client.get('/mailings').loginAs(user)
+    all.assertTextIncludes('Waits')
+    all.assertTextIncludes('>4<')
+  })
+
+  test('a bad filter is a 4xx with the field named, not a 500', async ({ client }) => {
+    const { user } = await createUser()
+    const response = await client.get('/mailings?status=exploded').loginAs(user).redirects(0)
+    response.assertStatus(302)
+    response.assertFlashMessage('inputErrorsBag', {
+      status: ['The status must be one of: created,running,completed,paused,disabled,archived'],
+    })
+  })
+
+  test("managers and admins see another workspace's mailing read-only; others get 404", async ({
+    client,
+  }) => {
+    const owner = await createUser()
+    const mailing = await createMailing(owner.tenant, { name: 'Somebody else’s' })
+
+    for (const role of ['manager', 'admin'] as const) {
+      const { user: staff } = await createUser({ role })
+      const page = await client.get(`/mailings/${mailing.id}`).loginAs(staff)
+      page.assertStatus(200)
+      page.assertTextIncludes('(read-only)')
+      const edit = await client.get(`/mailings/${mailing.id}/edit`).loginAs(staff)
+      edit.assertStatus(404)
+      const pause = await client
+        .post(`/mailings/${mailing.id}/pause`)
+        .loginAs(staff)
+        .withCsrfToken()
+      pause.assertStatus(404)
+    }
+
+    for (const role of ['user', 'content_manager'] as const) {
+      const { user: outsider } = await createUser({ role })
+      const page = await client.get(`/mailings/${mailing.id}`).loginAs(outsider)
+      page.assertStatus(404)
+    }
+  })
+})
+
+test.group('Workspace settings', () => {
+  test('changes the name and time zone; refuses an unknown zone', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const bad = await client
+      .put('/settings/workspace')
+      .form({ name: 'Bakery', timeZone: 'Mars/Base' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    bad.assertFlashMessage('inputErrorsBag', { timeZone: ['Choose a time zone from the list'] })
+
+    await client
+      .put('/settings/workspace')
+      .form({ name: 'Bakery', timeZone: 'America/New_York' })
+      .loginAs(user)
+      .withCsrfToken()
+    await tenant.refresh()
+    assert.equal(tenant.name, 'Bakery')
+    assert.equal(tenant.timeZone, 'America/New_York')
+  })
+})
+
+test.group('Dashboard', () => {
+  test("shows the workspace's numbers and next runs", async ({ client }) => {
+    const { user, tenant } = await createUser()
+    await createClients(tenant, 3)
+    await createMailing(tenant, { name: 'Next up', status: 'created' })
+    const mailing = await Mailing.query().where('tenant_id', tenant.id).firstOrFail()
+    mailing.nextRunAt = DateTime.now().plus({ hours: 3 })
+    await mailing.save()
+
+    const page = await client.get('/dashboard').loginAs(user)
+    page.assertStatus(200)
+    page.assertTextIncludes('Next up')
+    page.assertTextIncludes('>3<')
+  })
+})

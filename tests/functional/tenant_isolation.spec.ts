@@ -1,0 +1,127 @@
+import { test } from '@japa/runner'
+import Client from '#models/client'
+import Message from '#models/message'
+import Mailing from '#models/mailing'
+import { createUser } from '#tests/helpers/users'
+import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
+
+type Method = 'get' | 'post' | 'put' | 'delete'
+
+/**
+ * A second workspace's user tries every workspace route of the first
+ * workspace's records, and every form field that references them. Each
+ * must answer 404 (or a validation error for form fields) and change
+ * nothing.
+ */
+test.group('Tenant isolation', () => {
+  test('another workspace gets nothing from any route', async ({ client, assert }) => {
+    const victim = await createUser()
+    const [victimClient] = await createClients(victim.tenant, 1)
+    const victimMessage = await createMessage(victim.tenant, { subject: 'Victim secret subject' })
+    const victimMailing = await createMailing(victim.tenant, {
+      name: 'Victim mailing',
+      status: 'running',
+    })
+
+    const intruder = await createUser()
+    const [ownClient] = await createClients(intruder.tenant, 1)
+    const ownMessage = await createMessage(intruder.tenant)
+    const ownMailing = await createMailing(intruder.tenant)
+
+    const routes: [Method, string, Record<string, unknown>?][] = [
+      ['get', `/clients/${victimClient.id}/edit`],
+      ['put', `/clients/${victimClient.id}`, { email: 'stolen@example.com', fullName: 'Stolen' }],
+      ['delete', `/clients/${victimClient.id}`],
+      ['get', `/messages/${victimMessage.id}`],
+      ['get', `/messages/${victimMessage.id}/edit`],
+      ['put', `/messages/${victimMessage.id}`, { subject: 'Stolen', bodyText: 'Stolen' }],
+      ['delete', `/messages/${victimMessage.id}`],
+      ['post', `/messages/${victimMessage.id}/duplicate`],
+      ['get', `/messages/${victimMessage.id}/preview`],
+      ['get', `/messages/${ownMessage.id}/preview?clientId=${victimClient.id}`],
+      ['get', `/mailings/${victimMailing.id}`],
+      ['get', `/mailings/${victimMailing.id}/edit`],
+      ['put', `/mailings/${victimMailing.id}`, { name: 'Stolen', endAt: '2040-01-01T00:00' }],
+      ['delete', `/mailings/${victimMailing.id}`],
+      ['post', `/mailings/${victimMailing.id}/pause`],
+      ['post', `/mailings/${victimMailing.id}/resume`],
+    ]
+
+    for (const [method, path, form] of routes) {
+      const request = client
+        .request(path, method.toUpperCase())
+        .loginAs(intruder.user)
+        .withCsrfToken()
+        .redirects(0)
+      if (form) request.form(form)
+      const response = await request
+      assert.equal(
+        response.status(),
+        404,
+        `${method.toUpperCase()} ${path} answered ${response.status()}`
+      )
+    }
+
+    // Lists and searches never show the other workspace's records.
+    const search = await client
+      .get(`/clients/search?q=${encodeURIComponent(victimClient.email)}`)
+      .loginAs(intruder.user)
+    assert.deepEqual(search.body(), [])
+    const clients = await client
+      .get(`/clients?q=${encodeURIComponent(victimClient.email)}`)
+      .loginAs(intruder.user)
+    // (the search box echoes the query, so look for the name)
+    assert.notInclude(clients.text(), victimClient.fullName)
+    const exported = await client.get('/clients/export').loginAs(intruder.user)
+    assert.notInclude(exported.text(), victimClient.email)
+    const messages = await client.get('/messages').loginAs(intruder.user)
+    assert.notInclude(messages.text(), 'Victim secret subject')
+    const mailings = await client.get('/mailings').loginAs(intruder.user)
+    assert.notInclude(mailings.text(), 'Victim mailing')
+
+    // Bulk delete with a foreign id deletes nothing of the victim's.
+    await client
+      .post('/clients/bulk-delete')
+      .form({ ids: [victimClient.id, ownClient.id] })
+      .loginAs(intruder.user)
+      .withCsrfToken()
+      .redirects(0)
+
+    // Form fields that reference records are checked too.
+    const foreignReferences = await client
+      .put(`/mailings/${ownMailing.id}`)
+      .form({
+        name: 'Mine',
+        messageId: victimMessage.id,
+        audience: 'selected',
+        clientIds: [victimClient.id, ownClient.id],
+        periodicity: 'once',
+        startAt: '2035-01-01T10:00',
+        endAt: '2035-01-02T10:00',
+      })
+      .loginAs(intruder.user)
+      .withCsrfToken()
+      .redirects(0)
+    foreignReferences.assertFlashMessage('inputErrorsBag', {
+      messageId: ['Choose one of your messages'],
+      clientIds: ['Some selected clients are not in this workspace'],
+    })
+
+    // And nothing of the victim's changed.
+    const untouchedClient = await Client.findOrFail(victimClient.id)
+    assert.equal(untouchedClient.email, victimClient.email)
+    const untouchedMessage = await Message.findOrFail(victimMessage.id)
+    assert.equal(untouchedMessage.subject, 'Victim secret subject')
+    const untouchedMailing = await Mailing.findOrFail(victimMailing.id)
+    assert.equal(untouchedMailing.name, 'Victim mailing')
+    assert.equal(untouchedMailing.status, 'running')
+    assert.isNull(untouchedMailing.archivedAt)
+    assert.equal(
+      await Message.query()
+        .where('tenant_id', intruder.tenant.id)
+        .count('* as n')
+        .then((r) => Number(r[0].$extras.n)),
+      2
+    )
+  })
+})
