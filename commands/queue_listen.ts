@@ -50,6 +50,10 @@ export default class QueueListen extends BaseCommand {
     router.commit()
 
     await worker.start()
+    if (queues.includes('default')) {
+      const { registerScheduler } = await import('#services/scheduler')
+      await registerScheduler()
+    }
     logger.info(`Worker started (pid ${process.pid})`)
   }
 }

@@ -10,6 +10,12 @@ export default defineConfig({
   worker: {
     concurrency: env.get('QUEUE_CONCURRENCY', 5),
     /**
+     * A worker that dies (SIGKILL, lost machine) stops renewing its job
+     * locks; after this long another worker takes its jobs over.
+     */
+    lockDuration: env.get('QUEUE_STALLED_INTERVAL') ?? 30_000,
+    stalledInterval: env.get('QUEUE_STALLED_INTERVAL') ?? 30_000,
+    /**
      * BullMQ workers block on Redis and must not give up on a request.
      */
     connection: { ...redisConnection, maxRetriesPerRequest: null },

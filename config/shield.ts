@@ -1,6 +1,17 @@
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/shield'
 
+/**
+ * Routes that must accept a POST without a CSRF token, by name. None of
+ * them acts on a session: what they may do is decided by a secret in
+ * their URL, which a forged cross-site request would not know.
+ *
+ * - `unsubscribe.store`: the RFC 8058 one-click unsubscribe that mail
+ *   programs send without cookies; the opaque token in its URL is the
+ *   authorization.
+ */
+const CSRF_EXEMPT_ROUTES = new Set(['unsubscribe.store'])
+
 const shieldConfig = defineConfig({
   /**
    * No inline scripts or styles anywhere: every script is a file under
@@ -25,7 +36,7 @@ const shieldConfig = defineConfig({
 
   csrf: {
     enabled: true,
-    exceptRoutes: [],
+    exceptRoutes: (ctx) => CSRF_EXEMPT_ROUTES.has(ctx.route?.name ?? ''),
     enableXsrfCookie: false,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

@@ -3,7 +3,7 @@
  * public/vendor, so pages load them from our own server: no CDN, and the
  * versions are the ones in package-lock.json. Runs after `npm install`.
  */
-import { cpSync, mkdirSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,15 +17,27 @@ const files = [
   ['bootstrap', 'dist/css/bootstrap.min.css.map', 'bootstrap.min.css.map'],
   ['bootstrap', 'dist/js/bootstrap.bundle.min.js', 'bootstrap.bundle.min.js'],
   ['bootstrap', 'dist/js/bootstrap.bundle.min.js.map', 'bootstrap.bundle.min.js.map'],
+  // The UMD build defines window.Chart for public/js/mailing_stats.js.
+  ['chart.js', 'dist/chart.umd.min.js', 'chart.umd.min.js'],
+  ['chart.js', 'dist/chart.umd.min.js.map', 'chart.umd.min.js.map'],
 ]
+
+/**
+ * The folder a package is installed in, or null when it is not installed
+ * (yet). Looked up along Node's own search path rather than with
+ * `require.resolve('pkg/package.json')`, which packages that declare
+ * "exports" without it (Chart.js) refuse.
+ */
+function packageRoot(pkg) {
+  for (const modules of require.resolve.paths(pkg) ?? []) {
+    const candidate = join(modules, pkg)
+    if (existsSync(join(candidate, 'package.json'))) return candidate
+  }
+  return null
+}
 
 mkdirSync(target, { recursive: true })
 for (const [pkg, file, name] of files) {
-  let packageRoot
-  try {
-    packageRoot = dirname(require.resolve(`${pkg}/package.json`))
-  } catch {
-    continue // optional packages that are not installed (yet)
-  }
-  cpSync(join(packageRoot, file), join(target, name))
+  const installedAt = packageRoot(pkg)
+  if (installedAt) cpSync(join(installedAt, file), join(target, name))
 }

@@ -113,6 +113,24 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   QUEUE_CONCURRENCY: Env.schema.number.optional(),
   QUEUE_SHUTDOWN_TIMEOUT: duration,
+  QUEUE_STALLED_INTERVAL: duration,
+
+  /*
+  |----------------------------------------------------------
+  | Sending (see config/sending.ts for what each one does)
+  |----------------------------------------------------------
+  */
+  SEND_BATCH_SIZE: Env.schema.number.optional(),
+  SEND_CONCURRENCY: Env.schema.number.optional(),
+  SMTP_POOL_SIZE: Env.schema.number.optional(),
+  SEND_MAX_ATTEMPTS: Env.schema.number.optional(),
+  SEND_RETRY_DELAY: duration,
+  SEND_MAX_ERRORS: Env.schema.number.optional(),
+  SEND_RATE: Env.schema.number.optional(),
+  SEND_RATE_PER_WORKSPACE: Env.schema.number.optional(),
+  SEND_MISSED_GRACE: duration,
+  SEND_STALE_AFTER: duration,
+  SCHEDULER_INTERVAL: duration,
 
   /*
   |----------------------------------------------------------

@@ -14,6 +14,8 @@
 
 export const jobs = {
   send_mail: () => import('#jobs/send_mail_job'),
+  send_batch: () => import('#jobs/send_batch_job'),
+  start_due_runs: () => import('#jobs/start_due_runs_job'),
 }
 
 export type JobName = keyof typeof jobs

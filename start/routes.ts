@@ -24,6 +24,10 @@ const ClientImportsController = () => import('#controllers/client_imports_contro
 const MessagesController = () => import('#controllers/messages_controller')
 const MailingsController = () => import('#controllers/mailings_controller')
 const WorkspaceSettingsController = () => import('#controllers/settings/workspace_controller')
+const MailingStatsController = () => import('#controllers/mailing_stats_controller')
+const ReportsController = () => import('#controllers/reports_controller')
+const UnsubscribeController = () => import('#controllers/unsubscribe_controller')
+const TestSendsController = () => import('#controllers/test_sends_controller')
 
 router.get('/', [HomeController, 'show']).as('home')
 
@@ -58,6 +62,14 @@ router
   .as('password_reset.update')
 
 /*
+| Unsubscribe links in sent messages: public, no log-in. The POST is also
+| the RFC 8058 one-click target mail programs call without cookies, so it
+| is exempt from CSRF (config/shield.ts).
+*/
+router.get('/u/:token', [UnsubscribeController, 'show']).as('unsubscribe.show')
+router.post('/u/:token', [UnsubscribeController, 'store']).as('unsubscribe.store')
+
+/*
 | The workspace
 */
 router
@@ -82,12 +94,35 @@ router
       .post('/messages/:id/duplicate', [MessagesController, 'duplicate'])
       .as('messages.duplicate')
     router.get('/messages/:id/preview', [MessagesController, 'preview']).as('messages.preview')
+    router
+      .post('/messages/:id/test-send', [TestSendsController, 'message'])
+      .where('id', router.matchers.number())
+      .as('messages.test_send')
     router.resource('messages', MessagesController).where('id', router.matchers.number())
 
     // Mailings
     router.post('/mailings/:id/pause', [MailingsController, 'pause']).as('mailings.pause')
     router.post('/mailings/:id/resume', [MailingsController, 'resume']).as('mailings.resume')
+    router
+      .post('/mailings/:id/test-send', [TestSendsController, 'mailing'])
+      .where('id', router.matchers.number())
+      .as('mailings.test_send')
     router.resource('mailings', MailingsController).where('id', router.matchers.number())
+
+    // Statistics: a mailing's numbers (polled by its page), its delivery log, the report
+    router
+      .get('/mailings/:id/stats', [MailingStatsController, 'show'])
+      .where('id', router.matchers.number())
+      .as('mailings.stats')
+    router
+      .get('/mailings/:id/deliveries', [MailingStatsController, 'deliveries'])
+      .where('id', router.matchers.number())
+      .as('mailings.deliveries')
+    router
+      .get('/mailings/:id/deliveries/export', [MailingStatsController, 'export'])
+      .where('id', router.matchers.number())
+      .as('mailings.deliveries.export')
+    router.get('/reports', [ReportsController, 'show']).as('reports.show')
 
     router
       .get('/settings/workspace', [WorkspaceSettingsController, 'edit'])

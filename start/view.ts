@@ -57,3 +57,21 @@ edge.global('mailingStatusClass', (status: string) => {
   }
   return classes[status] ?? 'text-bg-light'
 })
+
+/**
+ * A success rate (0..1, or null before anything was tried) as a percentage
+ * with at most one decimal. public/js/mailing_stats.js formats alike.
+ */
+edge.global('formatRate', (rate: number | null | undefined) =>
+  rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10}%`
+)
+
+edge.global('runStatusClass', (status: string) => {
+  const classes: Record<string, string> = {
+    running: 'text-bg-primary',
+    paused: 'text-bg-warning',
+    completed: 'text-bg-success',
+    missed: 'text-bg-danger',
+  }
+  return classes[status] ?? 'text-bg-light'
+})

@@ -1,12 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import Mailing from '#models/mailing'
+import { startDueRunsNow } from '#services/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
 import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
+import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
+import MailingStats from '#actions/stats/mailing_stats'
 import {
   createMailingValidator,
   mailingFilterValidator,
@@ -55,6 +58,7 @@ export default class MailingsController {
       meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
+    if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
 
     session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
@@ -65,12 +69,7 @@ export default class MailingsController {
    * workspace's, read-only (the policy decides what they may do with it).
    */
   async show({ view, params, bouncer, tenant }: HttpContext) {
-    const query = Mailing.query().where('id', params.id)
-    if (!(await bouncer.with(MailingPolicy).allows('viewAnyWorkspace'))) {
-      query.where('tenant_id', tenant.id)
-    }
-    const mailing = await query.firstOrFail()
-    await bouncer.with(MailingPolicy).authorize('view', mailing)
+    const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
     await mailing.load('message')
     await mailing.load('tenant')
     await mailing.load('statusChangedBy')
@@ -86,6 +85,7 @@ export default class MailingsController {
       recipientsCount: recipients.get(mailing.id) ?? 0,
       selectedClients,
       timeZone: mailing.tenant.timeZone,
+      stats: await MailingStats.handle(mailing),
     })
   }
 
@@ -123,6 +123,7 @@ export default class MailingsController {
     } else {
       const data = await request.validateUsing(createMailingValidator, { meta })
       await UpdateMailing.handle({ tenant, mailing, data })
+      if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
     }
 
     session.flash('success', `Mailing "${mailing.name}" is saved.`)

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, manyToMany } from '@adonisjs/lucid/orm'
-import type { BelongsTo, ManyToMany } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, hasMany, manyToMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
 import Tenant from '#models/tenant'
 import Message from '#models/message'
 import Client from '#models/client'
 import User from '#models/user'
+import MailingRun from '#models/mailing_run'
 
 export const MAILING_STATUSES = ['created', 'running', 'completed', 'paused', 'disabled'] as const
 export type MailingStatus = (typeof MAILING_STATUSES)[number]
@@ -85,4 +86,7 @@ export default class Mailing extends BaseModel {
 
   @manyToMany(() => Client, { pivotTable: 'mailing_recipients' })
   declare recipients: ManyToMany<typeof Client>
+
+  @hasMany(() => MailingRun)
+  declare runs: HasMany<typeof MailingRun>
 }

@@ -47,6 +47,14 @@ export default class MailingPolicy extends AppPolicy {
     return this.#ownsLive(user, mailing) && mailing.status === 'paused'
   }
 
+  /**
+   * A test goes to the user's own address with their workspace's content:
+   * only the owner's users send one, staff overseeing a workspace do not.
+   */
+  testSend(user: User, mailing: Mailing) {
+    return this.ownsRecord(user, mailing)
+  }
+
   #ownsLive(user: User, mailing: Mailing) {
     return this.ownsRecord(user, mailing) && mailing.archivedAt === null
   }

@@ -45,6 +45,8 @@ test.group('Tenant isolation', () => {
       ['delete', `/mailings/${victimMailing.id}`],
       ['post', `/mailings/${victimMailing.id}/pause`],
       ['post', `/mailings/${victimMailing.id}/resume`],
+      ['post', `/messages/${victimMessage.id}/test-send`],
+      ['post', `/mailings/${victimMailing.id}/test-send`],
     ]
 
     for (const [method, path, form] of routes) {

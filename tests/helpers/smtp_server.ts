@@ -24,12 +24,18 @@ export type SmtpBehaviour =
  */
 export class TestSmtpServer {
   received: ReceivedMail[] = []
+  /**
+   * Transactions the server is holding (a scripted delay) right now.
+   */
+  holding = 0
   #server?: SMTPServer
   #waiters: {
     predicate: (mail: ReceivedMail) => boolean
     resolve: (mail: ReceivedMail) => void
   }[] = []
   #behaviours: SmtpBehaviour[] = []
+  #perRecipient = new Map<string, SmtpBehaviour[]>()
+  #closedSessions = new Set<string>()
   defaultBehaviour: SmtpBehaviour = { kind: 'accept' }
 
   constructor(public port: number) {}
@@ -41,6 +47,9 @@ export class TestSmtpServer {
       logger: false,
       ...options,
       onData: (stream, session, callback) => this.#onData(stream, session, callback),
+      onClose: (session) => {
+        this.#closedSessions.add(session.id)
+      },
     })
     this.#server.on('error', () => {})
     await new Promise<void>((resolve, reject) => {
@@ -60,6 +69,14 @@ export class TestSmtpServer {
    */
   script(...behaviours: SmtpBehaviour[]) {
     this.#behaviours.push(...behaviours)
+  }
+
+  /**
+   * Behaviours for the next transactions to one address, in order (then it
+   * is accepted). Tests that share the server do not disturb each other.
+   */
+  scriptFor(address: string, ...behaviours: SmtpBehaviour[]) {
+    this.#perRecipient.set(address.toLowerCase(), behaviours)
   }
 
   reset() {
@@ -105,7 +122,11 @@ export class TestSmtpServer {
   }
 
   #onData(stream: NodeJS.ReadableStream, session: any, callback: (error?: Error | null) => void) {
-    const behaviour = this.#behaviours.shift() ?? this.defaultBehaviour
+    const recipients: string[] = session.envelope.rcptTo.map((rcpt: { address: string }) =>
+      rcpt.address.toLowerCase()
+    )
+    const scripted = recipients.map((to) => this.#perRecipient.get(to)).find((list) => list?.length)
+    const behaviour = scripted?.shift() ?? this.#behaviours.shift() ?? this.defaultBehaviour
     const chunks: Buffer[] = []
     stream.on('data', (chunk: Buffer) => chunks.push(chunk))
     stream.on('end', async () => {
@@ -114,7 +135,12 @@ export class TestSmtpServer {
         return
       }
       if (behaviour.kind === 'delay') {
+        this.holding += 1
         await new Promise((resolve) => setTimeout(resolve, behaviour.ms))
+        this.holding -= 1
+        // The client gave up waiting (a timeout): it never got a reply, so
+        // the message was not accepted.
+        if (this.#closedSessions.has(session.id)) return callback(new Error('closed'))
       }
       if (behaviour.kind === 'reject') {
         const error = new Error(behaviour.message) as Error & { responseCode: number }
@@ -125,7 +151,7 @@ export class TestSmtpServer {
       const raw = Buffer.concat(chunks).toString('utf8')
       const mail: ReceivedMail = {
         from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        to: session.envelope.rcptTo.map((rcpt: { address: string }) => rcpt.address.toLowerCase()),
+        to: recipients,
         raw,
         parsed: await simpleParser(raw),
       }

@@ -1,19 +1,13 @@
-import { appUrl } from '#config/app'
 import type Message from '#models/message'
 import type Tenant from '#models/tenant'
 import type Client from '#models/client'
 import { renderMessage } from '#services/message_renderer'
+import { EXAMPLE_UNSUBSCRIBE_URL } from '#services/unsubscribe_links'
 
 /**
  * Who a preview is for when no client is chosen (or the workspace has none).
  */
 export const EXAMPLE_CLIENT = { full_name: 'Alex Example', email: 'alex@example.com' }
-
-/**
- * Stands in for a recipient's own unsubscribe link, which only exists when
- * a message is sent.
- */
-export const EXAMPLE_UNSUBSCRIBE_URL = new URL('/unsubscribe/example', appUrl).toString()
 
 /**
  * A message rendered for one client of its workspace, or for the example
@@ -27,6 +21,7 @@ export default class PreviewMessage {
 
     const rendered = renderMessage(message, {
       client: client ? { full_name: client.fullName, email: client.email } : EXAMPLE_CLIENT,
+      // A recipient's own link only exists when a message is sent.
       unsubscribe_url: EXAMPLE_UNSUBSCRIBE_URL,
     })
     return { client, rendered }

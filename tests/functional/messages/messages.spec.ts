@@ -353,7 +353,7 @@ test.group('Messages: show and preview', () => {
     assert.include(csp, `frame-ancestors 'self'`)
     response.assertHeader('x-frame-options', 'SAMEORIGIN')
     response.assertTextIncludes('<p>Dear &lt;img src=x onerror=alert(1)&gt;</p>')
-    response.assertTextIncludes(`<a href="${appUrl}/unsubscribe/example">Unsubscribe</a>`)
+    response.assertTextIncludes(`<a href="${appUrl}/u/example">Unsubscribe</a>`)
     assert.notInclude(response.text(), '<img src=x')
   })
 

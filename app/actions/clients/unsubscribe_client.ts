@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon'
+import emitter from '@adonisjs/core/services/emitter'
+import Client from '#models/client'
+import { sqlTime } from '#services/sql_time'
+
+export interface ClientUnsubscribedEvent {
+  client: Client
+  unsubscribedAt: DateTime
+}
+
+declare module '@adonisjs/core/types' {
+  interface EventsList {
+    /**
+     * A client left a workspace's list (emitted once, when it changes).
+     * Outcome webhooks (`client.unsubscribed`) listen to it.
+     */
+    'client:unsubscribed': ClientUnsubscribedEvent
+  }
+}
+
+/**
+ * A client leaves their workspace's list: mailings skip them from now on.
+ * Every way of unsubscribing goes through here, so there is one place that
+ * says it happened.
+ *
+ * Idempotent: a client who is already unsubscribed keeps their first date.
+ * Returns whether anything changed (true only for the first of several
+ * clicks, even simultaneous ones).
+ */
+export default class UnsubscribeClient {
+  static async handle(client: Client) {
+    const now = DateTime.utc()
+
+    // A conditional update rather than read-then-save: of two simultaneous
+    // one-click POSTs only one changes the row, so the event fires once.
+    const result = await Client.query()
+      .where('id', client.id)
+      .where('tenant_id', client.tenantId)
+      .whereNull('unsubscribed_at')
+      .update({ unsubscribed_at: sqlTime(now), updated_at: sqlTime(now) })
+    const changed = affectedRows(result) === 1
+
+    // The date the row now holds: ours, or the one of an earlier click.
+    await client.refresh()
+    if (changed) {
+      await emitter.emit('client:unsubscribed', { client, unsubscribedAt: now })
+    }
+    return changed
+  }
+}
+
+/**
+ * The count of rows an update changed, whatever form the driver reports it in.
+ */
+function affectedRows(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result)
+}

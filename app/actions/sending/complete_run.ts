@@ -1,0 +1,39 @@
+import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#services/sql_time'
+
+/**
+ * Closes a run once none of its deliveries is waiting or being sent, and
+ * the mailing once its last run is closed and no occurrence is left.
+ * Conditional updates make it safe to call from every batch at once.
+ */
+export default class CompleteRun {
+  static async handle(runId: number) {
+    const pending = await db
+      .from('deliveries')
+      .where('run_id', runId)
+      .whereIn('status', ['queued', 'sending'])
+      .first()
+    if (pending) return false
+
+    const now = sqlTime()
+    const closed = await db
+      .from('mailing_runs')
+      .where({ id: runId, status: 'running' })
+      .update({ status: 'completed', completed_at: now, updated_at: now })
+    if (Number(closed) !== 1) return false
+
+    const run = await db.from('mailing_runs').where('id', runId).first()
+    const stillRunning = await db
+      .from('mailing_runs')
+      .where({ mailing_id: run.mailing_id, status: 'running' })
+      .first()
+    if (!stillRunning) {
+      await db
+        .from('mailings')
+        .where({ id: run.mailing_id, status: 'running' })
+        .whereNull('next_run_at')
+        .update({ status: 'completed', updated_at: now })
+    }
+    return true
+  }
+}

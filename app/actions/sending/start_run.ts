@@ -1,0 +1,155 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import queue from '@rlanz/bull-queue/services/main'
+import Mailing from '#models/mailing'
+import MailingRun from '#models/mailing_run'
+import SendBatchJob from '#jobs/send_batch_job'
+import sendingConfig from '#config/sending'
+import { sqlTime } from '#services/sql_time'
+import { nextOccurrence } from '#services/mailing_schedule'
+import CompleteRun from '#actions/sending/complete_run'
+
+/**
+ * Starts the run of one occurrence of a mailing: exactly once, however many
+ * schedulers, workers or operators try at the same moment (the unique
+ * (mailing_id, occurrence_at) index decides), with its recipients fixed as
+ * deliveries by one INSERT … SELECT (nothing is loaded into memory), then
+ * hands the deliveries to the queue in batches.
+ *
+ * Returns the new run, or null when this occurrence already has one.
+ */
+export default class StartRun {
+  static async handle(
+    mailing: Mailing,
+    occurrenceAt: DateTime,
+    options: { dispatch?: boolean } = {}
+  ) {
+    const run = await db.transaction(async (trx) => {
+      const now = sqlTime()
+      const inserted = await trx
+        .knexQuery()
+        .table('mailing_runs')
+        .insert({
+          tenant_id: mailing.tenantId,
+          mailing_id: mailing.id,
+          occurrence_at: sqlTime(occurrenceAt),
+          status: 'running',
+          started_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict(['mailing_id', 'occurrence_at'])
+        .ignore()
+        .returning('id')
+      const runId = Number((inserted[0] as any)?.id ?? inserted[0])
+      if (!runId) return null
+
+      const audience =
+        mailing.audience === 'selected'
+          ? 'JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = ?'
+          : ''
+      const bindings = [
+        runId,
+        now,
+        now,
+        ...(mailing.audience === 'selected' ? [mailing.id] : []),
+        mailing.tenantId,
+      ]
+      await trx.rawQuery(
+        `INSERT INTO deliveries (run_id, tenant_id, client_id, email, full_name, status, reason, attempts, created_at, updated_at)
+         SELECT ?, c.tenant_id, c.id, c.email, c.full_name,
+                CASE WHEN c.unsubscribed_at IS NULL THEN 'queued' ELSE 'skipped' END,
+                CASE WHEN c.unsubscribed_at IS NULL THEN NULL ELSE 'Unsubscribed' END,
+                0, ?, ?
+         FROM clients c ${audience}
+         WHERE c.tenant_id = ?
+         ORDER BY c.id`,
+        bindings
+      )
+
+      const [counts] = await trx
+        .from('deliveries')
+        .where('run_id', runId)
+        .select(
+          trx.raw('count(*) as total'),
+          trx.raw("sum(case when status = 'skipped' then 1 else 0 end) as skipped")
+        )
+      await trx
+        .from('mailing_runs')
+        .where('id', runId)
+        .update({ total: Number(counts.total), skipped: Number(counts.skipped ?? 0) })
+
+      // The next occurrence after this one; none left means this is the last run.
+      const tenant = await trx
+        .from('tenants')
+        .where('id', mailing.tenantId)
+        .select('time_zone')
+        .first()
+      const next = nextOccurrence(
+        {
+          startAt: mailing.startAt,
+          endAt: mailing.endAt,
+          periodicity: mailing.periodicity,
+          timeZone: tenant.time_zone,
+        },
+        occurrenceAt.plus({ seconds: 1 })
+      )
+      await trx
+        .from('mailings')
+        .where('id', mailing.id)
+        .update({
+          status: 'running',
+          next_run_at: next ? sqlTime(next) : null,
+          updated_at: now,
+        })
+
+      return MailingRun.query({ client: trx }).where('id', runId).firstOrFail()
+    })
+
+    if (run && options.dispatch !== false) await StartRun.dispatchBatches(run)
+    return run
+  }
+
+  /**
+   * Queues the run's unsent deliveries in id ranges of `batchSize`. A batch
+   * may run twice (a second dispatch, a retry, a restarted worker): each
+   * delivery is claimed before it is sent, so none is sent twice.
+   */
+  static async dispatchBatches(run: MailingRun, delay = 0) {
+    const ranges = await StartRun.batchRanges(run.id)
+    if (ranges.length === 0) {
+      await CompleteRun.handle(run.id)
+      return
+    }
+    // The nth batch of every run gets priority n: runs take turns, so a
+    // small run's first batch does not wait behind a large run's hundreds.
+    for (const [index, [fromId, toId]] of ranges.entries()) {
+      const priority = Math.min(index + 1, 2_000_000)
+      await queue.dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { delay, priority })
+    }
+  }
+
+  /**
+   * [first id, last id] of each batch of the run's queued deliveries, read
+   * with a keyset walk over the (run_id, status, id) index.
+   */
+  static async batchRanges(runId: number) {
+    const ranges: [number, number][] = []
+    let after = 0
+    for (;;) {
+      const ids = await db
+        .from('deliveries')
+        .where({ run_id: runId, status: 'queued' })
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(sendingConfig.batchSize)
+        .select('id')
+      if (ids.length === 0) break
+      const first = Number(ids[0].id)
+      const last = Number(ids[ids.length - 1].id)
+      ranges.push([first, last])
+      after = last
+    }
+    return ranges
+  }
+}

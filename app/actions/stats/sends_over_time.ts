@@ -1,0 +1,143 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import type MailingRun from '#models/mailing_run'
+import { sqlTime } from '#services/sql_time'
+
+export const CHART_UNITS = ['minute', 'hour'] as const
+export type ChartUnit = (typeof CHART_UNITS)[number]
+
+/**
+ * Runs sending for longer than this are charted per hour, shorter ones per
+ * minute: a few hundred points either way.
+ */
+const MINUTE_UNIT_UP_TO_HOURS = 6
+
+export interface ChartPoint {
+  /** Start of the bucket, ISO 8601 UTC: the key the page merges points on. */
+  at: string
+  /** The same time as the workspace reads it. */
+  label: string
+  sent: number
+  failed: number
+}
+
+export interface SendsOverTimeResult {
+  runId: number
+  unit: ChartUnit
+  /**
+   * True when only the buckets from the asked `since` on are returned, to
+   * merge into the series the page already has; false for the whole series.
+   */
+  partial: boolean
+  points: ChartPoint[]
+}
+
+/**
+ * Where the page's chart is: it asks only for what changed since.
+ */
+export interface ChartPosition {
+  run?: number
+  unit?: ChartUnit
+  since?: string
+}
+
+/**
+ * Attempts of a run per minute (or hour) by outcome: `sent`, or `failed` for
+ * every attempt the mail server did not accept (retried or final). Read from
+ * the (run_id, attempted_at) index. While a run is sending the page polls
+ * with the last bucket it has, so each poll reads only the last minute's
+ * attempts instead of the whole run again.
+ */
+export default class SendsOverTime {
+  static async handle(
+    run: MailingRun,
+    timeZone: string,
+    position: ChartPosition = {}
+  ): Promise<SendsOverTimeResult> {
+    const unit = unitFor(run)
+    const since = continuesFrom(run, unit, position)
+
+    const bucket = bucketExpression(unit)
+    const query = db
+      .from('delivery_attempts')
+      .where('run_id', run.id)
+      .select(db.raw(`${bucket} as bucket`))
+      .select(db.raw(`sum(case when outcome = 'sent' then 1 else 0 end) as sent`))
+      .select(db.raw(`sum(case when outcome = 'sent' then 0 else 1 end) as failed`))
+      .groupByRaw(bucket)
+      .orderByRaw(bucket)
+    if (since) query.where('attempted_at', '>=', sqlTime(since))
+
+    const counted = new Map<string, { sent: number; failed: number }>()
+    for (const row of await query) {
+      const at = DateTime.fromISO(String(row.bucket).replace(' ', 'T'), { zone: 'utc' })
+      counted.set(at.toISO()!, { sent: Number(row.sent), failed: Number(row.failed) })
+    }
+
+    return {
+      runId: run.id,
+      unit,
+      partial: since !== null,
+      points: withGaps(counted, unit, timeZone),
+    }
+  }
+}
+
+function unitFor(run: MailingRun): ChartUnit {
+  const start = run.startedAt ?? run.createdAt
+  const end = run.completedAt ?? DateTime.now()
+  return end.diff(start, 'hours').hours > MINUTE_UNIT_UP_TO_HOURS ? 'hour' : 'minute'
+}
+
+/**
+ * The bucket the page's series continues from, when the page charts this run
+ * in this unit already; null to send the whole series.
+ */
+function continuesFrom(run: MailingRun, unit: ChartUnit, position: ChartPosition) {
+  if (position.run !== run.id || position.unit !== unit || !position.since) return null
+  const since = DateTime.fromISO(position.since, { zone: 'utc' })
+  return since.isValid ? since.startOf(unit) : null
+}
+
+/**
+ * The attempt's time truncated to the bucket, as text 'yyyy-MM-dd HH:mm' in
+ * UTC on both databases. SQLite stores timestamps as UTC text, so the
+ * bucket is a prefix of it; PostgreSQL formats the timestamptz in UTC.
+ */
+function bucketExpression(unit: ChartUnit) {
+  if (db.connection().dialect.name === 'postgres') {
+    const format = unit === 'minute' ? 'YYYY-MM-DD HH24:MI' : 'YYYY-MM-DD HH24:00'
+    return `to_char(attempted_at at time zone 'UTC', '${format}')`
+  }
+  return unit === 'minute' ? 'substr(attempted_at, 1, 16)' : `substr(attempted_at, 1, 13) || ':00'`
+}
+
+/**
+ * Every bucket from the first to the last counted one, quiet ones as zero,
+ * so the chart's axis keeps time.
+ */
+function withGaps(
+  counted: Map<string, { sent: number; failed: number }>,
+  unit: ChartUnit,
+  timeZone: string
+): ChartPoint[] {
+  const keys = [...counted.keys()]
+  if (keys.length === 0) return []
+  const last = DateTime.fromISO(keys[keys.length - 1], { zone: 'utc' })
+  const labelFormat = unit === 'minute' ? 'HH:mm' : 'd LLL, HH:mm'
+
+  const points: ChartPoint[] = []
+  for (
+    let at = DateTime.fromISO(keys[0], { zone: 'utc' });
+    at <= last;
+    at = at.plus({ [unit]: 1 })
+  ) {
+    const key = at.toISO()!
+    points.push({
+      at: key,
+      label: at.setZone(timeZone).toFormat(labelFormat),
+      ...(counted.get(key) ?? { sent: 0, failed: 0 }),
+    })
+  }
+  return points
+}

@@ -1,0 +1,20 @@
+import { Job } from '@rlanz/bull-queue'
+import StartDueRuns from '#actions/sending/start_due_runs'
+import type { JobName } from '#start/jobs'
+
+/**
+ * The scheduler: repeated every second by a BullMQ job scheduler that each
+ * worker registers (idempotently) when it starts, and dispatched at once
+ * when a mailing is created inside its window.
+ */
+export default class StartDueRunsJob extends Job {
+  static get $$filepath(): JobName {
+    return 'start_due_runs'
+  }
+
+  async handle() {
+    await StartDueRuns.handle()
+  }
+
+  async rescue() {}
+}

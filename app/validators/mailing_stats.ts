@@ -1,0 +1,27 @@
+import vine from '@vinejs/vine'
+import { DELIVERY_STATUSES } from '#models/delivery'
+import { CHART_UNITS } from '#actions/stats/sends_over_time'
+
+/**
+ * The statistics poll: where the page's chart is, so only new points come
+ * back.
+ */
+export const statsPollValidator = vine.compile(
+  vine.object({
+    run: vine.number().withoutDecimals().positive().optional(),
+    unit: vine.enum(CHART_UNITS).optional(),
+    since: vine.string().trim().maxLength(40).optional(),
+  })
+)
+
+/**
+ * The delivery log's filters and cursor, from its query string.
+ */
+export const deliveryLogValidator = vine.compile(
+  vine.object({
+    status: vine.enum(DELIVERY_STATUSES).optional(),
+    email: vine.string().trim().maxLength(254).optional(),
+    run: vine.number().withoutDecimals().positive().optional(),
+    after: vine.number().withoutDecimals().positive().optional(),
+  })
+)

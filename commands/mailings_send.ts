@@ -1,0 +1,161 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { DateTime } from 'luxon'
+
+/**
+ * The operator's command: send what is due now (the same tick the built-in
+ * scheduler runs every second), or start one mailing now. Usable from
+ * crontab with --sync, which sends in this process without a worker.
+ */
+export default class MailingsSend extends BaseCommand {
+  static commandName = 'mailings:send'
+  static description = 'Send the mailings that are due now, or one mailing now'
+  static help = [
+    'node ace mailings:send                  start every due run; workers send it',
+    'node ace mailings:send --sync           start and send due runs in this process (crontab)',
+    'node ace mailings:send --mailing=42     start a run of mailing 42 now',
+    'node ace mailings:send --dry-run        print who would receive what, send nothing',
+  ]
+
+  static options: CommandOptions = { startApp: true }
+
+  @flags.number({ description: 'Start a run of this mailing now' })
+  declare mailing?: number
+
+  @flags.boolean({ description: 'Send in this process instead of queueing for workers' })
+  declare sync?: boolean
+
+  @flags.boolean({ description: 'Print the recipients and subjects; send nothing' })
+  declare dryRun?: boolean
+
+  async run() {
+    const { default: Mailing } = await import('#models/mailing')
+    const { default: StartRun } = await import('#actions/sending/start_run')
+    const { default: StartDueRuns } = await import('#actions/sending/start_due_runs')
+    const startedAt = Date.now()
+
+    if (this.mailing !== undefined && (!Number.isInteger(this.mailing) || this.mailing < 1)) {
+      return this.#fail('--mailing must be the id of a mailing (a positive whole number).')
+    }
+
+    const mailing = this.mailing
+      ? await Mailing.query().where('id', this.mailing).preload('message').first()
+      : null
+    if (this.mailing && !mailing) return this.#fail(`There is no mailing #${this.mailing}.`)
+    if (
+      mailing &&
+      (mailing.archivedAt || ['disabled', 'paused', 'completed'].includes(mailing.status))
+    ) {
+      return this.#fail(
+        `Mailing #${mailing.id} is ${mailing.archivedAt ? 'archived' : mailing.status}: it cannot send now.`
+      )
+    }
+
+    if (this.dryRun) return this.#dryRun(mailing)
+
+    const dispatch = !this.sync
+    const runs = mailing
+      ? [await StartRun.handle(mailing, DateTime.now(), { dispatch })].filter((run) => run !== null)
+      : await StartDueRuns.handle(DateTime.now(), { dispatch })
+
+    if (runs.length === 0) {
+      this.logger.info('Nothing is due now.')
+      return
+    }
+    if (dispatch) {
+      this.logger.success(`Started ${runs.length} run(s); the workers are sending them.`)
+      return
+    }
+
+    const totals = { sent: 0, failed: 0, skipped: 0 }
+    for (const run of runs) {
+      const result = await this.#sendInProcess(run.id)
+      totals.sent += result.sent
+      totals.failed += result.failed
+      totals.skipped += result.skipped
+    }
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1)
+    this.logger.log(
+      `Sent ${totals.sent}, failed ${totals.failed}, skipped ${totals.skipped} in ${seconds} s.`
+    )
+    if (totals.failed > 0) this.exitCode = 1
+  }
+
+  /**
+   * Runs the run's batches here, one after the other, with a progress bar.
+   */
+  async #sendInProcess(runId: number) {
+    const { default: MailingRun } = await import('#models/mailing_run')
+    const { default: StartRun } = await import('#actions/sending/start_run')
+    const { default: SendBatchJob } = await import('#jobs/send_batch_job')
+    const logger = await this.app.container.make('logger')
+
+    for (let pass = 0; pass < 10; pass++) {
+      const ranges = await StartRun.batchRanges(runId)
+      if (ranges.length === 0) break
+      for (const [fromId, toId] of ranges) {
+        const job = new SendBatchJob()
+        job.$injectInternal({ job: { id: `sync-${runId}-${fromId}` } as any, logger })
+        await job.handle({ runId, fromId, toId })
+        const run = await MailingRun.findOrFail(runId)
+        this.#progress(run.done, run.total)
+        if (run.status !== 'running') break
+      }
+    }
+    process.stdout.write('\n')
+    return MailingRun.findOrFail(runId)
+  }
+
+  #progress(done: number, total: number) {
+    const width = 30
+    const filled = total === 0 ? width : Math.round((done / total) * width)
+    process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
+  }
+
+  async #dryRun(mailing: any) {
+    const { default: Mailing } = await import('#models/mailing')
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    const { sqlTime } = await import('#services/sql_time')
+    const mailings = mailing
+      ? [mailing]
+      : await Mailing.query()
+          .whereIn('status', ['created', 'running'])
+          .whereNull('archived_at')
+          .where('next_run_at', '<=', sqlTime())
+          .preload('message')
+    if (mailings.length === 0) {
+      this.logger.info('Nothing is due now.')
+      return
+    }
+    for (const item of mailings) {
+      const recipients = db
+        .from('clients')
+        .where('tenant_id', item.tenantId)
+        .whereNull('unsubscribed_at')
+      if (item.audience === 'selected') {
+        recipients.whereIn(
+          'id',
+          db.from('mailing_recipients').where('mailing_id', item.id).select('client_id')
+        )
+      }
+      const rows = await recipients.orderBy('id').limit(50).select('email')
+      const [{ total }] = await recipients
+        .clone()
+        .clearSelect()
+        .clearOrder()
+        .clearLimit()
+        .count('* as total')
+      this.logger.log(
+        `Mailing #${item.id} "${item.name}": "${item.message.subject}" to ${total} client(s)`
+      )
+      for (const row of rows) this.logger.log(`  ${row.email}`)
+      if (Number(total) > rows.length)
+        this.logger.log(`  … and ${Number(total) - rows.length} more`)
+    }
+  }
+
+  #fail(sentence: string) {
+    this.logger.error(sentence)
+    this.exitCode = 1
+  }
+}
