@@ -223,6 +223,9 @@ export default class SendBatchJob extends Job {
         ? sendingConfig.retryDelay
         : 0
     const delay = Math.max(0, next - Date.now(), backoff)
-    await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1 })
+    // Back onto the queue this batch came from, so workers dedicated to a
+    // queue keep their own batches (and their own settings).
+    const queueName = this.getJob()?.queueName
+    await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
   }
 }

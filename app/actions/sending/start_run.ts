@@ -121,12 +121,19 @@ export default class StartRun {
       await CompleteRun.handle(run.id)
       return
     }
-    // The nth batch of every run gets priority n: runs take turns, so a
-    // small run's first batch does not wait behind a large run's hundreds.
     for (const [index, [fromId, toId]] of ranges.entries()) {
-      const priority = Math.min(index + 1, 2_000_000)
+      const priority = StartRun.batchPriority(index)
       await queue.dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { delay, priority })
     }
+  }
+
+  /**
+   * The nth batch of every run gets priority n (BullMQ runs lower numbers
+   * first): runs take turns, so a small run's first batch does not wait
+   * behind a large run's hundreds.
+   */
+  static batchPriority(index: number) {
+    return Math.min(index + 1, 2_000_000)
   }
 
   /**
