@@ -11,11 +11,6 @@ const sendingConfig = {
   batchSize: env.get('SEND_BATCH_SIZE', 200),
 
   /**
-   * Batch jobs a worker runs at once (each holds one SMTP connection at a time).
-   */
-  concurrency: env.get('SEND_CONCURRENCY', 4),
-
-  /**
    * Pooled SMTP connections per worker process.
    */
   poolSize: env.get('SMTP_POOL_SIZE', 5),

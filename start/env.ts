@@ -121,7 +121,6 @@ export default await Env.create(new URL('../', import.meta.url), {
   |----------------------------------------------------------
   */
   SEND_BATCH_SIZE: Env.schema.number.optional(),
-  SEND_CONCURRENCY: Env.schema.number.optional(),
   SMTP_POOL_SIZE: Env.schema.number.optional(),
   SEND_MAX_ATTEMPTS: Env.schema.number.optional(),
   SEND_RETRY_DELAY: duration,
