@@ -82,7 +82,8 @@ export default class SendBatchJob extends Job {
         return
       }
       consecutiveTransient = outcome.kind === 'transient' ? consecutiveTransient + 1 : 0
-      if (await this.#tooManyFailures(runId)) return
+      // Only a try that did not send can have raised the failure count.
+      if (outcome.kind !== 'sent' && (await this.#tooManyFailures(runId))) return
       if (consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) break
     }
 

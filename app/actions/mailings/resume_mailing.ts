@@ -12,23 +12,22 @@ import StartRun from '#actions/sending/start_run'
  */
 export default class ResumeMailing {
   static async handle(mailing: Mailing, user: User) {
-    mailing.status = mailing.startAt <= DateTime.now() ? 'running' : 'created'
+    const runs = await MailingRun.query()
+      .where('mailing_id', mailing.id)
+      .whereIn('status', ['running', 'paused'])
+
+    // A mailing with an unfinished run is running, whatever its start says.
+    const started = runs.length > 0 || mailing.startAt <= DateTime.now()
+    mailing.status = started ? 'running' : 'created'
     mailing.statusReason = null
     mailing.statusChangedById = user.id
     await mailing.save()
 
-    const runs = await MailingRun.query()
-      .where('mailing_id', mailing.id)
-      .whereIn('status', ['running', 'paused'])
     for (const run of runs) {
       await db
         .from('mailing_runs')
         .where('id', run.id)
         .update({ status: 'running', status_reason: null })
-      if (mailing.status === 'created') {
-        mailing.status = 'running'
-        await mailing.save()
-      }
       await StartRun.dispatchBatches(run)
     }
   }
