@@ -1,20 +1,17 @@
-import env from '#start/env'
 import { defineConfig, store, drivers } from '@adonisjs/cache'
 
+/**
+ * One store: an in-process memory layer in front of Redis, with the Redis bus
+ * so that a deletion in one web process clears the memory layer of the others.
+ */
 const cacheConfig = defineConfig({
   default: 'default',
 
   stores: {
-    memoryOnly: store().useL1Layer(drivers.memory()),
-
     default: store()
-      .useL1Layer(drivers.memory())
-
-      .useL2Layer(
-        drivers.redis({
-          connectionName: 'main',
-        })
-      ),
+      .useL1Layer(drivers.memory({ maxSize: '50mb' }))
+      .useL2Layer(drivers.redis({ connectionName: 'main' }))
+      .useBus(drivers.redisBus({ connectionName: 'main' })),
   },
 })
 
