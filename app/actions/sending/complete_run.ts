@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import { sqlTime } from '#services/sql_time'
 
 /**
@@ -23,6 +24,11 @@ export default class CompleteRun {
     if (Number(closed) !== 1) return false
 
     const run = await db.from('mailing_runs').where('id', runId).first()
+    await emitter.emit('mailing_run:completed', {
+      runId,
+      mailingId: run.mailing_id,
+      tenantId: run.tenant_id,
+    })
     const stillRunning = await db
       .from('mailing_runs')
       .where({ mailing_id: run.mailing_id, status: 'running' })

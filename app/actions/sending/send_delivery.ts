@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import env from '#start/env'
 import sendingConfig from '#config/sending'
 import type Delivery from '#models/delivery'
@@ -108,6 +109,20 @@ export default class SendDelivery {
         await trx.from('mailing_runs').where('id', delivery.runId).increment(status, 1)
       }
     })
+
+    if (status === 'sent' || status === 'failed') {
+      await emitter.emit('delivery:finished', {
+        deliveryId: delivery.id,
+        runId: delivery.runId,
+        tenantId: delivery.tenantId,
+        clientId: delivery.clientId,
+        email: delivery.email,
+        status,
+        attempts,
+        smtpCode: outcome.code,
+        response: outcome.response,
+      })
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import queue from '@rlanz/bull-queue/services/main'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
@@ -106,7 +107,13 @@ export default class StartRun {
       return MailingRun.query({ client: trx }).where('id', runId).firstOrFail()
     })
 
-    if (run && options.dispatch !== false) await StartRun.dispatchBatches(run)
+    if (!run) return null
+    await emitter.emit('mailing_run:started', {
+      runId: run.id,
+      mailingId: run.mailingId,
+      tenantId: run.tenantId,
+    })
+    if (options.dispatch !== false) await StartRun.dispatchBatches(run)
     return run
   }
 
