@@ -139,3 +139,11 @@ router
     router.get('/admin', [AdminController, 'show']).as('admin.dashboard')
   })
   .use([middleware.auth(), middleware.tenant()])
+
+/*
+| Areas with routes of their own
+*/
+await import('#start/routes/admin')
+await import('#start/routes/public')
+await import('#start/routes/api')
+await import('#start/routes/webhooks')

@@ -1,0 +1,5 @@
+/*
+| The admin panel (/admin): staff moderation, the blog editor, roles and the audit log
+*/
+
+export {}

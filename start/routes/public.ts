@@ -1,0 +1,5 @@
+/*
+| Public pages: the blog and its articles
+*/
+
+export {}

@@ -1,0 +1,5 @@
+/*
+| Webhook endpoints in Settings
+*/
+
+export {}
