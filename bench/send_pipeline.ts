@@ -37,7 +37,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { Ignitor } from '@adonisjs/core'
 import nodemailer from 'nodemailer'
-import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 
 const FULL = process.argv.includes('--full')
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? (FULL ? 100_000 : 20_000))
@@ -93,7 +92,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: sendingConfig } = await import('#config/sending')
-const { smtpTimeouts } = await import('#config/mail')
+const { campaignTransportOptions } = await import('#services/smtp_transport')
 const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { default: Message } = await import('#models/message')
 const { default: Mailing } = await import('#models/mailing')
@@ -312,16 +311,11 @@ function messageBody(name: string, unsubscribe: string) {
  * busy by twice as many senders as it has connections.
  */
 async function sendStraight(count: number, poolSize: number) {
+  // The engine's own transport settings (Nagle off included), pointed at the sink.
   const transport = nodemailer.createTransport({
-    pool: true,
+    ...campaignTransportOptions(),
     maxConnections: poolSize,
-    maxMessages: 500,
-    maxRequeues: 0,
-    host: '127.0.0.1',
-    port: sink.port,
-    secure: false,
-    ...smtpTimeouts,
-  } as SMTPPool.Options)
+  })
   let next = 0
   const sender = async () => {
     while (next < count) {

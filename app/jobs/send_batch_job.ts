@@ -1,10 +1,11 @@
+import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DateTime } from 'luxon'
 import { Job } from '@rlanz/bull-queue'
 import db from '@adonisjs/lucid/services/db'
 import queue from '@rlanz/bull-queue/services/main'
 import limiter from '@adonisjs/limiter/services/main'
-import Delivery from '#models/delivery'
+import type Delivery from '#models/delivery'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
 import { sqlTime } from '#services/sql_time'
@@ -13,6 +14,15 @@ import { unsubscribeHeaders, unsubscribeUrl } from '#services/unsubscribe_links'
 import SendDelivery from '#actions/sending/send_delivery'
 import CompleteRun from '#actions/sending/complete_run'
 import PauseRun from '#actions/sending/pause_run'
+import RunCounters from '#services/run_counters'
+import { workerShutdown } from '#services/worker_shutdown'
+import {
+  claimDeliveries,
+  holdClaims,
+  releaseDeliveries,
+  runMaySend,
+  skipUnsubscribedDeliveries,
+} from '#services/delivery_claims'
 import type { JobName } from '#start/jobs'
 
 export interface SendBatchPayload {
@@ -21,74 +31,61 @@ export interface SendBatchPayload {
   toId: number
 }
 
+type BatchEnd = 'stopped' | 'backing-off' | 'handed-back' | 'drained'
+
+interface BatchState {
+  range: SendBatchPayload
+  mailing: Mailing
+  counters: RunCounters
+  render: ReturnType<typeof compileMessage>
+  liveness: LivenessCheck
+  consecutiveTransient: number
+}
+
+/**
+ * Deliveries claimed per UPDATE … RETURNING: large enough to save round
+ * trips, small enough that a stop releases little.
+ */
+const CLAIM_SIZE = 20
+
+/**
+ * How often a batch looks again whether its run may still send (paused,
+ * disabled, archived, owner blocked): it stops within this much time, and
+ * after every message when messages are slower than that.
+ */
+const LIVENESS_INTERVAL_MS = 250
+
 /**
  * Sends the queued deliveries of one id range of a run. Idempotent: each
- * delivery is claimed (queued → sending) with a conditional update that
- * also checks the run and its mailing may still send, so a batch that runs
+ * delivery is claimed (queued → sending) by a conditional update that also
+ * checks the run and its mailing may still send, so a batch that runs
  * twice, or on two workers, sends nothing twice, and a paused or disabled
- * mailing stops between two messages.
+ * mailing stops between two messages. On a worker's graceful stop the batch
+ * hands what it has not tried back to the queue after the current message.
  */
 export default class SendBatchJob extends Job {
   static get $$filepath(): JobName {
     return 'send_batch'
   }
 
-  async handle({ runId, fromId, toId }: SendBatchPayload) {
+  async handle(range: SendBatchPayload) {
     const mailing = await Mailing.query()
-      .whereIn('id', db.from('mailing_runs').where('id', runId).select('mailing_id'))
+      .whereIn('id', db.from('mailing_runs').where('id', range.runId).select('mailing_id'))
       .preload('message')
       .first()
     if (!mailing) return
 
-    await this.#requeueStale(runId, fromId, toId)
-    const render = compileMessage(mailing.message)
-    let consecutiveTransient = 0
-
-    const deliveries = await Delivery.query()
-      .where('run_id', runId)
-      .whereBetween('id', [fromId, toId])
-      .where('status', 'queued')
-      .where((query) =>
-        query.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTime())
-      )
-      .orderBy('id')
-
-    for (const delivery of deliveries) {
-      if (!(await this.#claim(delivery))) {
-        // Taken by another worker, unsubscribed meanwhile, or the run may
-        // no longer send.
-        await this.#skipIfUnsubscribed(delivery)
-        if (!(await this.#runMaySend(runId))) return
-        continue
-      }
-      await this.#respectRates(mailing.tenantId)
-
-      const url = delivery.clientId
-        ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
-        : ''
-      const outcome = await SendDelivery.handle(delivery, {
-        rendered: render({
-          client: { full_name: delivery.fullName, email: delivery.email },
-          unsubscribe_url: url,
-        }),
-        headers: url ? unsubscribeHeaders(url) : {},
-      })
-
-      if (outcome.kind === 'configuration') {
-        await PauseRun.handle(
-          runId,
-          `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
-        )
-        return
-      }
-      consecutiveTransient = outcome.kind === 'transient' ? consecutiveTransient + 1 : 0
-      // Only a try that did not send can have raised the failure count.
-      if (outcome.kind !== 'sent' && (await this.#tooManyFailures(runId))) return
-      if (consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) break
+    await this.#requeueStale(range)
+    const counters = new RunCounters(range.runId)
+    try {
+      const ended = await this.#sendDue(range, mailing, counters)
+      if (ended === 'stopped') return
+      await counters.flush()
+      await this.#scheduleRetries(range, ended === 'backing-off')
+      await CompleteRun.handle(range.runId)
+    } finally {
+      await counters.flush()
     }
-
-    await this.#scheduleRetries(runId, fromId, toId, consecutiveTransient)
-    await CompleteRun.handle(runId)
   }
 
   async rescue(payload: SendBatchPayload, error: Error) {
@@ -96,61 +93,85 @@ export default class SendBatchJob extends Job {
   }
 
   /**
-   * queued → sending, only while the run and its mailing are live.
+   * Claims and sends slice after slice until nothing is due. Ends "stopped"
+   * when the run may no longer send (nothing more to do here), "backing-off"
+   * after too many transient failures in a row, "handed-back" on a worker
+   * stop, "drained" otherwise.
    */
-  async #claim(delivery: Delivery) {
-    const claimed = await db
-      .from('deliveries')
-      .where({ id: delivery.id, status: 'queued' })
-      .whereExists((query) =>
-        query
-          .from('mailing_runs')
-          .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
-          .whereRaw('mailing_runs.id = deliveries.run_id')
-          .where('mailing_runs.status', 'running')
-          .where('mailings.status', 'running')
-          .whereNull('mailings.archived_at')
-      )
-      // A client who left during a long run is not mailed anyway.
-      .whereNotExists((query) =>
-        query
-          .from('clients')
-          .whereRaw('clients.id = deliveries.client_id')
-          .whereNotNull('clients.unsubscribed_at')
-      )
-      .update({ status: 'sending', updated_at: sqlTime() })
-    return Number(claimed) === 1
+  async #sendDue(range: SendBatchPayload, mailing: Mailing, counters: RunCounters) {
+    const batch: BatchState = {
+      range,
+      mailing,
+      counters,
+      render: compileMessage(mailing.message),
+      liveness: new LivenessCheck(range.runId),
+      consecutiveTransient: 0,
+    }
+    for (;;) {
+      await skipUnsubscribedDeliveries(range)
+      const slice = await claimDeliveries(range, CLAIM_SIZE)
+      if (slice.length === 0) return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
+
+      const stopHolding = holdClaims(slice, sendingConfig.staleAfter)
+      try {
+        const ended = await this.#sendSlice(slice, batch)
+        if (ended) return ended
+      } finally {
+        stopHolding()
+      }
+      await counters.flush()
+    }
   }
 
-  async #skipIfUnsubscribed(delivery: Delivery) {
-    const client = delivery.clientId
-      ? await db
-          .from('clients')
-          .where('id', delivery.clientId)
-          .whereNotNull('unsubscribed_at')
-          .first()
-      : null
-    if (!client) return
-    await db.transaction(async (trx) => {
-      const skipped = await trx
-        .from('deliveries')
-        .where({ id: delivery.id, status: 'queued' })
-        .update({ status: 'skipped', reason: 'Unsubscribed', updated_at: sqlTime() })
-      if (Number(skipped) === 1)
-        await trx.from('mailing_runs').where('id', delivery.runId).increment('skipped', 1)
-    })
+  /**
+   * Sends a claimed slice one message after the other. Returns why it
+   * stopped early (what was not tried goes back to the queue), or nothing.
+   */
+  async #sendSlice(slice: Delivery[], batch: BatchState) {
+    const { range, counters } = batch
+    for (const [index, delivery] of slice.entries()) {
+      const untried = slice.slice(index)
+      if (workerShutdown.aborted) return this.#release(untried, 'handed-back')
+      if (!(await batch.liveness.runMaySend())) return this.#release(untried, 'stopped')
+      await this.#respectRates(batch.mailing.tenantId)
+
+      const { outcome, status } = await SendDelivery.handle(
+        delivery,
+        envelopeFor(delivery, batch.render)
+      )
+      counters.add(status)
+      if (outcome.kind === 'sent') {
+        batch.consecutiveTransient = 0
+        continue
+      }
+      const rest = slice.slice(index + 1)
+      if (outcome.kind === 'configuration') {
+        await PauseRun.handle(
+          range.runId,
+          `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
+        )
+        return this.#release(rest, 'stopped')
+      }
+      batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
+      // Only a try that did not send can have raised the failure count.
+      await counters.flush()
+      if (await this.#tooManyFailures(range.runId)) return this.#release(rest, 'stopped')
+      if (batch.consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) {
+        return this.#release(rest, 'backing-off')
+      }
+    }
   }
 
-  async #runMaySend(runId: number) {
-    const run = await db.from('mailing_runs').where('id', runId).first()
-    return run?.status === 'running'
+  async #release<Reason extends BatchEnd>(untried: Delivery[], reason: Reason) {
+    await releaseDeliveries(untried)
+    return reason
   }
 
   /**
    * Deliveries left "sending" by a worker that died mid-send go back to the
    * queue (their batch job was handed to this worker by BullMQ).
    */
-  async #requeueStale(runId: number, fromId: number, toId: number) {
+  async #requeueStale({ runId, fromId, toId }: SendBatchPayload) {
     await db
       .from('deliveries')
       .where({ run_id: runId, status: 'sending' })
@@ -201,12 +222,7 @@ export default class SendBatchJob extends Job {
    * Deliveries waiting for a retry are picked up by a new job at the
    * earliest retry time (later when the server keeps failing).
    */
-  async #scheduleRetries(
-    runId: number,
-    fromId: number,
-    toId: number,
-    consecutiveTransient: number
-  ) {
+  async #scheduleRetries({ runId, fromId, toId }: SendBatchPayload, backingOff: boolean) {
     const [row] = await db
       .from('deliveries')
       .where('run_id', runId)
@@ -219,14 +235,44 @@ export default class SendBatchJob extends Job {
     const next = row.next
       ? DateTime.fromSQL(String(row.next)).toMillis() || new Date(row.next).getTime()
       : Date.now()
-    const backoff =
-      consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff
-        ? sendingConfig.retryDelay
-        : 0
+    const backoff = backingOff ? sendingConfig.retryDelay : 0
     const delay = Math.max(0, next - Date.now(), backoff)
     // Back onto the queue this batch came from, so workers dedicated to a
     // queue keep their own batches (and their own settings).
     const queueName = this.getJob()?.queueName
     await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
+  }
+}
+
+/**
+ * The message for one delivery: rendered for its client, with its own
+ * unsubscribe link in the body and the List-Unsubscribe headers.
+ */
+function envelopeFor(delivery: Delivery, render: ReturnType<typeof compileMessage>) {
+  const url = delivery.clientId
+    ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
+    : ''
+  return {
+    rendered: render({
+      client: { full_name: delivery.fullName, email: delivery.email },
+      unsubscribe_url: url,
+    }),
+    headers: url ? unsubscribeHeaders(url) : {},
+  }
+}
+
+/**
+ * Whether a run may still send, asked of the database at most every
+ * LIVENESS_INTERVAL_MS.
+ */
+class LivenessCheck {
+  #checkedAt = performance.now()
+
+  constructor(private runId: number) {}
+
+  async runMaySend() {
+    if (performance.now() - this.#checkedAt < LIVENESS_INTERVAL_MS) return true
+    this.#checkedAt = performance.now()
+    return runMaySend(this.runId)
   }
 }

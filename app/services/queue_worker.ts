@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } f
 import type { Job } from '@rlanz/bull-queue'
 import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import { jobs } from '#start/jobs'
+import { beginWorkerShutdown } from '#services/worker_shutdown'
 
 type JobClass = new (...args: any[]) => Job
 
@@ -114,6 +115,7 @@ export default class QueueWorker {
   }
 
   async #stop() {
+    beginWorkerShutdown()
     const graceful = Promise.all(this.#workers.map((worker) => worker.close())).then(() => true)
     const finished = await Promise.race([
       graceful,

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
 import { sqlTime } from '#services/sql_time'
+import RunCounters from '#services/run_counters'
 
 /**
  * Closes a run once none of its deliveries is waiting or being sent, and
@@ -17,10 +18,13 @@ export default class CompleteRun {
     if (pending) return false
 
     const now = sqlTime()
+    // Nothing is pending any more, so these counts are final: closing the
+    // run writes them in the same statement.
+    const counts = await RunCounters.count(runId)
     const closed = await db
       .from('mailing_runs')
       .where({ id: runId, status: 'running' })
-      .update({ status: 'completed', completed_at: now, updated_at: now })
+      .update({ ...counts, status: 'completed', completed_at: now, updated_at: now })
     if (Number(closed) !== 1) return false
 
     const run = await db.from('mailing_runs').where('id', runId).first()

@@ -20,11 +20,12 @@ export interface Envelope {
 
 /**
  * Hands one claimed delivery to the mail server and records what happened,
- * in one transaction: the attempt row, the delivery's new status and the
- * run's counters. Returns the outcome for the batch to act on.
+ * in one transaction: the attempt row and the delivery's new status (the
+ * run's counters are the batch's to add up: RunCounters). Returns the
+ * outcome and the delivery's new status for the batch to act on.
  */
 export default class SendDelivery {
-  static async handle(delivery: Delivery, envelope: Envelope): Promise<SmtpOutcome> {
+  static async handle(delivery: Delivery, envelope: Envelope) {
     const startedAt = DateTime.now()
     let outcome: SmtpOutcome
     try {
@@ -50,8 +51,12 @@ export default class SendDelivery {
     } catch (error) {
       outcome = classifySmtpError(error)
     }
-    await SendDelivery.record(delivery, outcome, DateTime.now().diff(startedAt).toMillis())
-    return outcome
+    const status = await SendDelivery.record(
+      delivery,
+      outcome,
+      DateTime.now().diff(startedAt).toMillis()
+    )
+    return { outcome, status }
   }
 
   static async record(delivery: Delivery, outcome: SmtpOutcome, durationMs: number) {
@@ -105,9 +110,6 @@ export default class SendDelivery {
           sent_at: status === 'sent' ? now : null,
           updated_at: now,
         })
-      if (status === 'sent' || status === 'failed') {
-        await trx.from('mailing_runs').where('id', delivery.runId).increment(status, 1)
-      }
     })
 
     if (status === 'sent' || status === 'failed') {
@@ -123,6 +125,7 @@ export default class SendDelivery {
         response: outcome.response,
       })
     }
+    return status
   }
 }
 

@@ -13,26 +13,15 @@ import { createClients, createMessage } from '#tests/helpers/workspace'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 
-test.group('A worker killed mid-run', () => {
-  test('loses nothing and sends nothing twice', async ({ assert }) => {
-    const { user, tenant } = await createUser()
-    const clients = await createClients(tenant, 12)
-    const message = await createMessage(tenant)
-    const mailing = await Mailing.create({
-      tenantId: tenant.id,
-      messageId: message.id,
-      name: 'Crash test',
-      audience: 'all',
-      periodicity: 'once',
-      startAt: DateTime.now().minus({ minutes: 1 }),
-      endAt: DateTime.now().plus({ hours: 1 }),
-      status: 'created',
-      createdById: user.id,
-    })
-    // Every message takes the server a moment, so the kill lands mid-send.
-    for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 250 })
+test.group('A worker stopped mid-run', () => {
+  test('killed (SIGKILL), it loses nothing and sends nothing twice', async ({ assert }) => {
+    const { clients, run } = await startedRun(12)
+    // The first messages take the server a moment; the fifth is held long
+    // enough that the kill surely lands while the server still holds it.
+    for (const [index, client] of clients.entries()) {
+      smtp.scriptFor(client.email, { kind: 'delay', ms: index === 4 ? 10_000 : 100 })
+    }
 
-    const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
     const [[fromId, toId]] = await StartRun.batchRanges(run.id)
 
     // The batch goes to a queue only these two workers listen on.
@@ -72,4 +61,71 @@ test.group('A worker killed mid-run', () => {
       await queue.close()
     }
   }).timeout(90_000)
+
+  test('stopped with SIGTERM, it finishes the message in hand and hands the rest back', async ({
+    assert,
+  }) => {
+    const { clients, run } = await startedRun(10)
+    // Every message takes the server a while, so the batch is far from done
+    // when the stop arrives.
+    for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 400 })
+    const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+
+    const queue = new Queue('stop-test', { connection: redisConnection })
+    const stopping = new WorkerProcess(['--queue=stop-test'])
+    const successor = new WorkerProcess(['--queue=stop-test'])
+    try {
+      await stopping.start()
+      await queue.add(SendBatchJob.$$filepath, { runId: run.id, fromId, toId })
+      await waitUntil('two messages sent', async () => {
+        const sent = await Delivery.query().where({ run_id: run.id, status: 'sent' })
+        return sent.length >= 2
+      })
+
+      assert.equal(await stopping.stop('SIGTERM'), 0)
+      const afterStop = await Delivery.query().where('run_id', run.id)
+      const sentAtStop = afterStop.filter((delivery) => delivery.status === 'sent').length
+      assert.isBelow(sentAtStop, 10, 'the worker must not wait for the whole batch')
+      assert.isTrue(
+        afterStop.every((delivery) => ['sent', 'queued'].includes(delivery.status)),
+        'nothing is left half-sent'
+      )
+
+      await successor.start()
+      const finished = await waitUntil(
+        'the run to complete on the next worker',
+        () => MailingRun.query().where({ id: run.id, status: 'completed' }).first(),
+        60_000
+      )
+      assert.equal(finished.sent, 10)
+      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 1)
+    } finally {
+      await stopping.stop('SIGKILL')
+      await successor.stop()
+      await queue.close()
+    }
+  }).timeout(90_000)
 })
+
+/**
+ * A running mailing to `count` new clients whose run has started, with its
+ * batches not queued yet (each test queues them where it wants).
+ */
+async function startedRun(count: number) {
+  const { user, tenant } = await createUser()
+  const clients = await createClients(tenant, count)
+  const message = await createMessage(tenant)
+  const mailing = await Mailing.create({
+    tenantId: tenant.id,
+    messageId: message.id,
+    name: 'Worker stop test',
+    audience: 'all',
+    periodicity: 'once',
+    startAt: DateTime.now().minus({ minutes: 1 }),
+    endAt: DateTime.now().plus({ hours: 1 }),
+    status: 'created',
+    createdById: user.id,
+  })
+  const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
+  return { clients, run }
+}

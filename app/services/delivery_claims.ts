@@ -1,0 +1,144 @@
+import db from '@adonisjs/lucid/services/db'
+import type { Knex } from 'knex'
+import Delivery from '#models/delivery'
+import { sqlTime } from '#services/sql_time'
+
+/**
+ * Who may take which delivery, decided by conditional updates so that any
+ * number of workers, retried jobs and restarted processes agree without a
+ * lock: a delivery moves queued → sending for exactly one of them.
+ */
+
+export interface BatchRange {
+  runId: number
+  fromId: number
+  toId: number
+}
+
+/**
+ * Limits a query to a run that may send now: the run and its mailing are
+ * running (not paused, disabled or completed), the mailing is not archived
+ * and whoever created it is not blocked.
+ */
+function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
+  return query
+    .from('mailing_runs')
+    .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
+    .leftJoin('users', 'users.id', 'mailings.created_by_id')
+    .whereRaw(`mailing_runs.id = ${runIdColumn}`)
+    .where('mailing_runs.status', 'running')
+    .where('mailings.status', 'running')
+    .whereNull('mailings.archived_at')
+    .whereNull('users.blocked_at')
+}
+
+/**
+ * Claims up to `limit` due deliveries of a batch in one UPDATE … RETURNING,
+ * in id order. Returns nothing when the run may not send (or nothing is due).
+ */
+export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit: number) {
+  // Knex rather than Lucid's builder: Lucid drops RETURNING on SQLite.
+  const due = db
+    .knexQuery()
+    .from('deliveries')
+    .select('id')
+    .where('run_id', runId)
+    .whereBetween('id', [fromId, toId])
+    .where('status', 'queued')
+    .where((query) =>
+      query.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTime())
+    )
+    .orderBy('id')
+    .limit(limit)
+
+  const rows = await db
+    .knexQuery()
+    .from('deliveries')
+    .whereIn('id', due)
+    // Checked again on the row itself: another worker may have taken it.
+    .where('status', 'queued')
+    .whereExists((query) => whereRunMaySend(query, 'deliveries.run_id'))
+    // A client who left during a long run is not mailed anyway.
+    .whereNotExists((query) =>
+      query
+        .from('clients')
+        .whereRaw('clients.id = deliveries.client_id')
+        .whereNotNull('clients.unsubscribed_at')
+    )
+    .update({ status: 'sending', updated_at: sqlTime() })
+    .returning(['id', 'run_id', 'tenant_id', 'client_id', 'email', 'full_name', 'attempts'])
+
+  const deliveries = Delivery.$createMultipleFromAdapterResult(rows as any[])
+  return deliveries.sort((a, b) => a.id - b.id)
+}
+
+/**
+ * Hands claimed deliveries that were not tried back to the queue.
+ */
+export async function releaseDeliveries(deliveries: Delivery[]) {
+  if (deliveries.length === 0) return
+  await db
+    .from('deliveries')
+    .whereIn(
+      'id',
+      deliveries.map((delivery) => delivery.id)
+    )
+    .where('status', 'sending')
+    .update({ status: 'queued', updated_at: sqlTime() })
+}
+
+/**
+ * Marks the batch's queued deliveries of clients who have unsubscribed
+ * since the run started as skipped, and counts them on the run.
+ */
+export async function skipUnsubscribedDeliveries({ runId, fromId, toId }: BatchRange) {
+  await db.transaction(async (trx) => {
+    const skipped = await trx
+      .from('deliveries')
+      .where('run_id', runId)
+      .whereBetween('id', [fromId, toId])
+      .where('status', 'queued')
+      .whereExists((query) =>
+        query
+          .from('clients')
+          .whereRaw('clients.id = deliveries.client_id')
+          .whereNotNull('clients.unsubscribed_at')
+      )
+      .update({ status: 'skipped', reason: 'Unsubscribed', updated_at: sqlTime() })
+    const count = Number(Array.isArray(skipped) ? skipped[0] : skipped)
+    if (count > 0) await trx.from('mailing_runs').where('id', runId).increment('skipped', count)
+  })
+}
+
+export async function runMaySend(runId: number) {
+  const row = await db
+    .knexQuery()
+    .select(db.knexRawQuery('1 as live'))
+    .whereExists((query) => whereRunMaySend(query, String(Number(runId))))
+    .first()
+  return Boolean(row)
+}
+
+/**
+ * Keeps a batch's claim on its deliveries fresh while it works through
+ * them: deliveries "sending" for longer than SEND_STALE_AFTER are taken to
+ * belong to a dead worker and queued again, so a live worker renews the
+ * claim on those it still holds (a slow server, a long slice). Returns the
+ * function that stops renewing.
+ */
+export function holdClaims(deliveries: Delivery[], staleAfterMs: number) {
+  const ids = deliveries.map((delivery) => delivery.id)
+  const timer = setInterval(
+    () => {
+      db.from('deliveries')
+        .whereIn('id', ids)
+        .where('status', 'sending')
+        .update({ updated_at: sqlTime() })
+        .catch(() => {
+          // The next renewal tries again; a missed one only risks a takeover.
+        })
+    },
+    Math.max(100, Math.floor(staleAfterMs / 3))
+  )
+  return () => clearInterval(timer)
+}
