@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { DateTime } from 'luxon'
 import { Job } from '@rlanz/bull-queue'
 import db from '@adonisjs/lucid/services/db'
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import queue from '@rlanz/bull-queue/services/main'
 import limiter from '@adonisjs/limiter/services/main'
 import Delivery from '#models/delivery'
@@ -103,13 +104,7 @@ export default class SendBatchJob extends Job {
       .from('deliveries')
       .where({ id: delivery.id, status: 'queued' })
       .whereExists((query) =>
-        query
-          .from('mailing_runs')
-          .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
-          .whereRaw('mailing_runs.id = deliveries.run_id')
-          .where('mailing_runs.status', 'running')
-          .where('mailings.status', 'running')
-          .whereNull('mailings.archived_at')
+        whereRunMaySend(query.whereRaw('mailing_runs.id = deliveries.run_id'))
       )
       // A client who left during a long run is not mailed anyway.
       .whereNotExists((query) =>
@@ -141,9 +136,13 @@ export default class SendBatchJob extends Job {
     })
   }
 
+  /**
+   * Whether the run may still send; a batch that may not stops at once
+   * instead of walking its remaining deliveries and queueing itself again.
+   */
   async #runMaySend(runId: number) {
-    const run = await db.from('mailing_runs').where('id', runId).first()
-    return run?.status === 'running'
+    const run = await whereRunMaySend(db.query().where('mailing_runs.id', runId)).first()
+    return Boolean(run)
   }
 
   /**
@@ -229,4 +228,25 @@ export default class SendBatchJob extends Job {
     const queueName = this.getJob()?.queueName
     await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
   }
+}
+
+/**
+ * The run rows (of `mailing_runs`, joined to their mailing) that may send:
+ * the run and its mailing are running (not paused by their owner or the
+ * engine, not disabled by staff), the mailing is not deleted, and its
+ * creator is not blocked.
+ */
+function whereRunMaySend<Query extends DatabaseQueryBuilderContract>(query: Query): Query {
+  return query
+    .from('mailing_runs')
+    .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
+    .where('mailing_runs.status', 'running')
+    .where('mailings.status', 'running')
+    .whereNull('mailings.archived_at')
+    .whereNotExists((blocked) =>
+      blocked
+        .from('users')
+        .whereRaw('users.id = mailings.created_by_id')
+        .whereNotNull('users.blocked_at')
+    )
 }
