@@ -5,16 +5,12 @@ import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import { createUser } from '#tests/helpers/users'
 import { createMailing } from '#tests/helpers/workspace'
+import { refute } from '#tests/functional/admin/helpers'
 import { waitUntil } from '#tests/helpers/wait'
 
 const manager = async () => {
   const { user } = await createUser({ role: 'manager', fullName: 'Mona Manager' })
   return user
-}
-
-/** The page does not contain `text`. */
-function refute(response: { text(): string }, text: string) {
-  if (response.text().includes(text)) throw new Error(`The page should not include "${text}"`)
 }
 
 const disable = (client: any, mailingId: number, actor: any, reason: string) =>
