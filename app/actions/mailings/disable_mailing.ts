@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import type Mailing from '#models/mailing'
+import Mailing from '#models/mailing'
 import type User from '#models/user'
 import RecordStaffAction from '#actions/audit/record_staff_action'
 
@@ -19,7 +19,13 @@ interface Params {
 export default class DisableMailing {
   static async handle({ mailing, actor, reason }: Params) {
     await db.transaction(async (trx) => {
-      const previousStatus = mailing.status
+      // The row is locked (PostgreSQL) so a run completing at this moment
+      // waits, then finds the mailing disabled.
+      const locked = await Mailing.query({ client: trx })
+        .where('id', mailing.id)
+        .forUpdate()
+        .firstOrFail()
+      const previousStatus = locked.status
       mailing.useTransaction(trx)
       mailing.merge({
         status: 'disabled',
