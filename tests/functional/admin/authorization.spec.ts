@@ -204,7 +204,7 @@ const rows: Row[] = [
   },
 
   // Another workspace's mailing through the owner's pages: staff look, never touch
-  ...(['', '/stats', '/deliveries'] as const).map((suffix): Row => ({
+  ...(['', '/stats', '/deliveries', '/deliveries/export'] as const).map((suffix): Row => ({
     name: `GET /mailings/:id${suffix} of another workspace`,
     method: 'get',
     allowed: OVERSEERS,
