@@ -18,7 +18,6 @@ const EmailVerificationsController = () =>
 const PasswordResetsController = () => import('#controllers/auth/password_resets_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
 const ProfileController = () => import('#controllers/settings/profile_controller')
-const AdminController = () => import('#controllers/admin_controller')
 const ClientsController = () => import('#controllers/clients_controller')
 const ClientImportsController = () => import('#controllers/client_imports_controller')
 const MessagesController = () => import('#controllers/messages_controller')
@@ -135,8 +134,6 @@ router
     router
       .put('/settings/password', [ProfileController, 'updatePassword'])
       .as('settings.password.update')
-
-    router.get('/admin', [AdminController, 'show']).as('admin.dashboard')
   })
   .use([middleware.auth(), middleware.tenant()])
 

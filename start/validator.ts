@@ -48,6 +48,10 @@ vine.messagesProvider = new SimpleMessagesProvider(
       'The first row looks like a header but has no email column (found: {{ found }}). Name the column of addresses "email".',
     'file.noRows': 'The file has a header row but no clients under it.',
 
+    // Staff: disabling a mailing, blocking a user
+    'reason.required': 'Please give the reason: the owner sees it',
+    'reason.minLength': 'Please give the reason in a few words: the owner sees it',
+
     // Messages: the placeholders arrive as arguments, ready to show (see
     // app/validators/message.ts)
     'placeholders.unknown': 'Unknown placeholder {{ placeholders }}. Use {{ allowed }}.',

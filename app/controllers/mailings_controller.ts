@@ -9,7 +9,7 @@ import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
-import MailingStats from '#actions/stats/mailing_stats'
+import LoadMailingDetails from '#actions/mailings/load_mailing_details'
 import {
   createMailingValidator,
   mailingFilterValidator,
@@ -70,23 +70,7 @@ export default class MailingsController {
    */
   async show({ view, params, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('message')
-    await mailing.load('tenant')
-    await mailing.load('statusChangedBy')
-
-    const recipients = await countRecipients(mailing.tenant, [mailing])
-    const selectedClients =
-      mailing.audience === 'selected'
-        ? await mailing.related('recipients').query().orderBy('email').limit(20)
-        : []
-
-    return view.render('pages/mailings/show', {
-      mailing,
-      recipientsCount: recipients.get(mailing.id) ?? 0,
-      selectedClients,
-      timeZone: mailing.tenant.timeZone,
-      stats: await MailingStats.handle(mailing),
-    })
+    return view.render('pages/mailings/show', await LoadMailingDetails.handle(mailing))
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {

@@ -60,6 +60,9 @@ export default class Mailing extends BaseModel {
   @column()
   declare statusChangedById: number | null
 
+  @column.dateTime()
+  declare statusChangedAt: DateTime | null
+
   @column()
   declare createdById: number | null
 
@@ -83,6 +86,9 @@ export default class Mailing extends BaseModel {
 
   @belongsTo(() => User, { foreignKey: 'statusChangedById' })
   declare statusChangedBy: BelongsTo<typeof User>
+
+  @belongsTo(() => User, { foreignKey: 'createdById' })
+  declare createdBy: BelongsTo<typeof User>
 
   @manyToMany(() => Client, { pivotTable: 'mailing_recipients' })
   declare recipients: ManyToMany<typeof Client>

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
-import { BaseModel, belongsTo, column, beforeSave } from '@adonisjs/lucid/orm'
-import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, beforeSave, hasMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
 import Tenant from '#models/tenant'
+import Mailing from '#models/mailing'
 
 export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -61,6 +62,12 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @belongsTo(() => Tenant)
   declare tenant: BelongsTo<typeof Tenant>
+
+  /**
+   * The mailings this user created (the staff users list counts them).
+   */
+  @hasMany(() => Mailing, { foreignKey: 'createdById' })
+  declare createdMailings: HasMany<typeof Mailing>
 
   @beforeSave()
   static normalizeEmail(user: User) {

@@ -48,6 +48,24 @@ export default class MailingPolicy extends AppPolicy {
   }
 
   /**
+   * Staff stop any workspace's mailing that is still to send, and let it
+   * send again. Finished and deleted mailings have nothing left to stop.
+   */
+  disable(user: User, mailing: Mailing) {
+    return (
+      this.canOverseeMailings(user) &&
+      mailing.archivedAt === null &&
+      ['created', 'running', 'paused'].includes(mailing.status)
+    )
+  }
+
+  enable(user: User, mailing: Mailing) {
+    return (
+      this.canOverseeMailings(user) && mailing.archivedAt === null && mailing.status === 'disabled'
+    )
+  }
+
+  /**
    * A test goes to the user's own address with their workspace's content:
    * only the owner's users send one, staff overseeing a workspace do not.
    */

@@ -122,10 +122,11 @@ async function fetchRows(
 }
 
 /**
- * Restricts a clients query to those whose email or name contains `q`,
- * case-insensitively. `%` and `_` in the search are matched literally.
+ * Restricts a query of clients (or users: the same two columns) to those
+ * whose email or name contains `q`, case-insensitively. `%` and `_` in the
+ * search are matched literally.
  */
-export function whereMatches<Query extends ModelQueryBuilderContract<typeof Client>>(
+export function whereMatches<Query extends ModelQueryBuilderContract<any>>(
   query: Query,
   q: string
 ): Query {

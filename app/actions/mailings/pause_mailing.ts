@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import type User from '#models/user'
 
@@ -6,9 +7,12 @@ import type User from '#models/user'
  */
 export default class PauseMailing {
   static async handle(mailing: Mailing, user: User) {
-    mailing.status = 'paused'
-    mailing.statusReason = `Paused by ${user.fullName}`
-    mailing.statusChangedById = user.id
+    mailing.merge({
+      status: 'paused',
+      statusReason: `Paused by ${user.fullName}`,
+      statusChangedById: user.id,
+      statusChangedAt: DateTime.now(),
+    })
     await mailing.save()
   }
 }

@@ -1,34 +1,59 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type Mailing from '#models/mailing'
+import type { MailingStatus } from '#models/mailing'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
 import StartRun from '#actions/sending/start_run'
 
 /**
  * Back to where it was: running once its window has opened, waiting for
- * its start otherwise. Runs that were paused (by the owner, or by the
+ * its start otherwise, completed when no run is unfinished and its window
+ * has closed. Runs that were paused (by the owner, or by the
  * engine after too many failures) carry on with their unsent deliveries.
  */
 export default class ResumeMailing {
   static async handle(mailing: Mailing, user: User) {
-    const runs = await MailingRun.query()
+    const runs = await ResumeMailing.reopen(mailing, user)
+    await ResumeMailing.dispatch(runs)
+  }
+
+  /**
+   * Sets the mailing and its unfinished runs going again; returns the runs,
+   * whose batches `dispatch` queues once the change is committed (a batch
+   * that ran before the commit would find the mailing still stopped).
+   */
+  static async reopen(mailing: Mailing, user: User, trx?: TransactionClientContract) {
+    const runs = await MailingRun.query({ client: trx })
       .where('mailing_id', mailing.id)
       .whereIn('status', ['running', 'paused'])
 
-    // A mailing with an unfinished run is running, whatever its start says.
-    const started = runs.length > 0 || mailing.startAt <= DateTime.now()
-    mailing.status = started ? 'running' : 'created'
-    mailing.statusReason = null
-    mailing.statusChangedById = user.id
+    if (trx) mailing.useTransaction(trx)
+    mailing.merge({
+      status: ResumeMailing.#statusAfter(mailing, runs.length > 0),
+      statusReason: null,
+      statusChangedById: user.id,
+      statusChangedAt: DateTime.now(),
+    })
     await mailing.save()
 
     for (const run of runs) {
-      await db
-        .from('mailing_runs')
-        .where('id', run.id)
-        .update({ status: 'running', status_reason: null })
-      await StartRun.dispatchBatches(run)
+      run.merge({ status: 'running', statusReason: null })
+      if (trx) run.useTransaction(trx)
+      await run.save()
     }
+    return runs
+  }
+
+  static async dispatch(runs: MailingRun[]) {
+    for (const run of runs) await StartRun.dispatchBatches(run)
+  }
+
+  static #statusAfter(mailing: Mailing, hasUnfinishedRun: boolean): MailingStatus {
+    // A mailing with an unfinished run is running, whatever its start says.
+    if (hasUnfinishedRun) return 'running'
+    const now = DateTime.now()
+    if (mailing.startAt > now) return 'created'
+    return mailing.endAt <= now ? 'completed' : 'running'
   }
 }

@@ -99,7 +99,8 @@ export default class StartRun {
         .from('mailings')
         .where('id', mailing.id)
         .update({
-          status: 'running',
+          // A mailing paused or disabled meanwhile stays so; its run waits.
+          status: trx.knexRawQuery("CASE WHEN status = 'created' THEN 'running' ELSE status END"),
           next_run_at: next ? sqlTime(next) : null,
           updated_at: now,
         })

@@ -1,0 +1,37 @@
+import db from '@adonisjs/lucid/services/db'
+import type Mailing from '#models/mailing'
+import type User from '#models/user'
+import RecordStaffAction from '#actions/audit/record_staff_action'
+import ResumeMailing from '#actions/mailings/resume_mailing'
+
+interface Params {
+  mailing: Mailing
+  actor: User
+  reason?: string | null
+}
+
+/**
+ * Staff let a disabled mailing send again, from where it was: an unfinished
+ * run carries on with its unsent deliveries, otherwise the schedule decides
+ * (the scheduler starts a due occurrence, or records it missed when it is
+ * long past).
+ */
+export default class EnableMailing {
+  static async handle({ mailing, actor, reason }: Params) {
+    const runs = await db.transaction(async (trx) => {
+      const reopened = await ResumeMailing.reopen(mailing, actor, trx)
+      await RecordStaffAction.handle(
+        {
+          actor,
+          action: 'mailing.enable',
+          subject: { type: 'mailing', id: mailing.id, label: mailing.name },
+          reason: reason || null,
+          details: { status: mailing.status, tenantId: mailing.tenantId },
+        },
+        trx
+      )
+      return reopened
+    })
+    await ResumeMailing.dispatch(runs)
+  }
+}

@@ -1,0 +1,30 @@
+import type Mailing from '#models/mailing'
+import MailingStats from '#actions/stats/mailing_stats'
+import { countRecipients } from '#services/mailing_recipients'
+
+/**
+ * What a page about one mailing shows beside its statistics
+ * (pages/mailings/_details.edge): its owner's page and the staff's
+ * read-only page alike.
+ */
+export default class LoadMailingDetails {
+  static async handle(mailing: Mailing) {
+    await mailing.load((loader) =>
+      loader.load('message').load('tenant').load('statusChangedBy').load('createdBy')
+    )
+
+    const recipients = await countRecipients(mailing.tenant, [mailing])
+    const selectedClients =
+      mailing.audience === 'selected'
+        ? await mailing.related('recipients').query().orderBy('email').limit(20)
+        : []
+
+    return {
+      mailing,
+      recipientsCount: recipients.get(mailing.id) ?? 0,
+      selectedClients,
+      timeZone: mailing.tenant.timeZone,
+      stats: await MailingStats.handle(mailing),
+    }
+  }
+}

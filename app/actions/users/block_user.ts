@@ -1,0 +1,38 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import RecordStaffAction from '#actions/audit/record_staff_action'
+
+interface Params {
+  user: User
+  actor: User
+  reason: string
+}
+
+/**
+ * Blocks an account. Everything else follows from `blocked_at`: the user
+ * cannot log in and is logged out on their next request
+ * (SilentAuthMiddleware), their API tokens are refused, the scheduler
+ * starts none of their mailings and sending batches stop before the next
+ * message (SendBatchJob's claim). "Remember me" tokens are deleted so that
+ * unblocking does not revive an old session.
+ */
+export default class BlockUser {
+  static async handle({ user, actor, reason }: Params) {
+    await db.transaction(async (trx) => {
+      user.useTransaction(trx)
+      user.merge({ blockedAt: DateTime.now(), blockedReason: reason })
+      await user.save()
+      await trx.from('remember_me_tokens').where('tokenable_id', user.id).delete()
+      await RecordStaffAction.handle(
+        {
+          actor,
+          action: 'user.block',
+          subject: { type: 'user', id: user.id, label: user.email },
+          reason,
+        },
+        trx
+      )
+    })
+  }
+}

@@ -1,0 +1,26 @@
+import User from '#models/user'
+import type { Infer } from '@vinejs/vine/types'
+import type { staffUserFilterValidator } from '#validators/admin'
+import { pageByNewestId } from '#services/id_pages'
+import { whereMatches } from '#actions/clients/list_clients'
+
+export const STAFF_USERS_PER_PAGE = 50
+
+/**
+ * Every user for staff, newest first: searched by email or name, filtered
+ * by role, status and workspace, with how many mailings each created (one
+ * subquery per page on the indexed `mailings.created_by_id`, no query per
+ * row).
+ */
+export default class ListUsers {
+  static async handle(filters: Infer<typeof staffUserFilterValidator>) {
+    const query = whereMatches(User.query(), filters.q ?? '')
+      .preload('tenant', (tenant) => tenant.select('id', 'name'))
+      .withCount('createdMailings')
+    if (filters.role) query.where('role', filters.role)
+    if (filters.status === 'blocked') query.whereNotNull('blocked_at')
+    if (filters.status === 'active') query.whereNull('blocked_at')
+    if (filters.workspace) query.where('tenant_id', filters.workspace)
+    return pageByNewestId(query, filters.after, STAFF_USERS_PER_PAGE)
+  }
+}

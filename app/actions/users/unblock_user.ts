@@ -1,0 +1,42 @@
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import MailingRun from '#models/mailing_run'
+import RecordStaffAction from '#actions/audit/record_staff_action'
+import StartRun from '#actions/sending/start_run'
+
+interface Params {
+  user: User
+  actor: User
+  reason?: string | null
+}
+
+/**
+ * Lets a blocked user back in. Their running mailings carry on: the runs
+ * whose batches stopped when they were blocked are queued again (the
+ * scheduler picks up their due occurrences by itself).
+ */
+export default class UnblockUser {
+  static async handle({ user, actor, reason }: Params) {
+    await db.transaction(async (trx) => {
+      user.useTransaction(trx)
+      user.merge({ blockedAt: null, blockedReason: null })
+      await user.save()
+      await RecordStaffAction.handle(
+        {
+          actor,
+          action: 'user.unblock',
+          subject: { type: 'user', id: user.id, label: user.email },
+          reason: reason || null,
+        },
+        trx
+      )
+    })
+
+    const runs = await MailingRun.query()
+      .where('status', 'running')
+      .whereHas('mailing', (mailing) =>
+        mailing.where('created_by_id', user.id).where('status', 'running')
+      )
+    for (const run of runs) await StartRun.dispatchBatches(run)
+  }
+}

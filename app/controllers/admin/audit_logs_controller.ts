@@ -1,0 +1,18 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import AdminPanelPolicy from '#policies/admin_panel_policy'
+import ListAuditLogs from '#actions/audit/list_audit_logs'
+import { auditLogFilterValidator } from '#validators/admin'
+import { filtersQuery } from '#services/id_pages'
+
+export default class AuditLogsController {
+  async index({ view, request, bouncer }: HttpContext) {
+    await bouncer.with(AdminPanelPolicy).authorize('viewAuditLog')
+    const filters = await auditLogFilterValidator.validate(request.qs())
+    return view.render('pages/admin/audit_logs/index', {
+      ...(await ListAuditLogs.handle(filters)),
+      choices: await ListAuditLogs.choices(),
+      filters,
+      query: filtersQuery(filters),
+    })
+  }
+}

@@ -1,0 +1,79 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import User from '#models/user'
+import Tenant from '#models/tenant'
+import { filtersQuery } from '#services/id_pages'
+import AdminPanelPolicy from '#policies/admin_panel_policy'
+import UserPolicy from '#policies/user_policy'
+import ListUsers from '#actions/users/list_users'
+import BlockUser from '#actions/users/block_user'
+import UnblockUser from '#actions/users/unblock_user'
+import ChangeUserRole from '#actions/users/change_user_role'
+import {
+  optionalStaffReasonValidator,
+  roleValidator,
+  staffReasonValidator,
+  staffUserFilterValidator,
+} from '#validators/admin'
+
+/**
+ * The users list for managers and admins: blocking and unblocking, and,
+ * for admins, roles.
+ */
+export default class UsersController {
+  async index({ view, request, bouncer }: HttpContext) {
+    await bouncer.with(AdminPanelPolicy).authorize('viewUsers')
+    const filters = await staffUserFilterValidator.validate(request.qs())
+    const page = await ListUsers.handle(filters)
+    const workspace = filters.workspace ? await Tenant.find(filters.workspace) : null
+    return view.render('pages/admin/users/index', {
+      ...page,
+      filters,
+      query: filtersQuery(filters),
+      workspace,
+    })
+  }
+
+  async show({ view, params, bouncer }: HttpContext) {
+    const user = await this.#find(bouncer, params.id)
+    await user.load('tenant')
+    await user.loadCount('createdMailings')
+    return view.render('pages/admin/users/show', { account: user })
+  }
+
+  async block({ request, response, params, bouncer, auth, session }: HttpContext) {
+    const user = await this.#find(bouncer, params.id)
+    await bouncer.with(UserPolicy).authorize('block', user)
+    const { reason } = await request.validateUsing(staffReasonValidator)
+    await BlockUser.handle({ user, actor: auth.getUserOrFail(), reason })
+
+    session.flash('success', `${user.email} is blocked and will be logged out.`)
+    return response.redirect().toRoute('admin.users.show', { id: user.id })
+  }
+
+  async unblock({ request, response, params, bouncer, auth, session }: HttpContext) {
+    const user = await this.#find(bouncer, params.id)
+    await bouncer.with(UserPolicy).authorize('unblock', user)
+    const { reason } = await request.validateUsing(optionalStaffReasonValidator)
+    await UnblockUser.handle({ user, actor: auth.getUserOrFail(), reason })
+
+    session.flash('success', `${user.email} is unblocked.`)
+    return response.redirect().toRoute('admin.users.show', { id: user.id })
+  }
+
+  async updateRole({ request, response, params, bouncer, auth, session }: HttpContext) {
+    const user = await this.#find(bouncer, params.id)
+    await bouncer.with(UserPolicy).authorize('changeRole', user)
+    const { role } = await request.validateUsing(roleValidator)
+    await ChangeUserRole.handle({ user, actor: auth.getUserOrFail(), role })
+
+    session.flash('success', `${user.email} is now ${role.replace('_', ' ')}.`)
+    return response.redirect().toRoute('admin.users.show', { id: user.id })
+  }
+
+  async #find(bouncer: HttpContext['bouncer'], id: number) {
+    await bouncer.with(AdminPanelPolicy).authorize('viewUsers')
+    const user = await User.findOrFail(id)
+    await bouncer.with(UserPolicy).authorize('view', user)
+    return user
+  }
+}
