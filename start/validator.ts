@@ -48,6 +48,15 @@ vine.messagesProvider = new SimpleMessagesProvider(
       'The first row looks like a header but has no email column (found: {{ found }}). Name the column of addresses "email".',
     'file.noRows': 'The file has a header row but no clients under it.',
 
+    // Blog posts
+    'slug.regex': 'Use lower-case letters, digits and single dashes only, e.g. "spring-news"',
+    'slug.database.unique': 'Another post already has this slug',
+    'cover.file.size': 'The image is larger than {{ size }}. Choose a smaller one.',
+    'cover.file.extname': 'Choose a JPEG, PNG, WebP or GIF image',
+    'cover.file.notImage':
+      'This file is not an image (its content is not JPEG, PNG, WebP or GIF, whatever its name says).',
+    'publishedAt.regex': 'Enter the publication time as a date and time',
+
     // Messages: the placeholders arrive as arguments, ready to show (see
     // app/validators/message.ts)
     'placeholders.unknown': 'Unknown placeholder {{ placeholders }}. Use {{ allowed }}.',
@@ -68,5 +77,6 @@ vine.messagesProvider = new SimpleMessagesProvider(
     passwordConfirmation: 'password confirmation',
     bodyText: 'text body',
     bodyHtml: 'HTML body',
+    publishedAt: 'publication time',
   }
 )
