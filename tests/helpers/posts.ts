@@ -9,8 +9,8 @@ import { forgetPosts } from '#services/public_cache'
 let sequence = 0
 
 /**
- * A post saved directly (the editor has its own tests): published a minute
- * ago unless told otherwise. Clears the blog's cache, as the editor does.
+ * A post saved directly (the editor has its own tests): published a second
+ * ago (the newest) unless told otherwise. Clears the blog's cache, as the editor does.
  */
 export async function createPost(
   overrides: Partial<Pick<Post, 'title' | 'slug' | 'excerpt' | 'publishedAt' | 'coverName'>> & {
@@ -29,7 +29,7 @@ export async function createPost(
     coverName: overrides.coverName ?? null,
     publishedAt:
       overrides.publishedAt === undefined
-        ? DateTime.now().minus({ minutes: 1 })
+        ? DateTime.now().minus({ seconds: 1 })
         : overrides.publishedAt,
   })
   await forgetPosts()

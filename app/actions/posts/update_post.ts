@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { DateTime } from 'luxon'
 import type User from '#models/user'
 import type Post from '#models/post'
 import { renderPostMarkdown } from '#services/markdown'
@@ -31,7 +32,7 @@ export default class UpdatePost {
           excerpt: data.excerpt ?? '',
           bodyMarkdown: data.body,
           bodyHtml: renderPostMarkdown(data.body),
-          publishedAt: data.publishedAt ?? null,
+          publishedAt: keepSeconds(publishedBefore, data.publishedAt ?? null),
         })
         if (replacesCover) post.coverName = newCover
         await post.save()
@@ -47,4 +48,15 @@ export default class UpdatePost {
     await forgetPosts()
     return post
   }
+}
+
+/**
+ * The form shows the publication time to the minute; saving it unchanged
+ * keeps the exact time, so the post keeps its place in the blog list.
+ */
+function keepSeconds(before: DateTime | null, submitted: DateTime | null) {
+  if (before && submitted && before.startOf('minute').equals(submitted.startOf('minute'))) {
+    return before
+  }
+  return submitted
 }
