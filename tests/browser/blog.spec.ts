@@ -69,14 +69,14 @@ test.group('Blog in the browser', () => {
     await page.assertTextContains('[data-testid="article"] h1', 'Spring campaign ideas')
     const coverLoaded = await page
       .locator('[data-testid="article-cover"]')
-      .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)
+      .evaluate((image: any) => image.complete && image.naturalWidth > 0)
     assert.isTrue(coverLoaded)
 
     // None of the payloads runs, even when their elements are used.
     await page.getByText('Hover me').hover()
     await page.getByText('Harmless looking link').click()
     await page.getByText('Markdown link').click()
-    assert.isUndefined(await page.evaluate(() => (window as any).pwned))
+    assert.isUndefined(await page.evaluate(() => (globalThis as any).pwned))
     assert.deepEqual(dialogs, [])
     // And they are gone from the page, not merely blocked by the CSP.
     assert.equal(await page.locator('[data-testid="article"] :is(script, iframe)').count(), 0)
@@ -113,9 +113,10 @@ test.group('Blog in the browser', () => {
 
     for (const path of ['/', '/blog', `/blog/${post.slug}`]) {
       await page.goto(new URL(path, page.url()).href)
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth
-      )
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as any).document.documentElement
+        return root.scrollWidth - root.clientWidth
+      })
       assert.isAtMost(overflow, 0, `${path} scrolls sideways on a phone`)
     }
   })
