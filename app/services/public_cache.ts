@@ -1,4 +1,5 @@
 import cache from '@adonisjs/cache/services/main'
+import string from '@adonisjs/core/helpers/string'
 import { DateTime } from 'luxon'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
@@ -58,7 +59,9 @@ export async function endAtNextScheduledPost(ctx: FactoryContext) {
     .first()
   if (!next?.publishedAt) return
   const untilThen = next.publishedAt.toMillis() - Date.now() + 1000
-  if (untilThen > 0) ctx.setOptions({ ttl: untilThen })
+  if (untilThen < string.milliseconds.parse(blogConfig.fragmentTtl)) {
+    ctx.setOptions({ ttl: Math.max(untilThen, 1000) })
+  }
 }
 
 /**

@@ -89,6 +89,12 @@ test.group('Blog editor: writing posts', () => {
     image.assertStatus(200)
     image.assertHeader('content-type', 'image/png')
     image.assertHeader('cache-control', 'public, max-age=31536000, immutable')
+    assert.isUndefined(image.header('set-cookie'))
+
+    const missing = await client.get(`/uploads/covers/${'0'.repeat(32)}.png`)
+    missing.assertStatus(404)
+    const outside = await client.get('/uploads/covers/..%2F..%2F.env.example')
+    outside.assertStatus(404)
   })
 
   test('refuses a text file named .png, beside the field', async ({ client, assert }) => {
