@@ -170,6 +170,10 @@ test.group('Public pages: HTTP caching', () => {
       response.assertHeader('cache-control', 'private, no-store')
       assert.isUndefined(response.header('etag'), url)
       assert.isUndefined(response.header('last-modified'), url)
+
+      // What the user saw was not kept for the next visitor.
+      const anonymous = await client.get(url)
+      assert.notInclude(anonymous.text(), 'Private Person', url)
     }
   })
 
