@@ -7,9 +7,8 @@ import CreatePost from '#actions/posts/create_post'
 import UpdatePost from '#actions/posts/update_post'
 import PublishPost from '#actions/posts/publish_post'
 import DeletePost from '#actions/posts/delete_post'
+import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
-
-const PER_PAGE = 25
 
 /**
  * The blog editor in the admin panel: content managers and admins.
@@ -19,20 +18,8 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('viewList')
     const page = Math.max(1, Number.parseInt(request.input('page', '1'), 10) || 1)
 
-    // Drafts first, then by publication time, newest first.
-    const rows = await Post.query()
-      .select('id', 'title', 'slug', 'published_at', 'views_count', 'updated_at')
-      .orderByRaw('CASE WHEN published_at IS NULL THEN 0 ELSE 1 END')
-      .orderBy('published_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset((page - 1) * PER_PAGE)
-      .limit(PER_PAGE + 1)
-
-    return view.render('pages/admin/posts/index', {
-      posts: rows.slice(0, PER_PAGE),
-      page,
-      hasNextPage: rows.length > PER_PAGE,
-    })
+    const { posts, hasNextPage } = await ListPosts.handle(page)
+    return view.render('pages/admin/posts/index', { posts, page, hasNextPage })
   }
 
   async create({ view, bouncer }: HttpContext) {

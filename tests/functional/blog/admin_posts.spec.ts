@@ -119,6 +119,28 @@ test.group('Blog editor: writing posts', () => {
     assert.isNull(await Post.findBy('title', 'Fake cover'))
   })
 
+  test('refuses a cover over the size limit', async ({ client }) => {
+    const { user } = await createUser({ role: 'content_manager' })
+    // A real PNG header followed by 3 MB of padding.
+    const large = await uploadFile(
+      'large.png',
+      Buffer.concat([PNG_BYTES, Buffer.alloc(3 * 1024 * 1024)])
+    )
+
+    const response = await client
+      .post('/admin/posts')
+      .field('title', 'Too big a cover')
+      .field('body', 'Body')
+      .file('cover', large)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertFlashMessage('inputErrorsBag', {
+      cover: ['The image is larger than 2mb. Choose a smaller one.'],
+    })
+  })
+
   test('slugs stay unique: made ones get a number, a taken one is refused', async ({
     client,
     assert,
