@@ -133,6 +133,15 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /*
   |----------------------------------------------------------
+  | Blog and public pages (see config/blog.ts)
+  |----------------------------------------------------------
+  */
+  UPLOADS_PATH: Env.schema.string.optional(),
+  PAGE_CACHE: Env.schema.boolean.optional(),
+  POST_VIEWS_FLUSH_INTERVAL: duration,
+
+  /*
+  |----------------------------------------------------------
   | Sign-in protection
   |----------------------------------------------------------
   */

@@ -16,6 +16,7 @@ export const jobs = {
   send_mail: () => import('#jobs/send_mail_job'),
   send_batch: () => import('#jobs/send_batch_job'),
   start_due_runs: () => import('#jobs/start_due_runs_job'),
+  flush_post_views: () => import('#jobs/flush_post_views_job'),
 }
 
 export type JobName = keyof typeof jobs

@@ -24,6 +24,8 @@ server.errorHandler(() => import('#exceptions/handler'))
  */
 server.use([
   () => import('#middleware/container_bindings_middleware'),
+  () => import('#middleware/public_responses_middleware'),
+  () => import('#middleware/versioned_assets_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])
 
@@ -48,4 +50,5 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
+  httpCache: () => import('#middleware/http_cache_middleware'),
 })

@@ -28,7 +28,7 @@ const ReportsController = () => import('#controllers/reports_controller')
 const UnsubscribeController = () => import('#controllers/unsubscribe_controller')
 const TestSendsController = () => import('#controllers/test_sends_controller')
 
-router.get('/', [HomeController, 'show']).as('home')
+router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
 /*
 | Accounts

@@ -51,6 +51,14 @@ vine.messagesProvider = new SimpleMessagesProvider(
     // Staff: disabling a mailing, blocking a user
     'reason.required': 'Please give the reason: the owner sees it',
     'reason.minLength': 'Please give the reason in a few words: the owner sees it',
+    // Blog posts
+    'slug.regex': 'Use lower-case letters, digits and single dashes only, e.g. "spring-news"',
+    'slug.database.unique': 'Another post already has this slug',
+    'cover.file.size': 'The image is larger than {{ size }}. Choose a smaller one.',
+    'cover.file.extname': 'Choose a JPEG, PNG, WebP or GIF image',
+    'cover.file.notImage':
+      'This file is not an image (its content is not JPEG, PNG, WebP or GIF, whatever its name says).',
+    'publishedAt.regex': 'Enter the publication time as a date and time',
 
     // Messages: the placeholders arrive as arguments, ready to show (see
     // app/validators/message.ts)
@@ -72,5 +80,6 @@ vine.messagesProvider = new SimpleMessagesProvider(
     passwordConfirmation: 'password confirmation',
     bodyText: 'text body',
     bodyHtml: 'HTML body',
+    publishedAt: 'publication time',
   }
 )

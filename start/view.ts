@@ -41,6 +41,14 @@ edge.global('formatDateTime', (value: DateTime | null | undefined, zone = 'UTC')
 )
 
 /**
+ * A day, for public pages (an ISO string or a DateTime, shown in UTC).
+ */
+edge.global('formatDay', (value: DateTime | string | null | undefined) => {
+  const day = typeof value === 'string' ? DateTime.fromISO(value, { zone: 'utc' }) : value
+  return day ? day.toUTC().toFormat('d LLLL yyyy') : ''
+})
+
+/**
  * The value of a `datetime-local` input for a time, in a zone.
  */
 edge.global('toLocalInput', (value: DateTime | null | undefined, zone = 'UTC') =>

@@ -14,6 +14,7 @@ export const policies = {
   ClientPolicy: () => import('#policies/client_policy'),
   MailingPolicy: () => import('#policies/mailing_policy'),
   MessagePolicy: () => import('#policies/message_policy'),
+  PostPolicy: () => import('#policies/post_policy'),
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
 }

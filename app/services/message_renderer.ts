@@ -228,7 +228,11 @@ const TABLE_CELL_ATTRIBUTES = [
   'bgcolor',
 ]
 
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+/**
+ * What HTML written by people may contain. Messages use it as is; blog posts
+ * (app/services/markdown.ts) build on it.
+ */
+export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'center', 'font'],
   allowedAttributes: {
     '*': ['style', 'class', 'dir', 'lang', 'title', 'align'],

@@ -1,6 +1,8 @@
 import queue from '@rlanz/bull-queue/services/main'
 import sendingConfig from '#config/sending'
 import StartDueRunsJob from '#jobs/start_due_runs_job'
+import FlushPostViewsJob from '#jobs/flush_post_views_job'
+import blogConfig from '#config/blog'
 
 /**
  * Makes sure the scheduler tick exists in Redis. Every worker calls it at
@@ -15,6 +17,23 @@ export async function registerScheduler() {
       name: StartDueRunsJob.$$filepath,
       data: {},
       opts: { removeOnComplete: true, removeOnFail: 100 },
+    }
+  )
+  await registerPostViewsFlush()
+}
+
+/**
+ * Article views counted in Redis reach the database every
+ * POST_VIEWS_FLUSH_INTERVAL.
+ */
+async function registerPostViewsFlush() {
+  await queue.getOrSet('default').upsertJobScheduler(
+    'flush-post-views',
+    { every: blogConfig.viewsFlushInterval },
+    {
+      name: FlushPostViewsJob.$$filepath,
+      data: {},
+      opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
     }
   )
 }

@@ -11,6 +11,7 @@ const DashboardController = () => import('#controllers/admin/dashboard_controlle
 const MailingsController = () => import('#controllers/admin/mailings_controller')
 const UsersController = () => import('#controllers/admin/users_controller')
 const AuditLogsController = () => import('#controllers/admin/audit_logs_controller')
+const PostsController = () => import('#controllers/admin/posts_controller')
 
 router
   .group(() => {
@@ -28,6 +29,11 @@ router
     router.put('/users/:id/role', [UsersController, 'updateRole']).as('users.role.update')
 
     router.get('/audit', [AuditLogsController, 'index']).as('audit_logs.index')
+
+    // The blog editor: content managers and admins (PostPolicy)
+    router.resource('posts', PostsController).except(['show'])
+    router.post('/posts/:id/publish', [PostsController, 'publish']).as('posts.publish')
+    router.post('/posts/:id/unpublish', [PostsController, 'unpublish']).as('posts.unpublish')
   })
   .prefix('/admin')
   .as('admin')

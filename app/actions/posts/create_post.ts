@@ -1,0 +1,48 @@
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import Post from '#models/post'
+import { renderPostMarkdown } from '#services/markdown'
+import { removeCover, storeCover } from '#services/post_covers'
+import { forgetPosts } from '#services/public_cache'
+import {
+  type PostInput,
+  recordPostAction,
+  recordPublicationChange,
+  uniqueSlugFor,
+} from '#actions/posts/post_changes'
+
+/**
+ * Writes a new post (a draft, scheduled or published, as the form says),
+ * with its cover, and logs it.
+ */
+export default class CreatePost {
+  static async handle({ actor, data }: { actor: User; data: PostInput }) {
+    const coverName = data.cover ? await storeCover(data.cover) : null
+    try {
+      const post = await db.transaction(async (trx) => {
+        const created = await Post.create(
+          {
+            title: data.title,
+            slug: data.slug || (await uniqueSlugFor(data.title, trx)),
+            excerpt: data.excerpt ?? '',
+            bodyMarkdown: data.body,
+            bodyHtml: renderPostMarkdown(data.body),
+            coverName,
+            publishedAt: data.publishedAt ?? null,
+            authorId: actor.id,
+          },
+          { client: trx }
+        )
+        await recordPostAction(actor, 'create', created, trx)
+        if (coverName) await recordPostAction(actor, 'cover_upload', created, trx)
+        await recordPublicationChange(actor, created, null, trx)
+        return created
+      })
+      await forgetPosts()
+      return post
+    } catch (error) {
+      await removeCover(coverName)
+      throw error
+    }
+  }
+}

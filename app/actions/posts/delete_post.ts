@@ -1,0 +1,21 @@
+import db from '@adonisjs/lucid/services/db'
+import type User from '#models/user'
+import type Post from '#models/post'
+import { removeCover } from '#services/post_covers'
+import { forgetPosts } from '#services/public_cache'
+import { recordPostAction } from '#actions/posts/post_changes'
+
+/**
+ * Deletes a post and its cover; the audit log keeps its title.
+ */
+export default class DeletePost {
+  static async handle({ actor, post }: { actor: User; post: Post }) {
+    await db.transaction(async (trx) => {
+      post.useTransaction(trx)
+      await recordPostAction(actor, 'delete', post, trx)
+      await post.delete()
+    })
+    await removeCover(post.coverName)
+    await forgetPosts()
+  }
+}

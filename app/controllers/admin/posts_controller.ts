@@ -1,0 +1,95 @@
+import { rm } from 'node:fs/promises'
+import type { HttpContext } from '@adonisjs/core/http'
+import Post from '#models/post'
+import PostPolicy from '#policies/post_policy'
+import { postValidator } from '#validators/post'
+import CreatePost from '#actions/posts/create_post'
+import UpdatePost from '#actions/posts/update_post'
+import PublishPost from '#actions/posts/publish_post'
+import DeletePost from '#actions/posts/delete_post'
+import ListPosts from '#actions/posts/list_posts'
+import blogConfig from '#config/blog'
+
+/**
+ * The blog editor in the admin panel: content managers and admins.
+ */
+export default class PostsController {
+  async index({ view, request, bouncer }: HttpContext) {
+    await bouncer.with(PostPolicy).authorize('viewList')
+    const page = Math.max(1, Number.parseInt(request.input('page', '1'), 10) || 1)
+
+    const { posts, hasNextPage } = await ListPosts.handle(page)
+    return view.render('pages/admin/posts/index', { posts, page, hasNextPage })
+  }
+
+  async create({ view, bouncer }: HttpContext) {
+    await bouncer.with(PostPolicy).authorize('create')
+    return view.render('pages/admin/posts/form', { coverMaxSize: blogConfig.coverMaxSize })
+  }
+
+  async store({ request, response, bouncer, auth, session }: HttpContext) {
+    await bouncer.with(PostPolicy).authorize('create')
+    const data = await this.#validate(request, {})
+    const post = await CreatePost.handle({ actor: auth.getUserOrFail(), data })
+
+    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    return response.redirect().toRoute('admin.posts.edit', { id: post.id })
+  }
+
+  async edit({ view, params, bouncer }: HttpContext) {
+    const post = await Post.findOrFail(params.id)
+    await bouncer.with(PostPolicy).authorize('update', post)
+    return view.render('pages/admin/posts/form', { post, coverMaxSize: blogConfig.coverMaxSize })
+  }
+
+  async update({ request, response, params, bouncer, auth, session }: HttpContext) {
+    const post = await Post.findOrFail(params.id)
+    await bouncer.with(PostPolicy).authorize('update', post)
+    const data = await this.#validate(request, { postId: post.id })
+    await UpdatePost.handle({ actor: auth.getUserOrFail(), post, data })
+
+    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    return response.redirect().toRoute('admin.posts.edit', { id: post.id })
+  }
+
+  async publish({ response, params, bouncer, auth, session }: HttpContext) {
+    const post = await Post.findOrFail(params.id)
+    await bouncer.with(PostPolicy).authorize('update', post)
+    await PublishPost.handle({ actor: auth.getUserOrFail(), post })
+
+    session.flash('success', `Post “${post.title}” is published.`)
+    return response.redirect().toRoute('admin.posts.edit', { id: post.id })
+  }
+
+  async unpublish({ response, params, bouncer, auth, session }: HttpContext) {
+    const post = await Post.findOrFail(params.id)
+    await bouncer.with(PostPolicy).authorize('update', post)
+    await PublishPost.unpublish({ actor: auth.getUserOrFail(), post })
+
+    session.flash('success', `Post “${post.title}” is back to draft: it is off the blog.`)
+    return response.redirect().toRoute('admin.posts.edit', { id: post.id })
+  }
+
+  async destroy({ response, params, bouncer, auth, session }: HttpContext) {
+    const post = await Post.findOrFail(params.id)
+    await bouncer.with(PostPolicy).authorize('delete', post)
+    await DeletePost.handle({ actor: auth.getUserOrFail(), post })
+
+    session.flash('success', `Post “${post.title}” is deleted.`)
+    return response.redirect().toRoute('admin.posts.index')
+  }
+
+  /**
+   * Validates the form; the body parser's temporary copy of a refused
+   * upload is removed (an accepted one has been moved by then).
+   */
+  async #validate(request: HttpContext['request'], meta: { postId?: number }) {
+    const upload = request.file('cover')
+    try {
+      return await request.validateUsing(postValidator, { meta })
+    } catch (error) {
+      if (upload?.tmpPath) await rm(upload.tmpPath, { force: true })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import BlogPages from '#actions/public_pages/blog_pages'
+import { countPostView } from '#services/post_views'
+
+/**
+ * The public blog. Its fragments come from the cache; the layout around
+ * them (navbar, flash messages) is rendered per request, and the HTTP
+ * cache middleware decides who may keep the page.
+ */
+export default class BlogController {
+  async index({ view, request, response }: HttpContext) {
+    const page = pageNumber(request.input('page'))
+    const list = await BlogPages.listPage(view, page)
+    if (list.count === 0 && page > 1) return response.notFound()
+
+    setLastModified(response, list.builtAt)
+    return view.render('pages/blog/index', { list, page })
+  }
+
+  async show({ view, params, response }: HttpContext) {
+    const article = await BlogPages.article(view, params.slug)
+    if (!article) return response.notFound()
+
+    // Counted on every view, cached page or not: one Redis command.
+    await countPostView(article.id)
+    setLastModified(response, article.updatedAt)
+    return view.render('pages/blog/show', { article })
+  }
+}
+
+function pageNumber(raw: unknown) {
+  const page = Number(raw ?? 1)
+  return Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1
+}
+
+function setLastModified(response: HttpContext['response'], iso: string) {
+  response.header('Last-Modified', DateTime.fromISO(iso).toHTTP()!)
+}
