@@ -46,6 +46,7 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/mail'),
     () => import('#start/validator'),
+    () => import('#start/events'),
   ],
 
   tests: {

@@ -16,6 +16,8 @@ export const jobs = {
   send_mail: () => import('#jobs/send_mail_job'),
   send_batch: () => import('#jobs/send_batch_job'),
   start_due_runs: () => import('#jobs/start_due_runs_job'),
+  dispatch_webhooks: () => import('#jobs/dispatch_webhooks_job'),
+  deliver_webhooks: () => import('#jobs/deliver_webhooks_job'),
 }
 
 export type JobName = keyof typeof jobs

@@ -15,4 +15,5 @@ export const policies = {
   MailingPolicy: () => import('#policies/mailing_policy'),
   MessagePolicy: () => import('#policies/message_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
+  WebhookEndpointPolicy: () => import('#policies/webhook_endpoint_policy'),
 }
