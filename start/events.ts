@@ -82,7 +82,8 @@ emitter.on('client:unsubscribed', ({ client, unsubscribedAt }) =>
     data: {
       client_id: client.id,
       email: client.email,
-      unsubscribed_at: unsubscribedAt.toUTC().toISO(),
+      // The stored date (the client was refreshed), as the API shows it.
+      unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
     },
   })
 )
