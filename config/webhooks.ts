@@ -60,6 +60,11 @@ const webhooksConfig = {
   disableAfterDays: env.get('WEBHOOK_DISABLE_AFTER_DAYS', 5),
 
   /**
+   * Days webhook messages (with their deliveries and attempts) are kept.
+   */
+  retentionDays: env.get('WEBHOOK_RETENTION_DAYS', 30),
+
+  /**
    * Bytes of the receiver's response kept per attempt.
    */
   excerptBytes: 1024,

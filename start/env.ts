@@ -19,7 +19,9 @@ function duration(key: string, value?: string): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
   const match = /^(\d+)\s*(ms|s|m|h)?$/.exec(value.trim())
   if (!match) {
-    throw new Error(`${key} must be a duration such as "10s", "500ms", "2m" or "5h" (got "${value}")`)
+    throw new Error(
+      `${key} must be a duration such as "10s", "500ms", "2m" or "5h" (got "${value}")`
+    )
   }
   const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!
   return Number(match[1]) * factor
@@ -144,6 +146,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   WEBHOOK_BATCH_SIZE: Env.schema.number.optional(),
   WEBHOOK_RATE_PER_ENDPOINT: Env.schema.number.optional(),
   WEBHOOK_DISABLE_AFTER_DAYS: Env.schema.number.optional(),
+  WEBHOOK_RETENTION_DAYS: Env.schema.number.optional(),
 
   /*
   |----------------------------------------------------------

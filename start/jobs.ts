@@ -18,6 +18,7 @@ export const jobs = {
   start_due_runs: () => import('#jobs/start_due_runs_job'),
   dispatch_webhooks: () => import('#jobs/dispatch_webhooks_job'),
   deliver_webhooks: () => import('#jobs/deliver_webhooks_job'),
+  prune_webhooks: () => import('#jobs/prune_webhooks_job'),
 }
 
 export type JobName = keyof typeof jobs
