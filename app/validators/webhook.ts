@@ -30,6 +30,14 @@ export const webhookEndpointValidator = vine.compile(
 
 export type WebhookEndpointData = Infer<typeof webhookEndpointValidator>
 
+/**
+ * What an update may change; left out means unchanged, a null description
+ * clears it.
+ */
+export type WebhookEndpointChanges = Partial<Omit<WebhookEndpointData, 'description'>> & {
+  description?: string | null
+}
+
 export const webhookDeliveriesValidator = vine.compile(
   vine.object({
     status: vine.enum(['pending', 'succeeded', 'failed'] as const).optional(),

@@ -1,11 +1,12 @@
 import type WebhookEndpoint from '#models/webhook_endpoint'
-import type { WebhookEndpointData } from '#validators/webhook'
+import type { WebhookEndpointChanges } from '#validators/webhook'
 import { forgetSubscriptions } from '#services/webhook_subscriptions'
 
 /**
- * Saves an endpoint's URL, events and state. Enabling it again (or
- * pointing it elsewhere) forgets why it was disabled and its failing
- * streak, so it gets a fresh start.
+ * Saves an endpoint's URL, description, events and state; what `data`
+ * leaves out stays as it is (a PATCH). Enabling it again, or pointing it
+ * elsewhere, forgets why it was disabled and its failing streak, so it gets
+ * a fresh start.
  */
 export default class UpdateWebhookEndpoint {
   static async handle({
@@ -13,20 +14,21 @@ export default class UpdateWebhookEndpoint {
     data,
   }: {
     endpoint: WebhookEndpoint
-    data: WebhookEndpointData
+    data: WebhookEndpointChanges
   }) {
-    const enabled = data.enabled ?? false
-    const freshStart = (enabled && !endpoint.enabled) || data.url !== endpoint.url
-    endpoint.merge({
-      url: data.url,
-      description: data.description ?? null,
-      events: data.events,
-      enabled,
-    })
-    if (enabled) endpoint.disabledReason = null
-    if (freshStart) endpoint.failingSince = null
+    const reenabled = data.enabled === true && !endpoint.enabled
+    const moved = data.url !== undefined && data.url !== endpoint.url
+    endpoint.merge(definedOnly(data))
+    if (reenabled) endpoint.disabledReason = null
+    if (reenabled || moved) endpoint.failingSince = null
     await endpoint.save()
     await forgetSubscriptions(endpoint.tenantId)
     return endpoint
   }
+}
+
+function definedOnly<T extends object>(data: T) {
+  return Object.fromEntries(
+    Object.entries(data).filter(([, value]) => value !== undefined)
+  ) as Partial<T>
 }

@@ -55,7 +55,12 @@ export default class WebhooksController {
     const endpoint = await this.#findOwn(tenant, params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointValidator)
-    await UpdateWebhookEndpoint.handle({ endpoint, data })
+    // The form sends every field; an unticked box or an emptied field is
+    // simply absent, which here means off or cleared.
+    await UpdateWebhookEndpoint.handle({
+      endpoint,
+      data: { ...data, description: data.description ?? null, enabled: data.enabled ?? false },
+    })
 
     session.flash('success', 'The endpoint is saved.')
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
