@@ -14,6 +14,12 @@ export const WEBHOOK_EVENT_TYPES = [
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
 /**
+ * What a message may be: an event, or the test an owner sends from Settings
+ * (to one endpoint, whatever it subscribed to).
+ */
+export type WebhookMessageType = WebhookEventType | 'webhook.test'
+
+/**
  * A URL of a workspace's other systems that hears about the events it
  * chose, signed with its own `whsec_` secret.
  */

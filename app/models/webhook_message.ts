@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
-import type { WebhookEventType } from '#models/webhook_endpoint'
+import type { WebhookMessageType } from '#models/webhook_endpoint'
 
 /**
  * One event as the receivers get it: `{ type, timestamp, data }`. Its id
@@ -17,7 +17,7 @@ export default class WebhookMessage extends BaseModel {
   declare tenantId: number
 
   @column()
-  declare type: WebhookEventType
+  declare type: WebhookMessageType
 
   /**
    * The exact JSON body that is signed and sent.

@@ -18,6 +18,10 @@ router
       .where('id', router.matchers.number())
       .as('settings.webhooks.rotate_secret')
     router
+      .post('/webhooks/:id/test', [WebhooksController, 'test'])
+      .where('id', router.matchers.number())
+      .as('settings.webhooks.test')
+    router
       .post('/webhooks/:id/deliveries/:deliveryId/redeliver', [WebhooksController, 'redeliver'])
       .where('id', router.matchers.number())
       .where('deliveryId', router.matchers.number())

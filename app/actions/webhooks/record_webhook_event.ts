@@ -1,24 +1,26 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import WebhookMessage from '#models/webhook_message'
-import type { WebhookEventType } from '#models/webhook_endpoint'
+import type { WebhookEventType, WebhookMessageType } from '#models/webhook_endpoint'
 import { newMessageId } from '#services/webhook_signing'
 import { subscribedEndpointIds } from '#services/webhook_subscriptions'
 import { sqlTime } from '#services/sql_time'
 
-export interface WebhookEvent {
+export type WebhookEvent = {
   tenantId: number
-  type: WebhookEventType
   /**
    * The `data` of the message; a function when building it costs a query,
    * so nothing is read for workspaces without a subscribed endpoint.
    */
   data: Record<string, unknown> | (() => Promise<Record<string, unknown>>)
+} & (
+  | { type: WebhookEventType; endpointIds?: undefined }
   /**
-   * Only these endpoints (a test event), instead of every subscribed one.
+   * A message for these endpoints only (a test, a replay), whatever they
+   * subscribed to.
    */
-  endpointIds?: number[]
-}
+  | { type: WebhookMessageType; endpointIds: number[] }
+)
 
 /**
  * Puts an event in the outbox: one message and one pending delivery per

@@ -7,6 +7,7 @@ import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
+import SendTestWebhook from '#actions/webhooks/send_test_webhook'
 import { webhookDeliveriesValidator, webhookEndpointValidator } from '#validators/webhook'
 
 /**
@@ -81,6 +82,19 @@ export default class WebhooksController {
     await RotateWebhookSecret.handle(endpoint)
 
     session.flash('success', 'The secret is replaced. Give the new one to your receiver.')
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  async test({ response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+
+    if (endpoint.enabled) {
+      const message = await SendTestWebhook.handle(endpoint)
+      session.flash('success', `Test event ${message!.id} is on its way; it appears below.`)
+    } else {
+      session.flash('error', 'Enable the endpoint first: a disabled endpoint receives nothing.')
+    }
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 

@@ -110,6 +110,23 @@ test.group('Webhooks: events', () => {
     })
   })
 
+  test('"Send a test event" sends a signed webhook.test to that endpoint only', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const receiver = await startReceiver(cleanup)
+    const { user, tenant } = await createUser()
+    const endpoint = await createEndpoint(tenant, receiver.url(), ['message.sent'])
+
+    await client.post(`/settings/webhooks/${endpoint.id}/test`).loginAs(user).withCsrfToken()
+
+    await waitUntil('the test webhook', async () => receiver.received.length === 1)
+    const [event] = receiver.verified(endpoint.secret)
+    assert.equal(event.type, 'webhook.test')
+    assert.equal(event.data.endpoint_id, endpoint.id)
+  })
+
   test('nothing is recorded for a workspace whose endpoints do not want the event', async ({
     assert,
   }) => {

@@ -179,6 +179,7 @@ test.group('Webhooks settings: another workspace', () => {
       { method: 'put', path: '/settings/webhooks/:id' },
       { method: 'delete', path: '/settings/webhooks/:id' },
       { method: 'post', path: '/settings/webhooks/:id/rotate-secret' },
+      { method: 'post', path: '/settings/webhooks/:id/test' },
       { method: 'post', path: '/settings/webhooks/:id/deliveries/:delivery/redeliver' },
     ] as const)
     .run(async ({ client, assert }, { method, path }) => {
