@@ -1,6 +1,7 @@
 import type Tenant from '#models/tenant'
 import type { WebhookEventType } from '#models/webhook_endpoint'
 import WebhookDelivery from '#models/webhook_delivery'
+import WebhookAttempt from '#models/webhook_attempt'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { waitUntil } from '#tests/helpers/wait'
@@ -35,16 +36,17 @@ export async function recordUnsubscribe(tenant: Tenant) {
 }
 
 /**
- * Waits until the delivery has `count` attempts (or more) and returns it
- * with its attempts, oldest first.
+ * Waits until the delivery has `count` attempts in its log (or more), and
+ * `status` if given, and returns it with its attempts, oldest first.
  */
 export function waitForAttempts(delivery: WebhookDelivery, count: number, status?: string) {
   return waitUntil(`${count} attempts of webhook delivery ${delivery.id}`, async () => {
-    const current = await WebhookDelivery.query()
-      .where('id', delivery.id)
-      .preload('attemptLog', (query) => query.orderBy('id'))
-      .firstOrFail()
-    const enough = current.attemptLog.length >= count && (!status || current.status === status)
-    return enough ? current : null
+    // Attempts first: once one is visible its transaction has committed, so
+    // the delivery read next shows the state that attempt left.
+    const attempts = await WebhookAttempt.query().where('delivery_id', delivery.id).orderBy('id')
+    const current = await WebhookDelivery.findOrFail(delivery.id)
+    if (attempts.length < count || (status && current.status !== status)) return null
+    current.$setRelated('attemptLog', attempts)
+    return current
   })
 }

@@ -48,7 +48,7 @@ test.group('Webhooks settings: endpoints', () => {
     page.assertTextIncludes('No deliveries yet')
   })
 
-  test('refuses {url} beside the field')
+  test('refuses {$self} beside the field')
     .with([
       'ftp://hooks.example.com/in',
       'not a url',
