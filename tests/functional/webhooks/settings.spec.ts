@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import WebhookEndpoint from '#models/webhook_endpoint'
+import WebhookEndpoint, { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { createUser } from '#tests/helpers/users'
 
@@ -81,6 +81,26 @@ test.group('Webhooks settings: endpoints', () => {
         0
       )
     })
+
+  test('the form offers every event, and the edit form shows the endpoint’s', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const endpoint = await endpointOf(tenant.id)
+
+    const blank = await client.get('/settings/webhooks/create').loginAs(user)
+    blank.assertStatus(200)
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      blank.assertTextIncludes(`name="events[]" value="${type}" id="event-${type}" checked`)
+    }
+
+    const edit = await client.get(`/settings/webhooks/${endpoint.id}/edit`).loginAs(user)
+    edit.assertStatus(200)
+    edit.assertTextIncludes(`value="${endpoint.url}"`)
+    edit.assertTextIncludes('value="client.unsubscribed" id="event-client.unsubscribed" checked')
+    assert.notInclude(edit.text(), 'value="message.sent" id="event-message.sent" checked')
+  })
 
   test('an endpoint needs at least one event', async ({ client }) => {
     const { user } = await createUser()
