@@ -47,6 +47,7 @@ export default defineConfig({
     () => import('#start/mail'),
     () => import('#start/validator'),
     () => import('#start/cache_invalidation'),
+    () => import('#start/events'),
   ],
 
   tests: {

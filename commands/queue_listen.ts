@@ -54,6 +54,10 @@ export default class QueueListen extends BaseCommand {
       const { registerScheduler } = await import('#services/scheduler')
       await registerScheduler()
     }
+    if (queues.includes('webhooks')) {
+      const { registerWebhookScheduler } = await import('#services/webhook_scheduler')
+      await registerWebhookScheduler()
+    }
     logger.info(`Worker started (pid ${process.pid})`)
   }
 }

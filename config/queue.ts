@@ -7,6 +7,13 @@ export default defineConfig({
 
   queue: {},
 
+  /**
+   * What `node ace queue:listen` listens on by default. Webhook deliveries
+   * have their own queue (and BullMQ worker), so a burst of them never
+   * delays sending batches on `default`.
+   */
+  queueNames: ['default', 'webhooks'],
+
   worker: {
     concurrency: env.get('QUEUE_CONCURRENCY', 5),
     /**

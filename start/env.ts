@@ -17,11 +17,13 @@ import { Env } from '@adonisjs/core/env'
  */
 function duration(key: string, value?: string): number | undefined {
   if (value === undefined || value.trim() === '') return undefined
-  const match = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim())
+  const match = /^(\d+)\s*(ms|s|m|h)?$/.exec(value.trim())
   if (!match) {
-    throw new Error(`${key} must be a duration such as "10s", "500ms" or "2m" (got "${value}")`)
+    throw new Error(
+      `${key} must be a duration such as "10s", "500ms", "2m" or "5h" (got "${value}")`
+    )
   }
-  const factor = { ms: 1, s: 1000, m: 60_000 }[match[2] ?? 'ms']!
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms']!
   return Number(match[1]) * factor
 }
 
@@ -139,6 +141,21 @@ export default await Env.create(new URL('../', import.meta.url), {
   UPLOADS_PATH: Env.schema.string.optional(),
   PAGE_CACHE: Env.schema.boolean.optional(),
   POST_VIEWS_FLUSH_INTERVAL: duration,
+
+  /*
+  |----------------------------------------------------------
+  | Outcome webhooks (see config/webhooks.ts)
+  |----------------------------------------------------------
+  */
+  WEBHOOK_TIMEOUT: duration,
+  WEBHOOK_RETRY_SCHEDULE: (key: string, value?: string) =>
+    value?.trim() ? value.split(',').map((part) => duration(key, part)!) : undefined,
+  WEBHOOK_ALLOWED_HOSTS: Env.schema.string.optional(),
+  WEBHOOK_SCAN_INTERVAL: duration,
+  WEBHOOK_BATCH_SIZE: Env.schema.number.optional(),
+  WEBHOOK_RATE_PER_ENDPOINT: Env.schema.number.optional(),
+  WEBHOOK_DISABLE_AFTER_DAYS: Env.schema.number.optional(),
+  WEBHOOK_RETENTION_DAYS: Env.schema.number.optional(),
 
   /*
   |----------------------------------------------------------

@@ -17,6 +17,9 @@ export const jobs = {
   send_batch: () => import('#jobs/send_batch_job'),
   start_due_runs: () => import('#jobs/start_due_runs_job'),
   flush_post_views: () => import('#jobs/flush_post_views_job'),
+  dispatch_webhooks: () => import('#jobs/dispatch_webhooks_job'),
+  deliver_webhooks: () => import('#jobs/deliver_webhooks_job'),
+  prune_webhooks: () => import('#jobs/prune_webhooks_job'),
 }
 
 export type JobName = keyof typeof jobs

@@ -30,6 +30,11 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'ids.array.minLength': 'Select at least one client',
     'ids.array.maxLength': 'Select at most {{ max }} clients at a time',
 
+    // Webhook endpoints
+    'url.required': 'Enter the URL events are sent to',
+    'events.required': 'Choose at least one event',
+    'events.array.minLength': 'Choose at least one event',
+
     // CSV import (field "file")
     'file.required': 'Choose a CSV file to import',
     'file.file': 'Choose a CSV file to import',

@@ -5,6 +5,7 @@ import User from '#models/user'
 import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
+import WebhookEndpoint from '#models/webhook_endpoint'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -40,4 +41,7 @@ export default class Tenant extends BaseModel {
 
   @hasMany(() => Mailing)
   declare mailings: HasMany<typeof Mailing>
+
+  @hasMany(() => WebhookEndpoint)
+  declare webhookEndpoints: HasMany<typeof WebhookEndpoint>
 }

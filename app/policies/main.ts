@@ -17,4 +17,5 @@ export const policies = {
   PostPolicy: () => import('#policies/post_policy'),
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
+  WebhookEndpointPolicy: () => import('#policies/webhook_endpoint_policy'),
 }

@@ -1,0 +1,126 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
+import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
+import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
+import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
+import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
+import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
+import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
+import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
+import SendTestWebhook from '#actions/webhooks/send_test_webhook'
+import { webhookDeliveriesValidator, webhookEndpointValidator } from '#validators/webhook'
+
+/**
+ * Settings → Webhooks: the workspace's endpoints, their secrets and their
+ * delivery log.
+ */
+export default class WebhooksController {
+  async index({ view, bouncer, tenant }: HttpContext) {
+    await bouncer.with(WebhookEndpointPolicy).authorize('viewList')
+    const endpoints = await tenant.related('webhookEndpoints').query().orderBy('id')
+    return view.render('pages/settings/webhooks/index', { endpoints })
+  }
+
+  async create({ view, bouncer }: HttpContext) {
+    await bouncer.with(WebhookEndpointPolicy).authorize('create')
+    return view.render('pages/settings/webhooks/form', { eventTypes: WEBHOOK_EVENT_TYPES })
+  }
+
+  async store({ request, response, bouncer, tenant, session }: HttpContext) {
+    await bouncer.with(WebhookEndpointPolicy).authorize('create')
+    const data = await request.validateUsing(webhookEndpointValidator)
+    const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
+
+    session.flash('success', 'The endpoint is added. Verify its signatures with the secret below.')
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  async show({ view, request, params, bouncer, tenant }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
+    const filter = await webhookDeliveriesValidator.validate(request.qs())
+    const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
+    return view.render('pages/settings/webhooks/show', { endpoint, ...page, filter })
+  }
+
+  async edit({ view, params, bouncer, tenant }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    return view.render('pages/settings/webhooks/form', {
+      endpoint,
+      eventTypes: WEBHOOK_EVENT_TYPES,
+    })
+  }
+
+  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    const data = await request.validateUsing(webhookEndpointValidator)
+    // The form sends every field; an unticked box or an emptied field is
+    // simply absent, which here means off or cleared.
+    await UpdateWebhookEndpoint.handle({
+      endpoint,
+      data: { ...data, description: data.description ?? null, enabled: data.enabled ?? false },
+    })
+
+    session.flash('success', 'The endpoint is saved.')
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
+    await DeleteWebhookEndpoint.handle(endpoint)
+
+    session.flash('success', `The endpoint ${endpoint.url} is deleted.`)
+    return response.redirect().toRoute('settings.webhooks.index')
+  }
+
+  async rotateSecret({ response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    await RotateWebhookSecret.handle(endpoint)
+
+    session.flash('success', 'The secret is replaced. Give the new one to your receiver.')
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  async test({ response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+
+    if (endpoint.enabled) {
+      const message = await SendTestWebhook.handle(endpoint)
+      session.flash('success', `Test event ${message!.id} is on its way; it appears below.`)
+    } else {
+      session.flash('error', 'Enable the endpoint first: a disabled endpoint receives nothing.')
+    }
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  async redeliver({ response, params, bouncer, tenant, session }: HttpContext) {
+    const endpoint = await this.#findOwn(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    const delivery = await endpoint
+      .related('deliveries')
+      .query()
+      .where('id', params.deliveryId)
+      .firstOrFail()
+
+    const queued = await RedeliverWebhook.handle(delivery)
+    session.flash(
+      queued ? 'success' : 'error',
+      queued
+        ? `Message ${delivery.messageId} will be sent again in a moment.`
+        : `Message ${delivery.messageId} is already waiting to be sent.`
+    )
+    return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
+  }
+
+  /**
+   * One of the workspace's own endpoints; another workspace's id answers 404.
+   */
+  #findOwn(tenant: HttpContext['tenant'], id: string) {
+    return tenant.related('webhookEndpoints').query().where('id', id).firstOrFail()
+  }
+}

@@ -1,0 +1,19 @@
+import { Job } from '@rlanz/bull-queue'
+import DispatchDueWebhooks from '#actions/webhooks/dispatch_due_webhooks'
+import type { JobName } from '#start/jobs'
+
+/**
+ * The webhook dispatcher's tick, repeated every WEBHOOK_SCAN_INTERVAL by a
+ * BullMQ job scheduler on the `webhooks` queue.
+ */
+export default class DispatchWebhooksJob extends Job {
+  static get $$filepath(): JobName {
+    return 'dispatch_webhooks'
+  }
+
+  async handle() {
+    await DispatchDueWebhooks.handle()
+  }
+
+  async rescue() {}
+}

@@ -1,0 +1,28 @@
+import type User from '#models/user'
+import type WebhookEndpoint from '#models/webhook_endpoint'
+import AppPolicy from '#policies/app_policy'
+
+/**
+ * Webhook endpoints are their workspace's alone: they carry its secrets.
+ */
+export default class WebhookEndpointPolicy extends AppPolicy {
+  viewList(_user: User) {
+    return true
+  }
+
+  create(_user: User) {
+    return true
+  }
+
+  view(user: User, endpoint: WebhookEndpoint) {
+    return this.ownsRecord(user, endpoint)
+  }
+
+  update(user: User, endpoint: WebhookEndpoint) {
+    return this.ownsRecord(user, endpoint)
+  }
+
+  delete(user: User, endpoint: WebhookEndpoint) {
+    return this.ownsRecord(user, endpoint)
+  }
+}

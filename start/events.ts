@@ -1,0 +1,89 @@
+/*
+|--------------------------------------------------------------------------
+| Event listeners
+|--------------------------------------------------------------------------
+|
+| Outcome webhooks: what the sending engine and unsubscribes announce is put
+| in the webhook outbox (RecordWebhookEvent). Listeners run in the process
+| that emitted (the worker for sending, the web process for unsubscribes),
+| so they stay cheap: a cached lookup, and two inserts only when an endpoint
+| listens. Never an HTTP call: the `webhooks` queue delivers.
+|
+*/
+
+import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
+import db from '@adonisjs/lucid/services/db'
+import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
+
+/**
+ * A webhook that cannot be recorded is logged, never thrown back into the
+ * send or the unsubscribe that announced it.
+ */
+async function record(event: WebhookEvent) {
+  try {
+    await RecordWebhookEvent.handle(event)
+  } catch (error) {
+    logger.error({ err: error, type: event.type }, 'A webhook event could not be recorded')
+  }
+}
+
+function runOf(runId: number) {
+  return db.from('mailing_runs').where('id', runId).firstOrFail()
+}
+
+emitter.on('mailing_run:started', ({ runId, mailingId, tenantId }) =>
+  record({
+    tenantId,
+    type: 'mailing.run.started',
+    data: async () => {
+      const run = await runOf(runId)
+      return { mailing_id: mailingId, run_id: runId, total: run.total }
+    },
+  })
+)
+
+emitter.on('mailing_run:completed', ({ runId, mailingId, tenantId }) =>
+  record({
+    tenantId,
+    type: 'mailing.run.completed',
+    data: async () => {
+      const run = await runOf(runId)
+      const { total, sent, failed, skipped } = run
+      return { mailing_id: mailingId, run_id: runId, total, sent, failed, skipped }
+    },
+  })
+)
+
+emitter.on('delivery:finished', (delivery) =>
+  record({
+    tenantId: delivery.tenantId,
+    type: delivery.status === 'sent' ? 'message.sent' : 'message.failed',
+    data: async () => {
+      const run = await runOf(delivery.runId)
+      return {
+        delivery_id: delivery.deliveryId,
+        run_id: delivery.runId,
+        mailing_id: run.mailing_id,
+        client_id: delivery.clientId,
+        email: delivery.email,
+        attempts: delivery.attempts,
+        smtp_code: delivery.smtpCode,
+        response: delivery.response,
+      }
+    },
+  })
+)
+
+emitter.on('client:unsubscribed', ({ client, unsubscribedAt }) =>
+  record({
+    tenantId: client.tenantId,
+    type: 'client.unsubscribed',
+    data: {
+      client_id: client.id,
+      email: client.email,
+      // The stored date (the client was refreshed), as the API shows it.
+      unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
+    },
+  })
+)
