@@ -43,7 +43,7 @@ test.group('Blog in the browser', () => {
     await logInThroughForm(page, user.email)
 
     await page.locator('#main-nav').getByRole('link', { name: 'Admin' }).click()
-    await page.getByRole('link', { name: 'Posts' }).click()
+    await page.getByTestId('admin-nav').getByRole('link', { name: 'Posts' }).click()
     await page.getByRole('link', { name: 'New post' }).click()
     await page.getByLabel('Title').fill('Spring campaign ideas')
     await page.getByLabel('Excerpt').fill('Five mailings your clients will open this spring.')
