@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/shield'
+import { isApiRequest } from '#api/request'
 
 /**
  * Routes that must accept a POST without a CSRF token, by name. None of
@@ -36,7 +37,7 @@ const shieldConfig = defineConfig({
 
   csrf: {
     enabled: true,
-    exceptRoutes: (ctx) => CSRF_EXEMPT_ROUTES.has(ctx.route?.name ?? ''),
+    exceptRoutes: (ctx) => CSRF_EXEMPT_ROUTES.has(ctx.route?.name ?? '') || isApiRequest(ctx),
     enableXsrfCookie: false,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

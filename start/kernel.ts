@@ -48,4 +48,8 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
+  apiRateLimit: () => import('#middleware/api_rate_limit_middleware'),
+  apiAuth: () => import('#middleware/api_auth_middleware'),
+  apiIdempotency: () => import('#middleware/api_idempotency_middleware'),
+  ability: () => import('#middleware/api_ability_middleware'),
 })

@@ -5,6 +5,7 @@ import { BaseModel, belongsTo, column, beforeSave } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
+import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
 import Tenant from '#models/tenant'
 
 export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
@@ -22,6 +23,16 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
 
 export default class User extends compose(BaseModel, AuthFinder) {
   static rememberMeTokens = DbRememberMeTokensProvider.forModel(User)
+
+  /**
+   * Personal access tokens for the API (`Authorization: Bearer mlg_...`).
+   * Only a hash of the secret is stored; the guard records when each is used.
+   */
+  static accessTokens = DbAccessTokensProvider.forModel(User, {
+    prefix: 'mlg_',
+    table: 'auth_access_tokens',
+    type: 'api_token',
+  })
 
   @column({ isPrimary: true })
   declare id: number

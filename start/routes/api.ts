@@ -1,5 +1,61 @@
 /*
 | The public API (/api/v1), its OpenAPI document and reference page
+|
+| Every route of the group answers JSON, problem details on errors
+| (app/exceptions/handler.ts), carries rate-limit headers, accepts an
+| Idempotency-Key on POST, and needs a token with the ability in its
+| `ability(...)`. A new resource: its routes here, its controller in
+| app/controllers/api/, its serializer in app/api/serializers/ and its
+| description in app/api/openapi/resources/ (listed in document.ts).
 */
 
-export {}
+import router from '@adonisjs/core/services/router'
+import { middleware } from '#start/kernel'
+import { API_PREFIX } from '#api/request'
+
+const OpenApiController = () => import('#controllers/api/openapi_controller')
+const MeController = () => import('#controllers/api/me_controller')
+const ClientsController = () => import('#controllers/api/clients_controller')
+
+router
+  .get(`${API_PREFIX}/openapi.json`, [OpenApiController, 'show'])
+  .as('api.v1.openapi')
+  .use(middleware.apiRateLimit())
+
+router
+  .group(() => {
+    router.get('/me', [MeController, 'show']).as('me')
+
+    router
+      .group(() => {
+        router
+          .get('/clients', [ClientsController, 'index'])
+          .as('index')
+          .use(middleware.ability('clients:read'))
+        router
+          .post('/clients', [ClientsController, 'store'])
+          .as('store')
+          .use(middleware.ability('clients:write'))
+        router
+          .post('/clients/bulk', [ClientsController, 'bulk'])
+          .as('bulk')
+          .use(middleware.ability('clients:write'))
+        router
+          .get('/clients/:id', [ClientsController, 'show'])
+          .as('show')
+          .use(middleware.ability('clients:read'))
+        router
+          .put('/clients/:id', [ClientsController, 'update'])
+          .as('update')
+          .use(middleware.ability('clients:write'))
+        router
+          .delete('/clients/:id', [ClientsController, 'destroy'])
+          .as('destroy')
+          .use(middleware.ability('clients:write'))
+      })
+      .as('clients')
+      .where('id', router.matchers.number())
+  })
+  .prefix(API_PREFIX)
+  .as('api.v1')
+  .use([middleware.apiRateLimit(), middleware.apiAuth(), middleware.apiIdempotency()])

@@ -1,0 +1,13 @@
+import type { DateTime } from 'luxon'
+
+/**
+ * Instants in the API are ISO 8601 in UTC.
+ */
+export function isoTime(value: DateTime): string
+export function isoTime(value: DateTime | null): string | null
+export function isoTime(value: DateTime | null) {
+  return value ? value.toUTC().toISO() : null
+}
+
+export const timeSchema = { type: 'string', format: 'date-time' } as const
+export const nullableTimeSchema = { type: ['string', 'null'], format: 'date-time' } as const
