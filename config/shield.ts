@@ -13,6 +13,10 @@ import { isApiRequest } from '#api/request'
  */
 const CSRF_EXEMPT_ROUTES = new Set(['unsubscribe.store'])
 
+function isApiReference(url: string | undefined) {
+  return url === '/docs/api' || url?.startsWith('/docs/api?') === true
+}
+
 const shieldConfig = defineConfig({
   /**
    * No inline scripts or styles anywhere: every script is a file under
@@ -23,7 +27,12 @@ const shieldConfig = defineConfig({
     directives: {
       defaultSrc: [`'self'`],
       scriptSrc: [`'self'`],
-      styleSrc: [`'self'`],
+      // The API reference viewer (/docs/api) styles its components with
+      // inline <style> elements; no other page may.
+      styleSrc: [
+        `'self'`,
+        (request) => (isApiReference(request.url) ? `'unsafe-inline'` : `'self'`),
+      ],
       imgSrc: [`'self'`, 'data:'],
       fontSrc: [`'self'`, 'data:'],
       connectSrc: [`'self'`],

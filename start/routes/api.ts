@@ -13,9 +13,29 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { API_PREFIX } from '#api/request'
 
+const AccessTokensController = () => import('#controllers/settings/access_tokens_controller')
+const ApiDocsController = () => import('#controllers/api/docs_controller')
 const OpenApiController = () => import('#controllers/api/openapi_controller')
 const MeController = () => import('#controllers/api/me_controller')
 const ClientsController = () => import('#controllers/api/clients_controller')
+
+/*
+| Settings → API tokens, and the reference pages
+*/
+router
+  .group(() => {
+    router.get('/settings/tokens', [AccessTokensController, 'index']).as('index')
+    router.post('/settings/tokens', [AccessTokensController, 'store']).as('store')
+    router
+      .delete('/settings/tokens/:id', [AccessTokensController, 'destroy'])
+      .where('id', router.matchers.number())
+      .as('destroy')
+  })
+  .as('settings.tokens')
+  .use([middleware.auth(), middleware.tenant()])
+
+router.get('/docs/api', [ApiDocsController, 'show']).as('docs.api')
+router.get('/docs/api/errors', [ApiDocsController, 'errors']).as('docs.api.errors')
 
 router
   .get(`${API_PREFIX}/openapi.json`, [OpenApiController, 'show'])
