@@ -19,7 +19,7 @@ interface StoredResponse {
 type IdempotencyRecord = { state: 'running'; fingerprint: string } | StoredResponse
 
 /** Headers a replay repeats; the rate-limit ones belong to the new request. */
-const REPLAYED_HEADERS = ['content-type', 'location']
+const REPLAYED_HEADERS = ['location']
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 
@@ -30,8 +30,8 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
  * the stored response (with `Idempotent-Replayed: true`); with another
  * body, 422; while the first is still running, 409.
  *
- * Errors thrown by the handler (validation, 404, 5xx) are not kept: the key
- * is released, and a retry runs again (and fails the same way, or succeeds).
+ * Only successes are kept: after an error (validation, 404, 5xx) the key is
+ * released, and a retry runs again (and fails the same way, or succeeds).
  */
 export default class ApiIdempotencyMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -61,6 +61,11 @@ export default class ApiIdempotencyMiddleware {
       await redis.del(redisKey)
       throw error
     }
+    // Errors are mostly rendered inside next(): what comes back may be a problem.
+    if (ctx.response.getStatus() >= 300) {
+      await redis.del(redisKey)
+      return
+    }
     await redis.set(
       redisKey,
       JSON.stringify(storedResponse(ctx, fingerprint)),
@@ -83,13 +88,18 @@ function storedResponse(ctx: HttpContext, fingerprint: string): StoredResponse {
     const value = ctx.response.getHeader(name)
     if (value !== undefined) headers[name] = String(value)
   }
+  // The content type is only decided when the body is written: API
+  // successes are JSON objects (or no body at all).
   const body = ctx.response.getBody()
+  if (body !== undefined && body !== null) {
+    headers['content-type'] = 'application/json; charset=utf-8'
+  }
   return {
     state: 'done',
     fingerprint,
     status: ctx.response.getStatus(),
     headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body ?? null),
+    body: body === undefined || body === null ? '' : JSON.stringify(body),
   }
 }
 
