@@ -18,6 +18,7 @@ const ApiDocsController = () => import('#controllers/api/docs_controller')
 const OpenApiController = () => import('#controllers/api/openapi_controller')
 const MeController = () => import('#controllers/api/me_controller')
 const ClientsController = () => import('#controllers/api/clients_controller')
+const MessagesController = () => import('#controllers/api/messages_controller')
 
 /*
 | Settings → API tokens, and the reference pages
@@ -74,6 +75,32 @@ router
           .use(middleware.ability('clients:write'))
       })
       .as('clients')
+      .where('id', router.matchers.number())
+
+    router
+      .group(() => {
+        router
+          .get('/messages', [MessagesController, 'index'])
+          .as('index')
+          .use(middleware.ability('messages:read'))
+        router
+          .post('/messages', [MessagesController, 'store'])
+          .as('store')
+          .use(middleware.ability('messages:write'))
+        router
+          .get('/messages/:id', [MessagesController, 'show'])
+          .as('show')
+          .use(middleware.ability('messages:read'))
+        router
+          .put('/messages/:id', [MessagesController, 'update'])
+          .as('update')
+          .use(middleware.ability('messages:write'))
+        router
+          .delete('/messages/:id', [MessagesController, 'destroy'])
+          .as('destroy')
+          .use(middleware.ability('messages:write'))
+      })
+      .as('messages')
       .where('id', router.matchers.number())
   })
   .prefix(API_PREFIX)

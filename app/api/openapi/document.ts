@@ -9,6 +9,7 @@ import {
 } from '#api/openapi/components'
 import { meResource } from '#api/openapi/resources/me'
 import { clientsResource } from '#api/openapi/resources/clients'
+import { messagesResource } from '#api/openapi/resources/messages'
 
 /**
  * One resource's part of the document: its tag, the schemas its
@@ -24,7 +25,7 @@ export interface ApiResource {
  * The resources of the API, in the order the reference lists them. To add
  * one: describe it in resources/<name>.ts (with `operation()`), list it here.
  */
-const RESOURCES: ApiResource[] = [meResource, clientsResource]
+const RESOURCES: ApiResource[] = [meResource, clientsResource, messagesResource]
 
 let document: Record<string, unknown> | undefined
 
