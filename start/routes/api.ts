@@ -19,6 +19,8 @@ const OpenApiController = () => import('#controllers/api/openapi_controller')
 const MeController = () => import('#controllers/api/me_controller')
 const ClientsController = () => import('#controllers/api/clients_controller')
 const MessagesController = () => import('#controllers/api/messages_controller')
+const MailingsController = () => import('#controllers/api/mailings_controller')
+const MailingStatsController = () => import('#controllers/api/mailing_stats_controller')
 
 /*
 | Settings → API tokens, and the reference pages
@@ -101,6 +103,27 @@ router
           .use(middleware.ability('messages:write'))
       })
       .as('messages')
+      .where('id', router.matchers.number())
+
+    router
+      .group(() => {
+        const read = middleware.ability('mailings:read')
+        const write = middleware.ability('mailings:write')
+        router.get('/mailings', [MailingsController, 'index']).as('index').use(read)
+        router.post('/mailings', [MailingsController, 'store']).as('store').use(write)
+        router.get('/mailings/:id', [MailingsController, 'show']).as('show').use(read)
+        router.put('/mailings/:id', [MailingsController, 'update']).as('update').use(write)
+        router.delete('/mailings/:id', [MailingsController, 'destroy']).as('destroy').use(write)
+        router.post('/mailings/:id/send', [MailingsController, 'send']).as('send').use(write)
+        router.post('/mailings/:id/pause', [MailingsController, 'pause']).as('pause').use(write)
+        router.post('/mailings/:id/resume', [MailingsController, 'resume']).as('resume').use(write)
+        router.get('/mailings/:id/stats', [MailingStatsController, 'show']).as('stats').use(read)
+        router
+          .get('/mailings/:id/deliveries', [MailingStatsController, 'deliveries'])
+          .as('deliveries')
+          .use(read)
+      })
+      .as('mailings')
       .where('id', router.matchers.number())
   })
   .prefix(API_PREFIX)

@@ -10,6 +10,7 @@ import {
 import { meResource } from '#api/openapi/resources/me'
 import { clientsResource } from '#api/openapi/resources/clients'
 import { messagesResource } from '#api/openapi/resources/messages'
+import { mailingsResource } from '#api/openapi/resources/mailings'
 
 /**
  * One resource's part of the document: its tag, the schemas its
@@ -25,7 +26,7 @@ export interface ApiResource {
  * The resources of the API, in the order the reference lists them. To add
  * one: describe it in resources/<name>.ts (with `operation()`), list it here.
  */
-const RESOURCES: ApiResource[] = [meResource, clientsResource, messagesResource]
+const RESOURCES: ApiResource[] = [meResource, clientsResource, messagesResource, mailingsResource]
 
 let document: Record<string, unknown> | undefined
 
