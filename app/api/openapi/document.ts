@@ -50,7 +50,8 @@ function buildDocument() {
         `Guide: authentication, pagination, errors, idempotency and rate limits at ${appUrl}/docs/api.`,
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: `${appUrl}${API_PREFIX}` }],
+    // Relative to where the document is served: right on every instance.
+    servers: [{ url: API_PREFIX }],
     security: [{ accessToken: [] }],
     tags: RESOURCES.map((resource) => resource.tag),
     paths: Object.assign({}, ...RESOURCES.map((resource) => resource.paths)),
