@@ -22,9 +22,12 @@ export function apiLimiter() {
 
 /**
  * Whose bucket a request counts against. Called after the token (if any)
- * has been checked.
+ * has been checked. The key names the policy too: a changed limit starts
+ * fresh buckets rather than reading counts made under another window.
  */
 export function apiRateLimitKey(ctx: HttpContext) {
+  const { requests, windowSeconds } = apiConfig.rateLimit
   const token = ctx.auth.use('api').user?.currentAccessToken
-  return token ? `api:token:${token.identifier}` : `api:ip:${ctx.request.ip()}`
+  const who = token ? `token:${token.identifier}` : `ip:${ctx.request.ip()}`
+  return `api:${requests}/${windowSeconds}:${who}`
 }

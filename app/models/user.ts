@@ -5,7 +5,7 @@ import { BaseModel, belongsTo, column, beforeSave } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
-import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import { ApiAccessTokensProvider } from '#api/access_tokens_provider'
 import Tenant from '#models/tenant'
 
 export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
@@ -26,9 +26,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   /**
    * Personal access tokens for the API (`Authorization: Bearer mlg_...`).
-   * Only a hash of the secret is stored; the guard records when each is used.
+   * Only a hash of the secret is stored; "last used" is kept to the minute.
    */
-  static accessTokens = DbAccessTokensProvider.forModel(User, {
+  static accessTokens = new ApiAccessTokensProvider({
+    tokenableModel: User,
     prefix: 'mlg_',
     table: 'auth_access_tokens',
     type: 'api_token',
