@@ -51,56 +51,27 @@ router
 
     router
       .group(() => {
-        router
-          .get('/clients', [ClientsController, 'index'])
-          .as('index')
-          .use(middleware.ability('clients:read'))
-        router
-          .post('/clients', [ClientsController, 'store'])
-          .as('store')
-          .use(middleware.ability('clients:write'))
-        router
-          .post('/clients/bulk', [ClientsController, 'bulk'])
-          .as('bulk')
-          .use(middleware.ability('clients:write'))
-        router
-          .get('/clients/:id', [ClientsController, 'show'])
-          .as('show')
-          .use(middleware.ability('clients:read'))
-        router
-          .put('/clients/:id', [ClientsController, 'update'])
-          .as('update')
-          .use(middleware.ability('clients:write'))
-        router
-          .delete('/clients/:id', [ClientsController, 'destroy'])
-          .as('destroy')
-          .use(middleware.ability('clients:write'))
+        const read = middleware.ability('clients:read')
+        const write = middleware.ability('clients:write')
+        router.get('/clients', [ClientsController, 'index']).as('index').use(read)
+        router.post('/clients', [ClientsController, 'store']).as('store').use(write)
+        router.post('/clients/bulk', [ClientsController, 'bulk']).as('bulk').use(write)
+        router.get('/clients/:id', [ClientsController, 'show']).as('show').use(read)
+        router.put('/clients/:id', [ClientsController, 'update']).as('update').use(write)
+        router.delete('/clients/:id', [ClientsController, 'destroy']).as('destroy').use(write)
       })
       .as('clients')
       .where('id', router.matchers.number())
 
     router
       .group(() => {
-        router
-          .get('/messages', [MessagesController, 'index'])
-          .as('index')
-          .use(middleware.ability('messages:read'))
-        router
-          .post('/messages', [MessagesController, 'store'])
-          .as('store')
-          .use(middleware.ability('messages:write'))
-        router
-          .get('/messages/:id', [MessagesController, 'show'])
-          .as('show')
-          .use(middleware.ability('messages:read'))
-        router
-          .put('/messages/:id', [MessagesController, 'update'])
-          .as('update')
-          .use(middleware.ability('messages:write'))
-        router
-          .delete('/messages/:id', [MessagesController, 'destroy'])
-          .as('destroy')
-          .use(middleware.ability('messages:write'))
+        const read = middleware.ability('messages:read')
+        const write = middleware.ability('messages:write')
+        router.get('/messages', [MessagesController, 'index']).as('index').use(read)
+        router.post('/messages', [MessagesController, 'store']).as('store').use(write)
+        router.get('/messages/:id', [MessagesController, 'show']).as('show').use(read)
+        router.put('/messages/:id', [MessagesController, 'update']).as('update').use(write)
+        router.delete('/messages/:id', [MessagesController, 'destroy']).as('destroy').use(write)
       })
       .as('messages')
       .where('id', router.matchers.number())
