@@ -6,4 +6,6 @@ window.Scalar.createApiReference(element, {
   withDefaultFonts: false,
   hideClientButton: true,
   telemetry: false,
+  showDeveloperTools: 'never',
+  agent: { disabled: true },
 })

@@ -45,6 +45,7 @@ export const bulkUpsertResultSchema = {
             properties: {
               index: count,
               status: {
+                type: 'string',
                 enum: ['created', 'updated', 'unchanged'],
                 description: '`unchanged`: saved exactly so already; nothing written.',
               },
@@ -58,7 +59,7 @@ export const bulkUpsertResultSchema = {
             additionalProperties: false,
             properties: {
               index: count,
-              status: { const: 'invalid' },
+              status: { type: 'string', const: 'invalid' },
               email: { type: ['string', 'null'] },
               errors: { type: 'array', items: { $ref: '#/components/schemas/FieldError' } },
             },

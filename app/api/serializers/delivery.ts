@@ -36,6 +36,7 @@ export const deliverySchema = {
     email: { type: 'string' },
     full_name: { type: 'string' },
     status: {
+      type: 'string',
       enum: [...DELIVERY_STATUSES],
       description: 'Final: `sent`, `failed`, `skipped`; `queued` and `sending` until then.',
     },
@@ -49,7 +50,7 @@ export const deliverySchema = {
         additionalProperties: false,
         properties: {
           attempted_at: timeSchema,
-          outcome: { enum: [...ATTEMPT_OUTCOMES] },
+          outcome: { type: 'string', enum: [...ATTEMPT_OUTCOMES] },
           smtp_code: { type: ['integer', 'null'] },
           response: { type: ['string', 'null'], description: 'The mail server’s answer.' },
           duration_ms: { type: 'integer', minimum: 0 },

@@ -50,14 +50,15 @@ export const mailingSchema = {
     name: { type: 'string' },
     message_id: { type: 'integer' },
     audience: {
+      type: 'string',
       enum: [...AUDIENCES],
       description: '`all` clients of the workspace, or the `selected` ones.',
     },
-    periodicity: { enum: [...PERIODICITIES] },
+    periodicity: { type: 'string', enum: [...PERIODICITIES] },
     start_at: timeSchema,
     end_at: timeSchema,
     time_zone: { type: 'string', examples: ['Europe/Paris'] },
-    status: { enum: [...MAILING_STATUSES] },
+    status: { type: 'string', enum: [...MAILING_STATUSES] },
     status_reason: {
       type: ['string', 'null'],
       description: 'Why it is paused or disabled.',
@@ -81,7 +82,7 @@ export const mailingInputSchema = {
   properties: {
     name: { type: 'string', minLength: 2, maxLength: 200 },
     message_id: { type: 'integer', description: 'One of the workspace’s messages.' },
-    audience: { enum: [...AUDIENCES] },
+    audience: { type: 'string', enum: [...AUDIENCES] },
     client_ids: {
       type: 'array',
       items: { type: 'integer' },
@@ -89,7 +90,7 @@ export const mailingInputSchema = {
       maxItems: 100000,
       description: 'Required when `audience` is `selected`: the workspace’s clients.',
     },
-    periodicity: { enum: [...PERIODICITIES] },
+    periodicity: { type: 'string', enum: [...PERIODICITIES] },
     start_at: localTime,
     end_at: { ...localTime, description: `${localTime.description} After \`start_at\`.` },
   },

@@ -70,7 +70,7 @@ export const runSchema = {
   additionalProperties: false,
   properties: {
     id: { type: 'integer' },
-    status: { enum: [...RUN_STATUSES] },
+    status: { type: 'string', enum: [...RUN_STATUSES] },
     status_reason: { type: ['string', 'null'] },
     occurrence_at: { ...timeSchema, description: 'The scheduled moment this run is for.' },
     started_at: nullableTimeSchema,

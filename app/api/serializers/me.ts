@@ -35,7 +35,7 @@ export const meSchema = {
         id: { type: 'integer' },
         email: { type: 'string', format: 'email' },
         full_name: { type: 'string' },
-        role: { enum: [...ROLES] },
+        role: { type: 'string', enum: [...ROLES] },
       },
     },
     workspace: {
@@ -58,7 +58,7 @@ export const meSchema = {
       additionalProperties: false,
       properties: {
         name: { type: ['string', 'null'] },
-        abilities: { type: 'array', items: { enum: [...TOKEN_ABILITIES] } },
+        abilities: { type: 'array', items: { type: 'string', enum: [...TOKEN_ABILITIES] } },
         expires_at: nullableTimeSchema,
       },
     },

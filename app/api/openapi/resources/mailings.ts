@@ -150,7 +150,7 @@ export const mailingsResource: ApiResource = {
           name: 'status',
           in: 'query',
           required: false,
-          schema: { enum: [...DELIVERY_STATUSES] },
+          schema: { type: 'string', enum: [...DELIVERY_STATUSES] },
         },
         {
           name: 'run',
