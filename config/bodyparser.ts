@@ -16,6 +16,8 @@ const bodyParserConfig = defineConfig({
       'application/vnd.api+json',
       'application/csp-report',
     ],
+    // A bulk upsert of 1,000 clients with long comments is about 2.5 MB.
+    limit: '5mb',
   },
 
   multipart: {

@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/shield'
+import { isApiRequest } from '#api/request'
 
 /**
  * Routes that must accept a POST without a CSRF token, by name. None of
@@ -12,6 +13,10 @@ import { defineConfig } from '@adonisjs/shield'
  */
 const CSRF_EXEMPT_ROUTES = new Set(['unsubscribe.store'])
 
+function isApiReference(url: string | undefined) {
+  return url === '/docs/api' || url?.startsWith('/docs/api?') === true
+}
+
 const shieldConfig = defineConfig({
   /**
    * No inline scripts or styles anywhere: every script is a file under
@@ -22,7 +27,12 @@ const shieldConfig = defineConfig({
     directives: {
       defaultSrc: [`'self'`],
       scriptSrc: [`'self'`],
-      styleSrc: [`'self'`],
+      // The API reference viewer (/docs/api) styles its components with
+      // inline <style> elements; no other page may.
+      styleSrc: [
+        `'self'`,
+        (request) => (isApiReference(request.url) ? `'unsafe-inline'` : `'self'`),
+      ],
       imgSrc: [`'self'`, 'data:'],
       fontSrc: [`'self'`, 'data:'],
       connectSrc: [`'self'`],
@@ -36,7 +46,7 @@ const shieldConfig = defineConfig({
 
   csrf: {
     enabled: true,
-    exceptRoutes: (ctx) => CSRF_EXEMPT_ROUTES.has(ctx.route?.name ?? ''),
+    exceptRoutes: (ctx) => CSRF_EXEMPT_ROUTES.has(ctx.route?.name ?? '') || isApiRequest(ctx),
     enableXsrfCookie: false,
     methods: ['POST', 'PUT', 'PATCH', 'DELETE'],
   },

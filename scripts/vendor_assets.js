@@ -20,6 +20,8 @@ const files = [
   // The UMD build defines window.Chart for public/js/mailing_stats.js.
   ['chart.js', 'dist/chart.umd.min.js', 'chart.umd.min.js'],
   ['chart.js', 'dist/chart.umd.min.js.map', 'chart.umd.min.js.map'],
+  // The API reference viewer (/docs/api), reading /api/v1/openapi.json.
+  ['@scalar/api-reference', 'dist/browser/standalone.js', 'scalar-api-reference.js'],
 ]
 
 /**

@@ -164,4 +164,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   LOGIN_ATTEMPTS_PER_EMAIL: Env.schema.number.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Public API (see config/api.ts)
+  |----------------------------------------------------------
+  */
+  API_RATE_LIMIT: Env.schema.number.optional(),
+  API_RATE_LIMIT_WINDOW: duration,
 })

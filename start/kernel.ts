@@ -51,4 +51,8 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
   httpCache: () => import('#middleware/http_cache_middleware'),
+  apiRateLimit: () => import('#middleware/api_rate_limit_middleware'),
+  apiAuth: () => import('#middleware/api_auth_middleware'),
+  apiIdempotency: () => import('#middleware/api_idempotency_middleware'),
+  ability: () => import('#middleware/api_ability_middleware'),
 })

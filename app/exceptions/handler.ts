@@ -3,6 +3,8 @@ import { Exception } from '@adonisjs/core/exceptions'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { isApiRequest } from '#api/request'
+import { problemFromError, sendProblem } from '#api/problem'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -30,6 +32,12 @@ export default class HttpExceptionHandler extends ExceptionHandler {
    * another workspace's record (or a staff page) exists.
    */
   async handle(error: unknown, ctx: HttpContext) {
+    // The API answers every error as RFC 9457 problem details, never a page
+    // or a stack trace.
+    if (isApiRequest(ctx)) {
+      const { problem, headers } = problemFromError(error)
+      return sendProblem(ctx.response, problem, headers)
+    }
     if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
       return super.handle(new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' }), ctx)
     }
@@ -37,6 +45,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async report(error: unknown, ctx: HttpContext) {
+    // An API client's mistakes (401, 404, 422, 429...) are answered, not logged.
+    if (isApiRequest(ctx) && problemFromError(error).problem.status < 500) return
     return super.report(error, ctx)
   }
 }

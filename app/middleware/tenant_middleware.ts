@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import type Tenant from '#models/tenant'
+import Tenant from '#models/tenant'
 
 /**
  * Resolves the logged-in user's workspace as `ctx.tenant`. Every workspace
@@ -10,8 +10,7 @@ import type Tenant from '#models/tenant'
 export default class TenantMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const user = ctx.auth.getUserOrFail()
-    await user.load('tenant')
-    ctx.tenant = user.tenant
+    ctx.tenant = await Tenant.findOrFail(user.tenantId)
     ctx.view.share({ tenant: ctx.tenant })
 
     return next()

@@ -5,6 +5,7 @@ import { BaseModel, belongsTo, column, beforeSave, hasMany } from '@adonisjs/luc
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
 import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
+import { ApiAccessTokensProvider } from '#api/access_tokens_provider'
 import Tenant from '#models/tenant'
 import Mailing from '#models/mailing'
 
@@ -23,6 +24,17 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
 
 export default class User extends compose(BaseModel, AuthFinder) {
   static rememberMeTokens = DbRememberMeTokensProvider.forModel(User)
+
+  /**
+   * Personal access tokens for the API (`Authorization: Bearer mlg_...`).
+   * Only a hash of the secret is stored; "last used" is kept to the minute.
+   */
+  static accessTokens = new ApiAccessTokensProvider({
+    tokenableModel: User,
+    prefix: 'mlg_',
+    table: 'auth_access_tokens',
+    type: 'api_token',
+  })
 
   @column({ isPrimary: true })
   declare id: number

@@ -43,6 +43,13 @@ export default class MailingPolicy extends AppPolicy {
     return this.#ownsLive(user, mailing) && ['created', 'running'].includes(mailing.status)
   }
 
+  /**
+   * Starting a run now ("send now"): not while paused, disabled or over.
+   */
+  send(user: User, mailing: Mailing) {
+    return this.#ownsLive(user, mailing) && ['created', 'running'].includes(mailing.status)
+  }
+
   resume(user: User, mailing: Mailing) {
     return this.#ownsLive(user, mailing) && mailing.status === 'paused'
   }

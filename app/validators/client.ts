@@ -1,6 +1,8 @@
 import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
+import apiConfig from '#config/api'
+import { pageFields } from '#api/pagination'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -97,5 +99,25 @@ export const bulkDeleteClientsValidator = vine.compile(
       .minLength(1)
       .maxLength(BULK_DELETE_MAX)
       .distinct(),
+  })
+)
+
+/**
+ * The API's list query: search, page size and opaque cursor.
+ */
+export const apiClientListValidator = vine.compile(
+  vine.object({
+    q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+    ...pageFields(),
+  })
+)
+
+/**
+ * `POST /api/v1/clients/bulk`: the envelope. Each item is then checked on
+ * its own (clientImportRowValidator), so one bad item does not fail the rest.
+ */
+export const bulkUpsertClientsValidator = vine.compile(
+  vine.object({
+    clients: vine.array(vine.any()).minLength(1).maxLength(apiConfig.bulkMaxItems),
   })
 )

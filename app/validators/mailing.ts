@@ -3,6 +3,8 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type { FieldContext, Validation } from '@vinejs/vine/types'
 import { AUDIENCES, PERIODICITIES } from '#models/mailing'
+import { DELIVERY_STATUSES } from '#models/delivery'
+import { pageFields } from '#api/pagination'
 
 /**
  * What the mailing validators need to know about the workspace.
@@ -125,5 +127,21 @@ export const mailingFilterValidator = vine.compile(
       .enum(['created', 'running', 'completed', 'paused', 'disabled', 'archived'] as const)
       .optional(),
     page: vine.number().withoutDecimals().min(1).optional(),
+  })
+)
+
+/**
+ * The API's mailing list query: page size and opaque cursor.
+ */
+export const apiMailingListValidator = vine.compile(vine.object({ ...pageFields() }))
+
+/**
+ * The API's delivery log query: filters, page size and opaque cursor.
+ */
+export const apiDeliveryListValidator = vine.compile(
+  vine.object({
+    status: vine.enum(DELIVERY_STATUSES).optional(),
+    run: vine.number().withoutDecimals().positive().optional(),
+    ...pageFields(),
   })
 )

@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { pageFields } from '#api/pagination'
 import type { FieldContext } from '@vinejs/vine/types'
 import {
   findPlaceholdersStartingUrls,
@@ -103,3 +104,8 @@ export const messageValidator = vine.compile(
       .optional(),
   })
 )
+
+/**
+ * The API's list query: page size and opaque cursor.
+ */
+export const apiMessageListValidator = vine.compile(vine.object({ ...pageFields() }))

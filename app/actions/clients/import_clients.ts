@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import {
   inspectCsvFile,
@@ -15,15 +14,16 @@ import {
   type ClientCells,
   type ColumnMap,
 } from '#services/client_csv'
-import { sqlTime } from '#services/sql_time'
+import UpsertClients, {
+  UPSERT_BATCH_SIZE,
+  type ClientUpsertRow,
+} from '#actions/clients/upsert_clients'
 import { clientImportRowValidator } from '#validators/client_import'
 
 /**
- * Rows written per statement. Knex writes a multi-row insert on SQLite as
- * `INSERT ... SELECT ... UNION ALL SELECT ...`, and SQLite allows 500 terms
- * in a compound SELECT.
+ * Rows written per statement.
  */
-export const IMPORT_BATCH_SIZE = 500
+export const IMPORT_BATCH_SIZE = UPSERT_BATCH_SIZE
 
 /**
  * Work done between two turns of the event loop, so an import holds it for
@@ -62,7 +62,7 @@ export interface ClientImportReport {
   durationMs: number
 }
 
-type ValidRow = { email: string; fullName?: string; comment?: string }
+type ValidRow = ClientUpsertRow
 
 /**
  * Imports a CSV file of clients into a workspace: creates new emails,
@@ -191,94 +191,21 @@ class ImportRun {
   }
 
   /**
-   * Writes the pending rows: one indexed query for the emails already saved,
-   * then one upsert of the new and changed clients.
+   * Writes the pending rows (one lookup and one upsert, see UpsertClients).
    */
   async flush() {
     const batch = this.#pending
     this.#pending = []
     if (batch.length === 0) return
 
-    const saved = await savedClients(
-      this.tenant,
-      batch.map((row) => row.email)
-    )
-    const savedByEmail = new Map(saved.map((client) => [client.email, client]))
-
-    await yieldToEventLoop()
-
-    const now = sqlTime()
-    const writes = []
-    for (const row of batch) {
-      const current = savedByEmail.get(row.email)
-      const fullName = row.fullName ?? current?.full_name ?? ''
-      const comment = row.comment ?? current?.comment ?? null
-
-      if (!current) {
-        this.report.created += 1
-      } else if (current.full_name === fullName && current.comment === comment) {
-        this.report.unchanged += 1
-        continue
-      } else {
-        this.report.updated += 1
-      }
-      writes.push({
-        tenant_id: this.tenant.id,
-        email: row.email,
-        full_name: fullName,
-        comment,
-        created_at: now,
-        updated_at: now,
-      })
-    }
-
-    if (writes.length > 0) {
-      await db
-        .knexQuery()
-        .table('clients')
-        .insert(writes)
-        .onConflict(['tenant_id', 'email'])
-        .merge(['full_name', 'comment', 'updated_at'])
-    }
+    const results = await UpsertClients.handle(this.tenant, batch)
+    for (const { outcome } of results) this.report[outcome] += 1
     await yieldToEventLoop()
   }
 
   #list(rows: ImportedRowIssue[], issue: ImportedRowIssue) {
     if (rows.length < REPORTED_ROWS_LIMIT) rows.push(issue)
   }
-}
-
-type SavedClient = { email: string; full_name: string; comment: string | null }
-
-/**
- * The workspace's clients among these emails: one query on the unique
- * (tenant_id, email) index.
- *
- * PostgreSQL gets it spelled as one index probe per email: during a big
- * import into a new workspace its statistics still say the workspace has a
- * few hundred clients, and for `email IN (...)` it then prefers scanning the
- * workspace through another (tenant_id, ...) index, reading every client
- * for each batch (30 ms instead of 3 at 100,000 clients).
- */
-async function savedClients(tenant: Tenant, emails: string[]): Promise<SavedClient[]> {
-  if (db.connection().dialect.name === 'postgres') {
-    const result = await db.rawQuery(
-      `select saved.email, saved.full_name, saved.comment
-         from unnest(?::text[]) as wanted(email)
-         cross join lateral (
-           select email, full_name, comment from clients
-            where tenant_id = ? and email = wanted.email
-            limit 1
-         ) as saved`,
-      [emails, tenant.id]
-    )
-    return result.rows
-  }
-  return db
-    .from('clients')
-    .select('email', 'full_name', 'comment')
-    .where('tenant_id', tenant.id)
-    .whereIn('email', emails)
 }
 
 /**

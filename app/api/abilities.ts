@@ -1,0 +1,25 @@
+/**
+ * What a personal access token may do. Each API route requires one
+ * (start/routes/api.ts); the OpenAPI document lists it per operation.
+ */
+export const TOKEN_ABILITIES = [
+  'clients:read',
+  'clients:write',
+  'messages:read',
+  'messages:write',
+  'mailings:read',
+  'mailings:write',
+  'webhooks:manage',
+] as const
+
+export type TokenAbility = (typeof TOKEN_ABILITIES)[number]
+
+export const TOKEN_ABILITY_DESCRIPTIONS: Record<TokenAbility, string> = {
+  'clients:read': 'List, search and read clients',
+  'clients:write': 'Create, update, delete and bulk-upsert clients',
+  'messages:read': 'List and read messages',
+  'messages:write': 'Create, update and delete messages',
+  'mailings:read': 'List and read mailings, their statistics and delivery logs',
+  'mailings:write': 'Create, update, delete, send, pause and resume mailings',
+  'webhooks:manage': 'Manage outcome webhook endpoints',
+}

@@ -1,0 +1,47 @@
+import vine from '@vinejs/vine'
+import apiConfig from '#config/api'
+
+/**
+ * Every API list answers `{ data: [...], next_cursor }`: `next_cursor` is
+ * opaque (base64url of the keyset position) and null on the last page.
+ */
+export function listOf<Item>(data: Item[], nextCursor: string | null) {
+  return { data, next_cursor: nextCursor }
+}
+
+/**
+ * The `limit` and `cursor` query fields, for a list's query validator
+ * (`pageSize()` reads the limit with its default).
+ */
+export function pageFields() {
+  return {
+    limit: vine.number().withoutDecimals().range([1, apiConfig.pageLimit.max]).optional(),
+    cursor: vine.string().trim().maxLength(1000).optional(),
+  }
+}
+
+/**
+ * Keyset cursors of lists ordered by id, newest first.
+ */
+export function encodeIdCursor(id: number) {
+  return Buffer.from(JSON.stringify({ id })).toString('base64url')
+}
+
+/**
+ * The id a cursor continues after; undefined for a cursor this API did not
+ * hand out (the list starts from the top, like a missing cursor).
+ */
+export function decodeIdCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    const id = (decoded as { id?: unknown })?.id
+    return Number.isSafeInteger(id) && (id as number) > 0 ? (id as number) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function pageSize(limit: number | undefined) {
+  return limit ?? apiConfig.pageLimit.default
+}

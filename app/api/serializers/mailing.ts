@@ -1,0 +1,104 @@
+import type Mailing from '#models/mailing'
+import { AUDIENCES, MAILING_STATUSES, PERIODICITIES } from '#models/mailing'
+import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
+
+/**
+ * A mailing as every API endpoint shows it (`Mailing` in the OpenAPI
+ * document). Times are instants in UTC; `time_zone` is the workspace's,
+ * in which the schedule repeats.
+ */
+export function serializeMailing(mailing: Mailing, timeZone: string) {
+  return {
+    id: mailing.id,
+    name: mailing.name,
+    message_id: mailing.messageId,
+    audience: mailing.audience,
+    periodicity: mailing.periodicity,
+    start_at: isoTime(mailing.startAt),
+    end_at: isoTime(mailing.endAt),
+    time_zone: timeZone,
+    status: mailing.status,
+    status_reason: mailing.statusReason,
+    next_run_at: isoTime(mailing.nextRunAt),
+    archived_at: isoTime(mailing.archivedAt),
+    created_at: isoTime(mailing.createdAt),
+    updated_at: isoTime(mailing.updatedAt),
+  }
+}
+
+export const mailingSchema = {
+  type: 'object',
+  required: [
+    'id',
+    'name',
+    'message_id',
+    'audience',
+    'periodicity',
+    'start_at',
+    'end_at',
+    'time_zone',
+    'status',
+    'status_reason',
+    'next_run_at',
+    'archived_at',
+    'created_at',
+    'updated_at',
+  ],
+  additionalProperties: false,
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    message_id: { type: 'integer' },
+    audience: {
+      type: 'string',
+      enum: [...AUDIENCES],
+      description: '`all` clients of the workspace, or the `selected` ones.',
+    },
+    periodicity: { type: 'string', enum: [...PERIODICITIES] },
+    start_at: timeSchema,
+    end_at: timeSchema,
+    time_zone: { type: 'string', examples: ['Europe/Paris'] },
+    status: { type: 'string', enum: [...MAILING_STATUSES] },
+    status_reason: {
+      type: ['string', 'null'],
+      description: 'Why it is paused or disabled.',
+    },
+    next_run_at: nullableTimeSchema,
+    archived_at: { ...nullableTimeSchema, description: 'Set once deleted; kept as history.' },
+    created_at: timeSchema,
+    updated_at: nullableTimeSchema,
+  },
+} as const
+
+const localTime = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$',
+  description: 'Wall-clock time in the workspace’s time zone (`GET /me`), e.g. `2026-12-01T09:30`.',
+} as const
+
+export const mailingInputSchema = {
+  type: 'object',
+  required: ['name', 'message_id', 'audience', 'periodicity', 'start_at', 'end_at'],
+  properties: {
+    name: { type: 'string', minLength: 2, maxLength: 200 },
+    message_id: { type: 'integer', description: 'One of the workspace’s messages.' },
+    audience: { type: 'string', enum: [...AUDIENCES] },
+    client_ids: {
+      type: 'array',
+      items: { type: 'integer' },
+      minItems: 1,
+      maxItems: 100000,
+      description: 'Required when `audience` is `selected`: the workspace’s clients.',
+    },
+    periodicity: { type: 'string', enum: [...PERIODICITIES] },
+    start_at: localTime,
+    end_at: { ...localTime, description: `${localTime.description} After \`start_at\`.` },
+  },
+} as const
+
+export const startedMailingInputSchema = {
+  type: 'object',
+  description: 'Once a mailing has started, only its name and end may change.',
+  required: ['name', 'end_at'],
+  properties: { name: mailingInputSchema.properties.name, end_at: localTime },
+} as const

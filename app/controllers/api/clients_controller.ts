@@ -1,0 +1,82 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Tenant from '#models/tenant'
+import ClientPolicy from '#policies/client_policy'
+import ListClients from '#actions/clients/list_clients'
+import CreateClient from '#actions/clients/create_client'
+import UpdateClient from '#actions/clients/update_client'
+import DeleteClients from '#actions/clients/delete_clients'
+import BulkUpsertClients from '#actions/clients/bulk_upsert_clients'
+import {
+  apiClientListValidator,
+  bulkUpsertClientsValidator,
+  clientValidator,
+} from '#validators/client'
+import { apiBody, camelKeys } from '#api/input'
+import { listOf, pageSize } from '#api/pagination'
+import { serializeClient } from '#api/serializers/client'
+import { serializeBulkUpsert } from '#api/serializers/bulk_upsert'
+
+export default class ClientsController {
+  async index({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('viewList')
+    const { q, limit, cursor } = await request.validateUsing(apiClientListValidator, {
+      data: request.qs(),
+    })
+    const page = await ListClients.handle(tenant, { q, after: cursor, perPage: pageSize(limit) })
+    return listOf(page.clients.map(serializeClient), page.nextCursor)
+  }
+
+  async store({ request, response, tenant, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('create')
+    const data = await request.validateUsing(clientValidator, {
+      data: apiBody(request),
+      meta: { tenantId: tenant.id },
+    })
+    const client = await CreateClient.handle(tenant, data)
+    await client.refresh()
+
+    response.header('Location', `/api/v1/clients/${client.id}`)
+    return response.created(serializeClient(client))
+  }
+
+  async show({ params, tenant, bouncer }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('view', client)
+    return serializeClient(client)
+  }
+
+  /**
+   * Replaces the client's fields: a missing name or comment is cleared.
+   */
+  async update({ params, request, tenant, bouncer }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('update', client)
+    const data = await request.validateUsing(clientValidator, {
+      data: apiBody(request),
+      meta: { tenantId: tenant.id, clientId: client.id },
+    })
+    await UpdateClient.handle(client, data)
+    return serializeClient(client)
+  }
+
+  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+    const client = await findClient(tenant, params.id)
+    await bouncer.with(ClientPolicy).authorize('delete', client)
+    await DeleteClients.handle(tenant, [client.id])
+    return response.noContent()
+  }
+
+  /**
+   * Upserts up to 1,000 clients by email, with a result per item.
+   */
+  async bulk({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('create')
+    const { clients } = await request.validateUsing(bulkUpsertClientsValidator)
+    const results = await BulkUpsertClients.handle(tenant, clients.map(camelKeys))
+    return serializeBulkUpsert(results)
+  }
+}
+
+function findClient(tenant: Tenant, id: string) {
+  return tenant.related('clients').query().where('id', id).firstOrFail()
+}

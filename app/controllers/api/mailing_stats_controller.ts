@@ -1,0 +1,43 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import MailingPolicy from '#policies/mailing_policy'
+import MailingStats from '#actions/stats/mailing_stats'
+import ListDeliveries from '#actions/stats/list_deliveries'
+import { apiDeliveryListValidator } from '#validators/mailing'
+import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { serializeMailingStats } from '#api/serializers/mailing_stats'
+import { serializeDelivery } from '#api/serializers/delivery'
+import { findMailing } from '#controllers/api/mailings_controller'
+
+/**
+ * A mailing's statistics and delivery log, from the same actions as its
+ * pages (maintained counters; keyset pages of the log).
+ */
+export default class MailingStatsController {
+  async show({ params, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await bouncer.with(MailingPolicy).authorize('view', mailing)
+    return serializeMailingStats(await MailingStats.handle(mailing))
+  }
+
+  /**
+   * Newest run first, newest delivery first; filters by status and run.
+   */
+  async deliveries({ params, request, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await bouncer.with(MailingPolicy).authorize('view', mailing)
+    const { status, run, limit, cursor } = await request.validateUsing(apiDeliveryListValidator, {
+      data: request.qs(),
+    })
+
+    const page = await ListDeliveries.handle(mailing, {
+      status,
+      run,
+      after: decodeIdCursor(cursor),
+      perPage: pageSize(limit),
+    })
+    return listOf(
+      page.rows.map(serializeDelivery),
+      page.nextCursor ? encodeIdCursor(page.nextCursor) : null
+    )
+  }
+}

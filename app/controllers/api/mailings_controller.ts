@@ -1,0 +1,157 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { DateTime } from 'luxon'
+import type Mailing from '#models/mailing'
+import type Tenant from '#models/tenant'
+import MailingPolicy from '#policies/mailing_policy'
+import CreateMailing from '#actions/mailings/create_mailing'
+import UpdateMailing from '#actions/mailings/update_mailing'
+import ArchiveMailing from '#actions/mailings/archive_mailing'
+import PauseMailing from '#actions/mailings/pause_mailing'
+import ResumeMailing from '#actions/mailings/resume_mailing'
+import StartRun from '#actions/sending/start_run'
+import { startDueRunsNow } from '#services/scheduler'
+import {
+  apiMailingListValidator,
+  createMailingValidator,
+  updateStartedMailingValidator,
+} from '#validators/mailing'
+import { apiBody } from '#api/input'
+import { ApiProblem } from '#api/problem'
+import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { serializeMailing } from '#api/serializers/mailing'
+import { serializeRun } from '#api/serializers/mailing_stats'
+
+type MailingAction = 'update' | 'delete' | 'pause' | 'resume' | 'send'
+
+export default class MailingsController {
+  /**
+   * The workspace's mailings (not deleted ones), newest first.
+   */
+  async index({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(MailingPolicy).authorize('viewList')
+    const { limit, cursor } = await request.validateUsing(apiMailingListValidator, {
+      data: request.qs(),
+    })
+    const perPage = pageSize(limit)
+    const before = decodeIdCursor(cursor)
+    const query = tenant.related('mailings').query().whereNull('archived_at')
+    if (before) query.where('id', '<', before)
+    const rows = await query.orderBy('id', 'desc').limit(perPage + 1)
+
+    const mailings = rows.slice(0, perPage)
+    const next = rows.length > perPage ? encodeIdCursor(mailings[perPage - 1].id) : null
+    return listOf(
+      mailings.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
+      next
+    )
+  }
+
+  /**
+   * A mailing whose window contains now starts its first run at once.
+   */
+  async store({ request, response, tenant, bouncer, auth }: HttpContext) {
+    await bouncer.with(MailingPolicy).authorize('create')
+    const data = await request.validateUsing(createMailingValidator, {
+      data: apiBody(request),
+      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+    })
+    const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
+    if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+    await mailing.refresh()
+
+    response.header('Location', `/api/v1/mailings/${mailing.id}`)
+    return response.created(serializeMailing(mailing, tenant.timeZone))
+  }
+
+  async show({ params, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await bouncer.with(MailingPolicy).authorize('view', mailing)
+    return serializeMailing(mailing, tenant.timeZone)
+  }
+
+  /**
+   * Before its first run everything may change; after, its name and end.
+   */
+  async update({ params, request, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await ensureAllowed(bouncer, 'update', mailing)
+    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
+
+    if (UpdateMailing.hasStarted(mailing)) {
+      const startAt = mailing.startAt.setZone(tenant.timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
+      const data = await request.validateUsing(updateStartedMailingValidator, {
+        data: apiBody(request),
+        meta: { ...meta, startAt },
+      })
+      await UpdateMailing.handleStarted({ tenant, mailing, data })
+    } else {
+      const data = await request.validateUsing(createMailingValidator, {
+        data: apiBody(request),
+        meta,
+      })
+      await UpdateMailing.handle({ tenant, mailing, data })
+      if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+    }
+    await mailing.refresh()
+    return serializeMailing(mailing, tenant.timeZone)
+  }
+
+  /**
+   * Archives it: it never sends again, its history stays.
+   */
+  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await ensureAllowed(bouncer, 'delete', mailing)
+    await ArchiveMailing.handle(mailing)
+    return response.noContent()
+  }
+
+  /**
+   * Starts a run now (as `node ace mailings:send --mailing=ID`); the
+   * workers send it.
+   */
+  async send({ params, response, tenant, bouncer }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await ensureAllowed(bouncer, 'send', mailing)
+    const run = await StartRun.handle(mailing, DateTime.now())
+    if (!run) throw new ApiProblem('conflict', 'A run for this moment has already started.')
+    return response.accepted(serializeRun(run))
+  }
+
+  async pause({ params, tenant, bouncer, auth }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await ensureAllowed(bouncer, 'pause', mailing)
+    await PauseMailing.handle(mailing, auth.getUserOrFail())
+    return serializeMailing(mailing, tenant.timeZone)
+  }
+
+  async resume({ params, tenant, bouncer, auth }: HttpContext) {
+    const mailing = await findMailing(tenant, params.id)
+    await ensureAllowed(bouncer, 'resume', mailing)
+    await ResumeMailing.handle(mailing, auth.getUserOrFail())
+    return serializeMailing(mailing, tenant.timeZone)
+  }
+}
+
+/**
+ * One of the workspace's own mailings; another workspace's id answers 404.
+ */
+export function findMailing(tenant: Tenant, id: string) {
+  return tenant.related('mailings').query().where('id', id).firstOrFail()
+}
+
+/**
+ * The mailing is the workspace's own (found from the tenant), so what the
+ * policy refuses is its state (archived, completed, disabled by staff...):
+ * 409 with that state, where the web pages answer 404.
+ */
+async function ensureAllowed(
+  bouncer: HttpContext['bouncer'],
+  action: MailingAction,
+  mailing: Mailing
+) {
+  if (await bouncer.with(MailingPolicy).denies(action, mailing)) {
+    const state = mailing.archivedAt ? 'deleted' : mailing.status
+    throw new ApiProblem('conflict', `The mailing is ${state}: it cannot ${action} now.`)
+  }
+}

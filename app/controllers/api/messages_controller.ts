@@ -1,0 +1,77 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Tenant from '#models/tenant'
+import MessagePolicy from '#policies/message_policy'
+import CreateMessage from '#actions/messages/create_message'
+import UpdateMessage from '#actions/messages/update_message'
+import DeleteMessage from '#actions/messages/delete_message'
+import { apiMessageListValidator, messageValidator } from '#validators/message'
+import { apiBody } from '#api/input'
+import { ApiProblem } from '#api/problem'
+import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { serializeMessage } from '#api/serializers/message'
+
+export default class MessagesController {
+  /**
+   * Newest first, by id (keyset).
+   */
+  async index({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(MessagePolicy).authorize('viewList')
+    const { limit, cursor } = await request.validateUsing(apiMessageListValidator, {
+      data: request.qs(),
+    })
+    const perPage = pageSize(limit)
+    const before = decodeIdCursor(cursor)
+    const query = tenant.related('messages').query()
+    if (before) query.where('id', '<', before)
+    const rows = await query.orderBy('id', 'desc').limit(perPage + 1)
+
+    const messages = rows.slice(0, perPage)
+    const next = rows.length > perPage ? encodeIdCursor(messages[perPage - 1].id) : null
+    return listOf(messages.map(serializeMessage), next)
+  }
+
+  async store({ request, response, tenant, bouncer }: HttpContext) {
+    await bouncer.with(MessagePolicy).authorize('create')
+    const data = await request.validateUsing(messageValidator, { data: apiBody(request) })
+    const message = await CreateMessage.handle(tenant, data)
+    await message.refresh()
+
+    response.header('Location', `/api/v1/messages/${message.id}`)
+    return response.created(serializeMessage(message))
+  }
+
+  async show({ params, tenant, bouncer }: HttpContext) {
+    const message = await findMessage(tenant, params.id)
+    await bouncer.with(MessagePolicy).authorize('view', message)
+    return serializeMessage(message)
+  }
+
+  /**
+   * Replaces the subject and bodies: a missing HTML body is removed.
+   */
+  async update({ params, request, tenant, bouncer }: HttpContext) {
+    const message = await findMessage(tenant, params.id)
+    await bouncer.with(MessagePolicy).authorize('update', message)
+    const data = await request.validateUsing(messageValidator, { data: apiBody(request) })
+    await UpdateMessage.handle(message, data)
+    return serializeMessage(message)
+  }
+
+  /**
+   * A message that a mailing (even a deleted one) sends stays: 409.
+   */
+  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+    const message = await findMessage(tenant, params.id)
+    await bouncer.with(MessagePolicy).authorize('delete', message)
+    const result = await DeleteMessage.handle(message)
+    if (!result.deleted) {
+      const ids = [...result.usedBy.current, ...result.usedBy.archived].map((m) => m.id)
+      throw new ApiProblem('conflict', `Mailings ${ids.join(', ')} use this message.`)
+    }
+    return response.noContent()
+  }
+}
+
+function findMessage(tenant: Tenant, id: string) {
+  return tenant.related('messages').query().where('id', id).firstOrFail()
+}

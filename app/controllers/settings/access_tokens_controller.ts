@@ -1,0 +1,48 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { Exception } from '@adonisjs/core/exceptions'
+import User from '#models/user'
+import AccountPolicy from '#policies/account_policy'
+import CreateAccessToken from '#actions/access_tokens/create_access_token'
+import { createAccessTokenValidator, TOKEN_LIFETIMES } from '#validators/access_token'
+import { TOKEN_ABILITIES, TOKEN_ABILITY_DESCRIPTIONS } from '#api/abilities'
+
+/**
+ * Settings → API tokens: the user's personal access tokens. Each acts in
+ * the user's workspace with the abilities ticked when it was created.
+ */
+export default class AccessTokensController {
+  async index({ view, auth, bouncer }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    const tokens = await User.accessTokens.all(user)
+
+    return view.render('pages/settings/tokens', {
+      tokens,
+      abilities: TOKEN_ABILITIES,
+      abilityDescriptions: TOKEN_ABILITY_DESCRIPTIONS,
+      lifetimes: TOKEN_LIFETIMES,
+    })
+  }
+
+  async store({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    const data = await request.validateUsing(createAccessTokenValidator)
+    const { secret } = await CreateAccessToken.handle(user, data)
+
+    // Shown once, on the next page only: the database keeps a hash.
+    session.flash('newToken', { name: data.name, secret })
+    return response.redirect().toRoute('settings.tokens.index')
+  }
+
+  async destroy({ params, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    // Scoped to the user: another user's token id deletes nothing (404).
+    const deleted = await User.accessTokens.delete(user, params.id)
+    if (!deleted) throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
+
+    session.flash('success', 'The token is revoked. Programs using it are refused from now on.')
+    return response.redirect().toRoute('settings.tokens.index')
+  }
+}

@@ -1,0 +1,236 @@
+/*
+|--------------------------------------------------------------------------
+| API benchmark: `npm run bench:api`
+|--------------------------------------------------------------------------
+|
+| Starts the real web server (bin/server.ts) in a child process and calls it
+| over HTTP with a real token, as an API client would:
+|
+| - bulk upsert: POST /api/v1/clients/bulk, 1,000 new clients a request,
+|   against a baseline in the same run: the same rows written by plain
+|   multi-row INSERTs (500 a statement) straight into the database;
+| - list under load: GET /api/v1/clients (25 a page, 20,000 clients) from
+|   concurrent clients, requests per second and p95, against GET /api/v1/me
+|   (authentication, rate limit and tenant, no query of its own).
+|
+| SQLite by default, in its own file (tmp/bench_api.sqlite3, removed
+| afterwards). PostgreSQL: DB_CONNECTION=postgres DB_DATABASE=mailings_bench.
+|
+| Options (environment): BENCH_BULK_REQUESTS (20), BENCH_LIST_REQUESTS (2000),
+| BENCH_CONCURRENCY (16), BENCH_PORT (3390).
+|
+*/
+
+import 'reflect-metadata'
+import { cpus } from 'node:os'
+import { rm } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Ignitor } from '@adonisjs/core'
+
+process.env.NODE_ENV = 'test'
+process.env.LOG_LEVEL = 'warn'
+process.env.PORT = process.env.BENCH_PORT ?? '3390'
+process.env.HOST = '127.0.0.1'
+// The benchmark measures the API, not its quota.
+process.env.API_RATE_LIMIT = '100000000'
+if (process.env.DB_CONNECTION !== 'postgres') {
+  process.env.DB_CONNECTION = 'sqlite'
+  process.env.DB_DATABASE = 'tmp/bench_api.sqlite3'
+}
+
+const BULK_REQUESTS = Number(process.env.BENCH_BULK_REQUESTS ?? 20)
+const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 2000)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
+const BULK_SIZE = 1000
+const BASE = `http://127.0.0.1:${process.env.PORT}/api/v1`
+const APP_ROOT = new URL('../', import.meta.url)
+
+const app = new Ignitor(APP_ROOT, {
+  importer: (filePath) =>
+    filePath.startsWith('./') || filePath.startsWith('../')
+      ? import(new URL(filePath, APP_ROOT).href)
+      : import(filePath),
+})
+  .tap((application) => application.booting(async () => void (await import('#start/env'))))
+  .createApp('console')
+
+const removeSqliteFile = async () => {
+  if (process.env.DB_CONNECTION !== 'sqlite') return
+  for (const suffix of ['', '-wal', '-shm']) {
+    await rm(new URL(`../tmp/bench_api.sqlite3${suffix}`, import.meta.url), { force: true })
+  }
+}
+await removeSqliteFile()
+await app.init()
+await app.boot()
+await app.start(() => {})
+
+const { default: db } = await import('@adonisjs/lucid/services/db')
+const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+const { default: User } = await import('#models/user')
+const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
+const { TOKEN_ABILITIES } = await import('#api/abilities')
+const { sqlTime } = await import('#services/sql_time')
+
+const server = spawn(
+  process.execPath,
+  ['--import=ts-node-maintained/register/esm', 'bin/server.ts'],
+  { cwd: APP_ROOT, env: process.env, stdio: ['ignore', 'ignore', 'inherit'] }
+)
+
+try {
+  await new MigrationRunner(db, app, { direction: 'up' }).run()
+  await waitForServer()
+
+  const { user, tenant } = await CreateUserWithTenant.handle({
+    fullName: 'Bench Mark',
+    email: `bench-${Date.now()}@example.com`,
+    password: 'violet-harbour-tango-42',
+    role: 'user',
+    verified: true,
+  })
+  const token = await User.accessTokens.create(user, [...TOKEN_ABILITIES])
+  const auth = { authorization: `Bearer ${token.value!.release()}` }
+
+  // Bulk upsert over HTTP: new clients, 1,000 a request, one after the other.
+  const bulkTimes: number[] = []
+  for (let request = 0; request < BULK_REQUESTS; request++) {
+    const body = JSON.stringify({ clients: clientRows('api', request, BULK_SIZE) })
+    bulkTimes.push(
+      await timed(async () => {
+        const response = await fetch(`${BASE}/clients/bulk`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body,
+        })
+        const result = (await response.json()) as { summary?: { created: number } }
+        if (result.summary?.created !== BULK_SIZE) {
+          throw new Error(`Bulk upsert: ${response.status} ${JSON.stringify(result)}`)
+        }
+      })
+    )
+  }
+  const bulkClients = BULK_REQUESTS * BULK_SIZE
+  const bulkRate = bulkClients / (sum(bulkTimes) / 1000)
+
+  // Baseline: the same number of rows, plain multi-row inserts, no HTTP.
+  const other = await CreateUserWithTenant.handle({
+    fullName: 'Bench Baseline',
+    email: `baseline-${Date.now()}@example.com`,
+    password: 'violet-harbour-tango-42',
+    role: 'user',
+    verified: true,
+  })
+  const insertTime = await timed(async () => {
+    for (let request = 0; request < BULK_REQUESTS; request++) {
+      const rows = clientRows('raw', request, BULK_SIZE).map((row) => ({
+        tenant_id: other.tenant.id,
+        email: row.email,
+        full_name: row.full_name,
+        comment: row.comment,
+        created_at: sqlTime(),
+        updated_at: sqlTime(),
+      }))
+      for (let start = 0; start < rows.length; start += 500) {
+        await db.table('clients').multiInsert(rows.slice(start, start + 500))
+      }
+    }
+  })
+  const insertRate = bulkClients / (insertTime / 1000)
+
+  // The list under load, against /me under the same load.
+  await load(`${BASE}/me`, auth, 200) // warm-up
+  const me = await load(`${BASE}/me`, auth, LIST_REQUESTS)
+  const list = await load(`${BASE}/clients?limit=25`, auth, LIST_REQUESTS)
+  const search = await load(`${BASE}/clients?limit=25&q=client.7`, auth, LIST_REQUESTS / 4)
+
+  const dialect = db.connection().dialect.name
+  const rate = (value: number) => Math.round(value).toLocaleString('en')
+  const ms = (value: number) => `${value.toFixed(1)} ms`
+  console.log(
+    [
+      '',
+      `API benchmark · ${dialect} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+      '',
+      `bulk upsert, ${BULK_REQUESTS} × POST /clients/bulk of ${BULK_SIZE} new clients`,
+      `  clients per second            ${rate(bulkRate)}   (median request ${ms(median(bulkTimes))})`,
+      `  baseline: raw multi-row insert ${rate(insertRate)} clients/s`,
+      `  ratio to the baseline         ${(insertRate / bulkRate).toFixed(2)} × slower`,
+      '',
+      `${LIST_REQUESTS} requests each, ${CONCURRENCY} at a time, ${rate(bulkClients)} clients in the workspace (tenant ${tenant.id})`,
+      `  GET /me (baseline)            ${rate(me.rps)} req/s   p95 ${ms(me.p95)}`,
+      `  GET /clients?limit=25         ${rate(list.rps)} req/s   p95 ${ms(list.p95)}   (${(me.rps / list.rps).toFixed(2)} × slower than /me)`,
+      `  GET /clients?q=…&limit=25     ${rate(search.rps)} req/s   p95 ${ms(search.p95)}`,
+      '',
+    ].join('\n')
+  )
+} finally {
+  server.kill('SIGTERM')
+  await app.terminate()
+  await removeSqliteFile()
+}
+
+function clientRows(prefix: string, batch: number, count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    email: `${prefix}.client.${batch * count + i}@example-${i % 97}.com`,
+    full_name: `Client ${batch}-${i}`,
+    comment: i % 4 === 0 ? null : `Customer since ${2000 + (i % 25)}`,
+  }))
+}
+
+async function waitForServer() {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${BASE}/openapi.json`)
+      if (response.ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(250)
+  }
+  throw new Error('The server did not start within 60 s')
+}
+
+/**
+ * `total` GETs, `CONCURRENCY` in flight at any time: requests per second
+ * and the 95th percentile latency.
+ */
+async function load(url: string, headers: Record<string, string>, total: number) {
+  const latencies: number[] = []
+  let next = 0
+  const startedAt = performance.now()
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) {
+        next += 1
+        const latency = await timed(async () => {
+          const response = await fetch(url, { headers })
+          await response.arrayBuffer()
+          if (!response.ok) throw new Error(`${url}: ${response.status}`)
+        })
+        latencies.push(latency)
+      }
+    })
+  )
+  const elapsed = performance.now() - startedAt
+  const sorted = latencies.sort((a, b) => a - b)
+  return { rps: total / (elapsed / 1000), p95: sorted[Math.floor(sorted.length * 0.95)] }
+}
+
+async function timed(work: () => Promise<unknown>) {
+  const startedAt = performance.now()
+  await work()
+  return performance.now() - startedAt
+}
+
+function sum(values: number[]) {
+  return values.reduce((total, value) => total + value, 0)
+}
+
+function median(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]
+}

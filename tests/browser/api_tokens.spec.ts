@@ -1,0 +1,53 @@
+import { test } from '@japa/runner'
+import { createUser } from '#tests/helpers/users'
+import { logInThroughForm } from '#tests/helpers/browser'
+
+test.group('API tokens and reference in the browser', () => {
+  test('a user creates a token, sees its secret once, uses it, and revokes it', async ({
+    visit,
+    assert,
+    client,
+  }) => {
+    const { user } = await createUser()
+    const page = await visit('/')
+    await logInThroughForm(page, user.email)
+
+    await page.goto(new URL('/settings/tokens', page.url()).href)
+    await page.getByLabel('Name').fill('CRM sync')
+    await page.getByLabel('clients:read').check()
+    await page.getByLabel('Expires').selectOption('30')
+    await page.getByRole('button', { name: 'Create token' }).click()
+
+    const secret = await page.getByTestId('new-token-secret').inputValue()
+    assert.match(secret, /^mlg_/)
+    const me = await client.get('/api/v1/me').bearerToken(secret)
+    me.assertStatus(200)
+
+    await page.reload()
+    assert.equal(await page.getByTestId('new-token').count(), 0)
+    await page.assertTextContains('[data-testid="tokens"]', 'CRM sync')
+    assert.notInclude(await page.content(), secret)
+
+    page.once('dialog', (dialog) => dialog.accept())
+    await page.getByRole('button', { name: 'Revoke CRM sync' }).click()
+    await page.getByTestId('no-tokens').waitFor()
+    const refused = await client.get('/api/v1/me').bearerToken(secret)
+    refused.assertStatus(401)
+  })
+
+  test('the API reference renders the OpenAPI document', async ({ visit, assert }) => {
+    const page = await visit('/docs/api')
+    const warnings: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text())
+    })
+    await page.getByText('The token’s user, workspace and abilities').first().waitFor()
+    await page
+      .getByRole('button', { name: /Clients/ })
+      .first()
+      .click()
+    await page.getByText('Create or update up to 1,000 clients by email').first().waitFor()
+    // The viewer checks the document too: nothing to say about it.
+    assert.notInclude(warnings.join('\n'), 'validation errors')
+  })
+})
