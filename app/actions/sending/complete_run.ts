@@ -21,29 +21,36 @@ export default class CompleteRun {
     // Nothing is pending any more, so these counts are final: closing the
     // run writes them in the same statement.
     const counts = await RunCounters.count(runId)
-    const closed = await db
-      .from('mailing_runs')
-      .where({ id: runId, status: 'running' })
-      .update({ ...counts, status: 'completed', completed_at: now, updated_at: now })
-    if (Number(closed) !== 1) return false
+    const run = await db.transaction(async (trx) => {
+      const closed = await trx
+        .from('mailing_runs')
+        .where({ id: runId, status: 'running' })
+        .update({ ...counts, status: 'completed', completed_at: now, updated_at: now })
+      if (Number(closed) !== 1) return null
 
-    const run = await db.from('mailing_runs').where('id', runId).first()
+      // The mailing ends with its last run, in the same transaction, so
+      // nobody sees a finished run under a mailing still "running".
+      const closedRun = await trx.from('mailing_runs').where('id', runId).first()
+      const stillRunning = await trx
+        .from('mailing_runs')
+        .where({ mailing_id: closedRun.mailing_id, status: 'running' })
+        .first()
+      if (!stillRunning) {
+        await trx
+          .from('mailings')
+          .where({ id: closedRun.mailing_id, status: 'running' })
+          .whereNull('next_run_at')
+          .update({ status: 'completed', updated_at: now })
+      }
+      return closedRun
+    })
+    if (!run) return false
+
     await emitter.emit('mailing_run:completed', {
       runId,
       mailingId: run.mailing_id,
       tenantId: run.tenant_id,
     })
-    const stillRunning = await db
-      .from('mailing_runs')
-      .where({ mailing_id: run.mailing_id, status: 'running' })
-      .first()
-    if (!stillRunning) {
-      await db
-        .from('mailings')
-        .where({ id: run.mailing_id, status: 'running' })
-        .whereNull('next_run_at')
-        .update({ status: 'completed', updated_at: now })
-    }
     return true
   }
 }
