@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
 import { Webhook } from 'standardwebhooks'
 import type Tenant from '#models/tenant'
 import WebhookEndpoint from '#models/webhook_endpoint'
@@ -86,6 +87,26 @@ test.group('API: webhook endpoints', () => {
     assert.equal(await statusOf(calls.delete(`/webhooks/${id}`)), 204)
     assert.equal(await statusOf(calls.get(`/webhooks/${id}`)), 404)
     assert.isNull(await WebhookEndpoint.find(id))
+  })
+
+  test('a repeated create (Idempotency-Key) answers the same secret, kept encrypted', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const calls = api(client, await createToken(user))
+    const key = `webhook-${tenant.id}`
+    const body = { url: 'https://hooks.example.com/in', events: ['message.sent'] }
+
+    const first = await calls.post('/webhooks', body, { headers: { 'Idempotency-Key': key } })
+    const again = await calls.post('/webhooks', body, { headers: { 'Idempotency-Key': key } })
+    assert.equal(again.header('idempotent-replayed'), 'true')
+    assert.deepEqual(again.body(), first.body())
+    assert.lengthOf(await tenant.related('webhookEndpoints').query(), 1)
+
+    const [stored] = await redis.keys(`api:idempotency:*:${key}`)
+    const record = await redis.get(stored)
+    assert.notInclude(record, first.body().secret.slice(6))
   })
 
   test('refuses {$self} as a URL, naming the field')
