@@ -21,5 +21,6 @@ export const TOKEN_ABILITY_DESCRIPTIONS: Record<TokenAbility, string> = {
   'messages:write': 'Create, update and delete messages',
   'mailings:read': 'List and read mailings, their statistics and delivery logs',
   'mailings:write': 'Create, update, delete, send, pause and resume mailings',
-  'webhooks:manage': 'Manage outcome webhook endpoints',
+  'webhooks:manage':
+    'Manage webhook endpoints, rotate their secrets, read and redeliver their deliveries',
 }

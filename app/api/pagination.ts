@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import apiConfig from '#config/api'
 
 /**
@@ -44,4 +45,26 @@ export function decodeIdCursor(cursor: string | undefined): number | undefined {
 
 export function pageSize(limit: number | undefined) {
   return limit ?? apiConfig.pageLimit.default
+}
+
+/**
+ * One page of a query's rows, newest (highest id) first, continuing after
+ * the cursor: one row more than the page is read to know whether another
+ * page follows.
+ */
+export async function newestFirstPage<Model extends LucidModel>(
+  query: ModelQueryBuilderContract<Model, any>,
+  { limit, cursor }: { limit?: number; cursor?: string }
+) {
+  const perPage = pageSize(limit)
+  const before = decodeIdCursor(cursor)
+  if (before) query.where('id', '<', before)
+  const rows: InstanceType<Model>[] = await query.orderBy('id', 'desc').limit(perPage + 1)
+
+  const items = rows.slice(0, perPage)
+  const last = items[perPage - 1]
+  return {
+    items,
+    nextCursor: rows.length > perPage ? encodeIdCursor(Number(last.$primaryKeyValue)) : null,
+  }
 }

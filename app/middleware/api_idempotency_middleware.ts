@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import redis from '@adonisjs/redis/services/main'
+import encryption from '@adonisjs/core/services/encryption'
 import apiConfig from '#config/api'
 import { ApiProblem } from '#api/problem'
 
@@ -13,6 +14,10 @@ interface StoredResponse {
   fingerprint: string
   status: number
   headers: Record<string, string>
+  /**
+   * Encrypted (APP_KEY): some answers carry a secret (a webhook endpoint's
+   * signing secret) that must not sit in Redis in the clear.
+   */
   body: string
 }
 
@@ -99,7 +104,7 @@ function storedResponse(ctx: HttpContext, fingerprint: string): StoredResponse {
     fingerprint,
     status: ctx.response.getStatus(),
     headers,
-    body: body === undefined || body === null ? '' : JSON.stringify(body),
+    body: body === undefined || body === null ? '' : encryption.encrypt(JSON.stringify(body)),
   }
 }
 
@@ -118,5 +123,6 @@ function replay(ctx: HttpContext, stored: string | null, fingerprint: string) {
 
   for (const [name, value] of Object.entries(record.headers)) ctx.response.header(name, value)
   ctx.response.header('Idempotent-Replayed', 'true')
-  ctx.response.status(record.status).send(record.body)
+  const body = record.body ? (encryption.decrypt<string>(record.body) ?? '') : ''
+  ctx.response.status(record.status).send(body)
 }

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, hasMany } from '@adonisjs/lucid/orm'
+import { BaseModel, belongsTo, column, hasMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
+import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import WebhookMessage from '#models/webhook_message'
 import WebhookAttempt from '#models/webhook_attempt'
 
-export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed'
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number]
 
 /**
  * One message for one endpoint: pending until a 2xx answer (succeeded) or
@@ -47,4 +49,11 @@ export default class WebhookDelivery extends BaseModel {
 
   @hasMany(() => WebhookAttempt, { foreignKey: 'deliveryId' })
   declare attemptLog: HasMany<typeof WebhookAttempt>
+
+  /**
+   * With what the delivery log shows: its message and its attempts, oldest first.
+   */
+  static withLog = scope((query: ModelQueryBuilderContract<typeof WebhookDelivery>) => {
+    query.preload('message').preload('attemptLog', (attempts) => attempts.orderBy('id'))
+  })
 }

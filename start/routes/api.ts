@@ -21,6 +21,7 @@ const ClientsController = () => import('#controllers/api/clients_controller')
 const MessagesController = () => import('#controllers/api/messages_controller')
 const MailingsController = () => import('#controllers/api/mailings_controller')
 const MailingStatsController = () => import('#controllers/api/mailing_stats_controller')
+const WebhooksController = () => import('#controllers/api/webhooks_controller')
 
 /*
 | Settings → API tokens, and the reference pages
@@ -96,6 +97,26 @@ router
       })
       .as('mailings')
       .where('id', router.matchers.number())
+
+    router
+      .group(() => {
+        router.get('/webhooks', [WebhooksController, 'index']).as('index')
+        router.post('/webhooks', [WebhooksController, 'store']).as('store')
+        router.get('/webhooks/:id', [WebhooksController, 'show']).as('show')
+        router.patch('/webhooks/:id', [WebhooksController, 'update']).as('update')
+        router.delete('/webhooks/:id', [WebhooksController, 'destroy']).as('destroy')
+        router
+          .post('/webhooks/:id/rotate-secret', [WebhooksController, 'rotateSecret'])
+          .as('rotate_secret')
+        router.get('/webhooks/:id/deliveries', [WebhooksController, 'deliveries']).as('deliveries')
+        router
+          .post('/webhooks/:id/deliveries/:deliveryId/redeliver', [WebhooksController, 'redeliver'])
+          .as('redeliver')
+      })
+      .as('webhooks')
+      .where('id', router.matchers.number())
+      .where('deliveryId', router.matchers.number())
+      .use(middleware.ability('webhooks:manage'))
   })
   .prefix(API_PREFIX)
   .as('api.v1')

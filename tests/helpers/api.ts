@@ -19,7 +19,7 @@ export async function createToken(
   return token.value!.release()
 }
 
-type Method = 'get' | 'post' | 'put' | 'delete'
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 type Options = { body?: unknown; headers?: Record<string, string> }
 
 /**
@@ -42,6 +42,8 @@ export function api(client: ApiClient, token?: string) {
       send('post', path, { ...options, body }),
     put: (path: string, body?: unknown, options?: Options) =>
       send('put', path, { ...options, body }),
+    patch: (path: string, body?: unknown, options?: Options) =>
+      send('patch', path, { ...options, body }),
     delete: (path: string, options?: Options) => send('delete', path, options),
   }
 }

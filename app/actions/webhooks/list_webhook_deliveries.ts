@@ -20,8 +20,7 @@ export default class ListWebhookDeliveries {
     const query = endpoint
       .related('deliveries')
       .query()
-      .preload('message')
-      .preload('attemptLog', (attempts) => attempts.orderBy('id'))
+      .withScopes((scopes) => scopes.withLog())
       .orderBy('id', 'desc')
       .limit(limit + 1)
     if (status) query.where('status', status)

@@ -11,6 +11,7 @@ import { meResource } from '#api/openapi/resources/me'
 import { clientsResource } from '#api/openapi/resources/clients'
 import { messagesResource } from '#api/openapi/resources/messages'
 import { mailingsResource } from '#api/openapi/resources/mailings'
+import { webhooksResource } from '#api/openapi/resources/webhooks'
 
 /**
  * One resource's part of the document: its tag, the schemas its
@@ -26,7 +27,13 @@ export interface ApiResource {
  * The resources of the API, in the order the reference lists them. To add
  * one: describe it in resources/<name>.ts (with `operation()`), list it here.
  */
-const RESOURCES: ApiResource[] = [meResource, clientsResource, messagesResource, mailingsResource]
+const RESOURCES: ApiResource[] = [
+  meResource,
+  clientsResource,
+  messagesResource,
+  mailingsResource,
+  webhooksResource,
+]
 
 let document: Record<string, unknown> | undefined
 
@@ -46,7 +53,8 @@ function buildDocument() {
       title: 'Mailings API',
       version: '1.0.0',
       description:
-        'Manage clients, messages and mailings of your workspace from your own systems. ' +
+        'Manage clients, messages, mailings and webhook endpoints of your workspace from your ' +
+        'own systems. ' +
         `Guide: authentication, pagination, errors, idempotency and rate limits at ${appUrl}/docs/api.`,
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },

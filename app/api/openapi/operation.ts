@@ -16,7 +16,7 @@ export interface OperationSpec {
   tag: string
   /** The ability the token needs; null for any valid token. */
   ability: TokenAbility | null
-  method: 'get' | 'post' | 'put' | 'delete'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** The path has an `{id}` (adds the parameter and 404). */
   hasId?: boolean
   /** A paged list (adds `limit`, `cursor` and 422). */

@@ -17,7 +17,7 @@ import {
 } from '#validators/mailing'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { listOf, newestFirstPage } from '#api/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -29,20 +29,13 @@ export default class MailingsController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
-    const { limit, cursor } = await request.validateUsing(apiMailingListValidator, {
-      data: request.qs(),
-    })
-    const perPage = pageSize(limit)
-    const before = decodeIdCursor(cursor)
-    const query = tenant.related('mailings').query().whereNull('archived_at')
-    if (before) query.where('id', '<', before)
-    const rows = await query.orderBy('id', 'desc').limit(perPage + 1)
-
-    const mailings = rows.slice(0, perPage)
-    const next = rows.length > perPage ? encodeIdCursor(mailings[perPage - 1].id) : null
+    const page = await newestFirstPage(
+      tenant.related('mailings').query().whereNull('archived_at'),
+      await request.validateUsing(apiMailingListValidator, { data: request.qs() })
+    )
     return listOf(
-      mailings.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
-      next
+      page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
+      page.nextCursor
     )
   }
 

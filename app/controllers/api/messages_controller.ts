@@ -7,7 +7,7 @@ import DeleteMessage from '#actions/messages/delete_message'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { listOf, newestFirstPage } from '#api/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -16,18 +16,11 @@ export default class MessagesController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
-    const { limit, cursor } = await request.validateUsing(apiMessageListValidator, {
-      data: request.qs(),
-    })
-    const perPage = pageSize(limit)
-    const before = decodeIdCursor(cursor)
-    const query = tenant.related('messages').query()
-    if (before) query.where('id', '<', before)
-    const rows = await query.orderBy('id', 'desc').limit(perPage + 1)
-
-    const messages = rows.slice(0, perPage)
-    const next = rows.length > perPage ? encodeIdCursor(messages[perPage - 1].id) : null
-    return listOf(messages.map(serializeMessage), next)
+    const page = await newestFirstPage(
+      tenant.related('messages').query(),
+      await request.validateUsing(apiMessageListValidator, { data: request.qs() })
+    )
+    return listOf(page.items.map(serializeMessage), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {

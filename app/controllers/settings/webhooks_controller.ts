@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
 import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
+import { WEBHOOK_DELIVERY_STATUSES } from '#models/webhook_delivery'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
@@ -40,7 +41,12 @@ export default class WebhooksController {
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const filter = await webhookDeliveriesValidator.validate(request.qs())
     const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
-    return view.render('pages/settings/webhooks/show', { endpoint, ...page, filter })
+    return view.render('pages/settings/webhooks/show', {
+      endpoint,
+      ...page,
+      filter,
+      statuses: WEBHOOK_DELIVERY_STATUSES,
+    })
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {

@@ -1,0 +1,137 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Tenant from '#models/tenant'
+import type WebhookEndpoint from '#models/webhook_endpoint'
+import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
+import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
+import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
+import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
+import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
+import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
+import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
+import {
+  apiWebhookDeliveryListValidator,
+  apiWebhookEndpointListValidator,
+  webhookEndpointChangesValidator,
+  webhookEndpointValidator,
+} from '#validators/webhook'
+import { apiBody } from '#api/input'
+import { ApiProblem } from '#api/problem'
+import { decodeIdCursor, encodeIdCursor, listOf, newestFirstPage, pageSize } from '#api/pagination'
+import {
+  serializeWebhookDelivery,
+  serializeWebhookEndpoint,
+  serializeWebhookEndpointWithSecret,
+} from '#api/serializers/webhook'
+
+/**
+ * Webhook endpoints and their delivery logs, through the same actions as
+ * Settings → Webhooks. The secret is answered only where one is made.
+ */
+export default class WebhooksController {
+  /**
+   * Newest first, by id (keyset).
+   */
+  async index({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(WebhookEndpointPolicy).authorize('viewList')
+    const page = await newestFirstPage(
+      tenant.related('webhookEndpoints').query(),
+      await request.validateUsing(apiWebhookEndpointListValidator, { data: request.qs() })
+    )
+    return listOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
+  }
+
+  async store({ request, response, tenant, bouncer }: HttpContext) {
+    await bouncer.with(WebhookEndpointPolicy).authorize('create')
+    const data = await request.validateUsing(webhookEndpointValidator, { data: apiBody(request) })
+    const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
+    await endpoint.refresh()
+
+    response.header('Location', `/api/v1/webhooks/${endpoint.id}`)
+    return response.created(serializeWebhookEndpointWithSecret(endpoint))
+  }
+
+  async show({ params, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
+    return serializeWebhookEndpoint(endpoint)
+  }
+
+  /**
+   * Changes the fields sent, and only those.
+   */
+  async update({ params, request, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    const data = await request.validateUsing(webhookEndpointChangesValidator, {
+      data: apiBody(request),
+    })
+    await UpdateWebhookEndpoint.handle({ endpoint, data })
+    return serializeWebhookEndpoint(endpoint)
+  }
+
+  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
+    await DeleteWebhookEndpoint.handle(endpoint)
+    return response.noContent()
+  }
+
+  async rotateSecret({ params, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    await RotateWebhookSecret.handle(endpoint)
+    return serializeWebhookEndpointWithSecret(endpoint)
+  }
+
+  /**
+   * Newest first, each with its attempts; filters by status.
+   */
+  async deliveries({ params, request, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
+    const { status, limit, cursor } = await request.validateUsing(apiWebhookDeliveryListValidator, {
+      data: request.qs(),
+    })
+
+    const page = await ListWebhookDeliveries.handle({
+      endpoint,
+      status,
+      before: decodeIdCursor(cursor),
+      limit: pageSize(limit),
+    })
+    return listOf(
+      page.deliveries.map(serializeWebhookDelivery),
+      page.nextBefore ? encodeIdCursor(page.nextBefore) : null
+    )
+  }
+
+  /**
+   * Queues a finished delivery again; the workers send it.
+   */
+  async redeliver({ params, response, tenant, bouncer }: HttpContext) {
+    const endpoint = await findEndpoint(tenant, params.id)
+    await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
+    const delivery = await findDelivery(endpoint, params.deliveryId)
+
+    if (!(await RedeliverWebhook.handle(delivery))) {
+      throw new ApiProblem('conflict', 'The delivery is still pending: it is already on its way.')
+    }
+    return response.accepted(serializeWebhookDelivery(delivery))
+  }
+}
+
+/**
+ * One of the workspace's own endpoints; another workspace's id answers 404.
+ */
+function findEndpoint(tenant: Tenant, id: string) {
+  return tenant.related('webhookEndpoints').query().where('id', id).firstOrFail()
+}
+
+function findDelivery(endpoint: WebhookEndpoint, id: string) {
+  return endpoint
+    .related('deliveries')
+    .query()
+    .where('id', id)
+    .withScopes((scopes) => scopes.withLog())
+    .firstOrFail()
+}
