@@ -70,10 +70,18 @@ export const clientImportValidator = vine.compile(
  * One row of an imported file, checked with the same field rules as the form.
  * Uniqueness is the import's business (it upserts by email).
  */
-export const clientImportRowValidator = vine.compile(
+const clientRow = () =>
   vine.object({
     email: clientEmail(),
     fullName: clientFullName().optional(),
     comment: clientComment().optional(),
   })
-)
+
+export const clientImportRowValidator = vine.compile(clientRow())
+
+/**
+ * Many rows at once, with the same rules: one validation run for a whole API
+ * bulk request instead of one per item (which costs about twice as much).
+ * It fails as a whole; the rows are then checked one by one for their errors.
+ */
+export const clientRowsValidator = vine.compile(vine.array(clientRow()))

@@ -221,6 +221,39 @@ test.group('API: clients bulk upsert', () => {
     assert.equal(tooMany.body().errors[0].field, 'clients')
   })
 
+  test('sent again, 1,000 items answer updated or unchanged with their own ids', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const calls = api(client, await createToken(user))
+    const items = (renamed: (i: number) => boolean) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        email: `again-${i}@example.com`,
+        full_name: renamed(i) ? `Renamed ${i}` : `Client ${i}`,
+      }))
+    await calls.post('/clients/bulk', { clients: items(() => false) })
+
+    const response = await calls.post('/clients/bulk', { clients: items((i) => i % 3 === 0) })
+    response.assertStatus(200)
+    assert.deepEqual(response.body().summary, {
+      created: 0,
+      updated: 334,
+      unchanged: 666,
+      invalid: 0,
+    })
+    const saved = await tenant.related('clients').query().select('id', 'email', 'full_name')
+    const byEmail = new Map(saved.map((row) => [row.email, row]))
+    for (const [i, result] of response.body().data.entries()) {
+      assert.equal(result.status, i % 3 === 0 ? 'updated' : 'unchanged')
+      assert.equal(result.id, byEmail.get(result.email)!.id)
+      assert.equal(
+        byEmail.get(result.email)!.fullName,
+        i % 3 === 0 ? `Renamed ${i}` : `Client ${i}`
+      )
+    }
+  })
+
   test('an email of another workspace is a new client here', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     const other = await createUser()
