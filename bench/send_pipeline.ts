@@ -21,7 +21,9 @@
 | touched.
 |
 | Options (environment): BENCH_RECIPIENTS (20000; 100000 with --full),
-| BENCH_WORKERS (1), SEND_BATCH_SIZE (500), QUEUE_CONCURRENCY (the pool size),
+| BENCH_WORKERS (1), BENCH_PROFILE (a folder for the workers' CPU profiles),
+| BENCH_BUILT (1: run the compiled worker from build/, after `node ace build`),
+| SEND_BATCH_SIZE (500), QUEUE_CONCURRENCY (the pool size),
 | SMTP_POOL_SIZE (config/sending.ts default).
 |
 */
@@ -30,7 +32,7 @@ import 'reflect-metadata'
 import { cpus, totalmem } from 'node:os'
 import { createServer, connect } from 'node:net'
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -109,8 +111,19 @@ class Worker {
   exited = false
 
   start() {
-    const child = spawn(process.execPath, ['ace', 'queue:listen'], {
-      cwd: fileURLToPath(APP_ROOT),
+    // BENCH_PROFILE=<dir> writes each worker's CPU profile there (Chrome DevTools format).
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : []
+    // BENCH_BUILT=1 runs the compiled worker (`node ace build` first), as
+    // production does, instead of compiling TypeScript on the fly.
+    const root = process.env.BENCH_BUILT ? new URL('build/', APP_ROOT) : APP_ROOT
+    // The build's relative DB_DATABASE must reach the same SQLite file.
+    if (process.env.BENCH_BUILT && !existsSync(new URL('build/tmp', APP_ROOT))) {
+      symlinkSync('../tmp', new URL('build/tmp', APP_ROOT))
+    }
+    const child = spawn(process.execPath, [...profile, 'ace.js', 'queue:listen'], {
+      cwd: fileURLToPath(root),
       env: { ...process.env, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
