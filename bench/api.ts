@@ -25,49 +25,26 @@
 
 import 'reflect-metadata'
 import { cpus, loadavg } from 'node:os'
-import { rm } from 'node:fs/promises'
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Ignitor } from '@adonisjs/core'
+import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
 
-process.env.NODE_ENV = 'test'
-process.env.LOG_LEVEL = 'warn'
 process.env.PORT = process.env.BENCH_PORT ?? '3390'
 process.env.HOST = '127.0.0.1'
 // The benchmark measures the API, not its quota.
 process.env.API_RATE_LIMIT = '100000000'
-if (process.env.DB_CONNECTION !== 'postgres') {
-  process.env.DB_CONNECTION = 'sqlite'
-  process.env.DB_DATABASE = 'tmp/bench_api.sqlite3'
-}
 
 const BULK_REQUESTS = Number(process.env.BENCH_BULK_REQUESTS ?? 20)
 const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
 const BULK_SIZE = 1000
 const BASE = `http://127.0.0.1:${process.env.PORT}/api/v1`
-const APP_ROOT = new URL('../', import.meta.url)
 
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
+const { app, removeSqliteFile } = await bootBenchApp({
+  sqliteFile: 'tmp/bench_api.sqlite3',
+  postgres: true,
 })
-  .tap((application) => application.booting(async () => void (await import('#start/env'))))
-  .createApp('console')
-
-const removeSqliteFile = async () => {
-  if (process.env.DB_CONNECTION !== 'sqlite') return
-  for (const suffix of ['', '-wal', '-shm']) {
-    await rm(new URL(`../tmp/bench_api.sqlite3${suffix}`, import.meta.url), { force: true })
-  }
-}
-await removeSqliteFile()
-await app.init()
-await app.boot()
-await app.start(() => {})
 
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')

@@ -22,41 +22,19 @@ import { cpus } from 'node:os'
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import { Ignitor } from '@adonisjs/core'
+import { bootBenchApp } from './helpers/boot_app.js'
 import { parse } from 'csv-parse'
 
 // The committed test configuration (.env.test) boots the app without a .env;
 // the database is the benchmark's own.
-process.env.NODE_ENV = 'test'
-process.env.LOG_LEVEL = 'warn'
-if (process.env.DB_CONNECTION !== 'postgres') {
-  process.env.DB_CONNECTION = 'sqlite'
-  process.env.DB_DATABASE = 'tmp/bench.sqlite3'
-}
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const APP_ROOT = new URL('../', import.meta.url)
 
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
+const { app, removeSqliteFile } = await bootBenchApp({
+  sqliteFile: 'tmp/bench.sqlite3',
+  postgres: true,
 })
-  .tap((application) => application.booting(async () => void (await import('#start/env'))))
-  .createApp('console')
-
-const removeSqliteFile = async () => {
-  if (process.env.DB_CONNECTION !== 'sqlite') return
-  for (const suffix of ['', '-wal', '-shm']) {
-    await rm(new URL(`../tmp/bench.sqlite3${suffix}`, import.meta.url), { force: true })
-  }
-}
-await removeSqliteFile()
-await app.init()
-await app.boot()
-await app.start(() => {})
 
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')

@@ -28,10 +28,9 @@ import 'reflect-metadata'
 import { cpus } from 'node:os'
 import http from 'node:http'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { Ignitor } from '@adonisjs/core'
+import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -41,31 +40,9 @@ const DATABASE = 'tmp/bench-pages.sqlite3'
 const PORT = Number(process.env.BENCH_PORT ?? 3495)
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
 
-process.env.NODE_ENV = 'test'
-process.env.LOG_LEVEL = 'warn'
-process.env.DB_CONNECTION = 'sqlite'
-process.env.DB_DATABASE = DATABASE
 process.env.REDIS_DB ??= '7'
 
-const APP_ROOT = new URL('../', import.meta.url)
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
-})
-  .tap((application) => application.booting(async () => void (await import('#start/env'))))
-  .createApp('console')
-
-const removeSqliteFile = async () => {
-  for (const suffix of ['', '-wal', '-shm']) {
-    await rm(new URL(`../${DATABASE}${suffix}`, import.meta.url), { force: true })
-  }
-}
-await removeSqliteFile()
-await app.init()
-await app.boot()
-await app.start(() => {})
+const { app, removeSqliteFile } = await bootBenchApp({ sqliteFile: DATABASE })
 
 const { DateTime } = await import('luxon')
 const { default: db } = await import('@adonisjs/lucid/services/db')

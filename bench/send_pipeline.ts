@@ -33,11 +33,10 @@ import { cpus, totalmem } from 'node:os'
 import { createServer, connect } from 'node:net'
 import { execSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { Ignitor } from '@adonisjs/core'
+import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
 import nodemailer from 'nodemailer'
 
 const FULL = process.argv.includes('--full')
@@ -47,10 +46,6 @@ const DATABASE = 'tmp/bench-send.sqlite3'
 
 // The committed test configuration (.env.test) boots the app; everything
 // that could touch shared data is the benchmark's own.
-process.env.NODE_ENV = 'test'
-process.env.LOG_LEVEL = 'warn'
-process.env.DB_CONNECTION = 'sqlite'
-process.env.DB_DATABASE = DATABASE
 process.env.REDIS_DB ??= '8'
 process.env.PORT ??= '3494'
 process.env.APP_URL ??= `http://localhost:${process.env.PORT}`
@@ -65,29 +60,11 @@ process.env.SMTP_CONNECTION_TIMEOUT = '10s'
 process.env.SMTP_GREETING_TIMEOUT = '10s'
 process.env.SMTP_SOCKET_TIMEOUT = '30s'
 
-const APP_ROOT = new URL('../', import.meta.url)
 const sink = await startSink()
 process.env.SMTP_HOST = '127.0.0.1'
 process.env.SMTP_PORT = String(sink.port)
 
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
-})
-  .tap((application) => application.booting(async () => void (await import('#start/env'))))
-  .createApp('console')
-
-const removeSqliteFile = async () => {
-  for (const suffix of ['', '-wal', '-shm']) {
-    await rm(new URL(`../${DATABASE}${suffix}`, import.meta.url), { force: true })
-  }
-}
-await removeSqliteFile()
-await app.init()
-await app.boot()
-await app.start(() => {})
+const { app, removeSqliteFile } = await bootBenchApp({ sqliteFile: DATABASE })
 
 const { DateTime } = await import('luxon')
 const { default: db } = await import('@adonisjs/lucid/services/db')

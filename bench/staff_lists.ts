@@ -19,40 +19,16 @@
 */
 
 import 'reflect-metadata'
-import { rm } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
-import { Ignitor } from '@adonisjs/core'
-
-process.env.NODE_ENV = 'test'
-process.env.LOG_LEVEL = 'warn'
-if (process.env.DB_CONNECTION !== 'postgres') {
-  process.env.DB_CONNECTION = 'sqlite'
-  process.env.DB_DATABASE = 'tmp/bench.sqlite3'
-}
+import { bootBenchApp } from './helpers/boot_app.js'
 
 const USERS = Number(process.env.BENCH_USERS ?? 20_000)
 const MAILINGS = Number(process.env.BENCH_MAILINGS ?? 100_000)
-const APP_ROOT = new URL('../', import.meta.url)
 
-const app = new Ignitor(APP_ROOT, {
-  importer: (filePath) =>
-    filePath.startsWith('./') || filePath.startsWith('../')
-      ? import(new URL(filePath, APP_ROOT).href)
-      : import(filePath),
+const { app, removeSqliteFile } = await bootBenchApp({
+  sqliteFile: 'tmp/bench.sqlite3',
+  postgres: true,
 })
-  .tap((application) => application.booting(async () => void (await import('#start/env'))))
-  .createApp('console')
-
-const removeSqliteFile = async () => {
-  if (process.env.DB_CONNECTION !== 'sqlite') return
-  for (const suffix of ['', '-wal', '-shm']) {
-    await rm(new URL(`../tmp/bench.sqlite3${suffix}`, import.meta.url), { force: true })
-  }
-}
-await removeSqliteFile()
-await app.init()
-await app.boot()
-await app.start(() => {})
 
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
