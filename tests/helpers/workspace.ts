@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import Mailing from '#models/mailing'
+import type Message from '#models/message'
+import type User from '#models/user'
 
 let sequence = 0
 
@@ -52,5 +54,29 @@ export async function createMailing(
     startAt: overrides.startAt ?? DateTime.now().plus({ days: 1 }),
     endAt: overrides.endAt ?? DateTime.now().plus({ days: 2 }),
     status: overrides.status ?? 'created',
+  })
+}
+
+/**
+ * A once-mailing to all of the owner's clients whose window is open now.
+ * The scheduler starts it only when given `nextRunAt` (e.g. now); without
+ * it, a test starts the run itself.
+ */
+export async function createOpenMailing(
+  owner: User,
+  message: Message,
+  overrides: { name?: string; nextRunAt?: DateTime | null } = {}
+) {
+  return Mailing.create({
+    tenantId: owner.tenantId,
+    messageId: message.id,
+    name: overrides.name ?? `Mailing ${++sequence}`,
+    audience: 'all',
+    periodicity: 'once',
+    startAt: DateTime.now().minus({ minutes: 1 }),
+    endAt: DateTime.now().plus({ hours: 1 }),
+    status: 'created',
+    createdById: owner.id,
+    nextRunAt: overrides.nextRunAt ?? null,
   })
 }

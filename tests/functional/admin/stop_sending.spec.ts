@@ -3,7 +3,6 @@ import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import type { ApiClient } from '@japa/api-client'
 import { redisConnection } from '#config/redis'
-import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import type Client from '#models/client'
@@ -11,7 +10,7 @@ import StartRun from '#actions/sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage } from '#tests/helpers/workspace'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
 
 const RECIPIENTS = 12
@@ -25,17 +24,7 @@ async function sendingMailing() {
   const clients = await createClients(tenant, RECIPIENTS)
   for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 150 })
   const message = await createMessage(tenant)
-  const mailing = await Mailing.create({
-    tenantId: tenant.id,
-    messageId: message.id,
-    name: 'Stopped by staff',
-    audience: 'all',
-    periodicity: 'once',
-    startAt: DateTime.now().minus({ minutes: 1 }),
-    endAt: DateTime.now().plus({ hours: 1 }),
-    status: 'created',
-    createdById: owner.id,
-  })
+  const mailing = await createOpenMailing(owner, message, { name: 'Stopped by staff' })
   const run = (await StartRun.handle(mailing, DateTime.now()))!
   await waitUntil('a few messages sent', async () => {
     const sent = await Delivery.query().where({ run_id: run.id, status: 'sent' })

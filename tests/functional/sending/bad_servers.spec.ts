@@ -4,7 +4,6 @@ import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import sendingConfig from '#config/sending'
-import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
@@ -13,7 +12,7 @@ import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
 import { TestSmtpServer } from '#tests/helpers/smtp_server'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage } from '#tests/helpers/workspace'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 
@@ -37,17 +36,7 @@ async function startedRun(count: number) {
   const { user, tenant } = await createUser()
   const clients = await createClients(tenant, count)
   const message = await createMessage(tenant)
-  const mailing = await Mailing.create({
-    tenantId: tenant.id,
-    messageId: message.id,
-    name: 'Bad server test',
-    audience: 'all',
-    periodicity: 'once',
-    startAt: DateTime.now().minus({ minutes: 1 }),
-    endAt: DateTime.now().plus({ hours: 1 }),
-    status: 'created',
-    createdById: user.id,
-  })
+  const mailing = await createOpenMailing(user, message, { name: 'Bad server test' })
   const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
   return { clients, mailing, run }
 }

@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import ace from '@adonisjs/core/services/ace'
-import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
@@ -10,7 +9,7 @@ import StartDueRuns from '#actions/sending/start_due_runs'
 import MailingsSend from '#commands/mailings_send'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage } from '#tests/helpers/workspace'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
 
 /**
@@ -31,16 +30,8 @@ async function dueMailing(
     subject: 'News for {{ client.full_name }}',
     bodyText: 'Hello {{ client.full_name }}. Leave: {{ unsubscribe_url }}',
   })
-  const mailing = await Mailing.create({
-    tenantId: tenant.id,
-    messageId: message.id,
+  const mailing = await createOpenMailing(user, message, {
     name: 'Engine test',
-    audience: 'all',
-    periodicity: 'once',
-    startAt: DateTime.now().minus({ minutes: 1 }),
-    endAt: DateTime.now().plus({ hours: 1 }),
-    status: 'created',
-    createdById: user.id,
     nextRunAt: overrides.nextRunAt === undefined ? DateTime.now() : overrides.nextRunAt,
   })
   return { user, tenant, clients, mailing }

@@ -2,14 +2,13 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
-import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import StartRun from '#actions/sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage } from '#tests/helpers/workspace'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 
@@ -115,17 +114,7 @@ async function startedRun(count: number) {
   const { user, tenant } = await createUser()
   const clients = await createClients(tenant, count)
   const message = await createMessage(tenant)
-  const mailing = await Mailing.create({
-    tenantId: tenant.id,
-    messageId: message.id,
-    name: 'Worker stop test',
-    audience: 'all',
-    periodicity: 'once',
-    startAt: DateTime.now().minus({ minutes: 1 }),
-    endAt: DateTime.now().plus({ hours: 1 }),
-    status: 'created',
-    createdById: user.id,
-  })
+  const mailing = await createOpenMailing(user, message, { name: 'Worker stop test' })
   const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
   return { clients, run }
 }

@@ -1,12 +1,11 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { unsubscribeUrl } from '#services/unsubscribe_links'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage } from '#tests/helpers/workspace'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
 import { WebhookReceiver } from './receiver.js'
 import { createEndpoint, recordUnsubscribe, waitForAttempts } from './helpers.js'
@@ -33,16 +32,8 @@ test.group('Webhooks: events', () => {
     const [kept, bounced] = await createClients(tenant, 2)
     smtp.scriptFor(bounced.email, { kind: 'reject', code: 550, message: 'No such user here' })
     const message = await createMessage(tenant)
-    const mailing = await Mailing.create({
-      tenantId: tenant.id,
-      messageId: message.id,
+    const mailing = await createOpenMailing(user, message, {
       name: 'Webhook run',
-      audience: 'all',
-      periodicity: 'once',
-      startAt: DateTime.now().minus({ minutes: 1 }),
-      endAt: DateTime.now().plus({ hours: 1 }),
-      status: 'created',
-      createdById: user.id,
       nextRunAt: DateTime.now(),
     })
 
