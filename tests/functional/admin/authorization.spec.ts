@@ -9,6 +9,8 @@ import Message from '#models/message'
 import AuditLog from '#models/audit_log'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
+import { createPost } from '#tests/helpers/posts'
+import Post from '#models/post'
 
 /**
  * Every staff route and every owner-only action on another workspace's
@@ -38,6 +40,7 @@ interface Row {
 const ROLES: Role[] = ['user', 'manager', 'content_manager', 'admin']
 const OVERSEERS: Role[] = ['manager', 'admin']
 const NOBODY: Role[] = []
+const EDITORS: Role[] = ['content_manager', 'admin']
 
 const someoneElse = async (role: Role = 'user') => {
   const { user } = await createUser({ role })
@@ -316,6 +319,84 @@ const rows: Row[] = [
         url: `/messages/${mailing.messageId}`,
         changed: () => gone(Message, mailing.messageId),
       }
+    },
+  },
+  // The blog editor
+  {
+    name: 'list blog posts',
+    method: 'get',
+    allowed: EDITORS,
+    prepare: async () => ({ url: '/admin/posts' }),
+  },
+  {
+    name: 'open the new post form',
+    method: 'get',
+    allowed: EDITORS,
+    prepare: async () => ({ url: '/admin/posts/create' }),
+  },
+  {
+    name: 'write a post',
+    method: 'post',
+    allowed: EDITORS,
+    prepare: async () => {
+      const title = `Staff table ${Date.now()} ${Math.random()}`
+      return {
+        url: '/admin/posts',
+        form: { title, body: 'Some *news*.' },
+        changed: async () => Boolean(await Post.findBy('title', title)),
+      }
+    },
+  },
+  {
+    name: 'edit a post',
+    method: 'get',
+    allowed: EDITORS,
+    prepare: async () => ({ url: `/admin/posts/${(await createPost()).id}/edit` }),
+  },
+  {
+    name: 'update a post',
+    method: 'put',
+    allowed: EDITORS,
+    prepare: async () => {
+      const post = await createPost()
+      return {
+        url: `/admin/posts/${post.id}`,
+        form: { title: 'Retitled by staff', body: post.bodyMarkdown },
+        changed: () => has(post, (r) => r.title === 'Retitled by staff'),
+      }
+    },
+  },
+  {
+    name: 'publish a post',
+    method: 'post',
+    allowed: EDITORS,
+    prepare: async () => {
+      const post = await createPost({ publishedAt: null })
+      return {
+        url: `/admin/posts/${post.id}/publish`,
+        changed: () => has(post, (r) => r.publishedAt !== null),
+      }
+    },
+  },
+  {
+    name: 'unpublish a post',
+    method: 'post',
+    allowed: EDITORS,
+    prepare: async () => {
+      const post = await createPost()
+      return {
+        url: `/admin/posts/${post.id}/unpublish`,
+        changed: () => has(post, (r) => r.publishedAt === null),
+      }
+    },
+  },
+  {
+    name: 'delete a post',
+    method: 'delete',
+    allowed: EDITORS,
+    prepare: async () => {
+      const post = await createPost()
+      return { url: `/admin/posts/${post.id}`, changed: async () => !(await Post.find(post.id)) }
     },
   },
 ]
