@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import type { FieldContext } from '@vinejs/vine/types'
 import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import apiConfig from '#config/api'
 
@@ -17,9 +18,29 @@ export function listOf<Item>(data: Item[], nextCursor: string | null) {
 export function pageFields() {
   return {
     limit: vine.number().withoutDecimals().range([1, apiConfig.pageLimit.max]).optional(),
-    cursor: vine.string().trim().maxLength(1000).optional(),
+    cursor: vine.string().trim().maxLength(1000).use(handedOutCursor()).optional(),
   }
 }
+
+/**
+ * A cursor must be one this API handed out (base64url of JSON): a
+ * mangled one answers 422 rather than silently restarting the list, which
+ * would make a client walk the same pages forever.
+ */
+const handedOutCursor = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  if (typeof value !== 'string') return
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
+    if (decoded && typeof decoded === 'object') return
+  } catch {
+    // Reported below.
+  }
+  field.report(
+    'This is not a cursor of this list: use a next_cursor from a previous page, or none for the first page',
+    'cursor',
+    field
+  )
+})
 
 /**
  * Keyset cursors of lists ordered by id, newest first.

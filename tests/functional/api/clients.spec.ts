@@ -108,6 +108,20 @@ test.group('API: clients', () => {
     assert.equal(await statusOf(calls.get('/clients?limit=100')), 200)
   })
 
+  test('a cursor the API did not hand out answers 422 naming the field', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    const calls = api(client, await createToken(user))
+
+    for (const cursor of ['not-a-cursor', Buffer.from('plain text').toString('base64url')]) {
+      const response = await calls.get(`/clients?cursor=${cursor}`)
+      response.assertStatus(422)
+      assert.equal(response.body().errors[0].field, 'cursor')
+    }
+  })
+
   test('another workspace’s clients answer 404 and are left alone', async ({ client, assert }) => {
     const { user } = await createUser()
     const other = await createUser()
