@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import { startDueRunsNow } from '#services/scheduler'
+import { wakeSchedulerFor } from '#services/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -58,7 +57,7 @@ export default class MailingsController {
       meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+    await wakeSchedulerFor(mailing.nextRunAt)
 
     session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
@@ -107,7 +106,7 @@ export default class MailingsController {
     } else {
       const data = await request.validateUsing(createMailingValidator, { meta })
       await UpdateMailing.handle({ tenant, mailing, data })
-      if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+      await wakeSchedulerFor(mailing.nextRunAt)
     }
 
     session.flash('success', `Mailing "${mailing.name}" is saved.`)

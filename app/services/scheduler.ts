@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon'
 import queue from '@rlanz/bull-queue/services/main'
 import sendingConfig from '#config/sending'
 import StartDueRunsJob from '#jobs/start_due_runs_job'
@@ -39,9 +40,18 @@ async function registerPostViewsFlush() {
 }
 
 /**
- * Looks for due runs now instead of at the next tick (a mailing was just
- * created inside its window).
+ * Wakes the scheduler when a mailing's next run is due: at once when that
+ * time has come, otherwise with a job delayed until exactly then, so the
+ * first message leaves right at `start_at` instead of at the next tick
+ * (which stays as the safety net). One job per due time however many
+ * mailings share it; starting runs is idempotent anyway.
  */
-export async function startDueRunsNow() {
-  await queue.dispatch(StartDueRunsJob, undefined, { removeOnComplete: true })
+export async function wakeSchedulerFor(nextRunAt: DateTime | null) {
+  if (!nextRunAt) return
+  const dueAt = nextRunAt.toMillis()
+  await queue.dispatch(StartDueRunsJob, undefined, {
+    delay: Math.max(0, dueAt - Date.now()),
+    jobId: `start-due-runs-at-${dueAt}`,
+    removeOnComplete: true,
+  })
 }

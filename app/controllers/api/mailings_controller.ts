@@ -9,7 +9,7 @@ import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import StartRun from '#actions/sending/start_run'
-import { startDueRunsNow } from '#services/scheduler'
+import { wakeSchedulerFor } from '#services/scheduler'
 import {
   apiMailingListValidator,
   createMailingValidator,
@@ -49,7 +49,7 @@ export default class MailingsController {
       meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+    await wakeSchedulerFor(mailing.nextRunAt)
     await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
@@ -83,7 +83,7 @@ export default class MailingsController {
         meta,
       })
       await UpdateMailing.handle({ tenant, mailing, data })
-      if (mailing.nextRunAt && mailing.nextRunAt <= DateTime.now()) await startDueRunsNow()
+      await wakeSchedulerFor(mailing.nextRunAt)
     }
     await mailing.refresh()
     return serializeMailing(mailing, tenant.timeZone)
