@@ -10,10 +10,14 @@ test.group('Worker process', () => {
   test('a job whose class cannot be loaded fails loudly, it is not marked completed', async ({
     assert,
   }) => {
-    const queue = new Queue('default', { connection: redisConnection })
-    const events = new QueueEvents('default', { connection: redisConnection })
+    // Its own queue and worker: the shared worker may be busy with other
+    // tests' jobs, which says nothing about this one.
+    const queue = new Queue('unloadable-job-test', { connection: redisConnection })
+    const events = new QueueEvents('unloadable-job-test', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=unloadable-job-test'])
     await events.waitUntilReady()
     try {
+      await worker.start()
       const job = await queue.add('/old/absolute/path/app/jobs/gone_job.js', {}, { attempts: 3 })
       const failure = await job.waitUntilFinished(events).then(
         () => 'completed',
@@ -25,6 +29,7 @@ test.group('Worker process', () => {
       // UnrecoverableError: no pointless retries of a job that can never load.
       assert.equal((await queue.getJob(job.id!))!.attemptsMade, 1)
     } finally {
+      await worker.stop()
       await events.close()
       await queue.close()
     }
