@@ -1,18 +1,72 @@
 import { readFile } from 'node:fs/promises'
+import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import User, { type Role } from '#models/user'
+import Tenant from '#models/tenant'
+import Post from '#models/post'
 import CreateUserWithTenant from '#actions/users/create_user_with_tenant'
+import CreateClient from '#actions/clients/create_client'
+import CreateMessage from '#actions/messages/create_message'
+import CreateMailing from '#actions/mailings/create_mailing'
+import CreatePost from '#actions/posts/create_post'
 
 interface DemoAccounts {
   password: string
   users: { role: Role; email: string; fullName: string; workspace: string }[]
 }
 
+const CLIENT_NAMES = [
+  'Amélie Laurent',
+  'Bruno Costa',
+  'Chloé Martin',
+  'David Okafor',
+  'Elena Rossi',
+  'Farid Haddad',
+  'Greta Nilsson',
+  'Hugo Bernard',
+  'Ines Duarte',
+  'Jonas Weber',
+  'Keiko Tanaka',
+  'Lina Haddad',
+  'Marco Bianchi',
+  'Nora Lindqvist',
+  'Oscar Dubois',
+  'Paula Moreau',
+  'Quentin Roux',
+  'Rosa Alves',
+  'Samir Benali',
+  'Tessa de Vries',
+  'Ugo Ferrari',
+  'Vera Novak',
+  'Wim Jansen',
+  'Yasmin Kaya',
+]
+
+const POSTS = [
+  {
+    title: 'Five subject lines your clients will actually open',
+    excerpt: 'Short, specific, and about them: what we learned from a year of bakery newsletters.',
+    body: '## Keep it short\n\nFewer than 50 characters survive most phone screens.\n\n## Say what is inside\n\n*"Fresh rye on Saturday"* beats *"Our news"* every time.',
+  },
+  {
+    title: 'Weekly, monthly or once: choosing a rhythm',
+    excerpt: 'A periodic mailing keeps you in mind without becoming noise.',
+    body: 'A **weekly** mailing suits offers that change often; a **monthly** one suits news. Mailings sends both at the same local time, daylight saving included.',
+  },
+  {
+    title: 'Why every message carries an unsubscribe link',
+    excerpt: 'One click to leave is the law in many places, and it keeps your list healthy.',
+    body: 'Mail programs show an *Unsubscribe* button thanks to the `List-Unsubscribe` header (RFC 8058). Clients who leave are skipped by every later run.',
+  },
+]
+
 /**
  * Demo data for the quick start: one account per role, each with its own
- * workspace. The accounts are listed in database/demo_accounts.json, which the quick
- * start also prints.
+ * workspace (listed in database/demo_accounts.json, which the quick start
+ * also prints); the plain user's workspace gets clients, a message and a
+ * weekly mailing, and the blog gets a few published articles. Runs again
+ * harmlessly: what exists is left alone.
  */
 export default class MainSeeder extends BaseSeeder {
   static environment = ['development']
@@ -32,6 +86,53 @@ export default class MainSeeder extends BaseSeeder {
         workspaceName: account.workspace,
         timeZone: 'Europe/Paris',
         verified: true,
+      })
+    }
+
+    const owner = await User.findByOrFail('email', demo.users.find((u) => u.role === 'user')!.email)
+    await this.#demoWorkspace(owner)
+    const writer = await User.findByOrFail('role', 'content_manager')
+    await this.#demoPosts(writer)
+  }
+
+  async #demoWorkspace(owner: User) {
+    const tenant = await Tenant.findOrFail(owner.tenantId)
+    if (await tenant.related('clients').query().first()) return
+
+    for (const [index, fullName] of CLIENT_NAMES.entries()) {
+      const email = `${fullName.split(' ')[0].toLowerCase()}.${index + 1}@example.com`
+      await CreateClient.handle(tenant, { email, fullName })
+    }
+    const message = await CreateMessage.handle(tenant, {
+      subject: 'Fresh bread this weekend, {{ client.full_name }}',
+      bodyText:
+        'Hello {{ client.full_name }},\n\nOur rye and sourdough are back on Saturday morning.\n\nNo more mail from us: {{ unsubscribe_url }}',
+      bodyHtml: null,
+    })
+    const firstRun = DateTime.now()
+      .setZone(tenant.timeZone)
+      .plus({ days: 1 })
+      .set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
+    await CreateMailing.handle({
+      tenant,
+      user: owner,
+      data: {
+        name: 'Weekend specials',
+        messageId: message.id,
+        audience: 'all',
+        periodicity: 'weekly',
+        startAt: firstRun,
+        endAt: firstRun.plus({ months: 3 }),
+      },
+    })
+  }
+
+  async #demoPosts(writer: User) {
+    if (await Post.query().first()) return
+    for (const [index, post] of POSTS.entries()) {
+      await CreatePost.handle({
+        actor: writer,
+        data: { ...post, publishedAt: DateTime.now().minus({ days: POSTS.length - index }) },
       })
     }
   }
