@@ -351,7 +351,10 @@ const rows: Row[] = [
     name: 'edit a post',
     method: 'get',
     allowed: EDITORS,
-    prepare: async () => ({ url: `/admin/posts/${(await createPost()).id}/edit` }),
+    prepare: async () => {
+      const post = await createPost()
+      return { url: `/admin/posts/${post.id}/edit` }
+    },
   },
   {
     name: 'update a post',
