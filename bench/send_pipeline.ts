@@ -87,7 +87,7 @@ class Worker {
   peakKb = 0
   exited = false
 
-  start() {
+  async start() {
     // BENCH_PROFILE=<dir> writes each worker's CPU profile there (Chrome DevTools format).
     const profile = process.env.BENCH_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
@@ -101,7 +101,7 @@ class Worker {
     }
     const child = spawn(process.execPath, [...profile, 'ace.js', 'queue:listen'], {
       cwd: fileURLToPath(root),
-      env: { ...process.env, LOG_LEVEL: 'info' },
+      env: await workerEnvironment(),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.#child = child
@@ -149,6 +149,19 @@ class Worker {
       child.kill('SIGTERM')
     })
   }
+}
+
+/**
+ * Workers run as in production (NODE_ENV=production: JSON logs straight to
+ * stdout), with the test configuration's values and the benchmark's own
+ * database, Redis DB and sink on top.
+ */
+async function workerEnvironment() {
+  const { EnvParser } = await import('@adonisjs/env')
+  const committed = await new EnvParser(
+    readFileSync(new URL('.env.test', APP_ROOT), 'utf8')
+  ).parse()
+  return { ...committed, ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' }
 }
 
 const workers: Worker[] = []

@@ -10,12 +10,9 @@ const loggerConfig = defineConfig({
       enabled: true,
       name: env.get('APP_NAME', 'mailings'),
       level: env.get('LOG_LEVEL', app.inTest ? 'warn' : 'info'),
-      transport: {
-        targets: targets()
-          .pushIf(!app.inProduction, targets.pretty())
-          .pushIf(app.inProduction, targets.file({ destination: 1 }))
-          .toArray(),
-      },
+      // In production, JSON lines straight to stdout: a transport would run
+      // in a worker thread of its own, memory every process pays for.
+      transport: app.inProduction ? undefined : { targets: [targets.pretty()] },
     },
   },
 })

@@ -15,6 +15,7 @@ import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
+import { subscribedEndpointIds } from '#services/webhook_subscriptions'
 
 /**
  * A webhook that cannot be recorded is logged, never thrown back into the
@@ -55,25 +56,38 @@ emitter.on('mailing_run:completed', ({ runId, mailingId, tenantId }) =>
   })
 )
 
-emitter.on('delivery:finished', (delivery) =>
-  record({
-    tenantId: delivery.tenantId,
-    type: delivery.status === 'sent' ? 'message.sent' : 'message.failed',
-    data: async () => {
-      const run = await runOf(delivery.runId)
-      return {
+emitter.on('deliveries:finished', async ({ runId, mailingId, tenantId, deliveries }) => {
+  // One subscription lookup per slice of messages, not one per message.
+  let listeners: Record<'sent' | 'failed', number[]>
+  try {
+    listeners = {
+      sent: await subscribedEndpointIds(tenantId, 'message.sent'),
+      failed: await subscribedEndpointIds(tenantId, 'message.failed'),
+    }
+  } catch (error) {
+    logger.error({ err: error, runId }, 'Webhook subscriptions could not be read')
+    return
+  }
+  for (const delivery of deliveries) {
+    const endpointIds = listeners[delivery.status]
+    if (endpointIds.length === 0) continue
+    await record({
+      tenantId,
+      type: delivery.status === 'sent' ? 'message.sent' : 'message.failed',
+      endpointIds,
+      data: {
         delivery_id: delivery.deliveryId,
-        run_id: delivery.runId,
-        mailing_id: run.mailing_id,
+        run_id: runId,
+        mailing_id: mailingId,
         client_id: delivery.clientId,
         email: delivery.email,
         attempts: delivery.attempts,
         smtp_code: delivery.smtpCode,
         response: delivery.response,
-      }
-    },
-  })
-)
+      },
+    })
+  }
+})
 
 emitter.on('client:unsubscribed', ({ client, unsubscribedAt }) =>
   record({

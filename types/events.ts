@@ -9,18 +9,22 @@ declare module '@adonisjs/core/types' {
     'mailing_run:started': { runId: number; mailingId: number; tenantId: number }
     'mailing_run:completed': { runId: number; mailingId: number; tenantId: number }
     /**
-     * A delivery reached its final status (sent, or failed for good).
+     * Deliveries that reached their final status (sent, or failed for
+     * good), a slice of a run at a time.
      */
-    'delivery:finished': {
-      deliveryId: number
+    'deliveries:finished': {
       runId: number
+      mailingId: number
       tenantId: number
-      clientId: number | null
-      email: string
-      status: 'sent' | 'failed'
-      attempts: number
-      smtpCode: number | null
-      response: string
+      deliveries: {
+        deliveryId: number
+        clientId: number | null
+        email: string
+        status: 'sent' | 'failed'
+        attempts: number
+        smtpCode: number | null
+        response: string
+      }[]
     }
   }
 }

@@ -5,16 +5,13 @@ import { Job } from '@rlanz/bull-queue'
 import db from '@adonisjs/lucid/services/db'
 import queue from '@rlanz/bull-queue/services/main'
 import limiter from '@adonisjs/limiter/services/main'
-import type Delivery from '#models/delivery'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
-import { sqlTime } from '#services/sql_time'
 import { compileMessage } from '#services/message_renderer'
 import { unsubscribeHeaders, unsubscribeUrl } from '#services/unsubscribe_links'
 import SendDelivery from '#actions/sending/send_delivery'
 import CompleteRun from '#actions/sending/complete_run'
 import PauseRun from '#actions/sending/pause_run'
-import RunCounters from '#services/run_counters'
 import { workerShutdown } from '#services/worker_shutdown'
 import {
   claimDeliveries,
@@ -22,7 +19,9 @@ import {
   releaseDeliveries,
   runMaySend,
   skipUnsubscribedDeliveries,
+  type ClaimedDelivery,
 } from '#services/delivery_claims'
+import { PendingSettlements, recoverStaleDeliveries } from '#services/delivery_settlements'
 import type { JobName } from '#start/jobs'
 
 export interface SendBatchPayload {
@@ -36,7 +35,7 @@ type BatchEnd = 'stopped' | 'backing-off' | 'handed-back' | 'drained'
 interface BatchState {
   range: SendBatchPayload
   mailing: Mailing
-  counters: RunCounters
+  settlements: PendingSettlements
   render: ReturnType<typeof compileMessage>
   liveness: LivenessCheck
   consecutiveTransient: number
@@ -46,7 +45,13 @@ interface BatchState {
  * Deliveries claimed per UPDATE … RETURNING: large enough to save round
  * trips, small enough that a stop releases little.
  */
-const CLAIM_SIZE = 20
+const CLAIM_SIZE = 50
+
+/**
+ * Statuses are written per slice, or sooner when a slow server makes a
+ * slice take longer than this.
+ */
+const SETTLE_AT_LEAST_EVERY_MS = 1000
 
 /**
  * How often a batch looks again whether its run may still send (paused,
@@ -75,17 +80,12 @@ export default class SendBatchJob extends Job {
       .first()
     if (!mailing) return
 
-    await this.#requeueStale(range)
-    const counters = new RunCounters(range.runId)
-    try {
-      const ended = await this.#sendDue(range, mailing, counters)
-      if (ended === 'stopped') return
-      await counters.flush()
-      await this.#scheduleRetries(range, ended === 'backing-off')
-      await CompleteRun.handle(range.runId)
-    } finally {
-      await counters.flush()
-    }
+    const run = { runId: range.runId, mailingId: mailing.id, tenantId: mailing.tenantId }
+    await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
+    const ended = await this.#sendDue(range, mailing, new PendingSettlements(run))
+    if (ended === 'stopped') return
+    await this.#scheduleRetries(range, ended === 'backing-off')
+    await CompleteRun.handle(range.runId)
   }
 
   async rescue(payload: SendBatchPayload, error: Error) {
@@ -98,28 +98,31 @@ export default class SendBatchJob extends Job {
    * after too many transient failures in a row, "handed-back" on a worker
    * stop, "drained" otherwise.
    */
-  async #sendDue(range: SendBatchPayload, mailing: Mailing, counters: RunCounters) {
+  async #sendDue(range: SendBatchPayload, mailing: Mailing, settlements: PendingSettlements) {
     const batch: BatchState = {
       range,
       mailing,
-      counters,
+      settlements,
       render: compileMessage(mailing.message),
       liveness: new LivenessCheck(range.runId),
       consecutiveTransient: 0,
     }
     for (;;) {
-      await skipUnsubscribedDeliveries(range)
       const slice = await claimDeliveries(range, CLAIM_SIZE)
-      if (slice.length === 0) return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
+      if (slice.length === 0) {
+        // Claims pass over clients who left during the run: close theirs.
+        if ((await skipUnsubscribedDeliveries(range)) > 0) continue
+        return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
+      }
 
       const stopHolding = holdClaims(slice, sendingConfig.staleAfter)
       try {
         const ended = await this.#sendSlice(slice, batch)
         if (ended) return ended
       } finally {
+        await settlements.settle()
         stopHolding()
       }
-      await counters.flush()
     }
   }
 
@@ -127,21 +130,20 @@ export default class SendBatchJob extends Job {
    * Sends a claimed slice one message after the other. Returns why it
    * stopped early (what was not tried goes back to the queue), or nothing.
    */
-  async #sendSlice(slice: Delivery[], batch: BatchState) {
-    const { range, counters } = batch
+  async #sendSlice(slice: ClaimedDelivery[], batch: BatchState) {
+    const { range, settlements } = batch
     for (const [index, delivery] of slice.entries()) {
       const untried = slice.slice(index)
       if (workerShutdown.aborted) return this.#release(untried, 'handed-back')
       if (!(await batch.liveness.runMaySend())) return this.#release(untried, 'stopped')
       await this.#respectRates(batch.mailing.tenantId)
 
-      const { outcome, status } = await SendDelivery.handle(
-        delivery,
-        envelopeFor(delivery, batch.render)
-      )
-      counters.add(status)
+      const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
+      settlements.add(settlement)
+      const { outcome } = settlement
       if (outcome.kind === 'sent') {
         batch.consecutiveTransient = 0
+        if (settlements.waitedFor(SETTLE_AT_LEAST_EVERY_MS)) await settlements.settle()
         continue
       }
       const rest = slice.slice(index + 1)
@@ -154,7 +156,7 @@ export default class SendBatchJob extends Job {
       }
       batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
       // Only a try that did not send can have raised the failure count.
-      await counters.flush()
+      await settlements.settle()
       if (await this.#tooManyFailures(range.runId)) return this.#release(rest, 'stopped')
       if (batch.consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) {
         return this.#release(rest, 'backing-off')
@@ -162,26 +164,9 @@ export default class SendBatchJob extends Job {
     }
   }
 
-  async #release<Reason extends BatchEnd>(untried: Delivery[], reason: Reason) {
+  async #release<Reason extends BatchEnd>(untried: ClaimedDelivery[], reason: Reason) {
     await releaseDeliveries(untried)
     return reason
-  }
-
-  /**
-   * Deliveries left "sending" by a worker that died mid-send go back to the
-   * queue (their batch job was handed to this worker by BullMQ).
-   */
-  async #requeueStale({ runId, fromId, toId }: SendBatchPayload) {
-    await db
-      .from('deliveries')
-      .where({ run_id: runId, status: 'sending' })
-      .whereBetween('id', [fromId, toId])
-      .where(
-        'updated_at',
-        '<',
-        sqlTime(DateTime.now().minus({ milliseconds: sendingConfig.staleAfter }))
-      )
-      .update({ status: 'queued', updated_at: sqlTime() })
   }
 
   /**
@@ -248,7 +233,7 @@ export default class SendBatchJob extends Job {
  * The message for one delivery: rendered for its client, with its own
  * unsubscribe link in the body and the List-Unsubscribe headers.
  */
-function envelopeFor(delivery: Delivery, render: ReturnType<typeof compileMessage>) {
+function envelopeFor(delivery: ClaimedDelivery, render: ReturnType<typeof compileMessage>) {
   const url = delivery.clientId
     ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
     : ''

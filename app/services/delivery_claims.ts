@@ -1,6 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
-import Delivery from '#models/delivery'
 import { sqlTime } from '#services/sql_time'
 
 /**
@@ -13,6 +12,20 @@ export interface BatchRange {
   runId: number
   fromId: number
   toId: number
+}
+
+/**
+ * What sending a claimed delivery needs: plain values, not a model, since a
+ * worker claims hundreds of them a second.
+ */
+export interface ClaimedDelivery {
+  id: number
+  runId: number
+  tenantId: number
+  clientId: number | null
+  email: string
+  fullName: string
+  attempts: number
 }
 
 /**
@@ -68,14 +81,23 @@ export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit
     .update({ status: 'sending', updated_at: sqlTime() })
     .returning(['id', 'run_id', 'tenant_id', 'client_id', 'email', 'full_name', 'attempts'])
 
-  const deliveries = Delivery.$createMultipleFromAdapterResult(rows as any[])
-  return deliveries.sort((a, b) => a.id - b.id)
+  return (rows as any[])
+    .map((row): ClaimedDelivery => ({
+      id: Number(row.id),
+      runId: row.run_id,
+      tenantId: row.tenant_id,
+      clientId: row.client_id,
+      email: row.email,
+      fullName: row.full_name,
+      attempts: row.attempts,
+    }))
+    .sort((a, b) => a.id - b.id)
 }
 
 /**
  * Hands claimed deliveries that were not tried back to the queue.
  */
-export async function releaseDeliveries(deliveries: Delivery[]) {
+export async function releaseDeliveries(deliveries: ClaimedDelivery[]) {
   if (deliveries.length === 0) return
   await db
     .from('deliveries')
@@ -89,10 +111,11 @@ export async function releaseDeliveries(deliveries: Delivery[]) {
 
 /**
  * Marks the batch's queued deliveries of clients who have unsubscribed
- * since the run started as skipped, and counts them on the run.
+ * since the run started (claims pass them over) as skipped, and counts them
+ * on the run. Returns how many.
  */
 export async function skipUnsubscribedDeliveries({ runId, fromId, toId }: BatchRange) {
-  await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
     const skipped = await trx
       .from('deliveries')
       .where('run_id', runId)
@@ -107,6 +130,7 @@ export async function skipUnsubscribedDeliveries({ runId, fromId, toId }: BatchR
       .update({ status: 'skipped', reason: 'Unsubscribed', updated_at: sqlTime() })
     const count = Number(Array.isArray(skipped) ? skipped[0] : skipped)
     if (count > 0) await trx.from('mailing_runs').where('id', runId).increment('skipped', count)
+    return count
   })
 }
 
@@ -126,7 +150,7 @@ export async function runMaySend(runId: number) {
  * claim on those it still holds (a slow server, a long slice). Returns the
  * function that stops renewing.
  */
-export function holdClaims(deliveries: Delivery[], staleAfterMs: number) {
+export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number) {
   const ids = deliveries.map((delivery) => delivery.id)
   const timer = setInterval(
     () => {

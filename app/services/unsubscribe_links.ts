@@ -55,17 +55,22 @@ function tagOf(block: Buffer) {
   return createHmac('sha256', derivedKeys().mac).update(block).digest().subarray(0, TAG_BYTES)
 }
 
+let encryptor: ReturnType<typeof createCipheriv> | undefined
+
 /**
  * One AES block, without padding or chaining: exactly the 16 bytes of
- * two ids in, 16 bytes out.
+ * two ids in, 16 bytes out. ECB without padding keeps no state between
+ * blocks, so one encryptor serves every token (the engine makes one per
+ * message).
  */
 function encipher(block: Buffer, direction: 'encrypt' | 'decrypt') {
-  const cipher =
-    direction === 'encrypt'
-      ? createCipheriv('aes-256-ecb', derivedKeys().cipher, null)
-      : createDecipheriv('aes-256-ecb', derivedKeys().cipher, null)
-  cipher.setAutoPadding(false)
-  return Buffer.concat([cipher.update(block), cipher.final()])
+  if (direction === 'encrypt') {
+    encryptor ??= createCipheriv('aes-256-ecb', derivedKeys().cipher, null).setAutoPadding(false)
+    return encryptor.update(block)
+  }
+  const decipher = createDecipheriv('aes-256-ecb', derivedKeys().cipher, null)
+  decipher.setAutoPadding(false)
+  return Buffer.concat([decipher.update(block), decipher.final()])
 }
 
 export interface UnsubscribeRecipient {

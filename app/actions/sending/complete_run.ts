@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
 import { sqlTime } from '#services/sql_time'
-import RunCounters from '#services/run_counters'
+import { countRunDeliveries } from '#services/run_counters'
 
 /**
  * Closes a run once none of its deliveries is waiting or being sent, and
@@ -20,7 +20,7 @@ export default class CompleteRun {
     const now = sqlTime()
     // Nothing is pending any more, so these counts are final: closing the
     // run writes them in the same statement.
-    const counts = await RunCounters.count(runId)
+    const counts = await countRunDeliveries(runId)
     const run = await db.transaction(async (trx) => {
       const closed = await trx
         .from('mailing_runs')

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import emitter from '@adonisjs/core/services/emitter'
 import env from '#start/env'
 import sendingConfig from '#config/sending'
-import type Delivery from '#models/delivery'
+import type { ClaimedDelivery } from '#services/delivery_claims'
+import type { Settlement } from '#services/delivery_settlements'
 import { sqlTime } from '#services/sql_time'
 import type { RenderedMessage } from '#services/message_renderer'
 import {
@@ -18,15 +18,21 @@ export interface Envelope {
   headers: Record<string, string>
 }
 
+const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
+
+const LOG_ATTEMPT = `INSERT INTO delivery_attempts
+  (delivery_id, run_id, outcome, smtp_code, response, duration_ms, attempted_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`
+
 /**
- * Hands one claimed delivery to the mail server and records what happened,
- * in one transaction: the attempt row and the delivery's new status (the
- * run's counters are the batch's to add up: RunCounters). Returns the
- * outcome and the delivery's new status for the batch to act on.
+ * Hands one claimed delivery to the mail server and writes the attempt to
+ * the log at once (the record that a message was accepted, so it is never
+ * sent again). Returns what the try means for the delivery, for the batch
+ * to settle with its slice (see delivery_settlements.ts).
  */
 export default class SendDelivery {
-  static async handle(delivery: Delivery, envelope: Envelope) {
-    const startedAt = DateTime.now()
+  static async handle(delivery: ClaimedDelivery, envelope: Envelope) {
+    const startedAt = performance.now()
     let outcome: SmtpOutcome
     try {
       const info = await campaignTransport().sendMail({
@@ -41,7 +47,7 @@ export default class SendDelivery {
         text: envelope.rendered.text,
         html: envelope.rendered.html ?? undefined,
         headers: envelope.headers,
-        messageId: `<delivery-${delivery.id}@${new URL(env.get('APP_URL')).hostname}>`,
+        messageId: `<delivery-${delivery.id}@${MESSAGE_ID_DOMAIN}>`,
       })
       outcome = {
         kind: 'sent',
@@ -51,81 +57,52 @@ export default class SendDelivery {
     } catch (error) {
       outcome = classifySmtpError(error)
     }
-    const status = await SendDelivery.record(
-      delivery,
-      outcome,
-      DateTime.now().diff(startedAt).toMillis()
-    )
-    return { outcome, status }
+    // Written as plain SQL: it runs for every message, and building the
+    // same INSERT with the query builder each time costs more than sending.
+    await db.rawQuery(LOG_ATTEMPT, [
+      delivery.id,
+      delivery.runId,
+      outcome.kind === 'configuration' ? 'paused' : outcome.kind,
+      outcome.code,
+      outcome.response.slice(0, 1000),
+      Math.round(performance.now() - startedAt),
+      sqlTime(),
+    ])
+    return settlementOf(delivery, outcome)
   }
+}
 
-  static async record(delivery: Delivery, outcome: SmtpOutcome, durationMs: number) {
-    const now = sqlTime()
-    const attempts = delivery.attempts + 1
-
-    let status: 'sent' | 'failed' | 'queued'
-    let attemptOutcome: 'sent' | 'transient' | 'permanent' | 'paused' =
-      outcome.kind === 'configuration' ? 'paused' : outcome.kind
-    let nextAttemptAt: string | null = null
-    let reason: string | null = null
-
-    if (outcome.kind === 'sent') {
-      status = 'sent'
-    } else if (outcome.kind === 'permanent') {
-      status = 'failed'
-      reason = outcome.response
-    } else if (outcome.kind === 'transient' && attempts >= sendingConfig.maxAttempts) {
-      status = 'failed'
-      reason = `Gave up after ${attempts} attempts: ${outcome.response}`
-    } else if (outcome.kind === 'transient') {
-      status = 'queued'
-      nextAttemptAt = sqlTime(DateTime.now().plus({ milliseconds: retryDelay(attempts) }))
-      reason = outcome.response
-    } else {
-      // Configuration problems are not the recipient's fault: the try does
-      // not count against them.
-      status = 'queued'
-      reason = outcome.response
-      attemptOutcome = 'paused'
-    }
-
-    await db.transaction(async (trx) => {
-      await trx.table('delivery_attempts').insert({
-        delivery_id: delivery.id,
-        run_id: delivery.runId,
-        outcome: attemptOutcome,
-        smtp_code: outcome.code,
-        response: outcome.response.slice(0, 1000),
-        duration_ms: Math.round(durationMs),
-        attempted_at: now,
-      })
-      await trx
-        .from('deliveries')
-        .where('id', delivery.id)
-        .update({
-          status,
-          reason,
-          attempts: outcome.kind === 'configuration' ? delivery.attempts : attempts,
-          next_attempt_at: nextAttemptAt,
-          sent_at: status === 'sent' ? now : null,
-          updated_at: now,
-        })
-    })
-
-    if (status === 'sent' || status === 'failed') {
-      await emitter.emit('delivery:finished', {
-        deliveryId: delivery.id,
-        runId: delivery.runId,
-        tenantId: delivery.tenantId,
-        clientId: delivery.clientId,
-        email: delivery.email,
-        status,
-        attempts,
-        smtpCode: outcome.code,
-        response: outcome.response,
-      })
-    }
-    return status
+/**
+ * The delivery's next status after a try: sent; failed for good (a 5xx, or
+ * the last transient failure allowed); or queued again, for a retry after a
+ * backoff, or untouched when the try never reached the recipient's part
+ * (the server's configuration is wrong).
+ */
+function settlementOf(delivery: ClaimedDelivery, outcome: SmtpOutcome): Settlement {
+  const attempts = delivery.attempts + 1
+  const settled = { delivery, outcome, attempts, nextAttemptAt: null }
+  switch (outcome.kind) {
+    case 'sent':
+      return { ...settled, status: 'sent', reason: null }
+    case 'permanent':
+      return { ...settled, status: 'failed', reason: outcome.response }
+    case 'configuration':
+      // Not the recipient's fault: the try does not count against them.
+      return { ...settled, status: 'queued', reason: outcome.response, attempts: delivery.attempts }
+    case 'transient':
+      if (attempts >= sendingConfig.maxAttempts) {
+        return {
+          ...settled,
+          status: 'failed',
+          reason: `Gave up after ${attempts} attempts: ${outcome.response}`,
+        }
+      }
+      return {
+        ...settled,
+        status: 'queued',
+        reason: outcome.response,
+        nextAttemptAt: sqlTime(DateTime.now().plus({ milliseconds: retryDelay(attempts) })),
+      }
   }
 }
 

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
+import DeliveryAttempt from '#models/delivery_attempt'
 import StartRun from '#actions/sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
@@ -11,6 +12,7 @@ import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
+import { sqlTime } from '#services/sql_time'
 
 test.group('A worker stopped mid-run', () => {
   test('killed (SIGKILL), it loses nothing and sends nothing twice', async ({ assert }) => {
@@ -31,8 +33,10 @@ test.group('A worker stopped mid-run', () => {
       await doomed.start()
       await queue.add(SendBatchJob.$$filepath, { runId: run.id, fromId, toId })
 
+      // Sent and logged, but not settled yet: the survivor must settle these
+      // from the attempt log, not send them again.
       await waitUntil('a few messages sent and one held by the server', async () => {
-        const sent = await Delivery.query().where({ run_id: run.id, status: 'sent' })
+        const sent = await DeliveryAttempt.query().where({ run_id: run.id, outcome: 'sent' })
         return sent.length >= 4 && smtp.holding > 0
       })
       await doomed.stop('SIGKILL')
@@ -76,8 +80,9 @@ test.group('A worker stopped mid-run', () => {
     try {
       await stopping.start()
       await queue.add(SendBatchJob.$$filepath, { runId: run.id, fromId, toId })
+      // The attempt log shows each message as soon as the server took it.
       await waitUntil('two messages sent', async () => {
-        const sent = await Delivery.query().where({ run_id: run.id, status: 'sent' })
+        const sent = await DeliveryAttempt.query().where({ run_id: run.id, outcome: 'sent' })
         return sent.length >= 2
       })
 
@@ -104,6 +109,52 @@ test.group('A worker stopped mid-run', () => {
       await queue.close()
     }
   }).timeout(90_000)
+})
+
+test.group('A batch after a worker died', () => {
+  test('settles what the attempt log shows and sends only the rest', async ({ assert }) => {
+    const { clients, run } = await startedRun(3)
+    const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+    const [accepted, refused, untried] = await Delivery.query()
+      .where('run_id', run.id)
+      .orderBy('id')
+    // As a worker killed after logging two tries, before settling them.
+    const longAgo = DateTime.now().minus({ minutes: 10 })
+    await Delivery.query()
+      .where('run_id', run.id)
+      .update({ status: 'sending', updatedAt: sqlTime(longAgo) })
+    const attempt = { runId: run.id, durationMs: 5, attemptedAt: longAgo }
+    const [acceptedTry] = await DeliveryAttempt.createMany([
+      { ...attempt, deliveryId: accepted.id, outcome: 'sent', smtpCode: 250, response: '250 OK' },
+      {
+        ...attempt,
+        deliveryId: refused.id,
+        outcome: 'permanent',
+        smtpCode: 550,
+        response: '550 No such user',
+      },
+    ])
+
+    await new SendBatchJob().handle({ runId: run.id, fromId, toId })
+
+    await accepted.refresh()
+    await refused.refresh()
+    await untried.refresh()
+    assert.equal(accepted.status, 'sent')
+    assert.equal(accepted.attempts, 1)
+    await acceptedTry.refresh()
+    assert.equal(accepted.sentAt?.toMillis(), acceptedTry.attemptedAt.toMillis())
+    assert.equal(refused.status, 'failed')
+    assert.equal(refused.reason, '550 No such user')
+    assert.equal(untried.status, 'sent')
+    assert.lengthOf(smtp.messagesTo(clients[0].email), 0, 'the accepted message is not sent again')
+    assert.lengthOf(smtp.messagesTo(clients[1].email), 0, 'the refused one is not tried again')
+    assert.lengthOf(smtp.messagesTo(clients[2].email), 1)
+
+    const completed = await MailingRun.findOrFail(run.id)
+    assert.equal(completed.status, 'completed')
+    assert.include(completed.$attributes, { sent: 2, failed: 1 })
+  })
 })
 
 /**

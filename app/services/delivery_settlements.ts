@@ -1,0 +1,230 @@
+import emitter from '@adonisjs/core/services/emitter'
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import { DateTime } from 'luxon'
+import type { BatchRange, ClaimedDelivery } from '#services/delivery_claims'
+import { sqlTime } from '#services/sql_time'
+import type { SmtpOutcome } from '#services/smtp_transport'
+import type { EventsList } from '@adonisjs/core/types'
+
+/**
+ * The attempt log is written first, one row per try, the moment the mail
+ * server has answered: it is the record of what happened. A delivery's
+ * status follows from it and is written for a whole slice of messages at
+ * once (with the run's counters), which spares the database a transaction
+ * per message. A worker that dies in between leaves its deliveries
+ * "sending"; recoverStaleDeliveries settles them from the log, so a message
+ * the server accepted is never sent again, grouped or not.
+ */
+
+/**
+ * What a try means for its delivery.
+ */
+export interface Settlement {
+  delivery: ClaimedDelivery
+  outcome: SmtpOutcome
+  status: 'sent' | 'failed' | 'queued'
+  reason: string | null
+  attempts: number
+  nextAttemptAt: string | null
+}
+
+type FinishedDelivery = EventsList['deliveries:finished']['deliveries'][number]
+
+export interface RunRef {
+  runId: number
+  mailingId: number
+  tenantId: number
+}
+
+/**
+ * A column's value from the delivery's attempt log, for UPDATEs of
+ * deliveries: `sent_at` is the time of the accepted try, `attempts` the
+ * tries that counted against the recipient.
+ */
+const FROM_LOG = {
+  sentAt: `(SELECT MAX(attempted_at) FROM delivery_attempts
+      WHERE delivery_attempts.delivery_id = deliveries.id AND delivery_attempts.outcome = 'sent')`,
+  attempts: `(SELECT COUNT(*) FROM delivery_attempts
+      WHERE delivery_attempts.delivery_id = deliveries.id AND delivery_attempts.outcome <> 'paused')`,
+  permanentReason: `(SELECT SUBSTR(response, 1, 500) FROM delivery_attempts
+      WHERE delivery_attempts.delivery_id = deliveries.id AND delivery_attempts.outcome = 'permanent'
+      ORDER BY delivery_attempts.id DESC LIMIT 1)`,
+}
+
+/**
+ * The settlements of a slice not yet written, written together.
+ */
+export class PendingSettlements {
+  #pending: Settlement[] = []
+  #oldestAt = 0
+
+  constructor(private run: RunRef) {}
+
+  add(settlement: Settlement) {
+    if (this.#pending.length === 0) this.#oldestAt = performance.now()
+    this.#pending.push(settlement)
+  }
+
+  /**
+   * Whether the oldest unwritten settlement has waited `ms`: with a slow
+   * mail server a slice takes long, and statuses should not lag behind.
+   */
+  waitedFor(ms: number) {
+    return this.#pending.length > 0 && performance.now() - this.#oldestAt >= ms
+  }
+
+  /**
+   * Writes the pending deliveries' statuses and the run's counters in one
+   * transaction, then announces the finished ones.
+   */
+  async settle() {
+    const settlements = this.#pending
+    if (settlements.length === 0) return
+    this.#pending = []
+
+    const sent = settlements.filter((settlement) => settlement.status === 'sent')
+    const others = settlements.filter((settlement) => settlement.status !== 'sent')
+    const failed = others.filter((settlement) => settlement.status === 'failed').length
+    const now = sqlTime()
+    await db.transaction(async (trx) => {
+      if (sent.length > 0) {
+        await trx
+          .from('deliveries')
+          .whereIn(
+            'id',
+            sent.map(({ delivery }) => delivery.id)
+          )
+          .where('status', 'sending')
+          .update({
+            status: 'sent',
+            reason: null,
+            next_attempt_at: null,
+            attempts: db.knexRawQuery('attempts + 1'),
+            sent_at: db.knexRawQuery(FROM_LOG.sentAt),
+            updated_at: now,
+          })
+      }
+      for (const settlement of others) {
+        await trx
+          .from('deliveries')
+          .where('id', settlement.delivery.id)
+          .update({
+            status: settlement.status,
+            reason: settlement.reason?.slice(0, 500) ?? null,
+            attempts: settlement.attempts,
+            next_attempt_at: settlement.nextAttemptAt,
+            updated_at: now,
+          })
+      }
+      await countOnRun(trx, this.run.runId, { sent: sent.length, failed })
+    })
+    await announce(
+      this.run,
+      settlements.flatMap(({ delivery, status, attempts, outcome }) =>
+        status === 'queued'
+          ? []
+          : [
+              {
+                deliveryId: delivery.id,
+                clientId: delivery.clientId,
+                email: delivery.email,
+                status,
+                attempts,
+                smtpCode: outcome.code,
+                response: outcome.response,
+              },
+            ]
+      )
+    )
+  }
+}
+
+async function countOnRun(
+  client: QueryClientContract,
+  runId: number,
+  counts: { sent: number; failed: number }
+) {
+  if (counts.sent === 0 && counts.failed === 0) return
+  await client.from('mailing_runs').where('id', runId).increment(counts)
+}
+
+async function announce(run: RunRef, finished: FinishedDelivery[]) {
+  if (finished.length === 0) return
+  await emitter.emit('deliveries:finished', { ...run, deliveries: finished })
+}
+
+/**
+ * Deliveries left "sending" for longer than `staleAfterMs` belong to a
+ * worker that died. Those its log shows accepted are sent, those refused for
+ * good are failed (both counted and announced); the others go back to the
+ * queue, with their tries counted from the log.
+ */
+export async function recoverStaleDeliveries(
+  { runId, fromId, toId }: BatchRange,
+  run: RunRef,
+  staleAfterMs: number
+) {
+  const now = sqlTime()
+  const staleBefore = sqlTime(DateTime.now().minus({ milliseconds: staleAfterMs }))
+  const stale = (client: QueryClientContract) =>
+    client
+      .knexQuery()
+      .from('deliveries')
+      .where('run_id', runId)
+      .whereBetween('id', [fromId, toId])
+      .where('status', 'sending')
+      .where('updated_at', '<', staleBefore)
+  const loggedAs = (outcome: string) =>
+    db
+      .knexQuery()
+      .from('delivery_attempts')
+      .whereRaw('delivery_attempts.delivery_id = deliveries.id')
+      .where('outcome', outcome)
+  const returned = ['id', 'client_id', 'email', 'attempts'] as const
+
+  const { sent, failed } = await db.transaction(async (trx) => {
+    const sentRows = await stale(trx)
+      .whereExists(loggedAs('sent'))
+      .update({
+        status: 'sent',
+        reason: null,
+        next_attempt_at: null,
+        attempts: db.knexRawQuery(FROM_LOG.attempts),
+        sent_at: db.knexRawQuery(FROM_LOG.sentAt),
+        updated_at: now,
+      })
+      .returning([...returned])
+    const failedRows = await stale(trx)
+      .whereExists(loggedAs('permanent'))
+      .update({
+        status: 'failed',
+        reason: db.knexRawQuery(FROM_LOG.permanentReason),
+        next_attempt_at: null,
+        attempts: db.knexRawQuery(FROM_LOG.attempts),
+        updated_at: now,
+      })
+      .returning([...returned, 'reason'])
+    await stale(trx).update({
+      status: 'queued',
+      attempts: db.knexRawQuery(FROM_LOG.attempts),
+      updated_at: now,
+    })
+    await countOnRun(trx, runId, { sent: sentRows.length, failed: failedRows.length })
+    return { sent: sentRows as any[], failed: failedRows as any[] }
+  })
+
+  const recovered = (row: any, status: 'sent' | 'failed'): FinishedDelivery => ({
+    deliveryId: Number(row.id),
+    clientId: row.client_id,
+    email: row.email,
+    status,
+    attempts: row.attempts,
+    smtpCode: null,
+    response: status === 'sent' ? 'Accepted (settled from the attempt log)' : (row.reason ?? ''),
+  })
+  await announce(run, [
+    ...sent.map((row) => recovered(row, 'sent')),
+    ...failed.map((row) => recovered(row, 'failed')),
+  ])
+}
