@@ -133,9 +133,8 @@ export default class SendBatchJob extends Job {
   async #sendSlice(slice: ClaimedDelivery[], batch: BatchState) {
     const { range, settlements } = batch
     for (const [index, delivery] of slice.entries()) {
-      const untried = slice.slice(index)
-      if (workerShutdown.aborted) return this.#release(untried, 'handed-back')
-      if (!(await batch.liveness.runMaySend())) return this.#release(untried, 'stopped')
+      if (workerShutdown.aborted) return this.#release(slice.slice(index), 'handed-back')
+      if (!(await batch.liveness.runMaySend())) return this.#release(slice.slice(index), 'stopped')
       await this.#respectRates(batch.mailing.tenantId)
 
       const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
