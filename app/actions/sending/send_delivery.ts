@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import sendingConfig from '#config/sending'
 import type { ClaimedDelivery } from '#services/delivery_claims'
 import type { Settlement } from '#services/delivery_settlements'
 import { sqlTime } from '#services/sql_time'
+import { attemptLog } from '#services/attempt_log'
 import type { RenderedMessage } from '#services/message_renderer'
 import {
   campaignTransport,
@@ -19,10 +19,6 @@ export interface Envelope {
 }
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
-
-const LOG_ATTEMPT = `INSERT INTO delivery_attempts
-  (delivery_id, run_id, outcome, smtp_code, response, duration_ms, attempted_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?)`
 
 /**
  * Hands one claimed delivery to the mail server and writes the attempt to
@@ -57,17 +53,15 @@ export default class SendDelivery {
     } catch (error) {
       outcome = classifySmtpError(error)
     }
-    // Written as plain SQL: it runs for every message, and building the
-    // same INSERT with the query builder each time costs more than sending.
-    await db.rawQuery(LOG_ATTEMPT, [
-      delivery.id,
-      delivery.runId,
-      outcome.kind === 'configuration' ? 'paused' : outcome.kind,
-      outcome.code,
-      outcome.response.slice(0, 1000),
-      Math.round(performance.now() - startedAt),
-      sqlTime(),
-    ])
+    await attemptLog.append({
+      delivery_id: delivery.id,
+      run_id: delivery.runId,
+      outcome: outcome.kind === 'configuration' ? 'paused' : outcome.kind,
+      smtp_code: outcome.code,
+      response: outcome.response.slice(0, 1000),
+      duration_ms: Math.round(performance.now() - startedAt),
+      attempted_at: sqlTime(),
+    })
     return settlementOf(delivery, outcome)
   }
 }

@@ -1,0 +1,107 @@
+import db from '@adonisjs/lucid/services/db'
+
+/**
+ * One try of one delivery, as the `delivery_attempts` table stores it.
+ */
+export interface AttemptRow {
+  delivery_id: number
+  run_id: number
+  outcome: 'sent' | 'transient' | 'permanent' | 'paused'
+  smtp_code: number | null
+  response: string
+  duration_ms: number
+  attempted_at: string
+}
+
+interface Waiting {
+  row: AttemptRow
+  written: () => void
+  failed: (error: unknown) => void
+}
+
+/**
+ * The most rows in one INSERT: SQLite takes up to 999 bound values, and an
+ * attempt row has seven.
+ */
+const MOST_ROWS_PER_INSERT = 100
+
+/**
+ * The attempt log with group commit: a try is written before its sender
+ * moves on, and tries that end together (the batches a worker runs at once
+ * share its event loop) are written by one INSERT instead of one each. The
+ * guarantee is unchanged (a message the server accepted is in the log before
+ * the next message of its batch leaves); the statements per message drop.
+ */
+class AttemptLog {
+  #waiting: Waiting[] = []
+  #scheduled = false
+
+  append(row: AttemptRow) {
+    return new Promise<void>((written, failed) => {
+      this.#waiting.push({ row, written, failed })
+      if (this.#scheduled) return
+      this.#scheduled = true
+      // The answers the event loop is handing out in this turn join the group.
+      setImmediate(() => this.#writeWaiting())
+    })
+  }
+
+  async #writeWaiting() {
+    while (this.#waiting.length > 0) {
+      const group = this.#waiting.splice(0, MOST_ROWS_PER_INSERT)
+      try {
+        await write(group.map(({ row }) => row))
+        for (const { written } of group) written()
+      } catch (error) {
+        for (const { failed } of group) failed(error)
+      }
+    }
+    this.#scheduled = false
+  }
+}
+
+const COLUMNS = [
+  'delivery_id',
+  'run_id',
+  'outcome',
+  'smtp_code',
+  'response',
+  'duration_ms',
+  'attempted_at',
+] as const
+
+const INSERT_ONE = `INSERT INTO delivery_attempts (${COLUMNS.join(', ')})
+  VALUES (${COLUMNS.map(() => '?').join(', ')})`
+
+const preparedInserts = new WeakMap<object, { run: (...values: unknown[]) => unknown }>()
+
+/**
+ * Writes rows to the log. On PostgreSQL tries pile up while an INSERT
+ * travels, so groups are large and the query builder's cost is shared. On
+ * SQLite every statement runs synchronously, groups are mostly of one, and
+ * building and preparing the same INSERT for every message cost more than
+ * the insert itself: there it runs as a statement prepared once per
+ * connection, taken from Knex's pool like any query.
+ */
+async function write(rows: AttemptRow[]) {
+  const connection = db.connection()
+  if (connection.dialect.name !== 'better-sqlite3') {
+    return db.table('delivery_attempts').multiInsert(rows)
+  }
+  const pool = connection.getWriteClient().client
+  const sqlite = await pool.acquireConnection()
+  try {
+    let insert = preparedInserts.get(sqlite)
+    if (!insert) {
+      insert = sqlite.prepare(INSERT_ONE)
+      preparedInserts.set(sqlite, insert!)
+    }
+    sqlite.transaction(() => {
+      for (const row of rows) insert!.run(...COLUMNS.map((column) => row[column]))
+    })()
+  } finally {
+    await pool.releaseConnection(sqlite)
+  }
+}
+
+export const attemptLog = new AttemptLog()
