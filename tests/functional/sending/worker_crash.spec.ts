@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
@@ -7,8 +6,7 @@ import Delivery from '#models/delivery'
 import StartRun from '#actions/sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
-import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
+import { startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 
@@ -105,16 +103,3 @@ test.group('A worker stopped mid-run', () => {
     }
   }).timeout(90_000)
 })
-
-/**
- * A running mailing to `count` new clients whose run has started, with its
- * batches not queued yet (each test queues them where it wants).
- */
-async function startedRun(count: number) {
-  const { user, tenant } = await createUser()
-  const clients = await createClients(tenant, count)
-  const message = await createMessage(tenant)
-  const mailing = await createOpenMailing(user, message, { name: 'Worker stop test' })
-  const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
-  return { clients, run }
-}
