@@ -37,12 +37,12 @@
 import 'reflect-metadata'
 import type { DateTime as LuxonDateTime } from 'luxon'
 import { cpus } from 'node:os'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SMTPServer } from 'smtp-server'
 import { bootBenchApp } from './helpers/boot_app.js'
 import { BenchWorker, useProductionTimings } from './helpers/bench_worker.js'
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
+import { freePort } from './helpers/net.js'
 
 const MAILINGS = Number(process.env.BENCH_MAILINGS ?? 10)
 const GOAL_MS = Number(process.env.BENCH_GOAL_MS ?? 1000)
@@ -279,15 +279,4 @@ async function latencies(groups: (string | string[])[], due: Instant[]) {
     await sleep(20)
   }
   return groups.map((group, index) => arrivedAt(group)! - due[index].toMillis())
-}
-
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }

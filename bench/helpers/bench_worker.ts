@@ -48,6 +48,10 @@ export class BenchWorker {
     return this.#log
   }
 
+  get pid() {
+    return this.#process?.pid
+  }
+
   get running() {
     const child = this.#process
     return Boolean(child) && child!.exitCode === null && child!.signalCode === null
