@@ -62,8 +62,8 @@ test.group('Starting on time', () => {
     // whose tick would start any due mailing of the database, is stopped
     // meanwhile.
     const worker = new WorkerProcess(['--queue=default'])
+    await sharedWorker.stop()
     try {
-      await sharedWorker.stop()
       await isolated.flushdb()
       await worker.start({ REDIS_DB: String(ISOLATED_DB), SCHEDULER_INTERVAL: '24h' })
 
