@@ -9,13 +9,19 @@
 | so they stay cheap: a cached lookup, and two inserts only when an endpoint
 | listens. Never an HTTP call: the `webhooks` queue delivers.
 |
+| The scheduler's exact wake: a run that starts has moved its mailing's
+| `next_run_at` on to the following occurrence, which gets its own delayed
+| wake (see the end of this file).
+|
 */
 
 import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
+import Mailing from '#models/mailing'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
 import { subscribedEndpointIds } from '#services/webhook_subscriptions'
+import { wakeSchedulerFor } from '#services/scheduler'
 
 /**
  * A webhook that cannot be recorded is logged, never thrown back into the
@@ -101,3 +107,20 @@ emitter.on('client:unsubscribed', ({ client, unsubscribedAt }) =>
     },
   })
 )
+
+/**
+ * A periodic mailing's next occurrence starts at its time, not at the next
+ * tick: StartRun has just set `next_run_at` to it, so a delayed wake is
+ * queued for exactly then (nothing for a once-mailing's only run). Here
+ * rather than in StartRun because the scheduler imports the job that runs
+ * StartRun. A failure is logged, never thrown back into the run that
+ * started: the tick still starts the occurrence, a second later at most.
+ */
+emitter.on('mailing_run:started', async ({ mailingId }) => {
+  try {
+    const mailing = await Mailing.find(mailingId)
+    await wakeSchedulerFor(mailing?.nextRunAt ?? null)
+  } catch (error) {
+    logger.error({ err: error, mailingId }, 'The next occurrence could not be scheduled')
+  }
+})

@@ -35,6 +35,7 @@ export class TestSmtpServer {
   }[] = []
   #behaviours: SmtpBehaviour[] = []
   #perRecipient = new Map<string, SmtpBehaviour[]>()
+  #rcptReplies = new Map<string, { code: number; message: string }[]>()
   #closedSessions = new Set<string>()
   defaultBehaviour: SmtpBehaviour = { kind: 'accept' }
 
@@ -46,6 +47,11 @@ export class TestSmtpServer {
       disabledCommands: ['STARTTLS'],
       logger: false,
       ...options,
+      onRcptTo: (address, _session, callback) => {
+        const reply = this.#rcptReplies.get(address.address.toLowerCase())?.shift()
+        if (!reply) return callback()
+        callback(Object.assign(new Error(reply.message), { responseCode: reply.code }))
+      },
       onData: (stream, session, callback) => this.#onData(stream, session, callback),
       onClose: (session) => {
         this.#closedSessions.add(session.id)
@@ -77,6 +83,15 @@ export class TestSmtpServer {
    */
   scriptFor(address: string, ...behaviours: SmtpBehaviour[]) {
     this.#perRecipient.set(address.toLowerCase(), behaviours)
+  }
+
+  /**
+   * Replies to the next RCPT TO commands naming `address`, in order (then
+   * the recipient is accepted): the server refuses the recipient before
+   * any message is sent.
+   */
+  refuseRecipient(address: string, ...replies: { code: number; message: string }[]) {
+    this.#rcptReplies.set(address.toLowerCase(), replies)
   }
 
   reset() {

@@ -16,6 +16,8 @@ export class WorkerProcess {
   }
 
   start(env: Record<string, string> = {}) {
+    // A restarted worker must say "Worker started" again.
+    this.output = ''
     const child = spawn(process.execPath, ['ace', 'queue:listen', ...this.args], {
       cwd: app.makePath(),
       env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },

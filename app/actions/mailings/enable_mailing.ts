@@ -32,6 +32,6 @@ export default class EnableMailing {
       )
       return reopened
     })
-    await ResumeMailing.dispatch(runs)
+    await ResumeMailing.dispatch(mailing, runs)
   }
 }

@@ -5,6 +5,7 @@ import type { MailingStatus } from '#models/mailing'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
 import StartRun from '#actions/sending/start_run'
+import { wakeSchedulerFor } from '#services/scheduler'
 
 /**
  * Back to where it was: running once its window has opened, waiting for
@@ -15,13 +16,14 @@ import StartRun from '#actions/sending/start_run'
 export default class ResumeMailing {
   static async handle(mailing: Mailing, user: User) {
     const runs = await ResumeMailing.reopen(mailing, user)
-    await ResumeMailing.dispatch(runs)
+    await ResumeMailing.dispatch(mailing, runs)
   }
 
   /**
    * Sets the mailing and its unfinished runs going again; returns the runs,
-   * whose batches `dispatch` queues once the change is committed (a batch
-   * that ran before the commit would find the mailing still stopped).
+   * which `dispatch` sets going once the change is committed (a batch or a
+   * scheduler wake that ran before the commit would find the mailing still
+   * stopped).
    */
   static async reopen(mailing: Mailing, user: User, trx?: TransactionClientContract) {
     const runs = await MailingRun.query({ client: trx })
@@ -45,8 +47,14 @@ export default class ResumeMailing {
     return runs
   }
 
-  static async dispatch(runs: MailingRun[]) {
+  /**
+   * Queues the unfinished runs' batches, and wakes the scheduler for the
+   * mailing's next occurrence: at once when it came while the mailing was
+   * stopped (the wake it had then found it paused), else exactly at its time.
+   */
+  static async dispatch(mailing: Mailing, runs: MailingRun[]) {
     for (const run of runs) await StartRun.dispatchBatches(run)
+    await wakeSchedulerFor(mailing.nextRunAt)
   }
 
   static #statusAfter(mailing: Mailing, hasUnfinishedRun: boolean): MailingStatus {

@@ -1,61 +1,15 @@
-import { createServer } from 'node:net'
 import { test } from '@japa/runner'
-import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import sendingConfig from '#config/sending'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
-import StartRun from '#actions/sending/start_run'
-import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
 import { TestSmtpServer } from '#tests/helpers/smtp_server'
-import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
+import { enqueueBatches, freePort, startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
-
-/**
- * A port nothing listens on: the OS hands out a free one, we close it.
- */
-async function freePort() {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
-/**
- * A started run of `count` clients whose batches are not queued yet: each
- * test hands them to its own queue, served only by its own worker (with
- * its own settings), so the shared worker never touches them.
- */
-async function startedRun(count: number) {
-  const { user, tenant } = await createUser()
-  const clients = await createClients(tenant, count)
-  const message = await createMessage(tenant)
-  const mailing = await createOpenMailing(user, message, { name: 'Bad server test' })
-  const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
-  return { clients, mailing, run }
-}
-
-/**
- * Queues the run's batches on `queue` the way StartRun does (same ranges,
- * same priorities).
- */
-async function enqueueBatches(queue: Queue, runId: number) {
-  const ranges = await StartRun.batchRanges(runId)
-  for (const [index, [fromId, toId]] of ranges.entries()) {
-    await queue.add(
-      SendBatchJob.$$filepath,
-      { runId, fromId, toId },
-      { priority: StartRun.batchPriority(index) }
-    )
-  }
-  return ranges.length
-}
 
 function runWithStatus(runId: number, status: MailingRun['status']) {
   return waitUntil(

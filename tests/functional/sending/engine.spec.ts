@@ -135,6 +135,40 @@ test.group('Sending engine', () => {
     assert.lengthOf(smtp.messagesTo(clients[0].email), 1)
   })
 
+  test('a recipient refused at RCPT TO fails (5xx) or is retried (4xx); the mailing goes on', async ({
+    assert,
+  }) => {
+    const { clients, mailing } = await dueMailing(3, { nextRunAt: null })
+    smtp.refuseRecipient(clients[0].email, { code: 550, message: 'No such user here' })
+    smtp.refuseRecipient(clients[1].email, { code: 451, message: 'Greylisted, come back later' })
+    mailing.nextRunAt = DateTime.now()
+    await mailing.save()
+
+    const run = await finishedRun(mailing.id)
+    assert.equal(run.sent, 2)
+    assert.equal(run.failed, 1)
+    const logOf = async (clientId: number) => {
+      const delivery = await Delivery.query()
+        .where({ run_id: run.id, client_id: clientId })
+        .preload('attemptLog', (q) => q.orderBy('id'))
+        .firstOrFail()
+      return [delivery.status, delivery.attemptLog.map((a) => [a.outcome, a.smtpCode])]
+    }
+    assert.deepEqual(await logOf(clients[0].id), ['failed', [['permanent', 550]]])
+    assert.deepEqual(await logOf(clients[1].id), [
+      'sent',
+      [
+        ['transient', 451],
+        ['sent', 250],
+      ],
+    ])
+    assert.deepEqual(await logOf(clients[2].id), ['sent', [['sent', 250]]])
+    assert.lengthOf(smtp.messagesTo(clients[0].email), 0)
+
+    await mailing.refresh()
+    assert.equal(mailing.status, 'completed')
+  })
+
   test('a server that keeps answering 4xx fails the delivery after the configured attempts', async ({
     assert,
   }) => {

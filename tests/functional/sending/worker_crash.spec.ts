@@ -8,8 +8,7 @@ import DeliveryAttempt from '#models/delivery_attempt'
 import StartRun from '#actions/sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
-import { createUser } from '#tests/helpers/users'
-import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
+import { startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 import { sqlTime } from '#services/sql_time'
@@ -156,16 +155,3 @@ test.group('A batch after a worker died', () => {
     assert.include(completed.$attributes, { sent: 2, failed: 1 })
   })
 })
-
-/**
- * A running mailing to `count` new clients whose run has started, with its
- * batches not queued yet (each test queues them where it wants).
- */
-async function startedRun(count: number) {
-  const { user, tenant } = await createUser()
-  const clients = await createClients(tenant, count)
-  const message = await createMessage(tenant)
-  const mailing = await createOpenMailing(user, message, { name: 'Worker stop test' })
-  const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
-  return { clients, run }
-}

@@ -1,0 +1,494 @@
+/*
+|--------------------------------------------------------------------------
+| Pages while the mail server misbehaves: `npm run bench:smtp-trouble`
+|--------------------------------------------------------------------------
+|
+| Issue 4: "whatever the mail server does, web pages keep answering at
+| their usual speed."
+|
+| The real web server (bin/server.ts, production mode) and a real worker
+| (`node ace queue:listen`; BENCH_BUILT=1 for the compiled one), on a
+| database of their own. A workspace with BENCH_RECIPIENTS clients (3,000),
+| a logged-in user (a real log-in through the form: session cookie) and an
+| API token. Then, phase after phase, the latency of the pages a user has
+| open while a mailing goes out: the dashboard, the mailing's page, the
+| numbers that page polls, the clients list, the delivery log, and the
+| API's delivery log. Phases (the SMTP server listens on one port, in a
+| process of its own, bench/helpers/smtp_trouble_server.ts, restarted in
+| another mode between phases):
+|
+|   baseline     no sending (the worker idle)
+|   healthy      a sink that accepts every message
+|   silent       accepts connections, never says a word (greeting timeout)
+|   451          answers 451 to every RCPT
+|   550          answers 550 to every RCPT
+|   drop         drops the connection in the middle of DATA
+|   refused      nothing listening
+|   baseline     again, at the end: how much the machine drifted
+|
+| In each sending phase a mailing to every client starts first, and another
+| whenever the last one stops (completed, or paused by the error threshold),
+| so the worker is busy with it for the whole measure. BENCH_REQUESTS (50)
+| requests per page, BENCH_CONCURRENCY (4) in flight, pages interleaved;
+| BENCH_PHASES (e.g. baseline,healthy,baseline-again) picks phases and
+| BENCH_WORKER_NICE (0) lowers the worker's CPU priority.
+| Prints p50 / p95 per page and phase, the ratio of each p95 to the
+| baseline's (both no-sending phases pooled), and what happened meanwhile:
+| the worker's attempts by outcome and the CPU each process used. Exits 1
+| with a sentence when a request fails.
+|
+| Its own SQLite file (tmp/bench-smtp-trouble.sqlite3), Redis DB index
+| (REDIS_DB, default 6, flushed before and after) and ports (BENCH_PORT,
+| 3364; the SMTP port is a free one).
+|
+*/
+
+import 'reflect-metadata'
+import type { DateTime as LuxonDateTime } from 'luxon'
+import { cpus, setPriority } from 'node:os'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import { BenchWorker, useProductionTimings } from './helpers/bench_worker.js'
+import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
+import { freePort } from './helpers/net.js'
+import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
+import type { TroubleMode } from './helpers/smtp_trouble_server.js'
+
+const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 3000)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50)
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4)
+const WEB_PORT = Number(process.env.BENCH_PORT ?? 3364)
+const BASE = `http://127.0.0.1:${WEB_PORT}`
+const PASSWORD = 'violet-harbour-tango-42'
+const WORKER_NICE = Number(process.env.BENCH_WORKER_NICE ?? 0)
+
+type Mode = TroubleMode | 'refused'
+const ALL_PHASES: { key: string; name: string; mode: Mode; sending: boolean }[] = [
+  { key: 'baseline', name: 'baseline: no sending', mode: 'healthy', sending: false },
+  { key: 'healthy', name: 'healthy sink', mode: 'healthy', sending: true },
+  { key: 'silent', name: 'silent (greeting timeout)', mode: 'silent', sending: true },
+  { key: '451', name: '451 to every RCPT', mode: '451', sending: true },
+  { key: '550', name: '550 to every RCPT', mode: '550', sending: true },
+  { key: 'drop', name: 'drop mid-DATA', mode: 'drop', sending: true },
+  { key: 'refused', name: 'refused (nothing listening)', mode: 'refused', sending: true },
+  { key: 'baseline-again', name: 'baseline again: no sending', mode: 'healthy', sending: false },
+]
+// BENCH_PHASES=baseline,healthy,baseline-again measures only those, in that order.
+const PHASES = process.env.BENCH_PHASES
+  ? process.env.BENCH_PHASES.split(',').map((key) => {
+      const phase = ALL_PHASES.find((candidate) => candidate.key === key.trim())
+      if (!phase) throw new Error(`BENCH_PHASES: no phase "${key}"`)
+      return phase
+    })
+  : ALL_PHASES
+
+process.env.REDIS_DB ??= '6'
+process.env.PORT = String(WEB_PORT)
+process.env.HOST = '127.0.0.1'
+process.env.APP_URL = BASE
+// The benchmark measures pages, not the API's quota.
+process.env.API_RATE_LIMIT = '100000000'
+useProductionTimings()
+const smtpPort = await freePort()
+process.env.SMTP_HOST = '127.0.0.1'
+process.env.SMTP_PORT = String(smtpPort)
+
+const { app, removeSqliteFile } = await bootBenchApp({
+  sqliteFile: 'tmp/bench-smtp-trouble.sqlite3',
+})
+
+const { DateTime } = await import('luxon')
+const { default: db } = await import('@adonisjs/lucid/services/db')
+const { default: redis } = await import('@adonisjs/redis/services/main')
+const { MigrationRunner } = await import('@adonisjs/lucid/migration')
+const { default: User } = await import('#models/user')
+const { default: Mailing } = await import('#models/mailing')
+const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
+const { default: StartRun } = await import('#actions/sending/start_run')
+const { TOKEN_ABILITIES } = await import('#api/abilities')
+const { sqlTime } = await import('#services/sql_time')
+
+/**
+ * The mail server of the current phase, always on `smtpPort`, in a process
+ * of its own (bench/helpers/smtp_trouble_server.ts): its work is not the
+ * measuring process's. "refused" is no process at all.
+ */
+class TroubleServer {
+  #process?: ChildProcess
+
+  get pid() {
+    return this.#process?.pid
+  }
+
+  async switchTo(mode: Mode) {
+    await this.close()
+    if (mode === 'refused') return
+    const child = spawn(
+      process.execPath,
+      [
+        '--import=ts-node-maintained/register/esm',
+        'bench/helpers/smtp_trouble_server.ts',
+        mode,
+        String(smtpPort),
+      ],
+      { cwd: fileURLToPath(APP_ROOT), stdio: ['ignore', 'pipe', 'inherit'] }
+    )
+    this.#process = child
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('listening')) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`The ${mode} SMTP server exited (${code})`)))
+    })
+  }
+
+  async close() {
+    const child = this.#process
+    this.#process = undefined
+    if (child) await stopProcess(child)
+  }
+}
+
+/**
+ * Keeps the worker busy for a phase: a new mailing whenever the last one
+ * stopped; at the end, every mailing of the phase is paused.
+ */
+class KeepSending {
+  #mailingIds: number[] = []
+  #timer?: NodeJS.Timeout
+  #current?: { mailingId: number; runId: number }
+
+  constructor(private owner: Owner) {}
+
+  async start() {
+    this.#current = await startMailing(this.owner, 'Under trouble')
+    this.#mailingIds.push(this.#current.mailingId)
+    this.#timer = setInterval(() => void this.#check(), 500)
+    return this.#current
+  }
+
+  async #check() {
+    const run = await db.from('mailing_runs').where('id', this.#current!.runId).first()
+    if (!this.#timer || run.status === 'running') return
+    this.#current = await startMailing(this.owner, 'Under trouble, again')
+    this.#mailingIds.push(this.#current.mailingId)
+  }
+
+  async stop() {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    await db.from('mailings').whereIn('id', this.#mailingIds).update({ status: 'paused' })
+    await db
+      .from('mailing_runs')
+      .whereIn('mailing_id', this.#mailingIds)
+      .where('status', 'running')
+      .update({ status: 'paused' })
+  }
+}
+
+const trouble = new TroubleServer()
+const worker = new BenchWorker()
+let web: ChildProcess | undefined
+let failure: string | null = null
+const loadAtStart = loadAverages()
+try {
+  await new MigrationRunner(db, app, { direction: 'up' }).run()
+  await redis.flushdb()
+  const owner = await seed()
+  web = startWebServer()
+  await untilServing(web)
+  await trouble.switchTo('healthy')
+  await worker.start()
+  // BENCH_WORKER_NICE=10: the worker at a lower CPU priority than the web server.
+  if (WORKER_NICE) setPriority(worker.pid!, WORKER_NICE)
+  const session = await logIn(owner.user.email)
+  const api = { authorization: `Bearer ${owner.token}` }
+
+  // A mailing already sent, for the baseline's mailing page and log.
+  const history = await startMailing(owner, 'History')
+  await untilStopped(history.runId, 600_000)
+
+  const results: PhaseResult[] = []
+  for (const phase of PHASES) {
+    await trouble.switchTo(phase.mode)
+    const sending = phase.sending ? new KeepSending(owner) : null
+    const target = sending ? await sending.start() : history
+    // Let the worker meet the server before measuring (and, for the
+    // baseline, the last attempts of the history fall out of the window).
+    await sleep(1500)
+
+    const startedAt = DateTime.now()
+    const cpuBefore = [cpuSeconds(worker.pid), cpuSeconds(web.pid), cpuSeconds(trouble.pid)]
+    const webWaitedBefore = runQueueWaitSeconds(web.pid)
+    const pages: Record<string, string> = {
+      'dashboard': '/dashboard',
+      'mailing page': `/mailings/${target.mailingId}`,
+      'its polled numbers': `/mailings/${target.mailingId}/stats`,
+      'clients list': '/clients',
+      'delivery log': `/mailings/${target.mailingId}/deliveries`,
+      'API delivery log': `/api/v1/mailings/${target.mailingId}/deliveries`,
+    }
+    const headers = (path: string) => (path.startsWith('/api/') ? api : session)
+    await measurePages(pages, headers, 5) // warm-up: modules loaded, code optimised
+    const latencies = await measurePages(pages, headers, REQUESTS)
+    const seconds = DateTime.now().diff(startedAt).as('seconds')
+    const share = (now: number, before: number) =>
+      `${Math.round((100 * (now - before)) / seconds)} %`
+    const activity = [
+      await workerActivity(startedAt),
+      `CPU of a core: worker ${share(cpuSeconds(worker.pid), cpuBefore[0])}, web ${share(cpuSeconds(web.pid), cpuBefore[1])}, SMTP server ${share(cpuSeconds(trouble.pid), cpuBefore[2])}`,
+      `web ready but waiting for a CPU ${formatMs((1000 * (runQueueWaitSeconds(web.pid) - webWaitedBefore)) / (REQUESTS * Object.keys(pages).length))} a request`,
+      `${seconds.toFixed(1)} s`,
+    ].join(' · ')
+    await sending?.stop()
+    results.push({ phase: phase.name, latencies, activity })
+    console.log(`  ${phase.name}: done (${activity})`)
+  }
+  print(results)
+} catch (error) {
+  failure = (error as Error).message
+} finally {
+  await worker.stop()
+  if (web) await stopProcess(web)
+  await trouble.close()
+  await redis.flushdb().catch(() => {})
+  await app.terminate()
+  await removeSqliteFile()
+}
+if (failure) {
+  console.error(`bench:smtp-trouble failed: ${failure}`)
+  process.exitCode = 1
+}
+
+interface PhaseResult {
+  phase: string
+  latencies: Record<string, number[]>
+  activity: string
+}
+
+/**
+ * A verified owner with a token, RECIPIENTS clients and a message.
+ */
+async function seed() {
+  const { user, tenant } = await CreateUserWithTenant.handle({
+    fullName: 'Trouble Owner',
+    email: `trouble-${Date.now()}@example.com`,
+    password: PASSWORD,
+    role: 'user',
+    verified: true,
+  })
+  const now = sqlTime()
+  for (let first = 0; first < RECIPIENTS; first += 500) {
+    const rows = Array.from({ length: Math.min(500, RECIPIENTS - first) }, (_, offset) => ({
+      tenant_id: tenant.id,
+      email: `client.${first + offset}@trouble.bench`,
+      full_name: `Client ${first + offset}`,
+      created_at: now,
+      updated_at: now,
+    }))
+    await db.table('clients').multiInsert(rows)
+  }
+  const message = await tenant.related('messages').create({
+    subject: 'News for {{ client.full_name }}',
+    bodyText: 'Hello {{ client.full_name }}, our news. Unsubscribe: {{ unsubscribe_url }}',
+  })
+  const token = await User.accessTokens.create(user, [...TOKEN_ABILITIES])
+  return { user, tenant, message, token: token.value!.release() }
+}
+
+type Owner = Awaited<ReturnType<typeof seed>>
+
+/**
+ * A mailing to every client, its run started now with its batches queued
+ * (what "send now" does).
+ */
+async function startMailing(owner: Owner, name: string) {
+  const startAt = DateTime.now()
+  const mailing = await Mailing.create({
+    tenantId: owner.tenant.id,
+    messageId: owner.message.id,
+    name,
+    audience: 'all',
+    periodicity: 'once',
+    startAt,
+    endAt: startAt.plus({ days: 1 }),
+    status: 'created',
+    createdById: owner.user.id,
+    nextRunAt: null,
+  })
+  const run = await StartRun.handle(mailing, startAt, { dispatch: true })
+  return { mailingId: mailing.id, runId: run!.id }
+}
+
+async function untilStopped(runId: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const run = await db.from('mailing_runs').where('id', runId).first()
+    if (run.status !== 'running') return run.status as string
+    if (Date.now() > deadline) throw new Error(`Run ${runId} still running after ${timeoutMs} ms`)
+    await sleep(200)
+  }
+}
+
+/**
+ * What the worker recorded since `since`: attempts by outcome.
+ */
+async function workerActivity(since: LuxonDateTime) {
+  const rows = await db
+    .from('delivery_attempts')
+    .where('attempted_at', '>=', sqlTime(since))
+    .groupBy('outcome')
+    .select('outcome', db.raw('count(*) as count'))
+  if (rows.length === 0) return 'no attempt recorded'
+  return rows.map((row) => `${row.count} ${row.outcome}`).join(', ')
+}
+
+/**
+ * `count` requests of each page, interleaved, CONCURRENCY in flight; the
+ * latency of each, by page. Anything but a 200 fails the run.
+ */
+async function measurePages(
+  pages: Record<string, string>,
+  headers: (path: string) => Record<string, string>,
+  count: number
+) {
+  const queue = Array.from({ length: count }, () => Object.keys(pages)).flat()
+  const latencies: Record<string, number[]> = Object.fromEntries(
+    Object.keys(pages).map((label) => [label, []])
+  )
+  const loop = async () => {
+    for (let label = queue.shift(); label !== undefined; label = queue.shift()) {
+      const path = pages[label]
+      const startedAt = performance.now()
+      const response = await fetch(`${BASE}${path}`, {
+        headers: {
+          accept: path.endsWith('/stats') ? 'application/json' : 'text/html',
+          ...headers(path),
+        },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(60_000),
+      })
+      await response.arrayBuffer()
+      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`)
+      latencies[label].push(performance.now() - startedAt)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, loop))
+  return latencies
+}
+
+/**
+ * Logs in through the form, as a browser does; returns the cookie header.
+ */
+async function logIn(email: string) {
+  const jar = new Map<string, string>()
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const at = pair.indexOf('=')
+      jar.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+  }
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+
+  const form = await fetch(`${BASE}/login`)
+  keep(form)
+  const csrf = /name=['"]_csrf['"] value=['"]([^'"]+)['"]/.exec(await form.text())?.[1]
+  if (!csrf) throw new Error('The log-in page has no CSRF field')
+  const answer = await fetch(`${BASE}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': cookie() },
+    body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }),
+    redirect: 'manual',
+  })
+  keep(answer)
+  if (answer.status !== 302 || !answer.headers.get('location')?.endsWith('/dashboard')) {
+    throw new Error(`Logging in answered ${answer.status} → ${answer.headers.get('location')}`)
+  }
+  return { cookie: cookie() }
+}
+
+/**
+ * The web server as in production (compiled templates cached).
+ */
+function startWebServer() {
+  const child = spawn(
+    process.execPath,
+    ['--import=ts-node-maintained/register/esm', 'bin/server.js'],
+    {
+      cwd: fileURLToPath(APP_ROOT),
+      env: { ...process.env, NODE_ENV: 'production', SESSION_DRIVER: 'cookie', LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  )
+  let output = ''
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000))
+  child.stdout!.on('data', collect)
+  child.stderr!.on('data', collect)
+  Object.defineProperty(child, 'output', { get: () => output })
+  return child
+}
+
+async function untilServing(child: ChildProcess) {
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    const output = (child as ChildProcess & { output: string }).output
+    if (child.exitCode !== null) throw new Error(`The web server exited:\n${output}`)
+    if (Date.now() > deadline) throw new Error(`No page within 180 s:\n${output}`)
+    const status = await fetch(`${BASE}/login`)
+      .then((response) => response.status)
+      .catch(() => 0)
+    if (status === 200) return
+    await sleep(250)
+  }
+}
+
+function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}
+
+function print(results: PhaseResult[]) {
+  const labels = Object.keys(results[0].latencies)
+  const quiet = results.filter((_, index) => !PHASES[index].sending)
+  const baselineP95 = (label: string) =>
+    latencySummary(quiet.flatMap((result) => result.latencies[label])).p95
+  const lines = [
+    '',
+    `Pages while the mail server misbehaves: ${REQUESTS} requests a page, ${CONCURRENCY} in flight, ${RECIPIENTS.toLocaleString('en')} recipients a mailing`,
+    `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · SQLite · web server (production mode) under ts-node · ${process.env.BENCH_BUILT ? 'built worker' : 'worker under ts-node'}${WORKER_NICE ? `, nice ${WORKER_NICE}` : ''}`,
+    `load average (1 / 5 / 15 min) at start ${loadAtStart}, at the end ${loadAverages()}`,
+    '',
+    `${'p50 / p95'.padEnd(30)}${labels.map((label) => label.padStart(22)).join('')}`,
+  ]
+  for (const result of results) {
+    const cells = labels.map((label) => {
+      const { median, p95 } = latencySummary(result.latencies[label])
+      return `${formatMs(median)} / ${formatMs(p95)}`.padStart(22)
+    })
+    lines.push(`${result.phase.padEnd(30)}${cells.join('')}`)
+  }
+  lines.push(
+    '',
+    `${'p95 × baseline p95'.padEnd(30)}${labels.map((label) => label.padStart(22)).join('')}`
+  )
+  for (const result of results.filter((_, index) => PHASES[index].sending)) {
+    const cells = labels.map((label) => {
+      const ratio = latencySummary(result.latencies[label]).p95 / baselineP95(label)
+      return `${ratio.toFixed(2)} ×`.padStart(22)
+    })
+    lines.push(`${result.phase.padEnd(30)}${cells.join('')}`)
+  }
+  lines.push(
+    '',
+    'during each measure: worker attempts by outcome · CPU · web run-queue wait · duration'
+  )
+  for (const result of results) lines.push(`  ${result.phase.padEnd(28)}${result.activity}`)
+  console.log(lines.join('\n') + '\n')
+}

@@ -1,0 +1,49 @@
+import { createServer } from 'node:net'
+import { DateTime } from 'luxon'
+import type { Queue } from 'bullmq'
+import StartRun from '#actions/sending/start_run'
+import SendBatchJob from '#jobs/send_batch_job'
+import { createUser } from '#tests/helpers/users'
+import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
+
+/**
+ * A port nothing listens on: the OS hands out a free one, we close it.
+ */
+export async function freePort() {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/**
+ * A running mailing to `count` new clients of a new owner, whose run has
+ * started with its batches not queued yet: each test hands them to its own
+ * queue, served only by its own worker (with its own settings), so the
+ * shared worker never touches them.
+ */
+export async function startedRun(count: number, name = 'Sending test') {
+  const { user, tenant } = await createUser()
+  const clients = await createClients(tenant, count)
+  const message = await createMessage(tenant)
+  const mailing = await createOpenMailing(user, message, { name })
+  const run = (await StartRun.handle(mailing, DateTime.now(), { dispatch: false }))!
+  return { user, tenant, clients, mailing, run }
+}
+
+/**
+ * Queues the run's batches on `queue` the way StartRun does (same ranges,
+ * same priorities); returns how many.
+ */
+export async function enqueueBatches(queue: Queue, runId: number) {
+  const ranges = await StartRun.batchRanges(runId)
+  for (const [index, [fromId, toId]] of ranges.entries()) {
+    await queue.add(
+      SendBatchJob.$$filepath,
+      { runId, fromId, toId },
+      { priority: StartRun.batchPriority(index) }
+    )
+  }
+  return ranges.length
+}
