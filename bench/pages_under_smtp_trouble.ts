@@ -7,8 +7,8 @@
 | their usual speed."
 |
 | The real web server (bin/server.ts, production mode) and a real worker
-| (`node ace queue:listen`; BENCH_BUILT=1 for the compiled one), on a
-| database of their own. A workspace with BENCH_RECIPIENTS clients (3,000),
+| (`node ace queue:listen`, compiled as production runs it; BENCH_BUILT=0
+| runs the sources), on a database of their own. A workspace with BENCH_RECIPIENTS clients (3,000),
 | a logged-in user (a real log-in through the form: session cookie) and an
 | API token. Then, phase after phase, the latency of the pages a user has
 | open while a mailing goes out: the dashboard, the mailing's page, the
@@ -51,7 +51,12 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
-import { BenchWorker, useProductionTimings } from './helpers/bench_worker.js'
+import {
+  BENCH_BUILT,
+  BenchWorker,
+  compileApp,
+  useProductionTimings,
+} from './helpers/bench_worker.js'
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
 import { freePort } from './helpers/net.js'
 import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
@@ -92,6 +97,7 @@ process.env.APP_URL = BASE
 // The benchmark measures pages, not the API's quota.
 process.env.API_RATE_LIMIT = '100000000'
 useProductionTimings()
+compileApp()
 const smtpPort = await freePort()
 process.env.SMTP_HOST = '127.0.0.1'
 process.env.SMTP_PORT = String(smtpPort)
@@ -462,7 +468,7 @@ function print(results: PhaseResult[]) {
   const lines = [
     '',
     `Pages while the mail server misbehaves: ${REQUESTS} requests a page, ${CONCURRENCY} in flight, ${RECIPIENTS.toLocaleString('en')} recipients a mailing`,
-    `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · SQLite · web server (production mode) under ts-node · ${process.env.BENCH_BUILT ? 'built worker' : 'worker under ts-node'}${WORKER_NICE ? `, nice ${WORKER_NICE}` : ''}`,
+    `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · SQLite · web server (production mode) under ts-node · ${BENCH_BUILT ? 'built worker' : 'worker under ts-node'}${WORKER_NICE ? `, nice ${WORKER_NICE}` : ''}`,
     `load average (1 / 5 / 15 min) at start ${loadAtStart}, at the end ${loadAverages()}`,
     '',
     `${'p50 / p95'.padEnd(30)}${labels.map((label) => label.padStart(22)).join('')}`,

@@ -34,13 +34,15 @@
 
 import 'reflect-metadata'
 import { availableParallelism, cpus, totalmem } from 'node:os'
-import { createServer, connect } from 'node:net'
-import { execSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, symlinkSync } from 'node:fs'
+import { connect } from 'node:net'
+import { execSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
-import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import { bootBenchApp } from './helpers/boot_app.js'
+import { BenchWorker, compileApp, useProductionTimings } from './helpers/bench_worker.js'
+import { cpuSeconds } from './helpers/proc.js'
+import { freePort } from './helpers/net.js'
 import nodemailer from 'nodemailer'
 
 const FULL = process.argv.includes('--full')
@@ -50,14 +52,6 @@ const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? (FULL ? 100_000 : 20_0
 const WORKERS = Number(process.env.BENCH_WORKERS ?? availableParallelism())
 const DATABASE = 'tmp/bench-send.sqlite3'
 const SUBJECT = 'News for {{ client.full_name }}'
-const BUILT = process.env.BENCH_BUILT !== '0'
-const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString()) || 100
-/**
- * What the README tells operators to start workers with: a heap budget
- * makes V8 collect garbage before the old generation grows to several times
- * the live heap (about 45 MB while sending).
- */
-const WORKER_NODE_OPTIONS = ['--max-old-space-size=128']
 
 // The committed test configuration (.env.test) boots the app; everything
 // that could touch shared data is the benchmark's own.
@@ -65,17 +59,12 @@ process.env.REDIS_DB ??= '8'
 process.env.PORT ??= '3494'
 process.env.APP_URL ??= `http://localhost:${process.env.PORT}`
 process.env.SEND_BATCH_SIZE ??= '500'
-// Production-like timings instead of the test suite's short ones: a 2 s
-// job lock would let a busy worker's batches be taken over as "stalled".
-process.env.QUEUE_STALLED_INTERVAL = '30s'
-process.env.SEND_STALE_AFTER = '120s'
-process.env.SEND_RETRY_DELAY = '30s'
 process.env.SCHEDULER_INTERVAL = '1s'
-process.env.SMTP_CONNECTION_TIMEOUT = '10s'
-process.env.SMTP_GREETING_TIMEOUT = '10s'
-process.env.SMTP_SOCKET_TIMEOUT = '30s'
+// Production timings instead of the test suite's short ones: a 2 s job
+// lock would let a busy worker's batches be taken over as "stalled".
+useProductionTimings()
 
-if (BUILT) compileWorker()
+compileApp()
 const sink = await startSink()
 process.env.SMTP_HOST = '127.0.0.1'
 process.env.SMTP_PORT = String(sink.port)
@@ -95,105 +84,7 @@ const { default: Message } = await import('#models/message')
 const { default: Mailing } = await import('#models/mailing')
 const { default: StartRun } = await import('#actions/sending/start_run')
 
-/**
- * One `node ace queue:listen` process pointed at the benchmark's database,
- * Redis DB and sink, with its peak resident memory read from /proc.
- */
-class Worker {
-  #child?: ChildProcess
-  output = ''
-  peakKb = 0
-  exited = false
-
-  async start() {
-    // BENCH_PROFILE=<dir> writes each worker's CPU profile there (Chrome DevTools format).
-    const profile = process.env.BENCH_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-      : []
-    const root = BUILT ? new URL('build/', APP_ROOT) : APP_ROOT
-    // The build's relative DB_DATABASE must reach the same SQLite file.
-    if (BUILT && !existsSync(new URL('build/tmp', APP_ROOT))) {
-      symlinkSync('../tmp', new URL('build/tmp', APP_ROOT))
-    }
-    // The production heap budget; under ts-node the compiler needs more.
-    const heap = BUILT ? WORKER_NODE_OPTIONS : []
-    const child = spawn(process.execPath, [...heap, ...profile, 'ace.js', 'queue:listen'], {
-      cwd: fileURLToPath(root),
-      env: await workerEnvironment(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    this.#child = child
-    child.once('exit', () => (this.exited = true))
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`No worker within 30 s:\n${this.output}`)),
-        30_000
-      )
-      const onOutput = (chunk: Buffer) => {
-        // Keep the start and the end of the log, not 100,000 lines of it.
-        this.output = (this.output + chunk.toString()).slice(-20_000)
-        if (this.output.includes('Worker started')) {
-          clearTimeout(timer)
-          resolve()
-        }
-      }
-      child.stdout!.on('data', onOutput)
-      child.stderr!.on('data', onOutput)
-      child.once('exit', (code) => reject(new Error(`Worker exited (${code}):\n${this.output}`)))
-    })
-  }
-
-  /**
-   * VmHWM is the kernel's own high-water mark of the resident set, so
-   * sampling it now and then misses no peak.
-   */
-  sample() {
-    const pid = this.#child?.pid
-    if (!pid || this.exited) return
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-      const match = /VmHWM:\s+(\d+) kB/.exec(status)
-      if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]))
-    } catch {
-      // Gone between the check and the read.
-    }
-  }
-
-  /**
-   * CPU time used so far (user + system, from /proc/<pid>/stat), in ms.
-   */
-  cpuMs() {
-    const stat = readFileSync(`/proc/${this.#child!.pid}/stat`, 'utf8')
-    // After the command name: utime and stime are fields 14 and 15 of the
-    // line, in clock ticks.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
-  }
-
-  stop() {
-    const child = this.#child
-    if (!child || this.exited) return Promise.resolve()
-    return new Promise<void>((resolve) => {
-      child.once('exit', () => resolve())
-      child.kill('SIGTERM')
-    })
-  }
-}
-
-/**
- * Workers run as in production (NODE_ENV=production: JSON logs straight to
- * stdout), with the test configuration's values and the benchmark's own
- * database, Redis DB and sink on top.
- */
-async function workerEnvironment() {
-  const { EnvParser } = await import('@adonisjs/env')
-  const committed = await new EnvParser(
-    readFileSync(new URL('.env.test', APP_ROOT), 'utf8')
-  ).parse()
-  return { ...committed, ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info' }
-}
-
-const workers: Worker[] = []
+const workers: BenchWorker[] = []
 try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await redis.flushdb()
@@ -216,12 +107,16 @@ try {
   // 2. Pipeline: a mailing through run start, queue, workers, SMTP, rows.
   const { mailing } = await seedMailing(RECIPIENTS)
   for (let index = 0; index < WORKERS; index++) {
-    const worker = new Worker()
+    // BENCH_PROFILE=<dir> writes each worker's CPU profile there (Chrome DevTools format).
+    const profile = process.env.BENCH_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : []
+    const worker = new BenchWorker({}, [], profile)
     await worker.start()
     workers.push(worker)
   }
 
-  const workersCpuAtStart = workers.map((worker) => worker.cpuMs())
+  const workersCpuAtStart = workers.map((worker) => cpuSeconds(worker.pid))
   const startedAt = performance.now()
   const run = await StartRun.handle(mailing, mailing.startAt, { dispatch: true })
   if (!run) throw new Error('The run did not start (it already existed?)')
@@ -230,22 +125,24 @@ try {
   let final: { status: string; sent: number; failed: number; skipped: number } | undefined
   for (;;) {
     const row = await db.from('mailing_runs').where('id', run.id).first()
-    for (const worker of workers) worker.sample()
+    for (const worker of workers) worker.peakMemoryKb()
     if (row.status !== 'running') {
       final = row
       break
     }
-    if (workers.some((worker) => worker.exited)) {
-      throw new Error(`A worker exited during the run:\n${workers.map((w) => w.output).join('\n')}`)
+    if (workers.some((worker) => !worker.running)) {
+      throw new Error(`A worker exited during the run:\n${workers.map((w) => w.log).join('\n')}`)
     }
     await sleep(100)
   }
   const pipelineMs = performance.now() - startedAt
-  const workersCpuMs = workers.reduce(
-    (total, worker, index) => total + worker.cpuMs() - workersCpuAtStart[index],
-    0
-  )
-  for (const worker of workers) worker.sample()
+  const workersCpuMs =
+    1000 *
+    workers.reduce(
+      (total, worker, index) => total + cpuSeconds(worker.pid) - workersCpuAtStart[index],
+      0
+    )
+  const peaks = workers.map((worker) => worker.peakMemoryKb())
   if (final!.status !== 'completed' || Number(final!.sent) !== RECIPIENTS) {
     throw new Error(`The run ended ${final!.status} with ${JSON.stringify(final)}`)
   }
@@ -256,7 +153,7 @@ try {
   const perMessage = (cpuMs: number) => `${((cpuMs / RECIPIENTS) * 1000).toFixed(0)} µs`
   const rate = (value: number) => `${Math.round(value).toLocaleString('en')} messages/s`
   const ratio = pipelineRate / baselineRate
-  const peak = Math.max(...workers.map((worker) => worker.peakKb))
+  const peak = Math.max(...peaks)
 
   console.log(
     [
@@ -269,7 +166,7 @@ try {
       `pipeline, start to completed run    ${rate(pipelineRate).padEnd(20)} (${(pipelineMs / 1000).toFixed(1)} s, of which run start + dispatch ${(dispatchedMs / 1000).toFixed(1)} s)`,
       `  ratio to the baseline             ${ratio.toFixed(2)}   (goal ≥ 0.85${ratio >= 0.85 ? ', met' : ', NOT met'})`,
       `  CPU per message                   ${perMessage(baselineCpuMs)} baseline (its process) · ${perMessage(workersCpuMs)} pipeline (the workers)`,
-      `  worker peak memory (VmHWM)        ${workers.map((worker) => mb(worker.peakKb)).join(', ')}   (goal < 200 MB at 100,000${peak < 200 * 1024 ? '' : ', NOT met'})`,
+      `  worker peak memory (VmHWM)        ${peaks.map(mb).join(', ')}   (goal < 200 MB at 100,000${peak < 200 * 1024 ? '' : ', NOT met'})`,
       `  deliveries sent / attempt rows    ${Number(final!.sent).toLocaleString('en')} / ${Number(attempts.count).toLocaleString('en')}`,
       '',
     ].join('\n')
@@ -393,18 +290,6 @@ async function sendStraight(count: number, poolSize: number) {
 }
 
 /**
- * Builds the app into build/, as production runs it.
- */
-function compileWorker() {
-  console.log('Compiling the worker (node ace build)…')
-  try {
-    execSync('node ace build', { cwd: fileURLToPath(APP_ROOT), stdio: 'pipe' })
-  } catch (error: any) {
-    throw new Error(`node ace build failed:\n${error.stdout}${error.stderr}`)
-  }
-}
-
-/**
  * Postfix's smtp-sink on a free port, installed when missing (root only);
  * otherwise an in-process smtp-server that accepts and discards.
  */
@@ -473,17 +358,6 @@ function installSmtpSink() {
     return null
   }
   return existsSync('/usr/sbin/smtp-sink') ? '/usr/sbin/smtp-sink' : null
-}
-
-function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
 
 async function waitForPort(port: number, errors: () => string) {
