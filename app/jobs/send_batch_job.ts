@@ -145,18 +145,16 @@ export default class SendBatchJob extends Job {
         if (settlements.waitedFor(SETTLE_AT_LEAST_EVERY_MS)) await settlements.settle()
         continue
       }
-      const rest = slice.slice(index + 1)
-      if (outcome.kind === 'configuration') {
-        await PauseRun.handle(
-          range.runId,
-          `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
-        )
-        return this.#release(rest, 'stopped')
-      }
-      batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
-      // Only a try that did not send can have raised the failure count.
+      // A try that did not send is settled at once: its status and the run's
+      // failure count are what the checks below and the owner look at.
       await settlements.settle()
-      if (await this.#tooManyFailures(range.runId)) return this.#release(rest, 'stopped')
+      const rest = slice.slice(index + 1)
+      const pauseReason =
+        outcome.kind === 'configuration'
+          ? `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
+          : await this.#failureLimitReason(range.runId)
+      if (pauseReason) return this.#pause(range.runId, rest, pauseReason)
+      batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
       if (batch.consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) {
         return this.#release(rest, 'backing-off')
       }
@@ -166,6 +164,16 @@ export default class SendBatchJob extends Job {
   async #release<Reason extends BatchEnd>(untried: ClaimedDelivery[], reason: Reason) {
     await releaseDeliveries(untried)
     return reason
+  }
+
+  /**
+   * Pauses the run, once what this batch holds is back in the queue: who
+   * sees the pause sees every delivery settled or waiting.
+   */
+  async #pause(runId: number, untried: ClaimedDelivery[], reason: string) {
+    await releaseDeliveries(untried)
+    await PauseRun.handle(runId, reason)
+    return 'stopped' as const
   }
 
   /**
@@ -191,15 +199,15 @@ export default class SendBatchJob extends Job {
     }
   }
 
-  async #tooManyFailures(runId: number) {
-    if (!sendingConfig.maxSendErrors) return false
+  /**
+   * Why the run must pause because too many of its messages failed
+   * (SEND_MAX_ERRORS), or null.
+   */
+  async #failureLimitReason(runId: number) {
+    if (!sendingConfig.maxSendErrors) return null
     const run = await db.from('mailing_runs').where('id', runId).select('failed').first()
-    if (Number(run.failed) < sendingConfig.maxSendErrors) return false
-    await PauseRun.handle(
-      runId,
-      `Paused automatically after ${run.failed} failed messages (the limit is ${sendingConfig.maxSendErrors}). Check the delivery log, then resume.`
-    )
-    return true
+    if (Number(run.failed) < sendingConfig.maxSendErrors) return null
+    return `Paused automatically after ${run.failed} failed messages (the limit is ${sendingConfig.maxSendErrors}). Check the delivery log, then resume.`
   }
 
   /**
