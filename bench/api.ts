@@ -29,6 +29,7 @@ import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import { createBenchOwner } from './helpers/owners.js'
 
 process.env.PORT = process.env.BENCH_PORT ?? '3390'
 process.env.HOST = '127.0.0.1'
@@ -49,7 +50,6 @@ const { app, removeSqliteFile } = await bootBenchApp({
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
-const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { TOKEN_ABILITIES } = await import('#api/abilities')
 const { sqlTime } = await import('#services/sql_time')
 
@@ -65,23 +65,11 @@ try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await waitForServer()
 
-  const { user } = await CreateUserWithTenant.handle({
-    fullName: 'Bench Mark',
-    email: `bench-${Date.now()}@example.com`,
-    password: 'violet-harbour-tango-42',
-    role: 'user',
-    verified: true,
-  })
+  const { user } = await createBenchOwner('Bench Mark', 'bench')
   const token = await User.accessTokens.create(user, [...TOKEN_ABILITIES])
   const auth = { authorization: `Bearer ${token.value!.release()}` }
 
-  const other = await CreateUserWithTenant.handle({
-    fullName: 'Bench Baseline',
-    email: `baseline-${Date.now()}@example.com`,
-    password: 'violet-harbour-tango-42',
-    role: 'user',
-    verified: true,
-  })
+  const other = await createBenchOwner('Bench Baseline', 'baseline')
   const bulk = (rows: ClientRow[], expected?: string) => postBulk(auth, rows, expected)
   const baseline = (rows: ClientRow[]) => rawInsert(other.tenant.id, rows)
 

@@ -40,6 +40,7 @@ import { cpus } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SMTPServer } from 'smtp-server'
 import { bootBenchApp } from './helpers/boot_app.js'
+import { createBenchOwner } from './helpers/owners.js'
 import {
   BENCH_BUILT,
   BenchWorker,
@@ -91,7 +92,6 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { default: queue } = await import('@rlanz/bull-queue/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { default: CreateMailing } = await import('#actions/mailings/create_mailing')
 const { default: SendMailJob } = await import('#jobs/send_mail_job')
 const { wakeSchedulerFor } = await import('#services/scheduler')
@@ -159,13 +159,7 @@ if (failure) {
  * A verified owner, a workspace with `clients` clients and a message.
  */
 async function seedWorkspace(clients: number) {
-  const { user, tenant } = await CreateUserWithTenant.handle({
-    fullName: 'On Time',
-    email: `ontime-${Date.now()}@example.com`,
-    password: 'violet-harbour-tango-42',
-    role: 'user',
-    verified: true,
-  })
+  const { user, tenant } = await createBenchOwner('On Time', 'ontime')
   const rows = await tenant.related('clients').createMany(
     Array.from({ length: clients }, (_, index) => ({
       email: `client.${index}@ontime.bench`,

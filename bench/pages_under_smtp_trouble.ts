@@ -51,6 +51,7 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import { BENCH_PASSWORD, createBenchOwner } from './helpers/owners.js'
 import {
   BENCH_BUILT,
   BenchWorker,
@@ -67,7 +68,6 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4)
 const WEB_PORT = Number(process.env.BENCH_PORT ?? 3364)
 const BASE = `http://127.0.0.1:${WEB_PORT}`
-const PASSWORD = 'violet-harbour-tango-42'
 const WORKER_NICE = Number(process.env.BENCH_WORKER_NICE ?? 0)
 
 type Mode = TroubleMode | 'refused'
@@ -112,7 +112,6 @@ const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
 const { default: Mailing } = await import('#models/mailing')
-const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { default: StartRun } = await import('#actions/sending/start_run')
 const { TOKEN_ABILITIES } = await import('#api/abilities')
 const { sqlTime } = await import('#services/sql_time')
@@ -279,13 +278,7 @@ interface PhaseResult {
  * A verified owner with a token, RECIPIENTS clients and a message.
  */
 async function seed() {
-  const { user, tenant } = await CreateUserWithTenant.handle({
-    fullName: 'Trouble Owner',
-    email: `trouble-${Date.now()}@example.com`,
-    password: PASSWORD,
-    role: 'user',
-    verified: true,
-  })
+  const { user, tenant } = await createBenchOwner('Trouble Owner', 'trouble')
   const now = sqlTime()
   for (let first = 0; first < RECIPIENTS; first += 500) {
     const rows = Array.from({ length: Math.min(500, RECIPIENTS - first) }, (_, offset) => ({
@@ -407,7 +400,7 @@ async function logIn(email: string) {
   const answer = await fetch(`${BASE}/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': cookie() },
-    body: new URLSearchParams({ email, password: PASSWORD, _csrf: csrf }),
+    body: new URLSearchParams({ email, password: BENCH_PASSWORD, _csrf: csrf }),
     redirect: 'manual',
   })
   keep(answer)

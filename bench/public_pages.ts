@@ -31,6 +31,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import { createBenchOwner } from './helpers/owners.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -48,7 +49,6 @@ const { DateTime } = await import('luxon')
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { default: Post } = await import('#models/post')
 const { renderPostMarkdown } = await import('#services/markdown')
 const { sqlTime } = await import('#services/sql_time')
@@ -116,12 +116,7 @@ async function seed() {
   const now = DateTime.now()
   const runIds: { id: number; tenantId: number }[] = []
   for (let index = 0; index < 10; index++) {
-    const { tenant } = await CreateUserWithTenant.handle({
-      fullName: `Bench Owner ${index}`,
-      email: `bench-${index}@example.com`,
-      password: 'bench-password-long-enough',
-      verified: true,
-    })
+    const { tenant } = await createBenchOwner(`Bench Owner ${index}`, `bench-${index}`)
     const message = await tenant
       .related('messages')
       .create({ subject: 'News', bodyText: 'Hello {{ client.full_name }}' })

@@ -40,6 +40,7 @@ import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { bootBenchApp } from './helpers/boot_app.js'
+import { createBenchOwner } from './helpers/owners.js'
 import { BenchWorker, compileApp, useProductionTimings } from './helpers/bench_worker.js'
 import { cpuSeconds } from './helpers/proc.js'
 import { freePort } from './helpers/net.js'
@@ -79,7 +80,6 @@ const { default: sendingConfig } = await import('#config/sending')
 const { campaignTransportOptions } = await import('#services/smtp_transport')
 const { compileMessage } = await import('#services/message_renderer')
 const { unsubscribeHeaders, unsubscribeUrl } = await import('#services/unsubscribe_links')
-const { default: CreateUserWithTenant } = await import('#actions/users/create_user_with_tenant')
 const { default: Message } = await import('#models/message')
 const { default: Mailing } = await import('#models/mailing')
 const { default: StartRun } = await import('#actions/sending/start_run')
@@ -184,13 +184,7 @@ try {
  * and a mailing to all of them whose window contains now.
  */
 async function seedMailing(count: number) {
-  const { user, tenant } = await CreateUserWithTenant.handle({
-    fullName: 'Benchmark Owner',
-    email: `bench-${Date.now()}@example.com`,
-    password: 'violet-harbour-tango-42',
-    role: 'user',
-    verified: true,
-  })
+  const { user, tenant } = await createBenchOwner('Benchmark Owner', 'bench')
   const now = new Date()
     .toISOString()
     .replace('T', ' ')
