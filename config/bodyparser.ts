@@ -20,11 +20,18 @@ const bodyParserConfig = defineConfig({
     limit: '5mb',
   },
 
+  /**
+   * Never processed here: app/middleware/multipart_middleware.ts reads
+   * multipart bodies after the log-in check, writes files only for the
+   * routes of config/uploads.ts (with their size limits) and removes them
+   * when the request ends.
+   */
   multipart: {
-    autoProcess: true,
+    autoProcess: false,
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '20mb',
+    // The text fields of a form (a blog post's Markdown is the largest).
+    fieldsLimit: '2mb',
     types: ['multipart/form-data'],
   },
 })

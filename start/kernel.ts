@@ -36,10 +36,13 @@ server.use([
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
   () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
   () => import('#middleware/silent_auth_middleware'),
+  // Multipart bodies are read once the user is known, and before the CSRF
+  // check reads their `_csrf` field (config/uploads.ts).
+  () => import('#middleware/multipart_middleware'),
+  () => import('@adonisjs/shield/shield_middleware'),
 ])
 
 /**

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import string from '@adonisjs/core/helpers/string'
 import { DateTime } from 'luxon'
@@ -24,19 +23,15 @@ export default class ClientImportsController {
    */
   async store({ request, view, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    const upload = request.file('file')
-    try {
-      const { file } = await request.validateUsing(clientImportValidator)
-      const report = await ImportClients.handle(tenant, file.tmpPath!)
-      return view.render('pages/clients/import_report', {
-        report,
-        fileName: file.clientName,
-        reportedRowsLimit: REPORTED_ROWS_LIMIT,
-      })
-    } finally {
-      // The body parser's temporary copy of the upload.
-      if (upload?.tmpPath) await rm(upload.tmpPath, { force: true })
-    }
+    // The upload's temporary file is removed after the request by
+    // app/middleware/multipart_middleware.ts, whatever happens here.
+    const { file } = await request.validateUsing(clientImportValidator)
+    const report = await ImportClients.handle(tenant, file.tmpPath!)
+    return view.render('pages/clients/import_report', {
+      report,
+      fileName: file.clientName,
+      reportedRowsLimit: REPORTED_ROWS_LIMIT,
+    })
   }
 
   /**

@@ -2,17 +2,17 @@ import { extname } from 'node:path'
 import vine from '@vinejs/vine'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type { FieldContext } from '@vinejs/vine/types'
+import uploadsConfig from '#config/uploads'
 import { inspectCsvFile, MalformedCsvError } from '#services/csv_file'
 import { peekColumnLayout } from '#services/client_csv'
 import { clientComment, clientEmail, clientFullName } from '#validators/client'
 
 /**
- * The largest CSV we import (about 200,000 clients with names and comments).
- * It stays below the body parser's multipart limit (20 MB in
- * config/bodyparser.ts) so an oversized file gets this validator's sentence
- * beside the field; public/js/clients.js checks the same limit before upload.
+ * The largest CSV we import (config/uploads.ts). The upload stops being
+ * written at this size, and the file gets this validator's sentence beside
+ * the field; public/js/clients.js checks the same limit before upload.
  */
-export const MAX_IMPORT_FILE_SIZE = '15 MB'
+export const MAX_IMPORT_FILE_SIZE = uploadsConfig.clientImportMaxSize
 
 const IMPORT_EXTENSIONS = ['csv', 'txt']
 

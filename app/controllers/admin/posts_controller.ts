@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises'
 import type { HttpContext } from '@adonisjs/core/http'
 import Post from '#models/post'
 import PostPolicy from '#policies/post_policy'
@@ -80,16 +79,11 @@ export default class PostsController {
   }
 
   /**
-   * Validates the form; the body parser's temporary copy of a refused
-   * upload is removed (an accepted one has been moved by then).
+   * Validates the form. A refused cover's temporary file is removed after
+   * the request by app/middleware/multipart_middleware.ts; an accepted one
+   * has been moved into the covers folder by then.
    */
-  async #validate(request: HttpContext['request'], meta: { postId?: number }) {
-    const upload = request.file('cover')
-    try {
-      return await request.validateUsing(postValidator, { meta })
-    } catch (error) {
-      if (upload?.tmpPath) await rm(upload.tmpPath, { force: true })
-      throw error
-    }
+  #validate(request: HttpContext['request'], meta: { postId?: number }) {
+    return request.validateUsing(postValidator, { meta })
   }
 }
