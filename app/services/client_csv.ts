@@ -1,4 +1,5 @@
 import { readCsvRecords, type CsvDelimiter } from '#services/csv_file'
+import { restoreFormula } from '#services/csv_export'
 
 /**
  * How the columns of a client CSV file map to a client's fields, both ways.
@@ -101,7 +102,8 @@ export function cellsToClientFields(cells: string[], columns: ColumnMap): Client
   const pick = (index: number | undefined) => {
     if (index === undefined) return undefined
     const value = cells[index]
-    return value === undefined || value === '' ? undefined : value
+    // A cell of our own export: back to the value it was (csv_export.ts).
+    return value === undefined || value === '' ? undefined : restoreFormula(value)
   }
   return {
     email: pick(columns.email),
@@ -122,13 +124,3 @@ export function isBlankRow(cells: string[]) {
  * comment by name; the other columns are ignored).
  */
 export const EXPORT_HEADER = ['email', 'full_name', 'comment', 'unsubscribed_at', 'created_at']
-
-/**
- * Spreadsheets run a cell starting with = + - @ (or a tab or carriage return)
- * as a formula: a client named "=HYPERLINK(...)" would become a link in the
- * export. Such text cells get a leading apostrophe, as OWASP recommends.
- */
-export function neutralizeFormula(value: string | null) {
-  if (value && /^[=+\-@\t\r]/.test(value)) return `'${value}`
-  return value ?? ''
-}

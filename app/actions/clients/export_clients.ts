@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { stringify } from 'csv-stringify'
 import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import ListClients, { type ClientListOptions } from '#actions/clients/list_clients'
-import { EXPORT_HEADER, neutralizeFormula } from '#services/client_csv'
+import { EXPORT_HEADER } from '#services/client_csv'
+import { csvExport } from '#services/csv_export'
 
 /**
  * Rows fetched per query while exporting.
@@ -21,7 +21,7 @@ export const EXPORT_CHUNK_SIZE = 1000
  */
 export default class ExportClients {
   static handle(tenant: Tenant, filters: Pick<ClientListOptions, 'q' | 'sort' | 'dir'>) {
-    const csv = stringify({ bom: true, header: true, columns: EXPORT_HEADER })
+    const csv = csvExport(EXPORT_HEADER)
 
     pipeline(Readable.from(exportRows(tenant, filters)), csv).catch((error) => {
       // The headers are gone: the download ends short, which the browser shows.
@@ -42,8 +42,8 @@ async function* exportRows(tenant: Tenant, filters: ClientListOptions) {
     for (const client of page.clients) {
       yield [
         client.email,
-        neutralizeFormula(client.fullName),
-        neutralizeFormula(client.comment),
+        client.fullName,
+        client.comment,
         isoTime(client.unsubscribedAt),
         isoTime(client.createdAt),
       ]

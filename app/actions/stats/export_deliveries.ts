@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { stringify } from 'csv-stringify'
 import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import ListDeliveries, { type DeliveryLogFilters } from '#actions/stats/list_deliveries'
-import { neutralizeFormula } from '#services/client_csv'
+import { csvExport } from '#services/csv_export'
 
 /**
  * Deliveries fetched per chunk while exporting.
@@ -38,7 +37,7 @@ export default class ExportDeliveries {
     filters: Omit<DeliveryLogFilters, 'after' | 'perPage'>,
     { chunkSize = EXPORT_CHUNK_SIZE } = {}
   ) {
-    const csv = stringify({ bom: true, header: true, columns: DELIVERY_EXPORT_HEADER })
+    const csv = csvExport(DELIVERY_EXPORT_HEADER)
 
     pipeline(Readable.from(exportRows(mailing, filters, chunkSize)), csv).catch((error) => {
       // The headers are gone: the download ends short, which the browser shows.
@@ -56,14 +55,14 @@ async function* exportRows(mailing: Mailing, filters: DeliveryLogFilters, chunkS
       const last = attempts.at(-1)
       yield [
         isoTime(run.occurrenceAt),
-        neutralizeFormula(delivery.email),
-        neutralizeFormula(delivery.fullName),
+        delivery.email,
+        delivery.fullName,
         delivery.status,
-        neutralizeFormula(delivery.reason),
+        delivery.reason,
         delivery.attempts,
         isoTime(last?.attemptedAt ?? null),
         last?.smtpCode ?? '',
-        neutralizeFormula(last?.response ?? null),
+        last?.response ?? null,
         isoTime(delivery.sentAt),
       ]
     }

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { parse } from 'csv-parse/sync'
 import { DateTime } from 'luxon'
 import { createUser } from '#tests/helpers/users'
+import { api, createToken } from '#tests/helpers/api'
 import {
   clientEmailsOf,
   insertClients,
@@ -136,5 +137,69 @@ test.group('Clients: CSV export', (group) => {
       .firstOrFail()
     assert.equal(copy.fullName, 'One; with semicolon')
     assert.equal(copy.comment, 'multi\nline')
+  })
+
+  test('neutralises every text cell, the email included, and leaves normal ones alone', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    // The finding: the API accepts this address, and the export gave it raw.
+    const created = await api(client, await createToken(user)).post('/clients', {
+      email: "=cmd|'/Ccalc'!A0@x.test",
+    })
+    created.assertStatus(201)
+    await insertClients(tenant, [
+      { email: '+1@x.test', fullName: '@SUM(A1:A9)', comment: '-2+3' },
+      { email: '@at@x.test', fullName: '\tTabbed', comment: '\rReturn' },
+      { email: '-dash@x.test', fullName: "'=already quoted", comment: "''+twice" },
+      { email: 'plain@x.test', fullName: "Ada O'Brien", comment: 'Call on Monday - 10:00 = fine' },
+    ])
+
+    const response = await client.get('/clients/export').qs({ sort: 'email' }).loginAs(user)
+    const rows = parse(response.text(), { bom: true, columns: true }) as Record<string, string>[]
+    const cells = rows.map(({ email, full_name: name, comment }) => [email, name, comment])
+
+    assert.deepEqual(cells, [
+      ["'+1@x.test", "'@SUM(A1:A9)", "'-2+3"],
+      ["'-dash@x.test", "''=already quoted", "'''+twice"],
+      // Stored lower-cased, as every address.
+      ["'=cmd|'/ccalc'!a0@x.test", '', ''],
+      ["'@at@x.test", "'\tTabbed", "'\rReturn"],
+      ['plain@x.test', "Ada O'Brien", 'Call on Monday - 10:00 = fine'],
+    ])
+  })
+
+  test('an export with neutralised cells imports back as the values it had', async ({
+    client,
+    assert,
+  }) => {
+    const source = await createUser()
+    const target = await createUser()
+    const clients = [
+      {
+        email: "=cmd|'/ccalc'!a0@x.test",
+        fullName: '=HYPERLINK("http://evil")',
+        comment: '+1 555',
+      },
+      { email: '-dash@x.test', fullName: "'=already quoted", comment: '@mention' },
+      { email: 'plain@x.test', fullName: "Ada O'Brien", comment: 'Normal, "quoted" text' },
+    ]
+    await insertClients(source.tenant, clients)
+
+    const exported = await client.get('/clients/export').loginAs(source.user)
+    const path = await writeUpload('export.csv', exported.text())
+    const imported = await client
+      .post('/clients/import')
+      .file('file', path)
+      .loginAs(target.user)
+      .withCsrfToken()
+    imported.assertStatus(200)
+
+    const copies = await target.tenant.related('clients').query().orderBy('email')
+    assert.deepEqual(
+      copies.map(({ email, fullName, comment }) => ({ email, fullName, comment })),
+      [...clients].sort((a, b) => (a.email < b.email ? -1 : 1))
+    )
   })
 })
