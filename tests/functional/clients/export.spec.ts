@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
 import { parse } from 'csv-parse/sync'
 import { DateTime } from 'luxon'
+import type User from '#models/user'
 import { createUser } from '#tests/helpers/users'
 import { api, createToken } from '#tests/helpers/api'
 import {
@@ -9,6 +11,15 @@ import {
   removeUploads,
   writeUpload,
 } from '#tests/functional/clients/helpers'
+
+/**
+ * Downloads one user's export and uploads it to another's import.
+ */
+async function exportThenImport(client: ApiClient, from: User, to: User) {
+  const exported = await client.get('/clients/export').loginAs(from)
+  const path = await writeUpload('export.csv', exported.text())
+  return client.post('/clients/import').file('file', path).loginAs(to).withCsrfToken()
+}
 
 test.group('Clients: CSV export', (group) => {
   group.teardown(removeUploads)
@@ -120,13 +131,7 @@ test.group('Clients: CSV export', (group) => {
       { email: 'two@example.com', fullName: 'Two, with comma' },
     ])
 
-    const exported = await client.get('/clients/export').loginAs(source.user)
-    const path = await writeUpload('export.csv', exported.text())
-    const imported = await client
-      .post('/clients/import')
-      .file('file', path)
-      .loginAs(target.user)
-      .withCsrfToken()
+    const imported = await exportThenImport(client, source.user, target.user)
     imported.assertStatus(200)
 
     assert.deepEqual(await clientEmailsOf(target.tenant), ['one@example.com', 'two@example.com'])
@@ -187,13 +192,7 @@ test.group('Clients: CSV export', (group) => {
     ]
     await insertClients(source.tenant, clients)
 
-    const exported = await client.get('/clients/export').loginAs(source.user)
-    const path = await writeUpload('export.csv', exported.text())
-    const imported = await client
-      .post('/clients/import')
-      .file('file', path)
-      .loginAs(target.user)
-      .withCsrfToken()
+    const imported = await exportThenImport(client, source.user, target.user)
     imported.assertStatus(200)
 
     const copies = await target.tenant.related('clients').query().orderBy('email')
