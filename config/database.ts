@@ -2,11 +2,19 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
 
+/**
+ * A failed query's error message names the statement with `?` placeholders,
+ * never with the values filled in (knex's default): the values are user data
+ * (addresses, searches, 40,000 ids) and the message ends up in the logs.
+ */
+const errorsWithoutValues = { compileSqlOnError: false }
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION'),
 
   connections: {
     sqlite: {
+      ...errorsWithoutValues,
       client: 'better-sqlite3',
       connection: {
         filename: app.makePath(env.get('DB_DATABASE') ?? 'tmp/db.sqlite3'),
@@ -36,6 +44,7 @@ const dbConfig = defineConfig({
     },
 
     postgres: {
+      ...errorsWithoutValues,
       client: 'pg',
       connection: {
         host: env.get('DB_HOST', '127.0.0.1'),

@@ -30,6 +30,15 @@ function asset(path: string) {
 }
 
 edge.global('asset', asset)
+
+/**
+ * The CSRF helpers are shared with each page by the shield middleware. A
+ * page rendered before it ran (an error answered by the multipart reader:
+ * 413, 415) gets empty ones instead of failing to render: its forms would be
+ * refused, which is right for a request that never got a token.
+ */
+edge.global('csrfField', () => '')
+edge.global('csrfMeta', () => '')
 edge.global('appName', 'Mailings')
 edge.global('currentYear', () => new Date().getFullYear())
 

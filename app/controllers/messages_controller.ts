@@ -11,6 +11,7 @@ import DuplicateMessage from '#actions/messages/duplicate_message'
 import DeleteMessage from '#actions/messages/delete_message'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
+import { isRecordId } from '#validators/rules/record_id'
 
 const PER_PAGE = 25
 
@@ -173,7 +174,7 @@ function clientIdFrom(qs: Record<string, unknown>) {
   const raw = qs.clientId
   if (raw === undefined || raw === null || raw === '') return null
   const id = Number(raw)
-  if (typeof raw !== 'string' || !Number.isSafeInteger(id) || id < 1) {
+  if (typeof raw !== 'string' || !isRecordId(id)) {
     throw new Exception('Client not found', { status: 404, code: 'E_NOT_FOUND' })
   }
   return id

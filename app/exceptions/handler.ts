@@ -5,6 +5,7 @@ import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { isApiRequest } from '#api/request'
 import { problemFromError, sendProblem } from '#api/problem'
+import { withoutQuery } from '#services/database_errors'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -47,6 +48,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async report(error: unknown, ctx: HttpContext) {
     // An API client's mistakes (401, 404, 422, 429...) are answered, not logged.
     if (isApiRequest(ctx) && problemFromError(error).problem.status < 500) return
-    return super.report(error, ctx)
+    // A failed query is logged by its kind, never with its statement.
+    return super.report(withoutQuery(error), ctx)
   }
 }

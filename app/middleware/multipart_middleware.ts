@@ -40,7 +40,7 @@ export default class MultipartMiddleware {
     const written: WriteStream[] = []
     try {
       for (const [field, size] of Object.entries(accepted ?? {})) {
-        const maxBytes = string.bytes.parse(size)
+        const maxBytes = bytesOf(size)
         // Validated afterwards (vine.file({ size })), from the size of
         // everything sent; only the first maxBytes of it are ever written.
         multipart.onFile(field, { deferValidations: true }, async (part, reportChunk) => {
@@ -74,8 +74,12 @@ export default class MultipartMiddleware {
  */
 const READ_PAST_LIMIT = 5 * 1024 * 1024
 
+function bytesOf(size: string) {
+  return string.bytes.parse(size) ?? 0
+}
+
 function totalLimit(accepted: Record<string, string> | undefined) {
-  const sizes = Object.values(accepted ?? {}).map((size) => string.bytes.parse(size))
+  const sizes = Object.values(accepted ?? {}).map(bytesOf)
   return sizes.reduce((total, size) => total + size, READ_PAST_LIMIT)
 }
 

@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { MAILING_STATUSES } from '#models/mailing'
 import { ROLES } from '#models/user'
+import { recordId } from '#validators/rules/record_id'
 
 /**
  * Why a mailing is disabled or a user blocked: required, shown to the
@@ -37,8 +38,8 @@ const day = () =>
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional()
 
-const cursor = () => vine.number().withoutDecimals().min(1).optional()
-const workspace = () => vine.number().withoutDecimals().min(1).optional()
+const cursor = () => recordId().optional()
+const workspace = () => recordId().optional()
 
 export const staffMailingFilterValidator = vine.compile(
   vine.object({
@@ -64,7 +65,7 @@ export const staffUserFilterValidator = vine.compile(
 
 export const auditLogFilterValidator = vine.compile(
   vine.object({
-    actor: vine.number().withoutDecimals().min(1).optional(),
+    actor: recordId().optional(),
     action: vine.string().trim().maxLength(60).optional(),
     subject: vine.string().trim().maxLength(40).optional(),
     from: day(),

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
 import { pageFields } from '#api/pagination'
+import { recordId } from '#validators/rules/record_id'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -91,7 +92,7 @@ export const BULK_DELETE_MAX = 500
 export const bulkDeleteClientsValidator = vine.compile(
   vine.object({
     ids: vine
-      .array(vine.number().positive().withoutDecimals())
+      .array(recordId())
       // One ticked box may arrive as `ids=7` rather than `ids[]=7`.
       .parse((value) =>
         value === undefined || value === null || Array.isArray(value) ? value : [value]

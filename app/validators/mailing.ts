@@ -5,6 +5,7 @@ import type { FieldContext, Validation } from '@vinejs/vine/types'
 import { AUDIENCES, PERIODICITIES } from '#models/mailing'
 import { DELIVERY_STATUSES } from '#models/delivery'
 import { pageFields } from '#api/pagination'
+import { recordId } from '#validators/rules/record_id'
 
 /**
  * What the mailing validators need to know about the workspace.
@@ -55,13 +56,23 @@ const afterMetaStartAt = vine.createRule((value: unknown, _: undefined, field: F
  * The message must be one of the workspace's own.
  */
 const workspaceMessage = () =>
-  vine
-    .number()
-    .withoutDecimals()
-    .exists(async (query, value, field) => {
-      const { tenantId } = field.meta as MailingValidationMeta
-      return !!(await query.from('messages').where({ id: value, tenant_id: tenantId }).first())
-    })
+  recordId().exists(async (query, value, field) => {
+    const { tenantId } = field.meta as MailingValidationMeta
+    return !!(await query.from('messages').where({ id: value, tenant_id: tenantId }).first())
+  })
+
+/**
+ * The most clients a mailing may pick one by one (a larger audience is "all
+ * clients" or a tag); more answers 422 on `clientIds` (`client_ids`).
+ */
+export const MAX_SELECTED_CLIENTS = 100_000
+
+/**
+ * Ids looked up per query: both databases cap the placeholders of one
+ * statement (SQLite 32,766, PostgreSQL 65,535), which any accepted count
+ * must stay under.
+ */
+const ID_LOOKUP_CHUNK = 1000
 
 /**
  * Selected clients must all be the workspace's own; one foreign or unknown
@@ -72,12 +83,16 @@ const workspaceClients = vine.createRule(
     if (!Array.isArray(value) || !field.isValid || value.length === 0) return
     const { tenantId } = field.meta as MailingValidationMeta
     const ids = [...new Set(value as number[])]
-    const found = await db
-      .from('clients')
-      .where('tenant_id', tenantId)
-      .whereIn('id', ids)
-      .count('* as total')
-    if (Number(found[0].total) !== ids.length) {
+    let found = 0
+    for (let start = 0; start < ids.length; start += ID_LOOKUP_CHUNK) {
+      const [row] = await db
+        .from('clients')
+        .where('tenant_id', tenantId)
+        .whereIn('id', ids.slice(start, start + ID_LOOKUP_CHUNK))
+        .count('* as total')
+      found += Number(row.total)
+    }
+    if (found !== ids.length) {
       field.report('Some selected clients are not in this workspace', 'workspaceClients', field)
     }
   }
@@ -92,13 +107,13 @@ export const createMailingValidator = vine.withMetaData<MailingValidationMeta>()
     messageId: workspaceMessage(),
     audience: vine.enum(AUDIENCES),
     clientIds: vine
-      .array(vine.number().withoutDecimals())
+      .array(recordId())
       // A form with one chosen client sends a single value, not a list.
       .parse((value) =>
         value === undefined || value === null || Array.isArray(value) ? value : [value]
       )
       .minLength(1)
-      .maxLength(100_000)
+      .maxLength(MAX_SELECTED_CLIENTS)
       .use(workspaceClients())
       .optional()
       .requiredWhen('audience', '=', 'selected'),
@@ -141,7 +156,7 @@ export const apiMailingListValidator = vine.compile(vine.object({ ...pageFields(
 export const apiDeliveryListValidator = vine.compile(
   vine.object({
     status: vine.enum(DELIVERY_STATUSES).optional(),
-    run: vine.number().withoutDecimals().positive().optional(),
+    run: recordId().optional(),
     ...pageFields(),
   })
 )

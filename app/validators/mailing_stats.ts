@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { DELIVERY_STATUSES } from '#models/delivery'
 import { CHART_UNITS } from '#actions/stats/sends_over_time'
+import { bigRecordId, recordId } from '#validators/rules/record_id'
 
 /**
  * The statistics poll: where the page's chart is, so only new points come
@@ -8,7 +9,7 @@ import { CHART_UNITS } from '#actions/stats/sends_over_time'
  */
 export const statsPollValidator = vine.compile(
   vine.object({
-    run: vine.number().withoutDecimals().positive().optional(),
+    run: recordId().optional(),
     unit: vine.enum(CHART_UNITS).optional(),
     since: vine.string().trim().maxLength(40).optional(),
   })
@@ -21,7 +22,7 @@ export const deliveryLogValidator = vine.compile(
   vine.object({
     status: vine.enum(DELIVERY_STATUSES).optional(),
     email: vine.string().trim().maxLength(254).optional(),
-    run: vine.number().withoutDecimals().positive().optional(),
-    after: vine.number().withoutDecimals().positive().optional(),
+    run: recordId().optional(),
+    after: bigRecordId().optional(),
   })
 )

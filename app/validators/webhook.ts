@@ -4,6 +4,7 @@ import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import { WEBHOOK_DELIVERY_STATUSES } from '#models/webhook_delivery'
 import { urlProblem } from '#services/webhook_addresses'
 import { pageFields } from '#api/pagination'
+import { recordId } from '#validators/rules/record_id'
 
 export const WEBHOOK_URL_MAX_LENGTH = 2000
 export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 200
@@ -70,7 +71,7 @@ export type WebhookEndpointChanges = Infer<typeof webhookEndpointChangesValidato
 export const webhookDeliveriesValidator = vine.compile(
   vine.object({
     status: vine.enum(WEBHOOK_DELIVERY_STATUSES).optional(),
-    before: vine.number().positive().withoutDecimals().optional(),
+    before: recordId().optional(),
   })
 )
 

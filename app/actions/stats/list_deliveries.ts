@@ -204,12 +204,28 @@ function whereEmailStartsWith(query: ReturnType<typeof Delivery.query>, prefix: 
     query.whereRaw(`email like ? escape '\\'`, [`${prefix.replace(/[\\%_]/g, '\\$&')}%`])
     return
   }
-  // The first text after all those starting with the prefix: its last
-  // character, one code point further.
+  query.where('email', '>=', prefix)
+  const upper = textAfterPrefix(prefix)
+  if (upper !== null) query.where('email', '<', upper)
+}
+
+/**
+ * The first text after all those starting with the prefix: its last
+ * character one code point further. The last code point (U+10FFFF) has
+ * none: the character before it moves instead, and a prefix of nothing
+ * else has no upper bound. Surrogates are skipped: they are not characters
+ * and would reach the database as U+FFFD.
+ */
+export function textAfterPrefix(prefix: string): string | null {
   const chars = [...prefix]
-  const last = chars.pop()!.codePointAt(0)!
-  const upper = chars.join('') + String.fromCodePoint(last + 1)
-  query.where('email', '>=', prefix).where('email', '<', upper)
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!
+    if (last < 0x10ffff) {
+      const next = last + 1 >= 0xd800 && last + 1 <= 0xdfff ? 0xe000 : last + 1
+      return chars.join('') + String.fromCodePoint(next)
+    }
+  }
+  return null
 }
 
 /**

@@ -197,7 +197,7 @@ test.group('Uploads: routes that take files', (group) => {
 
     assert.deepEqual(left, [])
     response.assertStatus(415)
-    assert.equal((await Client.query().where('tenant_id', tenant.id)).length, 0)
+    assert.lengthOf(await Client.query().where('tenant_id', tenant.id), 0)
   })
 
   test('a valid import still works, and its file is gone afterwards', async ({
@@ -213,6 +213,6 @@ test.group('Uploads: routes that take files', (group) => {
     response.assertStatus(200)
     assert.deepEqual(left, [])
     assert.deepEqual(await filesIn(uploadsConfig.tmpPath), new Set())
-    assert.equal((await Client.query().where('tenant_id', tenant.id)).length, 1)
+    assert.lengthOf(await Client.query().where('tenant_id', tenant.id), 1)
   })
 })
