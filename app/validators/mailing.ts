@@ -5,7 +5,7 @@ import type { FieldContext, Validation } from '@vinejs/vine/types'
 import { AUDIENCES, PERIODICITIES } from '#models/mailing'
 import { DELIVERY_STATUSES } from '#models/delivery'
 import { pageFields } from '#api/pagination'
-import { recordId } from '#validators/rules/record_id'
+import { isRecordId, recordId } from '#validators/rules/record_id'
 
 /**
  * What the mailing validators need to know about the workspace.
@@ -81,8 +81,11 @@ const ID_LOOKUP_CHUNK = 1000
 const workspaceClients = vine.createRule(
   async (value: unknown, _: undefined, field: FieldContext) => {
     if (!Array.isArray(value) || !field.isValid || value.length === 0) return
+    // Runs before the items' own rules (a form sends them as text): an item
+    // that is no id gets its own error, and no query is made for it.
+    const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
+    if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
     const { tenantId } = field.meta as MailingValidationMeta
-    const ids = [...new Set(value as number[])]
     let found = 0
     for (let start = 0; start < ids.length; start += ID_LOOKUP_CHUNK) {
       const [row] = await db

@@ -202,9 +202,9 @@ test.group('Hostile input: bodies', () => {
         ),
       'client_ids',
     ],
-    ['a client id beyond 32 bits', ({ message }) => mailing([2147483648], message), 'client_ids'],
-    ['a negative client id', ({ message }) => mailing([-1], message), 'client_ids'],
-    ['an object as client id', ({ message }) => mailing([{ id: 1 }], message), 'client_ids'],
+    ['a client id beyond 32 bits', ({ message }) => mailing([2147483648], message), 'client_ids.0'],
+    ['a negative client id', ({ message }) => mailing([-1], message), 'client_ids.0'],
+    ['an object as client id', ({ message }) => mailing([{ id: 1 }], message), 'client_ids.0'],
     ['a huge message id', () => mailing([1], 1e308), 'message_id'],
     [
       'a string of 100k as name',
