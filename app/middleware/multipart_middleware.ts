@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -38,6 +38,7 @@ export default class MultipartMiddleware {
     if (accepted && !ctx.auth.isAuthenticated) return next()
 
     const written: WriteStream[] = []
+    sweepStaleUploads()
     try {
       for (const [field, size] of Object.entries(accepted ?? {})) {
         const maxBytes = bytesOf(size)
@@ -116,4 +117,27 @@ async function removeFile(file: WriteStream) {
     await closed
   }
   await rm(file.path, { force: true })
+}
+
+/**
+ * A process killed in the middle of an upload cannot remove its file. Once
+ * an hour at most, an upload request also removes files older than an hour
+ * (no request runs that long; younger ones may be another process's).
+ */
+const STALE_AFTER = 60 * 60 * 1000
+let lastSweep = 0
+
+function sweepStaleUploads() {
+  if (Date.now() - lastSweep < STALE_AFTER) return
+  lastSweep = Date.now()
+  removeStaleUploads().catch(() => {})
+}
+
+export async function removeStaleUploads(now = Date.now()) {
+  const names = await readdir(uploadsConfig.tmpPath).catch(() => [])
+  for (const name of names) {
+    const path = join(uploadsConfig.tmpPath, name)
+    const info = await stat(path).catch(() => null)
+    if (info?.isFile() && now - info.mtimeMs > STALE_AFTER) await rm(path, { force: true })
+  }
 }

@@ -1,10 +1,11 @@
-import { readdir, stat } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from '@japa/runner'
 import type { ApiClient, ApiRequest, ApiResponse } from '@japa/api-client'
 import Client from '#models/client'
 import uploadsConfig from '#config/uploads'
+import { removeStaleUploads } from '#middleware/multipart_middleware'
 import { unsubscribeUrl } from '#services/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
 import { removeUploads, writeUpload } from '#tests/functional/clients/helpers'
@@ -214,5 +215,25 @@ test.group('Uploads: routes that take files', (group) => {
     assert.deepEqual(left, [])
     assert.deepEqual(await filesIn(uploadsConfig.tmpPath), new Set())
     assert.lengthOf(await Client.query().where('tenant_id', tenant.id), 1)
+  })
+})
+
+test.group('Uploads: files left by a killed process', () => {
+  test('files older than an hour are swept, younger ones (in flight elsewhere) stay', async ({
+    assert,
+  }) => {
+    await mkdir(uploadsConfig.tmpPath, { recursive: true })
+    const old = join(uploadsConfig.tmpPath, 'left-by-a-crash')
+    const fresh = join(uploadsConfig.tmpPath, 'in-flight')
+    await writeFile(old, 'x')
+    await writeFile(fresh, 'y')
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    await utimes(old, twoHoursAgo, twoHoursAgo)
+
+    await removeStaleUploads()
+
+    const left = await filesIn(uploadsConfig.tmpPath)
+    await rm(fresh, { force: true })
+    assert.deepEqual([...left], ['in-flight'])
   })
 })
