@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as authErrors } from '@adonisjs/auth'
-import env from '#start/env'
+import accountsConfig from '#config/accounts'
 import User from '#models/user'
 
 export class LoginThrottledError extends Error {
@@ -27,7 +27,7 @@ export class AccountBlockedError extends Error {
 const throttles = () => [
   {
     limiter: limiter.use({
-      requests: env.get('LOGIN_ATTEMPTS_PER_EMAIL', 5),
+      requests: accountsConfig.login.attemptsPerEmail,
       duration: '15 mins',
       blockDuration: '15 mins',
     }),
@@ -35,7 +35,7 @@ const throttles = () => [
   },
   {
     limiter: limiter.use({
-      requests: env.get('LOGIN_ATTEMPTS_PER_IP', 30),
+      requests: accountsConfig.login.attemptsPerIp,
       duration: '15 mins',
       blockDuration: '15 mins',
     }),
