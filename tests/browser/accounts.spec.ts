@@ -11,7 +11,7 @@ function linkIn(text: string | undefined, path: string) {
 }
 
 test.group('Accounts in the browser', () => {
-  test('a new user signs up, confirms their email from the mail, logs out and back in', async ({
+  test('a new user signs up, confirms their email from the mail, logs in, out and back in', async ({
     visit,
     assert,
   }) => {
@@ -25,17 +25,21 @@ test.group('Accounts in the browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await page.getByLabel('Repeat the password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Create my workspace' }).click()
-
-    await page.waitForURL('**/dashboard')
-    await page.assertTextContains('h1', 'Hello, Margaret')
-    await page.assertExists('[data-testid="verify-banner"]')
-    // The time zone came from the browser.
-    await page.assertTextContains('main', 'times shown in UTC')
+    await page.assertTextContains('h1', 'Check your inbox')
+    await page.assertTextContains('main', email)
 
     const mail = await smtp.waitForMailTo(email, 'Confirm your email')
     await page.goto(linkIn(mail.parsed.text, '/verify-email/'))
     await page.assertTextContains('.alert-success', 'Your email address is confirmed')
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Log in' }).click()
+
+    await page.waitForURL('**/dashboard')
+    await page.assertTextContains('h1', 'Hello, Margaret')
     await page.assertNotExists('[data-testid="verify-banner"]')
+    // The time zone came from the browser.
+    await page.assertTextContains('main', 'times shown in UTC')
 
     await page.getByTestId('user-menu').click()
     await page.getByRole('button', { name: 'Log out' }).click()

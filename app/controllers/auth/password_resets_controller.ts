@@ -15,11 +15,12 @@ export default class PasswordResetsController {
 
   async store({ request, response, session }: HttpContext) {
     const { email } = await request.validateUsing(forgotPasswordValidator)
-    await RequestPasswordReset.handle(email)
+    await RequestPasswordReset.handle(email, { ip: request.ip() })
 
     session.flash(
       'success',
-      `If an account uses ${email}, a reset link is on its way. It works once, for one hour.`
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour. ` +
+        `(We send only a few an hour to one address: if none arrives, try again later.)`
     )
     return response.redirect().toRoute('password_reset.create')
   }

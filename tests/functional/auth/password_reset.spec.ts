@@ -59,7 +59,8 @@ test.group('Password reset', () => {
       .redirects(0)
     response.assertFlashMessage(
       'success',
-      `If an account uses ${email}, a reset link is on its way. It works once, for one hour.`
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour. ` +
+        `(We send only a few an hour to one address: if none arrives, try again later.)`
     )
     assert.lengthOf(smtp.messagesTo(email), 0)
   })
