@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { smtp } from '#tests/helpers/peers'
-import { createUser } from '#tests/helpers/users'
+import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
+import { logInThroughForm } from '#tests/helpers/browser'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 
 const PASSWORD = 'juniper-satellite-63-mosaic'
 
@@ -92,5 +94,39 @@ test.group('Accounts in the browser', () => {
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.waitForURL('**/dashboard')
     await page.assertTextContains('h1', 'Hello, Katherine')
+  })
+
+  test('the owner gets in from their usual browser while strangers have locked the account', async ({
+    visit,
+    browser,
+    client,
+  }) => {
+    const { user } = await createUser({ fullName: 'Grace Hopper' })
+    const page = await visit('/login')
+    await logInThroughForm(page, user.email)
+    await page.getByTestId('user-menu').click()
+    await page.getByRole('button', { name: 'Log out' }).click()
+
+    // Five wrong passwords from five addresses lock the email.
+    for (let i = 0; i < 5; i++) {
+      await throughTrustedProxy(
+        client.post('/login').form({ email: user.email, password: `spray-${i}-guess` }),
+        newIp()
+      )
+        .withCsrfToken()
+        .redirects(0)
+    }
+
+    const newBrowser = await browser.newContext()
+    const strangerPage = await newBrowser.newPage()
+    await strangerPage.goto(new URL('/login', page.url()).href)
+    await strangerPage.getByLabel('Email').fill(user.email)
+    await strangerPage.getByLabel('Password').fill(STRONG_PASSWORD)
+    await strangerPage.getByRole('button', { name: 'Log in' }).click()
+    await strangerPage.locator('.alert-danger', { hasText: 'Too many log-in attempts' }).waitFor()
+    await newBrowser.close()
+
+    await logInThroughForm(page, user.email)
+    await page.assertTextContains('h1', 'Hello, Grace')
   })
 })
