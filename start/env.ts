@@ -34,7 +34,7 @@ function duration(key: string, value?: string): number | undefined {
  * uniquelocal), comma-separated. Unset or empty: loopback only, so a client
  * that reaches the app directly cannot choose the IP it is counted under.
  */
-function proxyList(key: string, value?: string): string[] {
+export function proxyList(key: string, value?: string): string[] {
   const entries = (value ?? '')
     .split(',')
     .map((entry) => entry.trim())
