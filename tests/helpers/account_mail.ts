@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq'
+import type { ApiClient } from '@japa/api-client'
 import { redisConnection } from '#config/redis'
 import { smtp } from '#tests/helpers/peers'
 import { waitUntil } from '#tests/helpers/wait'
@@ -19,4 +20,24 @@ export async function settledMailsTo(address: string) {
     await queue.close()
   }
   return smtp.messagesTo(address)
+}
+
+/**
+ * The path of the reset link in a reset mail.
+ */
+export function resetLinkIn(text: string | undefined) {
+  const match = /http:\/\/localhost:3334(\/reset-password\/\S+)/.exec(text ?? '')
+  if (!match) throw new Error(`No reset link in:\n${text}`)
+  return match[1]
+}
+
+/**
+ * Submits the form behind a reset link, as the person who opened it.
+ */
+export function submitNewPassword(client: ApiClient, link: string, password: string) {
+  return client
+    .post(link)
+    .form({ password, passwordConfirmation: password })
+    .withCsrfToken()
+    .redirects(0)
 }

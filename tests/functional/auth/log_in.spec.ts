@@ -4,7 +4,10 @@ import type { ApiClient, ApiRequest } from '@japa/api-client'
 import type User from '#models/user'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { smtp } from '#tests/helpers/peers'
+import { resetLinkIn, submitNewPassword } from '#tests/helpers/account_mail'
 
+const NEW_PASSWORD = 'amber-lighthouse-91-quartz'
 const LOCKED = 'Too many log-in attempts. Please wait 15 minutes and try again.'
 
 /**
@@ -116,6 +119,28 @@ test.group('Log in and log out', () => {
     stranger.assertFlashMessage('error', LOCKED)
 
     const owner = await logIn(client, user.email, STRONG_PASSWORD, device)
+    owner.assertHeader('location', '/dashboard')
+  })
+
+  test('on a new browser the owner gets past the lock by resetting the password', async ({
+    client,
+  }) => {
+    const { user } = await createUser()
+    await ownerThenAttack(client, user)
+
+    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
+    const reset = await submitNewPassword(client, resetLinkIn(mail.parsed.text), NEW_PASSWORD)
+    reset.assertHeader('location', '/login')
+
+    const stranger = await logIn(client, user.email, NEW_PASSWORD)
+    stranger.assertFlashMessage('error', LOCKED)
+    const owner = await logIn(
+      client,
+      user.email,
+      NEW_PASSWORD,
+      reset.cookie('login_devices')?.value
+    )
     owner.assertHeader('location', '/dashboard')
   })
 
