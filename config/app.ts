@@ -1,4 +1,5 @@
 import { Settings } from 'luxon'
+import proxyaddr from 'proxy-addr'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { Secret } from '@adonisjs/core/helpers'
@@ -33,10 +34,13 @@ export const http = defineConfig({
   useAsyncLocalStorage: false,
 
   /**
-   * Behind a load balancer the client's IP comes from X-Forwarded-For; the
-   * login rate limit is keyed on it.
+   * X-Forwarded-For (and -Proto, -Host) are believed only from the proxies
+   * listed in TRUSTED_PROXIES (loopback by default): request.ip() is the
+   * nearest address that is not one of them. Believing the header from
+   * anyone let every client pick the IP that log-in throttling, mail limits
+   * and the API's per-IP quota count it under.
    */
-  trustProxy: () => true,
+  trustProxy: proxyaddr.compile(env.get('TRUSTED_PROXIES')),
 
   cookie: {
     domain: '',

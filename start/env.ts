@@ -9,6 +9,7 @@
 |
 */
 
+import proxyaddr from 'proxy-addr'
 import { Env } from '@adonisjs/core/env'
 
 /**
@@ -27,6 +28,32 @@ function duration(key: string, value?: string): number | undefined {
   return Number(match[1]) * factor
 }
 
+/**
+ * The reverse proxies whose X-Forwarded-For (and -Proto, -Host) is believed:
+ * IP addresses, CIDR ranges and proxy-addr's names (loopback, linklocal,
+ * uniquelocal), comma-separated. Unset or empty: loopback only, so a client
+ * that reaches the app directly cannot choose the IP it is counted under.
+ */
+export function proxyList(key: string, value?: string): string[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  if (entries.length === 0) return ['loopback']
+  for (const entry of entries) {
+    try {
+      proxyaddr.compile(entry)
+    } catch {
+      throw new Error(
+        `${key} must list the IP addresses or CIDR ranges of your reverse proxies, comma-separated ` +
+          `(e.g. "10.0.0.5, 192.168.1.0/24"), or the names loopback, linklocal, uniquelocal: ` +
+          `"${entry}" is none of these`
+      )
+    }
+  }
+  return entries
+}
+
 export default await Env.create(new URL('../', import.meta.url), {
   TZ: Env.schema.string.optional(),
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -40,6 +67,7 @@ export default await Env.create(new URL('../', import.meta.url), {
     tld: false,
     message: 'APP_URL must be the public URL of the app, e.g. http://localhost:3333',
   }),
+  TRUSTED_PROXIES: proxyList,
   LOG_LEVEL: Env.schema.enum.optional([
     'fatal',
     'error',
@@ -159,11 +187,16 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /*
   |----------------------------------------------------------
-  | Sign-in protection
+  | Sign-in protection and account mail limits (config/accounts.ts)
   |----------------------------------------------------------
   */
   LOGIN_ATTEMPTS_PER_EMAIL: Env.schema.number.optional(),
   LOGIN_ATTEMPTS_PER_IP: Env.schema.number.optional(),
+  LOGIN_ATTEMPTS_PER_DEVICE: Env.schema.number.optional(),
+  MAIL_LIMIT_PER_ADDRESS: Env.schema.number.optional(),
+  MAIL_LIMIT_PER_USER: Env.schema.number.optional(),
+  MAIL_LIMIT_PER_IP: Env.schema.number.optional(),
+  MAIL_LIMIT_WINDOW: duration,
 
   /*
   |----------------------------------------------------------

@@ -6,10 +6,8 @@ const email = () => vine.string().trim().toLowerCase().email().maxLength(254)
 export const signUpValidator = vine.compile(
   vine.object({
     fullName: vine.string().trim().minLength(2).maxLength(120),
-    email: email().unique(async (db, value) => {
-      const existing = await db.from('users').where('email', value).first()
-      return !existing
-    }),
+    // No uniqueness check: a taken address must not be told apart (SignUp).
+    email: email(),
     workspaceName: vine.string().trim().minLength(2).maxLength(120).optional(),
     password: newPassword().confirmed({ confirmationField: 'passwordConfirmation' }),
     timeZone: vine.string().trim().maxLength(64).optional(),

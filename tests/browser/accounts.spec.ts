@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { smtp } from '#tests/helpers/peers'
-import { createUser } from '#tests/helpers/users'
+import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
+import { logInThroughForm } from '#tests/helpers/browser'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 
 const PASSWORD = 'juniper-satellite-63-mosaic'
 
@@ -11,7 +13,7 @@ function linkIn(text: string | undefined, path: string) {
 }
 
 test.group('Accounts in the browser', () => {
-  test('a new user signs up, confirms their email from the mail, logs out and back in', async ({
+  test('a new user signs up, confirms their email from the mail, logs in, out and back in', async ({
     visit,
     assert,
   }) => {
@@ -25,17 +27,21 @@ test.group('Accounts in the browser', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD)
     await page.getByLabel('Repeat the password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Create my workspace' }).click()
-
-    await page.waitForURL('**/dashboard')
-    await page.assertTextContains('h1', 'Hello, Margaret')
-    await page.assertExists('[data-testid="verify-banner"]')
-    // The time zone came from the browser.
-    await page.assertTextContains('main', 'times shown in UTC')
+    await page.assertTextContains('h1', 'Check your inbox')
+    await page.assertTextContains('main', email)
 
     const mail = await smtp.waitForMailTo(email, 'Confirm your email')
     await page.goto(linkIn(mail.parsed.text, '/verify-email/'))
     await page.assertTextContains('.alert-success', 'Your email address is confirmed')
+    await page.getByLabel('Email').fill(email)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Log in' }).click()
+
+    await page.waitForURL('**/dashboard')
+    await page.assertTextContains('h1', 'Hello, Margaret')
     await page.assertNotExists('[data-testid="verify-banner"]')
+    // The time zone came from the browser.
+    await page.assertTextContains('main', 'times shown in UTC')
 
     await page.getByTestId('user-menu').click()
     await page.getByRole('button', { name: 'Log out' }).click()
@@ -88,5 +94,39 @@ test.group('Accounts in the browser', () => {
     await page.getByRole('button', { name: 'Log in' }).click()
     await page.waitForURL('**/dashboard')
     await page.assertTextContains('h1', 'Hello, Katherine')
+  })
+
+  test('the owner gets in from their usual browser while strangers have locked the account', async ({
+    visit,
+    browser,
+    client,
+  }) => {
+    const { user } = await createUser({ fullName: 'Grace Hopper' })
+    const page = await visit('/login')
+    await logInThroughForm(page, user.email)
+    await page.getByTestId('user-menu').click()
+    await page.getByRole('button', { name: 'Log out' }).click()
+
+    // Five wrong passwords from five addresses lock the email.
+    for (let i = 0; i < 5; i++) {
+      await throughTrustedProxy(
+        client.post('/login').form({ email: user.email, password: `spray-${i}-guess` }),
+        newIp()
+      )
+        .withCsrfToken()
+        .redirects(0)
+    }
+
+    const newBrowser = await browser.newContext()
+    const strangerPage = await newBrowser.newPage()
+    await strangerPage.goto(new URL('/login', page.url()).href)
+    await strangerPage.getByLabel('Email').fill(user.email)
+    await strangerPage.getByLabel('Password').fill(STRONG_PASSWORD)
+    await strangerPage.getByRole('button', { name: 'Log in' }).click()
+    await strangerPage.locator('.alert-danger', { hasText: 'Too many log-in attempts' }).waitFor()
+    await newBrowser.close()
+
+    await logInThroughForm(page, user.email)
+    await page.assertTextContains('h1', 'Hello, Grace')
   })
 })

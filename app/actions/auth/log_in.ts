@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as authErrors } from '@adonisjs/auth'
-import env from '#start/env'
+import accountsConfig from '#config/accounts'
 import User from '#models/user'
 
 export class LoginThrottledError extends Error {
@@ -19,40 +19,50 @@ export class AccountBlockedError extends Error {
   }
 }
 
+export interface LogInAttempt {
+  email: string
+  password: string
+  /** The client's IP, as checked against TRUSTED_PROXIES. */
+  ip: string
+  /**
+   * The device token the browser holds for this email (login_devices.ts):
+   * it logged in as this email before.
+   */
+  deviceToken?: string
+}
+
 /**
- * Failed attempts are counted per email and per IP; either counter over its
- * limit blocks further attempts for the window. A success clears the
- * email's counter.
+ * Which counters a failed attempt adds to. A browser the owner logged in
+ * from before has its own counter, and only that one: it is neither stopped
+ * by the lock strangers put on the email nor counted towards it. Any other
+ * browser is counted per email and per IP; either counter over its limit
+ * refuses such attempts for `lockMinutes`.
  */
-const throttles = () => [
-  {
+function counters({ email, ip, deviceToken }: LogInAttempt) {
+  const { attemptsPerEmail, attemptsPerIp, attemptsPerDevice, lockMinutes } = accountsConfig.login
+  const counter = (requests: number, key: string) => ({
     limiter: limiter.use({
-      requests: env.get('LOGIN_ATTEMPTS_PER_EMAIL', 5),
-      duration: '15 mins',
-      blockDuration: '15 mins',
+      requests,
+      duration: `${lockMinutes} mins`,
+      blockDuration: `${lockMinutes} mins`,
     }),
-    prefix: 'login:email:',
-  },
-  {
-    limiter: limiter.use({
-      requests: env.get('LOGIN_ATTEMPTS_PER_IP', 30),
-      duration: '15 mins',
-      blockDuration: '15 mins',
-    }),
-    prefix: 'login:ip:',
-  },
-]
+    key,
+  })
+  if (deviceToken) return [counter(attemptsPerDevice, `login:device:${deviceToken}`)]
+  return [
+    counter(attemptsPerEmail, `login:email:${email}`),
+    counter(attemptsPerIp, `login:ip:${ip}`),
+  ]
+}
 
 export default class LogIn {
   /**
    * Checks the credentials. Throws LoginThrottledError, AccountBlockedError or
    * the auth package's E_INVALID_CREDENTIALS.
    */
-  static async handle({ email, password, ip }: { email: string; password: string; ip: string }) {
-    const keyed = throttles().map(({ limiter: l, prefix }, index) => ({
-      limiter: l,
-      key: prefix + (index === 0 ? email : ip),
-    }))
+  static async handle(attempt: LogInAttempt) {
+    const keyed = counters(attempt)
+    const { lockMinutes } = accountsConfig.login
 
     for (const { limiter: l, key } of keyed) {
       if (await l.isBlocked(key)) {
@@ -62,7 +72,7 @@ export default class LogIn {
 
     let user: User
     try {
-      user = await User.verifyCredentials(email, password)
+      user = await User.verifyCredentials(attempt.email, attempt.password)
     } catch (error) {
       if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
       const responses = await Promise.all(keyed.map(({ limiter: l, key }) => l.increment(key)))
@@ -70,7 +80,8 @@ export default class LogIn {
       if (exhausted) {
         await Promise.all(
           keyed.map(
-            ({ limiter: l, key }, i) => responses[i].remaining <= 0 && l.block(key, '15 mins')
+            ({ limiter: l, key }, i) =>
+              responses[i].remaining <= 0 && l.block(key, `${lockMinutes} mins`)
           )
         )
         throw new LoginThrottledError(exhausted.availableIn)
@@ -80,6 +91,7 @@ export default class LogIn {
 
     if (user.isBlocked) throw new AccountBlockedError()
 
+    // The first counter is the email's (or the device's): a success clears it.
     await keyed[0].limiter.delete(keyed[0].key)
     user.lastLoginAt = DateTime.now()
     await user.save()

@@ -21,13 +21,17 @@ export default class EmailVerificationsController {
     return response.redirect().toRoute(auth.user ? 'dashboard' : 'session.create')
   }
 
-  async resend({ auth, bouncer, response, session }: HttpContext) {
+  async resend({ auth, bouncer, request, response, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
 
     if (!user.isVerified) {
-      await SendEmailVerification.handle(user)
-      session.flash('success', `We sent a new confirmation link to ${user.email}.`)
+      await SendEmailVerification.handle(user, { ip: request.ip() })
+      session.flash(
+        'success',
+        `A new confirmation link is on its way to ${user.email}, unless too many were sent ` +
+          `there in the last hour: then try again later.`
+      )
     }
     return response.redirect().back()
   }

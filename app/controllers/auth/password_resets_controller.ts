@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import RequestPasswordReset from '#actions/auth/request_password_reset'
 import ResetPassword, { findUsableResetToken } from '#actions/auth/reset_password'
 import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
+import { loginDevices } from '#services/login_devices'
 
 const invalidLink = {
   title: 'This password reset link has expired or was already used',
@@ -15,11 +16,12 @@ export default class PasswordResetsController {
 
   async store({ request, response, session }: HttpContext) {
     const { email } = await request.validateUsing(forgotPasswordValidator)
-    await RequestPasswordReset.handle(email)
+    await RequestPasswordReset.handle(email, { ip: request.ip() })
 
     session.flash(
       'success',
-      `If an account uses ${email}, a reset link is on its way. It works once, for one hour.`
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour. ` +
+        `(We send only a few an hour to one address: if none arrives, try again later.)`
     )
     return response.redirect().toRoute('password_reset.create')
   }
@@ -41,10 +43,14 @@ export default class PasswordResetsController {
     }
 
     const { password } = await request.validateUsing(resetPasswordValidator)
-    if (!(await ResetPassword.handle(params.token, password))) {
+    const account = await findUsableResetToken(params.token)
+    if (!account || !(await ResetPassword.handle(params.token, password))) {
       response.status(400)
       return view.render('pages/auth/link_invalid', invalidLink)
     }
+    // Whoever opened the mailed link owns the address: this browser is the
+    // owner's, and passes a lock strangers put on the email.
+    loginDevices.remember({ request, response }, account.user.email)
 
     session.flash('success', 'Your password has been changed. You can log in with it now.')
     return response.redirect().toRoute('session.create')

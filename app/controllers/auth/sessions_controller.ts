@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import LogIn, { AccountBlockedError, LoginThrottledError } from '#actions/auth/log_in'
 import { logInValidator } from '#validators/auth'
+import { loginDevices } from '#services/login_devices'
 
 export default class SessionsController {
   async create({ view }: HttpContext) {
@@ -12,8 +13,10 @@ export default class SessionsController {
     const { email, password, rememberMe } = await request.validateUsing(logInValidator)
 
     try {
-      const user = await LogIn.handle({ email, password, ip: request.ip() })
+      const deviceToken = loginDevices.tokenFor(request, email)
+      const user = await LogIn.handle({ email, password, ip: request.ip(), deviceToken })
       await auth.use('web').login(user, !!rememberMe)
+      loginDevices.remember({ request, response }, user.email)
     } catch (error) {
       const known =
         error instanceof LoginThrottledError ||

@@ -7,12 +7,13 @@ export default class SignUpController {
     return view.render('pages/auth/sign_up')
   }
 
-  async store({ request, response, auth, session }: HttpContext) {
+  /**
+   * The same page whether the address was new or already had an account
+   * (see SignUp): the new user logs in once they have their email.
+   */
+  async store({ request, view }: HttpContext) {
     const data = await request.validateUsing(signUpValidator)
-    const user = await SignUp.handle(data)
-
-    await auth.use('web').login(user)
-    session.flash('success', `Welcome to Mailings! We sent a confirmation link to ${user.email}.`)
-    return response.redirect().toRoute('dashboard')
+    await SignUp.handle(data, { ip: request.ip() })
+    return view.render('pages/auth/check_inbox', { email: data.email })
   }
 }

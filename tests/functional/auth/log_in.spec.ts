@@ -1,6 +1,46 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import type { ApiClient, ApiRequest } from '@japa/api-client'
+import type User from '#models/user'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { smtp } from '#tests/helpers/peers'
+import { resetLinkIn, submitNewPassword } from '#tests/helpers/account_mail'
+
+const NEW_PASSWORD = 'amber-lighthouse-91-quartz'
+const LOCKED = 'Too many log-in attempts. Please wait 15 minutes and try again.'
+
+/**
+ * A log-in from a browser that holds `device` (the login_devices cookie a
+ * browser got after an earlier successful log-in), or from a new one.
+ */
+function logIn(client: ApiClient, email: string, password: string, device?: unknown) {
+  const request: ApiRequest = client.post('/login').form({ email, password })
+  if (device) request.withEncryptedCookie('login_devices', device)
+  return request.withCsrfToken().redirects(0)
+}
+
+/**
+ * The owner logs in once (their browser keeps the device cookie), then an
+ * attacker behind five different IPs locks the email with wrong passwords.
+ */
+async function ownerThenAttack(client: ApiClient, user: User) {
+  const first = await logIn(client, user.email, STRONG_PASSWORD)
+  first.assertHeader('location', '/dashboard')
+  const device = first.cookie('login_devices')?.value
+
+  const answers: string[] = []
+  for (let i = 0; i < 5; i++) {
+    const response = await throughTrustedProxy(
+      client.post('/login').form({ email: user.email, password: `guess-number-${i}` }),
+      newIp()
+    )
+      .withCsrfToken()
+      .redirects(0)
+    answers.push(String(response.flashMessages().error))
+  }
+  return { device, answers }
+}
 
 test.group('Log in and log out', () => {
   test('logs in with the right password, whatever the email case', async ({ client, assert }) => {
@@ -64,6 +104,86 @@ test.group('Log in and log out', () => {
       'error',
       'Too many log-in attempts. Please wait 15 minutes and try again.'
     )
+  })
+
+  test('strangers from rotating IPs lock the email; the owner in a browser used before still gets in', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    const { device, answers } = await ownerThenAttack(client, user)
+
+    // The attacker is stopped after five guesses, even with the password.
+    assert.deepEqual(answers, [...Array(4).fill('Wrong email or password.'), LOCKED])
+    const stranger = await logIn(client, user.email, STRONG_PASSWORD)
+    stranger.assertFlashMessage('error', LOCKED)
+
+    const owner = await logIn(client, user.email, STRONG_PASSWORD, device)
+    owner.assertHeader('location', '/dashboard')
+  })
+
+  test('on a new browser the owner gets past the lock by resetting the password', async ({
+    client,
+  }) => {
+    const { user } = await createUser()
+    await ownerThenAttack(client, user)
+
+    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
+    const reset = await submitNewPassword(client, resetLinkIn(mail.parsed.text), NEW_PASSWORD)
+    reset.assertHeader('location', '/login')
+
+    const stranger = await logIn(client, user.email, NEW_PASSWORD)
+    stranger.assertFlashMessage('error', LOCKED)
+    const owner = await logIn(
+      client,
+      user.email,
+      NEW_PASSWORD,
+      reset.cookie('login_devices')?.value
+    )
+    owner.assertHeader('location', '/dashboard')
+  })
+
+  test("a known browser's own mistakes are limited too, without locking the email", async ({
+    client,
+  }) => {
+    const { user } = await createUser()
+    const first = await logIn(client, user.email, STRONG_PASSWORD)
+    const device = first.cookie('login_devices')?.value
+
+    for (let i = 0; i < 9; i++) {
+      const response = await logIn(client, user.email, 'typo-in-password', device)
+      response.assertFlashMessage('error', 'Wrong email or password.')
+    }
+    const tenth = await logIn(client, user.email, 'typo-in-password', device)
+    tenth.assertFlashMessage('error', LOCKED)
+    const again = await logIn(client, user.email, STRONG_PASSWORD, device)
+    again.assertFlashMessage('error', LOCKED)
+
+    // Its count is its own: another browser is not locked out by it.
+    const elsewhere = await logIn(client, user.email, STRONG_PASSWORD)
+    elsewhere.assertHeader('location', '/dashboard')
+  })
+
+  test("a device cookie of another account or a forged one does not pass an email's lock", async ({
+    client,
+  }) => {
+    const { user } = await createUser()
+    const { user: attacker } = await createUser()
+    const own = await logIn(client, attacker.email, STRONG_PASSWORD)
+    const attackersDevice = own.cookie('login_devices')?.value
+    await ownerThenAttack(client, user)
+
+    const withOtherAccounts = await logIn(client, user.email, STRONG_PASSWORD, attackersDevice)
+    withOtherAccounts.assertFlashMessage('error', LOCKED)
+
+    const forged = await client
+      .post('/login')
+      .form({ email: user.email, password: STRONG_PASSWORD })
+      .withCookie('login_devices', [{ email: user.email, token: 'made-up' }])
+      .withCsrfToken()
+      .redirects(0)
+    forged.assertFlashMessage('error', LOCKED)
   })
 
   test('a blocked user cannot log in', async ({ client }) => {

@@ -1,0 +1,50 @@
+import limiter from '@adonisjs/limiter/services/main'
+import { errors as limiterErrors } from '@adonisjs/limiter'
+import accountsConfig from '#config/accounts'
+
+/**
+ * Who asked for an account email and who receives it. `userId` is the
+ * account the mail is about, when there is one.
+ */
+export interface MailRequest {
+  to: string
+  ip: string
+  userId?: number | null
+}
+
+/**
+ * The one gate for the emails anyone can make the app send (sign-up
+ * confirmation, "send again", password reset, "you already have an
+ * account"): at most so many per target address, per account and per client
+ * IP in a window, counted in Redis. Without it the forms were a way to flood
+ * a stranger's inbox from our servers. Callers answer the same words whether
+ * the mail went or not, so the limit reveals nothing about accounts either.
+ *
+ * Returns whether the mail may be sent, and counts it if so.
+ */
+export async function allowAccountMail({ to, ip, userId }: MailRequest): Promise<boolean> {
+  const { perAddress, perUser, perIp, windowSeconds } = accountsConfig.mail
+  const buckets = [
+    { requests: perAddress, key: `mail:address:${to.toLowerCase()}` },
+    ...(userId ? [{ requests: perUser, key: `mail:user:${userId}` }] : []),
+    { requests: perIp, key: `mail:ip:${ip}` },
+  ].map(({ requests, key }) => ({
+    limiter: limiter.use({ requests, duration: windowSeconds }),
+    key,
+  }))
+
+  // Each bucket is taken atomically; when a later one is full, the earlier
+  // ones are given back, so a refused mail uses up nobody's allowance.
+  const taken: typeof buckets = []
+  for (const bucket of buckets) {
+    try {
+      await bucket.limiter.consume(bucket.key)
+      taken.push(bucket)
+    } catch (error) {
+      if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
+      await Promise.all(taken.map(({ limiter: l, key }) => l.decrement(key)))
+      return false
+    }
+  }
+  return true
+}

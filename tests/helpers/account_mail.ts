@@ -1,0 +1,43 @@
+import { Queue } from 'bullmq'
+import type { ApiClient } from '@japa/api-client'
+import { redisConnection } from '#config/redis'
+import { smtp } from '#tests/helpers/peers'
+import { waitUntil } from '#tests/helpers/wait'
+
+/**
+ * The mails that reached the test SMTP server for `address` once the worker
+ * has sent everything queued so far (account mails go through the default
+ * queue): a count taken earlier could miss mails still on their way.
+ */
+export async function settledMailsTo(address: string) {
+  const queue = new Queue('default', { connection: redisConnection })
+  try {
+    await waitUntil('the mail queue to be empty', async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized')
+      return Object.values(counts).every((count) => count === 0)
+    })
+  } finally {
+    await queue.close()
+  }
+  return smtp.messagesTo(address)
+}
+
+/**
+ * The path of the reset link in a reset mail.
+ */
+export function resetLinkIn(text: string | undefined) {
+  const match = /http:\/\/localhost:3334(\/reset-password\/\S+)/.exec(text ?? '')
+  if (!match) throw new Error(`No reset link in:\n${text}`)
+  return match[1]
+}
+
+/**
+ * Submits the form behind a reset link, as the person who opened it.
+ */
+export function submitNewPassword(client: ApiClient, link: string, password: string) {
+  return client
+    .post(link)
+    .form({ password, passwordConfirmation: password })
+    .withCsrfToken()
+    .redirects(0)
+}
