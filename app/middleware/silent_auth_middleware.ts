@@ -1,25 +1,66 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import type User from '#models/user'
+import { endSession, registerSession, sessionSeen } from '#services/active_sessions'
 
 /**
  * Looks up the logged-in user (if any) on every request, so public pages
  * know who is there, and ends the session of a user who has been blocked
- * since their last request.
+ * since their last request, or whose session was ended elsewhere (a
+ * session missing from the user's record of active sessions, see
+ * app/services/active_sessions.ts).
+ *
+ * It also keeps that record in step with the session id, for every way in
+ * and out at once: a log-in (form, sign-up or "remember me" cookie) gets a
+ * new session id and is recorded under it; a log-out leaves the record.
  */
 export default class SilentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    const sessionAtStart = ctx.session.sessionId
     await ctx.auth.check()
 
-    const user = ctx.auth.user
+    const guard = ctx.auth.use('web')
+    const user = guard.user
     if (user?.isBlocked) {
-      await ctx.auth.use('web').logout()
-      ctx.session.flash(
-        'error',
+      await this.#logOut(
+        ctx,
         'Your account has been blocked. Contact support if you think this is a mistake.'
       )
-      return ctx.response.redirect().toRoute('session.create')
+    } else if (
+      user &&
+      !guard.viaRemember &&
+      !(await sessionSeen(user.id, sessionAtStart, ctx.request.ip()))
+    ) {
+      await this.#logOut(ctx, 'This session was ended. Please log in again.')
+    } else {
+      await next()
     }
 
-    return next()
+    await this.#followSessionId(ctx, sessionAtStart, user)
+  }
+
+  async #logOut(ctx: HttpContext, message: string) {
+    await ctx.auth.use('web').logout()
+    ctx.session.flash('error', message)
+    ctx.response.redirect().toRoute('session.create')
+  }
+
+  /**
+   * Log-in and log-out both give the session a new id (against session
+   * fixation); the old id leaves the record, the new one enters it if a
+   * user is logged in under it.
+   */
+  async #followSessionId(ctx: HttpContext, sessionAtStart: string, userAtStart?: User) {
+    const sessionNow = ctx.session.sessionId
+    if (sessionNow === sessionAtStart) return
+
+    if (userAtStart) await endSession(userAtStart.id, sessionAtStart)
+    const userNow = ctx.auth.use('web').user
+    if (userNow) {
+      await registerSession(userNow.id, sessionNow, {
+        userAgent: ctx.request.header('user-agent'),
+        ip: ctx.request.ip(),
+      })
+    }
   }
 }

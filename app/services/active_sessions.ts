@@ -1,0 +1,172 @@
+import Bowser from 'bowser'
+import { DateTime } from 'luxon'
+import app from '@adonisjs/core/services/app'
+import string from '@adonisjs/core/helpers/string'
+import redis from '@adonisjs/redis/services/main'
+import { SessionCollection } from '@adonisjs/session'
+import { SESSION_AGE } from '#config/session'
+
+/**
+ * The record of each user's logged-in sessions: which device, from which
+ * IP, since when, last seen when. It is also the list of sessions allowed
+ * to be logged in: SilentAuthMiddleware logs out a session that is not in
+ * it. That second role is why it exists beside the session store. Ending a
+ * session deletes it from the store, but a request of that session already
+ * under way still commits its session data at the end and would bring it
+ * back; checked against this record, such a session is refused on its next
+ * request whatever the store holds.
+ *
+ * Kept in Redis, not in a `user_sessions` table: the sessions themselves
+ * live in Redis (config/session.ts), so the record lives and dies with them
+ * (a flushed Redis cannot leave a list of ghosts, and entries expire like
+ * sessions do), and "last seen" writes stay off the database. Layout, per
+ * user: a set of session ids (`user_sessions:<user id>`) and one key per
+ * session (`user_sessions:<user id>:<session id>`, JSON) that expires a
+ * little after the session would: "last seen" is written at most once a
+ * minute, and each write pushes both expiries back.
+ */
+
+export interface ActiveSession {
+  id: string
+  device: string
+  ip: string
+  createdAt: DateTime
+  lastSeenAt: DateTime
+}
+
+interface Entry {
+  device: string
+  ip: string
+  createdAt: string
+  lastSeenAt: string
+}
+
+/** "Last seen" is rewritten at most this often. */
+const SEEN_EVERY_MS = 60_000
+
+/** An entry outlives its session's last request by the session age plus slack. */
+const TTL_SECONDS = string.seconds.parse(SESSION_AGE) + (2 * SEEN_EVERY_MS) / 1000
+
+const indexKey = (userId: number) => `user_sessions:${userId}`
+const entryKey = (userId: number, sessionId: string) => `user_sessions:${userId}:${sessionId}`
+
+let store: Promise<SessionCollection> | undefined
+function sessionStore() {
+  store ??= app.container.make(SessionCollection)
+  return store
+}
+
+/**
+ * A short, readable name for a User-Agent: "Firefox on Windows",
+ * "Safari on iOS". Programs and unknown agents keep a trimmed raw string.
+ */
+export function describeDevice(userAgent: string | undefined) {
+  if (!userAgent?.trim()) return 'Unknown device'
+  const { browser, os } = Bowser.parse(userAgent)
+  if (browser.name && os.name) return `${browser.name} on ${os.name}`
+  return browser.name ?? os.name ?? userAgent.trim().slice(0, 60)
+}
+
+function toSession(id: string, entry: Entry): ActiveSession {
+  return {
+    id,
+    device: entry.device,
+    ip: entry.ip,
+    createdAt: DateTime.fromISO(entry.createdAt),
+    lastSeenAt: DateTime.fromISO(entry.lastSeenAt),
+  }
+}
+
+/**
+ * Adds a session that has just logged in.
+ */
+export async function registerSession(
+  userId: number,
+  sessionId: string,
+  client: { userAgent?: string; ip: string }
+) {
+  const now = DateTime.now().toISO()
+  const entry: Entry = {
+    device: describeDevice(client.userAgent),
+    ip: client.ip,
+    createdAt: now,
+    lastSeenAt: now,
+  }
+  await redis
+    .multi()
+    .set(entryKey(userId, sessionId), JSON.stringify(entry), 'EX', TTL_SECONDS)
+    .sadd(indexKey(userId), sessionId)
+    .expire(indexKey(userId), TTL_SECONDS)
+    .exec()
+}
+
+/**
+ * Whether a session is still one of the user's live ones; notes the visit
+ * (time and IP) if the last note is a minute old or more. `XX` writes only
+ * over an existing entry, so a session ended meanwhile stays ended.
+ */
+export async function sessionSeen(userId: number, sessionId: string, ip: string) {
+  const raw = await redis.get(entryKey(userId, sessionId))
+  if (!raw) return false
+
+  const entry: Entry = JSON.parse(raw)
+  if (Date.now() - Date.parse(entry.lastSeenAt) >= SEEN_EVERY_MS) {
+    const seen: Entry = { ...entry, ip, lastSeenAt: DateTime.now().toISO() }
+    await redis
+      .multi()
+      .set(entryKey(userId, sessionId), JSON.stringify(seen), 'EX', TTL_SECONDS, 'XX')
+      .expire(indexKey(userId), TTL_SECONDS)
+      .exec()
+  }
+  return true
+}
+
+/**
+ * The user's live sessions, most recently seen first. Entries whose
+ * session has expired or been deleted from the store are dropped.
+ */
+export async function listSessions(userId: number): Promise<ActiveSession[]> {
+  const ids = await redis.smembers(indexKey(userId))
+  if (ids.length === 0) return []
+
+  const raws = await redis.mget(ids.map((id) => entryKey(userId, id)))
+  const sessions = await sessionStore()
+  const live: ActiveSession[] = []
+  const gone: string[] = []
+  for (const [index, id] of ids.entries()) {
+    const raw = raws[index]
+    if (raw && (await sessions.get(id))) live.push(toSession(id, JSON.parse(raw)))
+    else gone.push(id)
+  }
+  if (gone.length > 0) {
+    await redis.srem(indexKey(userId), ...gone)
+    await redis.del(...gone.map((id) => entryKey(userId, id)))
+  }
+  return live.sort((a, b) => b.lastSeenAt.toMillis() - a.lastSeenAt.toMillis())
+}
+
+/**
+ * Ends one of the user's sessions: out of the record and deleted from the
+ * session store, so its cookie opens nothing any more. False when the id
+ * is not one of this user's sessions (nothing is touched then).
+ */
+export async function endSession(userId: number, sessionId: string) {
+  const removed = await redis.srem(indexKey(userId), sessionId)
+  if (removed === 0) return false
+  await redis.del(entryKey(userId, sessionId))
+  await (await sessionStore()).destroy(sessionId)
+  return true
+}
+
+/**
+ * Ends every session of the user, or every one but `except`. Returns how
+ * many were ended.
+ */
+export async function endSessions(userId: number, { except }: { except?: string } = {}) {
+  const ids = await redis.smembers(indexKey(userId))
+  let ended = 0
+  for (const id of ids) {
+    if (id !== except && (await endSession(userId, id))) ended += 1
+  }
+  return ended
+}
