@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { RememberMeToken } from '@adonisjs/auth/session'
 import type User from '#models/user'
 import { endSession, registerSession, sessionSeen } from '#services/active_sessions'
 
@@ -29,7 +30,12 @@ export default class SilentAuthMiddleware {
     } else if (
       user &&
       !guard.viaRemember &&
-      !(await sessionSeen(user.id, sessionAtStart, ctx.request.ip()))
+      !(await sessionSeen(user.id, sessionAtStart, {
+        ip: ctx.request.ip(),
+        rememberTokenId: RememberMeToken.decode(
+          ctx.request.encryptedCookie(guard.rememberMeKeyName)
+        )?.identifier,
+      }))
     ) {
       await this.#logOut(ctx, 'This session was ended. Please log in again.')
     } else {
@@ -46,16 +52,20 @@ export default class SilentAuthMiddleware {
   }
 
   /**
-   * Log-in and log-out both give the session a new id (against session
-   * fixation); the old id leaves the record, the new one enters it if a
-   * user is logged in under it.
+   * A log-in gives the session a new id (the auth guard does, against
+   * session fixation), and so does a log-out (here: the guard only takes
+   * the user out of the session, and a copy of the cookie would still name
+   * a live session). The old id leaves the record and the store; the new
+   * one enters the record if a user is logged in under it.
    */
   async #followSessionId(ctx: HttpContext, sessionAtStart: string, userAtStart?: User) {
+    const userNow = ctx.auth.use('web').user
+    if (userAtStart && !userNow) ctx.session.regenerate()
+
     const sessionNow = ctx.session.sessionId
     if (sessionNow === sessionAtStart) return
 
     if (userAtStart) await endSession(userAtStart.id, sessionAtStart)
-    const userNow = ctx.auth.use('web').user
     if (userNow) {
       await registerSession(userNow.id, sessionNow, {
         userAgent: ctx.request.header('user-agent'),

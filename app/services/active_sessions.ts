@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto'
 import Bowser from 'bowser'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import string from '@adonisjs/core/helpers/string'
 import redis from '@adonisjs/redis/services/main'
+import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { SessionCollection } from '@adonisjs/session'
 import { SESSION_AGE } from '#config/session'
 
@@ -24,10 +27,17 @@ import { SESSION_AGE } from '#config/session'
  * session (`user_sessions:<user id>:<session id>`, JSON) that expires a
  * little after the session would: "last seen" is written at most once a
  * minute, and each write pushes both expiries back.
+ *
+ * An entry also notes the "remember me" token its device holds (read from
+ * the device's cookie on its requests), so that ending the session deletes
+ * that token too; otherwise the device would log itself back in.
  */
 
 export interface ActiveSession {
-  id: string
+  /** Names the session in pages and URLs; the session id itself never leaves the cookie. */
+  handle: string
+  /** The session of the request asking. */
+  current: boolean
   device: string
   ip: string
   createdAt: DateTime
@@ -39,6 +49,7 @@ interface Entry {
   ip: string
   createdAt: string
   lastSeenAt: string
+  rememberTokenId?: string
 }
 
 /** "Last seen" is rewritten at most this often. */
@@ -67,9 +78,13 @@ export function describeDevice(userAgent: string | undefined) {
   return browser.name ?? os.name ?? userAgent.trim().slice(0, 60)
 }
 
-function toSession(id: string, entry: Entry): ActiveSession {
+const handleOf = (sessionId: string) =>
+  createHash('sha256').update(sessionId).digest('hex').slice(0, 24)
+
+function toSession(id: string, entry: Entry, currentId?: string): ActiveSession {
   return {
-    id,
+    handle: handleOf(id),
+    current: id === currentId,
     device: entry.device,
     ip: entry.ip,
     createdAt: DateTime.fromISO(entry.createdAt),
@@ -102,16 +117,30 @@ export async function registerSession(
 
 /**
  * Whether a session is still one of the user's live ones; notes the visit
- * (time and IP) if the last note is a minute old or more. `XX` writes only
- * over an existing entry, so a session ended meanwhile stays ended.
+ * (time and IP) if the last note is a minute old or more, and the device's
+ * "remember me" token when it changes. `XX` writes only over an existing
+ * entry, so a session ended meanwhile stays ended.
  */
-export async function sessionSeen(userId: number, sessionId: string, ip: string) {
+export async function sessionSeen(
+  userId: number,
+  sessionId: string,
+  visit: { ip: string; rememberTokenId?: string }
+) {
   const raw = await redis.get(entryKey(userId, sessionId))
   if (!raw) return false
 
   const entry: Entry = JSON.parse(raw)
-  if (Date.now() - Date.parse(entry.lastSeenAt) >= SEEN_EVERY_MS) {
-    const seen: Entry = { ...entry, ip, lastSeenAt: DateTime.now().toISO() }
+  const rememberTokenId = visit.rememberTokenId ?? entry.rememberTokenId
+  if (
+    Date.now() - Date.parse(entry.lastSeenAt) >= SEEN_EVERY_MS ||
+    rememberTokenId !== entry.rememberTokenId
+  ) {
+    const seen: Entry = {
+      ...entry,
+      ip: visit.ip,
+      rememberTokenId,
+      lastSeenAt: DateTime.now().toISO(),
+    }
     await redis
       .multi()
       .set(entryKey(userId, sessionId), JSON.stringify(seen), 'EX', TTL_SECONDS, 'XX')
@@ -122,10 +151,11 @@ export async function sessionSeen(userId: number, sessionId: string, ip: string)
 }
 
 /**
- * The user's live sessions, most recently seen first. Entries whose
- * session has expired or been deleted from the store are dropped.
+ * The user's live sessions, most recently seen first (`currentId`: the
+ * asking request's session). Entries whose session has expired or been
+ * deleted from the store are dropped.
  */
-export async function listSessions(userId: number): Promise<ActiveSession[]> {
+export async function listSessions(userId: number, currentId?: string): Promise<ActiveSession[]> {
   const ids = await redis.smembers(indexKey(userId))
   if (ids.length === 0) return []
 
@@ -135,7 +165,7 @@ export async function listSessions(userId: number): Promise<ActiveSession[]> {
   const gone: string[] = []
   for (const [index, id] of ids.entries()) {
     const raw = raws[index]
-    if (raw && (await sessions.get(id))) live.push(toSession(id, JSON.parse(raw)))
+    if (raw && (await sessions.get(id))) live.push(toSession(id, JSON.parse(raw), currentId))
     else gone.push(id)
   }
   if (gone.length > 0) {
@@ -146,27 +176,53 @@ export async function listSessions(userId: number): Promise<ActiveSession[]> {
 }
 
 /**
- * Ends one of the user's sessions: out of the record and deleted from the
- * session store, so its cookie opens nothing any more. False when the id
- * is not one of this user's sessions (nothing is touched then).
+ * Ends one of the user's sessions: out of the record, deleted from the
+ * session store (so its cookie opens nothing any more) and its device's
+ * "remember me" token deleted. False when the id is not one of this user's
+ * sessions (nothing is touched then).
  */
-export async function endSession(userId: number, sessionId: string) {
+export async function endSession(
+  userId: number,
+  sessionId: string,
+  client: QueryClientContract = db.connection()
+) {
   const removed = await redis.srem(indexKey(userId), sessionId)
   if (removed === 0) return false
+  const raw = await redis.get(entryKey(userId, sessionId))
+  const rememberTokenId = raw ? (JSON.parse(raw) as Entry).rememberTokenId : undefined
   await redis.del(entryKey(userId, sessionId))
   await (await sessionStore()).destroy(sessionId)
+  if (rememberTokenId) {
+    await client
+      .from('remember_me_tokens')
+      .where({ id: Number(rememberTokenId), tokenable_id: userId })
+      .delete()
+  }
   return true
 }
 
 /**
  * Ends every session of the user, or every one but `except`. Returns how
- * many were ended.
+ * many were ended. `client`: the caller's transaction, if any.
  */
-export async function endSessions(userId: number, { except }: { except?: string } = {}) {
+export async function endSessions(
+  userId: number,
+  { except, client }: { except?: string; client?: QueryClientContract } = {}
+) {
   const ids = await redis.smembers(indexKey(userId))
   let ended = 0
   for (const id of ids) {
-    if (id !== except && (await endSession(userId, id))) ended += 1
+    if (id !== except && (await endSession(userId, id, client))) ended += 1
   }
   return ended
+}
+
+/**
+ * Ends the user's session that a handle (from the sessions page) names.
+ * False when no session of this user has that handle.
+ */
+export async function endSessionByHandle(userId: number, handle: string) {
+  const ids = await redis.smembers(indexKey(userId))
+  const id = ids.find((candidate) => handleOf(candidate) === handle)
+  return id ? endSession(userId, id) : false
 }

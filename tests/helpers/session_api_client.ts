@@ -33,7 +33,10 @@ export function sessionApiClientOnConfiguredStore(app: ApplicationService): Plug
       .then((config) => {
         if (!config) throw new Error('config/session.ts must use defineConfig')
         const configured = config.stores[config.store]
-        return { ...config, stores: { ...config.stores, memory: () => configured(null as never, config) } }
+        return {
+          ...config,
+          stores: { ...config.stores, memory: () => configured(null as never, config) },
+        }
       })
     return resolved
   }

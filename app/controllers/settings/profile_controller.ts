@@ -21,7 +21,8 @@ export default class ProfileController {
     return response.redirect().toRoute('settings.profile.edit')
   }
 
-  async updatePassword({ request, response, auth, bouncer, session }: HttpContext) {
+  async updatePassword(ctx: HttpContext) {
+    const { request, response, auth, bouncer, session } = ctx
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
 
@@ -31,7 +32,7 @@ export default class ProfileController {
     user.password = password
     await user.save()
     // Whoever else holds a session or a "remember me" cookie is out; this device stays in.
-    await EndSessions.handle(user, { except: session.sessionId })
+    await EndSessions.handle(user, { keep: ctx })
 
     session.flash('success', 'Your password has been changed. You are logged out everywhere else.')
     return response.redirect().toRoute('settings.profile.edit')
