@@ -75,7 +75,7 @@ export function describeDevice(userAgent: string | undefined) {
   if (!userAgent?.trim()) return 'Unknown device'
   const { browser, os } = Bowser.parse(userAgent)
   if (browser.name && os.name) return `${browser.name} on ${os.name}`
-  return browser.name ?? os.name ?? userAgent.trim().slice(0, 60)
+  return browser.name || os.name || userAgent.trim().slice(0, 60)
 }
 
 const handleOf = (sessionId: string) =>
@@ -191,7 +191,8 @@ export async function endSession(
   const raw = await redis.get(entryKey(userId, sessionId))
   const rememberTokenId = raw ? (JSON.parse(raw) as Entry).rememberTokenId : undefined
   await redis.del(entryKey(userId, sessionId))
-  await (await sessionStore()).destroy(sessionId)
+  const sessions = await sessionStore()
+  await sessions.destroy(sessionId)
   if (rememberTokenId) {
     await client
       .from('remember_me_tokens')

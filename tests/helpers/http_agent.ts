@@ -69,6 +69,12 @@ export class HttpAgent {
     return this.request('GET', path)
   }
 
+  /** The HTML of a page. */
+  async html(path: string) {
+    const { response } = await this.get(path)
+    return response.text()
+  }
+
   /**
    * Opens `page`, then posts `fields` to `action` with the page's CSRF token.
    */

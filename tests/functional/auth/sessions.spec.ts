@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
+import redis from '@adonisjs/redis/services/main'
 import { SessionCollection } from '@adonisjs/session'
 import { smtp } from '#tests/helpers/peers'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
@@ -8,7 +9,11 @@ import type User from '#models/user'
 
 const NEW_PASSWORD = 'cobalt-meadow-28-falcon'
 
-const sessionStore = () => app.container.make(SessionCollection)
+/** What the session store holds under an id (null: nothing). */
+async function stored(sessionId: string) {
+  const sessions = await app.container.make(SessionCollection)
+  return sessions.get(sessionId)
+}
 
 /**
  * A user logged in on two devices: `laptop` with "remember me", `phone`
@@ -33,6 +38,19 @@ async function tokenStillWorks(agent: HttpAgent) {
   const loggedIn = await agent.isLoggedIn()
   agent.forget('mailings-session')
   return loggedIn
+}
+
+/**
+ * Posts the sessions page's "Log out" form of the session whose row names
+ * `device`, as `from` sees that page; `as` submits it (default: `from`).
+ */
+async function logOutDevice(from: HttpAgent, device: string, as = from) {
+  const html = await from.html('/settings/sessions')
+  const handle = new RegExp(`data-session="([a-f0-9]+)"(?:(?!</tr>)[\\s\\S])*${device}`).exec(
+    html
+  )?.[1]
+  if (!handle) throw new Error(`No session of ${device} listed`)
+  return as.submit('/settings/sessions', `/settings/sessions/${handle}/log-out`)
 }
 
 async function resetPassword(user: User) {
@@ -61,7 +79,7 @@ test.group('Sessions end for real', () => {
     const out = await browser.submit('/dashboard', '/logout')
     assert.equal(out.location, '/')
 
-    assert.isNull(await (await sessionStore()).get(sessionId))
+    assert.isNull(await stored(sessionId))
     assert.isFalse(await copy.isLoggedIn())
   })
 
@@ -79,7 +97,7 @@ test.group('Sessions end for real', () => {
     })
     assert.equal(changed.location, '/settings/profile')
 
-    assert.isNull(await (await sessionStore()).get(laptopSession))
+    assert.isNull(await stored(laptopSession))
     assert.isTrue(await phone.isLoggedIn())
     assert.isFalse(await stolen.isLoggedIn())
     assert.isFalse(await laptop.isLoggedIn())
@@ -117,17 +135,15 @@ test.group('Sessions end for real', () => {
       .redirects(0)
     blocked.assertStatus(302)
 
-    const store = await sessionStore()
-    for (const id of sessions) assert.isNull(await store.get(id))
+    for (const id of sessions) assert.isNull(await stored(id))
     assert.isFalse(await stolenToken.isLoggedIn())
     assert.isFalse(await phone.isLoggedIn())
   })
 
   test('an ended session written back by a request in flight stays ended', async ({ assert }) => {
     const { laptop, phone } = await twoDevices()
-    const store = await sessionStore()
     const phoneSession = phone.sessionId!
-    const data = await store.get(phoneSession)
+    const data = await stored(phoneSession)
 
     await laptop.submit('/settings/sessions', '/settings/sessions/others/log-out')
     // What a request of the phone's, under way meanwhile, does when it commits.
@@ -165,7 +181,7 @@ test.group('Settings: sessions', () => {
     assert.isFalse(await stolenToken.isLoggedIn())
     assert.isTrue(await laptop.isLoggedIn())
 
-    const after = await (await laptop.get('/settings/sessions')).response.text()
+    const after = await laptop.html('/settings/sessions')
     assert.lengthOf(after.match(/<tr data-testid="session"/g) ?? [], 1)
   })
 
@@ -175,37 +191,57 @@ test.group('Settings: sessions', () => {
     const strangerBrowser = new HttpAgent()
     await strangerBrowser.logIn(stranger.email, STRONG_PASSWORD)
 
-    const html = await (await laptop.get('/settings/sessions')).response.text()
-    const phoneHandle = /data-session="([a-f0-9]+)"(?:(?!<\/tr>)[\s\S])*Safari on iOS/.exec(
-      html
-    )?.[1]
-    assert.exists(phoneHandle)
-
-    const refused = await strangerBrowser.submit(
-      '/settings/sessions',
-      `/settings/sessions/${phoneHandle}/log-out`
-    )
+    const refused = await logOutDevice(laptop, 'Safari on iOS', strangerBrowser)
     assert.equal(refused.status, 404)
     assert.isTrue(await phone.isLoggedIn())
 
-    const ended = await laptop.submit(
-      '/settings/sessions',
-      `/settings/sessions/${phoneHandle}/log-out`
-    )
+    const ended = await logOutDevice(laptop, 'Safari on iOS')
     assert.equal(ended.location, '/settings/sessions')
     assert.isFalse(await phone.isLoggedIn())
     assert.isTrue(await laptop.isLoggedIn())
+  })
+
+  test('"log out" of a remembered device deletes its remember-me token too', async ({ assert }) => {
+    const { laptop, phone, stolenToken } = await twoDevices()
+    // The laptop's next request shows which remember-me token it holds.
+    assert.isTrue(await laptop.isLoggedIn())
+
+    const ended = await logOutDevice(phone, 'Firefox on Linux')
+    assert.equal(ended.location, '/settings/sessions')
+
+    assert.isFalse(await laptop.isLoggedIn())
+    assert.isFalse(await stolenToken.isLoggedIn())
+    assert.isTrue(await phone.isLoggedIn())
   })
 
   test('is in the settings navigation; ending sessions needs the CSRF token', async ({
     assert,
   }) => {
     const { laptop, phone } = await twoDevices()
-    const profile = await (await laptop.get('/settings/profile')).response.text()
+    const profile = await laptop.html('/settings/profile')
     assert.include(profile, 'href="/settings/sessions"')
 
     const forged = await laptop.request('POST', '/settings/sessions/others/log-out', {})
     assert.notEqual(forged.location, '/settings/sessions')
     assert.isTrue(await phone.isLoggedIn())
+  })
+
+  test('"last seen" is written at most once a minute', async ({ assert }) => {
+    const { user } = await createUser()
+    const browser = new HttpAgent()
+    await browser.logIn(user.email, STRONG_PASSWORD)
+    const key = `user_sessions:${user.id}:${browser.sessionId}`
+    const entry = async () => JSON.parse((await redis.get(key))!)
+
+    const first = await entry()
+    assert.isTrue(await browser.isLoggedIn())
+    assert.deepEqual(await entry(), first)
+
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString()
+    await redis.set(key, JSON.stringify({ ...first, lastSeenAt: twoMinutesAgo }), 'KEEPTTL')
+    assert.isTrue(await browser.isLoggedIn())
+    const seen = await entry()
+    assert.isAbove(Date.parse(seen.lastSeenAt), Date.parse(twoMinutesAgo))
+    assert.equal(seen.createdAt, first.createdAt)
   })
 })
