@@ -2,7 +2,18 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { RememberMeToken } from '@adonisjs/auth/session'
 import type User from '#models/user'
-import { endSession, registerSession, sessionSeen } from '#services/active_sessions'
+import {
+  endSession,
+  registerSession,
+  sessionSeen,
+  takeEndReason,
+  type EndReason,
+} from '#services/active_sessions'
+
+const MESSAGES: Record<EndReason, string> = {
+  blocked: 'Your account has been blocked. Contact support if you think this is a mistake.',
+  ended: 'This session was ended. Please log in again.',
+}
 
 /**
  * Looks up the logged-in user (if any) on every request, so public pages
@@ -14,6 +25,8 @@ import { endSession, registerSession, sessionSeen } from '#services/active_sessi
  * It also keeps that record in step with the session id, for every way in
  * and out at once: a log-in (form, sign-up or "remember me" cookie) gets a
  * new session id and is recorded under it; a log-out leaves the record.
+ * And it tells whoever comes back with the cookie of a session ended
+ * elsewhere why they are logged out (a block, or an end from elsewhere).
  */
 export default class SilentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -22,11 +35,17 @@ export default class SilentAuthMiddleware {
 
     const guard = ctx.auth.use('web')
     const user = guard.user
+    if (!user && !ctx.session.fresh) {
+      // A guest's cookie may name a session that was ended elsewhere.
+      const reason = await takeEndReason(sessionAtStart)
+      if (reason) {
+        ctx.session.flash('error', MESSAGES[reason])
+        ctx.session.regenerate()
+      }
+    }
+
     if (user?.isBlocked) {
-      await this.#logOut(
-        ctx,
-        'Your account has been blocked. Contact support if you think this is a mistake.'
-      )
+      await this.#logOut(ctx, MESSAGES.blocked)
     } else if (
       user &&
       !guard.viaRemember &&
@@ -37,7 +56,7 @@ export default class SilentAuthMiddleware {
         )?.identifier,
       }))
     ) {
-      await this.#logOut(ctx, 'This session was ended. Please log in again.')
+      await this.#logOut(ctx, MESSAGES.ended)
     } else {
       await next()
     }

@@ -30,7 +30,10 @@ import { SESSION_AGE } from '#config/session'
  *
  * An entry also notes the "remember me" token its device holds (read from
  * the device's cookie on its requests), so that ending the session deletes
- * that token too; otherwise the device would log itself back in.
+ * that token too; otherwise the device would log itself back in. An ended
+ * session leaves a note of why (`ended_sessions:<session id>`, for as long
+ * as the session could have lived), so the device's next request can say
+ * so instead of silently showing the log-in page.
  */
 
 export interface ActiveSession {
@@ -60,6 +63,12 @@ const TTL_SECONDS = string.seconds.parse(SESSION_AGE) + (2 * SEEN_EVERY_MS) / 10
 
 const indexKey = (userId: number) => `user_sessions:${userId}`
 const entryKey = (userId: number, sessionId: string) => `user_sessions:${userId}:${sessionId}`
+const endedKey = (sessionId: string) => `ended_sessions:${sessionId}`
+
+/**
+ * Why a session was ended, told to whoever comes back with its cookie.
+ */
+export type EndReason = 'blocked' | 'ended'
 
 let store: Promise<SessionCollection> | undefined
 function sessionStore() {
@@ -175,6 +184,13 @@ export async function listSessions(userId: number, currentId?: string): Promise<
   return live.sort((a, b) => b.lastSeenAt.toMillis() - a.lastSeenAt.toMillis())
 }
 
+interface EndOptions {
+  /** The caller's transaction, if any. */
+  client?: QueryClientContract
+  /** Noted (for the session's lifetime) for the device's next request. */
+  reason?: EndReason
+}
+
 /**
  * Ends one of the user's sessions: out of the record, deleted from the
  * session store (so its cookie opens nothing any more) and its device's
@@ -184,10 +200,11 @@ export async function listSessions(userId: number, currentId?: string): Promise<
 export async function endSession(
   userId: number,
   sessionId: string,
-  client: QueryClientContract = db.connection()
+  { client = db.connection(), reason }: EndOptions = {}
 ) {
   const removed = await redis.srem(indexKey(userId), sessionId)
   if (removed === 0) return false
+  if (reason) await redis.set(endedKey(sessionId), reason, 'EX', TTL_SECONDS)
   const raw = await redis.get(entryKey(userId, sessionId))
   const rememberTokenId = raw ? (JSON.parse(raw) as Entry).rememberTokenId : undefined
   await redis.del(entryKey(userId, sessionId))
@@ -208,14 +225,23 @@ export async function endSession(
  */
 export async function endSessions(
   userId: number,
-  { except, client }: { except?: string; client?: QueryClientContract } = {}
+  { except, ...options }: EndOptions & { except?: string } = {}
 ) {
   const ids = await redis.smembers(indexKey(userId))
   let ended = 0
   for (const id of ids) {
-    if (id !== except && (await endSession(userId, id, client))) ended += 1
+    if (id !== except && (await endSession(userId, id, options))) ended += 1
   }
   return ended
+}
+
+/**
+ * Why the session a cookie names was ended, if it was; read once.
+ */
+export async function takeEndReason(sessionId: string) {
+  const reason = await redis.get(endedKey(sessionId))
+  if (reason) await redis.del(endedKey(sessionId))
+  return reason as EndReason | null
 }
 
 /**
@@ -225,5 +251,5 @@ export async function endSessions(
 export async function endSessionByHandle(userId: number, handle: string) {
   const ids = await redis.smembers(indexKey(userId))
   const id = ids.find((candidate) => handleOf(candidate) === handle)
-  return id ? endSession(userId, id) : false
+  return id ? endSession(userId, id, { reason: 'ended' }) : false
 }

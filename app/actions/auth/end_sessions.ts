@@ -27,7 +27,11 @@ interface Options {
 export default class EndSessions {
   static async handle(user: User, { keep, client }: Options = {}) {
     await (client ?? db).from('remember_me_tokens').where('tokenable_id', user.id).delete()
-    const ended = await endSessions(user.id, { except: keep?.session.sessionId, client })
+    const ended = await endSessions(user.id, {
+      except: keep?.session.sessionId,
+      client,
+      reason: user.isBlocked ? 'blocked' : 'ended',
+    })
 
     if (keep) {
       const guard = keep.auth.use('web')

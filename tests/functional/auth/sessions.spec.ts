@@ -138,6 +138,7 @@ test.group('Sessions end for real', () => {
     for (const id of sessions) assert.isNull(await stored(id))
     assert.isFalse(await stolenToken.isLoggedIn())
     assert.isFalse(await phone.isLoggedIn())
+    assert.include(await phone.html('/login'), 'Your account has been blocked')
   })
 
   test('an ended session written back by a request in flight stays ended', async ({ assert }) => {
@@ -198,6 +199,7 @@ test.group('Settings: sessions', () => {
     const ended = await logOutDevice(laptop, 'Safari on iOS')
     assert.equal(ended.location, '/settings/sessions')
     assert.isFalse(await phone.isLoggedIn())
+    assert.include(await phone.html('/login'), 'This session was ended')
     assert.isTrue(await laptop.isLoggedIn())
   })
 
