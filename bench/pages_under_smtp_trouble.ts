@@ -419,7 +419,7 @@ function startWebServer() {
     ['--import=ts-node-maintained/register/esm', 'bin/server.js'],
     {
       cwd: fileURLToPath(APP_ROOT),
-      env: { ...process.env, NODE_ENV: 'production', SESSION_DRIVER: 'cookie', LOG_LEVEL: 'error' },
+      env: { ...process.env, NODE_ENV: 'production', SESSION_DRIVER: 'redis', LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }
   )

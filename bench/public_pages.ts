@@ -206,7 +206,7 @@ function startServer(overrides: Record<string, string>) {
         HOST: '127.0.0.1',
         APP_URL: `http://127.0.0.1:${PORT}`,
         APP_KEY: 'bench-only-key-6f1d2c3b4a5e6f7081920a1b2c3d4e5f',
-        SESSION_DRIVER: 'cookie',
+        SESSION_DRIVER: 'redis',
         REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
         REDIS_PORT: process.env.REDIS_PORT ?? '6379',
         SMTP_HOST: '127.0.0.1',

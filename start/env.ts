@@ -83,7 +83,10 @@ export default await Env.create(new URL('../', import.meta.url), {
   | Sessions
   |----------------------------------------------------------
   */
-  SESSION_DRIVER: Env.schema.enum(['cookie', 'redis', 'memory'] as const),
+  SESSION_DRIVER: Env.schema.enum.optional(['redis', 'memory'] as const, {
+    message:
+      'SESSION_DRIVER must be "redis" (the default: sessions on the server, so log-out and a password change end them) or "memory" (tests only). "cookie" is no longer offered: a session kept in the cookie cannot be ended',
+  }),
 
   /*
   |----------------------------------------------------------

@@ -18,6 +18,7 @@ const EmailVerificationsController = () =>
 const PasswordResetsController = () => import('#controllers/auth/password_resets_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
 const ProfileController = () => import('#controllers/settings/profile_controller')
+const ActiveSessionsController = () => import('#controllers/settings/active_sessions_controller')
 const ClientsController = () => import('#controllers/clients_controller')
 const ClientImportsController = () => import('#controllers/client_imports_controller')
 const MessagesController = () => import('#controllers/messages_controller')
@@ -134,6 +135,16 @@ router
     router
       .put('/settings/password', [ProfileController, 'updatePassword'])
       .as('settings.password.update')
+    router
+      .get('/settings/sessions', [ActiveSessionsController, 'index'])
+      .as('settings.sessions.index')
+    router
+      .post('/settings/sessions/others/log-out', [ActiveSessionsController, 'destroyOthers'])
+      .as('settings.sessions.destroy_others')
+    router
+      .post('/settings/sessions/:id/log-out', [ActiveSessionsController, 'destroy'])
+      .where('id', /^[a-f0-9]{24}$/)
+      .as('settings.sessions.destroy')
   })
   .use([middleware.auth(), middleware.tenant()])
 

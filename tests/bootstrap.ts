@@ -7,10 +7,10 @@ import { pluginAdonisJS } from '@japa/plugin-adonisjs'
 import testUtils from '@adonisjs/core/services/test_utils'
 import redis from '@adonisjs/redis/services/main'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
-import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { truncateAllTables } from '#tests/helpers/database'
 import { smtp, worker } from '#tests/helpers/peers'
+import { sessionApiClientOnConfiguredStore } from '#tests/helpers/session_api_client'
 
 /**
  * Chromium from Debian (Playwright's own browser download does not work
@@ -22,7 +22,7 @@ export const plugins: Config['plugins'] = [
   assert(),
   apiClient(),
   pluginAdonisJS(app),
-  sessionApiClient(app),
+  sessionApiClientOnConfiguredStore(app),
   shieldApiClient(),
   authApiClient(app),
   browserClient({

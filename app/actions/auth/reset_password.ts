@@ -4,6 +4,7 @@ import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PasswordResetToken from '#models/password_reset_token'
 import { sqlTime } from '#services/sql_time'
 import { hashResetToken } from '#actions/auth/request_password_reset'
+import EndSessions from '#actions/auth/end_sessions'
 
 /**
  * Finds the unused, unexpired reset token for a link.
@@ -22,8 +23,9 @@ function affectedRows(result: unknown) {
 }
 
 /**
- * Sets the new password and burns the token (and every other outstanding
- * token of that user), in one transaction. Returns false for a used,
+ * Sets the new password, burns the token (and every other outstanding
+ * token of that user) and ends all the user's sessions and "remember me"
+ * tokens, in one transaction. Returns false for a used,
  * expired or unknown token.
  */
 export default class ResetPassword {
@@ -53,6 +55,8 @@ export default class ResetPassword {
         .where('user_id', user.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
+      // Whoever knew the old password may be logged in: every session ends.
+      await EndSessions.handle(user, { client: trx })
       return true
     })
   }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import RecordStaffAction from '#actions/audit/record_staff_action'
+import EndSessions from '#actions/auth/end_sessions'
 
 interface Params {
   user: User
@@ -14,8 +15,9 @@ interface Params {
  * cannot log in and is logged out on their next request
  * (SilentAuthMiddleware), their API tokens are refused, the scheduler
  * starts none of their mailings and sending batches stop before the next
- * message (SendBatchJob's claim). "Remember me" tokens are deleted so that
- * unblocking does not revive an old session.
+ * message (SendBatchJob's claim). Their sessions end at once, and their
+ * "remember me" tokens are deleted so that unblocking does not revive an
+ * old session.
  */
 export default class BlockUser {
   static async handle({ user, actor, reason }: Params) {
@@ -23,7 +25,7 @@ export default class BlockUser {
       user.useTransaction(trx)
       user.merge({ blockedAt: DateTime.now(), blockedReason: reason })
       await user.save()
-      await trx.from('remember_me_tokens').where('tokenable_id', user.id).delete()
+      await EndSessions.handle(user, { client: trx })
       await RecordStaffAction.handle(
         {
           actor,

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AccountPolicy from '#policies/account_policy'
+import EndSessions from '#actions/auth/end_sessions'
 import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
 
 export default class ProfileController {
@@ -20,7 +21,8 @@ export default class ProfileController {
     return response.redirect().toRoute('settings.profile.edit')
   }
 
-  async updatePassword({ request, response, auth, bouncer, session }: HttpContext) {
+  async updatePassword(ctx: HttpContext) {
+    const { request, response, auth, bouncer, session } = ctx
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
 
@@ -29,8 +31,10 @@ export default class ProfileController {
     })
     user.password = password
     await user.save()
+    // Whoever else holds a session or a "remember me" cookie is out; this device stays in.
+    await EndSessions.handle(user, { keep: ctx })
 
-    session.flash('success', 'Your password has been changed.')
+    session.flash('success', 'Your password has been changed. You are logged out everywhere else.')
     return response.redirect().toRoute('settings.profile.edit')
   }
 }

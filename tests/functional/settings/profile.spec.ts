@@ -43,7 +43,10 @@ test.group('Settings: profile and password', () => {
       .loginAs(user)
       .withCsrfToken()
       .redirects(0)
-    right.assertFlashMessage('success', 'Your password has been changed.')
+    right.assertFlashMessage(
+      'success',
+      'Your password has been changed. You are logged out everywhere else.'
+    )
     await user.refresh()
     assert.isTrue(await hash.verify(user.password, 'cobalt-meadow-28-falcon'))
   })
