@@ -33,7 +33,7 @@ export interface ClaimedDelivery {
  * running (not paused, disabled or completed), the mailing is not archived
  * and whoever created it is not blocked.
  */
-function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
+export function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
   return query
     .from('mailing_runs')
     .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
