@@ -52,7 +52,7 @@ export class QueueReconciler {
       if (!this.queues.includes('default')) return
       const queued = await RedispatchStrandedRuns.handle({
         idleFor: this.interval,
-        liveBatches: await liveBatches(),
+        liveBatches,
       })
       if (queued > 0) {
         this.logger.warn(

@@ -16,9 +16,9 @@ export interface StrandedRunsOptions {
   idleFor: number
   /**
    * The batches Redis still holds (waiting, delayed, running), which cover
-   * their ranges.
+   * their ranges: asked only when some run looks stranded.
    */
-  liveBatches: BatchRange[]
+  liveBatches: () => Promise<BatchRange[]>
 }
 
 /**
@@ -63,10 +63,12 @@ export default class RedispatchStrandedRuns {
       )
       .select('stranded.id')
 
+    if (runs.length === 0) return 0
+    const live = await liveBatches()
     let queued = 0
     for (const { id } of runs) {
       const runId = Number(id)
-      const covering = liveBatches.filter((batch) => batch.runId === runId)
+      const covering = live.filter((batch) => batch.runId === runId)
       const ranges = await uncoveredRanges(runId, dueWork, covering)
       for (const [index, [fromId, toId]] of ranges.entries()) {
         const priority = StartRun.batchPriority(index)
