@@ -1,6 +1,8 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import QueueWorker from '#services/queue_worker'
+import { QueueReconciler } from '#services/queue_reconciler'
+import { checkRedisRequirements } from '#services/redis_requirements'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -31,6 +33,7 @@ export default class QueueListen extends BaseCommand {
       concurrency: this.concurrency,
       shutdownTimeout: config.shutdownTimeout,
     })
+    const reconciler = new QueueReconciler(logger, queues)
 
     /**
      * Terminating hooks run before the providers close the database and
@@ -38,6 +41,7 @@ export default class QueueListen extends BaseCommand {
      */
     this.app.terminating(async () => {
       logger.info('Stopping: finishing running jobs')
+      await reconciler.stop()
       await worker.stop()
       setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref()
     })
@@ -49,6 +53,7 @@ export default class QueueListen extends BaseCommand {
     const router = await this.app.container.make('router')
     router.commit()
 
+    await checkRedisRequirements(logger, this.app.inProduction)
     await worker.start()
     if (queues.includes('default')) {
       const { registerScheduler } = await import('#services/scheduler')
@@ -58,6 +63,8 @@ export default class QueueListen extends BaseCommand {
       const { registerWebhookScheduler } = await import('#services/webhook_scheduler')
       await registerWebhookScheduler()
     }
+    // Independent of Redis jobs: it is what notices Redis lost them.
+    reconciler.start()
     logger.info(`Worker started (pid ${process.pid})`)
   }
 }

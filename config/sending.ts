@@ -58,6 +58,15 @@ const sendingConfig = {
   staleAfter: env.get('SEND_STALE_AFTER') ?? 2 * 60_000,
 
   /**
+   * How often each worker checks, outside of Redis jobs, that Redis still
+   * has the job schedulers and a batch job for every running run's due
+   * work, and registers or queues again what it lost. A run stranded by a
+   * Redis restart or flush sends again within about twice this. 0 turns
+   * the check off.
+   */
+  reconcileInterval: env.get('SEND_RECONCILE_INTERVAL') ?? 30_000,
+
+  /**
    * How often the scheduler looks for due runs.
    */
   schedulerInterval: env.get('SCHEDULER_INTERVAL') ?? 1000,

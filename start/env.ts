@@ -162,6 +162,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   SEND_RATE_PER_WORKSPACE: Env.schema.number.optional(),
   SEND_MISSED_GRACE: duration,
   SEND_STALE_AFTER: duration,
+  SEND_RECONCILE_INTERVAL: duration,
   SCHEDULER_INTERVAL: duration,
 
   /*

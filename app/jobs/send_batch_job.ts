@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DateTime } from 'luxon'
 import { Job } from '@rlanz/bull-queue'
 import db from '@adonisjs/lucid/services/db'
 import queue from '@rlanz/bull-queue/services/main'
@@ -16,6 +15,7 @@ import { workerShutdown } from '#services/worker_shutdown'
 import {
   claimDeliveries,
   holdClaims,
+  nextWorkAt,
   releaseDeliveries,
   runMaySend,
   skipUnsubscribedDeliveries,
@@ -84,7 +84,7 @@ export default class SendBatchJob extends Job {
     await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
     const ended = await this.#sendDue(range, mailing, new PendingSettlements(run))
     if (ended === 'stopped') return
-    await this.#scheduleRetries(range, ended === 'backing-off')
+    await this.#comeBack(range, ended === 'backing-off')
     await CompleteRun.handle(range.runId)
   }
 
@@ -211,24 +211,17 @@ export default class SendBatchJob extends Job {
   }
 
   /**
-   * Deliveries waiting for a retry are picked up by a new job at the
-   * earliest retry time (later when the server keeps failing).
+   * The batch comes back (a new job) for what is left of its range: at the
+   * earliest retry (later when the server keeps failing), or, for
+   * deliveries another worker still holds, once their claim has gone stale,
+   * in case that worker is dead.
    */
-  async #scheduleRetries({ runId, fromId, toId }: SendBatchPayload, backingOff: boolean) {
-    const [row] = await db
-      .from('deliveries')
-      .where('run_id', runId)
-      .whereBetween('id', [fromId, toId])
-      .where('status', 'queued')
-      .min('next_attempt_at as next')
-      .count('* as waiting')
-    if (Number(row.waiting) === 0) return
+  async #comeBack({ runId, fromId, toId }: SendBatchPayload, backingOff: boolean) {
+    const at = await nextWorkAt({ runId, fromId, toId }, sendingConfig.staleAfter)
+    if (at === null) return
 
-    const next = row.next
-      ? DateTime.fromSQL(String(row.next)).toMillis() || new Date(row.next).getTime()
-      : Date.now()
     const backoff = backingOff ? sendingConfig.retryDelay : 0
-    const delay = Math.max(0, next - Date.now(), backoff)
+    const delay = Math.max(0, at - Date.now(), backoff)
     // Back onto the queue this batch came from, so workers dedicated to a
     // queue keep their own batches (and their own settings).
     const queueName = this.getJob()?.queueName

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
-import { sqlTime } from '#services/sql_time'
+import { fromSqlTime, sqlTime } from '#services/sql_time'
 
 /**
  * Who may take which delivery, decided by conditional updates so that any
@@ -33,7 +33,7 @@ export interface ClaimedDelivery {
  * running (not paused, disabled or completed), the mailing is not archived
  * and whoever created it is not blocked.
  */
-function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
+export function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
   return query
     .from('mailing_runs')
     .join('mailings', 'mailings.id', 'mailing_runs.mailing_id')
@@ -165,4 +165,34 @@ export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number) 
     Math.max(100, Math.floor(staleAfterMs / 3))
   )
   return () => clearInterval(timer)
+}
+
+/**
+ * When someone must come back for a range, in epoch milliseconds, or null
+ * when nothing in it waits: its earliest retry (now for a delivery due at
+ * once), or, for deliveries still "sending" under someone else's claim, the
+ * moment that claim goes stale. A batch taken over from a dead worker finds
+ * the dead one's claims still fresh; without coming back once they are
+ * stale, nobody would ever settle them and the run would never end.
+ */
+export async function nextWorkAt({ runId, fromId, toId }: BatchRange, staleAfterMs: number) {
+  const row = await db
+    .from('deliveries')
+    .where('run_id', runId)
+    .whereBetween('id', [fromId, toId])
+    .whereIn('status', ['queued', 'sending'])
+    .select(
+      db.raw(
+        "SUM(CASE WHEN status = 'queued' AND next_attempt_at IS NULL THEN 1 ELSE 0 END) AS due"
+      ),
+      db.raw("MIN(CASE WHEN status = 'queued' THEN next_attempt_at END) AS next_retry"),
+      db.raw("MIN(CASE WHEN status = 'sending' THEN updated_at END) AS oldest_claim")
+    )
+    .first()
+  if (Number(row?.due) > 0) return Date.now()
+  const times = [
+    row?.next_retry ? fromSqlTime(row.next_retry) : null,
+    row?.oldest_claim ? fromSqlTime(row.oldest_claim) + staleAfterMs : null,
+  ].filter((time): time is number => time !== null)
+  return times.length > 0 ? Math.min(...times) : null
 }

@@ -10,6 +10,8 @@ import blogConfig from '#config/blog'
  * start; BullMQ keeps one job scheduler per id, so many workers still make
  * one tick (and StartRun would absorb a double one anyway).
  */
+export const SCHEDULER_IDS = ['start-due-runs', 'flush-post-views']
+
 export async function registerScheduler() {
   await queue.getOrSet('default').upsertJobScheduler(
     'start-due-runs',
@@ -37,6 +39,24 @@ async function registerPostViewsFlush() {
       opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
     }
   )
+}
+
+/**
+ * Registers a queue's job schedulers again when Redis has lost any of them
+ * (a restart without persistence, a failover, a flush): they live in Redis
+ * only, and without them nothing starts runs or flushes views. Returns
+ * whether it had to.
+ */
+export async function restoreSchedulers(
+  queueName: string,
+  ids: string[],
+  register: () => Promise<void>
+) {
+  const bullQueue = queue.getOrSet(queueName)
+  const found = await Promise.all(ids.map((id) => bullQueue.getJobScheduler(id)))
+  if (found.every(Boolean)) return false
+  await register()
+  return true
 }
 
 /**

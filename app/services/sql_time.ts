@@ -10,3 +10,12 @@ import db from '@adonisjs/lucid/services/db'
 export function sqlTime(value: DateTime = DateTime.now()) {
   return value.toUTC().toFormat(db.connection().dialect.dateTimeFormat)
 }
+
+/**
+ * A time read back from the database, in epoch milliseconds: PostgreSQL
+ * hands out Date objects, SQLite the text sqlTime() wrote (UTC).
+ */
+export function fromSqlTime(value: Date | string) {
+  if (value instanceof Date) return value.getTime()
+  return DateTime.fromSQL(value, { zone: 'utc' }).toMillis() || new Date(value).getTime()
+}

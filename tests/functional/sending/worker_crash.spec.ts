@@ -13,13 +13,20 @@ import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
 import { sqlTime } from '#services/sql_time'
 
+/**
+ * The production defaults' order, scaled down (30 s and 2 min there): BullMQ
+ * hands a dead worker's batch over well before the claims it held go stale.
+ */
+const TAKEOVER_BEFORE_STALE = { QUEUE_STALLED_INTERVAL: '1s', SEND_STALE_AFTER: '4s' }
+
 test.group('A worker stopped mid-run', () => {
   test('killed (SIGKILL), it loses nothing and sends nothing twice', async ({ assert }) => {
     const { clients, run } = await startedRun(12)
     // The first messages take the server a moment; the fifth is held long
-    // enough that the kill surely lands while the server still holds it.
+    // enough (the doomed worker waits for it) that the survivor has started
+    // and the kill lands while the server still holds it.
     for (const [index, client] of clients.entries()) {
-      smtp.scriptFor(client.email, { kind: 'delay', ms: index === 4 ? 10_000 : 100 })
+      smtp.scriptFor(client.email, { kind: 'delay', ms: index === 4 ? 30_000 : 100 })
     }
 
     const [[fromId, toId]] = await StartRun.batchRanges(run.id)
@@ -29,7 +36,7 @@ test.group('A worker stopped mid-run', () => {
     const doomed = new WorkerProcess(['--queue=crash-test'])
     const survivor = new WorkerProcess(['--queue=crash-test'])
     try {
-      await doomed.start()
+      await doomed.start({ ...TAKEOVER_BEFORE_STALE, SMTP_SOCKET_TIMEOUT: '60s' })
       await queue.add(SendBatchJob.$$filepath, { runId: run.id, fromId, toId })
 
       // Sent and logged, but not settled yet: the survivor must settle these
@@ -38,9 +45,12 @@ test.group('A worker stopped mid-run', () => {
         const sent = await DeliveryAttempt.query().where({ run_id: run.id, outcome: 'sent' })
         return sent.length >= 4 && smtp.holding > 0
       })
+      // The survivor is already waiting: it takes the batch over as soon as
+      // BullMQ sees it stalled, while the dead worker's claims are fresh.
+      await survivor.start(TAKEOVER_BEFORE_STALE)
+      assert.isAbove(smtp.holding, 0, 'the doomed worker is still waiting for the server')
       await doomed.stop('SIGKILL')
 
-      await survivor.start()
       const finished = await waitUntil(
         'the run to complete on the surviving worker',
         () => MailingRun.query().where({ id: run.id, status: 'completed' }).first(),
