@@ -50,4 +50,47 @@ test.group('API tokens and reference in the browser', () => {
     // The viewer checks the document too: nothing to say about it.
     assert.notInclude(warnings.join('\n'), 'validation errors')
   })
+
+  test('the API reference contacts only this server and logs no console error', async ({
+    browserContext,
+    assert,
+  }) => {
+    // Listening before the first request: visit() would navigate first.
+    const page = await browserContext.newPage()
+    const requests: string[] = []
+    const errors: string[] = []
+    page.on('request', (request) => requests.push(request.url()))
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('pageerror', (error) => errors.push(error.message))
+
+    await page.goto('/docs/api')
+    await page.getByText('The token’s user, workspace and abilities').first().waitFor()
+    await page
+      .getByRole('button', { name: /Mailings/ })
+      .first()
+      .click()
+    await page.getByText('Create a mailing').first().waitFor()
+    await page.waitForLoadState('networkidle')
+    assert.deepEqual(errors, [])
+    // Self-hosted: no "Ask AI" agent, no client button or developer toolbar.
+    assert.equal(await page.getByText('Ask AI').count(), 0)
+    assert.equal(await page.getByRole('button', { name: /Open API Client/i }).count(), 0)
+
+    // "Test request" calls this server directly, through no proxy.
+    await page
+      .getByRole('button', { name: /Test Request/ })
+      .first()
+      .click()
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/v1/me'))
+    await page.keyboard.press('Control+Enter')
+    await sent
+
+    const own = new URL(page.url()).origin
+    const elsewhere = requests.filter(
+      (url) => !url.startsWith(`${own}/`) && !/^(data|blob):/.test(url)
+    )
+    assert.deepEqual(elsewhere, [])
+  })
 })
