@@ -55,8 +55,11 @@ test.group('users:create', (group) => {
         .join('\n')
       assert.notInclude(logs, '--name')
       command.assertSucceeded()
-      const user = await User.query().where('email', email).firstOrFail()
+      const user = await User.query().where('email', email).preload('tenant').firstOrFail()
       assert.equal(user.fullName, row.name(email))
+      // Named after the user, within the 120 characters a workspace name has.
+      assert.isAtMost(user.tenant.name.length, 120)
+      assert.match(user.tenant.name, /'s workspace$/)
     })
 
   test('bad arguments end with a non-zero exit and a sentence per flag', async ({ assert }) => {
