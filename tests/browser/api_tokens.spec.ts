@@ -84,7 +84,10 @@ test.group('API tokens and reference in the browser', () => {
       .first()
       .click()
     const sent = page.waitForRequest((request) => request.url().endsWith('/api/v1/me'))
-    await page.keyboard.press('Control+Enter')
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /Send get request to/ })
+      .click()
     await sent
 
     const own = new URL(page.url()).origin
