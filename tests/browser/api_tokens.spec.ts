@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { createUser } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'
+import { waitUntil } from '#tests/helpers/wait'
 
 test.group('API tokens and reference in the browser', () => {
   test('a user creates a token, sees its secret once, uses it, and revokes it', async ({
@@ -83,12 +84,19 @@ test.group('API tokens and reference in the browser', () => {
       .getByRole('button', { name: /Test Request/ })
       .first()
       .click()
-    const sent = page.waitForRequest((request) => request.url().endsWith('/api/v1/me'))
-    await page
-      .getByRole('dialog')
-      .getByRole('button', { name: /Send get request to/ })
-      .click()
-    await sent
+    // The dialog may not listen yet when its button shows (a loaded
+    // machine): sent again until the request goes out.
+    const send = page.getByRole('dialog').getByRole('button', { name: /Send get request to/ })
+    await waitUntil('the test request to reach this server', async () => {
+      const sent = page.waitForRequest((request) => request.url().endsWith('/api/v1/me'), {
+        timeout: 8_000,
+      })
+      await send.click()
+      return sent.then(
+        () => true,
+        () => false
+      )
+    })
 
     const own = new URL(page.url()).origin
     const elsewhere = requests.filter(
