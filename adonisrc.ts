@@ -48,6 +48,7 @@ export default defineConfig({
     () => import('#start/validator'),
     () => import('#start/cache_invalidation'),
     () => import('#start/events'),
+    { file: () => import('#start/boot_warnings'), environment: ['web'] },
   ],
 
   tests: {

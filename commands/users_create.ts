@@ -2,6 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import { errors } from '@vinejs/vine'
 import { ROLES } from '#models/user'
+import { fullNameFromEmail } from '#validators/rules/full_name'
 
 /**
  * How operators create the first admin (or any verified user) and the
@@ -27,7 +28,10 @@ export default class UsersCreate extends BaseCommand {
   @flags.string({ description: `One of: ${ROLES.join(', ')}`, default: 'user' })
   declare role: string
 
-  @flags.string({ description: 'Full name (default: the part of the email before @)' })
+  @flags.string({
+    description:
+      'Full name (default: the part of the email before @, or the whole email if that is 1 character)',
+  })
   declare name?: string
 
   async run() {
@@ -40,7 +44,7 @@ export default class UsersCreate extends BaseCommand {
         email: this.email,
         password: this.password,
         role: this.role,
-        fullName: this.name ?? this.email?.split('@')[0],
+        fullName: this.name ?? fullNameFromEmail(this.email ?? ''),
       })
       const { user, tenant } = await CreateUserWithTenant.handle({ ...data, verified: true })
       this.logger.success(

@@ -124,6 +124,8 @@ router
       .as('mailings.deliveries.export')
     router.get('/reports', [ReportsController, 'show']).as('reports.show')
 
+    // The top bar's "Settings": the first of its pages.
+    router.on('/settings').redirect('settings.workspace.edit').as('settings')
     router
       .get('/settings/workspace', [WorkspaceSettingsController, 'edit'])
       .as('settings.workspace.edit')

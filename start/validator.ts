@@ -21,8 +21,8 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'messageId.database.exists': 'Choose one of your messages',
     'clientIds.required': 'Choose at least one client, or send to all clients',
     'clientIds.array.minLength': 'Choose at least one client, or send to all clients',
-    'startAt.regex': 'Enter the start as a date and time',
-    'endAt.regex': 'Enter the end as a date and time',
+    'startAt.dateTime': 'Enter the start as a date and time',
+    'endAt.dateTime': 'Enter the end as a date and time',
 
     // Clients
     'client.email.unique': 'A client with this email already exists in your workspace',

@@ -6,7 +6,7 @@ import { SANITIZE_OPTIONS } from '#services/message_renderer'
  * Blog posts are written in Markdown and stored as sanitised HTML. Markdown
  * lets authors write raw HTML, so whatever marked produces goes through the
  * same allow-list as messages: no scripts, event handlers, javascript:
- * links, frames, forms or style sheets.
+ * links, frames, forms or style sheets, and only a few classes.
  */
 
 /**
@@ -31,7 +31,6 @@ const POST_SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     // rel is always ours (transformTags below), whatever the author wrote.
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],
-    code: ['class'],
   },
   // Relative links stay (our own pages); protocol-relative ones do not.
   allowedSchemes: ['http', 'https', 'mailto'],

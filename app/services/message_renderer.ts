@@ -229,13 +229,29 @@ const TABLE_CELL_ATTRIBUTES = [
 ]
 
 /**
+ * The only classes HTML written by people keeps: a few for text and tables
+ * that our pages style (a blog post is shown inside them), and Markdown's
+ * code-block language. Every other class is dropped, so nobody borrows the
+ * site's layout utilities (`position-fixed`, `vw-100`, `z-3`…) to lay a
+ * post over the page around it.
+ */
+const ALLOWED_CLASSES: Record<string, string[]> = {
+  '*': ['lead', 'small', 'text-muted', 'text-center', 'text-end', 'fw-bold', 'fst-italic'],
+  'code': ['language-*'],
+  'img': ['img-fluid', 'rounded'],
+  'table': ['table', 'table-striped', 'table-sm'],
+}
+
+/**
  * What HTML written by people may contain. Messages use it as is; blog posts
  * (app/services/markdown.ts) build on it.
  */
 export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'center', 'font'],
+  // Also what lets the class attribute through.
+  allowedClasses: ALLOWED_CLASSES,
   allowedAttributes: {
-    '*': ['style', 'class', 'dir', 'lang', 'title', 'align'],
+    '*': ['style', 'dir', 'lang', 'title', 'align'],
     'a': ['href', 'name', 'target', 'rel'],
     'img': ['src', 'alt', 'width', 'height', 'border'],
     'font': ['color', 'face', 'size'],

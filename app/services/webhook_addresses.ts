@@ -4,7 +4,13 @@ import webhooksConfig from '#config/webhooks'
 /**
  * Where a webhook must never go: private, loopback, link-local (cloud
  * metadata at 169.254.169.254), carrier-grade NAT, multicast, reserved and
- * unspecified addresses, in IPv4 and IPv6.
+ * unspecified addresses, in IPv4 and IPv6, and the IPv6 ranges that carry
+ * an IPv4 address inside (so `[::7f00:1]` or `[64:ff9b::a9fe:a9fe]` cannot
+ * reach loopback or the metadata service through a translator). IPv4-mapped
+ * addresses (`::ffff:10.0.0.1`) are checked against the IPv4 ranges by
+ * BlockList itself. Used when an endpoint is saved and again, on the
+ * resolved address, at connection time (webhook_http.ts), where
+ * request-filtering-agent also refuses every special range ipaddr.js knows.
  */
 const forbidden = new BlockList()
 for (const [network, prefix] of [
@@ -23,8 +29,14 @@ for (const [network, prefix] of [
   forbidden.addSubnet(network, prefix, 'ipv4')
 }
 for (const [network, prefix] of [
-  ['::', 128],
+  // Unspecified, and IPv4-compatible (::a.b.c.d, deprecated by RFC 4291).
+  ['::', 96],
   ['::1', 128],
+  // NAT64 (RFC 6052), and its local-use prefix (RFC 8215).
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  // 6to4 (RFC 3056): 2002:a.b.c.d::/48 tunnels to the IPv4 address a.b.c.d.
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -40,6 +52,16 @@ export function allowlist(entries = webhooksConfig.allowedHosts) {
   const addresses = entries.filter((entry) => isIP(entry.split('/')[0]) !== 0)
   const names = entries.filter((entry) => !addresses.includes(entry))
   return { addresses, names }
+}
+
+/**
+ * Whether an IP address is one a webhook must not reach (and the allowlist
+ * does not let through).
+ */
+export function isForbiddenAddress(address: string, entries = webhooksConfig.allowedHosts) {
+  const type = isIP(address)
+  if (type === 0 || isAllowed(address, entries)) return false
+  return forbidden.check(address, type === 6 ? 'ipv6' : 'ipv4')
 }
 
 function isAllowed(host: string, entries: string[]) {
@@ -80,8 +102,7 @@ export function urlProblem(value: string, entries = webhooksConfig.allowedHosts)
   if (host === 'localhost' || host.endsWith('.localhost')) {
     return 'The URL must not point to this server (localhost)'
   }
-  const type = isIP(host)
-  if (type !== 0 && forbidden.check(host, type === 6 ? 'ipv6' : 'ipv4')) {
+  if (isForbiddenAddress(host, entries)) {
     return 'The URL must not point to a private, loopback, link-local or metadata address'
   }
   return null

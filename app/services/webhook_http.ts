@@ -1,9 +1,11 @@
+import dns from 'node:dns'
 import http from 'node:http'
 import https from 'node:https'
+import type { LookupFunction } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { useAgent } from 'request-filtering-agent'
 import webhooksConfig from '#config/webhooks'
-import { allowlist } from '#services/webhook_addresses'
+import { allowlist, isForbiddenAddress } from '#services/webhook_addresses'
 
 export interface WebhookResponse {
   /**
@@ -18,6 +20,36 @@ export interface WebhookResponse {
    * Milliseconds the receiver asked us to wait (Retry-After).
    */
   retryAfterMs: number | null
+}
+
+/**
+ * What an attempt on a forbidden address records, in the delivery log, the
+ * API and the pages. It never names the address: a host name's owner would
+ * otherwise learn what it resolves to inside our network.
+ */
+export const REFUSED_PRIVATE_ADDRESS = 'Refused: private address'
+
+class PrivateAddressError extends Error {
+  constructor() {
+    super(REFUSED_PRIVATE_ADDRESS)
+  }
+}
+
+/**
+ * dns.lookup, refusing the addresses webhook_addresses.ts forbids, before
+ * request-filtering-agent (which wraps it) checks them against the ranges
+ * ipaddr.js knows: the two lists differ (ipaddr.js has no range for the
+ * IPv4-compatible ::/96), so both apply.
+ */
+const lookupAllowedAddress: LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, '', 0)
+    if (addresses.some(({ address }) => isForbiddenAddress(address))) {
+      return callback(new PrivateAddressError(), '', 0)
+    }
+    if (options.all) return callback(null, addresses)
+    callback(null, addresses[0].address, addresses[0].family)
+  })
 }
 
 /**
@@ -36,9 +68,10 @@ export function postWebhook(
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   const { addresses, names } = allowlist()
+  const namedInAllowlist = names.includes(url.hostname.toLowerCase())
   const agent = useAgent(url.href, {
     allowIPAddressList: addresses,
-    allowPrivateIPAddress: names.includes(url.hostname.toLowerCase()),
+    allowPrivateIPAddress: namedInAllowlist,
     keepAlive: false,
   })
   const request = url.protocol === 'https:' ? https.request : http.request
@@ -51,9 +84,16 @@ export function postWebhook(
     const failed = (error: string) =>
       finish({ statusCode: null, excerpt: null, error, retryAfterMs: null })
 
+    // A literal address is never looked up: checked here instead.
+    let timer: NodeJS.Timeout | undefined
+    if (isForbiddenAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
+      return failed(REFUSED_PRIVATE_ADDRESS)
+    }
+
     const req = request(url, {
       method: 'POST',
       agent,
+      lookup: namedInAllowlist ? undefined : lookupAllowedAddress,
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body).toString(),
@@ -61,7 +101,7 @@ export function postWebhook(
         ...headers,
       },
     })
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy(new Error(`No answer within ${webhooksConfig.timeout / 1000} s`))
     }, webhooksConfig.timeout)
 
@@ -124,9 +164,9 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()) {
  * Errors in words an endpoint's owner can act on.
  */
 function describeError(error: NodeJS.ErrnoException) {
-  const refused = /DNS lookup (\S+?)\(.*is not allowed/.exec(error.message)
-  if (refused) {
-    return `Refused: ${refused[1]} is a private, loopback, link-local or metadata address`
+  // request-filtering-agent's own refusal names the address: not repeated.
+  if (error instanceof PrivateAddressError || /^DNS lookup .* is not allowed/.test(error.message)) {
+    return REFUSED_PRIVATE_ADDRESS
   }
   if (error.code === 'ENOTFOUND') return `The host name does not resolve (${error.message})`
   if (error.code === 'ECONNREFUSED') return 'Connection refused'

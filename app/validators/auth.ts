@@ -1,11 +1,12 @@
 import vine from '@vinejs/vine'
 import { newPassword } from '#validators/rules/password'
+import { fullName } from '#validators/rules/full_name'
 
 const email = () => vine.string().trim().toLowerCase().email().maxLength(254)
 
 export const signUpValidator = vine.compile(
   vine.object({
-    fullName: vine.string().trim().minLength(2).maxLength(120),
+    fullName: fullName(),
     // No uniqueness check: a taken address must not be told apart (SignUp).
     email: email(),
     workspaceName: vine.string().trim().minLength(2).maxLength(120).optional(),

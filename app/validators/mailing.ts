@@ -6,6 +6,7 @@ import { AUDIENCES, PERIODICITIES } from '#models/mailing'
 import { DELIVERY_STATUSES } from '#models/delivery'
 import { pageFields } from '#api/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
+import { parseMailingTime } from '#services/mailing_time'
 
 /**
  * What the mailing validators need to know about the workspace.
@@ -15,39 +16,57 @@ export interface MailingValidationMeta {
   timeZone: string
 }
 
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/
+/**
+ * The start or end as an instant, whether the parent holds it as written
+ * or already read.
+ */
+function instantOf(value: unknown, timeZone: string) {
+  if (DateTime.isDateTime(value)) return value
+  return typeof value === 'string' ? parseMailingTime(value, timeZone) : null
+}
+
+const mailingTime = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  if (typeof value !== 'string') return
+  const { timeZone } = field.meta as MailingValidationMeta
+  if (!parseMailingTime(value, timeZone)) {
+    field.report('Enter the {{ field }} as a date and time', 'dateTime', field)
+  }
+})
 
 /**
- * A `datetime-local` value, read as wall-clock time in the workspace's
- * zone (not the server's), and turned into an instant.
+ * A mailing time (see parseMailingTime), turned into an instant.
  */
-const localDateTime = (rule?: Validation<any>) => {
-  const input = vine.string().trim().regex(LOCAL_DATETIME)
+const dateTime = (rule?: Validation<any>) => {
+  const input = vine.string().trim().use(mailingTime())
   return (rule ? input.use(rule) : input).transform((value, field) => {
     const { timeZone } = field.meta as MailingValidationMeta
-    // Stored in UTC: Lucid writes a DateTime's wall clock without its zone.
-    return DateTime.fromISO(value, { zone: timeZone }).toUTC()
+    return parseMailingTime(value, timeZone)!
   })
 }
 
 /**
- * The end must come after the start (both as entered).
+ * The end must come after the start (compared as instants: one may be
+ * wall-clock time and the other an instant with an offset).
  */
 const afterStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-  const start = field.parent?.startAt
-  if (typeof value !== 'string' || typeof start !== 'string' || !field.isValid) return
-  if (!LOCAL_DATETIME.test(start) || value <= start) {
+  if (!field.isValid) return
+  const { timeZone } = field.meta as MailingValidationMeta
+  const start = instantOf(field.parent?.startAt, timeZone)
+  const end = instantOf(value, timeZone)
+  if (start && end && end <= start) {
     field.report('The end must be after the start', 'afterStartAt', field)
   }
 })
 
 /**
  * Same, when the start is fixed (the mailing has started) and passed in
- * the metadata as entered.
+ * the metadata.
  */
 const afterMetaStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-  const { startAt } = field.meta as { startAt: string }
-  if (typeof value === 'string' && field.isValid && value <= startAt) {
+  if (!field.isValid) return
+  const { startAt, timeZone } = field.meta as MailingValidationMeta & { startAt: DateTime }
+  const end = instantOf(value, timeZone)
+  if (end && end <= startAt) {
     field.report('The end must be after the start', 'afterStartAt', field)
   }
 })
@@ -102,7 +121,7 @@ const workspaceClients = vine.createRule(
 )
 
 const name = () => vine.string().trim().minLength(2).maxLength(200)
-const endAt = () => localDateTime(afterStartAt())
+const endAt = () => dateTime(afterStartAt())
 
 export const createMailingValidator = vine.withMetaData<MailingValidationMeta>().compile(
   vine.object({
@@ -121,7 +140,7 @@ export const createMailingValidator = vine.withMetaData<MailingValidationMeta>()
       .optional()
       .requiredWhen('audience', '=', 'selected'),
     periodicity: vine.enum(PERIODICITIES),
-    startAt: localDateTime(),
+    startAt: dateTime(),
     endAt: endAt(),
   })
 )
@@ -131,11 +150,11 @@ export const createMailingValidator = vine.withMetaData<MailingValidationMeta>()
  * change: recipients, message and schedule belong to runs that happened.
  */
 export const updateStartedMailingValidator = vine
-  .withMetaData<MailingValidationMeta & { startAt: string }>()
+  .withMetaData<MailingValidationMeta & { startAt: DateTime }>()
   .compile(
     vine.object({
       name: name(),
-      endAt: localDateTime(afterMetaStartAt()),
+      endAt: dateTime(afterMetaStartAt()),
     })
   )
 

@@ -2,10 +2,11 @@ import vine from '@vinejs/vine'
 import hash from '@adonisjs/core/services/hash'
 import type { FieldContext } from '@vinejs/vine/types'
 import { newPassword } from '#validators/rules/password'
+import { fullName } from '#validators/rules/full_name'
 
 export const updateProfileValidator = vine.compile(
   vine.object({
-    fullName: vine.string().trim().minLength(2).maxLength(120),
+    fullName: fullName(),
   })
 )
 

@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { ROLES } from '#models/user'
 import { newPassword } from '#validators/rules/password'
+import { fullName } from '#validators/rules/full_name'
 
 /**
  * `node ace users:create`'s arguments.
@@ -15,6 +16,6 @@ export const createUserValidator = vine.compile(
       .unique(async (db, value) => !(await db.from('users').where('email', value).first())),
     password: newPassword(),
     role: vine.enum(ROLES),
-    fullName: vine.string().trim().minLength(2).maxLength(120),
+    fullName: fullName(),
   })
 )

@@ -81,3 +81,12 @@ export function assertMatchesOpenApi(method: string, apiPath: string, response: 
     )
   }
 }
+
+/**
+ * Whether a value matches one of the document's component schemas (by
+ * name, e.g. `MailingInput`), with ajv's errors when it does not.
+ */
+export function matchesSchema(name: string, value: unknown) {
+  const validate = validatorFor(`#/components/schemas/${name}`)
+  return { valid: validate(value) as boolean, errors: validate.errors ?? [] }
+}

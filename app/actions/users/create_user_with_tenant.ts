@@ -22,7 +22,7 @@ export default class CreateUserWithTenant {
     return db.transaction(async (trx) => {
       const tenant = await Tenant.create(
         {
-          name: input.workspaceName || `${input.fullName.split(/\s+/)[0]}'s workspace`,
+          name: input.workspaceName || defaultWorkspaceName(input.fullName),
           timeZone: isValidTimeZone(input.timeZone) ? input.timeZone : 'UTC',
         },
         { client: trx }
@@ -39,6 +39,19 @@ export default class CreateUserWithTenant {
       return { tenant, user }
     })
   }
+}
+
+/**
+ * "Ada's workspace", from the first word of the name, cut so that it fits
+ * the 120 characters a workspace name has (the column, the workspace form):
+ * a long one-word name (or an email used as a name) must not fail the
+ * sign-up on PostgreSQL, which enforces the length.
+ */
+export function defaultWorkspaceName(fullName: string) {
+  const suffix = "'s workspace"
+  const first = Array.from(fullName.trim().split(/\s+/)[0])
+  while (first.join('').length + suffix.length > 120) first.pop()
+  return `${first.join('')}${suffix}`
 }
 
 export function isValidTimeZone(zone: string | null | undefined): zone is string {

@@ -1,6 +1,7 @@
 import type Mailing from '#models/mailing'
 import { AUDIENCES, MAILING_STATUSES, PERIODICITIES } from '#models/mailing'
 import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
+import { INSTANT_TIME, WALL_CLOCK_TIME } from '#services/mailing_time'
 
 /**
  * A mailing as every API endpoint shows it (`Mailing` in the OpenAPI
@@ -70,10 +71,18 @@ export const mailingSchema = {
   },
 } as const
 
-const localTime = {
+/**
+ * What `start_at` and `end_at` take: the instants the API answers with, or
+ * wall-clock time in the workspace's zone (as the web form sends it).
+ */
+const mailingTime = {
   type: 'string',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$',
-  description: 'Wall-clock time in the workspace’s time zone (`GET /me`), e.g. `2026-12-01T09:30`.',
+  pattern: `${WALL_CLOCK_TIME.source}|${INSTANT_TIME.source}`,
+  description:
+    'An RFC 3339 instant with `Z` or an offset, as the API answers (`2026-12-01T08:30:00Z`, ' +
+    '`2026-12-01T10:30:00.000+02:00`; seconds and fractions optional, kept to the second), or ' +
+    'wall-clock time in the workspace’s time zone (`GET /me`), e.g. `2026-12-01T09:30`.',
+  examples: ['2026-12-01T08:30:00Z', '2026-12-01T09:30'],
 } as const
 
 export const mailingInputSchema = {
@@ -91,8 +100,8 @@ export const mailingInputSchema = {
       description: 'Required when `audience` is `selected`: the workspace’s clients.',
     },
     periodicity: { type: 'string', enum: [...PERIODICITIES] },
-    start_at: localTime,
-    end_at: { ...localTime, description: `${localTime.description} After \`start_at\`.` },
+    start_at: mailingTime,
+    end_at: { ...mailingTime, description: `${mailingTime.description} After \`start_at\`.` },
   },
 } as const
 
@@ -100,5 +109,5 @@ export const startedMailingInputSchema = {
   type: 'object',
   description: 'Once a mailing has started, only its name and end may change.',
   required: ['name', 'end_at'],
-  properties: { name: mailingInputSchema.properties.name, end_at: localTime },
+  properties: { name: mailingInputSchema.properties.name, end_at: mailingTime },
 } as const

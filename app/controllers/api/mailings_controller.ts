@@ -71,10 +71,9 @@ export default class MailingsController {
     const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
 
     if (UpdateMailing.hasStarted(mailing)) {
-      const startAt = mailing.startAt.setZone(tenant.timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
       const data = await request.validateUsing(updateStartedMailingValidator, {
         data: apiBody(request),
-        meta: { ...meta, startAt },
+        meta: { ...meta, startAt: mailing.startAt },
       })
       await UpdateMailing.handleStarted({ tenant, mailing, data })
     } else {

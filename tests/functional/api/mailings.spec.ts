@@ -213,3 +213,124 @@ test.group('API: mailings', () => {
     assert.isNull(theirs.archivedAt)
   })
 })
+
+test.group('API: mailing times go back in as they came out', () => {
+  /** A workspace whose zone is not UTC, and its owner's API calls. */
+  async function ownerInNewYork(client: Parameters<typeof api>[0]) {
+    const { user, tenant } = await createUser()
+    tenant.timeZone = 'America/New_York'
+    await tenant.save()
+    return { tenant, calls: api(client, await createToken(user)) }
+  }
+
+  /** A mailing's fields as PUT takes them, from what GET answered. */
+  const editable = (body: Record<string, unknown>) => ({
+    name: body.name,
+    message_id: body.message_id,
+    audience: body.audience,
+    periodicity: body.periodicity,
+    start_at: body.start_at,
+    end_at: body.end_at,
+  })
+
+  test('GET → PUT leaves start_at and end_at unchanged, before and after the start', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant, calls } = await ownerInNewYork(client)
+    const notStarted = await createMailing(tenant, {
+      startAt: DateTime.fromISO('2031-03-09T14:45:00Z'),
+      endAt: DateTime.fromISO('2031-05-01T04:00:30Z'),
+      periodicity: 'weekly',
+    })
+    const started = await createMailing(tenant, {
+      status: 'running',
+      startAt: DateTime.fromISO('2026-01-01T10:00:00Z'),
+      endAt: DateTime.fromISO('2036-01-01T10:00:00Z'),
+      periodicity: 'daily',
+    })
+
+    for (const mailing of [notStarted, started]) {
+      const read = await calls.get(`/mailings/${mailing.id}`)
+      read.assertStatus(200)
+      const body =
+        mailing === started
+          ? { name: 'Renamed', end_at: read.body().end_at }
+          : {
+              ...editable(read.body()),
+              name: 'Renamed',
+            }
+      const saved = await calls.put(`/mailings/${mailing.id}`, body)
+      saved.assertStatus(200)
+      const again = await calls.get(`/mailings/${mailing.id}`)
+      assert.equal(again.body().name, 'Renamed')
+      assert.equal(again.body().start_at, read.body().start_at)
+      assert.equal(again.body().end_at, read.body().end_at)
+    }
+  })
+
+  test('an offset or Z is an instant; wall-clock time stays in the workspace zone', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant, calls } = await ownerInNewYork(client)
+    const message = await createMessage(tenant)
+    const fields = { message_id: message.id, audience: 'all', periodicity: 'once' }
+
+    for (const [start, end, startUtc, endUtc] of [
+      ['2030-06-01T10:30:00+02:00', '2030-06-01t12:00:00.750z', '08:30:00', '12:00:00'],
+      // New York is UTC-4 in June.
+      ['2030-06-01T10:30', '2030-06-01T10:45:10', '14:30:00', '14:45:10'],
+      // Compared as instants: 09:00 in New York is after 14:00 in Paris.
+      ['2030-06-01T14:00:00+02:00', '2030-06-01T09:00', '12:00:00', '13:00:00'],
+    ]) {
+      const created = await calls.post('/mailings', {
+        ...fields,
+        name: `From ${start} to ${end}`,
+        start_at: start,
+        end_at: end,
+      })
+      created.assertStatus(201)
+      assert.deepInclude(created.body(), {
+        start_at: `2030-06-01T${startUtc}Z`,
+        end_at: `2030-06-01T${endUtc}Z`,
+      })
+    }
+  })
+
+  test('refuses malformed and impossible times, naming the field', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const message = await createMessage(tenant)
+    const calls = api(client, await createToken(user))
+
+    for (const value of [
+      'tomorrow',
+      '2030-06-01',
+      '2030-06-01T10',
+      '2030-06-01 10:30:00Z',
+      '20300601T103000Z',
+      '2030-W22-6T10:30Z',
+      '2030-06-01T10:30:00.5',
+      '2030-06-01T10:30:00+0200',
+      '2030-06-01T10:30:00+25:00',
+      '2030-02-31T10:30:00Z',
+      '2030-06-01T24:30',
+    ]) {
+      const response = await calls.post('/mailings', {
+        name: 'Bad time',
+        message_id: message.id,
+        audience: 'all',
+        periodicity: 'once',
+        start_at: value,
+        end_at: '2031-01-01T00:00:00Z',
+      })
+      response.assertStatus(422)
+      assert.deepEqual(
+        response.body().errors,
+        [{ field: 'start_at', message: 'Enter the start as a date and time', rule: 'dateTime' }],
+        value
+      )
+    }
+    assert.lengthOf(await tenant.related('mailings').query(), 0)
+  })
+})

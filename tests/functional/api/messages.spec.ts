@@ -96,4 +96,22 @@ test.group('API: messages', () => {
     const writer = api(client, await createToken(user, ['messages:write']))
     assert.equal(await statusOf(writer.get('/messages')), 403)
   })
+
+  test('the HTML body keeps only the allowed classes', async ({ client, assert }) => {
+    const { user } = await createUser()
+    const calls = api(client, await createToken(user))
+
+    const created = await calls.post('/messages', {
+      subject: 'Classes',
+      body_text: 'Hi',
+      body_html:
+        '<div class="position-fixed top-0 w-100 h-100 text-center">Hi</div>' +
+        '<p class="lead modal-backdrop">there</p><span class="stretched-link">x</span>',
+    })
+    created.assertStatus(201)
+    assert.equal(
+      created.body().body_html,
+      '<div class="text-center">Hi</div><p class="lead">there</p><span>x</span>'
+    )
+  })
 })

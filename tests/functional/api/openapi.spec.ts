@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import router from '@adonisjs/core/services/router'
 import { openApiDocument } from '#api/openapi/document'
+import { matchesSchema } from '#tests/helpers/openapi'
 
 test.group('API: OpenAPI document', () => {
   test('is served at /api/v1/openapi.json without a token', async ({ client, assert }) => {
@@ -39,6 +40,29 @@ test.group('API: OpenAPI document', () => {
     errors.assertStatus(200)
     for (const slug of ['validation-failed', 'rate-limited', 'idempotency-key-reused']) {
       assert.include(errors.text(), `id="${slug}"`)
+    }
+  })
+
+  test('mailing inputs take the times mailings are shown with, and wall-clock time', ({
+    assert,
+  }) => {
+    const input = { name: 'News', message_id: 1, audience: 'all', periodicity: 'once' }
+    for (const time of [
+      '2026-12-02T13:28:00Z',
+      '2026-12-02T13:28:00.000Z',
+      '2026-12-02T15:28:00+02:00',
+      '2026-12-02T13:28',
+      '2026-12-02T13:28:30',
+    ]) {
+      const started = matchesSchema('StartedMailingInput', { name: 'News', end_at: time })
+      assert.isTrue(started.valid, `${time}: ${JSON.stringify(started.errors)}`)
+      const full = matchesSchema('MailingInput', { ...input, start_at: time, end_at: time })
+      assert.isTrue(full.valid, `${time}: ${JSON.stringify(full.errors)}`)
+    }
+    for (const time of ['2026-12-02', '2026-12-02T13:28:00.5', '2026-12-02T13:28+0200']) {
+      assert.isFalse(
+        matchesSchema('MailingInput', { ...input, start_at: time, end_at: time }).valid
+      )
     }
   })
 })

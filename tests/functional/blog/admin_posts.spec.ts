@@ -97,6 +97,36 @@ test.group('Blog editor: writing posts', () => {
     outside.assertStatus(404)
   })
 
+  test('a published post keeps only the allowed classes, none of the layout utilities', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser({ role: 'content_manager' })
+    await client
+      .post('/admin/posts')
+      .form({
+        title: 'Classes in a post',
+        body:
+          '<div class="position-fixed top-0 start-0 vw-100 vh-100 z-3 lead">Win a prize</div>\n\n' +
+          '```js\nlet a = 1\n```\n\n<table class="table d-none"><tr><td>1</td></tr></table>',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    const post = await Post.findByOrFail('title', 'Classes in a post')
+    await client.post(`/admin/posts/${post.id}/publish`).loginAs(user).withCsrfToken()
+
+    const page = await client.get(`/blog/${post.slug}`)
+    page.assertStatus(200)
+    const body = page.text().slice(page.text().indexOf('Win a prize') - 200)
+    assert.include(body, '<div class="lead">Win a prize</div>')
+    assert.include(body, '<code class="language-js">')
+    assert.include(body, '<table class="table">')
+    for (const utility of ['position-fixed', 'vw-100', 'vh-100', 'z-3', 'd-none', 'top-0']) {
+      assert.notInclude(body, utility)
+    }
+  })
+
   test('refuses a text file named .png, beside the field', async ({ client, assert }) => {
     const { user } = await createUser({ role: 'content_manager' })
     const fake = await uploadFile('photo.png', 'just some text, not an image\n')

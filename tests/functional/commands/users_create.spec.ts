@@ -27,6 +27,41 @@ test.group('users:create', (group) => {
     assert.equal(user.tenant.name, "Ops's workspace")
   })
 
+  test('without --name the name comes from the email, always valid ({case})')
+    .with([
+      { case: 'usual', local: 'ops', name: (email: string) => email.split('@')[0] },
+      // One character before @ is too short for a name: the whole address.
+      { case: 'one character', local: 'x', name: (email: string) => email },
+      { case: 'longest local part', local: 'q'.repeat(64), name: () => 'q'.repeat(64) },
+      // A long domain: the whole address, cut to the longest name allowed.
+      {
+        case: 'long domain',
+        local: 'y',
+        domain: `${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.example.com`,
+        name: (email: string) => email.slice(0, 120),
+      },
+    ])
+    .run(async ({ assert }, row) => {
+      const email = `${row.local}@${Date.now()}.${row.domain ?? 'example.com'}`
+      const command = await ace.create(UsersCreate, [
+        `--email=${email}`,
+        '--password=granite-orchid-47-saffron',
+      ])
+      await command.exec()
+
+      const logs = ace.ui.logger
+        .getLogs()
+        .map((log) => log.message)
+        .join('\n')
+      assert.notInclude(logs, '--name')
+      command.assertSucceeded()
+      const user = await User.query().where('email', email).preload('tenant').firstOrFail()
+      assert.equal(user.fullName, row.name(email))
+      // Named after the user, within the 120 characters a workspace name has.
+      assert.isAtMost(user.tenant.name.length, 120)
+      assert.match(user.tenant.name, /'s workspace$/)
+    })
+
   test('bad arguments end with a non-zero exit and a sentence per flag', async ({ assert }) => {
     const command = await ace.create(UsersCreate, [
       '--email=not-an-email',

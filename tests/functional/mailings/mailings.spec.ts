@@ -130,6 +130,29 @@ test.group('Mailings: create', () => {
     })
   })
 
+  test('a time that is not one is reported beside its field', async ({ client }) => {
+    const { user, tenant } = await createUser()
+    const message = await createMessage(tenant)
+    const response = await client
+      .post('/mailings')
+      .form({
+        name: 'Bad times',
+        messageId: message.id,
+        audience: 'all',
+        periodicity: 'once',
+        startAt: '2030-02-31T10:00',
+        endAt: 'soon',
+      })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertFlashMessage('inputErrorsBag', {
+      startAt: ['Enter the start as a date and time'],
+      endAt: ['Enter the end as a date and time'],
+    })
+  })
+
   test("refuses another workspace's message and clients", async ({ client }) => {
     const { user } = await createUser()
     const other = await createUser()

@@ -57,6 +57,12 @@ test.group('Webhooks settings: endpoints', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]:8080/',
       'http://[fd00:ec2::254]/',
+      // IPv4 inside IPv6: IPv4-compatible, NAT64 (and its local-use prefix), 6to4
+      'http://[::127.0.0.1]:8080/',
+      'http://[::a9fe:a9fe]/latest/meta-data/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[64:ff9b:1::a00:1]/',
+      'http://[2002:a9fe:a9fe::1]/',
       'http://localhost:3000/',
       'https://user:pass@hooks.example.com/',
     ])
