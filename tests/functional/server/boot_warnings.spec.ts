@@ -1,54 +1,24 @@
 import { test } from '@japa/runner'
-import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
-import app from '@adonisjs/core/services/app'
-import { waitUntil } from '#tests/helpers/wait'
+import { WebServerProcess } from '#tests/helpers/web_server'
 
 const WARNING = 'APP_URL is https but the session cookie'
 
 /**
- * A port nobody listens on, for a web server of the test's own.
- */
-function freePort() {
-  return new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-/**
- * Starts the real web server (bin/server.ts, as `npm start` runs its build)
- * with the given environment, requests a page, stops it, and returns what
- * it printed.
+ * Starts the real web server with the given environment, requests a page
+ * twice, stops it, and returns what it printed.
  */
 async function runWebServer(env: Record<string, string>) {
-  const port = await freePort()
-  const child = spawn(
-    process.execPath,
-    ['--import=ts-node-maintained/register/esm', 'bin/server.ts'],
-    {
-      cwd: app.makePath(),
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  )
-  let output = ''
-  child.stdout.on('data', (chunk) => (output += chunk))
-  child.stderr.on('data', (chunk) => (output += chunk))
-  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const server = new WebServerProcess()
+  await server.start(env)
   try {
-    await waitUntil('the web server to start', async () => output.includes('started HTTP server'))
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`http://127.0.0.1:${port}/login`)
-      if (!response.ok) throw new Error(`GET /login answered ${response.status}:\n${output}`)
+      const response = await fetch(server.url('/login'))
+      if (!response.ok) throw new Error(`GET /login answered ${response.status}:\n${server.output}`)
     }
   } finally {
-    child.kill('SIGTERM')
-    await exited
+    await server.stop()
   }
-  return output
+  return server.output
 }
 
 test.group('Web server: boot warnings', () => {
