@@ -144,8 +144,8 @@ router
       .post('/settings/sessions/others/log-out', [ActiveSessionsController, 'destroyOthers'])
       .as('settings.sessions.destroy_others')
     router
-      .post('/settings/sessions/:id/log-out', [ActiveSessionsController, 'destroy'])
-      .where('id', /^[a-f0-9]{24}$/)
+      .post('/settings/sessions/:handle/log-out', [ActiveSessionsController, 'destroy'])
+      .where('handle', /^[a-f0-9]{24}$/)
       .as('settings.sessions.destroy')
   })
   .use([middleware.auth(), middleware.tenant()])

@@ -8,7 +8,9 @@ import { isRecordId } from '#validators/rules/record_id'
  * it (each would otherwise fail in the database, a 500 on PostgreSQL):
  *
  * - an id in the path (`:id`, `:deliveryId`...) that no row can have: not
- *   digits, zero, or beyond the 32-bit keys (404, as for a missing row);
+ *   digits, zero, or beyond the 32-bit keys (404, as for a missing row).
+ *   Parameters so named always hold a record id: a route whose parameter
+ *   is something else names it otherwise (`:handle`, `:token`);
  * - a NUL character in any field of the query string or the body, which
  *   PostgreSQL cannot store or compare in text (400 naming the field).
  */

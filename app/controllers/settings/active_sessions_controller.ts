@@ -20,7 +20,7 @@ export default class ActiveSessionsController {
   async destroy({ params, response, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    if (!(await endSessionByHandle(user.id, params.id))) {
+    if (!(await endSessionByHandle(user.id, params.handle))) {
       throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
     }
 
