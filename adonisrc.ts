@@ -71,7 +71,7 @@ export default defineConfig({
         // Builds and installs the app: run when named (tests/bootstrap.ts).
         files: ['tests/production/**/*.spec(.ts|.js)'],
         name: 'production',
-        timeout: 15 * 60_000,
+        timeout: 25 * 60_000,
       },
     ],
     forceExit: true,
