@@ -68,6 +68,12 @@ export default defineConfig({
         name: 'browser',
         timeout: 60000,
       },
+      {
+        // Builds and installs the app: run when named (tests/bootstrap.ts).
+        files: ['tests/production/**/*.spec(.ts|.js)'],
+        name: 'production',
+        timeout: 25 * 60_000,
+      },
     ],
     forceExit: true,
   },
@@ -79,6 +85,16 @@ export default defineConfig({
     },
     {
       pattern: 'public/**',
+      reloadServer: false,
+    },
+    /*
+     * The build's package.json keeps the postinstall script, so
+     * `cd build && npm ci --omit=dev` runs it: it must be in the build (it
+     * copies Bootstrap, Chart.js and Scalar from build/node_modules into
+     * build/public/vendor).
+     */
+    {
+      pattern: 'scripts/vendor_assets.js',
       reloadServer: false,
     },
   ],

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { dirname, isAbsolute } from 'node:path'
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
@@ -9,6 +11,20 @@ import { defineConfig } from '@adonisjs/lucid'
  */
 const errorsWithoutValues = { compileSqlOnError: false }
 
+/**
+ * The SQLite file (DB_DATABASE: relative to the app root, or absolute), with
+ * its folder created here: better-sqlite3 creates a missing file but not a
+ * missing folder, and tmp/ is not in git, so on a fresh clone every entry
+ * point that opens the database before the quick start has run (the tests,
+ * the benchmarks, the build's first migration) would die with "Cannot open
+ * database because the directory does not exist".
+ */
+function sqliteFile(path: string) {
+  const file = isAbsolute(path) ? path : app.makePath(path)
+  mkdirSync(dirname(file), { recursive: true })
+  return file
+}
+
 const dbConfig = defineConfig({
   connection: env.get('DB_CONNECTION'),
 
@@ -17,7 +33,7 @@ const dbConfig = defineConfig({
       ...errorsWithoutValues,
       client: 'better-sqlite3',
       connection: {
-        filename: app.makePath(env.get('DB_DATABASE') ?? 'tmp/db.sqlite3'),
+        filename: sqliteFile(env.get('DB_DATABASE') ?? 'tmp/db.sqlite3'),
       },
       useNullAsDefault: true,
       pool: {

@@ -69,6 +69,14 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   ],
 }
 
+/**
+ * The suites `npm test` runs. The production suite (tests/production: the
+ * README's production commands from a fresh build, minutes of compiling and
+ * installing with the npm registry) runs only when named, as CI does once:
+ * `node ace test production`.
+ */
+export const filters: Config['filters'] = { suites: ['unit', 'functional', 'browser'] }
+
 export const configureSuite: Config['configureSuite'] = (suite) => {
   if (['browser', 'functional'].includes(suite.name)) {
     return suite.setup(() => testUtils.httpServer().start())
