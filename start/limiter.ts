@@ -11,6 +11,7 @@
 import limiter from '@adonisjs/limiter/services/main'
 import type { HttpContext } from '@adonisjs/core/http'
 import apiConfig from '#config/api'
+import { networkKey } from '#services/client_networks'
 
 /**
  * The API's limiter as configured now (tests lower the limit in place).
@@ -28,6 +29,6 @@ export function apiLimiter() {
 export function apiRateLimitKey(ctx: HttpContext) {
   const { requests, windowSeconds } = apiConfig.rateLimit
   const token = ctx.auth.use('api').user?.currentAccessToken
-  const who = token ? `token:${token.identifier}` : `ip:${ctx.request.ip()}`
+  const who = token ? `token:${token.identifier}` : `ip:${networkKey(ctx.request.ip())}`
   return `api:${requests}/${windowSeconds}:${who}`
 }

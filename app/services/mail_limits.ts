@@ -1,6 +1,7 @@
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import accountsConfig from '#config/accounts'
+import { networkKey } from '#services/client_networks'
 
 /**
  * Who asked for an account email and who receives it. `userId` is the
@@ -27,7 +28,7 @@ export async function allowAccountMail({ to, ip, userId }: MailRequest): Promise
   const buckets = [
     { requests: perAddress, key: `mail:address:${to.toLowerCase()}` },
     ...(userId ? [{ requests: perUser, key: `mail:user:${userId}` }] : []),
-    { requests: perIp, key: `mail:ip:${ip}` },
+    { requests: perIp, key: `mail:ip:${networkKey(ip)}` },
   ].map(({ requests, key }) => ({
     limiter: limiter.use({ requests, duration: windowSeconds }),
     key,

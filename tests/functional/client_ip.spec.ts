@@ -112,6 +112,25 @@ test.group('Client IP: X-Forwarded-For is believed only from trusted proxies', (
     assert.deepEqual(statuses, [401, 401, 401, 429, 401])
   })
 
+  test('IPv6 clients are counted per /64, the block one subscriber holds', async ({
+    client,
+    assert,
+  }) => {
+    await smallApiQuota()
+    const block = `2001:db8:${(Math.floor(Math.random() * 0xffff) + 1).toString(16)}:7`
+    const call = (ip: string) => throughTrustedProxy(client.get('/api/v1/me'), ip)
+
+    const statuses: number[] = []
+    // Four addresses of one /64, then one of the neighbouring /64.
+    for (const ip of [`${block}::1`, `${block}::2`, `${block}:0:0:0:3`, `${block}::ffff:4`]) {
+      const response = await call(ip)
+      statuses.push(response.status())
+    }
+    const neighbour = await call(`${block.slice(0, -1)}8::1`)
+    statuses.push(neighbour.status())
+    assert.deepEqual(statuses, [401, 401, 401, 429, 401])
+  })
+
   test('a malformed TRUSTED_PROXIES stops the server at boot with a sentence', async ({
     assert,
   }) => {

@@ -3,6 +3,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import { errors as authErrors } from '@adonisjs/auth'
 import accountsConfig from '#config/accounts'
 import User from '#models/user'
+import { networkKey } from '#services/client_networks'
 
 export class LoginThrottledError extends Error {
   constructor(public retryAfterSeconds: number) {
@@ -32,11 +33,11 @@ export interface LogInAttempt {
 }
 
 /**
- * Which counters a failed attempt adds to. A browser the owner logged in
- * from before has its own counter, and only that one: it is neither stopped
- * by the lock strangers put on the email nor counted towards it. Any other
- * browser is counted per email and per IP; either counter over its limit
- * refuses such attempts for `lockMinutes`.
+ * Which counters an attempt adds to. A browser the owner logged in from
+ * before has its own counter, and only that one: it is neither stopped by
+ * the lock strangers put on the email nor counted towards it. Any other
+ * browser is counted per email and per network (client_networks.ts); either
+ * counter over its limit refuses such attempts for `lockMinutes`.
  */
 function counters({ email, ip, deviceToken }: LogInAttempt) {
   const { attemptsPerEmail, attemptsPerIp, attemptsPerDevice, lockMinutes } = accountsConfig.login
@@ -48,11 +49,13 @@ function counters({ email, ip, deviceToken }: LogInAttempt) {
     }),
     key,
   })
-  if (deviceToken) return [counter(attemptsPerDevice, `login:device:${deviceToken}`)]
-  return [
-    counter(attemptsPerEmail, `login:email:${email}`),
-    counter(attemptsPerIp, `login:ip:${ip}`),
-  ]
+  if (deviceToken) {
+    return { account: counter(attemptsPerDevice, `login:device:${deviceToken}`), network: null }
+  }
+  return {
+    account: counter(attemptsPerEmail, `login:email:${email}`),
+    network: counter(attemptsPerIp, `login:ip:${networkKey(ip)}`),
+  }
 }
 
 export default class LogIn {
@@ -61,8 +64,9 @@ export default class LogIn {
    * the auth package's E_INVALID_CREDENTIALS.
    */
   static async handle(attempt: LogInAttempt) {
-    const keyed = counters(attempt)
-    const { lockMinutes } = accountsConfig.login
+    const { account, network } = counters(attempt)
+    const keyed = network ? [account, network] : [account]
+    const lock = `${accountsConfig.login.lockMinutes} mins`
 
     for (const { limiter: l, key } of keyed) {
       if (await l.isBlocked(key)) {
@@ -70,29 +74,37 @@ export default class LogIn {
       }
     }
 
+    // Counted before the password is checked, atomically in Redis: checking
+    // a password takes a hash (~100 ms), and counting only failures after it
+    // let a burst of parallel guesses all pass the check above.
+    const counts = await Promise.all(keyed.map(({ limiter: l, key }) => l.increment(key)))
+    const lockWhere = async (full: (count: (typeof counts)[number]) => boolean) => {
+      const hit = counts.findIndex(full)
+      if (hit === -1) return
+      await Promise.all(
+        keyed.map(({ limiter: l, key }, i) => full(counts[i]) && l.block(key, lock))
+      )
+      throw new LoginThrottledError(counts[hit].availableIn)
+    }
+    // Past the allowance: refused without trying the password.
+    await lockWhere((count) => count.consumed > count.limit)
+
     let user: User
     try {
       user = await User.verifyCredentials(attempt.email, attempt.password)
     } catch (error) {
       if (!(error instanceof authErrors.E_INVALID_CREDENTIALS)) throw error
-      const responses = await Promise.all(keyed.map(({ limiter: l, key }) => l.increment(key)))
-      const exhausted = responses.find((response) => response.remaining <= 0)
-      if (exhausted) {
-        await Promise.all(
-          keyed.map(
-            ({ limiter: l, key }, i) =>
-              responses[i].remaining <= 0 && l.block(key, `${lockMinutes} mins`)
-          )
-        )
-        throw new LoginThrottledError(exhausted.availableIn)
-      }
+      // The last allowed attempt failed too: lock now.
+      await lockWhere((count) => count.consumed >= count.limit)
       throw error
     }
 
-    if (user.isBlocked) throw new AccountBlockedError()
+    // The right password is no failed attempt: the account's count starts
+    // over, and the network gets its attempt back.
+    await account.limiter.delete(account.key)
+    if (network) await network.limiter.decrement(network.key)
 
-    // The first counter is the email's (or the device's): a success clears it.
-    await keyed[0].limiter.delete(keyed[0].key)
+    if (user.isBlocked) throw new AccountBlockedError()
     user.lastLoginAt = DateTime.now()
     await user.save()
     return user

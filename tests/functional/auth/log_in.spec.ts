@@ -106,6 +106,33 @@ test.group('Log in and log out', () => {
     )
   })
 
+  test('a burst of parallel guesses gets no more tries than one after another', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    // Fifteen wrong guesses, then the right password five times, all sent at
+    // once, each from its own address: only the email's counter (5) stands in
+    // the way. Attempts used to be counted after the password check, so every
+    // one of them was checked.
+    const passwords = [
+      ...Array.from({ length: 15 }, (_, i) => `parallel-guess-${i}`),
+      ...Array.from({ length: 5 }, () => STRONG_PASSWORD),
+    ]
+    const answers = await Promise.all(
+      passwords.map((password) =>
+        throughTrustedProxy(client.post('/login').form({ email: user.email, password }), newIp())
+          .withCsrfToken()
+          .redirects(0)
+      )
+    )
+    // Every password checked answers either "wrong" or the dashboard; the
+    // rest were refused unchecked. Five checks at most, as one after another.
+    const loggedIn = answers.filter((r) => r.header('location') === '/dashboard')
+    const wrong = answers.filter((r) => r.flashMessages().error === 'Wrong email or password.')
+    assert.isAtMost(wrong.length + loggedIn.length, 5)
+  })
+
   test('strangers from rotating IPs lock the email; the owner in a browser used before still gets in', async ({
     client,
     assert,
