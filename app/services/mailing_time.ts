@@ -22,7 +22,8 @@ export const INSTANT_TIME =
  * A mailing time as the web form or an API client writes it, as an instant
  * in UTC, or null when it is not one. The patterns decide which forms are
  * accepted (Luxon's ISO parser alone takes week dates, bare hours and
- * more); Luxon reads them and refuses impossible dates (February 31st).
+ * more); Luxon reads them and refuses impossible dates (February 31st)
+ * and years outside 1000–9999.
  * Kept to the second, as the API shows times (and SQLite stores them), so
  * what is read back is what was sent, on every database.
  */
@@ -32,6 +33,10 @@ export function parseMailingTime(value: string, timeZone: string): DateTime | nu
   if (WALL_CLOCK_TIME.test(text)) time = DateTime.fromISO(text, { zone: timeZone })
   else if (INSTANT_TIME.test(text)) time = DateTime.fromISO(text, { setZone: true })
   else return null
+  if (!time.isValid) return null
   // Stored in UTC: Lucid writes a DateTime's wall clock without its zone.
-  return time.isValid ? time.toUTC().startOf('second') : null
+  const utc = time.toUTC().startOf('second')
+  // Four-digit years on both databases (PostgreSQL has no year 0, and a
+  // +05:00 on 9999-12-31 would carry into year 10000).
+  return utc.year >= 1000 && utc.year <= 9999 ? utc : null
 }

@@ -206,6 +206,17 @@ test.group('Hostile input: bodies', () => {
     ['a negative client id', ({ message }) => mailing([-1], message), 'client_ids.0'],
     ['an object as client id', ({ message }) => mailing([{ id: 1 }], message), 'client_ids.0'],
     ['a huge message id', () => mailing([1], 1e308), 'message_id'],
+    // PostgreSQL has no year 0: this would have been a 500 there.
+    [
+      'a start in year 0',
+      ({ message }) => ({ ...mailing([1], message), start_at: '0000-01-01T00:00Z' }),
+      'start_at',
+    ],
+    [
+      'an end past year 9999',
+      ({ message }) => ({ ...mailing([1], message), end_at: '9999-12-31T23:30-05:00' }),
+      'end_at',
+    ],
     [
       'a string of 100k as name',
       ({ message }) => ({ ...mailing([1], message), name: 'x'.repeat(100_000) }),
