@@ -18,6 +18,15 @@ export const SESSION_AGE = '2h'
  * the whole session in the cookie, where nothing can end it: it is not
  * offered. `memory` is for tests and a single development process.
  */
+const store = env.get('SESSION_DRIVER', 'redis')
+if (store === 'memory' && app.inProduction) {
+  // Each process would keep its own sessions, out of reach of log-out
+  // everywhere, password changes and blocks, which end them in Redis.
+  throw new Error(
+    'SESSION_DRIVER=memory is for tests; in production sessions live in Redis (SESSION_DRIVER=redis)'
+  )
+}
+
 const sessionConfig = defineConfig({
   enabled: true,
   cookieName: 'mailings-session',
@@ -31,7 +40,7 @@ const sessionConfig = defineConfig({
     sameSite: 'lax',
   },
 
-  store: env.get('SESSION_DRIVER', 'redis'),
+  store,
 
   stores: {
     redis: stores.redis({ connection: 'main' }),

@@ -41,3 +41,16 @@ test.group('Web server: boot warnings', () => {
       assert.notInclude(output, WARNING)
     })
 })
+
+test.group('Web server: settings refused at boot', () => {
+  test('SESSION_DRIVER=memory in production stops the server with a sentence', async ({
+    assert,
+  }) => {
+    const server = new WebServerProcess()
+    await assert.rejects(
+      () => server.start({ NODE_ENV: 'production', SESSION_DRIVER: 'memory' }),
+      /SESSION_DRIVER=memory is for tests/
+    )
+    await server.stop()
+  })
+})
