@@ -20,6 +20,20 @@ export function databaseErrorKind(error: unknown): string | null {
   return null
 }
 
+/**
+ * Constraint violations that callers answer themselves, by each driver's
+ * code (better-sqlite3's extended code, PostgreSQL's SQLSTATE).
+ */
+const CONSTRAINT_CODES = {
+  unique: ['SQLITE_CONSTRAINT_UNIQUE', '23505'],
+  foreignKey: ['SQLITE_CONSTRAINT_FOREIGNKEY', '23503'],
+}
+
+export function isConstraintViolation(error: unknown, kind: keyof typeof CONSTRAINT_CODES) {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && CONSTRAINT_CODES[kind].includes(code)
+}
+
 export class DatabaseError extends Error {
   readonly status = 500
   readonly code = 'E_DATABASE_ERROR'

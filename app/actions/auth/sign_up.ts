@@ -9,6 +9,7 @@ import { allowAccountMail } from '#services/mail_limits'
 import { appUrl } from '#config/app'
 import type { Infer } from '@vinejs/vine/types'
 import type { signUpValidator } from '#validators/auth'
+import { isConstraintViolation } from '#services/database_errors'
 
 /**
  * A business signs up: its workspace and first user are created, and a
@@ -34,7 +35,7 @@ export default class SignUp {
     } catch (error) {
       // Two sign-ups with one new address at the same moment: the second
       // one finds it taken.
-      if (!isUniqueViolation(error)) throw error
+      if (!isConstraintViolation(error, 'unique')) throw error
       await remindOwner(await User.findByOrFail('email', data.email), data.password, ip)
     }
   }
@@ -55,9 +56,4 @@ async function remindOwner(owner: User, password: string, ip: string) {
       forgotPasswordUrl: links.make('password_reset.create'),
     })
   )
-}
-
-function isUniqueViolation(error: unknown) {
-  const code = (error as { code?: string })?.code
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
 }

@@ -1,6 +1,7 @@
 import type Message from '#models/message'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+import { isConstraintViolation } from '#services/database_errors'
 
 export type DeleteMessageResult =
   { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }
@@ -21,14 +22,9 @@ export default class DeleteMessage {
       await message.delete()
     } catch (error) {
       // A mailing created between the check and the delete.
-      if (!isForeignKeyViolation(error)) throw error
+      if (!isConstraintViolation(error, 'foreignKey')) throw error
       return { deleted: false, usedBy: await FindMailingsUsingMessage.handle(message) }
     }
     return { deleted: true }
   }
-}
-
-function isForeignKeyViolation(error: unknown) {
-  const code = (error as { code?: string }).code
-  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503'
 }
