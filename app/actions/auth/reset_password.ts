@@ -25,14 +25,14 @@ function affectedRows(result: unknown) {
 /**
  * Sets the new password, burns the token (and every other outstanding
  * token of that user) and ends all the user's sessions and "remember me"
- * tokens, in one transaction. Returns false for a used,
+ * tokens, in one transaction. Returns the user, or null for a used,
  * expired or unknown token.
  */
 export default class ResetPassword {
   static async handle(token: string, password: string) {
     return db.transaction(async (trx) => {
       const resetToken = await findUsableResetToken(token, trx)
-      if (!resetToken) return false
+      if (!resetToken) return null
 
       // Claiming the token with a conditional update makes two simultaneous
       // submissions of the same link succeed at most once.
@@ -41,7 +41,7 @@ export default class ResetPassword {
         .where('id', resetToken.id)
         .whereNull('used_at')
         .update({ used_at: sqlTime() })
-      if (affectedRows(claimed) !== 1) return false
+      if (affectedRows(claimed) !== 1) return null
 
       const user = resetToken.user
       user.useTransaction(trx)
@@ -57,7 +57,7 @@ export default class ResetPassword {
         .update({ used_at: sqlTime() })
       // Whoever knew the old password may be logged in: every session ends.
       await EndSessions.handle(user, { client: trx })
-      return true
+      return user
     })
   }
 }

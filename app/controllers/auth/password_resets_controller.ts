@@ -43,14 +43,14 @@ export default class PasswordResetsController {
     }
 
     const { password } = await request.validateUsing(resetPasswordValidator)
-    const account = await findUsableResetToken(params.token)
-    if (!account || !(await ResetPassword.handle(params.token, password))) {
+    const user = await ResetPassword.handle(params.token, password)
+    if (!user) {
       response.status(400)
       return view.render('pages/auth/link_invalid', invalidLink)
     }
     // Whoever opened the mailed link owns the address: this browser is the
     // owner's, and passes a lock strangers put on the email.
-    loginDevices.remember({ request, response }, account.user.email)
+    loginDevices.remember({ request, response }, user.email)
 
     session.flash('success', 'Your password has been changed. You can log in with it now.')
     return response.redirect().toRoute('session.create')
