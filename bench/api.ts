@@ -51,7 +51,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
 const { TOKEN_ABILITIES } = await import('#api/abilities')
-const { sqlTime } = await import('#services/sql_time')
+const { sqlTime } = await import('#services/database/sql_time')
 
 const server = spawn(
   process.execPath,

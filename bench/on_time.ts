@@ -94,7 +94,7 @@ const { default: queue } = await import('@rlanz/bull-queue/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: CreateMailing } = await import('#actions/mailings/create_mailing')
 const { default: SendMailJob } = await import('#jobs/send_mail_job')
-const { wakeSchedulerFor } = await import('#services/scheduler')
+const { wakeSchedulerFor } = await import('#sending/scheduler')
 
 type Instant = LuxonDateTime<true>
 

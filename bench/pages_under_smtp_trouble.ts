@@ -112,9 +112,9 @@ const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: User } = await import('#models/user')
 const { default: Mailing } = await import('#models/mailing')
-const { default: StartRun } = await import('#actions/sending/start_run')
+const { default: StartRun } = await import('#sending/start_run')
 const { TOKEN_ABILITIES } = await import('#api/abilities')
-const { sqlTime } = await import('#services/sql_time')
+const { sqlTime } = await import('#services/database/sql_time')
 
 /**
  * The mail server of the current phase, always on `smtpPort`, in a process

@@ -50,8 +50,8 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: Post } = await import('#models/post')
-const { renderPostMarkdown } = await import('#services/markdown')
-const { sqlTime } = await import('#services/sql_time')
+const { renderPostMarkdown } = await import('#services/blog/markdown')
+const { sqlTime } = await import('#services/database/sql_time')
 
 let server: ChildProcess | undefined
 try {

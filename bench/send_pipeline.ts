@@ -77,12 +77,12 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: sendingConfig } = await import('#config/sending')
-const { campaignTransportOptions } = await import('#services/smtp_transport')
-const { compileMessage } = await import('#services/message_renderer')
-const { unsubscribeHeaders, unsubscribeUrl } = await import('#services/unsubscribe_links')
+const { campaignTransportOptions } = await import('#sending/smtp_transport')
+const { compileMessage } = await import('#sending/message_renderer')
+const { unsubscribeHeaders, unsubscribeUrl } = await import('#sending/unsubscribe_links')
 const { default: Message } = await import('#models/message')
 const { default: Mailing } = await import('#models/mailing')
-const { default: StartRun } = await import('#actions/sending/start_run')
+const { default: StartRun } = await import('#sending/start_run')
 
 const workers: BenchWorker[] = []
 try {

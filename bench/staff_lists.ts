@@ -34,7 +34,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: ListUsers } = await import('#actions/users/list_users')
 const { default: ListAllMailings } = await import('#actions/mailings/list_all_mailings')
-const { sqlTime } = await import('#services/sql_time')
+const { sqlTime } = await import('#services/database/sql_time')
 const { DateTime } = await import('luxon')
 
 try {

@@ -30,8 +30,8 @@ export default class MailingsSend extends BaseCommand {
 
   async run() {
     const { default: Mailing } = await import('#models/mailing')
-    const { default: StartRun } = await import('#actions/sending/start_run')
-    const { default: StartDueRuns } = await import('#actions/sending/start_due_runs')
+    const { default: StartRun } = await import('#sending/start_run')
+    const { default: StartDueRuns } = await import('#sending/start_due_runs')
     const startedAt = Date.now()
 
     if (this.mailing !== undefined && (!Number.isInteger(this.mailing) || this.mailing < 1)) {
@@ -86,7 +86,7 @@ export default class MailingsSend extends BaseCommand {
    */
   async #sendInProcess(runId: number) {
     const { default: MailingRun } = await import('#models/mailing_run')
-    const { default: StartRun } = await import('#actions/sending/start_run')
+    const { default: StartRun } = await import('#sending/start_run')
     const { default: SendBatchJob } = await import('#jobs/send_batch_job')
     const logger = await this.app.container.make('logger')
 
@@ -115,7 +115,7 @@ export default class MailingsSend extends BaseCommand {
   async #dryRun(mailing: any) {
     const { default: Mailing } = await import('#models/mailing')
     const { default: db } = await import('@adonisjs/lucid/services/db')
-    const { sqlTime } = await import('#services/sql_time')
+    const { sqlTime } = await import('#services/database/sql_time')
     const mailings = mailing
       ? [mailing]
       : await Mailing.query()

@@ -1,8 +1,8 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import QueueWorker from '#services/queue_worker'
-import { QueueReconciler } from '#services/queue_reconciler'
-import { checkRedisRequirements } from '#services/redis_requirements'
+import QueueWorker from '#services/queue/worker'
+import { QueueReconciler } from '#services/queue/reconciler'
+import { checkRedisRequirements } from '#services/queue/redis_requirements'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -56,11 +56,11 @@ export default class QueueListen extends BaseCommand {
     await checkRedisRequirements(logger, this.app.inProduction)
     await worker.start()
     if (queues.includes('default')) {
-      const { registerScheduler } = await import('#services/scheduler')
+      const { registerScheduler } = await import('#sending/scheduler')
       await registerScheduler()
     }
     if (queues.includes('webhooks')) {
-      const { registerWebhookScheduler } = await import('#services/webhook_scheduler')
+      const { registerWebhookScheduler } = await import('#services/webhooks/scheduler')
       await registerWebhookScheduler()
     }
     // Independent of Redis jobs: it is what notices Redis lost them.

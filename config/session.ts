@@ -6,7 +6,7 @@ import { defineConfig, stores } from '@adonisjs/session'
  * How long an idle session lives. Each request pushes the expiry back, so
  * this is "logged out after 2 hours without a request" (unless "remember
  * me" was ticked). The record of active sessions (app/services/
- * active_sessions.ts) expires with it.
+ * accounts/active_sessions.ts) expires with it.
  */
 export const SESSION_AGE = '2h'
 

@@ -8,7 +8,7 @@ import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { configProvider } from '@adonisjs/core'
 import env from '#start/env'
-import { insecureCookiesWarning } from '#services/cookie_security'
+import { insecureCookiesWarning } from '#services/http/cookie_security'
 
 // The session config is a provider: resolved as the session middleware does.
 const session = await configProvider.resolve<{ cookie: { secure?: boolean } }>(

@@ -11,7 +11,7 @@
 */
 
 import emitter from '@adonisjs/core/services/emitter'
-import { forgetHomeNumbers } from '#services/public_cache'
+import { forgetHomeNumbers } from '#services/blog/public_cache'
 
 emitter.on('mailing_run:started', () => forgetHomeNumbers())
 emitter.on('mailing_run:completed', () => forgetHomeNumbers())

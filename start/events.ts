@@ -20,8 +20,8 @@ import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import Mailing from '#models/mailing'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
-import { subscribedEndpointIds } from '#services/webhook_subscriptions'
-import { wakeSchedulerFor } from '#services/scheduler'
+import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
+import { wakeSchedulerFor } from '#sending/scheduler'
 
 /**
  * A webhook that cannot be recorded is logged, never thrown back into the

@@ -7,7 +7,7 @@
 | @rlanz/bull-queue would otherwise store a job under its absolute file path,
 | which breaks as soon as the worker runs from another folder (a build, a
 | second machine). A job class's `$$filepath` returns its key here; the
-| worker (app/services/queue_worker.ts) resolves names through this map and
+| worker (app/services/queue/worker.ts) resolves names through this map and
 | fails a job loudly when its name is unknown or its file cannot be loaded.
 |
 */

@@ -11,7 +11,7 @@
 import limiter from '@adonisjs/limiter/services/main'
 import type { HttpContext } from '@adonisjs/core/http'
 import apiConfig from '#config/api'
-import { networkKey } from '#services/client_networks'
+import { networkKey } from '#services/http/client_networks'
 
 /**
  * The API's limiter as configured now (tests lower the limit in place).

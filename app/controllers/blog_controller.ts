@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import BlogPages from '#actions/public_pages/blog_pages'
-import { countPostView } from '#services/post_views'
+import { countPostView } from '#services/blog/post_views'
 
 /**
  * The public blog. Its fragments come from the cache; the layout around

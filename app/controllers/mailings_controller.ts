@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import { wakeSchedulerFor } from '#services/scheduler'
+import { wakeSchedulerFor } from '#sending/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -14,7 +14,7 @@ import {
   mailingFilterValidator,
   updateStartedMailingValidator,
 } from '#validators/mailing'
-import { countRecipients } from '#services/mailing_recipients'
+import { countRecipients } from '#services/mailings/recipient_counts'
 
 const PER_PAGE = 25
 

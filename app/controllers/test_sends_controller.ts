@@ -5,7 +5,7 @@ import MailingPolicy from '#policies/mailing_policy'
 import SendTestMessage, {
   TestSendThrottledError,
   UnverifiedAddressError,
-} from '#actions/sending/send_test_message'
+} from '#sending/send_test_message'
 
 /**
  * "Send a test to me" on the message and mailing pages: the message goes

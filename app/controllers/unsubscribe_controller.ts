@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Tenant from '#models/tenant'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
-import { clientFromUnsubscribeToken, EXAMPLE_UNSUBSCRIBE_TOKEN } from '#services/unsubscribe_links'
+import { clientFromUnsubscribeToken, EXAMPLE_UNSUBSCRIBE_TOKEN } from '#sending/unsubscribe_links'
 
 /**
  * The unsubscribe link of every message, for the people our users write to

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { coverPath } from '#services/post_covers'
+import { coverPath } from '#services/blog/covers'
 
 /**
  * Uploaded files. A cover's name is random and never reused, so browsers

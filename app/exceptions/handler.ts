@@ -5,7 +5,7 @@ import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { isApiRequest } from '#api/request'
 import { problemFromError, sendProblem } from '#api/problem'
-import { withoutQuery } from '#services/database_errors'
+import { withoutQuery } from '#services/database/errors'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**

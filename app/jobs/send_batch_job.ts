@@ -6,12 +6,12 @@ import queue from '@rlanz/bull-queue/services/main'
 import limiter from '@adonisjs/limiter/services/main'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
-import { compileMessage } from '#services/message_renderer'
-import { unsubscribeHeaders, unsubscribeUrl } from '#services/unsubscribe_links'
-import SendDelivery from '#actions/sending/send_delivery'
-import CompleteRun from '#actions/sending/complete_run'
-import PauseRun from '#actions/sending/pause_run'
-import { workerShutdown } from '#services/worker_shutdown'
+import { compileMessage } from '#sending/message_renderer'
+import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
+import SendDelivery from '#sending/send_delivery'
+import CompleteRun from '#sending/complete_run'
+import PauseRun from '#sending/pause_run'
+import { workerShutdown } from '#services/queue/worker_shutdown'
 import {
   claimDeliveries,
   holdClaims,
@@ -20,8 +20,8 @@ import {
   runMaySend,
   skipUnsubscribedDeliveries,
   type ClaimedDelivery,
-} from '#services/delivery_claims'
-import { PendingSettlements, recoverStaleDeliveries } from '#services/delivery_settlements'
+} from '#sending/delivery_claims'
+import { PendingSettlements, recoverStaleDeliveries } from '#sending/delivery_settlements'
 import type { JobName } from '#start/jobs'
 
 export interface SendBatchPayload {

@@ -1,5 +1,5 @@
 import { Job } from '@rlanz/bull-queue'
-import StartDueRuns from '#actions/sending/start_due_runs'
+import StartDueRuns from '#sending/start_due_runs'
 import type { JobName } from '#start/jobs'
 
 /**

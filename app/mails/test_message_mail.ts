@@ -1,6 +1,6 @@
 import { BaseMail } from '@adonisjs/mail'
-import type { RenderedMessage } from '#services/message_renderer'
-import { EXAMPLE_UNSUBSCRIBE_URL, unsubscribeHeaders } from '#services/unsubscribe_links'
+import type { RenderedMessage } from '#sending/message_renderer'
+import { EXAMPLE_UNSUBSCRIBE_URL, unsubscribeHeaders } from '#sending/unsubscribe_links'
 
 /**
  * Marks a message as a test, for filters and for whoever reads it.

@@ -8,7 +8,7 @@ import {
   sessionSeen,
   takeEndReason,
   type EndReason,
-} from '#services/active_sessions'
+} from '#services/accounts/active_sessions'
 
 const MESSAGES: Record<EndReason, string> = {
   blocked: 'Your account has been blocked. Contact support if you think this is a mistake.',
@@ -20,7 +20,7 @@ const MESSAGES: Record<EndReason, string> = {
  * know who is there, and ends the session of a user who has been blocked
  * since their last request, or whose session was ended elsewhere (a
  * session missing from the user's record of active sessions, see
- * app/services/active_sessions.ts).
+ * app/services/accounts/active_sessions.ts).
  *
  * It also keeps that record in step with the session id, for every way in
  * and out at once: a log-in (form, sign-up or "remember me" cookie) gets a

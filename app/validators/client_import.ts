@@ -3,8 +3,8 @@ import vine from '@vinejs/vine'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type { FieldContext } from '@vinejs/vine/types'
 import uploadsConfig from '#config/uploads'
-import { inspectCsvFile, MalformedCsvError } from '#services/csv_file'
-import { peekColumnLayout } from '#services/client_csv'
+import { inspectCsvFile, MalformedCsvError } from '#services/csv/file'
+import { peekColumnLayout } from '#services/csv/client_columns'
 import { clientComment, clientEmail, clientFullName } from '#validators/client'
 
 /**

@@ -6,7 +6,7 @@ import { AUDIENCES, PERIODICITIES } from '#models/mailing'
 import { DELIVERY_STATUSES } from '#models/delivery'
 import { pageFields } from '#api/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
-import { parseMailingTime } from '#services/mailing_time'
+import { parseMailingTime } from '#services/mailings/mailing_time'
 
 /**
  * What the mailing validators need to know about the workspace.

@@ -7,7 +7,7 @@ import {
   PLACEHOLDER_LIST,
   sanitizeMessageHtml,
   TemplateSyntaxError,
-} from '#services/message_renderer'
+} from '#sending/message_renderer'
 
 export const SUBJECT_MAX_LENGTH = 250
 export const BODY_TEXT_MAX_LENGTH = 100_000

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type { FieldContext } from '@vinejs/vine/types'
 import blogConfig from '#config/blog'
-import { COVER_EXTNAMES, detectCoverExtension } from '#services/post_covers'
+import { COVER_EXTNAMES, detectCoverExtension } from '#services/blog/covers'
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 

@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import type { Infer } from '@vinejs/vine/types'
 import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import { WEBHOOK_DELIVERY_STATUSES } from '#models/webhook_delivery'
-import { urlProblem } from '#services/webhook_addresses'
+import { urlProblem } from '#services/webhooks/addresses'
 import { pageFields } from '#api/pagination'
 import { recordId } from '#validators/rules/record_id'
 

@@ -4,7 +4,7 @@
 
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
-import { COVER_NAME } from '#services/post_covers'
+import { COVER_NAME } from '#services/blog/covers'
 
 const BlogController = () => import('#controllers/blog_controller')
 const UploadsController = () => import('#controllers/uploads_controller')

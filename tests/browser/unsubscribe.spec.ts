@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { unsubscribeUrl } from '#services/unsubscribe_links'
+import { unsubscribeUrl } from '#sending/unsubscribe_links'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'

@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import Post from '#models/post'
-import { renderPostMarkdown } from '#services/markdown'
-import { forgetPosts } from '#services/public_cache'
+import { renderPostMarkdown } from '#services/blog/markdown'
+import { forgetPosts } from '#services/blog/public_cache'
 
 let sequence = 0
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { DateTime } from 'luxon'
 import type { Queue } from 'bullmq'
-import StartRun from '#actions/sending/start_run'
+import StartRun from '#sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'

@@ -4,7 +4,7 @@ import type { PluginFn } from '@japa/runner/types'
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { ResolvedSessionConfig } from '@adonisjs/session/types'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
-import { registerSession } from '#services/active_sessions'
+import { registerSession } from '#services/accounts/active_sessions'
 
 /**
  * The session guard's key for the logged-in user's id (`auth_<guard>`).
@@ -21,7 +21,7 @@ const USER_ID_KEY = 'auth_web'
  * configured store.
  *
  * And a real log-in records its session in the user's active sessions
- * (app/services/active_sessions.ts), which the server checks on every
+ * (app/services/accounts/active_sessions.ts), which the server checks on every
  * request; `loginAs` writes the session directly, so each such session is
  * recorded here, the way the log-in form would.
  */

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import { UnrecoverableError } from 'bullmq'
 import { jobs } from '#start/jobs'
-import QueueWorker from '#services/queue_worker'
+import QueueWorker from '#services/queue/worker'
 
 test.group('Job registry', () => {
   test('every registered job loads and is stored under its registry name', async ({ assert }) => {

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { nextOccurrence, occurrences, type Schedule } from '#services/mailing_schedule'
+import { nextOccurrence, occurrences, type Schedule } from '#sending/mailing_schedule'
 
 const paris = 'Europe/Paris'
 const local = (iso: string, zone = paris) => DateTime.fromISO(iso, { zone })

@@ -7,7 +7,7 @@ import {
   sanitizeMessageHtml,
   TemplateError,
   TemplateSyntaxError,
-} from '#services/message_renderer'
+} from '#sending/message_renderer'
 
 const ada = {
   client: { full_name: 'Ada Lovelace', email: 'ada@example.com' },

@@ -5,7 +5,7 @@ import {
   unsubscribeHeaders,
   unsubscribeToken,
   unsubscribeUrl,
-} from '#services/unsubscribe_links'
+} from '#sending/unsubscribe_links'
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 

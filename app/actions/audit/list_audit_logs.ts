@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import AuditLog from '#models/audit_log'
 import type { Infer } from '@vinejs/vine/types'
 import type { auditLogFilterValidator } from '#validators/admin'
-import { pageByNewestId, whereBetweenDays } from '#services/id_pages'
+import { pageByNewestId, whereBetweenDays } from '#services/database/id_pages'
 
 export const AUDIT_LOGS_PER_PAGE = 50
 

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
-import { endSessions } from '#services/active_sessions'
+import { endSessions } from '#services/accounts/active_sessions'
 
 interface Options {
   /** The request whose session stays: the one changing its own password. */

@@ -3,7 +3,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import { errors as authErrors } from '@adonisjs/auth'
 import accountsConfig from '#config/accounts'
 import User from '#models/user'
-import { networkKey } from '#services/client_networks'
+import { networkKey } from '#services/http/client_networks'
 
 export class LoginThrottledError extends Error {
   constructor(public retryAfterSeconds: number) {

@@ -4,8 +4,8 @@ import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
 import PasswordResetToken from '#models/password_reset_token'
 import ResetPasswordNotification from '#mails/reset_password_notification'
-import { PASSWORD_RESET_TTL_MINUTES, signedLinks } from '#services/signed_links'
-import { allowAccountMail } from '#services/mail_limits'
+import { PASSWORD_RESET_TTL_MINUTES, signedLinks } from '#services/accounts/signed_links'
+import { allowAccountMail } from '#services/accounts/mail_limits'
 
 export function hashResetToken(token: string) {
   return createHash('sha256').update(token).digest('hex')

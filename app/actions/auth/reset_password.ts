@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PasswordResetToken from '#models/password_reset_token'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 import { hashResetToken } from '#actions/auth/request_password_reset'
 import EndSessions from '#actions/auth/end_sessions'
 

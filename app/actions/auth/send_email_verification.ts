@@ -1,7 +1,7 @@
 import mail from '@adonisjs/mail/services/main'
 import VerifyEmailNotification from '#mails/verify_email_notification'
-import { signedLinks } from '#services/signed_links'
-import { allowAccountMail } from '#services/mail_limits'
+import { signedLinks } from '#services/accounts/signed_links'
+import { allowAccountMail } from '#services/accounts/mail_limits'
 import type User from '#models/user'
 
 export default class SendEmailVerification {

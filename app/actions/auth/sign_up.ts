@@ -5,11 +5,11 @@ import User from '#models/user'
 import CreateUserWithTenant from '#actions/users/create_user_with_tenant'
 import SendEmailVerification from '#actions/auth/send_email_verification'
 import AccountExistsNotification from '#mails/account_exists_notification'
-import { allowAccountMail } from '#services/mail_limits'
+import { allowAccountMail } from '#services/accounts/mail_limits'
 import { appUrl } from '#config/app'
 import type { Infer } from '@vinejs/vine/types'
 import type { signUpValidator } from '#validators/auth'
-import { isConstraintViolation } from '#services/database_errors'
+import { isConstraintViolation } from '#services/database/errors'
 
 /**
  * A business signs up: its workspace and first user are created, and a

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import User from '#models/user'
-import { emailDigest } from '#services/signed_links'
+import { emailDigest } from '#services/accounts/signed_links'
 
 /**
  * Marks the address verified when the link's user still has the address

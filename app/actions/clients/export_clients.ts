@@ -4,8 +4,8 @@ import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import ListClients, { type ClientListOptions } from '#actions/clients/list_clients'
-import { EXPORT_HEADER } from '#services/client_csv'
-import { csvExport } from '#services/csv_export'
+import { EXPORT_HEADER } from '#services/csv/client_columns'
+import { csvExport } from '#services/csv/export'
 
 /**
  * Rows fetched per query while exporting.

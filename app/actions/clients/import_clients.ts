@@ -6,14 +6,14 @@ import {
   MalformedCsvError,
   readCsvRecords,
   type CsvDelimiter,
-} from '#services/csv_file'
+} from '#services/csv/file'
 import {
   cellsToClientFields,
   isBlankRow,
   readColumnLayout,
   type ClientCells,
   type ColumnMap,
-} from '#services/client_csv'
+} from '#services/csv/client_columns'
 import UpsertClients, { type ClientUpsertRow } from '#actions/clients/upsert_clients'
 import { clientImportRowValidator } from '#validators/client_import'
 

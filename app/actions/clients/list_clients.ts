@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Client from '#models/client'
 import type Tenant from '#models/tenant'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 import type { ClientSort, SortDirection } from '#validators/client'
 
 export const CLIENTS_PER_PAGE = 50

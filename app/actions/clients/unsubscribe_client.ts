@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
 import Client from '#models/client'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 export interface ClientUnsubscribedEvent {
   client: Client

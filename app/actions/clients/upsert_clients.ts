@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Rows written per statement: an API bulk request (1,000 items) is one

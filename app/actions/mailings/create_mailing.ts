@@ -4,7 +4,7 @@ import type Tenant from '#models/tenant'
 import type User from '#models/user'
 import Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
-import { firstRunAt } from '#services/mailing_schedule'
+import { firstRunAt } from '#sending/mailing_schedule'
 import type { createMailingValidator } from '#validators/mailing'
 
 export default class CreateMailing {

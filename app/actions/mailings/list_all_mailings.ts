@@ -1,7 +1,7 @@
 import Mailing from '#models/mailing'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffMailingFilterValidator } from '#validators/admin'
-import { pageByNewestId, whereBetweenDays } from '#services/id_pages'
+import { pageByNewestId, whereBetweenDays } from '#services/database/id_pages'
 
 export const STAFF_MAILINGS_PER_PAGE = 50
 

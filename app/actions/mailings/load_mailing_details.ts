@@ -1,6 +1,6 @@
 import type Mailing from '#models/mailing'
 import MailingStats from '#actions/stats/mailing_stats'
-import { countRecipients } from '#services/mailing_recipients'
+import { countRecipients } from '#services/mailings/recipient_counts'
 
 /**
  * What a page about one mailing shows beside its statistics

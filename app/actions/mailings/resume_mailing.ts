@@ -4,8 +4,8 @@ import type Mailing from '#models/mailing'
 import type { MailingStatus } from '#models/mailing'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
-import StartRun from '#actions/sending/start_run'
-import { wakeSchedulerFor } from '#services/scheduler'
+import StartRun from '#sending/start_run'
+import { wakeSchedulerFor } from '#sending/scheduler'
 
 /**
  * Back to where it was: running once its window has opened, waiting for

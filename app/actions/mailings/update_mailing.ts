@@ -3,7 +3,7 @@ import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import type Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
-import { firstRunAt, nextOccurrence } from '#services/mailing_schedule'
+import { firstRunAt, nextOccurrence } from '#sending/mailing_schedule'
 import type { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
 
 /**

@@ -1,7 +1,7 @@
 import type Message from '#models/message'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
-import { isConstraintViolation } from '#services/database_errors'
+import { isConstraintViolation } from '#services/database/errors'
 
 export type DeleteMessageResult =
   { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }

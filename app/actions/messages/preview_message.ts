@@ -1,8 +1,8 @@
 import type Message from '#models/message'
 import type Tenant from '#models/tenant'
 import type Client from '#models/client'
-import { renderMessage } from '#services/message_renderer'
-import { EXAMPLE_UNSUBSCRIBE_URL } from '#services/unsubscribe_links'
+import { renderMessage } from '#sending/message_renderer'
+import { EXAMPLE_UNSUBSCRIBE_URL } from '#sending/unsubscribe_links'
 
 /**
  * Who a preview is for when no client is chosen (or the workspace has none).

@@ -1,8 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import type Post from '#models/post'
-import { removeCover } from '#services/post_covers'
-import { forgetPosts } from '#services/public_cache'
+import { removeCover } from '#services/blog/covers'
+import { forgetPosts } from '#services/blog/public_cache'
 import { recordPostAction } from '#actions/posts/post_changes'
 
 /**

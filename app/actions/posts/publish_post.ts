@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type User from '#models/user'
 import type Post from '#models/post'
-import { forgetPosts } from '#services/public_cache'
+import { forgetPosts } from '#services/blog/public_cache'
 import { recordPostAction } from '#actions/posts/post_changes'
 
 /**

@@ -2,9 +2,9 @@ import db from '@adonisjs/lucid/services/db'
 import type { DateTime } from 'luxon'
 import type User from '#models/user'
 import type Post from '#models/post'
-import { renderPostMarkdown } from '#services/markdown'
-import { removeCover, storeCover } from '#services/post_covers'
-import { forgetPosts } from '#services/public_cache'
+import { renderPostMarkdown } from '#services/blog/markdown'
+import { removeCover, storeCover } from '#services/blog/covers'
+import { forgetPosts } from '#services/blog/public_cache'
 import {
   type PostInput,
   recordPostAction,

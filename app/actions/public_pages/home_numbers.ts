@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import blogConfig from '#config/blog'
-import { CACHE_TAGS, cached } from '#services/public_cache'
+import { CACHE_TAGS, cached } from '#services/blog/public_cache'
 
 export interface HomeNumbers {
   totalMailings: number

@@ -1,6 +1,6 @@
 import blogConfig from '#config/blog'
 import Post from '#models/post'
-import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/public_cache'
+import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/blog/public_cache'
 
 export interface PostCard {
   title: string

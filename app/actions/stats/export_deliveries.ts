@@ -4,7 +4,7 @@ import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import ListDeliveries, { type DeliveryLogFilters } from '#actions/stats/list_deliveries'
-import { csvExport } from '#services/csv_export'
+import { csvExport } from '#services/csv/export'
 
 /**
  * Deliveries fetched per chunk while exporting.

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type MailingRun from '#models/mailing_run'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 export const CHART_UNITS = ['minute', 'hour'] as const
 export type ChartUnit = (typeof CHART_UNITS)[number]

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import { countsOf, successRate, type Counts } from '#actions/stats/mailing_stats'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 export interface ReportLine extends Counts {
   mailingId: number

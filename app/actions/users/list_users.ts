@@ -1,7 +1,7 @@
 import User from '#models/user'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffUserFilterValidator } from '#validators/admin'
-import { pageByNewestId } from '#services/id_pages'
+import { pageByNewestId } from '#services/database/id_pages'
 import { whereMatches } from '#actions/clients/list_clients'
 
 export const STAFF_USERS_PER_PAGE = 50

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import StartRun from '#actions/sending/start_run'
+import StartRun from '#sending/start_run'
 
 interface Params {
   user: User

@@ -1,8 +1,8 @@
 import type Tenant from '#models/tenant'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import type { WebhookEndpointData } from '#validators/webhook'
-import { newSecret } from '#services/webhook_signing'
-import { forgetSubscriptions } from '#services/webhook_subscriptions'
+import { newSecret } from '#services/webhooks/signing'
+import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 
 /**
  * A new endpoint with a fresh `whsec_` secret; it hears about the next

@@ -1,5 +1,5 @@
 import type WebhookEndpoint from '#models/webhook_endpoint'
-import { forgetSubscriptions } from '#services/webhook_subscriptions'
+import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 
 /**
  * Deletes an endpoint with its deliveries and their attempts (cascade);

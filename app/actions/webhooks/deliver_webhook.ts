@@ -4,9 +4,9 @@ import WebhookDelivery, { type WebhookDeliveryStatus } from '#models/webhook_del
 import WebhookEndpoint from '#models/webhook_endpoint'
 import DisableWebhookEndpoint from '#actions/webhooks/disable_webhook_endpoint'
 import webhooksConfig from '#config/webhooks'
-import { postWebhook, type WebhookResponse } from '#services/webhook_http'
-import { retryDelay, signedHeaders } from '#services/webhook_signing'
-import { sqlTime } from '#services/sql_time'
+import { postWebhook, type WebhookResponse } from '#services/webhooks/http'
+import { retryDelay, signedHeaders } from '#services/webhooks/signing'
+import { sqlTime } from '#services/database/sql_time'
 
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000
 

@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import WebhookEndpointDisabledNotification from '#mails/webhook_endpoint_disabled_notification'
-import { forgetSubscriptions } from '#services/webhook_subscriptions'
+import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 import { appUrl } from '#config/app'
 
 /**

@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import queue from '@rlanz/bull-queue/services/main'
 import DeliverWebhooksJob from '#jobs/deliver_webhooks_job'
 import webhooksConfig from '#config/webhooks'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * The dispatcher's tick: one drain job per enabled endpoint with due

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import DeliverWebhook from '#actions/webhooks/deliver_webhook'
 import webhooksConfig from '#config/webhooks'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Sends one endpoint's due deliveries, oldest first: at most `batchSize`

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import webhooksConfig from '#config/webhooks'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Forgets webhook messages older than the retention period once none of

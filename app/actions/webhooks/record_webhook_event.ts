@@ -2,9 +2,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import WebhookMessage from '#models/webhook_message'
 import type { WebhookEventType, WebhookMessageType } from '#models/webhook_endpoint'
-import { newMessageId } from '#services/webhook_signing'
-import { subscribedEndpointIds } from '#services/webhook_subscriptions'
-import { sqlTime } from '#services/sql_time'
+import { newMessageId } from '#services/webhooks/signing'
+import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
+import { sqlTime } from '#services/database/sql_time'
 
 export type WebhookEvent = {
   tenantId: number

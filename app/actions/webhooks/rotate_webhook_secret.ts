@@ -1,5 +1,5 @@
 import type WebhookEndpoint from '#models/webhook_endpoint'
-import { newSecret } from '#services/webhook_signing'
+import { newSecret } from '#services/webhooks/signing'
 
 /**
  * Replaces an endpoint's secret: every attempt from now on, retries of

@@ -1,6 +1,6 @@
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import type { WebhookEndpointChanges } from '#validators/webhook'
-import { forgetSubscriptions } from '#services/webhook_subscriptions'
+import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 
 /**
  * Saves an endpoint's URL, description, events and state; what `data`

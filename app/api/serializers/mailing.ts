@@ -1,7 +1,7 @@
 import type Mailing from '#models/mailing'
 import { AUDIENCES, MAILING_STATUSES, PERIODICITIES } from '#models/mailing'
 import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
-import { INSTANT_TIME, WALL_CLOCK_TIME } from '#services/mailing_time'
+import { INSTANT_TIME, WALL_CLOCK_TIME } from '#services/mailings/mailing_time'
 
 /**
  * A mailing as every API endpoint shows it (`Mailing` in the OpenAPI

@@ -8,8 +8,8 @@ import UpdateMailing from '#actions/mailings/update_mailing'
 import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
-import StartRun from '#actions/sending/start_run'
-import { wakeSchedulerFor } from '#services/scheduler'
+import StartRun from '#sending/start_run'
+import { wakeSchedulerFor } from '#sending/scheduler'
 import {
   apiMailingListValidator,
   createMailingValidator,

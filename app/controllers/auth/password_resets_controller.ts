@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import RequestPasswordReset from '#actions/auth/request_password_reset'
 import ResetPassword, { findUsableResetToken } from '#actions/auth/reset_password'
 import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
-import { loginDevices } from '#services/login_devices'
+import { loginDevices } from '#services/accounts/login_devices'
 
 const invalidLink = {
   title: 'This password reset link has expired or was already used',

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import LogIn, { AccountBlockedError, LoginThrottledError } from '#actions/auth/log_in'
 import { logInValidator } from '#validators/auth'
-import { loginDevices } from '#services/login_devices'
+import { loginDevices } from '#services/accounts/login_devices'
 
 export default class SessionsController {
   async create({ view }: HttpContext) {

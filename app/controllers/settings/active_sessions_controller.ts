@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import AccountPolicy from '#policies/account_policy'
 import EndSessions from '#actions/auth/end_sessions'
-import { endSessionByHandle, listSessions } from '#services/active_sessions'
+import { endSessionByHandle, listSessions } from '#services/accounts/active_sessions'
 
 /**
  * Settings → Sessions: where the user is logged in, and a way to end any

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
-import { signedLinks } from '#services/signed_links'
+import { signedLinks } from '#services/accounts/signed_links'
 
 function pathOf(url: string) {
   const parsed = new URL(url)

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import Post from '#models/post'
 import AuditLog from '#models/audit_log'
 import type { Role } from '#models/user'
-import { coverPath } from '#services/post_covers'
+import { coverPath } from '#services/blog/covers'
 import { createUser } from '#tests/helpers/users'
 import { createPost, PNG_BYTES, uploadFile } from '#tests/helpers/posts'
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 let fileSequence = 0
 

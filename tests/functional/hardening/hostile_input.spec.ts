@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { DatabaseError, withoutQuery } from '#services/database_errors'
+import { DatabaseError, withoutQuery } from '#services/database/errors'
 import type { ApiClient } from '@japa/api-client'
 import { createUser } from '#tests/helpers/users'
 import { createToken } from '#tests/helpers/api'
@@ -8,7 +8,7 @@ import { createClients, createMailing, createMessage } from '#tests/helpers/work
 import { createDeliveries, createRun } from '#tests/functional/stats/fixtures'
 import { createPost } from '#tests/helpers/posts'
 import WebhookEndpoint from '#models/webhook_endpoint'
-import { newSecret } from '#services/webhook_signing'
+import { newSecret } from '#services/webhooks/signing'
 
 /**
  * Hostile query strings over every list, search and export endpoint, web

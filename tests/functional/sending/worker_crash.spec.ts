@@ -5,13 +5,13 @@ import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
-import StartRun from '#actions/sending/start_run'
+import StartRun from '#sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import { smtp } from '#tests/helpers/peers'
 import { startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * The production defaults' order, scaled down (30 s and 2 min there): BullMQ

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import emitter from '@adonisjs/core/services/emitter'
 import type Tenant from '#models/tenant'
 import type Client from '#models/client'
-import { unsubscribeToken, unsubscribeUrl } from '#services/unsubscribe_links'
+import { unsubscribeToken, unsubscribeUrl } from '#sending/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
 
 let sequence = 0

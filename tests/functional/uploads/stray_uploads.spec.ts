@@ -6,7 +6,7 @@ import type { ApiClient, ApiRequest, ApiResponse } from '@japa/api-client'
 import Client from '#models/client'
 import uploadsConfig from '#config/uploads'
 import { removeStaleUploads } from '#middleware/multipart_middleware'
-import { unsubscribeUrl } from '#services/unsubscribe_links'
+import { unsubscribeUrl } from '#sending/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
 import { removeUploads, writeUpload } from '#tests/functional/clients/helpers'
 

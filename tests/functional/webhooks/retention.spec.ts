@@ -4,8 +4,8 @@ import db from '@adonisjs/lucid/services/db'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import PruneWebhookMessages from '#actions/webhooks/prune_webhook_messages'
-import { newSecret } from '#services/webhook_signing'
-import { sqlTime } from '#services/sql_time'
+import { newSecret } from '#services/webhooks/signing'
+import { sqlTime } from '#services/database/sql_time'
 import { createUser } from '#tests/helpers/users'
 
 test.group('Webhooks: retention', () => {

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import WebhookEndpoint from '#models/webhook_endpoint'
-import { newSecret } from '#services/webhook_signing'
+import { newSecret } from '#services/webhooks/signing'
 import { createUser } from '#tests/helpers/users'
 import { api, createToken } from '#tests/helpers/api'
 import { WebhookReceiver } from './receiver.js'

@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { useAgent } from 'request-filtering-agent'
 import webhooksConfig from '#config/webhooks'
-import { allowlist, isForbiddenAddress } from '#services/webhook_addresses'
+import { allowlist, isForbiddenAddress } from '#services/webhooks/addresses'
 
 export interface WebhookResponse {
   /**

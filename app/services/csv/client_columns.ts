@@ -1,5 +1,5 @@
-import { readCsvRecords, type CsvDelimiter } from '#services/csv_file'
-import { restoreFormula } from '#services/csv_export'
+import { readCsvRecords, type CsvDelimiter } from '#services/csv/file'
+import { restoreFormula } from '#services/csv/export'
 
 /**
  * How the columns of a client CSV file map to a client's fields, both ways.

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Stops a run and its mailing with a reason the owner sees: too many

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
-import { fromSqlTime, sqlTime } from '#services/sql_time'
+import { fromSqlTime, sqlTime } from '#services/database/sql_time'
 
 /**
  * Who may take which delivery, decided by conditional updates so that any

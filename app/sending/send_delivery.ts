@@ -1,17 +1,17 @@
 import { DateTime } from 'luxon'
 import env from '#start/env'
 import sendingConfig from '#config/sending'
-import type { ClaimedDelivery } from '#services/delivery_claims'
-import type { Settlement } from '#services/delivery_settlements'
-import { sqlTime } from '#services/sql_time'
-import { attemptLog } from '#services/attempt_log'
-import type { RenderedMessage } from '#services/message_renderer'
+import type { ClaimedDelivery } from '#sending/delivery_claims'
+import type { Settlement } from '#sending/delivery_settlements'
+import { sqlTime } from '#services/database/sql_time'
+import { attemptLog } from '#sending/attempt_log'
+import type { RenderedMessage } from '#sending/message_renderer'
 import {
   campaignTransport,
   classifySmtpError,
   smtpReplyCode,
   type SmtpOutcome,
-} from '#services/smtp_transport'
+} from '#sending/smtp_transport'
 
 export interface Envelope {
   rendered: RenderedMessage

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * One page of a staff list, newest first, continued from the id of the

@@ -3,7 +3,7 @@ import string from '@adonisjs/core/helpers/string'
 import { DateTime } from 'luxon'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * The data cache of the public pages (@adonisjs/cache: memory in front of

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
-import { sqlTime } from '#services/sql_time'
-import { countRunDeliveries } from '#services/run_counters'
+import { sqlTime } from '#services/database/sql_time'
+import { countRunDeliveries } from '#sending/run_counters'
 
 /**
  * Closes a run once none of its deliveries is waiting or being sent, and

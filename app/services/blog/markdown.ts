@@ -1,6 +1,6 @@
 import { Marked } from 'marked'
 import sanitizeHtml from 'sanitize-html'
-import { SANITIZE_OPTIONS } from '#services/message_renderer'
+import { SANITIZE_OPTIONS } from '#sending/message_renderer'
 
 /**
  * Blog posts are written in Markdown and stored as sanitised HTML. Markdown

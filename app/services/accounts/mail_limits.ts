@@ -1,7 +1,7 @@
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import accountsConfig from '#config/accounts'
-import { networkKey } from '#services/client_networks'
+import { networkKey } from '#services/http/client_networks'
 
 /**
  * Who asked for an account email and who receives it. `userId` is the

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } f
 import type { Job } from '@rlanz/bull-queue'
 import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import { jobs } from '#start/jobs'
-import { beginWorkerShutdown } from '#services/worker_shutdown'
+import { beginWorkerShutdown } from '#services/queue/worker_shutdown'
 
 type JobClass = new (...args: any[]) => Job
 

@@ -244,7 +244,7 @@ const ALLOWED_CLASSES: Record<string, string[]> = {
 
 /**
  * What HTML written by people may contain. Messages use it as is; blog posts
- * (app/services/markdown.ts) build on it.
+ * (app/services/blog/markdown.ts) build on it.
  */
 export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'del', 'ins', 'center', 'font'],

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
-import { sqlTime } from '#services/sql_time'
-import { nextOccurrence } from '#services/mailing_schedule'
-import StartRun from '#actions/sending/start_run'
+import { sqlTime } from '#services/database/sql_time'
+import { nextOccurrence } from '#sending/mailing_schedule'
+import StartRun from '#sending/start_run'
 
 /**
  * The scheduler's tick: starts every run that is due. Any number of

@@ -2,9 +2,9 @@ import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import mail from '@adonisjs/mail/services/main'
 import type User from '#models/user'
-import type { MessageTemplate } from '#services/message_renderer'
-import { renderMessage } from '#services/message_renderer'
-import { EXAMPLE_UNSUBSCRIBE_URL } from '#services/unsubscribe_links'
+import type { MessageTemplate } from '#sending/message_renderer'
+import { renderMessage } from '#sending/message_renderer'
+import { EXAMPLE_UNSUBSCRIBE_URL } from '#sending/unsubscribe_links'
 import TestMessageMail from '#mails/test_message_mail'
 
 /**

@@ -3,10 +3,10 @@ import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import queue from '@rlanz/bull-queue/services/main'
 import SendBatchJob from '#jobs/send_batch_job'
-import StartRun from '#actions/sending/start_run'
+import StartRun from '#sending/start_run'
 import sendingConfig from '#config/sending'
-import { whereRunMaySend, type BatchRange } from '#services/delivery_claims'
-import { sqlTime } from '#services/sql_time'
+import { whereRunMaySend, type BatchRange } from '#sending/delivery_claims'
+import { sqlTime } from '#services/database/sql_time'
 
 export interface StrandedRunsOptions {
   /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
-import { sqlTime } from '#services/sql_time'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Article views are counted in Redis (one HINCRBY per view, no database

@@ -2,9 +2,9 @@ import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
-import type { BatchRange, ClaimedDelivery } from '#services/delivery_claims'
-import { sqlTime } from '#services/sql_time'
-import type { SmtpOutcome } from '#services/smtp_transport'
+import type { BatchRange, ClaimedDelivery } from '#sending/delivery_claims'
+import { sqlTime } from '#services/database/sql_time'
+import type { SmtpOutcome } from '#sending/smtp_transport'
 import type { EventsList } from '@adonisjs/core/types'
 
 /**

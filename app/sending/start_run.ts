@@ -6,9 +6,9 @@ import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import sendingConfig from '#config/sending'
-import { sqlTime } from '#services/sql_time'
-import { nextOccurrence } from '#services/mailing_schedule'
-import CompleteRun from '#actions/sending/complete_run'
+import { sqlTime } from '#services/database/sql_time'
+import { nextOccurrence } from '#sending/mailing_schedule'
+import CompleteRun from '#sending/complete_run'
 
 /**
  * Starts the run of one occurrence of a mailing: exactly once, however many

@@ -3,9 +3,9 @@ import queue from '@rlanz/bull-queue/services/main'
 import sendingConfig from '#config/sending'
 import webhooksConfig from '#config/webhooks'
 import SendBatchJob, { type SendBatchPayload } from '#jobs/send_batch_job'
-import RedispatchStrandedRuns from '#actions/sending/redispatch_stranded_runs'
-import { registerScheduler, restoreSchedulers, SCHEDULER_IDS } from '#services/scheduler'
-import { registerWebhookScheduler, WEBHOOK_SCHEDULER_IDS } from '#services/webhook_scheduler'
+import RedispatchStrandedRuns from '#sending/redispatch_stranded_runs'
+import { registerScheduler, restoreSchedulers, SCHEDULER_IDS } from '#sending/scheduler'
+import { registerWebhookScheduler, WEBHOOK_SCHEDULER_IDS } from '#services/webhooks/scheduler'
 
 /**
  * Job states in which a batch will still run.
