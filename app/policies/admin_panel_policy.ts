@@ -2,7 +2,7 @@ import type User from '#models/user'
 import AppPolicy from '#policies/app_policy'
 
 /**
- * Which parts of the admin panel a staff member sees (PRODUCT.md's roles
+ * Which parts of the admin panel a staff member sees (docs/product.md's roles
  * table). What they may do with one mailing or user is MailingPolicy's and
  * UserPolicy's to say.
  */

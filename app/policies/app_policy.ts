@@ -3,7 +3,7 @@ import type User from '#models/user'
 
 /**
  * Base class of every policy: the role and ownership helpers the
- * permission table in PRODUCT.md is written in.
+ * permission table in docs/product.md is written in.
  */
 export default abstract class AppPolicy extends BasePolicy {
   protected isAdmin(user: User) {
