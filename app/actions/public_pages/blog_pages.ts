@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import type { HttpContext } from '@adonisjs/core/http'
 import blogConfig from '#config/blog'
 import Post from '#models/post'
-import { toPostCard } from '#actions/public_pages/random_posts'
+import { toPostCard } from '#actions/public_pages/pick_random_posts'
 import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/blog/public_cache'
 
 export const POSTS_PER_PAGE = 10

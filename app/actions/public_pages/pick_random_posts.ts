@@ -36,9 +36,9 @@ const POOL_SIZE = 50
  * every request, so the page is the same for everybody within the time
  * browsers and shared caches keep it, and ETag/304 work.
  */
-export default class RandomPosts {
+export default class PickRandomPosts {
   static async handle(count: number, now = Date.now()) {
-    const pool = await RandomPosts.pool()
+    const pool = await PickRandomPosts.pool()
     const period = Math.floor(now / 1000 / blogConfig.publicMaxAge)
     return shuffled(pool, period).slice(0, count)
   }
