@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import WorkspacePolicy from '#policies/workspace_policy'
-import { workspaceOverview } from '#services/workspace_overview'
+import { workspaceOverview } from '#actions/dashboard/load_workspace_overview'
 
 export default class DashboardController {
   async show({ view, bouncer, tenant }: HttpContext) {
