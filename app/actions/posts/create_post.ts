@@ -9,7 +9,7 @@ import {
   recordPostAction,
   recordPublicationChange,
   uniqueSlugFor,
-} from '#actions/posts/post_changes'
+} from '#services/blog/post_audit'
 
 /**
  * Writes a new post (a draft, scheduled or published, as the form says),

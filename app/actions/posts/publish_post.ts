@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import type User from '#models/user'
 import type Post from '#models/post'
 import { forgetPosts } from '#services/blog/public_cache'
-import { recordPostAction } from '#actions/posts/post_changes'
+import { recordPostAction } from '#services/blog/post_audit'
 
 /**
  * Publishes a post now (a draft, or a scheduled post brought forward), or

@@ -10,7 +10,7 @@ import {
   recordPostAction,
   recordPublicationChange,
   uniqueSlugFor,
-} from '#actions/posts/post_changes'
+} from '#services/blog/post_audit'
 
 /**
  * Saves the form into a post. A new cover gets a new file name (so cached
