@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
-import BlogPages from '#actions/public_pages/blog_pages'
+import BlogPages from '#actions/public_pages/render_blog_list_page'
 import { countPostView } from '#services/blog/post_views'
 
 /**
