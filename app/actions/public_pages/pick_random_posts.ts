@@ -1,28 +1,7 @@
 import blogConfig from '#config/blog'
 import Post from '#models/post'
+import { type PostCard, toPostCard } from '#services/blog/post_cards'
 import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/blog/public_cache'
-
-export interface PostCard {
-  title: string
-  slug: string
-  excerpt: string
-  coverName: string | null
-  publishedAt: string
-}
-
-/**
- * What a list or the home page shows of a published post; plain values, so
- * it can be kept in the cache.
- */
-export function toPostCard(post: Post): PostCard {
-  return {
-    title: post.title,
-    slug: post.slug,
-    excerpt: post.excerpt,
-    coverName: post.coverName,
-    publishedAt: post.publishedAt!.toISO()!,
-  }
-}
 
 /**
  * How many of the latest posts the home page picks from.
