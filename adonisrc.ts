@@ -46,7 +46,6 @@ export default defineConfig({
     () => import('#start/view'),
     () => import('#start/mail'),
     () => import('#start/validator'),
-    () => import('#start/cache_invalidation'),
     () => import('#start/events'),
     { file: () => import('#start/boot_warnings'), environment: ['web'] },
   ],

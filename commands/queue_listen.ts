@@ -2,6 +2,7 @@ import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import QueueWorker from '#services/queue/worker'
 import { QueueReconciler } from '#services/queue/reconciler'
+import { registerJobSchedulers } from '#services/queue/job_schedulers'
 import { checkRedisRequirements } from '#services/queue/redis_requirements'
 
 /**
@@ -55,14 +56,7 @@ export default class QueueListen extends BaseCommand {
 
     await checkRedisRequirements(logger, this.app.inProduction)
     await worker.start()
-    if (queues.includes('default')) {
-      const { registerScheduler } = await import('#sending/scheduler')
-      await registerScheduler()
-    }
-    if (queues.includes('webhooks')) {
-      const { registerWebhookScheduler } = await import('#services/webhooks/scheduler')
-      await registerWebhookScheduler()
-    }
+    await registerJobSchedulers(queues)
     // Independent of Redis jobs: it is what notices Redis lost them.
     reconciler.start()
     logger.info(`Worker started (pid ${process.pid})`)

@@ -1,8 +1,11 @@
 import '@adonisjs/core/types'
+import type { DateTime } from 'luxon'
+import type Client from '#models/client'
 
 /**
- * What the sending engine announces, for outcome webhooks and anything else
- * that wants to hear about it. Emitted after the change is committed.
+ * What the application announces, for outcome webhooks and anything else
+ * that wants to hear about it (start/events.ts binds the listeners).
+ * Emitted after the change is committed.
  */
 declare module '@adonisjs/core/types' {
   interface EventsList {
@@ -26,5 +29,11 @@ declare module '@adonisjs/core/types' {
         response: string
       }[]
     }
+    /**
+     * A client left a workspace's list (emitted once, when it changes, by
+     * UnsubscribeClient). The client has been refreshed: it holds the
+     * stored date.
+     */
+    'client:unsubscribed': { client: Client; unsubscribedAt: DateTime }
   }
 }

@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
-import BlogPages from '#actions/public_pages/blog_pages'
+import RenderBlogArticle from '#actions/public_pages/render_blog_article'
+import RenderBlogListPage from '#actions/public_pages/render_blog_list_page'
 import { countPostView } from '#services/blog/post_views'
 
 /**
@@ -11,7 +12,7 @@ import { countPostView } from '#services/blog/post_views'
 export default class BlogController {
   async index({ view, request, response }: HttpContext) {
     const page = pageNumber(request.input('page'))
-    const list = await BlogPages.listPage(view, page)
+    const list = await RenderBlogListPage.handle(view, page)
     if (list.count === 0 && page > 1) return response.notFound()
 
     setLastModified(response, list.builtAt)
@@ -19,7 +20,7 @@ export default class BlogController {
   }
 
   async show({ view, params, response }: HttpContext) {
-    const article = await BlogPages.article(view, params.slug)
+    const article = await RenderBlogArticle.handle(view, params.slug)
     if (!article) return response.notFound()
 
     // Counted on every view, cached page or not: one Redis command.

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
-import MailingStats from '#actions/stats/mailing_stats'
-import SendsOverTime from '#actions/stats/sends_over_time'
+import LoadMailingStats from '#actions/stats/load_mailing_stats'
+import CountSendsOverTime from '#actions/stats/count_sends_over_time'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import ExportDeliveries from '#actions/stats/export_deliveries'
 import { deliveryLogValidator, statsPollValidator } from '#validators/mailing_stats'
@@ -22,13 +22,13 @@ export default class MailingStatsController {
     // A hand-edited position just gets the whole chart.
     const [, position] = await statsPollValidator.tryValidate(request.qs())
 
-    const stats = await MailingStats.handle(mailing)
+    const stats = await LoadMailingStats.handle(mailing)
     const chart = stats.chartRun
-      ? await SendsOverTime.handle(stats.chartRun, mailing.tenant.timeZone, position ?? {})
+      ? await CountSendsOverTime.handle(stats.chartRun, mailing.tenant.timeZone, position ?? {})
       : null
 
     response.header('cache-control', 'no-store')
-    return { ...MailingStats.toJson(stats), chart }
+    return { ...LoadMailingStats.toJson(stats), chart }
   }
 
   async deliveries({ params, request, view, bouncer, tenant }: HttpContext) {

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import MailingPolicy from '#policies/mailing_policy'
-import WorkspaceReport from '#actions/stats/workspace_report'
+import BuildWorkspaceReport from '#actions/stats/build_workspace_report'
 import { reportRangeValidator } from '#validators/report'
 
 /**
@@ -24,7 +24,7 @@ export default class ReportsController {
       response.status(422)
       return view.render('pages/reports/show', { range, errors: firstErrorByField(error) })
     }
-    const report = await WorkspaceReport.handle(tenant, valid)
+    const report = await BuildWorkspaceReport.handle(tenant, valid)
     return view.render('pages/reports/show', { range: valid, errors: {}, report })
   }
 }

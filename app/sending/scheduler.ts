@@ -2,17 +2,15 @@ import type { DateTime } from 'luxon'
 import queue from '@rlanz/bull-queue/services/main'
 import sendingConfig from '#config/sending'
 import StartDueRunsJob from '#jobs/start_due_runs_job'
-import FlushPostViewsJob from '#jobs/flush_post_views_job'
-import blogConfig from '#config/blog'
+
+export const SENDING_SCHEDULER_IDS = ['start-due-runs']
 
 /**
  * Makes sure the scheduler tick exists in Redis. Every worker calls it at
  * start; BullMQ keeps one job scheduler per id, so many workers still make
  * one tick (and StartRun would absorb a double one anyway).
  */
-export const SCHEDULER_IDS = ['start-due-runs', 'flush-post-views']
-
-export async function registerScheduler() {
+export async function registerSendingScheduler() {
   await queue.getOrSet('default').upsertJobScheduler(
     'start-due-runs',
     { every: sendingConfig.schedulerInterval },
@@ -22,41 +20,6 @@ export async function registerScheduler() {
       opts: { removeOnComplete: true, removeOnFail: 100 },
     }
   )
-  await registerPostViewsFlush()
-}
-
-/**
- * Article views counted in Redis reach the database every
- * POST_VIEWS_FLUSH_INTERVAL.
- */
-async function registerPostViewsFlush() {
-  await queue.getOrSet('default').upsertJobScheduler(
-    'flush-post-views',
-    { every: blogConfig.viewsFlushInterval },
-    {
-      name: FlushPostViewsJob.$$filepath,
-      data: {},
-      opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
-    }
-  )
-}
-
-/**
- * Registers a queue's job schedulers again when Redis has lost any of them
- * (a restart without persistence, a failover, a flush): they live in Redis
- * only, and without them nothing starts runs or flushes views. Returns
- * whether it had to.
- */
-export async function restoreSchedulers(
-  queueName: string,
-  ids: string[],
-  register: () => Promise<void>
-) {
-  const bullQueue = queue.getOrSet(queueName)
-  const found = await Promise.all(ids.map((id) => bullQueue.getJobScheduler(id)))
-  if (found.every(Boolean)) return false
-  await register()
-  return true
 }
 
 /**

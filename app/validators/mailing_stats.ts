@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
 import { DELIVERY_STATUSES } from '#models/delivery'
-import { CHART_UNITS } from '#actions/stats/sends_over_time'
+import { CHART_UNITS } from '#actions/stats/count_sends_over_time'
 import { bigRecordId, recordId } from '#validators/rules/record_id'
 
 /**

@@ -2,7 +2,7 @@ import { extname } from 'node:path'
 import vine from '@vinejs/vine'
 import { DateTime } from 'luxon'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
-import type { FieldContext } from '@vinejs/vine/types'
+import type { FieldContext, Infer } from '@vinejs/vine/types'
 import blogConfig from '#config/blog'
 import { COVER_EXTNAMES, detectCoverExtension } from '#services/blog/covers'
 
@@ -62,3 +62,5 @@ export const postValidator = vine.withMetaData<{ postId?: number }>().compile(
     removeCover: vine.boolean().optional(),
   })
 )
+
+export type PostInput = Infer<typeof postValidator>

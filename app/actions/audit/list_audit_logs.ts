@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import AuditLog from '#models/audit_log'
 import type { Infer } from '@vinejs/vine/types'
 import type { auditLogFilterValidator } from '#validators/admin'
@@ -18,21 +17,5 @@ export default class ListAuditLogs {
     if (filters.subject) query.where('subject_type', filters.subject)
     whereBetweenDays(query, 'created_at', filters)
     return pageByNewestId(query, filters.after, AUDIT_LOGS_PER_PAGE)
-  }
-
-  /**
-   * The values the filters offer: whoever and whatever appears in the log.
-   */
-  static async choices() {
-    const [actors, actions, subjects] = await Promise.all([
-      db.from('audit_logs').distinct('actor_id', 'actor_email').orderBy('actor_email'),
-      db.from('audit_logs').distinct('action').orderBy('action'),
-      db.from('audit_logs').distinct('subject_type').orderBy('subject_type'),
-    ])
-    return {
-      actors: actors.filter((row) => row.actor_id !== null),
-      actions: actions.map((row) => row.action as string),
-      subjects: subjects.map((row) => row.subject_type as string),
-    }
   }
 }

@@ -3,21 +3,6 @@ import emitter from '@adonisjs/core/services/emitter'
 import Client from '#models/client'
 import { sqlTime } from '#services/database/sql_time'
 
-export interface ClientUnsubscribedEvent {
-  client: Client
-  unsubscribedAt: DateTime
-}
-
-declare module '@adonisjs/core/types' {
-  interface EventsList {
-    /**
-     * A client left a workspace's list (emitted once, when it changes).
-     * Outcome webhooks (`client.unsubscribed`) listen to it.
-     */
-    'client:unsubscribed': ClientUnsubscribedEvent
-  }
-}
-
 /**
  * A client leaves their workspace's list: mailings skip them from now on.
  * Every way of unsubscribing goes through here, so there is one place that

@@ -1,5 +1,5 @@
 import type Mailing from '#models/mailing'
-import MailingStats from '#actions/stats/mailing_stats'
+import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import { countRecipients } from '#services/mailings/recipient_counts'
 
 /**
@@ -24,7 +24,7 @@ export default class LoadMailingDetails {
       recipientsCount: recipients.get(mailing.id) ?? 0,
       selectedClients,
       timeZone: mailing.tenant.timeZone,
-      stats: await MailingStats.handle(mailing),
+      stats: await LoadMailingStats.handle(mailing),
     }
   }
 }

@@ -3,7 +3,7 @@ import type User from '#models/user'
 import type Post from '#models/post'
 import { removeCover } from '#services/blog/covers'
 import { forgetPosts } from '#services/blog/public_cache'
-import { recordPostAction } from '#actions/posts/post_changes'
+import { recordPostAction } from '#services/blog/post_audit'
 
 /**
  * Deletes a post and its cover; the audit log keeps its title.

@@ -5,12 +5,9 @@ import type Post from '#models/post'
 import { renderPostMarkdown } from '#services/blog/markdown'
 import { removeCover, storeCover } from '#services/blog/covers'
 import { forgetPosts } from '#services/blog/public_cache'
-import {
-  type PostInput,
-  recordPostAction,
-  recordPublicationChange,
-  uniqueSlugFor,
-} from '#actions/posts/post_changes'
+import { recordPostAction, recordPublicationChange } from '#services/blog/post_audit'
+import { uniqueSlugFor } from '#services/blog/post_slugs'
+import type { PostInput } from '#validators/post'
 
 /**
  * Saves the form into a post. A new cover gets a new file name (so cached

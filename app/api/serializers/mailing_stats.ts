@@ -1,6 +1,6 @@
 import type MailingRun from '#models/mailing_run'
 import { RUN_STATUSES } from '#models/mailing_run'
-import { countsOf, type MailingStatsResult } from '#actions/stats/mailing_stats'
+import { countsOf, type MailingStatsResult } from '#actions/stats/load_mailing_stats'
 import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
 
 /**

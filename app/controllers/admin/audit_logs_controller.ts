@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import ListAuditLogs from '#actions/audit/list_audit_logs'
+import ListAuditLogChoices from '#actions/audit/list_audit_log_choices'
 import { auditLogFilterValidator } from '#validators/admin'
 import { filtersQuery } from '#services/database/id_pages'
 
@@ -10,7 +11,7 @@ export default class AuditLogsController {
     const filters = await auditLogFilterValidator.validate(request.qs())
     return view.render('pages/admin/audit_logs/index', {
       ...(await ListAuditLogs.handle(filters)),
-      choices: await ListAuditLogs.choices(),
+      choices: await ListAuditLogChoices.handle(),
       filters,
       query: filtersQuery(filters),
     })

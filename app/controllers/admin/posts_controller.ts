@@ -5,6 +5,7 @@ import { postValidator } from '#validators/post'
 import CreatePost from '#actions/posts/create_post'
 import UpdatePost from '#actions/posts/update_post'
 import PublishPost from '#actions/posts/publish_post'
+import UnpublishPost from '#actions/posts/unpublish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
@@ -63,7 +64,7 @@ export default class PostsController {
   async unpublish({ response, params, bouncer, auth, session }: HttpContext) {
     const post = await Post.findOrFail(params.id)
     await bouncer.with(PostPolicy).authorize('update', post)
-    await PublishPost.unpublish({ actor: auth.getUserOrFail(), post })
+    await UnpublishPost.handle({ actor: auth.getUserOrFail(), post })
 
     session.flash('success', `Post “${post.title}” is back to draft: it is off the blog.`)
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })

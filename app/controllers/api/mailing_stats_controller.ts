@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import MailingPolicy from '#policies/mailing_policy'
-import MailingStats from '#actions/stats/mailing_stats'
+import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import { apiDeliveryListValidator } from '#validators/mailing'
 import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
@@ -16,7 +16,7 @@ export default class MailingStatsController {
   async show({ params, tenant, bouncer }: HttpContext) {
     const mailing = await findMailing(tenant, params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
-    return serializeMailingStats(await MailingStats.handle(mailing))
+    return serializeMailingStats(await LoadMailingStats.handle(mailing))
   }
 
   /**

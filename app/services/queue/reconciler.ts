@@ -1,11 +1,9 @@
 import type { LoggerService } from '@adonisjs/core/types'
 import queue from '@rlanz/bull-queue/services/main'
 import sendingConfig from '#config/sending'
-import webhooksConfig from '#config/webhooks'
 import SendBatchJob, { type SendBatchPayload } from '#jobs/send_batch_job'
 import RedispatchStrandedRuns from '#sending/redispatch_stranded_runs'
-import { registerScheduler, restoreSchedulers, SCHEDULER_IDS } from '#sending/scheduler'
-import { registerWebhookScheduler, WEBHOOK_SCHEDULER_IDS } from '#services/webhooks/scheduler'
+import { restoreJobSchedulers } from '#services/queue/job_schedulers'
 
 /**
  * Job states in which a batch will still run.
@@ -48,7 +46,9 @@ export class QueueReconciler {
 
   async reconcile() {
     try {
-      await this.#restoreSchedulers()
+      if (await restoreJobSchedulers(this.queues)) {
+        this.logger.warn('Registered the job schedulers again: Redis had lost them')
+      }
       if (!this.queues.includes('default')) return
       const queued = await RedispatchStrandedRuns.handle({
         idleFor: this.interval,
@@ -62,22 +62,6 @@ export class QueueReconciler {
     } catch (error) {
       // Redis or the database is away: the next look tries again.
       this.logger.warn({ err: error }, 'Could not reconcile the queues with the database')
-    }
-  }
-
-  async #restoreSchedulers() {
-    const restored = [
-      this.queues.includes('default') &&
-        (await restoreSchedulers('default', SCHEDULER_IDS, registerScheduler)),
-      this.queues.includes(webhooksConfig.queue) &&
-        (await restoreSchedulers(
-          webhooksConfig.queue,
-          WEBHOOK_SCHEDULER_IDS,
-          registerWebhookScheduler
-        )),
-    ]
-    if (restored.some(Boolean)) {
-      this.logger.warn('Registered the job schedulers again: Redis had lost them')
     }
   }
 }

@@ -1,8 +1,8 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import cache from '@adonisjs/cache/services/main'
-import GetHomeNumbers from '#actions/public_pages/home_numbers'
-import RandomPosts from '#actions/public_pages/random_posts'
+import GetHomeNumbers from '#actions/public_pages/get_home_numbers'
+import PickRandomPosts from '#actions/public_pages/pick_random_posts'
 import { createUser } from '#tests/helpers/users'
 import { createPost } from '#tests/helpers/posts'
 import { createClients, createMessage } from '#tests/helpers/workspace'
@@ -41,19 +41,20 @@ test.group('Public pages: home', () => {
     const scheduled = await createPost({ publishedAt: DateTime.now().plus({ hours: 1 }) })
     for (let index = 0; index < 6; index++) await createPost()
 
-    const pool = await RandomPosts.pool()
+    const pool = await PickRandomPosts.pool()
     const slugs = pool.map((card) => card.slug)
     assert.notInclude(slugs, draft.slug)
     assert.notInclude(slugs, scheduled.slug)
 
     const now = Date.now()
-    const pick = await RandomPosts.handle(3, now)
+    const pick = await PickRandomPosts.handle(3, now)
     assert.lengthOf(new Set(pick.map((card) => card.slug)), 3)
-    assert.deepEqual(await RandomPosts.handle(3, now + 1), pick)
+    assert.deepEqual(await PickRandomPosts.handle(3, now + 1), pick)
     // Over many periods, more than three different posts are shown.
     const shown = new Set<string>()
     for (let minute = 0; minute < 30; minute++) {
-      for (const card of await RandomPosts.handle(3, now + minute * 60_000)) shown.add(card.slug)
+      for (const card of await PickRandomPosts.handle(3, now + minute * 60_000))
+        shown.add(card.slug)
     }
     assert.isAbove(shown.size, 3)
   })

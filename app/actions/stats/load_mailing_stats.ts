@@ -37,7 +37,7 @@ export interface MailingStatsResult {
  * the delivery log): its latest runs, and totals over all its runs in one
  * aggregate over the (mailing_id, occurrence_at) index.
  */
-export default class MailingStats {
+export default class LoadMailingStats {
   static async handle(mailing: Mailing): Promise<MailingStatsResult> {
     const [runs, totals] = await Promise.all([
       mailing

@@ -10,7 +10,7 @@ export interface HomeNumbers {
 
 /**
  * The numbers on the home page, across all workspaces, from the cache.
- * Runs starting or completing clear them (start/events.ts); otherwise they
+ * Runs starting or completing clear them (ForgetHomeNumbers); otherwise they
  * are at most `homeNumbersTtl` old.
  */
 export default class GetHomeNumbers {

@@ -1,28 +1,7 @@
 import blogConfig from '#config/blog'
 import Post from '#models/post'
+import { type PostCard, toPostCard } from '#services/blog/post_cards'
 import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/blog/public_cache'
-
-export interface PostCard {
-  title: string
-  slug: string
-  excerpt: string
-  coverName: string | null
-  publishedAt: string
-}
-
-/**
- * What a list or the home page shows of a published post; plain values, so
- * it can be kept in the cache.
- */
-export function toPostCard(post: Post): PostCard {
-  return {
-    title: post.title,
-    slug: post.slug,
-    excerpt: post.excerpt,
-    coverName: post.coverName,
-    publishedAt: post.publishedAt!.toISO()!,
-  }
-}
 
 /**
  * How many of the latest posts the home page picks from.
@@ -36,9 +15,9 @@ const POOL_SIZE = 50
  * every request, so the page is the same for everybody within the time
  * browsers and shared caches keep it, and ETag/304 work.
  */
-export default class RandomPosts {
+export default class PickRandomPosts {
   static async handle(count: number, now = Date.now()) {
-    const pool = await RandomPosts.pool()
+    const pool = await PickRandomPosts.pool()
     const period = Math.floor(now / 1000 / blogConfig.publicMaxAge)
     return shuffled(pool, period).slice(0, count)
   }

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
-import { countsOf, successRate, type Counts } from '#actions/stats/mailing_stats'
+import { countsOf, successRate, type Counts } from '#actions/stats/load_mailing_stats'
 import { sqlTime } from '#services/database/sql_time'
 
 export interface ReportLine extends Counts {
@@ -28,7 +28,7 @@ export interface WorkspaceReportResult {
  * mailing_runs (a run's row is created when it starts, or when it is
  * recorded as missed). Never reads the delivery log.
  */
-export default class WorkspaceReport {
+export default class BuildWorkspaceReport {
   static async handle(tenant: Tenant, range: { from: string; to: string }) {
     const from = DateTime.fromISO(range.from, { zone: tenant.timeZone }).startOf('day')
     const to = DateTime.fromISO(range.to, { zone: tenant.timeZone }).startOf('day')

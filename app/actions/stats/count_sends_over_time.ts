@@ -48,7 +48,7 @@ export interface ChartPosition {
  * with the last bucket it has, so each poll reads only the last minute's
  * attempts instead of the whole run again.
  */
-export default class SendsOverTime {
+export default class CountSendsOverTime {
   static async handle(
     run: MailingRun,
     timeZone: string,

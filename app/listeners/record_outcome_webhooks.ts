@@ -1,0 +1,81 @@
+import logger from '@adonisjs/core/services/logger'
+import type { EventsList } from '@adonisjs/core/types'
+import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
+import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
+import {
+  clientUnsubscribedPayload,
+  messagePayload,
+  runCompletedPayload,
+  runStartedPayload,
+} from '#services/webhooks/payloads'
+
+/**
+ * Outcome webhooks: what the sending engine and unsubscribes announce is
+ * put in the webhook outbox (RecordWebhookEvent). Listeners run in the
+ * process that emitted (the worker for sending, the web process for
+ * unsubscribes), so they stay cheap: a cached lookup, and two inserts only
+ * when an endpoint listens. Never an HTTP call: the `webhooks` queue
+ * delivers.
+ */
+export default class RecordOutcomeWebhooks {
+  async runStarted(event: EventsList['mailing_run:started']) {
+    await record({
+      tenantId: event.tenantId,
+      type: 'mailing.run.started',
+      data: () => runStartedPayload(event),
+    })
+  }
+
+  async runCompleted(event: EventsList['mailing_run:completed']) {
+    await record({
+      tenantId: event.tenantId,
+      type: 'mailing.run.completed',
+      data: () => runCompletedPayload(event),
+    })
+  }
+
+  async deliveriesFinished(event: EventsList['deliveries:finished']) {
+    const { runId, tenantId, deliveries } = event
+    // One subscription lookup per slice of messages, not one per message.
+    let listeners: Record<'sent' | 'failed', number[]>
+    try {
+      listeners = {
+        sent: await subscribedEndpointIds(tenantId, 'message.sent'),
+        failed: await subscribedEndpointIds(tenantId, 'message.failed'),
+      }
+    } catch (error) {
+      logger.error({ err: error, runId }, 'Webhook subscriptions could not be read')
+      return
+    }
+    for (const delivery of deliveries) {
+      const endpointIds = listeners[delivery.status]
+      if (endpointIds.length === 0) continue
+      await record({
+        tenantId,
+        type: delivery.status === 'sent' ? 'message.sent' : 'message.failed',
+        endpointIds,
+        data: messagePayload(event, delivery),
+      })
+    }
+  }
+
+  async clientUnsubscribed(event: EventsList['client:unsubscribed']) {
+    await record({
+      tenantId: event.client.tenantId,
+      type: 'client.unsubscribed',
+      data: clientUnsubscribedPayload(event),
+    })
+  }
+}
+
+/**
+ * A webhook that cannot be recorded is logged, never thrown back into the
+ * send or the unsubscribe that announced it.
+ */
+async function record(event: WebhookEvent) {
+  try {
+    await RecordWebhookEvent.handle(event)
+  } catch (error) {
+    logger.error({ err: error, type: event.type }, 'A webhook event could not be recorded')
+  }
+}

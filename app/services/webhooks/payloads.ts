@@ -1,0 +1,67 @@
+import db from '@adonisjs/lucid/services/db'
+import type { EventsList } from '@adonisjs/core/types'
+
+/**
+ * The `data` of each outcome webhook, one function per event type, built
+ * from what the application announced (types/events.ts). Field names are
+ * the API's (snake_case): receivers read them as documented there.
+ */
+
+type RunEvent = EventsList['mailing_run:started' | 'mailing_run:completed']
+type FinishedDelivery = EventsList['deliveries:finished']['deliveries'][number]
+
+/**
+ * `mailing.run.started`. Reads the run: call it only when an endpoint
+ * listens (RecordWebhookEvent does, given the function).
+ */
+export async function runStartedPayload({ runId, mailingId }: RunEvent) {
+  const run = await runOf(runId)
+  return { mailing_id: mailingId, run_id: runId, total: run.total }
+}
+
+/**
+ * `mailing.run.completed`, with the run's final counters. Reads the run,
+ * like runStartedPayload.
+ */
+export async function runCompletedPayload({ runId, mailingId }: RunEvent) {
+  const { total, sent, failed, skipped } = await runOf(runId)
+  return { mailing_id: mailingId, run_id: runId, total, sent, failed, skipped }
+}
+
+/**
+ * `message.sent` and `message.failed`: one delivery of a run.
+ */
+export function messagePayload(
+  { runId, mailingId }: Pick<EventsList['deliveries:finished'], 'runId' | 'mailingId'>,
+  delivery: FinishedDelivery
+) {
+  return {
+    delivery_id: delivery.deliveryId,
+    run_id: runId,
+    mailing_id: mailingId,
+    client_id: delivery.clientId,
+    email: delivery.email,
+    attempts: delivery.attempts,
+    smtp_code: delivery.smtpCode,
+    response: delivery.response,
+  }
+}
+
+/**
+ * `client.unsubscribed`.
+ */
+export function clientUnsubscribedPayload({
+  client,
+  unsubscribedAt,
+}: EventsList['client:unsubscribed']) {
+  return {
+    client_id: client.id,
+    email: client.email,
+    // The stored date (the client was refreshed), as the API shows it.
+    unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
+  }
+}
+
+function runOf(runId: number) {
+  return db.from('mailing_runs').where('id', runId).firstOrFail()
+}
