@@ -6,12 +6,8 @@ import type { Settlement } from '#sending/delivery_settlements'
 import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
 import type { RenderedMessage } from '#sending/message_renderer'
-import {
-  campaignTransport,
-  classifySmtpError,
-  smtpReplyCode,
-  type SmtpOutcome,
-} from '#sending/smtp_transport'
+import { campaignTransport } from '#sending/smtp_transport'
+import { classifySmtpError, smtpReplyCode, type SmtpOutcome } from '#sending/smtp_outcomes'
 
 export interface Envelope {
   rendered: RenderedMessage
