@@ -5,14 +5,9 @@ import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { Settlement } from '#sending/delivery_settlements'
 import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
-import type { RenderedMessage } from '#sending/message_renderer'
+import type { Envelope } from '#sending/envelope'
 import { campaignTransport } from '#sending/smtp_transport'
 import { classifySmtpError, smtpReplyCode, type SmtpOutcome } from '#sending/smtp_outcomes'
-
-export interface Envelope {
-  rendered: RenderedMessage
-  headers: Record<string, string>
-}
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
