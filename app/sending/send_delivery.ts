@@ -7,7 +7,7 @@ import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
 import type { Envelope } from '#sending/envelope'
 import { campaignTransport } from '#sending/smtp_transport'
-import { classifySmtpError, smtpReplyCode, type SmtpOutcome } from '#sending/smtp_outcomes'
+import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
@@ -36,11 +36,7 @@ export default class SendDelivery {
         headers: envelope.headers,
         messageId: `<delivery-${delivery.id}@${MESSAGE_ID_DOMAIN}>`,
       })
-      outcome = {
-        kind: 'sent',
-        code: smtpReplyCode(info.response),
-        response: String(info.response ?? ''),
-      }
+      outcome = acceptedOutcome(info.response)
     } catch (error) {
       outcome = classifySmtpError(error)
     }

@@ -11,7 +11,14 @@ export type SmtpOutcome =
 const CONFIGURATION_ERRORS = new Set(['EAUTH', 'ETLS', 'ECONFIG', 'EDNS'])
 
 /**
- * Reads a nodemailer result or error the way the engine acts on it:
+ * A message the server accepted, with the reply it gave ("250 2.0.0 OK").
+ */
+export function acceptedOutcome(response: string | undefined): SmtpOutcome {
+  return { kind: 'sent', code: smtpReplyCode(response), response: String(response ?? '') }
+}
+
+/**
+ * Reads a nodemailer error the way the engine acts on it:
  * 5xx replies are permanent (never retried); 4xx replies, refused or
  * dropped connections and timeouts are transient (retried with backoff);
  * authentication, TLS and configuration errors are nothing a retry can fix
