@@ -4,8 +4,9 @@ import { DateTime } from 'luxon'
 
 /**
  * The operator's command: send what is due now (the same tick the built-in
- * scheduler runs every second), or start one mailing now. Usable from
- * crontab with --sync, which sends in this process without a worker.
+ * scheduler runs every SCHEDULER_INTERVAL), or start one mailing now.
+ * Usable from crontab with --sync, which sends in this process without a
+ * worker.
  */
 export default class MailingsSend extends BaseCommand {
   static commandName = 'mailings:send'
@@ -87,16 +88,13 @@ export default class MailingsSend extends BaseCommand {
   async #sendInProcess(runId: number) {
     const { default: MailingRun } = await import('#models/mailing_run')
     const { default: StartRun } = await import('#sending/start_run')
-    const { default: SendBatchJob } = await import('#jobs/send_batch_job')
-    const logger = await this.app.container.make('logger')
+    const { default: SendBatch } = await import('#sending/send_batch')
 
     for (let pass = 0; pass < 10; pass++) {
       const ranges = await StartRun.batchRanges(runId)
       if (ranges.length === 0) break
       for (const [fromId, toId] of ranges) {
-        const job = new SendBatchJob()
-        job.$injectInternal({ job: { id: `sync-${runId}-${fromId}` } as any, logger })
-        await job.handle({ runId, fromId, toId })
+        await SendBatch.handle({ runId, fromId, toId })
         const run = await MailingRun.findOrFail(runId)
         this.#progress(run.done, run.total)
         if (run.status !== 'running') break

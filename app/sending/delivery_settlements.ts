@@ -4,7 +4,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
 import type { BatchRange, ClaimedDelivery } from '#sending/delivery_claims'
 import { sqlTime } from '#services/database/sql_time'
-import type { SmtpOutcome } from '#sending/smtp_transport'
+import type { SmtpOutcome } from '#sending/smtp_outcomes'
 import type { EventsList } from '@adonisjs/core/types'
 
 /**

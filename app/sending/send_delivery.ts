@@ -5,18 +5,9 @@ import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { Settlement } from '#sending/delivery_settlements'
 import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
-import type { RenderedMessage } from '#sending/message_renderer'
-import {
-  campaignTransport,
-  classifySmtpError,
-  smtpReplyCode,
-  type SmtpOutcome,
-} from '#sending/smtp_transport'
-
-export interface Envelope {
-  rendered: RenderedMessage
-  headers: Record<string, string>
-}
+import type { Envelope } from '#sending/envelope'
+import { campaignTransport } from '#sending/smtp_transport'
+import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
@@ -45,11 +36,7 @@ export default class SendDelivery {
         headers: envelope.headers,
         messageId: `<delivery-${delivery.id}@${MESSAGE_ID_DOMAIN}>`,
       })
-      outcome = {
-        kind: 'sent',
-        code: smtpReplyCode(info.response),
-        response: String(info.response ?? ''),
-      }
+      outcome = acceptedOutcome(info.response)
     } catch (error) {
       outcome = classifySmtpError(error)
     }

@@ -3,6 +3,7 @@ import { Queue, QueueEvents } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { smtp } from '#tests/helpers/peers'
+import { waitUntil } from '#tests/helpers/wait'
 import SendMailJob from '#jobs/send_mail_job'
 import VerifyEmailNotification from '#mails/verify_email_notification'
 
@@ -62,9 +63,12 @@ test.group('Worker process', () => {
         mailerName: 'smtp',
         mailMessage: notification.message.toJSON(),
       })
-      while ((await job.getState()) !== 'active') {
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      }
+      // Gives up before the test's own timeout, saying what it waited for.
+      await waitUntil(
+        'the worker to start the job',
+        async () => (await job.getState()) === 'active',
+        15_000
+      )
 
       assert.equal(await worker.stop('SIGTERM'), 0, worker.output)
       assert.equal(await job.getState(), 'completed')

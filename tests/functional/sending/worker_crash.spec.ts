@@ -7,6 +7,7 @@ import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
 import StartRun from '#sending/start_run'
 import SendBatchJob from '#jobs/send_batch_job'
+import SendBatch from '#sending/send_batch'
 import { smtp } from '#tests/helpers/peers'
 import { startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
@@ -144,7 +145,7 @@ test.group('A batch after a worker died', () => {
       },
     ])
 
-    await new SendBatchJob().handle({ runId: run.id, fromId, toId })
+    await SendBatch.handle({ runId: run.id, fromId, toId })
 
     await accepted.refresh()
     await refused.refresh()

@@ -1,0 +1,33 @@
+import type { ClaimedDelivery } from '#sending/delivery_claims'
+import type { compileMessage, RenderedMessage } from '#sending/message_renderer'
+import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
+
+/**
+ * What goes to one recipient: the message rendered for them, and the
+ * headers of their own.
+ */
+export interface Envelope {
+  rendered: RenderedMessage
+  headers: Record<string, string>
+}
+
+/**
+ * The message for one delivery: rendered for its client, with its own
+ * unsubscribe link in the body and the List-Unsubscribe headers. `render`
+ * is the message compiled once per batch.
+ */
+export function envelopeFor(
+  delivery: ClaimedDelivery,
+  render: ReturnType<typeof compileMessage>
+): Envelope {
+  const url = delivery.clientId
+    ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
+    : ''
+  return {
+    rendered: render({
+      client: { full_name: delivery.fullName, email: delivery.email },
+      unsubscribe_url: url,
+    }),
+    headers: url ? unsubscribeHeaders(url) : {},
+  }
+}

@@ -1,0 +1,198 @@
+import db from '@adonisjs/lucid/services/db'
+import queue from '@rlanz/bull-queue/services/main'
+import Mailing from '#models/mailing'
+import sendingConfig from '#config/sending'
+import SendBatchJob from '#jobs/send_batch_job'
+import { compileMessage } from '#sending/message_renderer'
+import { envelopeFor } from '#sending/envelope'
+import SendDelivery from '#sending/send_delivery'
+import CompleteRun from '#sending/complete_run'
+import PauseRun from '#sending/pause_run'
+import LivenessCheck from '#sending/liveness_check'
+import { respectSendRates } from '#sending/send_rates'
+import { workerShutdown } from '#services/queue/worker_shutdown'
+import {
+  claimDeliveries,
+  holdClaims,
+  nextWorkAt,
+  releaseDeliveries,
+  runMaySend,
+  skipUnsubscribedDeliveries,
+  type BatchRange,
+  type ClaimedDelivery,
+} from '#sending/delivery_claims'
+import { PendingSettlements, recoverStaleDeliveries } from '#sending/delivery_settlements'
+
+export interface SendBatchOptions {
+  /**
+   * The queue the batch comes back on when work is left in its range: the
+   * one its job came from, so workers dedicated to a queue keep their own
+   * batches (and their own settings). None is the default queue.
+   */
+  queueName?: string
+}
+
+type BatchEnd = 'stopped' | 'backing-off' | 'handed-back' | 'drained'
+
+interface BatchState {
+  range: BatchRange
+  mailing: Mailing
+  settlements: PendingSettlements
+  render: ReturnType<typeof compileMessage>
+  liveness: LivenessCheck
+  consecutiveTransient: number
+}
+
+/**
+ * Deliveries claimed per UPDATE … RETURNING: large enough to save round
+ * trips, small enough that a stop releases little.
+ */
+const CLAIM_SIZE = 50
+
+/**
+ * Statuses are written per slice, or sooner when a slow server makes a
+ * slice take longer than this.
+ */
+const SETTLE_AT_LEAST_EVERY_MS = 1000
+
+/**
+ * Sends the queued deliveries of one id range of a run (docs/sending.md).
+ * Idempotent: each delivery is claimed (queued → sending) by a conditional
+ * update that also checks the run and its mailing may still send, so a
+ * batch that runs twice, or on two workers, sends nothing twice, and a
+ * paused or disabled mailing stops between two messages. On a worker's
+ * graceful stop the batch hands what it has not tried back to the queue
+ * after the current message.
+ */
+export default class SendBatch {
+  static async handle(range: BatchRange, options: SendBatchOptions = {}) {
+    const mailing = await Mailing.query()
+      .whereIn('id', db.from('mailing_runs').where('id', range.runId).select('mailing_id'))
+      .preload('message')
+      .first()
+    if (!mailing) return
+
+    const run = { runId: range.runId, mailingId: mailing.id, tenantId: mailing.tenantId }
+    await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
+    const ended = await SendBatch.#sendDue(range, mailing, new PendingSettlements(run))
+    if (ended === 'stopped') return
+    await SendBatch.#comeBack(range, ended === 'backing-off', options.queueName)
+    await CompleteRun.handle(range.runId)
+  }
+
+  /**
+   * Claims and sends slice after slice until nothing is due. Ends "stopped"
+   * when the run may no longer send (nothing more to do here), "backing-off"
+   * after too many transient failures in a row, "handed-back" on a worker
+   * stop, "drained" otherwise.
+   */
+  static async #sendDue(range: BatchRange, mailing: Mailing, settlements: PendingSettlements) {
+    const batch: BatchState = {
+      range,
+      mailing,
+      settlements,
+      render: compileMessage(mailing.message),
+      liveness: new LivenessCheck(range.runId),
+      consecutiveTransient: 0,
+    }
+    for (;;) {
+      const slice = await claimDeliveries(range, CLAIM_SIZE)
+      if (slice.length === 0) {
+        // Claims pass over clients who left during the run: close theirs.
+        if ((await skipUnsubscribedDeliveries(range)) > 0) continue
+        return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
+      }
+
+      const stopHolding = holdClaims(slice, sendingConfig.staleAfter)
+      try {
+        const ended = await SendBatch.#sendSlice(slice, batch)
+        if (ended) return ended
+      } finally {
+        await settlements.settle()
+        stopHolding()
+      }
+    }
+  }
+
+  /**
+   * Sends a claimed slice one message after the other. Returns why it
+   * stopped early (what was not tried goes back to the queue), or nothing.
+   */
+  static async #sendSlice(slice: ClaimedDelivery[], batch: BatchState) {
+    const { range, settlements } = batch
+    for (const [index, delivery] of slice.entries()) {
+      if (workerShutdown.aborted) return SendBatch.#release(slice.slice(index), 'handed-back')
+      if (!(await batch.liveness.runMaySend())) {
+        return SendBatch.#release(slice.slice(index), 'stopped')
+      }
+      await respectSendRates(batch.mailing.tenantId)
+
+      const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
+      settlements.add(settlement)
+      const { outcome } = settlement
+      if (outcome.kind === 'sent') {
+        batch.consecutiveTransient = 0
+        if (settlements.waitedFor(SETTLE_AT_LEAST_EVERY_MS)) await settlements.settle()
+        continue
+      }
+      // A try that did not send is settled at once: its status and the run's
+      // failure count are what the checks below and the owner look at.
+      await settlements.settle()
+      const rest = slice.slice(index + 1)
+      const pauseReason =
+        outcome.kind === 'configuration'
+          ? `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
+          : await SendBatch.#failureLimitReason(range.runId)
+      if (pauseReason) return SendBatch.#pause(range.runId, rest, pauseReason)
+      batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
+      if (batch.consecutiveTransient >= sendingConfig.consecutiveFailuresBackoff) {
+        return SendBatch.#release(rest, 'backing-off')
+      }
+    }
+  }
+
+  static async #release<Reason extends BatchEnd>(untried: ClaimedDelivery[], reason: Reason) {
+    await releaseDeliveries(untried)
+    return reason
+  }
+
+  /**
+   * Pauses the run, once what this batch holds is back in the queue: who
+   * sees the pause sees every delivery settled or waiting.
+   */
+  static async #pause(runId: number, untried: ClaimedDelivery[], reason: string) {
+    await releaseDeliveries(untried)
+    await PauseRun.handle(runId, reason)
+    return 'stopped' as const
+  }
+
+  /**
+   * Why the run must pause because too many of its messages failed
+   * (SEND_MAX_ERRORS), or null.
+   */
+  static async #failureLimitReason(runId: number) {
+    if (!sendingConfig.maxSendErrors) return null
+    const run = await db.from('mailing_runs').where('id', runId).select('failed').first()
+    if (Number(run.failed) < sendingConfig.maxSendErrors) return null
+    return `Paused automatically after ${run.failed} failed messages (the limit is ${sendingConfig.maxSendErrors}). Check the delivery log, then resume.`
+  }
+
+  /**
+   * The batch comes back (a new job) for what is left of its range: at the
+   * earliest retry (later when the server keeps failing), or, for
+   * deliveries another worker still holds, once their claim has gone stale,
+   * in case that worker is dead.
+   */
+  static async #comeBack(
+    { runId, fromId, toId }: BatchRange,
+    backingOff: boolean,
+    queueName: string | undefined
+  ) {
+    const at = await nextWorkAt({ runId, fromId, toId }, sendingConfig.staleAfter)
+    if (at === null) return
+
+    const backoff = backingOff ? sendingConfig.retryDelay : 0
+    const delay = Math.max(0, at - Date.now(), backoff)
+    await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
+  }
+}

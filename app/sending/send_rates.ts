@@ -1,0 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import limiter from '@adonisjs/limiter/services/main'
+import sendingConfig from '#config/sending'
+
+/**
+ * Waits for a slot under the platform-wide (SEND_RATE) and the workspace's
+ * (SEND_RATE_PER_WORKSPACE) send rates, in messages per second: token
+ * buckets in Redis, shared by every worker. A message waits rather than
+ * being skipped.
+ */
+export async function respectSendRates(tenantId: number) {
+  const limits: [number, string][] = [
+    [sendingConfig.globalRate, 'send:all'],
+    [sendingConfig.workspaceRate, `send:tenant:${tenantId}`],
+  ]
+  for (const [rate, key] of limits) {
+    if (!rate) continue
+    const bucket = limiter.use({ requests: rate, duration: '1 sec' })
+    for (;;) {
+      try {
+        await bucket.consume(key)
+        break
+      } catch (error: any) {
+        await sleep(Math.max(50, (error.response?.availableIn ?? 1) * 1000))
+      }
+    }
+  }
+}
