@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import SearchClients from '#actions/clients/search_clients'
@@ -41,13 +40,13 @@ export default class ClientsController {
   }
 
   async edit({ params, view, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     return view.render('pages/clients/edit', { client })
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
       meta: { tenantId: tenant.id, clientId: client.id },
@@ -59,7 +58,7 @@ export default class ClientsController {
   }
 
   async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
     await DeleteClients.handle(tenant, [client.id])
 
@@ -105,10 +104,6 @@ export default class ClientsController {
     const { q } = await request.validateUsing(clientSearchValidator, { data: request.qs() })
     return SearchClients.handle(tenant, q)
   }
-}
-
-function findClient(tenant: Tenant, id: number | string) {
-  return tenant.related('clients').query().where('id', id).firstOrFail()
 }
 
 /**

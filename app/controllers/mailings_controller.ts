@@ -73,7 +73,7 @@ export default class MailingsController {
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
 
     const selectedClients =
@@ -93,7 +93,7 @@ export default class MailingsController {
   }
 
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
     const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
 
@@ -113,7 +113,7 @@ export default class MailingsController {
   }
 
   async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('delete', mailing)
     await ArchiveMailing.handle(mailing)
 
@@ -125,7 +125,7 @@ export default class MailingsController {
   }
 
   async pause({ response, params, bouncer, tenant, auth, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('pause', mailing)
     await PauseMailing.handle(mailing, auth.getUserOrFail())
 
@@ -137,19 +137,12 @@ export default class MailingsController {
   }
 
   async resume({ response, params, bouncer, tenant, auth, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('resume', mailing)
     await ResumeMailing.handle(mailing, auth.getUserOrFail())
 
     session.flash('success', `Mailing "${mailing.name}" is resumed.`)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
-  }
-
-  /**
-   * One of the workspace's own mailings; another workspace's id answers 404.
-   */
-  #findOwn(tenant: HttpContext['tenant'], id: string) {
-    return tenant.related('mailings').query().where('id', id).firstOrFail()
   }
 
   async #formData(tenant: HttpContext['tenant']) {

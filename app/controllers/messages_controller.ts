@@ -68,7 +68,7 @@ export default class MessagesController {
   }
 
   async show({ params, request, view, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     const clientId = clientIdFrom(request.qs())
@@ -95,7 +95,7 @@ export default class MessagesController {
   }
 
   async preview({ params, request, response, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     const { rendered } = await PreviewMessage.handle(tenant, message, clientIdFrom(request.qs()))
@@ -114,7 +114,7 @@ export default class MessagesController {
   }
 
   async edit({ params, view, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
 
     return view.render('pages/messages/edit', {
@@ -125,7 +125,7 @@ export default class MessagesController {
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
     const input = await request.validateUsing(messageValidator)
 
@@ -136,7 +136,7 @@ export default class MessagesController {
   }
 
   async duplicate({ params, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
     await bouncer.with(MessagePolicy).authorize('create')
 
@@ -147,7 +147,7 @@ export default class MessagesController {
   }
 
   async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('delete', message)
 
     const result = await DeleteMessage.handle(message)

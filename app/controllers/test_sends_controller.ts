@@ -14,7 +14,7 @@ import SendTestMessage, {
 export default class TestSendsController {
   async message(ctx: HttpContext) {
     const { params, response, tenant, bouncer } = ctx
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     await sendTest(ctx, message)
@@ -27,13 +27,9 @@ export default class TestSendsController {
    */
   async mailing(ctx: HttpContext) {
     const { params, response, tenant, bouncer } = ctx
-    const mailing = await tenant
-      .related('mailings')
-      .query()
-      .where('id', params.id)
-      .preload('message')
-      .firstOrFail()
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('testSend', mailing)
+    await mailing.load('message')
 
     await sendTest(ctx, mailing.message)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })

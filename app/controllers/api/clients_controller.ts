@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import CreateClient from '#actions/clients/create_client'
@@ -40,7 +39,7 @@ export default class ClientsController {
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('view', client)
     return serializeClient(client)
   }
@@ -49,7 +48,7 @@ export default class ClientsController {
    * Replaces the client's fields: a missing name or comment is cleared.
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
       data: apiBody(request),
@@ -60,7 +59,7 @@ export default class ClientsController {
   }
 
   async destroy({ params, response, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
     await DeleteClients.handle(tenant, [client.id])
     return response.noContent()
@@ -75,8 +74,4 @@ export default class ClientsController {
     const results = await BulkUpsertClients.handle(tenant, clients.map(camelKeys))
     return serializeBulkUpsert(results)
   }
-}
-
-function findClient(tenant: Tenant, id: string) {
-  return tenant.related('clients').query().where('id', id).firstOrFail()
 }

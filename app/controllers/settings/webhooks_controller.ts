@@ -37,7 +37,7 @@ export default class WebhooksController {
   }
 
   async show({ view, request, params, bouncer, tenant }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const filter = await webhookDeliveriesValidator.validate(request.qs())
     const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
@@ -50,7 +50,7 @@ export default class WebhooksController {
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     return view.render('pages/settings/webhooks/form', {
       endpoint,
@@ -59,7 +59,7 @@ export default class WebhooksController {
   }
 
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointValidator)
     // The form sends every field; an unticked box or an emptied field is
@@ -74,7 +74,7 @@ export default class WebhooksController {
   }
 
   async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
     await DeleteWebhookEndpoint.handle(endpoint)
 
@@ -83,7 +83,7 @@ export default class WebhooksController {
   }
 
   async rotateSecret({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     await RotateWebhookSecret.handle(endpoint)
 
@@ -92,7 +92,7 @@ export default class WebhooksController {
   }
 
   async test({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
 
     if (endpoint.enabled) {
@@ -105,7 +105,7 @@ export default class WebhooksController {
   }
 
   async redeliver({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const delivery = await endpoint
       .related('deliveries')
@@ -121,12 +121,5 @@ export default class WebhooksController {
         : `Message ${delivery.messageId} is already waiting to be sent.`
     )
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
-  }
-
-  /**
-   * One of the workspace's own endpoints; another workspace's id answers 404.
-   */
-  #findOwn(tenant: HttpContext['tenant'], id: string) {
-    return tenant.related('webhookEndpoints').query().where('id', id).firstOrFail()
   }
 }
