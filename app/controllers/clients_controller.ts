@@ -11,6 +11,7 @@ import {
   clientSearchValidator,
   clientValidator,
 } from '#validators/client'
+import { tenantMeta } from '#validators/tenant_meta'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -32,7 +33,7 @@ export default class ClientsController {
 
   async store({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    const data = await request.validateUsing(clientValidator, { meta: { tenantId: tenant.id } })
+    const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
     const client = await CreateClient.handle(tenant, data)
 
     session.flash('success', `${client.email} is added to your clients.`)
@@ -49,7 +50,7 @@ export default class ClientsController {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
-      meta: { tenantId: tenant.id, clientId: client.id },
+      meta: { ...tenantMeta(tenant), clientId: client.id },
     })
     await UpdateClient.handle(client, data)
 

@@ -14,6 +14,7 @@ import {
   mailingFilterValidator,
   updateStartedMailingValidator,
 } from '#validators/mailing'
+import { tenantMeta } from '#validators/tenant_meta'
 import { countRecipients } from '#services/mailings/recipient_counts'
 
 const PER_PAGE = 25
@@ -54,7 +55,7 @@ export default class MailingsController {
   async store({ request, response, bouncer, tenant, auth, session }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('create')
     const data = await request.validateUsing(createMailingValidator, {
-      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+      meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
     await wakeSchedulerFor(mailing.nextRunAt)
@@ -95,7 +96,7 @@ export default class MailingsController {
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
-    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
+    const meta = tenantMeta(tenant)
 
     if (UpdateMailing.hasStarted(mailing)) {
       const data = await request.validateUsing(updateStartedMailingValidator, {

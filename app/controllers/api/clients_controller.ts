@@ -10,6 +10,7 @@ import {
   bulkUpsertClientsValidator,
   clientValidator,
 } from '#validators/client'
+import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#api/pagination'
 import { serializeClient } from '#api/serializers/client'
@@ -29,7 +30,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id },
+      meta: tenantMeta(tenant),
     })
     const client = await CreateClient.handle(tenant, data)
     await client.refresh()
@@ -52,7 +53,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id, clientId: client.id },
+      meta: { ...tenantMeta(tenant), clientId: client.id },
     })
     await UpdateClient.handle(client, data)
     return serializeClient(client)

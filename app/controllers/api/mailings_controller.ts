@@ -14,6 +14,7 @@ import {
   createMailingValidator,
   updateStartedMailingValidator,
 } from '#validators/mailing'
+import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { listOf, newestFirstPage } from '#api/pagination'
@@ -45,7 +46,7 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('create')
     const data = await request.validateUsing(createMailingValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+      meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
     await wakeSchedulerFor(mailing.nextRunAt)
@@ -67,7 +68,7 @@ export default class MailingsController {
   async update({ params, request, tenant, bouncer }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'update', mailing)
-    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
+    const meta = tenantMeta(tenant)
 
     if (UpdateMailing.hasStarted(mailing)) {
       const data = await request.validateUsing(updateStartedMailingValidator, {
