@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import { wakeSchedulerFor } from '#sending/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -9,11 +8,7 @@ import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
-import {
-  createMailingValidator,
-  mailingFilterValidator,
-  updateStartedMailingValidator,
-} from '#validators/mailing'
+import { createMailingValidator, mailingFilterValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 import { countRecipients } from '#services/mailings/recipient_counts'
 
@@ -58,7 +53,6 @@ export default class MailingsController {
       meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    await wakeSchedulerFor(mailing.nextRunAt)
 
     session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
@@ -96,18 +90,7 @@ export default class MailingsController {
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
-    const meta = tenantMeta(tenant)
-
-    if (UpdateMailing.hasStarted(mailing)) {
-      const data = await request.validateUsing(updateStartedMailingValidator, {
-        meta: { ...meta, startAt: mailing.startAt },
-      })
-      await UpdateMailing.handleStarted({ tenant, mailing, data })
-    } else {
-      const data = await request.validateUsing(createMailingValidator, { meta })
-      await UpdateMailing.handle({ tenant, mailing, data })
-      await wakeSchedulerFor(mailing.nextRunAt)
-    }
+    await UpdateMailing.handle({ tenant, mailing, input: request.all() })
 
     session.flash('success', `Mailing "${mailing.name}" is saved.`)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })

@@ -8,12 +8,7 @@ import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import StartRun from '#sending/start_run'
-import { wakeSchedulerFor } from '#sending/scheduler'
-import {
-  apiMailingListValidator,
-  createMailingValidator,
-  updateStartedMailingValidator,
-} from '#validators/mailing'
+import { apiMailingListValidator, createMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
@@ -49,7 +44,6 @@ export default class MailingsController {
       meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    await wakeSchedulerFor(mailing.nextRunAt)
     await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
@@ -68,22 +62,7 @@ export default class MailingsController {
   async update({ params, request, tenant, bouncer }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'update', mailing)
-    const meta = tenantMeta(tenant)
-
-    if (UpdateMailing.hasStarted(mailing)) {
-      const data = await request.validateUsing(updateStartedMailingValidator, {
-        data: apiBody(request),
-        meta: { ...meta, startAt: mailing.startAt },
-      })
-      await UpdateMailing.handleStarted({ tenant, mailing, data })
-    } else {
-      const data = await request.validateUsing(createMailingValidator, {
-        data: apiBody(request),
-        meta,
-      })
-      await UpdateMailing.handle({ tenant, mailing, data })
-      await wakeSchedulerFor(mailing.nextRunAt)
-    }
+    await UpdateMailing.handle({ tenant, mailing, input: apiBody(request) })
     await mailing.refresh()
     return serializeMailing(mailing, tenant.timeZone)
   }
