@@ -12,6 +12,7 @@ import {
   clientValidator,
 } from '#validators/client'
 import { tenantMeta } from '#validators/tenant_meta'
+import { flashMessages } from '#services/flash_messages'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -36,7 +37,7 @@ export default class ClientsController {
     const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
     const client = await CreateClient.handle(tenant, data)
 
-    session.flash('success', `${client.email} is added to your clients.`)
+    session.flash('success', flashMessages.clients.added(client.email))
     return response.redirect().toRoute('clients.index')
   }
 
@@ -54,7 +55,7 @@ export default class ClientsController {
     })
     await UpdateClient.handle(client, data)
 
-    session.flash('success', `${client.email} is saved.`)
+    session.flash('success', flashMessages.clients.saved(client.email))
     return response.redirect().toRoute('clients.index')
   }
 
@@ -63,7 +64,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('delete', client)
     await DeleteClients.handle(tenant, [client.id])
 
-    session.flash('success', `${client.email} is deleted.`)
+    session.flash('success', flashMessages.clients.deleted(client.email))
     // Back to the list as it was (search, sort, page).
     return response.redirect().withQs().back()
   }
@@ -86,12 +87,9 @@ export default class ClientsController {
     )
 
     if (deleted === 0) {
-      session.flash('error', 'None of the selected clients exists any more.')
+      session.flash('error', flashMessages.clients.noneLeftToDelete)
     } else {
-      session.flash(
-        'success',
-        deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`
-      )
+      session.flash('success', flashMessages.clients.deletedCount(deleted))
     }
     return response.redirect().withQs().back()
   }

@@ -11,6 +11,7 @@ import LoadMailingDetails from '#actions/mailings/load_mailing_details'
 import { createMailingValidator, mailingFilterValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 import { countRecipients } from '#services/mailings/recipient_counts'
+import { flashMessages } from '#services/flash_messages'
 
 const PER_PAGE = 25
 
@@ -54,7 +55,7 @@ export default class MailingsController {
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
 
-    session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
+    session.flash('success', flashMessages.mailings.scheduled(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
@@ -92,7 +93,7 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('update', mailing)
     await UpdateMailing.handle({ tenant, mailing, input: request.all() })
 
-    session.flash('success', `Mailing "${mailing.name}" is saved.`)
+    session.flash('success', flashMessages.mailings.saved(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
@@ -101,10 +102,7 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('delete', mailing)
     await ArchiveMailing.handle(mailing)
 
-    session.flash(
-      'success',
-      `Mailing "${mailing.name}" is deleted. Its history is kept in the archive.`
-    )
+    session.flash('success', flashMessages.mailings.archived(mailing))
     return response.redirect().toRoute('mailings.index')
   }
 
@@ -113,10 +111,7 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('pause', mailing)
     await PauseMailing.handle(mailing, auth.getUserOrFail())
 
-    session.flash(
-      'success',
-      `Mailing "${mailing.name}" is paused. Nothing more is sent until you resume it.`
-    )
+    session.flash('success', flashMessages.mailings.paused(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
@@ -125,7 +120,7 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('resume', mailing)
     await ResumeMailing.handle(mailing, auth.getUserOrFail())
 
-    session.flash('success', `Mailing "${mailing.name}" is resumed.`)
+    session.flash('success', flashMessages.mailings.resumed(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 

@@ -6,6 +6,7 @@ import SendTestMessage, {
   TestSendThrottledError,
   UnverifiedAddressError,
 } from '#sending/send_test_message'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * "Send a test to me" on the message and mailing pages: the message goes
@@ -39,7 +40,7 @@ export default class TestSendsController {
 async function sendTest({ auth, session }: HttpContext, message: Message) {
   try {
     const { to } = await SendTestMessage.handle(auth.getUserOrFail(), message)
-    session.flash('success', `A test is on its way to ${to}. It can take a minute to arrive.`)
+    session.flash('success', flashMessages.messages.testSent(to))
   } catch (error) {
     if (error instanceof TestSendThrottledError || error instanceof UnverifiedAddressError) {
       session.flash('error', error.message)

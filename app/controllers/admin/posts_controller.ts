@@ -8,6 +8,7 @@ import PublishPost from '#actions/posts/publish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * The blog editor in the admin panel: content managers and admins.
@@ -31,7 +32,7 @@ export default class PostsController {
     const data = await this.#validate(request, {})
     const post = await CreatePost.handle({ actor: auth.getUserOrFail(), data })
 
-    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    session.flash('success', flashMessages.staff.postSaved(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -47,7 +48,7 @@ export default class PostsController {
     const data = await this.#validate(request, { postId: post.id })
     await UpdatePost.handle({ actor: auth.getUserOrFail(), post, data })
 
-    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    session.flash('success', flashMessages.staff.postSaved(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -56,7 +57,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('update', post)
     await PublishPost.handle({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is published.`)
+    session.flash('success', flashMessages.staff.postPublished(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -65,7 +66,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('update', post)
     await PublishPost.unpublish({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is back to draft: it is off the blog.`)
+    session.flash('success', flashMessages.staff.postUnpublished(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -74,7 +75,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('delete', post)
     await DeletePost.handle({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is deleted.`)
+    session.flash('success', flashMessages.staff.postDeleted(post))
     return response.redirect().toRoute('admin.posts.index')
   }
 

@@ -10,6 +10,7 @@ import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import SendTestWebhook from '#actions/webhooks/send_test_webhook'
 import { webhookDeliveriesValidator, webhookEndpointValidator } from '#validators/webhook'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Settings → Webhooks: the workspace's endpoints, their secrets and their
@@ -32,7 +33,7 @@ export default class WebhooksController {
     const data = await request.validateUsing(webhookEndpointValidator)
     const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
 
-    session.flash('success', 'The endpoint is added. Verify its signatures with the secret below.')
+    session.flash('success', flashMessages.webhooks.added)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
@@ -69,7 +70,7 @@ export default class WebhooksController {
       data: { ...data, description: data.description ?? null, enabled: data.enabled ?? false },
     })
 
-    session.flash('success', 'The endpoint is saved.')
+    session.flash('success', flashMessages.webhooks.saved)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
@@ -78,7 +79,7 @@ export default class WebhooksController {
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
     await DeleteWebhookEndpoint.handle(endpoint)
 
-    session.flash('success', `The endpoint ${endpoint.url} is deleted.`)
+    session.flash('success', flashMessages.webhooks.deleted(endpoint.url))
     return response.redirect().toRoute('settings.webhooks.index')
   }
 
@@ -87,7 +88,7 @@ export default class WebhooksController {
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     await RotateWebhookSecret.handle(endpoint)
 
-    session.flash('success', 'The secret is replaced. Give the new one to your receiver.')
+    session.flash('success', flashMessages.webhooks.secretRotated)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
@@ -97,9 +98,9 @@ export default class WebhooksController {
 
     if (endpoint.enabled) {
       const message = await SendTestWebhook.handle(endpoint)
-      session.flash('success', `Test event ${message!.id} is on its way; it appears below.`)
+      session.flash('success', flashMessages.webhooks.testSent(message!.id))
     } else {
-      session.flash('error', 'Enable the endpoint first: a disabled endpoint receives nothing.')
+      session.flash('error', flashMessages.webhooks.enableFirst)
     }
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
@@ -114,12 +115,8 @@ export default class WebhooksController {
       .firstOrFail()
 
     const queued = await RedeliverWebhook.handle(delivery)
-    session.flash(
-      queued ? 'success' : 'error',
-      queued
-        ? `Message ${delivery.messageId} will be sent again in a moment.`
-        : `Message ${delivery.messageId} is already waiting to be sent.`
-    )
+    if (queued) session.flash('success', flashMessages.webhooks.redelivering(delivery.messageId))
+    else session.flash('error', flashMessages.webhooks.alreadyWaiting(delivery.messageId))
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 }
