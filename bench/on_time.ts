@@ -16,8 +16,8 @@
 |    worker takes the job (BullMQ's `processedOn`), and → message received;
 | 2. mailings: K once-mailings whose start is 2–4 s ahead (two instants,
 |    whole seconds as the database stores them), each to two clients,
-|    created with CreateMailing and woken with wakeSchedulerFor as the
-|    controllers do: start_at → first message of the mailing received.
+|    created with CreateMailing, which wakes the scheduler for them as it
+|    does for the controllers: start_at → first message of the mailing received.
 |
 | The worker's tick (SCHEDULER_INTERVAL) is set to an hour, so only the
 | exact wakes start the mailings. Each phase is preceded by one unmeasured
@@ -94,7 +94,6 @@ const { default: queue } = await import('@rlanz/bull-queue/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: CreateMailing } = await import('#actions/mailings/create_mailing')
 const { default: SendMailJob } = await import('#jobs/send_mail_job')
-const { wakeSchedulerFor } = await import('#sending/scheduler')
 
 type Instant = LuxonDateTime<true>
 
@@ -235,7 +234,7 @@ async function mailingsAt(
   for (const [index, startAt] of due.entries()) {
     const clientIds = workspace.clientIds.slice(workspace.used, workspace.used + 2)
     workspace.used += 2
-    const mailing = await CreateMailing.handle({
+    await CreateMailing.handle({
       tenant: workspace.tenant,
       user: workspace.user,
       data: {
@@ -248,7 +247,6 @@ async function mailingsAt(
         endAt: startAt.plus({ hours: 1 }),
       },
     })
-    await wakeSchedulerFor(mailing.nextRunAt)
     firstAddresses.push(
       clientIds.map((id) => `client.${workspace.clientIds.indexOf(id)}@ontime.bench`)
     )

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import SearchClients from '#actions/clients/search_clients'
@@ -12,6 +11,8 @@ import {
   clientSearchValidator,
   clientValidator,
 } from '#validators/client'
+import { tenantMeta } from '#validators/tenant_meta'
+import { flashMessages } from '#services/flash_messages'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -33,37 +34,37 @@ export default class ClientsController {
 
   async store({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    const data = await request.validateUsing(clientValidator, { meta: { tenantId: tenant.id } })
+    const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
     const client = await CreateClient.handle(tenant, data)
 
-    session.flash('success', `${client.email} is added to your clients.`)
+    session.flash('success', flashMessages.clients.added(client.email))
     return response.redirect().toRoute('clients.index')
   }
 
   async edit({ params, view, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     return view.render('pages/clients/edit', { client })
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
-      meta: { tenantId: tenant.id, clientId: client.id },
+      meta: { ...tenantMeta(tenant), clientId: client.id },
     })
     await UpdateClient.handle(client, data)
 
-    session.flash('success', `${client.email} is saved.`)
+    session.flash('success', flashMessages.clients.saved(client.email))
     return response.redirect().toRoute('clients.index')
   }
 
   async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
     await DeleteClients.handle(tenant, [client.id])
 
-    session.flash('success', `${client.email} is deleted.`)
+    session.flash('success', flashMessages.clients.deleted(client.email))
     // Back to the list as it was (search, sort, page).
     return response.redirect().withQs().back()
   }
@@ -86,12 +87,9 @@ export default class ClientsController {
     )
 
     if (deleted === 0) {
-      session.flash('error', 'None of the selected clients exists any more.')
+      session.flash('error', flashMessages.clients.noneLeftToDelete)
     } else {
-      session.flash(
-        'success',
-        deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`
-      )
+      session.flash('success', flashMessages.clients.deletedCount(deleted))
     }
     return response.redirect().withQs().back()
   }
@@ -105,10 +103,6 @@ export default class ClientsController {
     const { q } = await request.validateUsing(clientSearchValidator, { data: request.qs() })
     return SearchClients.handle(tenant, q)
   }
-}
-
-function findClient(tenant: Tenant, id: number | string) {
-  return tenant.related('clients').query().where('id', id).firstOrFail()
 }
 
 /**

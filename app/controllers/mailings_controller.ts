@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import { wakeSchedulerFor } from '#sending/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -9,12 +8,10 @@ import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
-import {
-  createMailingValidator,
-  mailingFilterValidator,
-  updateStartedMailingValidator,
-} from '#validators/mailing'
+import { createMailingValidator, mailingFilterValidator } from '#validators/mailing'
+import { tenantMeta } from '#validators/tenant_meta'
 import { countRecipients } from '#services/mailings/recipient_counts'
+import { flashMessages } from '#services/flash_messages'
 
 const PER_PAGE = 25
 
@@ -54,12 +51,11 @@ export default class MailingsController {
   async store({ request, response, bouncer, tenant, auth, session }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('create')
     const data = await request.validateUsing(createMailingValidator, {
-      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+      meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    await wakeSchedulerFor(mailing.nextRunAt)
 
-    session.flash('success', `Mailing "${mailing.name}" is scheduled.`)
+    session.flash('success', flashMessages.mailings.scheduled(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
@@ -73,7 +69,7 @@ export default class MailingsController {
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
 
     const selectedClients =
@@ -93,63 +89,39 @@ export default class MailingsController {
   }
 
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
-    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
+    await UpdateMailing.handle({ tenant, mailing, input: request.all() })
 
-    if (UpdateMailing.hasStarted(mailing)) {
-      const data = await request.validateUsing(updateStartedMailingValidator, {
-        meta: { ...meta, startAt: mailing.startAt },
-      })
-      await UpdateMailing.handleStarted({ tenant, mailing, data })
-    } else {
-      const data = await request.validateUsing(createMailingValidator, { meta })
-      await UpdateMailing.handle({ tenant, mailing, data })
-      await wakeSchedulerFor(mailing.nextRunAt)
-    }
-
-    session.flash('success', `Mailing "${mailing.name}" is saved.`)
+    session.flash('success', flashMessages.mailings.saved(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
   async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('delete', mailing)
     await ArchiveMailing.handle(mailing)
 
-    session.flash(
-      'success',
-      `Mailing "${mailing.name}" is deleted. Its history is kept in the archive.`
-    )
+    session.flash('success', flashMessages.mailings.archived(mailing))
     return response.redirect().toRoute('mailings.index')
   }
 
   async pause({ response, params, bouncer, tenant, auth, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('pause', mailing)
     await PauseMailing.handle(mailing, auth.getUserOrFail())
 
-    session.flash(
-      'success',
-      `Mailing "${mailing.name}" is paused. Nothing more is sent until you resume it.`
-    )
+    session.flash('success', flashMessages.mailings.paused(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
   async resume({ response, params, bouncer, tenant, auth, session }: HttpContext) {
-    const mailing = await this.#findOwn(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('resume', mailing)
     await ResumeMailing.handle(mailing, auth.getUserOrFail())
 
-    session.flash('success', `Mailing "${mailing.name}" is resumed.`)
+    session.flash('success', flashMessages.mailings.resumed(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
-  }
-
-  /**
-   * One of the workspace's own mailings; another workspace's id answers 404.
-   */
-  #findOwn(tenant: HttpContext['tenant'], id: string) {
-    return tenant.related('mailings').query().where('id', id).firstOrFail()
   }
 
   async #formData(tenant: HttpContext['tenant']) {

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import router from '@adonisjs/core/services/router'
-import type Mailing from '#models/mailing'
 import MessagePolicy from '#policies/message_policy'
 import { messageValidator } from '#validators/message'
 import { PLACEHOLDERS } from '#sending/message_renderer'
@@ -12,6 +11,7 @@ import DeleteMessage from '#actions/messages/delete_message'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
 import { isRecordId } from '#validators/rules/record_id'
+import { flashMessages } from '#services/flash_messages'
 
 const PER_PAGE = 25
 
@@ -63,12 +63,12 @@ export default class MessagesController {
 
     const message = await CreateMessage.handle(tenant, input)
 
-    session.flash('success', 'Your message is saved. Here is how it looks.')
+    session.flash('success', flashMessages.messages.created)
     return response.redirect().toRoute('messages.show', { id: message.id })
   }
 
   async show({ params, request, view, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     const clientId = clientIdFrom(request.qs())
@@ -95,7 +95,7 @@ export default class MessagesController {
   }
 
   async preview({ params, request, response, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     const { rendered } = await PreviewMessage.handle(tenant, message, clientIdFrom(request.qs()))
@@ -114,7 +114,7 @@ export default class MessagesController {
   }
 
   async edit({ params, view, tenant, bouncer }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
 
     return view.render('pages/messages/edit', {
@@ -125,38 +125,38 @@ export default class MessagesController {
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
     const input = await request.validateUsing(messageValidator)
 
     await UpdateMessage.handle(message, input)
 
-    session.flash('success', 'Your changes are saved.')
+    session.flash('success', flashMessages.messages.saved)
     return response.redirect().toRoute('messages.show', { id: message.id })
   }
 
   async duplicate({ params, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
     await bouncer.with(MessagePolicy).authorize('create')
 
     const copy = await DuplicateMessage.handle(message)
 
-    session.flash('success', 'This is your copy. Change what you need and save it.')
+    session.flash('success', flashMessages.messages.duplicated)
     return response.redirect().toRoute('messages.edit', { id: copy.id })
   }
 
   async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('delete', message)
 
     const result = await DeleteMessage.handle(message)
     if (!result.deleted) {
-      session.flash('error', whyNotDeleted(result.usedBy))
+      session.flash('error', flashMessages.messages.notDeleted(result.usedBy))
       return response.redirect().toRoute('messages.show', { id: message.id })
     }
 
-    session.flash('success', `The message “${message.subject}” is deleted.`)
+    session.flash('success', flashMessages.messages.deleted(message))
     return response.redirect().toRoute('messages.index')
   }
 }
@@ -178,32 +178,4 @@ function clientIdFrom(qs: Record<string, unknown>) {
     throw new Exception('Client not found', { status: 404, code: 'E_NOT_FOUND' })
   }
   return id
-}
-
-const MAILING_NAMES_SHOWN = 5
-
-/**
- * "This message cannot be deleted: it is used by the mailings “A” and “B”…",
- * with advice that fits. The page it leads to lists and links them all.
- */
-function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
-  const all = [...usedBy.current, ...usedBy.archived]
-  const names = all
-    .slice(0, MAILING_NAMES_SHOWN)
-    .map((mailing) => `“${mailing.name}”${mailing.archivedAt ? ' (archived)' : ''}`)
-  if (all.length > names.length) names.push(`${all.length - names.length} more`)
-  const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names)
-
-  const sentences = [
-    `This message cannot be deleted: it is used by ${all.length === 1 ? 'the mailing' : 'the mailings'} ${list}.`,
-  ]
-  if (usedBy.current.length > 0) {
-    sentences.push(
-      `Choose another message for ${usedBy.current.length === 1 ? 'that mailing' : 'those mailings'} first.`
-    )
-  }
-  if (usedBy.archived.length > 0) {
-    sentences.push('Archived mailings keep the message they sent, for their history.')
-  }
-  return sentences.join(' ')
 }

@@ -6,6 +6,7 @@ import SendTestMessage, {
   TestSendThrottledError,
   UnverifiedAddressError,
 } from '#sending/send_test_message'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * "Send a test to me" on the message and mailing pages: the message goes
@@ -14,7 +15,7 @@ import SendTestMessage, {
 export default class TestSendsController {
   async message(ctx: HttpContext) {
     const { params, response, tenant, bouncer } = ctx
-    const message = await tenant.related('messages').query().where('id', params.id).firstOrFail()
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     await sendTest(ctx, message)
@@ -27,13 +28,9 @@ export default class TestSendsController {
    */
   async mailing(ctx: HttpContext) {
     const { params, response, tenant, bouncer } = ctx
-    const mailing = await tenant
-      .related('mailings')
-      .query()
-      .where('id', params.id)
-      .preload('message')
-      .firstOrFail()
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('testSend', mailing)
+    await mailing.load('message')
 
     await sendTest(ctx, mailing.message)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
@@ -43,7 +40,7 @@ export default class TestSendsController {
 async function sendTest({ auth, session }: HttpContext, message: Message) {
   try {
     const { to } = await SendTestMessage.handle(auth.getUserOrFail(), message)
-    session.flash('success', `A test is on its way to ${to}. It can take a minute to arrive.`)
+    session.flash('success', flashMessages.messages.testSent(to))
   } catch (error) {
     if (error instanceof TestSendThrottledError || error instanceof UnverifiedAddressError) {
       session.flash('error', error.message)

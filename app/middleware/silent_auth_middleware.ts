@@ -7,13 +7,8 @@ import {
   registerSession,
   sessionSeen,
   takeEndReason,
-  type EndReason,
 } from '#services/accounts/active_sessions'
-
-const MESSAGES: Record<EndReason, string> = {
-  blocked: 'Your account has been blocked. Contact support if you think this is a mistake.',
-  ended: 'This session was ended. Please log in again.',
-}
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Looks up the logged-in user (if any) on every request, so public pages
@@ -39,13 +34,13 @@ export default class SilentAuthMiddleware {
       // A guest's cookie may name a session that was ended elsewhere.
       const reason = await takeEndReason(sessionAtStart)
       if (reason) {
-        ctx.session.flash('error', MESSAGES[reason])
+        ctx.session.flash('error', flashMessages.account.loggedOutBecause[reason])
         ctx.session.regenerate()
       }
     }
 
     if (user?.isBlocked) {
-      await this.#logOut(ctx, MESSAGES.blocked)
+      await this.#logOut(ctx, flashMessages.account.loggedOutBecause.blocked)
     } else if (
       user &&
       !guard.viaRemember &&
@@ -56,7 +51,7 @@ export default class SilentAuthMiddleware {
         )?.identifier,
       }))
     ) {
-      await this.#logOut(ctx, MESSAGES.ended)
+      await this.#logOut(ctx, flashMessages.account.loggedOutBecause.ended)
     } else {
       await next()
     }

@@ -44,4 +44,26 @@ export default class Tenant extends BaseModel {
 
   @hasMany(() => WebhookEndpoint)
   declare webhookEndpoints: HasMany<typeof WebhookEndpoint>
+
+  /**
+   * One of the workspace's own records, by id. Another workspace's id fails
+   * as a missing one does (404): a 403 would tell that the id exists.
+   */
+  findOwn<Name extends OwnedRecords>(
+    relation: Name,
+    id: number | string
+  ): Promise<Tenant[Name]['instance']> {
+    // `related` checks names against `this` (any subclass); these are Tenant's.
+    const tenant: Tenant = this
+    return tenant
+      .related(relation as OwnedRecords)
+      .query()
+      .where('id', id)
+      .firstOrFail()
+  }
 }
+
+/**
+ * What a workspace owns and looks up by id from a URL.
+ */
+type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints'

@@ -4,6 +4,7 @@ import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
 import { pageFields } from '#api/pagination'
 import { recordId } from '#validators/rules/record_id'
+import type { TenantMeta } from '#validators/tenant_meta'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -18,7 +19,7 @@ export const clientEmail = () =>
 export const clientFullName = () => vine.string().trim().maxLength(CLIENT_FULL_NAME_MAX_LENGTH)
 export const clientComment = () => vine.string().trim().maxLength(CLIENT_COMMENT_MAX_LENGTH)
 
-type ClientFormMeta = { tenantId: number; clientId?: number }
+type ClientFormMeta = TenantMeta & { clientId?: number }
 
 /**
  * An email is unique inside a workspace (another workspace may have the same
@@ -46,7 +47,7 @@ const uniqueInWorkspace = vine.createRule(
 
 /**
  * The create and edit form. Pass the workspace (and, when editing, the
- * client) as metadata: `{ meta: { tenantId, clientId } }`.
+ * client) as metadata: `{ meta: { ...tenantMeta(tenant), clientId } }`.
  */
 export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
   vine.object({

@@ -7,14 +7,7 @@ import { DELIVERY_STATUSES } from '#models/delivery'
 import { pageFields } from '#api/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
 import { parseMailingTime } from '#services/mailings/mailing_time'
-
-/**
- * What the mailing validators need to know about the workspace.
- */
-export interface MailingValidationMeta {
-  tenantId: number
-  timeZone: string
-}
+import type { TenantMeta } from '#validators/tenant_meta'
 
 /**
  * The start or end as an instant, whether the parent holds it as written
@@ -27,7 +20,7 @@ function instantOf(value: unknown, timeZone: string) {
 
 const mailingTime = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (typeof value !== 'string') return
-  const { timeZone } = field.meta as MailingValidationMeta
+  const { timeZone } = field.meta as TenantMeta
   if (!parseMailingTime(value, timeZone)) {
     field.report('Enter the {{ field }} as a date and time', 'dateTime', field)
   }
@@ -39,7 +32,7 @@ const mailingTime = vine.createRule((value: unknown, _: undefined, field: FieldC
 const dateTime = (rule?: Validation<any>) => {
   const input = vine.string().trim().use(mailingTime())
   return (rule ? input.use(rule) : input).transform((value, field) => {
-    const { timeZone } = field.meta as MailingValidationMeta
+    const { timeZone } = field.meta as TenantMeta
     return parseMailingTime(value, timeZone)!
   })
 }
@@ -50,7 +43,7 @@ const dateTime = (rule?: Validation<any>) => {
  */
 const afterStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (!field.isValid) return
-  const { timeZone } = field.meta as MailingValidationMeta
+  const { timeZone } = field.meta as TenantMeta
   const start = instantOf(field.parent?.startAt, timeZone)
   const end = instantOf(value, timeZone)
   if (start && end && end <= start) {
@@ -64,7 +57,7 @@ const afterStartAt = vine.createRule((value: unknown, _: undefined, field: Field
  */
 const afterMetaStartAt = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (!field.isValid) return
-  const { startAt, timeZone } = field.meta as MailingValidationMeta & { startAt: DateTime }
+  const { startAt, timeZone } = field.meta as TenantMeta & { startAt: DateTime }
   const end = instantOf(value, timeZone)
   if (end && end <= startAt) {
     field.report('The end must be after the start', 'afterStartAt', field)
@@ -76,7 +69,7 @@ const afterMetaStartAt = vine.createRule((value: unknown, _: undefined, field: F
  */
 const workspaceMessage = () =>
   recordId().exists(async (query, value, field) => {
-    const { tenantId } = field.meta as MailingValidationMeta
+    const { tenantId } = field.meta as TenantMeta
     return !!(await query.from('messages').where({ id: value, tenant_id: tenantId }).first())
   })
 
@@ -104,7 +97,7 @@ const workspaceClients = vine.createRule(
     // that is no id gets its own error, and no query is made for it.
     const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
     if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
-    const { tenantId } = field.meta as MailingValidationMeta
+    const { tenantId } = field.meta as TenantMeta
     let found = 0
     for (let start = 0; start < ids.length; start += ID_LOOKUP_CHUNK) {
       const [row] = await db
@@ -123,7 +116,7 @@ const workspaceClients = vine.createRule(
 const name = () => vine.string().trim().minLength(2).maxLength(200)
 const endAt = () => dateTime(afterStartAt())
 
-export const createMailingValidator = vine.withMetaData<MailingValidationMeta>().compile(
+export const createMailingValidator = vine.withMetaData<TenantMeta>().compile(
   vine.object({
     name: name(),
     messageId: workspaceMessage(),
@@ -150,7 +143,7 @@ export const createMailingValidator = vine.withMetaData<MailingValidationMeta>()
  * change: recipients, message and schedule belong to runs that happened.
  */
 export const updateStartedMailingValidator = vine
-  .withMetaData<MailingValidationMeta & { startAt: DateTime }>()
+  .withMetaData<TenantMeta & { startAt: DateTime }>()
   .compile(
     vine.object({
       name: name(),

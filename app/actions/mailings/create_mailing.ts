@@ -5,8 +5,13 @@ import type User from '#models/user'
 import Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
 import { firstRunAt } from '#sending/mailing_schedule'
+import { wakeSchedulerFor } from '#sending/scheduler'
 import type { createMailingValidator } from '#validators/mailing'
 
+/**
+ * A new mailing, and the scheduler woken for its first run once it is
+ * committed (a wake that ran before the commit would not find it).
+ */
 export default class CreateMailing {
   static async handle({
     tenant,
@@ -17,8 +22,8 @@ export default class CreateMailing {
     user: User
     data: Infer<typeof createMailingValidator>
   }) {
-    return db.transaction(async (trx) => {
-      const mailing = await Mailing.create(
+    const mailing = await db.transaction(async (trx) => {
+      const created = await Mailing.create(
         {
           tenantId: tenant.id,
           name: data.name,
@@ -34,9 +39,11 @@ export default class CreateMailing {
         { client: trx }
       )
       if (data.audience === 'selected') {
-        await ReplaceRecipients.handle(mailing, data.clientIds ?? [], trx)
+        await ReplaceRecipients.handle(created, data.clientIds ?? [], trx)
       }
-      return mailing
+      return created
     })
+    await wakeSchedulerFor(mailing.nextRunAt)
+    return mailing
   }
 }

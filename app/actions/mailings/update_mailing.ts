@@ -4,7 +4,9 @@ import type Tenant from '#models/tenant'
 import type Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
 import { firstRunAt, nextOccurrence } from '#sending/mailing_schedule'
-import type { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
+import { wakeSchedulerFor } from '#sending/scheduler'
+import { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
+import { tenantMeta } from '#validators/tenant_meta'
 
 /**
  * Before its first run everything about a mailing may change; once it has
@@ -16,15 +18,40 @@ export default class UpdateMailing {
     return mailing.status !== 'created'
   }
 
+  /**
+   * Validates the changes here rather than in the controllers: which fields
+   * may change depends on the mailing's state, and the form and the API
+   * must keep the same rule. `input` is the form's fields or the API body;
+   * a refusal throws vine's ValidationError, answered as any validation is.
+   * The scheduler is woken after the commit, for a new first run.
+   */
   static async handle({
     tenant,
     mailing,
-    data,
+    input,
   }: {
     tenant: Tenant
     mailing: Mailing
-    data: Infer<typeof createMailingValidator>
+    input: unknown
   }) {
+    if (UpdateMailing.hasStarted(mailing)) {
+      const data = await updateStartedMailingValidator.validate(input, {
+        meta: { ...tenantMeta(tenant), startAt: mailing.startAt },
+      })
+      return UpdateMailing.#updateStarted(tenant, mailing, data)
+    }
+
+    const data = await createMailingValidator.validate(input, { meta: tenantMeta(tenant) })
+    await UpdateMailing.#updateAll(tenant, mailing, data)
+    await wakeSchedulerFor(mailing.nextRunAt)
+    return mailing
+  }
+
+  static async #updateAll(
+    tenant: Tenant,
+    mailing: Mailing,
+    data: Infer<typeof createMailingValidator>
+  ) {
     return db.transaction(async (trx) => {
       mailing.useTransaction(trx)
       mailing.merge({
@@ -43,15 +70,11 @@ export default class UpdateMailing {
     })
   }
 
-  static async handleStarted({
-    tenant,
-    mailing,
-    data,
-  }: {
-    tenant: Tenant
-    mailing: Mailing
+  static async #updateStarted(
+    tenant: Tenant,
+    mailing: Mailing,
     data: Infer<typeof updateStartedMailingValidator>
-  }) {
+  ) {
     mailing.name = data.name
     mailing.endAt = data.endAt
     mailing.nextRunAt = nextOccurrence({

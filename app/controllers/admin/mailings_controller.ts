@@ -13,6 +13,7 @@ import {
   staffMailingFilterValidator,
   staffReasonValidator,
 } from '#validators/admin'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Every workspace's mailings for managers and admins: read-only, except
@@ -43,7 +44,7 @@ export default class MailingsController {
     const { reason } = await request.validateUsing(staffReasonValidator)
     await DisableMailing.handle({ mailing, actor: auth.getUserOrFail(), reason })
 
-    session.flash('success', `Mailing "${mailing.name}" is disabled: it sends nothing more.`)
+    session.flash('success', flashMessages.mailings.disabled(mailing))
     return response.redirect().toRoute('admin.mailings.show', { id: mailing.id })
   }
 
@@ -53,7 +54,7 @@ export default class MailingsController {
     const { reason } = await request.validateUsing(optionalStaffReasonValidator)
     await EnableMailing.handle({ mailing, actor: auth.getUserOrFail(), reason })
 
-    session.flash('success', `Mailing "${mailing.name}" is enabled again (${mailing.status}).`)
+    session.flash('success', flashMessages.mailings.enabled(mailing))
     return response.redirect().toRoute('admin.mailings.show', { id: mailing.id })
   }
 

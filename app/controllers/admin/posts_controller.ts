@@ -9,6 +9,7 @@ import UnpublishPost from '#actions/posts/unpublish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * The blog editor in the admin panel: content managers and admins.
@@ -32,7 +33,7 @@ export default class PostsController {
     const data = await this.#validate(request, {})
     const post = await CreatePost.handle({ actor: auth.getUserOrFail(), data })
 
-    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    session.flash('success', flashMessages.staff.postSaved(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -48,7 +49,7 @@ export default class PostsController {
     const data = await this.#validate(request, { postId: post.id })
     await UpdatePost.handle({ actor: auth.getUserOrFail(), post, data })
 
-    session.flash('success', `Post “${post.title}” is saved (${post.state}).`)
+    session.flash('success', flashMessages.staff.postSaved(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -57,7 +58,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('update', post)
     await PublishPost.handle({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is published.`)
+    session.flash('success', flashMessages.staff.postPublished(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -66,7 +67,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('update', post)
     await UnpublishPost.handle({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is back to draft: it is off the blog.`)
+    session.flash('success', flashMessages.staff.postUnpublished(post))
     return response.redirect().toRoute('admin.posts.edit', { id: post.id })
   }
 
@@ -75,7 +76,7 @@ export default class PostsController {
     await bouncer.with(PostPolicy).authorize('delete', post)
     await DeletePost.handle({ actor: auth.getUserOrFail(), post })
 
-    session.flash('success', `Post “${post.title}” is deleted.`)
+    session.flash('success', flashMessages.staff.postDeleted(post))
     return response.redirect().toRoute('admin.posts.index')
   }
 

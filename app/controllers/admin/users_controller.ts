@@ -14,6 +14,7 @@ import {
   staffReasonValidator,
   staffUserFilterValidator,
 } from '#validators/admin'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * The users list for managers and admins: blocking and unblocking, and,
@@ -46,7 +47,7 @@ export default class UsersController {
     const { reason } = await request.validateUsing(staffReasonValidator)
     await BlockUser.handle({ user, actor: auth.getUserOrFail(), reason })
 
-    session.flash('success', `${user.email} is blocked and will be logged out.`)
+    session.flash('success', flashMessages.staff.userBlocked(user.email))
     return response.redirect().toRoute('admin.users.show', { id: user.id })
   }
 
@@ -56,7 +57,7 @@ export default class UsersController {
     const { reason } = await request.validateUsing(optionalStaffReasonValidator)
     await UnblockUser.handle({ user, actor: auth.getUserOrFail(), reason })
 
-    session.flash('success', `${user.email} is unblocked.`)
+    session.flash('success', flashMessages.staff.userUnblocked(user.email))
     return response.redirect().toRoute('admin.users.show', { id: user.id })
   }
 
@@ -66,7 +67,7 @@ export default class UsersController {
     const { role } = await request.validateUsing(roleValidator)
     await ChangeUserRole.handle({ user, actor: auth.getUserOrFail(), role })
 
-    session.flash('success', `${user.email} is now ${role.replace('_', ' ')}.`)
+    session.flash('success', flashMessages.staff.roleChanged(user.email, role))
     return response.redirect().toRoute('admin.users.show', { id: user.id })
   }
 

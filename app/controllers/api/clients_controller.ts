@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import CreateClient from '#actions/clients/create_client'
@@ -11,6 +10,7 @@ import {
   bulkUpsertClientsValidator,
   clientValidator,
 } from '#validators/client'
+import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#api/pagination'
 import { serializeClient } from '#api/serializers/client'
@@ -30,7 +30,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id },
+      meta: tenantMeta(tenant),
     })
     const client = await CreateClient.handle(tenant, data)
     await client.refresh()
@@ -40,7 +40,7 @@ export default class ClientsController {
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('view', client)
     return serializeClient(client)
   }
@@ -49,18 +49,18 @@ export default class ClientsController {
    * Replaces the client's fields: a missing name or comment is cleared.
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id, clientId: client.id },
+      meta: { ...tenantMeta(tenant), clientId: client.id },
     })
     await UpdateClient.handle(client, data)
     return serializeClient(client)
   }
 
   async destroy({ params, response, tenant, bouncer }: HttpContext) {
-    const client = await findClient(tenant, params.id)
+    const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
     await DeleteClients.handle(tenant, [client.id])
     return response.noContent()
@@ -75,8 +75,4 @@ export default class ClientsController {
     const results = await BulkUpsertClients.handle(tenant, clients.map(camelKeys))
     return serializeBulkUpsert(results)
   }
-}
-
-function findClient(tenant: Tenant, id: string) {
-  return tenant.related('clients').query().where('id', id).firstOrFail()
 }

@@ -6,7 +6,6 @@ import { apiDeliveryListValidator } from '#validators/mailing'
 import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
 import { serializeMailingStats } from '#api/serializers/mailing_stats'
 import { serializeDelivery } from '#api/serializers/delivery'
-import { findMailing } from '#controllers/api/mailings_controller'
 
 /**
  * A mailing's statistics and delivery log, from the same actions as its
@@ -14,7 +13,7 @@ import { findMailing } from '#controllers/api/mailings_controller'
  */
 export default class MailingStatsController {
   async show({ params, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
     return serializeMailingStats(await LoadMailingStats.handle(mailing))
   }
@@ -23,7 +22,7 @@ export default class MailingStatsController {
    * Newest run first, newest delivery first; filters by status and run.
    */
   async deliveries({ params, request, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
     const { status, run, limit, cursor } = await request.validateUsing(apiDeliveryListValidator, {
       data: request.qs(),

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
-import type Tenant from '#models/tenant'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -9,12 +8,8 @@ import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import StartRun from '#sending/start_run'
-import { wakeSchedulerFor } from '#sending/scheduler'
-import {
-  apiMailingListValidator,
-  createMailingValidator,
-  updateStartedMailingValidator,
-} from '#validators/mailing'
+import { apiMailingListValidator, createMailingValidator } from '#validators/mailing'
+import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { listOf, newestFirstPage } from '#api/pagination'
@@ -46,10 +41,9 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('create')
     const data = await request.validateUsing(createMailingValidator, {
       data: apiBody(request),
-      meta: { tenantId: tenant.id, timeZone: tenant.timeZone },
+      meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
-    await wakeSchedulerFor(mailing.nextRunAt)
     await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
@@ -57,7 +51,7 @@ export default class MailingsController {
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
     return serializeMailing(mailing, tenant.timeZone)
   }
@@ -66,24 +60,9 @@ export default class MailingsController {
    * Before its first run everything may change; after, its name and end.
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'update', mailing)
-    const meta = { tenantId: tenant.id, timeZone: tenant.timeZone }
-
-    if (UpdateMailing.hasStarted(mailing)) {
-      const data = await request.validateUsing(updateStartedMailingValidator, {
-        data: apiBody(request),
-        meta: { ...meta, startAt: mailing.startAt },
-      })
-      await UpdateMailing.handleStarted({ tenant, mailing, data })
-    } else {
-      const data = await request.validateUsing(createMailingValidator, {
-        data: apiBody(request),
-        meta,
-      })
-      await UpdateMailing.handle({ tenant, mailing, data })
-      await wakeSchedulerFor(mailing.nextRunAt)
-    }
+    await UpdateMailing.handle({ tenant, mailing, input: apiBody(request) })
     await mailing.refresh()
     return serializeMailing(mailing, tenant.timeZone)
   }
@@ -92,7 +71,7 @@ export default class MailingsController {
    * Archives it: it never sends again, its history stays.
    */
   async destroy({ params, response, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'delete', mailing)
     await ArchiveMailing.handle(mailing)
     return response.noContent()
@@ -103,7 +82,7 @@ export default class MailingsController {
    * workers send it.
    */
   async send({ params, response, tenant, bouncer }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'send', mailing)
     const run = await StartRun.handle(mailing, DateTime.now())
     if (!run) throw new ApiProblem('conflict', 'A run for this moment has already started.')
@@ -111,25 +90,18 @@ export default class MailingsController {
   }
 
   async pause({ params, tenant, bouncer, auth }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'pause', mailing)
     await PauseMailing.handle(mailing, auth.getUserOrFail())
     return serializeMailing(mailing, tenant.timeZone)
   }
 
   async resume({ params, tenant, bouncer, auth }: HttpContext) {
-    const mailing = await findMailing(tenant, params.id)
+    const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'resume', mailing)
     await ResumeMailing.handle(mailing, auth.getUserOrFail())
     return serializeMailing(mailing, tenant.timeZone)
   }
-}
-
-/**
- * One of the workspace's own mailings; another workspace's id answers 404.
- */
-export function findMailing(tenant: Tenant, id: string) {
-  return tenant.related('mailings').query().where('id', id).firstOrFail()
 }
 
 /**

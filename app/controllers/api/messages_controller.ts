@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import MessagePolicy from '#policies/message_policy'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
@@ -34,7 +33,7 @@ export default class MessagesController {
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
-    const message = await findMessage(tenant, params.id)
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
     return serializeMessage(message)
   }
@@ -43,7 +42,7 @@ export default class MessagesController {
    * Replaces the subject and bodies: a missing HTML body is removed.
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
-    const message = await findMessage(tenant, params.id)
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
     const data = await request.validateUsing(messageValidator, { data: apiBody(request) })
     await UpdateMessage.handle(message, data)
@@ -54,7 +53,7 @@ export default class MessagesController {
    * A message that a mailing (even a deleted one) sends stays: 409.
    */
   async destroy({ params, response, tenant, bouncer }: HttpContext) {
-    const message = await findMessage(tenant, params.id)
+    const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('delete', message)
     const result = await DeleteMessage.handle(message)
     if (!result.deleted) {
@@ -63,8 +62,4 @@ export default class MessagesController {
     }
     return response.noContent()
   }
-}
-
-function findMessage(tenant: Tenant, id: string) {
-  return tenant.related('messages').query().where('id', id).firstOrFail()
 }

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type Tenant from '#models/tenant'
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
@@ -51,7 +50,7 @@ export default class WebhooksController {
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     return serializeWebhookEndpoint(endpoint)
   }
@@ -60,7 +59,7 @@ export default class WebhooksController {
    * Changes the fields sent, and only those.
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointChangesValidator, {
       data: apiBody(request),
@@ -70,14 +69,14 @@ export default class WebhooksController {
   }
 
   async destroy({ params, response, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
     await DeleteWebhookEndpoint.handle(endpoint)
     return response.noContent()
   }
 
   async rotateSecret({ params, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     await RotateWebhookSecret.handle(endpoint)
     return serializeWebhookEndpointWithSecret(endpoint)
@@ -87,7 +86,7 @@ export default class WebhooksController {
    * Newest first, each with its attempts; filters by status.
    */
   async deliveries({ params, request, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const { status, limit, cursor } = await request.validateUsing(apiWebhookDeliveryListValidator, {
       data: request.qs(),
@@ -109,7 +108,7 @@ export default class WebhooksController {
    * Queues a finished delivery again; the workers send it.
    */
   async redeliver({ params, response, tenant, bouncer }: HttpContext) {
-    const endpoint = await findEndpoint(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const delivery = await findDelivery(endpoint, params.deliveryId)
 
@@ -118,13 +117,6 @@ export default class WebhooksController {
     }
     return response.accepted(serializeWebhookDelivery(delivery))
   }
-}
-
-/**
- * One of the workspace's own endpoints; another workspace's id answers 404.
- */
-function findEndpoint(tenant: Tenant, id: string) {
-  return tenant.related('webhookEndpoints').query().where('id', id).firstOrFail()
 }
 
 function findDelivery(endpoint: WebhookEndpoint, id: string) {

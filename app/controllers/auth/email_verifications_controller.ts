@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import VerifyEmail from '#actions/auth/verify_email'
 import SendEmailVerification from '#actions/auth/send_email_verification'
 import AccountPolicy from '#policies/account_policy'
+import { flashMessages } from '#services/flash_messages'
 
 export default class EmailVerificationsController {
   async verify({ request, params, response, session, auth, view }: HttpContext) {
@@ -11,13 +12,10 @@ export default class EmailVerificationsController {
 
     if (!user) {
       response.status(400)
-      return view.render('pages/auth/link_invalid', {
-        title: 'This confirmation link has expired or is not valid',
-        hint: 'Log in and ask for a new confirmation email.',
-      })
+      return view.render('pages/auth/link_invalid', { link: 'email_verification' })
     }
 
-    session.flash('success', 'Your email address is confirmed. Thank you!')
+    session.flash('success', flashMessages.account.emailConfirmed)
     return response.redirect().toRoute(auth.user ? 'dashboard' : 'session.create')
   }
 
@@ -27,11 +25,7 @@ export default class EmailVerificationsController {
 
     if (!user.isVerified) {
       await SendEmailVerification.handle(user, { ip: request.ip() })
-      session.flash(
-        'success',
-        `A new confirmation link is on its way to ${user.email}, unless too many were sent ` +
-          `there in the last hour: then try again later.`
-      )
+      session.flash('success', flashMessages.account.confirmationResent(user.email))
     }
     return response.redirect().back()
   }

@@ -3,6 +3,7 @@ import { errors as authErrors } from '@adonisjs/auth'
 import LogIn, { AccountBlockedError, LoginThrottledError } from '#actions/auth/log_in'
 import { logInValidator } from '#validators/auth'
 import { loginDevices } from '#services/accounts/login_devices'
+import { flashMessages } from '#services/flash_messages'
 
 export default class SessionsController {
   async create({ view }: HttpContext) {
@@ -28,7 +29,7 @@ export default class SessionsController {
       session.flash(
         'error',
         error instanceof authErrors.E_INVALID_CREDENTIALS
-          ? 'Wrong email or password.'
+          ? flashMessages.account.wrongCredentials
           : error.message
       )
       if (error instanceof LoginThrottledError) {
@@ -42,7 +43,7 @@ export default class SessionsController {
 
   async destroy({ response, auth, session }: HttpContext) {
     await auth.use('web').logout()
-    session.flash('success', 'You are logged out.')
+    session.flash('success', flashMessages.account.loggedOut)
     return response.redirect().toRoute('home')
   }
 }

@@ -5,6 +5,7 @@ import AccountPolicy from '#policies/account_policy'
 import CreateAccessToken from '#actions/access_tokens/create_access_token'
 import { createAccessTokenValidator, TOKEN_LIFETIMES } from '#validators/access_token'
 import { TOKEN_ABILITIES, TOKEN_ABILITY_DESCRIPTIONS } from '#api/abilities'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Settings → API tokens: the user's personal access tokens. Each acts in
@@ -42,7 +43,7 @@ export default class AccessTokensController {
     const deleted = await User.accessTokens.delete(user, params.id)
     if (!deleted) throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
 
-    session.flash('success', 'The token is revoked. Programs using it are refused from now on.')
+    session.flash('success', flashMessages.account.tokenRevoked)
     return response.redirect().toRoute('settings.tokens.index')
   }
 }

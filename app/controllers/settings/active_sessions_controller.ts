@@ -3,6 +3,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import AccountPolicy from '#policies/account_policy'
 import EndSessions from '#actions/auth/end_sessions'
 import { endSessionByHandle, listSessions } from '#services/accounts/active_sessions'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Settings → Sessions: where the user is logged in, and a way to end any
@@ -24,7 +25,7 @@ export default class ActiveSessionsController {
       throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
     }
 
-    session.flash('success', 'That session is logged out.')
+    session.flash('success', flashMessages.account.sessionEnded)
     return response.redirect().toRoute('settings.sessions.index')
   }
 
@@ -34,10 +35,7 @@ export default class ActiveSessionsController {
     await bouncer.with(AccountPolicy).authorize('update', user)
     const ended = await EndSessions.handle(user, { keep: ctx })
 
-    session.flash(
-      'success',
-      `You are logged out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).`
-    )
+    session.flash('success', flashMessages.account.otherSessionsEnded(ended))
     return response.redirect().toRoute('settings.sessions.index')
   }
 }

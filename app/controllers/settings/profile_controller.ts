@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import AccountPolicy from '#policies/account_policy'
 import EndSessions from '#actions/auth/end_sessions'
 import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
+import { flashMessages } from '#services/flash_messages'
 
 export default class ProfileController {
   async edit({ view, auth, bouncer }: HttpContext) {
@@ -17,7 +18,7 @@ export default class ProfileController {
     user.fullName = fullName
     await user.save()
 
-    session.flash('success', 'Your profile is saved.')
+    session.flash('success', flashMessages.account.profileSaved)
     return response.redirect().toRoute('settings.profile.edit')
   }
 
@@ -34,7 +35,7 @@ export default class ProfileController {
     // Whoever else holds a session or a "remember me" cookie is out; this device stays in.
     await EndSessions.handle(user, { keep: ctx })
 
-    session.flash('success', 'Your password has been changed. You are logged out everywhere else.')
+    session.flash('success', flashMessages.account.passwordChanged)
     return response.redirect().toRoute('settings.profile.edit')
   }
 }

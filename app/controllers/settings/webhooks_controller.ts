@@ -10,6 +10,7 @@ import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import SendTestWebhook from '#actions/webhooks/send_test_webhook'
 import { webhookDeliveriesValidator, webhookEndpointValidator } from '#validators/webhook'
+import { flashMessages } from '#services/flash_messages'
 
 /**
  * Settings → Webhooks: the workspace's endpoints, their secrets and their
@@ -32,12 +33,12 @@ export default class WebhooksController {
     const data = await request.validateUsing(webhookEndpointValidator)
     const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
 
-    session.flash('success', 'The endpoint is added. Verify its signatures with the secret below.')
+    session.flash('success', flashMessages.webhooks.added)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
   async show({ view, request, params, bouncer, tenant }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const filter = await webhookDeliveriesValidator.validate(request.qs())
     const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
@@ -50,7 +51,7 @@ export default class WebhooksController {
   }
 
   async edit({ view, params, bouncer, tenant }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     return view.render('pages/settings/webhooks/form', {
       endpoint,
@@ -59,7 +60,7 @@ export default class WebhooksController {
   }
 
   async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointValidator)
     // The form sends every field; an unticked box or an emptied field is
@@ -69,43 +70,43 @@ export default class WebhooksController {
       data: { ...data, description: data.description ?? null, enabled: data.enabled ?? false },
     })
 
-    session.flash('success', 'The endpoint is saved.')
+    session.flash('success', flashMessages.webhooks.saved)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
   async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
     await DeleteWebhookEndpoint.handle(endpoint)
 
-    session.flash('success', `The endpoint ${endpoint.url} is deleted.`)
+    session.flash('success', flashMessages.webhooks.deleted(endpoint.url))
     return response.redirect().toRoute('settings.webhooks.index')
   }
 
   async rotateSecret({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     await RotateWebhookSecret.handle(endpoint)
 
-    session.flash('success', 'The secret is replaced. Give the new one to your receiver.')
+    session.flash('success', flashMessages.webhooks.secretRotated)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
   async test({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
 
     if (endpoint.enabled) {
       const message = await SendTestWebhook.handle(endpoint)
-      session.flash('success', `Test event ${message!.id} is on its way; it appears below.`)
+      session.flash('success', flashMessages.webhooks.testSent(message!.id))
     } else {
-      session.flash('error', 'Enable the endpoint first: a disabled endpoint receives nothing.')
+      session.flash('error', flashMessages.webhooks.enableFirst)
     }
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
   async redeliver({ response, params, bouncer, tenant, session }: HttpContext) {
-    const endpoint = await this.#findOwn(tenant, params.id)
+    const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const delivery = await endpoint
       .related('deliveries')
@@ -114,19 +115,8 @@ export default class WebhooksController {
       .firstOrFail()
 
     const queued = await RedeliverWebhook.handle(delivery)
-    session.flash(
-      queued ? 'success' : 'error',
-      queued
-        ? `Message ${delivery.messageId} will be sent again in a moment.`
-        : `Message ${delivery.messageId} is already waiting to be sent.`
-    )
+    if (queued) session.flash('success', flashMessages.webhooks.redelivering(delivery.messageId))
+    else session.flash('error', flashMessages.webhooks.alreadyWaiting(delivery.messageId))
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
-  }
-
-  /**
-   * One of the workspace's own endpoints; another workspace's id answers 404.
-   */
-  #findOwn(tenant: HttpContext['tenant'], id: string) {
-    return tenant.related('webhookEndpoints').query().where('id', id).firstOrFail()
   }
 }

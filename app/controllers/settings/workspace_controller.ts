@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import WorkspacePolicy from '#policies/workspace_policy'
 import { updateWorkspaceValidator } from '#validators/workspace'
+import { flashMessages } from '#services/flash_messages'
 
 export default class WorkspaceController {
   async edit({ view, bouncer, tenant }: HttpContext) {
@@ -17,7 +18,7 @@ export default class WorkspaceController {
     tenant.merge({ name, timeZone })
     await tenant.save()
 
-    session.flash('success', 'Your workspace settings are saved.')
+    session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')
   }
 }

@@ -84,7 +84,7 @@ test.group('Starting on time', () => {
         },
         2
       )
-      // What the controllers' wakeSchedulerFor does, on the isolated Redis.
+      // What CreateMailing's wakeSchedulerFor does, on the isolated Redis.
       await isolatedQueue.add(StartDueRunsJob.$$filepath, {}, { removeOnComplete: true })
 
       const runs = await waitUntil(

@@ -1,0 +1,123 @@
+import type Mailing from '#models/mailing'
+import type Message from '#models/message'
+import type Post from '#models/post'
+import type { Role } from '#models/user'
+import type { EndReason } from '#services/accounts/active_sessions'
+
+/**
+ * The sentences a page shows after a redirect (the `success` and `error`
+ * flash messages of partials/flash.edge), grouped by what they are about,
+ * so the wording is read and kept consistent in one place and controllers
+ * only choose one. They are finished here, not in a view, because the page
+ * that shows them knows nothing but the flash; tests assert them word for
+ * word. (A refusal an action throws, such as a throttled log-in, carries its
+ * own sentence, and the controller flashes that.)
+ */
+export const flashMessages = {
+  account: {
+    emailConfirmed: 'Your email address is confirmed. Thank you!',
+    confirmationResent: (email: string) =>
+      `A new confirmation link is on its way to ${email}, unless too many were sent ` +
+      `there in the last hour: then try again later.`,
+    wrongCredentials: 'Wrong email or password.',
+    loggedOut: 'You are logged out.',
+    loggedOutBecause: {
+      blocked: 'Your account has been blocked. Contact support if you think this is a mistake.',
+      ended: 'This session was ended. Please log in again.',
+    } satisfies Record<EndReason, string>,
+    resetRequested: (email: string) =>
+      `If an account uses ${email}, a reset link is on its way. It works once, for one hour. ` +
+      `(We send only a few an hour to one address: if none arrives, try again later.)`,
+    passwordReset: 'Your password has been changed. You can log in with it now.',
+    profileSaved: 'Your profile is saved.',
+    passwordChanged: 'Your password has been changed. You are logged out everywhere else.',
+    sessionEnded: 'That session is logged out.',
+    otherSessionsEnded: (ended: number) =>
+      `You are logged out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).`,
+    tokenRevoked: 'The token is revoked. Programs using it are refused from now on.',
+    workspaceSaved: 'Your workspace settings are saved.',
+  },
+
+  clients: {
+    added: (email: string) => `${email} is added to your clients.`,
+    saved: (email: string) => `${email} is saved.`,
+    deleted: (email: string) => `${email} is deleted.`,
+    deletedCount: (deleted: number) =>
+      deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`,
+    noneLeftToDelete: 'None of the selected clients exists any more.',
+  },
+
+  messages: {
+    created: 'Your message is saved. Here is how it looks.',
+    saved: 'Your changes are saved.',
+    duplicated: 'This is your copy. Change what you need and save it.',
+    deleted: (message: Pick<Message, 'subject'>) => `The message “${message.subject}” is deleted.`,
+    notDeleted: whyNotDeleted,
+    testSent: (to: string) => `A test is on its way to ${to}. It can take a minute to arrive.`,
+  },
+
+  mailings: {
+    scheduled: (mailing: Pick<Mailing, 'name'>) => `Mailing "${mailing.name}" is scheduled.`,
+    saved: (mailing: Pick<Mailing, 'name'>) => `Mailing "${mailing.name}" is saved.`,
+    archived: (mailing: Pick<Mailing, 'name'>) =>
+      `Mailing "${mailing.name}" is deleted. Its history is kept in the archive.`,
+    paused: (mailing: Pick<Mailing, 'name'>) =>
+      `Mailing "${mailing.name}" is paused. Nothing more is sent until you resume it.`,
+    resumed: (mailing: Pick<Mailing, 'name'>) => `Mailing "${mailing.name}" is resumed.`,
+    disabled: (mailing: Pick<Mailing, 'name'>) =>
+      `Mailing "${mailing.name}" is disabled: it sends nothing more.`,
+    enabled: (mailing: Pick<Mailing, 'name' | 'status'>) =>
+      `Mailing "${mailing.name}" is enabled again (${mailing.status}).`,
+  },
+
+  webhooks: {
+    added: 'The endpoint is added. Verify its signatures with the secret below.',
+    saved: 'The endpoint is saved.',
+    deleted: (url: string) => `The endpoint ${url} is deleted.`,
+    secretRotated: 'The secret is replaced. Give the new one to your receiver.',
+    testSent: (messageId: string) => `Test event ${messageId} is on its way; it appears below.`,
+    enableFirst: 'Enable the endpoint first: a disabled endpoint receives nothing.',
+    redelivering: (messageId: string) => `Message ${messageId} will be sent again in a moment.`,
+    alreadyWaiting: (messageId: string) => `Message ${messageId} is already waiting to be sent.`,
+  },
+
+  staff: {
+    userBlocked: (email: string) => `${email} is blocked and will be logged out.`,
+    userUnblocked: (email: string) => `${email} is unblocked.`,
+    roleChanged: (email: string, role: Role) => `${email} is now ${role.replace('_', ' ')}.`,
+    postSaved: (post: Pick<Post, 'title' | 'state'>) =>
+      `Post “${post.title}” is saved (${post.state}).`,
+    postPublished: (post: Pick<Post, 'title'>) => `Post “${post.title}” is published.`,
+    postUnpublished: (post: Pick<Post, 'title'>) =>
+      `Post “${post.title}” is back to draft: it is off the blog.`,
+    postDeleted: (post: Pick<Post, 'title'>) => `Post “${post.title}” is deleted.`,
+  },
+}
+
+const MAILING_NAMES_SHOWN = 5
+
+/**
+ * "This message cannot be deleted: it is used by the mailings “A” and “B”…",
+ * with advice that fits. The page it leads to lists and links them all.
+ */
+function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
+  const all = [...usedBy.current, ...usedBy.archived]
+  const names = all
+    .slice(0, MAILING_NAMES_SHOWN)
+    .map((mailing) => `“${mailing.name}”${mailing.archivedAt ? ' (archived)' : ''}`)
+  if (all.length > names.length) names.push(`${all.length - names.length} more`)
+  const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names)
+
+  const sentences = [
+    `This message cannot be deleted: it is used by ${all.length === 1 ? 'the mailing' : 'the mailings'} ${list}.`,
+  ]
+  if (usedBy.current.length > 0) {
+    sentences.push(
+      `Choose another message for ${usedBy.current.length === 1 ? 'that mailing' : 'those mailings'} first.`
+    )
+  }
+  if (usedBy.archived.length > 0) {
+    sentences.push('Archived mailings keep the message they sent, for their history.')
+  }
+  return sentences.join(' ')
+}
