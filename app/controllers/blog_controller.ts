@@ -2,6 +2,9 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import BlogPages from '#actions/public_pages/blog_pages'
 import { countPostView } from '#services/blog/post_views'
+import { pageNumber } from '#services/database/pagination'
+
+const LAST_PAGE_SERVED = 9_999
 
 /**
  * The public blog. Its fragments come from the cache; the layout around
@@ -10,7 +13,8 @@ import { countPostView } from '#services/blog/post_views'
  */
 export default class BlogController {
   async index({ view, request, response }: HttpContext) {
-    const page = pageNumber(request.input('page'))
+    // Pages are cached by number: made-up numbers must not fill the cache.
+    const page = pageNumber(request.input('page'), LAST_PAGE_SERVED)
     const list = await BlogPages.listPage(view, page)
     if (list.count === 0 && page > 1) return response.notFound()
 
@@ -27,11 +31,6 @@ export default class BlogController {
     setLastModified(response, article.updatedAt)
     return view.render('pages/blog/show', { article })
   }
-}
-
-function pageNumber(raw: unknown) {
-  const page = Number(raw ?? 1)
-  return Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1
 }
 
 function setLastModified(response: HttpContext['response'], iso: string) {

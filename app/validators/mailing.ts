@@ -4,7 +4,7 @@ import { DateTime } from 'luxon'
 import type { FieldContext, Validation } from '@vinejs/vine/types'
 import { AUDIENCES, PERIODICITIES } from '#models/mailing'
 import { DELIVERY_STATUSES } from '#models/delivery'
-import { pageFields } from '#api/pagination'
+import { pageFields } from '#services/database/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
 import { parseMailingTime } from '#services/mailings/mailing_time'
 

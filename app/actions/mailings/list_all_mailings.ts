@@ -1,7 +1,8 @@
 import Mailing from '#models/mailing'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffMailingFilterValidator } from '#validators/admin'
-import { pageByNewestId, whereBetweenDays } from '#services/database/id_pages'
+import { whereBetweenDays } from '#services/database/list_filters'
+import { newestFirstPage } from '#services/database/pagination'
 
 export const STAFF_MAILINGS_PER_PAGE = 50
 
@@ -18,6 +19,6 @@ export default class ListAllMailings {
     if (filters.workspace) query.where('tenant_id', filters.workspace)
     if (filters.status) query.where('status', filters.status)
     whereBetweenDays(query, 'created_at', filters)
-    return pageByNewestId(query, filters.after, STAFF_MAILINGS_PER_PAGE)
+    return newestFirstPage(query, { after: filters.after, perPage: STAFF_MAILINGS_PER_PAGE })
   }
 }

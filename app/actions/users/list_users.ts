@@ -1,7 +1,7 @@
 import User from '#models/user'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffUserFilterValidator } from '#validators/admin'
-import { pageByNewestId } from '#services/database/id_pages'
+import { newestFirstPage } from '#services/database/pagination'
 import { whereMatches } from '#actions/clients/list_clients'
 
 export const STAFF_USERS_PER_PAGE = 50
@@ -21,6 +21,6 @@ export default class ListUsers {
     if (filters.status === 'blocked') query.whereNotNull('blocked_at')
     if (filters.status === 'active') query.whereNull('blocked_at')
     if (filters.workspace) query.where('tenant_id', filters.workspace)
-    return pageByNewestId(query, filters.after, STAFF_USERS_PER_PAGE)
+    return newestFirstPage(query, { after: filters.after, perPage: STAFF_USERS_PER_PAGE })
   }
 }

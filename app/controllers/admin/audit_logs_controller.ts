@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import ListAuditLogs from '#actions/audit/list_audit_logs'
 import { auditLogFilterValidator } from '#validators/admin'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 
 export default class AuditLogsController {
   async index({ view, request, bouncer }: HttpContext) {

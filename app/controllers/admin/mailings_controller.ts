@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Mailing from '#models/mailing'
 import Tenant from '#models/tenant'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import MailingPolicy from '#policies/mailing_policy'
 import ListAllMailings from '#actions/mailings/list_all_mailings'

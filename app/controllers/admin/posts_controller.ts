@@ -8,6 +8,7 @@ import PublishPost from '#actions/posts/publish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
+import { pageNumber } from '#services/database/pagination'
 
 /**
  * The blog editor in the admin panel: content managers and admins.
@@ -15,7 +16,7 @@ import blogConfig from '#config/blog'
 export default class PostsController {
   async index({ view, request, bouncer }: HttpContext) {
     await bouncer.with(PostPolicy).authorize('viewList')
-    const page = Math.max(1, Number.parseInt(request.input('page', '1'), 10) || 1)
+    const page = pageNumber(request.input('page'))
 
     const { posts, hasNextPage } = await ListPosts.handle(page)
     return view.render('pages/admin/posts/index', { posts, page, hasNextPage })

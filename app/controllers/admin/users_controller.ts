@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import Tenant from '#models/tenant'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import UserPolicy from '#policies/user_policy'
 import ListUsers from '#actions/users/list_users'

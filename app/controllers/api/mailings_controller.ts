@@ -17,7 +17,12 @@ import {
 } from '#validators/mailing'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { listOf, newestFirstPage } from '#api/pagination'
+import {
+  encodeIdCursor,
+  keysetRequest,
+  listOf,
+  newestFirstPage,
+} from '#services/database/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -29,13 +34,14 @@ export default class MailingsController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
+    const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
     const page = await newestFirstPage(
       tenant.related('mailings').query().whereNull('archived_at'),
-      await request.validateUsing(apiMailingListValidator, { data: request.qs() })
+      keysetRequest(paging)
     )
     return listOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
-      page.nextCursor
+      encodeIdCursor(page.nextCursor)
     )
   }
 

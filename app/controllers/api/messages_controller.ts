@@ -7,7 +7,12 @@ import DeleteMessage from '#actions/messages/delete_message'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { listOf, newestFirstPage } from '#api/pagination'
+import {
+  encodeIdCursor,
+  keysetRequest,
+  listOf,
+  newestFirstPage,
+} from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -16,11 +21,9 @@ export default class MessagesController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
-    const page = await newestFirstPage(
-      tenant.related('messages').query(),
-      await request.validateUsing(apiMessageListValidator, { data: request.qs() })
-    )
-    return listOf(page.items.map(serializeMessage), page.nextCursor)
+    const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
+    const page = await newestFirstPage(tenant.related('messages').query(), keysetRequest(paging))
+    return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {

@@ -16,7 +16,12 @@ import {
 } from '#validators/webhook'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { decodeIdCursor, encodeIdCursor, listOf, newestFirstPage, pageSize } from '#api/pagination'
+import {
+  encodeIdCursor,
+  keysetRequest,
+  listOf,
+  newestFirstPage,
+} from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
   serializeWebhookEndpoint,
@@ -33,11 +38,14 @@ export default class WebhooksController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(WebhookEndpointPolicy).authorize('viewList')
+    const paging = await request.validateUsing(apiWebhookEndpointListValidator, {
+      data: request.qs(),
+    })
     const page = await newestFirstPage(
       tenant.related('webhookEndpoints').query(),
-      await request.validateUsing(apiWebhookEndpointListValidator, { data: request.qs() })
+      keysetRequest(paging)
     )
-    return listOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
+    return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
@@ -89,20 +97,11 @@ export default class WebhooksController {
   async deliveries({ params, request, tenant, bouncer }: HttpContext) {
     const endpoint = await findEndpoint(tenant, params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
-    const { status, limit, cursor } = await request.validateUsing(apiWebhookDeliveryListValidator, {
+    const { status, ...paging } = await request.validateUsing(apiWebhookDeliveryListValidator, {
       data: request.qs(),
     })
-
-    const page = await ListWebhookDeliveries.handle({
-      endpoint,
-      status,
-      before: decodeIdCursor(cursor),
-      limit: pageSize(limit),
-    })
-    return listOf(
-      page.deliveries.map(serializeWebhookDelivery),
-      page.nextBefore ? encodeIdCursor(page.nextBefore) : null
-    )
+    const page = await ListWebhookDeliveries.handle({ endpoint, status, ...keysetRequest(paging) })
+    return listOf(page.deliveries.map(serializeWebhookDelivery), encodeIdCursor(page.nextCursor))
   }
 
   /**

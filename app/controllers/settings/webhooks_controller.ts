@@ -40,7 +40,11 @@ export default class WebhooksController {
     const endpoint = await this.#findOwn(tenant, params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const filter = await webhookDeliveriesValidator.validate(request.qs())
-    const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
+    const page = await ListWebhookDeliveries.handle({
+      endpoint,
+      status: filter.status,
+      after: filter.before,
+    })
     return view.render('pages/settings/webhooks/show', {
       endpoint,
       ...page,
