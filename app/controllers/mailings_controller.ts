@@ -9,40 +9,20 @@ import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
+import ListMailings from '#actions/mailings/list_mailings'
 import {
   createMailingValidator,
   mailingFilterValidator,
   updateStartedMailingValidator,
 } from '#validators/mailing'
-import { countRecipients } from '#services/mailings/recipient_counts'
-
-const PER_PAGE = 25
 
 export default class MailingsController {
   async index({ view, request, bouncer, tenant }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
-    const { status, page = 1 } = await mailingFilterValidator.validate(request.qs())
-
-    const query = tenant.related('mailings').query().preload('message')
-    if (status === 'archived') query.whereNotNull('archived_at')
-    else query.whereNull('archived_at')
-    if (status && status !== 'archived') query.where('status', status)
-
-    // One row more than shown tells whether there is a next page, without
-    // counting every mailing.
-    const rows = await query
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .offset((page - 1) * PER_PAGE)
-      .limit(PER_PAGE + 1)
-    const mailings = rows.slice(0, PER_PAGE)
-
+    const filters = await mailingFilterValidator.validate(request.qs())
     return view.render('pages/mailings/index', {
-      mailings,
-      recipients: await countRecipients(tenant, mailings),
-      status,
-      page,
-      hasNextPage: rows.length > PER_PAGE,
+      ...(await ListMailings.handle(tenant, filters)),
+      status: filters.status,
     })
   }
 

@@ -8,6 +8,7 @@ import UpdateMailing from '#actions/mailings/update_mailing'
 import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
+import ListMailings from '#actions/mailings/list_mailings'
 import StartRun from '#sending/start_run'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import {
@@ -17,12 +18,7 @@ import {
 } from '#validators/mailing'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import {
-  encodeIdCursor,
-  keysetRequest,
-  listOf,
-  newestFirstPage,
-} from '#services/database/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -35,10 +31,7 @@ export default class MailingsController {
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
-    const page = await newestFirstPage(
-      tenant.related('mailings').query().whereNull('archived_at'),
-      keysetRequest(paging)
-    )
+    const page = await ListMailings.newestFirst(tenant, keysetRequest(paging))
     return listOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
       encodeIdCursor(page.nextCursor)

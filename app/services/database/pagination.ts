@@ -31,13 +31,21 @@ import apiConfig from '#config/api'
  */
 
 /**
+ * Where a keyset page starts: below the id `after` (none: the top).
+ */
+export interface KeysetPosition {
+  after?: number
+  perPage: number
+}
+
+/**
  * One page of a query's rows, newest (highest id) first, continuing below
  * the id `after` (the previous page's `nextCursor`). One row more than the
  * page is read to know whether another page follows.
  */
 export async function newestFirstPage<Model extends LucidModel>(
   query: ModelQueryBuilderContract<Model, any>,
-  { after, perPage }: { after: number | undefined; perPage: number }
+  { after, perPage }: KeysetPosition
 ) {
   const id = `${query.model.table}.id`
   if (after) query.where(id, '<', after)
@@ -147,7 +155,13 @@ export function pageSize(limit: number | undefined) {
  * What a keyset API list's validated `limit` and `cursor` ask for: the
  * arguments of `newestFirstPage`.
  */
-export function keysetRequest({ limit, cursor }: { limit?: number; cursor?: string }) {
+export function keysetRequest({
+  limit,
+  cursor,
+}: {
+  limit?: number
+  cursor?: string
+}): KeysetPosition {
   return { after: decodeIdCursor(cursor), perPage: pageSize(limit) }
 }
 
