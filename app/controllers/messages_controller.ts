@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
-import router from '@adonisjs/core/services/router'
 import type Mailing from '#models/mailing'
 import MessagePolicy from '#policies/message_policy'
 import { messageValidator } from '#validators/message'
@@ -11,9 +10,9 @@ import DuplicateMessage from '#actions/messages/duplicate_message'
 import DeleteMessage from '#actions/messages/delete_message'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
+import ListMessages from '#actions/messages/list_messages'
 import { isRecordId } from '#validators/rules/record_id'
-
-const PER_PAGE = 25
+import { pageNumber } from '#services/database/pagination'
 
 /**
  * How many clients the preview's picker lists.
@@ -40,15 +39,7 @@ export default class MessagesController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
 
-    const messages = await tenant
-      .related('messages')
-      .query()
-      .withCount('mailings', (query) => query.whereNull('archived_at'))
-      .orderBy('updated_at', 'desc')
-      .orderBy('id', 'desc')
-      .paginate(pageNumber(request.input('page')), PER_PAGE)
-    messages.baseUrl(router.makeUrl('messages.index'))
-
+    const messages = await ListMessages.handle(tenant, pageNumber(request.input('page')))
     return view.render('pages/messages/index', { messages })
   }
 
@@ -159,11 +150,6 @@ export default class MessagesController {
     session.flash('success', `The message “${message.subject}” is deleted.`)
     return response.redirect().toRoute('messages.index')
   }
-}
-
-function pageNumber(raw: unknown) {
-  const page = Number(raw)
-  return Number.isSafeInteger(page) && page > 0 ? page : 1
 }
 
 /**

@@ -4,15 +4,11 @@ import MessagePolicy from '#policies/message_policy'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DeleteMessage from '#actions/messages/delete_message'
+import ListMessages from '#actions/messages/list_messages'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import {
-  encodeIdCursor,
-  keysetRequest,
-  listOf,
-  newestFirstPage,
-} from '#services/database/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -22,7 +18,7 @@ export default class MessagesController {
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
-    const page = await newestFirstPage(tenant.related('messages').query(), keysetRequest(paging))
+    const page = await ListMessages.newestFirst(tenant, keysetRequest(paging))
     return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
   }
 
