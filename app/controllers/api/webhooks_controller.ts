@@ -6,6 +6,7 @@ import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
+import ListWebhookEndpoints from '#actions/webhooks/list_webhook_endpoints'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import {
@@ -16,12 +17,7 @@ import {
 } from '#validators/webhook'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import {
-  encodeIdCursor,
-  keysetRequest,
-  listOf,
-  newestFirstPage,
-} from '#services/database/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
   serializeWebhookEndpoint,
@@ -41,10 +37,7 @@ export default class WebhooksController {
     const paging = await request.validateUsing(apiWebhookEndpointListValidator, {
       data: request.qs(),
     })
-    const page = await newestFirstPage(
-      tenant.related('webhookEndpoints').query(),
-      keysetRequest(paging)
-    )
+    const page = await ListWebhookEndpoints.newestFirst(tenant, keysetRequest(paging))
     return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
   }
 
