@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import db from '@adonisjs/lucid/services/db'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
@@ -10,6 +9,7 @@ import ResumeMailing from '#actions/mailings/resume_mailing'
 import FindViewableMailing from '#actions/mailings/find_viewable_mailing'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
 import ListMailings from '#actions/mailings/list_mailings'
+import LoadMailingForm from '#actions/mailings/load_mailing_form'
 import {
   createMailingValidator,
   mailingFilterValidator,
@@ -28,7 +28,7 @@ export default class MailingsController {
 
   async create({ view, bouncer, tenant }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('create')
-    return view.render('pages/mailings/form', await this.#formData(tenant))
+    return view.render('pages/mailings/form', await LoadMailingForm.handle(tenant))
   }
 
   async store({ request, response, bouncer, tenant, auth, session }: HttpContext) {
@@ -56,18 +56,9 @@ export default class MailingsController {
     const mailing = await this.#findOwn(tenant, params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
 
-    const selectedClients =
-      mailing.audience === 'selected'
-        ? await mailing
-            .related('recipients')
-            .query()
-            .select('id', 'email', 'full_name')
-            .orderBy('email')
-        : []
     return view.render('pages/mailings/form', {
-      ...(await this.#formData(tenant)),
+      ...(await LoadMailingForm.handle(tenant, mailing)),
       mailing,
-      selectedClients,
       started: UpdateMailing.hasStarted(mailing),
     })
   }
@@ -130,19 +121,5 @@ export default class MailingsController {
    */
   #findOwn(tenant: HttpContext['tenant'], id: string) {
     return tenant.related('mailings').query().where('id', id).firstOrFail()
-  }
-
-  async #formData(tenant: HttpContext['tenant']) {
-    const messages = await tenant
-      .related('messages')
-      .query()
-      .select('id', 'subject')
-      .orderBy('updated_at', 'desc')
-    const clientsCount = await db
-      .from('clients')
-      .where('tenant_id', tenant.id)
-      .count('* as total')
-      .then((rows) => Number(rows[0].total))
-    return { messages, clientsCount, timeZone: tenant.timeZone }
   }
 }
