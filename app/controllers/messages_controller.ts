@@ -11,13 +11,9 @@ import DeleteMessage from '#actions/messages/delete_message'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
 import ListMessages from '#actions/messages/list_messages'
+import ListPreviewClients from '#actions/messages/list_preview_clients'
 import { isRecordId } from '#validators/rules/record_id'
 import { pageNumber } from '#services/database/pagination'
-
-/**
- * How many clients the preview's picker lists.
- */
-const PREVIEW_CLIENT_CHOICES = 50
 
 /**
  * The preview is the HTML a client would receive, served as its own
@@ -65,15 +61,7 @@ export default class MessagesController {
     const clientId = clientIdFrom(request.qs())
     const { client, rendered } = await PreviewMessage.handle(tenant, message, clientId)
 
-    const clientChoices = await tenant
-      .related('clients')
-      .query()
-      .select('id', 'email', 'full_name', 'unsubscribed_at')
-      .orderBy('email')
-      .limit(PREVIEW_CLIENT_CHOICES)
-    if (client && !clientChoices.some((choice) => choice.id === client.id)) {
-      clientChoices.unshift(client)
-    }
+    const clientChoices = await ListPreviewClients.handle(tenant, client)
 
     return view.render('pages/messages/show', {
       message,
