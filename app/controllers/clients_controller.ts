@@ -12,6 +12,7 @@ import {
   clientSearchValidator,
   clientValidator,
 } from '#validators/client'
+import { filtersQuery } from '#services/database/list_filters'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -22,7 +23,7 @@ export default class ClientsController {
 
     return view.render('pages/clients/index', {
       page,
-      listQuery: listQueryString(page),
+      listQuery: filtersQuery({ sort: page.sort, dir: page.dir, q: page.q }),
     })
   }
 
@@ -109,14 +110,4 @@ export default class ClientsController {
 
 function findClient(tenant: Tenant, id: number | string) {
   return tenant.related('clients').query().where('id', id).firstOrFail()
-}
-
-/**
- * The list's search and sort as a query string, for the pagination and
- * export links (without the cursors).
- */
-function listQueryString(page: { q: string; sort: string; dir: string }) {
-  const query = new URLSearchParams({ sort: page.sort, dir: page.dir })
-  if (page.q) query.set('q', page.q)
-  return query.toString()
 }
