@@ -14,8 +14,9 @@ import apiConfig from '#config/api'
  *   id of the last row shown, so page 500 costs what page 1 costs, nothing
  *   counts the table, and rows added meanwhile never shift a page. The
  *   position is that id: bare in web links (`?after=123`, the `nextCursor`
- *   of components/pagination.edge), opaque in the API (`next_cursor`,
- *   `encodeIdCursor`), so API clients pass cursors back and never make one.
+ *   of components/pagination.edge; `?before=123` on a webhook endpoint's
+ *   page), opaque in the API (`next_cursor`, `encodeIdCursor`), so API
+ *   clients pass cursors back and never make one.
  *
  * - Offset, by page number (`offsetPage`, `countedOffsetPage`): a
  *   workspace's own lists ordered by something other than id (last change,
@@ -79,19 +80,21 @@ export async function countedOffsetPage<Model extends LucidModel>(
   query: ModelQueryBuilderContract<Model, any>,
   { page, perPage }: { page: number; perPage: number }
 ) {
-  const [{ total }] = await query
+  const [counted] = await query
     .clone()
     .clearOrder()
     .clearSelect()
     .count('* as total')
     .pojo<{ total: number | string }>()
-  const rows = Number(total) > 0 ? await offsetPage(query, { page, perPage }) : null
+  const total = Number(counted.total)
+  const rows =
+    total > 0 ? await offsetPage(query, { page, perPage }) : { items: [], hasNext: false }
   return {
-    items: rows?.items ?? [],
+    items: rows.items,
     page,
-    hasNext: rows?.hasNext ?? false,
-    total: Number(total),
-    lastPage: Math.max(Math.ceil(Number(total) / perPage), 1),
+    hasNext: rows.hasNext,
+    total,
+    lastPage: Math.max(Math.ceil(total / perPage), 1),
   }
 }
 
