@@ -3,6 +3,9 @@ import { DateTime } from 'luxon'
 import RenderBlogArticle from '#actions/public_pages/render_blog_article'
 import RenderBlogListPage from '#actions/public_pages/render_blog_list_page'
 import { countPostView } from '#services/blog/post_views'
+import { pageNumber } from '#services/database/pagination'
+
+const LAST_PAGE_SERVED = 9_999
 
 /**
  * The public blog. Its fragments come from the cache; the layout around
@@ -11,7 +14,8 @@ import { countPostView } from '#services/blog/post_views'
  */
 export default class BlogController {
   async index({ view, request, response }: HttpContext) {
-    const page = pageNumber(request.input('page'))
+    // Pages are cached by number: made-up numbers must not fill the cache.
+    const page = pageNumber(request.input('page'), LAST_PAGE_SERVED)
     const list = await RenderBlogListPage.handle(view, page)
     if (list.count === 0 && page > 1) return response.notFound()
 
@@ -28,11 +32,6 @@ export default class BlogController {
     setLastModified(response, article.updatedAt)
     return view.render('pages/blog/show', { article })
   }
-}
-
-function pageNumber(raw: unknown) {
-  const page = Number(raw ?? 1)
-  return Number.isSafeInteger(page) && page > 0 && page < 10_000 ? page : 1
 }
 
 function setLastModified(response: HttpContext['response'], iso: string) {

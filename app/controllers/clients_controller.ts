@@ -13,6 +13,7 @@ import {
 } from '#validators/client'
 import { tenantMeta } from '#validators/tenant_meta'
 import { flashMessages } from '#services/flash_messages'
+import { filtersQuery } from '#services/database/list_filters'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -23,7 +24,7 @@ export default class ClientsController {
 
     return view.render('pages/clients/index', {
       page,
-      listQuery: listQueryString(page),
+      listQuery: filtersQuery({ sort: page.sort, dir: page.dir, q: page.q }),
     })
   }
 
@@ -103,14 +104,4 @@ export default class ClientsController {
     const { q } = await request.validateUsing(clientSearchValidator, { data: request.qs() })
     return SearchClients.handle(tenant, q)
   }
-}
-
-/**
- * The list's search and sort as a query string, for the pagination and
- * export links (without the cursors).
- */
-function listQueryString(page: { q: string; sort: string; dir: string }) {
-  const query = new URLSearchParams({ sort: page.sort, dir: page.dir })
-  if (page.q) query.set('q', page.q)
-  return query.toString()
 }

@@ -1,6 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
-import router from '@adonisjs/core/services/router'
 import MessagePolicy from '#policies/message_policy'
 import { messageValidator } from '#validators/message'
 import { PLACEHOLDERS } from '#sending/message_renderer'
@@ -10,15 +9,11 @@ import DuplicateMessage from '#actions/messages/duplicate_message'
 import DeleteMessage from '#actions/messages/delete_message'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
+import ListMessages from '#actions/messages/list_messages'
+import ListPreviewClients from '#actions/messages/list_preview_clients'
 import { isRecordId } from '#validators/rules/record_id'
 import { flashMessages } from '#services/flash_messages'
-
-const PER_PAGE = 25
-
-/**
- * How many clients the preview's picker lists.
- */
-const PREVIEW_CLIENT_CHOICES = 50
+import { pageNumber } from '#services/database/pagination'
 
 /**
  * The preview is the HTML a client would receive, served as its own
@@ -40,15 +35,7 @@ export default class MessagesController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
 
-    const messages = await tenant
-      .related('messages')
-      .query()
-      .withCount('mailings', (query) => query.whereNull('archived_at'))
-      .orderBy('updated_at', 'desc')
-      .orderBy('id', 'desc')
-      .paginate(pageNumber(request.input('page')), PER_PAGE)
-    messages.baseUrl(router.makeUrl('messages.index'))
-
+    const messages = await ListMessages.handle(tenant, pageNumber(request.input('page')))
     return view.render('pages/messages/index', { messages })
   }
 
@@ -74,15 +61,7 @@ export default class MessagesController {
     const clientId = clientIdFrom(request.qs())
     const { client, rendered } = await PreviewMessage.handle(tenant, message, clientId)
 
-    const clientChoices = await tenant
-      .related('clients')
-      .query()
-      .select('id', 'email', 'full_name', 'unsubscribed_at')
-      .orderBy('email')
-      .limit(PREVIEW_CLIENT_CHOICES)
-    if (client && !clientChoices.some((choice) => choice.id === client.id)) {
-      clientChoices.unshift(client)
-    }
+    const clientChoices = await ListPreviewClients.handle(tenant, client)
 
     return view.render('pages/messages/show', {
       message,
@@ -159,11 +138,6 @@ export default class MessagesController {
     session.flash('success', flashMessages.messages.deleted(message))
     return response.redirect().toRoute('messages.index')
   }
-}
-
-function pageNumber(raw: unknown) {
-  const page = Number(raw)
-  return Number.isSafeInteger(page) && page > 0 ? page : 1
 }
 
 /**

@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
-import { pageFields } from '#api/pagination'
+import { pageFields } from '#services/database/pagination'
 import { recordId } from '#validators/rules/record_id'
 import type { TenantMeta } from '#validators/tenant_meta'
 

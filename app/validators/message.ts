@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { pageFields } from '#api/pagination'
+import { pageFields } from '#services/database/pagination'
 import type { FieldContext } from '@vinejs/vine/types'
 import {
   findPlaceholdersStartingUrls,

@@ -3,7 +3,7 @@ import type { Infer } from '@vinejs/vine/types'
 import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import { WEBHOOK_DELIVERY_STATUSES } from '#models/webhook_delivery'
 import { urlProblem } from '#services/webhooks/addresses'
-import { pageFields } from '#api/pagination'
+import { pageFields } from '#services/database/pagination'
 import { recordId } from '#validators/rules/record_id'
 
 export const WEBHOOK_URL_MAX_LENGTH = 2000

@@ -1,7 +1,8 @@
 import AuditLog from '#models/audit_log'
 import type { Infer } from '@vinejs/vine/types'
 import type { auditLogFilterValidator } from '#validators/admin'
-import { pageByNewestId, whereBetweenDays } from '#services/database/id_pages'
+import { whereBetweenDays } from '#services/database/list_filters'
+import { newestFirstPage } from '#services/database/pagination'
 
 export const AUDIT_LOGS_PER_PAGE = 50
 
@@ -16,6 +17,6 @@ export default class ListAuditLogs {
     if (filters.action) query.where('action', filters.action)
     if (filters.subject) query.where('subject_type', filters.subject)
     whereBetweenDays(query, 'created_at', filters)
-    return pageByNewestId(query, filters.after, AUDIT_LOGS_PER_PAGE)
+    return newestFirstPage(query, { after: filters.after, perPage: AUDIT_LOGS_PER_PAGE })
   }
 }

@@ -4,6 +4,7 @@ import blogConfig from '#config/blog'
 import Post from '#models/post'
 import { toPostCard } from '#services/blog/post_cards'
 import { CACHE_TAGS, cached, endAtNextScheduledPost } from '#services/blog/public_cache'
+import { offsetPage } from '#services/database/pagination'
 
 export const POSTS_PER_PAGE = 10
 
@@ -30,18 +31,16 @@ export default class RenderBlogListPage {
       tags: [CACHE_TAGS.posts],
       factory: async (ctx) => {
         await endAtNextScheduledPost(ctx)
-        const rows = await Post.query()
+        const query = Post.query()
           .withScopes((scopes) => scopes.published())
           .select('id', 'title', 'slug', 'excerpt', 'cover_name', 'published_at')
           .orderBy('published_at', 'desc')
           .orderBy('id', 'desc')
-          .offset((page - 1) * POSTS_PER_PAGE)
-          .limit(POSTS_PER_PAGE + 1)
-        const posts = rows.slice(0, POSTS_PER_PAGE)
+        const { items: posts, hasNext } = await offsetPage(query, { page, perPage: POSTS_PER_PAGE })
         return {
           html: await view.render('pages/blog/post_list', { posts: posts.map(toPostCard) }),
           count: posts.length,
-          hasNext: rows.length > POSTS_PER_PAGE,
+          hasNext,
           builtAt: DateTime.now().toISO()!,
         }
       },

@@ -1,7 +1,8 @@
 import User from '#models/user'
+import Tenant from '#models/tenant'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffUserFilterValidator } from '#validators/admin'
-import { pageByNewestId } from '#services/database/id_pages'
+import { newestFirstPage } from '#services/database/pagination'
 import { whereMatches } from '#actions/clients/list_clients'
 
 export const STAFF_USERS_PER_PAGE = 50
@@ -10,7 +11,7 @@ export const STAFF_USERS_PER_PAGE = 50
  * Every user for staff, newest first: searched by email or name, filtered
  * by role, status and workspace, with how many mailings each created (one
  * subquery per page on the indexed `mailings.created_by_id`, no query per
- * row).
+ * row), and the workspace filtered on, for its name.
  */
 export default class ListUsers {
   static async handle(filters: Infer<typeof staffUserFilterValidator>) {
@@ -21,6 +22,11 @@ export default class ListUsers {
     if (filters.status === 'blocked') query.whereNotNull('blocked_at')
     if (filters.status === 'active') query.whereNull('blocked_at')
     if (filters.workspace) query.where('tenant_id', filters.workspace)
-    return pageByNewestId(query, filters.after, STAFF_USERS_PER_PAGE)
+    const page = await newestFirstPage(query, {
+      after: filters.after,
+      perPage: STAFF_USERS_PER_PAGE,
+    })
+    const workspace = filters.workspace ? await Tenant.find(filters.workspace) : null
+    return { ...page, workspace }
   }
 }

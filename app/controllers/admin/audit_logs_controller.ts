@@ -3,7 +3,7 @@ import AdminPanelPolicy from '#policies/admin_panel_policy'
 import ListAuditLogs from '#actions/audit/list_audit_logs'
 import ListAuditLogChoices from '#actions/audit/list_audit_log_choices'
 import { auditLogFilterValidator } from '#validators/admin'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 
 export default class AuditLogsController {
   async index({ view, request, bouncer }: HttpContext) {

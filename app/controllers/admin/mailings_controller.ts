@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Mailing from '#models/mailing'
-import Tenant from '#models/tenant'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import MailingPolicy from '#policies/mailing_policy'
 import ListAllMailings from '#actions/mailings/list_all_mailings'
@@ -24,12 +23,10 @@ export default class MailingsController {
     await bouncer.with(AdminPanelPolicy).authorize('viewMailings')
     const filters = await staffMailingFilterValidator.validate(request.qs())
     const page = await ListAllMailings.handle(filters)
-    const workspace = filters.workspace ? await Tenant.find(filters.workspace) : null
     return view.render('pages/admin/mailings/index', {
       ...page,
       filters,
       query: filtersQuery(filters),
-      workspace,
     })
   }
 

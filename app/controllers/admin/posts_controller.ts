@@ -10,6 +10,7 @@ import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
 import { flashMessages } from '#services/flash_messages'
+import { pageNumber } from '#services/database/pagination'
 
 /**
  * The blog editor in the admin panel: content managers and admins.
@@ -17,7 +18,7 @@ import { flashMessages } from '#services/flash_messages'
 export default class PostsController {
   async index({ view, request, bouncer }: HttpContext) {
     await bouncer.with(PostPolicy).authorize('viewList')
-    const page = Math.max(1, Number.parseInt(request.input('page', '1'), 10) || 1)
+    const page = pageNumber(request.input('page'))
 
     const { posts, hasNextPage } = await ListPosts.handle(page)
     return view.render('pages/admin/posts/index', { posts, page, hasNextPage })

@@ -1,7 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
-import Tenant from '#models/tenant'
-import { filtersQuery } from '#services/database/id_pages'
+import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import UserPolicy from '#policies/user_policy'
 import ListUsers from '#actions/users/list_users'
@@ -25,12 +24,10 @@ export default class UsersController {
     await bouncer.with(AdminPanelPolicy).authorize('viewUsers')
     const filters = await staffUserFilterValidator.validate(request.qs())
     const page = await ListUsers.handle(filters)
-    const workspace = filters.workspace ? await Tenant.find(filters.workspace) : null
     return view.render('pages/admin/users/index', {
       ...page,
       filters,
       query: filtersQuery(filters),
-      workspace,
     })
   }
 

@@ -12,7 +12,7 @@ import {
 } from '#validators/client'
 import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
-import { listOf, pageSize } from '#api/pagination'
+import { listOf, pageSize } from '#services/database/pagination'
 import { serializeClient } from '#api/serializers/client'
 import { serializeBulkUpsert } from '#api/serializers/bulk_upsert'
 

@@ -3,7 +3,7 @@ import MailingPolicy from '#policies/mailing_policy'
 import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import { apiDeliveryListValidator } from '#validators/mailing'
-import { decodeIdCursor, encodeIdCursor, listOf, pageSize } from '#api/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMailingStats } from '#api/serializers/mailing_stats'
 import { serializeDelivery } from '#api/serializers/delivery'
 
@@ -24,19 +24,10 @@ export default class MailingStatsController {
   async deliveries({ params, request, tenant, bouncer }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
-    const { status, run, limit, cursor } = await request.validateUsing(apiDeliveryListValidator, {
+    const { status, run, ...paging } = await request.validateUsing(apiDeliveryListValidator, {
       data: request.qs(),
     })
-
-    const page = await ListDeliveries.handle(mailing, {
-      status,
-      run,
-      after: decodeIdCursor(cursor),
-      perPage: pageSize(limit),
-    })
-    return listOf(
-      page.rows.map(serializeDelivery),
-      page.nextCursor ? encodeIdCursor(page.nextCursor) : null
-    )
+    const page = await ListDeliveries.handle(mailing, { status, run, ...keysetRequest(paging) })
+    return listOf(page.rows.map(serializeDelivery), encodeIdCursor(page.nextCursor))
   }
 }

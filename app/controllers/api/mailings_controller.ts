@@ -7,12 +7,13 @@ import UpdateMailing from '#actions/mailings/update_mailing'
 import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
+import ListMailings from '#actions/mailings/list_mailings'
 import StartRun from '#sending/start_run'
 import { apiMailingListValidator, createMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { listOf, newestFirstPage } from '#api/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -24,13 +25,11 @@ export default class MailingsController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
-    const page = await newestFirstPage(
-      tenant.related('mailings').query().whereNull('archived_at'),
-      await request.validateUsing(apiMailingListValidator, { data: request.qs() })
-    )
+    const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
+    const page = await ListMailings.newestFirst(tenant, keysetRequest(paging))
     return listOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
-      page.nextCursor
+      encodeIdCursor(page.nextCursor)
     )
   }
 

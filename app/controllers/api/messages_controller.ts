@@ -3,10 +3,11 @@ import MessagePolicy from '#policies/message_policy'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DeleteMessage from '#actions/messages/delete_message'
+import ListMessages from '#actions/messages/list_messages'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { listOf, newestFirstPage } from '#api/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -15,11 +16,9 @@ export default class MessagesController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
-    const page = await newestFirstPage(
-      tenant.related('messages').query(),
-      await request.validateUsing(apiMessageListValidator, { data: request.qs() })
-    )
-    return listOf(page.items.map(serializeMessage), page.nextCursor)
+    const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
+    const page = await ListMessages.newestFirst(tenant, keysetRequest(paging))
+    return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {

@@ -5,6 +5,7 @@ import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
+import ListWebhookEndpoints from '#actions/webhooks/list_webhook_endpoints'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import {
@@ -15,7 +16,7 @@ import {
 } from '#validators/webhook'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { decodeIdCursor, encodeIdCursor, listOf, newestFirstPage, pageSize } from '#api/pagination'
+import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
   serializeWebhookEndpoint,
@@ -32,11 +33,11 @@ export default class WebhooksController {
    */
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(WebhookEndpointPolicy).authorize('viewList')
-    const page = await newestFirstPage(
-      tenant.related('webhookEndpoints').query(),
-      await request.validateUsing(apiWebhookEndpointListValidator, { data: request.qs() })
-    )
-    return listOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
+    const paging = await request.validateUsing(apiWebhookEndpointListValidator, {
+      data: request.qs(),
+    })
+    const page = await ListWebhookEndpoints.newestFirst(tenant, keysetRequest(paging))
+    return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
@@ -88,20 +89,11 @@ export default class WebhooksController {
   async deliveries({ params, request, tenant, bouncer }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
-    const { status, limit, cursor } = await request.validateUsing(apiWebhookDeliveryListValidator, {
+    const { status, ...paging } = await request.validateUsing(apiWebhookDeliveryListValidator, {
       data: request.qs(),
     })
-
-    const page = await ListWebhookDeliveries.handle({
-      endpoint,
-      status,
-      before: decodeIdCursor(cursor),
-      limit: pageSize(limit),
-    })
-    return listOf(
-      page.deliveries.map(serializeWebhookDelivery),
-      page.nextBefore ? encodeIdCursor(page.nextBefore) : null
-    )
+    const page = await ListWebhookDeliveries.handle({ endpoint, status, ...keysetRequest(paging) })
+    return listOf(page.deliveries.map(serializeWebhookDelivery), encodeIdCursor(page.nextCursor))
   }
 
   /**

@@ -3,6 +3,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import User from '#models/user'
 import AccountPolicy from '#policies/account_policy'
 import CreateAccessToken from '#actions/access_tokens/create_access_token'
+import ListAccessTokens from '#actions/access_tokens/list_access_tokens'
 import { createAccessTokenValidator, TOKEN_LIFETIMES } from '#validators/access_token'
 import { TOKEN_ABILITIES, TOKEN_ABILITY_DESCRIPTIONS } from '#api/abilities'
 import { flashMessages } from '#services/flash_messages'
@@ -15,7 +16,7 @@ export default class AccessTokensController {
   async index({ view, auth, bouncer }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    const tokens = await User.accessTokens.all(user)
+    const tokens = await ListAccessTokens.handle(user)
 
     return view.render('pages/settings/tokens', {
       tokens,

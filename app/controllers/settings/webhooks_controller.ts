@@ -6,6 +6,7 @@ import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
+import ListWebhookEndpoints from '#actions/webhooks/list_webhook_endpoints'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import SendTestWebhook from '#actions/webhooks/send_test_webhook'
@@ -19,7 +20,7 @@ import { flashMessages } from '#services/flash_messages'
 export default class WebhooksController {
   async index({ view, bouncer, tenant }: HttpContext) {
     await bouncer.with(WebhookEndpointPolicy).authorize('viewList')
-    const endpoints = await tenant.related('webhookEndpoints').query().orderBy('id')
+    const endpoints = await ListWebhookEndpoints.handle(tenant)
     return view.render('pages/settings/webhooks/index', { endpoints })
   }
 
@@ -41,7 +42,11 @@ export default class WebhooksController {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('view', endpoint)
     const filter = await webhookDeliveriesValidator.validate(request.qs())
-    const page = await ListWebhookDeliveries.handle({ endpoint, ...filter })
+    const page = await ListWebhookDeliveries.handle({
+      endpoint,
+      status: filter.status,
+      after: filter.before,
+    })
     return view.render('pages/settings/webhooks/show', {
       endpoint,
       ...page,

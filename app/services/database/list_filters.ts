@@ -3,28 +3,6 @@ import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/type
 import { sqlTime } from '#services/database/sql_time'
 
 /**
- * One page of a staff list, newest first, continued from the id of the
- * last row shown (keyset pagination on the primary key): page 500 costs
- * what page 1 costs, and nothing counts the whole table. For the
- * pagination component's `nextCursor` / `isFirstPage` props.
- */
-export async function pageByNewestId<Model extends LucidModel>(
-  query: ModelQueryBuilderContract<Model>,
-  after: number | undefined,
-  perPage: number
-) {
-  if (after) query.where(`${query.model.table}.id`, '<', after)
-  const rows = await query.orderBy(`${query.model.table}.id`, 'desc').limit(perPage + 1)
-  const items = rows.slice(0, perPage) as InstanceType<Model>[]
-  const last = items.at(-1) as { id: number } | undefined
-  return {
-    items,
-    isFirstPage: !after,
-    nextCursor: rows.length > perPage && last ? String(last.id) : null,
-  }
-}
-
-/**
  * `from`..`to` (whole days, UTC, both included) on a timestamp column.
  */
 export function whereBetweenDays<Model extends LucidModel>(

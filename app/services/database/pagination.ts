@@ -1,0 +1,189 @@
+import vine from '@vinejs/vine'
+import type { FieldContext } from '@vinejs/vine/types'
+import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
+import apiConfig from '#config/api'
+
+/*
+ * How every list is cut into pages, web and API. Two ways, chosen by the
+ * list's order and size:
+ *
+ * - Keyset, newest first by id (`newestFirstPage`): lists that grow
+ *   without bound and are read from the newest end: the staff lists
+ *   (users, every workspace's mailings, the audit log), a webhook
+ *   endpoint's deliveries, and every API list. A page continues below the
+ *   id of the last row shown, so page 500 costs what page 1 costs, nothing
+ *   counts the table, and rows added meanwhile never shift a page. The
+ *   position is that id: bare in web links (`?after=123`, the `nextCursor`
+ *   of components/pagination.edge; `?before=123` on a webhook endpoint's
+ *   page), opaque in the API (`next_cursor`, `encodeIdCursor`), so API
+ *   clients pass cursors back and never make one.
+ *
+ * - Offset, by page number (`offsetPage`, `countedOffsetPage`): a
+ *   workspace's own lists ordered by something other than id (last change,
+ *   publication, drafts first): mailings, messages, the blog and its
+ *   editor. They stay short enough for OFFSET, and a page number is a link
+ *   people can share. One row more than the page says whether another
+ *   follows, without counting; only a list that shows "Page 2 of 7" pays
+ *   for a COUNT.
+ *
+ * Lists with an order of their own keep their own keyset next to their
+ * query: clients (sort column, then id: actions/clients/list_clients.ts)
+ * and delivery logs (run, then id: actions/stats/list_deliveries.ts).
+ */
+
+/**
+ * Where a keyset page starts: below the id `after` (none: the top).
+ */
+export interface KeysetPosition {
+  after?: number
+  perPage: number
+}
+
+/**
+ * One page of a query's rows, newest (highest id) first, continuing below
+ * the id `after` (the previous page's `nextCursor`). One row more than the
+ * page is read to know whether another page follows.
+ */
+export async function newestFirstPage<Model extends LucidModel>(
+  query: ModelQueryBuilderContract<Model, any>,
+  { after, perPage }: KeysetPosition
+) {
+  const id = `${query.model.table}.id`
+  if (after) query.where(id, '<', after)
+  const rows: InstanceType<Model>[] = await query.orderBy(id, 'desc').limit(perPage + 1)
+  const items = rows.slice(0, perPage)
+  const last = items.at(-1)
+  return {
+    items,
+    isFirstPage: !after,
+    /** The `after` of the next page; null on the last page. */
+    nextCursor: rows.length > perPage && last ? Number(last.$primaryKeyValue) : null,
+  }
+}
+
+/**
+ * One page of a query's rows in the query's own order, by page number
+ * (from 1). A page past the end is empty.
+ */
+export async function offsetPage<Model extends LucidModel>(
+  query: ModelQueryBuilderContract<Model, any>,
+  { page, perPage }: { page: number; perPage: number }
+) {
+  const rows: InstanceType<Model>[] = await query.offset((page - 1) * perPage).limit(perPage + 1)
+  return { items: rows.slice(0, perPage), page, hasNext: rows.length > perPage }
+}
+
+/**
+ * An offset page with the list's size, for "Page 2 of 7": one COUNT more.
+ */
+export async function countedOffsetPage<Model extends LucidModel>(
+  query: ModelQueryBuilderContract<Model, any>,
+  { page, perPage }: { page: number; perPage: number }
+) {
+  const [counted] = await query
+    .clone()
+    .clearOrder()
+    .clearSelect()
+    .count('* as total')
+    .pojo<{ total: number | string }>()
+  const total = Number(counted.total)
+  const rows =
+    total > 0 ? await offsetPage(query, { page, perPage }) : { items: [], hasNext: false }
+  return {
+    items: rows.items,
+    page,
+    hasNext: rows.hasNext,
+    total,
+    lastPage: Math.max(Math.ceil(total / perPage), 1),
+  }
+}
+
+/**
+ * The page number of a `?page=` link. Anything but a positive whole number
+ * (a hand-edited link) is the first page rather than an error; `max`
+ * bounds lists whose pages are cached by number.
+ */
+export function pageNumber(raw: unknown, max = Number.MAX_SAFE_INTEGER) {
+  const page = Number(raw)
+  return Number.isSafeInteger(page) && page > 0 && page <= max ? page : 1
+}
+
+/**
+ * The API's cursor for a keyset position: base64url of JSON, so clients
+ * treat it as opaque; null (the last page) stays null.
+ */
+export function encodeIdCursor(id: number | null) {
+  return id === null ? null : Buffer.from(JSON.stringify({ id })).toString('base64url')
+}
+
+/**
+ * The id an API cursor continues below; undefined for a cursor this API
+ * did not hand out (the list starts from the top, like a missing cursor).
+ */
+function decodeIdCursor(cursor: string | undefined): number | undefined {
+  if (!cursor) return undefined
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    const id = (decoded as { id?: unknown })?.id
+    return Number.isSafeInteger(id) && (id as number) > 0 ? (id as number) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Every API list answers `{ data: [...], next_cursor }`: `next_cursor` is
+ * opaque and null on the last page.
+ */
+export function listOf<Item>(data: Item[], nextCursor: string | null) {
+  return { data, next_cursor: nextCursor }
+}
+
+/**
+ * The API's `limit` and `cursor` query fields, for a list's query validator
+ * (`pageSize()` reads the limit with its default).
+ */
+export function pageFields() {
+  return {
+    limit: vine.number().withoutDecimals().range([1, apiConfig.pageLimit.max]).optional(),
+    cursor: vine.string().trim().maxLength(1000).use(handedOutCursor()).optional(),
+  }
+}
+
+export function pageSize(limit: number | undefined) {
+  return limit ?? apiConfig.pageLimit.default
+}
+
+/**
+ * What a keyset API list's validated `limit` and `cursor` ask for: the
+ * arguments of `newestFirstPage`.
+ */
+export function keysetRequest({
+  limit,
+  cursor,
+}: {
+  limit?: number
+  cursor?: string
+}): KeysetPosition {
+  return { after: decodeIdCursor(cursor), perPage: pageSize(limit) }
+}
+
+/**
+ * A cursor must be one this API handed out (base64url of JSON): a
+ * mangled one answers 422 rather than silently restarting the list, which
+ * would make a client walk the same pages forever.
+ */
+const handedOutCursor = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  if (typeof value !== 'string') return
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
+    if (decoded && typeof decoded === 'object') return
+  } catch {
+    // Reported below.
+  }
+  field.report(
+    'This is not a cursor of this list: use a next_cursor from a previous page, or none for the first page',
+    'cursor',
+    field
+  )
+})
