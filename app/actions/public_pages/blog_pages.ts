@@ -56,7 +56,7 @@ export default class BlogPages {
           .limit(POSTS_PER_PAGE + 1)
         const posts = rows.slice(0, POSTS_PER_PAGE)
         return {
-          html: await view.render('pages/blog/post_list', { posts: posts.map(toPostCard) }),
+          html: await view.render('pages/blog/_post_list', { posts: posts.map(toPostCard) }),
           count: posts.length,
           hasNext: rows.length > POSTS_PER_PAGE,
           builtAt: DateTime.now().toISO()!,
@@ -87,7 +87,7 @@ export default class BlogPages {
           excerpt: post.excerpt,
           coverName: post.coverName,
           updatedAt: (post.updatedAt ?? post.createdAt).toISO()!,
-          html: await view.render('pages/blog/article_body', { post }),
+          html: await view.render('pages/blog/_article_body', { post }),
         }
       },
     })
