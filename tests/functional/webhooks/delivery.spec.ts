@@ -9,6 +9,7 @@ import { createClients, createMessage, createOpenMailing } from '#tests/helpers/
 import { waitUntil } from '#tests/helpers/wait'
 import { WebhookReceiver } from './receiver.js'
 import { createEndpoint, recordUnsubscribe, waitForAttempts } from './helpers.js'
+import { postForm } from '#tests/helpers/forms'
 
 async function startReceiver(cleanup: (handler: () => Promise<void>) => void, host?: string) {
   const receiver = await new WebhookReceiver(host).start()
@@ -110,7 +111,7 @@ test.group('Webhooks: events', () => {
     const { user, tenant } = await createUser()
     const endpoint = await createEndpoint(tenant, receiver.url(), ['message.sent'])
 
-    await client.post(`/settings/webhooks/${endpoint.id}/test`).loginAs(user).withCsrfToken()
+    await postForm(client, `/settings/webhooks/${endpoint.id}/test`).loginAs(user)
 
     await waitUntil('the test webhook', async () => receiver.received.length === 1)
     const [event] = receiver.verified(endpoint.secret)
@@ -217,10 +218,10 @@ test.group('Webhooks: retries', () => {
     const endpoint = await createEndpoint(tenant, receiver.url())
     const delivery = await waitForAttempts(await recordUnsubscribe(tenant), 1, 'succeeded')
 
-    await client
-      .post(`/settings/webhooks/${endpoint.id}/deliveries/${delivery.id}/redeliver`)
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(
+      client,
+      `/settings/webhooks/${endpoint.id}/deliveries/${delivery.id}/redeliver`
+    ).loginAs(user)
 
     const again = await waitForAttempts(delivery, 2, 'succeeded')
     assert.lengthOf(receiver.received, 2)
