@@ -7,15 +7,9 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
-import { WebhookReceiver } from './receiver.js'
+import { startReceiver } from './receiver.js'
 import { createEndpoint, recordUnsubscribe, waitForAttempts } from './helpers.js'
 import { postForm } from '#tests/helpers/forms'
-
-async function startReceiver(cleanup: (handler: () => Promise<void>) => void, host?: string) {
-  const receiver = await new WebhookReceiver(host).start()
-  cleanup(() => receiver.stop())
-  return receiver
-}
 
 test.group('Webhooks: events', () => {
   test('a mailing run announces itself, each message and its counts, signed', async ({
