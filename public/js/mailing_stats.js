@@ -1,4 +1,4 @@
-// The mailing page's statistics (resources/views/pages/mailings/_stats.edge):
+// The mailing page's statistics (resources/views/components/mailing_stats.edge):
 // draws the chart of sends over time and, while a run is sending, polls the
 // mailing's numbers every 2 seconds to move the progress bar and the
 // counters, until no run is running. Loaded as a file: the CSP forbids inline

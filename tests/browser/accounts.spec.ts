@@ -3,6 +3,7 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { postForm } from '#tests/helpers/forms'
 
 const PASSWORD = 'juniper-satellite-63-mosaic'
 
@@ -110,11 +111,9 @@ test.group('Accounts in the browser', () => {
     // Five wrong passwords from five addresses lock the email.
     for (let i = 0; i < 5; i++) {
       await throughTrustedProxy(
-        client.post('/login').form({ email: user.email, password: `spray-${i}-guess` }),
+        postForm(client, '/login', { email: user.email, password: `spray-${i}-guess` }),
         newIp()
       )
-        .withCsrfToken()
-        .redirects(0)
     }
 
     const newBrowser = await browser.newContext()

@@ -3,7 +3,7 @@ import WebhookEndpoint from '#models/webhook_endpoint'
 import { createUser } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'
 import { waitUntil } from '#tests/helpers/wait'
-import { WebhookReceiver } from '#tests/functional/webhooks/receiver'
+import { startReceiver } from '#tests/functional/webhooks/receiver'
 
 test.group('Webhooks in the browser', () => {
   test('on a phone, a user adds an endpoint, reveals its secret and sends a test event', async ({
@@ -11,8 +11,7 @@ test.group('Webhooks in the browser', () => {
     assert,
     cleanup,
   }) => {
-    const receiver = await new WebhookReceiver().start()
-    cleanup(() => receiver.stop())
+    const receiver = await startReceiver(cleanup)
     const { user, tenant } = await createUser()
 
     const page = await visit('/login')

@@ -8,6 +8,7 @@ import { apiLimiter } from '#start/limiter'
 import { api } from '#tests/helpers/api'
 import { newIp, throughTrustedProxy, withForgedForwardedFor } from '#tests/helpers/proxy'
 import { freePort } from '#tests/helpers/sending'
+import { postForm } from '#tests/helpers/forms'
 
 const THROTTLED = /^Too many log-in attempts/
 
@@ -48,13 +49,12 @@ test.group('Client IP: X-Forwarded-For is believed only from trusted proxies', (
     const outcomes: string[] = []
     for (let i = 0; i < 40; i++) {
       const response = await withForgedForwardedFor(
-        client
-          .post('/login')
-          .form({ email: `spray-${i}-${Date.now()}@example.com`, password: 'Winter2026!' }),
+        postForm(client, '/login', {
+          email: `spray-${i}-${Date.now()}@example.com`,
+          password: 'Winter2026!',
+        }),
         newIp()
       )
-        .withCsrfToken()
-        .redirects(0)
       outcomes.push(flashError(response))
     }
 
@@ -70,13 +70,12 @@ test.group('Client IP: X-Forwarded-For is believed only from trusted proxies', (
     const [attacker, bystander] = [newIp(), newIp()]
     const attempt = (ip: string) =>
       throughTrustedProxy(
-        client
-          .post('/login')
-          .form({ email: `guess-${Date.now()}-${Math.random()}@example.com`, password: 'nope' }),
+        postForm(client, '/login', {
+          email: `guess-${Date.now()}-${Math.random()}@example.com`,
+          password: 'nope',
+        }),
         ip
       )
-        .withCsrfToken()
-        .redirects(0)
 
     for (let i = 0; i < 3; i++) await attempt(attacker)
     assert.match(flashError(await attempt(attacker)), THROTTLED)

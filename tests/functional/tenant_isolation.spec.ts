@@ -4,6 +4,7 @@ import Message from '#models/message'
 import Mailing from '#models/mailing'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
+import { postForm, putForm, submitForm } from '#tests/helpers/forms'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -50,11 +51,7 @@ test.group('Tenant isolation', () => {
     ]
 
     for (const [method, path, form] of routes) {
-      const request = client
-        .request(path, method.toUpperCase())
-        .loginAs(intruder.user)
-        .withCsrfToken()
-        .redirects(0)
+      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
       if (form) request.form(form)
       const response = await request
       assert.equal(
@@ -82,28 +79,20 @@ test.group('Tenant isolation', () => {
     assert.notInclude(mailings.text(), 'Victim mailing')
 
     // Bulk delete with a foreign id deletes nothing of the victim's.
-    await client
-      .post('/clients/bulk-delete')
-      .form({ ids: [victimClient.id, ownClient.id] })
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/clients/bulk-delete', {
+      ids: [victimClient.id, ownClient.id],
+    }).loginAs(intruder.user)
 
     // Form fields that reference records are checked too.
-    const foreignReferences = await client
-      .put(`/mailings/${ownMailing.id}`)
-      .form({
-        name: 'Mine',
-        messageId: victimMessage.id,
-        audience: 'selected',
-        clientIds: [victimClient.id, ownClient.id],
-        periodicity: 'once',
-        startAt: '2035-01-01T10:00',
-        endAt: '2035-01-02T10:00',
-      })
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    const foreignReferences = await putForm(client, `/mailings/${ownMailing.id}`, {
+      name: 'Mine',
+      messageId: victimMessage.id,
+      audience: 'selected',
+      clientIds: [victimClient.id, ownClient.id],
+      periodicity: 'once',
+      startAt: '2035-01-01T10:00',
+      endAt: '2035-01-02T10:00',
+    }).loginAs(intruder.user)
     foreignReferences.assertFlashMessage('inputErrorsBag', {
       messageId: ['Choose one of your messages'],
       clientIds: ['Some selected clients are not in this workspace'],

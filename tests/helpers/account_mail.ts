@@ -3,6 +3,7 @@ import type { ApiClient } from '@japa/api-client'
 import { redisConnection } from '#config/redis'
 import { smtp } from '#tests/helpers/peers'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm } from '#tests/helpers/forms'
 
 /**
  * The mails that reached the test SMTP server for `address` once the worker
@@ -35,9 +36,5 @@ export function resetLinkIn(text: string | undefined) {
  * Submits the form behind a reset link, as the person who opened it.
  */
 export function submitNewPassword(client: ApiClient, link: string, password: string) {
-  return client
-    .post(link)
-    .form({ password, passwordConfirmation: password })
-    .withCsrfToken()
-    .redirects(0)
+  return postForm(client, link, { password, passwordConfirmation: password })
 }

@@ -4,7 +4,7 @@ import { countRecipients } from '#services/mailings/recipient_counts'
 
 /**
  * What a page about one mailing shows beside its statistics
- * (pages/mailings/_details.edge): its owner's page and the staff's
+ * (components/mailing_details.edge): its owner's page and the staff's
  * read-only page alike.
  */
 export default class LoadMailingDetails {

@@ -43,7 +43,7 @@ export default class RenderBlogArticle {
           excerpt: post.excerpt,
           coverName: post.coverName,
           updatedAt: (post.updatedAt ?? post.createdAt).toISO()!,
-          html: await view.render('pages/blog/article_body', { post }),
+          html: await view.render('pages/blog/_article_body', { post }),
         }
       },
     })

@@ -38,7 +38,7 @@ export default class RenderBlogListPage {
           .orderBy('id', 'desc')
         const { items: posts, hasNext } = await offsetPage(query, { page, perPage: POSTS_PER_PAGE })
         return {
-          html: await view.render('pages/blog/post_list', { posts: posts.map(toPostCard) }),
+          html: await view.render('pages/blog/_post_list', { posts: posts.map(toPostCard) }),
           count: posts.length,
           hasNext,
           builtAt: DateTime.now().toISO()!,

@@ -11,6 +11,7 @@ import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createPost } from '#tests/helpers/posts'
 import Post from '#models/post'
+import { postForm, submitForm } from '#tests/helpers/forms'
 
 /**
  * Every staff route and every owner-only action on another workspace's
@@ -405,10 +406,8 @@ const rows: Row[] = [
 ]
 
 async function send(client: ApiClient, row: Row, actor: Actor, prepared: Prepared) {
-  const request = client.request(prepared.url, row.method.toUpperCase()).loginAs(actor)
-  request.redirects(0)
-  if (row.method !== 'get') request.withCsrfToken().form(prepared.form ?? {})
-  return request
+  if (row.method === 'get') return client.get(prepared.url).loginAs(actor).redirects(0)
+  return submitForm(client, row.method, prepared.url, prepared.form ?? {}).loginAs(actor)
 }
 
 test.group('Staff authorization', () => {
@@ -439,11 +438,9 @@ test.group('Staff authorization', () => {
   }) => {
     const { user: admin } = await createUser({ role: 'admin' })
     const target = await someoneElse()
-    await client
-      .post(`/admin/users/${target.id}/block`)
-      .form({ reason: 'Sends spam' })
-      .loginAs(admin)
-      .withCsrfToken()
+    await postForm(client, `/admin/users/${target.id}/block`, {
+      reason: 'Sends spam',
+    }).loginAs(admin)
     const entry = await AuditLog.query()
       .where({ subject_type: 'user', subject_id: target.id })
       .firstOrFail()

@@ -7,6 +7,7 @@ import { createUser } from '#tests/helpers/users'
 import { createMailing } from '#tests/helpers/workspace'
 import { refute } from '#tests/functional/admin/helpers'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm, submitForm } from '#tests/helpers/forms'
 
 const manager = async () => {
   const { user } = await createUser({ role: 'manager', fullName: 'Mona Manager' })
@@ -14,12 +15,7 @@ const manager = async () => {
 }
 
 const disable = (client: any, mailingId: number, actor: any, reason: string) =>
-  client
-    .post(`/admin/mailings/${mailingId}/disable`)
-    .form({ reason })
-    .loginAs(actor)
-    .withCsrfToken()
-    .redirects(0)
+  postForm(client, `/admin/mailings/${mailingId}/disable`, { reason }).loginAs(actor)
 
 test.group('Admin: all mailings', () => {
   test('lists every workspace, filtered by workspace, status and creation day', async ({
@@ -133,7 +129,7 @@ test.group('Admin: all mailings', () => {
       ['get', `/mailings/${mailing.id}/edit`],
       ['post', `/mailings/${mailing.id}/pause`],
     ] as const) {
-      const refused = await client[method](url).loginAs(owner).withCsrfToken().redirects(0)
+      const refused = await submitForm(client, method, url).loginAs(owner)
       refused.assertStatus(404)
     }
     await mailing.refresh()
@@ -171,12 +167,7 @@ test.group('Admin: all mailings', () => {
 
     for (const mailing of [future, started]) {
       await disable(client, mailing.id, staff, 'Checking a complaint')
-      const enabled = await client
-        .post(`/admin/mailings/${mailing.id}/enable`)
-        .form({})
-        .loginAs(staff)
-        .withCsrfToken()
-        .redirects(0)
+      const enabled = await postForm(client, `/admin/mailings/${mailing.id}/enable`).loginAs(staff)
       enabled.assertStatus(302)
     }
 

@@ -12,6 +12,7 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm } from '#tests/helpers/forms'
 
 const RECIPIENTS = 12
 
@@ -71,7 +72,7 @@ async function assertFinishesOnce(assert: any, runId: number, clients: Client[])
 }
 
 const staffPost = (client: ApiClient, url: string, actor: any, reason: string) =>
-  client.post(url).form({ reason }).loginAs(actor).withCsrfToken().redirects(0)
+  postForm(client, url, { reason }).loginAs(actor)
 
 test.group('Staff stop a sending mailing (real worker and SMTP server)', () => {
   test('disabling stops a running mailing between two messages; enabling finishes it', async ({

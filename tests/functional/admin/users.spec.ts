@@ -7,6 +7,7 @@ import User from '#models/user'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { createMailing } from '#tests/helpers/workspace'
 import { refute } from '#tests/functional/admin/helpers'
+import { postForm, putForm } from '#tests/helpers/forms'
 
 /** A mailing created by `user` in their workspace. */
 async function mailingBy(user: User) {
@@ -89,33 +90,26 @@ test.group('Admin: users', () => {
     const before = await client.get('/dashboard').loginAs(target)
     before.assertStatus(200)
 
-    const missing = await client
-      .post(`/admin/users/${target.id}/block`)
-      .form({ reason: '' })
-      .loginAs(staff)
-      .withCsrfToken()
-      .redirects(0)
+    const missing = await postForm(client, `/admin/users/${target.id}/block`, {
+      reason: '',
+    }).loginAs(staff)
     missing.assertFlashMessage('inputErrorsBag', {
       reason: ['Please give the reason: the owner sees it'],
     })
 
-    const blocked = await client
-      .post(`/admin/users/${target.id}/block`)
-      .form({ reason: 'Sends spam' })
-      .loginAs(staff)
-      .withCsrfToken()
-      .redirects(0)
+    const blocked = await postForm(client, `/admin/users/${target.id}/block`, {
+      reason: 'Sends spam',
+    }).loginAs(staff)
     blocked.assertHeader('location', `/admin/users/${target.id}`)
     await target.refresh()
     assert.equal(target.blockedReason, 'Sends spam')
 
     const next = await client.get('/dashboard').loginAs(target).redirects(0)
     next.assertHeader('location', '/login')
-    const login = await client
-      .post('/login')
-      .form({ email: target.email, password: STRONG_PASSWORD })
-      .withCsrfToken()
-      .redirects(0)
+    const login = await postForm(client, '/login', {
+      email: target.email,
+      password: STRONG_PASSWORD,
+    })
     login.assertHeader('location', '/login')
     const tokens = await db.from('remember_me_tokens').where('tokenable_id', target.id)
     assert.lengthOf(tokens, 0)
@@ -130,11 +124,9 @@ test.group('Admin: users', () => {
     target.merge({ blockedAt: DateTime.now(), blockedReason: 'Spam' })
     await target.save()
 
-    await client
-      .post(`/admin/users/${target.id}/unblock`)
-      .form({ reason: 'Cleared after review' })
-      .loginAs(staff)
-      .withCsrfToken()
+    await postForm(client, `/admin/users/${target.id}/unblock`, {
+      reason: 'Cleared after review',
+    }).loginAs(staff)
     await target.refresh()
     assert.isNull(target.blockedAt)
     assert.isNull(target.blockedReason)
@@ -168,20 +160,15 @@ test.group('Admin: users', () => {
     const own = await client.get(`/admin/users/${admin.id}`).loginAs(admin)
     refute(own, 'data-testid="role-form"')
 
-    await client
-      .put(`/admin/users/${target.id}/role`)
-      .form({ role: 'content_manager' })
-      .loginAs(admin)
-      .withCsrfToken()
+    await putForm(client, `/admin/users/${target.id}/role`, {
+      role: 'content_manager',
+    }).loginAs(admin)
     await target.refresh()
     assert.equal(target.role, 'content_manager')
 
-    const invalid = await client
-      .put(`/admin/users/${target.id}/role`)
-      .form({ role: 'emperor' })
-      .loginAs(admin)
-      .withCsrfToken()
-      .redirects(0)
+    const invalid = await putForm(client, `/admin/users/${target.id}/role`, {
+      role: 'emperor',
+    }).loginAs(admin)
     invalid.assertStatus(302)
     await target.refresh()
     assert.equal(target.role, 'content_manager')
@@ -204,16 +191,12 @@ test.group('Admin: audit log', () => {
     const { user: target, tenant } = await createUser()
     const mailing = await createMailing(tenant, { name: 'Audited mailing', status: 'running' })
 
-    await client
-      .post(`/admin/users/${target.id}/block`)
-      .form({ reason: 'Reason one' })
-      .loginAs(mona)
-      .withCsrfToken()
-    await client
-      .post(`/admin/mailings/${mailing.id}/disable`)
-      .form({ reason: 'Reason two' })
-      .loginAs(admin)
-      .withCsrfToken()
+    await postForm(client, `/admin/users/${target.id}/block`, {
+      reason: 'Reason one',
+    }).loginAs(mona)
+    await postForm(client, `/admin/mailings/${mailing.id}/disable`, {
+      reason: 'Reason two',
+    }).loginAs(admin)
 
     const all = await client.get('/admin/audit').loginAs(admin)
     all.assertTextIncludes('Reason one')

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { createUser } from '#tests/helpers/users'
 import { createToken } from '#tests/helpers/api'
+import { deleteForm, postForm } from '#tests/helpers/forms'
 
 test.group('Settings: API tokens', () => {
   test('creates a token with its abilities and expiry, stored hashed', async ({
@@ -9,12 +10,11 @@ test.group('Settings: API tokens', () => {
     assert,
   }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/settings/tokens')
-      .loginAs(user)
-      .withCsrfToken()
-      .form({ name: 'CRM sync', abilities: ['clients:read', 'mailings:write'], expiresIn: '30' })
-      .redirects(0)
+    const response = await postForm(client, '/settings/tokens', {
+      name: 'CRM sync',
+      abilities: ['clients:read', 'mailings:write'],
+      expiresIn: '30',
+    }).loginAs(user)
 
     response.assertStatus(302)
     const { secret } = response.flashMessages().newToken as { secret: string }
@@ -28,12 +28,10 @@ test.group('Settings: API tokens', () => {
 
   test('refuses a token without a name or an ability', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/settings/tokens')
-      .loginAs(user)
-      .withCsrfToken()
-      .form({ name: '', expiresIn: 'never' })
-      .redirects(0)
+    const response = await postForm(client, '/settings/tokens', {
+      name: '',
+      expiresIn: 'never',
+    }).loginAs(user)
 
     response.assertStatus(302)
     response.assertFlashMessage('inputErrorsBag', {
@@ -58,10 +56,7 @@ test.group('Settings: API tokens', () => {
     await createToken(other.user)
     const theirs = await db.from('auth_access_tokens').where('tokenable_id', other.user.id).first()
 
-    const response = await client
-      .delete(`/settings/tokens/${theirs.id}`)
-      .loginAs(user)
-      .withCsrfToken()
+    const response = await deleteForm(client, `/settings/tokens/${theirs.id}`).loginAs(user)
     response.assertStatus(404)
     assert.exists(await db.from('auth_access_tokens').where('id', theirs.id).first())
   })

@@ -8,7 +8,7 @@ import WebhookDelivery from '#models/webhook_delivery'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { createUser } from '#tests/helpers/users'
 import { api, createToken, statusOf } from '#tests/helpers/api'
-import { WebhookReceiver } from '#tests/functional/webhooks/receiver'
+import { startReceiver } from '#tests/functional/webhooks/receiver'
 import {
   createEndpoint,
   recordUnsubscribe,
@@ -210,8 +210,7 @@ test.group('API: webhook deliveries', () => {
     assert,
     cleanup,
   }) => {
-    const receiver = await new WebhookReceiver().start()
-    cleanup(() => receiver.stop())
+    const receiver = await startReceiver(cleanup)
     const { user, tenant } = await createUser()
     const calls = api(client, await createToken(user))
     const created = await calls.post('/webhooks', {

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { signedLinks } from '#services/accounts/signed_links'
+import { postForm } from '#tests/helpers/forms'
 
 function pathOf(url: string) {
   const parsed = new URL(url)
@@ -52,11 +53,7 @@ test.group('Email verification', () => {
     dashboard.assertStatus(200)
     dashboard.assertTextIncludes('Please confirm your email address')
 
-    const resend = await client
-      .post('/verify-email/resend')
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const resend = await postForm(client, '/verify-email/resend').loginAs(user)
     resend.assertStatus(302)
     await smtp.waitForMailTo(user.email, 'Confirm your email')
   })

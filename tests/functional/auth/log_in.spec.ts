@@ -1,11 +1,12 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import type { ApiClient, ApiRequest } from '@japa/api-client'
+import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import { smtp } from '#tests/helpers/peers'
 import { resetLinkIn, submitNewPassword } from '#tests/helpers/account_mail'
+import { postForm } from '#tests/helpers/forms'
 
 const NEW_PASSWORD = 'amber-lighthouse-91-quartz'
 const LOCKED = 'Too many log-in attempts. Please wait 15 minutes and try again.'
@@ -15,9 +16,9 @@ const LOCKED = 'Too many log-in attempts. Please wait 15 minutes and try again.'
  * browser got after an earlier successful log-in), or from a new one.
  */
 function logIn(client: ApiClient, email: string, password: string, device?: unknown) {
-  const request: ApiRequest = client.post('/login').form({ email, password })
+  const request = postForm(client, '/login', { email, password })
   if (device) request.withEncryptedCookie('login_devices', device)
-  return request.withCsrfToken().redirects(0)
+  return request
 }
 
 /**
@@ -32,11 +33,9 @@ async function ownerThenAttack(client: ApiClient, user: User) {
   const answers: string[] = []
   for (let i = 0; i < 5; i++) {
     const response = await throughTrustedProxy(
-      client.post('/login').form({ email: user.email, password: `guess-number-${i}` }),
+      postForm(client, '/login', { email: user.email, password: `guess-number-${i}` }),
       newIp()
     )
-      .withCsrfToken()
-      .redirects(0)
     answers.push(String(response.flashMessages().error))
   }
   return { device, answers }
@@ -45,11 +44,10 @@ async function ownerThenAttack(client: ApiClient, user: User) {
 test.group('Log in and log out', () => {
   test('logs in with the right password, whatever the email case', async ({ client, assert }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/login')
-      .form({ email: user.email.toUpperCase(), password: STRONG_PASSWORD })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/login', {
+      email: user.email.toUpperCase(),
+      password: STRONG_PASSWORD,
+    })
 
     response.assertStatus(302)
     response.assertHeader('location', '/dashboard')
@@ -59,11 +57,10 @@ test.group('Log in and log out', () => {
 
   test('refuses a wrong password with a sentence', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/login')
-      .form({ email: user.email, password: 'not-the-password-at-all' })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/login', {
+      email: user.email,
+      password: 'not-the-password-at-all',
+    })
 
     response.assertHeader('location', '/login')
     response.assertFlashMessage('error', 'Wrong email or password.')
@@ -71,11 +68,11 @@ test.group('Log in and log out', () => {
 
   test('"remember me" sets a long-lived cookie', async ({ client, assert }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/login')
-      .form({ email: user.email, password: STRONG_PASSWORD, rememberMe: 'true' })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/login', {
+      email: user.email,
+      password: STRONG_PASSWORD,
+      rememberMe: 'true',
+    })
 
     assert.exists(response.cookie('remember_web'))
   })
@@ -85,7 +82,7 @@ test.group('Log in and log out', () => {
   }) => {
     const { user } = await createUser()
     const attempt = (password: string) =>
-      client.post('/login').form({ email: user.email, password }).withCsrfToken().redirects(0)
+      postForm(client, '/login', { email: user.email, password })
 
     for (let i = 0; i < 4; i++) {
       const response = await attempt('wrong-password-guess')
@@ -121,9 +118,7 @@ test.group('Log in and log out', () => {
     ]
     const answers = await Promise.all(
       passwords.map((password) =>
-        throughTrustedProxy(client.post('/login').form({ email: user.email, password }), newIp())
-          .withCsrfToken()
-          .redirects(0)
+        throughTrustedProxy(postForm(client, '/login', { email: user.email, password }), newIp())
       )
     )
     // Every password checked answers either "wrong" or the dashboard; the
@@ -155,7 +150,7 @@ test.group('Log in and log out', () => {
     const { user } = await createUser()
     await ownerThenAttack(client, user)
 
-    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    await postForm(client, '/forgot-password', { email: user.email })
     const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
     const reset = await submitNewPassword(client, resetLinkIn(mail.parsed.text), NEW_PASSWORD)
     reset.assertHeader('location', '/login')
@@ -204,12 +199,10 @@ test.group('Log in and log out', () => {
     const withOtherAccounts = await logIn(client, user.email, STRONG_PASSWORD, attackersDevice)
     withOtherAccounts.assertFlashMessage('error', LOCKED)
 
-    const forged = await client
-      .post('/login')
-      .form({ email: user.email, password: STRONG_PASSWORD })
-      .withCookie('login_devices', [{ email: user.email, token: 'made-up' }])
-      .withCsrfToken()
-      .redirects(0)
+    const forged = await postForm(client, '/login', {
+      email: user.email,
+      password: STRONG_PASSWORD,
+    }).withCookie('login_devices', [{ email: user.email, token: 'made-up' }])
     forged.assertFlashMessage('error', LOCKED)
   })
 
@@ -218,11 +211,10 @@ test.group('Log in and log out', () => {
     user.blockedAt = DateTime.now()
     await user.save()
 
-    const response = await client
-      .post('/login')
-      .form({ email: user.email, password: STRONG_PASSWORD })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/login', {
+      email: user.email,
+      password: STRONG_PASSWORD,
+    })
 
     response.assertHeader('location', '/login')
     response.assertFlashMessage(
@@ -248,7 +240,7 @@ test.group('Log in and log out', () => {
 
   test('log out ends the session', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client.post('/logout').loginAs(user).withCsrfToken().redirects(0)
+    const response = await postForm(client, '/logout').loginAs(user)
     response.assertHeader('location', '/')
     response.assertFlashMessage('success', 'You are logged out.')
   })

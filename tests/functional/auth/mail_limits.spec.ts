@@ -5,6 +5,7 @@ import User from '#models/user'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { settledMailsTo } from '#tests/helpers/account_mail'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { postForm } from '#tests/helpers/forms'
 
 async function existingAccount() {
   const { user } = await createUser()
@@ -84,9 +85,7 @@ test.group('Account mail limits', (group) => {
     const [flooder, someoneElse] = [newIp(), newIp()]
     const victims = await Promise.all(Array.from({ length: 5 }, () => createUser()))
     const ask = (email: string, ip: string) =>
-      throughTrustedProxy(client.post('/forgot-password').form({ email }), ip)
-        .withCsrfToken()
-        .redirects(0)
+      throughTrustedProxy(postForm(client, '/forgot-password', { email }), ip)
 
     for (const { user } of victims) await ask(user.email, flooder)
     const helped = await createUser()
@@ -109,7 +108,7 @@ test.group('Account mail limits', (group) => {
     const { user } = await createUser({ verified: false })
     const addresses = [user.email]
     for (let i = 0; i < 3; i++) {
-      await client.post('/verify-email/resend').loginAs(user).withCsrfToken()
+      await postForm(client, '/verify-email/resend').loginAs(user)
       // The account moves to a new address: a fresh per-address count.
       user.email = `moved-${i}-${user.email}`
       await user.save()

@@ -3,6 +3,7 @@ import hash from '@adonisjs/core/services/hash'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { resetLinkIn, submitNewPassword } from '#tests/helpers/account_mail'
+import { postForm } from '#tests/helpers/forms'
 
 const NEW_PASSWORD = 'amber-lighthouse-91-quartz'
 
@@ -10,11 +11,7 @@ test.group('Password reset', () => {
   test('mails a single-use link that sets a new password', async ({ client, assert }) => {
     const { user } = await createUser()
 
-    const request = await client
-      .post('/forgot-password')
-      .form({ email: user.email })
-      .withCsrfToken()
-      .redirects(0)
+    const request = await postForm(client, '/forgot-password', { email: user.email })
     request.assertStatus(302)
 
     const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
@@ -39,11 +36,7 @@ test.group('Password reset', () => {
 
   test('answers the same for an unknown email and sends nothing', async ({ client, assert }) => {
     const email = `nobody-${Date.now()}@example.com`
-    const response = await client
-      .post('/forgot-password')
-      .form({ email })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/forgot-password', { email })
     response.assertFlashMessage(
       'success',
       `If an account uses ${email}, a reset link is on its way. It works once, for one hour. ` +
@@ -54,7 +47,7 @@ test.group('Password reset', () => {
 
   test('refuses a link whose signature was tampered with', async ({ client }) => {
     const { user } = await createUser()
-    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    await postForm(client, '/forgot-password', { email: user.email })
     const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
     const link = resetLinkIn(mail.parsed.text ?? '').replace(/signature=[^&]+/, 'signature=forged')
 
@@ -64,7 +57,7 @@ test.group('Password reset', () => {
 
   test('checks the new password like at sign-up', async ({ client }) => {
     const { user } = await createUser()
-    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    await postForm(client, '/forgot-password', { email: user.email })
     const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
 
     const response = await submitNewPassword(client, resetLinkIn(mail.parsed.text), 'qwerty12345')

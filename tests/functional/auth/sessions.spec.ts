@@ -6,6 +6,7 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { HttpAgent, SAFARI_ON_IPHONE } from '#tests/helpers/http_agent'
 import type User from '#models/user'
+import { postForm } from '#tests/helpers/forms'
 
 const NEW_PASSWORD = 'cobalt-meadow-28-falcon'
 
@@ -127,12 +128,9 @@ test.group('Sessions end for real', () => {
     const sessions = [laptop.sessionId!, phone.sessionId!]
     const { user: staff } = await createUser({ role: 'manager' })
 
-    const blocked = await client
-      .post(`/admin/users/${user.id}/block`)
-      .form({ reason: 'Sends spam' })
-      .loginAs(staff)
-      .withCsrfToken()
-      .redirects(0)
+    const blocked = await postForm(client, `/admin/users/${user.id}/block`, {
+      reason: 'Sends spam',
+    }).loginAs(staff)
     blocked.assertStatus(302)
 
     for (const id of sessions) assert.isNull(await stored(id))

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import User from '#models/user'
 import { smtp } from '#tests/helpers/peers'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
+import { postForm } from '#tests/helpers/forms'
 
 const validForm = (email: string) => ({
   fullName: 'Ada Lovelace',
@@ -18,11 +19,10 @@ test.group('Sign up', () => {
     assert,
   }) => {
     const email = `ada-${Date.now()}@example.com`
-    const response = await client
-      .post('/signup')
-      .form({ ...validForm(email), email: `  ${email.toUpperCase()} ` })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/signup', {
+      ...validForm(email),
+      email: `  ${email.toUpperCase()} `,
+    })
 
     response.assertStatus(200)
     response.assertTextIncludes('Check your inbox')
@@ -44,20 +44,17 @@ test.group('Sign up', () => {
       /http:\/\/localhost:3334\/verify-email\/\d+\/\w+\?signature=/
     )
 
-    const login = await client
-      .post('/login')
-      .form({ email, password: STRONG_PASSWORD })
-      .withCsrfToken()
-      .redirects(0)
+    const login = await postForm(client, '/login', { email, password: STRONG_PASSWORD })
     login.assertHeader('location', '/dashboard')
   })
 
   test('reports each invalid field beside the form and keeps the input', async ({ client }) => {
-    const response = await client
-      .post('/signup')
-      .form({ fullName: '', email: 'not-an-email', password: 'short', passwordConfirmation: 'x' })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/signup', {
+      fullName: '',
+      email: 'not-an-email',
+      password: 'short',
+      passwordConfirmation: 'x',
+    })
 
     response.assertStatus(302)
     response.assertFlashMessage('inputErrorsBag', {
@@ -69,15 +66,11 @@ test.group('Sign up', () => {
   })
 
   test('refuses a common password', async ({ client }) => {
-    const response = await client
-      .post('/signup')
-      .form({
-        ...validForm('common@example.com'),
-        password: 'password123',
-        passwordConfirmation: 'password123',
-      })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/signup', {
+      ...validForm('common@example.com'),
+      password: 'password123',
+      passwordConfirmation: 'password123',
+    })
 
     response.assertFlashMessage('inputErrorsBag', {
       password: [
@@ -87,11 +80,10 @@ test.group('Sign up', () => {
   })
 
   test('refuses passwords that do not match', async ({ client }) => {
-    const response = await client
-      .post('/signup')
-      .form({ ...validForm('mismatch@example.com'), passwordConfirmation: 'another-long-phrase-9' })
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/signup', {
+      ...validForm('mismatch@example.com'),
+      passwordConfirmation: 'another-long-phrase-9',
+    })
 
     response.assertFlashMessage('inputErrorsBag', { password: ['The two passwords do not match'] })
   })
@@ -105,12 +97,8 @@ test.group('Sign up', () => {
       text.replace(/name="_csrf" value="[^"]*"/g, '').replaceAll(email, '<email>')
 
     const fresh = `fresh-${Date.now()}@example.com`
-    const forNew = await client.post('/signup').form(validForm(fresh)).withCsrfToken().redirects(0)
-    const forTaken = await client
-      .post('/signup')
-      .form(validForm(user.email.toUpperCase()))
-      .withCsrfToken()
-      .redirects(0)
+    const forNew = await postForm(client, '/signup', validForm(fresh))
+    const forTaken = await postForm(client, '/signup', validForm(user.email.toUpperCase()))
 
     forTaken.assertStatus(forNew.status())
     assert.equal(samePage(forTaken.text(), user.email), samePage(forNew.text(), fresh))
@@ -128,11 +116,7 @@ test.group('Sign up', () => {
 
   test('falls back to UTC for an unknown time zone', async ({ client, assert }) => {
     const email = `tz-${Date.now()}@example.com`
-    await client
-      .post('/signup')
-      .form({ ...validForm(email), timeZone: 'Mars/Olympus_Mons' })
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/signup', { ...validForm(email), timeZone: 'Mars/Olympus_Mons' })
 
     const user = await User.query().where('email', email).preload('tenant').firstOrFail()
     assert.equal(user.tenant.timeZone, 'UTC')

@@ -6,6 +6,7 @@ import type { Role } from '#models/user'
 import { coverPath } from '#services/blog/covers'
 import { createUser } from '#tests/helpers/users'
 import { createPost, PNG_BYTES, uploadFile } from '#tests/helpers/posts'
+import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 
 async function actionsFor(post: Post) {
   const entries = await AuditLog.query()
@@ -64,15 +65,12 @@ test.group('Blog editor: writing posts', () => {
     const { user } = await createUser({ role: 'content_manager' })
     const cover = await uploadFile('cover.png', PNG_BYTES)
 
-    const response = await client
-      .post('/admin/posts')
+    const response = await postForm(client, '/admin/posts')
       .field('title', 'Spring news: what’s new?')
       .field('excerpt', 'All about spring.')
       .field('body', '# Hello\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))')
       .file('cover', cover)
       .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
 
     response.assertStatus(302)
     const post = await Post.findByOrFail('title', 'Spring news: what’s new?')
@@ -102,19 +100,14 @@ test.group('Blog editor: writing posts', () => {
     assert,
   }) => {
     const { user } = await createUser({ role: 'content_manager' })
-    await client
-      .post('/admin/posts')
-      .form({
-        title: 'Classes in a post',
-        body:
-          '<div class="position-fixed top-0 start-0 vw-100 vh-100 z-3 lead">Win a prize</div>\n\n' +
-          '```js\nlet a = 1\n```\n\n<table class="table d-none"><tr><td>1</td></tr></table>',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/admin/posts', {
+      title: 'Classes in a post',
+      body:
+        '<div class="position-fixed top-0 start-0 vw-100 vh-100 z-3 lead">Win a prize</div>\n\n' +
+        '```js\nlet a = 1\n```\n\n<table class="table d-none"><tr><td>1</td></tr></table>',
+    }).loginAs(user)
     const post = await Post.findByOrFail('title', 'Classes in a post')
-    await client.post(`/admin/posts/${post.id}/publish`).loginAs(user).withCsrfToken()
+    await postForm(client, `/admin/posts/${post.id}/publish`).loginAs(user)
 
     const page = await client.get(`/blog/${post.slug}`)
     page.assertStatus(200)
@@ -131,14 +124,11 @@ test.group('Blog editor: writing posts', () => {
     const { user } = await createUser({ role: 'content_manager' })
     const fake = await uploadFile('photo.png', 'just some text, not an image\n')
 
-    const response = await client
-      .post('/admin/posts')
+    const response = await postForm(client, '/admin/posts')
       .field('title', 'Fake cover')
       .field('body', 'Body')
       .file('cover', fake)
       .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
 
     response.assertStatus(302)
     response.assertFlashMessage('inputErrorsBag', {
@@ -157,14 +147,11 @@ test.group('Blog editor: writing posts', () => {
       Buffer.concat([PNG_BYTES, Buffer.alloc(3 * 1024 * 1024)])
     )
 
-    const response = await client
-      .post('/admin/posts')
+    const response = await postForm(client, '/admin/posts')
       .field('title', 'Too big a cover')
       .field('body', 'Body')
       .file('cover', large)
       .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
 
     response.assertFlashMessage('inputErrorsBag', {
       cover: ['The image is larger than 2mb. Choose a smaller one.'],
@@ -178,20 +165,15 @@ test.group('Blog editor: writing posts', () => {
     const { user } = await createUser({ role: 'admin' })
     const first = await createPost({ title: 'Twice told', slug: 'twice-told' })
 
-    await client
-      .post('/admin/posts')
-      .form({ title: 'Twice told', body: 'Again' })
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(client, '/admin/posts', { title: 'Twice told', body: 'Again' }).loginAs(user)
     const second = await Post.query().where('title', 'Twice told').whereNot('id', first.id).first()
     assert.equal(second?.slug, 'twice-told-2')
 
-    const taken = await client
-      .put(`/admin/posts/${second!.id}`)
-      .form({ title: 'Twice told', slug: 'twice-told', body: 'Again' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const taken = await putForm(client, `/admin/posts/${second!.id}`, {
+      title: 'Twice told',
+      slug: 'twice-told',
+      body: 'Again',
+    }).loginAs(user)
     taken.assertFlashMessage('inputErrorsBag', { slug: ['Another post already has this slug'] })
   })
 
@@ -199,28 +181,25 @@ test.group('Blog editor: writing posts', () => {
     const { user } = await createUser({ role: 'content_manager' })
     const post = await createPost({ publishedAt: null })
 
-    await client.post(`/admin/posts/${post.id}/publish`).loginAs(user).withCsrfToken()
+    await postForm(client, `/admin/posts/${post.id}/publish`).loginAs(user)
     await post.refresh()
     assert.equal(post.state, 'published')
 
-    await client.post(`/admin/posts/${post.id}/unpublish`).loginAs(user).withCsrfToken()
+    await postForm(client, `/admin/posts/${post.id}/unpublish`).loginAs(user)
     await post.refresh()
     assert.equal(post.state, 'draft')
 
-    await client
-      .put(`/admin/posts/${post.id}`)
-      .form({ title: post.title, slug: post.slug, body: 'Later', publishedAt: '2040-01-01T09:00' })
-      .loginAs(user)
-      .withCsrfToken()
+    await putForm(client, `/admin/posts/${post.id}`, {
+      title: post.title,
+      slug: post.slug,
+      body: 'Later',
+      publishedAt: '2040-01-01T09:00',
+    }).loginAs(user)
     await post.refresh()
     assert.equal(post.state, 'scheduled')
     assert.equal(post.publishedAt!.toUTC().toISO(), '2040-01-01T09:00:00.000Z')
 
-    const deleted = await client
-      .delete(`/admin/posts/${post.id}`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const deleted = await deleteForm(client, `/admin/posts/${post.id}`).loginAs(user)
     deleted.assertStatus(302)
     assert.isNull(await Post.find(post.id))
     assert.deepEqual(await actionsFor(post), [
@@ -240,25 +219,21 @@ test.group('Blog editor: writing posts', () => {
   test('a new cover replaces the old file under a new name', async ({ client, assert }) => {
     const { user } = await createUser({ role: 'content_manager' })
     const save = (path: string) =>
-      client
-        .post('/admin/posts')
+      postForm(client, '/admin/posts')
         .field('title', 'Covered twice')
         .field('body', 'Body')
         .file('cover', path)
         .loginAs(user)
-        .withCsrfToken()
     await save(await uploadFile('one.png', PNG_BYTES))
     const post = await Post.findByOrFail('title', 'Covered twice')
     const oldCover = post.coverName!
 
-    await client
-      .put(`/admin/posts/${post.id}`)
+    await putForm(client, `/admin/posts/${post.id}`)
       .field('title', 'Covered twice')
       .field('slug', post.slug)
       .field('body', 'Body')
       .file('cover', await uploadFile('two.png', PNG_BYTES))
       .loginAs(user)
-      .withCsrfToken()
 
     await post.refresh()
     assert.notEqual(post.coverName, oldCover)

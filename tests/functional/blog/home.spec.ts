@@ -7,6 +7,7 @@ import { createUser } from '#tests/helpers/users'
 import { createPost } from '#tests/helpers/posts'
 import { createClients, createMessage } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm } from '#tests/helpers/forms'
 
 function numberIn(html: string, testId: string) {
   const match = new RegExp(`data-testid="${testId}">([\\d,]+)<`).exec(html)
@@ -68,18 +69,14 @@ test.group('Public pages: home', () => {
     const before = numberIn(home.text(), 'total-mailings')
 
     // A mailing inside its window: the worker starts a run, sends, completes.
-    await client
-      .post('/mailings')
-      .form({
-        name: 'Home numbers',
-        messageId: message.id,
-        audience: 'all',
-        periodicity: 'once',
-        startAt: DateTime.now().minus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm"),
-        endAt: DateTime.now().plus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm"),
-      })
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(client, '/mailings', {
+      name: 'Home numbers',
+      messageId: message.id,
+      audience: 'all',
+      periodicity: 'once',
+      startAt: DateTime.now().minus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm"),
+      endAt: DateTime.now().plus({ hours: 1 }).toFormat("yyyy-MM-dd'T'HH:mm"),
+    }).loginAs(user)
 
     const after = await waitUntil('the home page to count the new mailing', async () => {
       const response = await client.get('/')

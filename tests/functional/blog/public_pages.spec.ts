@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import { createUser } from '#tests/helpers/users'
 import { createPost } from '#tests/helpers/posts'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm, putForm } from '#tests/helpers/forms'
 
 async function expectStatus(request: PromiseLike<ApiResponse>, status: number) {
   const response = await request
@@ -105,23 +106,19 @@ test.group('Public pages: the blog', () => {
     await expectText(client.get(`/blog/${post.slug}`), 'Old body text.')
     await expectText(client.get('/blog'), 'Before the edit')
 
-    await client
-      .put(`/admin/posts/${post.id}`)
-      .form({
-        title: 'After the edit',
-        slug: post.slug,
-        body: 'New body text.',
-        publishedAt: post.publishedAt!.toFormat("yyyy-MM-dd'T'HH:mm"),
-      })
-      .loginAs(user)
-      .withCsrfToken()
+    await putForm(client, `/admin/posts/${post.id}`, {
+      title: 'After the edit',
+      slug: post.slug,
+      body: 'New body text.',
+      publishedAt: post.publishedAt!.toFormat("yyyy-MM-dd'T'HH:mm"),
+    }).loginAs(user)
 
     const article = await client.get(`/blog/${post.slug}`)
     article.assertTextIncludes('New body text.')
     article.assertTextIncludes('After the edit')
     await expectText(client.get('/blog'), 'After the edit')
 
-    await client.post(`/admin/posts/${post.id}/unpublish`).loginAs(user).withCsrfToken()
+    await postForm(client, `/admin/posts/${post.id}/unpublish`).loginAs(user)
     await expectStatus(client.get(`/blog/${post.slug}`), 404)
   })
 })

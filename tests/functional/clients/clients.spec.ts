@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import Client from '#models/client'
 import { createUser } from '#tests/helpers/users'
 import { emailsInList, insertClients } from '#tests/functional/clients/helpers'
+import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 
 let sequence = 0
 function uniqueEmail(name = 'client') {
@@ -130,12 +131,11 @@ test.group('Clients: create', () => {
   test('adds a client with its email trimmed and lower-cased', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     const email = uniqueEmail('Ada')
-    const response = await client
-      .post('/clients')
-      .form({ email: `  ${email.toUpperCase()} `, fullName: ' Ada Lovelace ', comment: 'VIP' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients', {
+      email: `  ${email.toUpperCase()} `,
+      fullName: ' Ada Lovelace ',
+      comment: 'VIP',
+    }).loginAs(user)
 
     response.assertStatus(302)
     response.assertHeader('location', '/clients')
@@ -149,12 +149,11 @@ test.group('Clients: create', () => {
 
   test('the name and comment are optional', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    const response = await client
-      .post('/clients')
-      .form({ email: uniqueEmail(), fullName: '', comment: '' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients', {
+      email: uniqueEmail(),
+      fullName: '',
+      comment: '',
+    }).loginAs(user)
 
     response.assertStatus(302)
     const saved = await tenant.related('clients').query().firstOrFail()
@@ -164,23 +163,16 @@ test.group('Clients: create', () => {
 
   test('refuses an invalid or missing email, and a name too long', async ({ client }) => {
     const { user } = await createUser()
-    const invalid = await client
-      .post('/clients')
-      .form({ email: 'not-an-email', fullName: 'x'.repeat(201) })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const invalid = await postForm(client, '/clients', {
+      email: 'not-an-email',
+      fullName: 'x'.repeat(201),
+    }).loginAs(user)
     invalid.assertFlashMessage('inputErrorsBag', {
       email: ['Enter a valid email address'],
       fullName: ['The name must be at most 200 characters long'],
     })
 
-    const missing = await client
-      .post('/clients')
-      .form({ fullName: 'Nobody' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const missing = await postForm(client, '/clients', { fullName: 'Nobody' }).loginAs(user)
     missing.assertFlashMessage('inputErrorsBag', { email: ['Please fill in the email'] })
   })
 
@@ -189,12 +181,10 @@ test.group('Clients: create', () => {
     const email = uniqueEmail()
     await tenant.related('clients').create({ email, fullName: 'First' })
 
-    const response = await client
-      .post('/clients')
-      .form({ email: email.toUpperCase(), fullName: 'Second' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients', {
+      email: email.toUpperCase(),
+      fullName: 'Second',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       email: ['A client with this email already exists in your workspace'],
@@ -208,12 +198,10 @@ test.group('Clients: create', () => {
     const email = uniqueEmail()
     await first.tenant.related('clients').create({ email, fullName: 'Shared' })
 
-    const response = await client
-      .post('/clients')
-      .form({ email, fullName: 'Shared too' })
-      .loginAs(second.user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients', {
+      email,
+      fullName: 'Shared too',
+    }).loginAs(second.user)
 
     response.assertFlashMessage('success', `${email} is added to your clients.`)
     assert.lengthOf(await Client.query().where('email', email), 2)
@@ -242,12 +230,11 @@ test.group('Clients: edit and delete', () => {
       comment: 'Old comment',
     })
 
-    const response = await client
-      .put(`/clients/${saved.id}`)
-      .form({ email: saved.email.toUpperCase(), fullName: 'New Name', comment: '' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await putForm(client, `/clients/${saved.id}`, {
+      email: saved.email.toUpperCase(),
+      fullName: 'New Name',
+      comment: '',
+    }).loginAs(user)
 
     response.assertFlashMessage('success', `${saved.email} is saved.`)
     await saved.refresh()
@@ -260,12 +247,10 @@ test.group('Clients: edit and delete', () => {
     const taken = await tenant.related('clients').create({ email: uniqueEmail(), fullName: 'A' })
     const saved = await tenant.related('clients').create({ email: uniqueEmail(), fullName: 'B' })
 
-    const response = await client
-      .put(`/clients/${saved.id}`)
-      .form({ email: taken.email, fullName: 'B' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await putForm(client, `/clients/${saved.id}`, {
+      email: taken.email,
+      fullName: 'B',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       email: ['A client with this email already exists in your workspace'],
@@ -278,12 +263,9 @@ test.group('Clients: edit and delete', () => {
     const { user, tenant } = await createUser()
     const saved = await tenant.related('clients').create({ email: uniqueEmail(), fullName: 'X' })
 
-    const response = await client
-      .delete(`/clients/${saved.id}`)
+    const response = await deleteForm(client, `/clients/${saved.id}`)
       .header('referer', '/clients?q=x&sort=email&dir=asc')
       .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
 
     response.assertHeader('location', '/clients?q=x&sort=email&dir=asc')
     response.assertFlashMessage('success', `${saved.email} is deleted.`)
@@ -298,12 +280,9 @@ test.group('Clients: edit and delete', () => {
       { email: uniqueEmail(), fullName: '3' },
     ])
 
-    const response = await client
-      .post('/clients/bulk-delete')
-      .form({ ids: [first.id, second.id] })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients/bulk-delete', {
+      ids: [first.id, second.id],
+    }).loginAs(user)
 
     response.assertFlashMessage('success', '2 clients are deleted.')
     const left = await tenant.related('clients').query()
@@ -315,12 +294,7 @@ test.group('Clients: edit and delete', () => {
 
   test('bulk delete needs a selection', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/clients/bulk-delete')
-      .form({})
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/clients/bulk-delete', {}).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', { ids: ['Select at least one client'] })
   })
@@ -338,19 +312,13 @@ test.group('Clients: another workspace’s clients are out of reach', () => {
     edit.assertStatus(404)
     assert.notInclude(edit.text(), target.email)
 
-    const update = await client
-      .put(`/clients/${target.id}`)
-      .form({ email: uniqueEmail(), fullName: 'Hacked' })
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    const update = await putForm(client, `/clients/${target.id}`, {
+      email: uniqueEmail(),
+      fullName: 'Hacked',
+    }).loginAs(intruder.user)
     update.assertStatus(404)
 
-    const destroy = await client
-      .delete(`/clients/${target.id}`)
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    const destroy = await deleteForm(client, `/clients/${target.id}`).loginAs(intruder.user)
     destroy.assertStatus(404)
 
     const untouched = await Client.findOrFail(target.id)
@@ -368,20 +336,14 @@ test.group('Clients: another workspace’s clients are out of reach', () => {
       .related('clients')
       .create({ email: uniqueEmail(), fullName: 'Own' })
 
-    const mixed = await client
-      .post('/clients/bulk-delete')
-      .form({ ids: [foreign.id, own.id] })
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    const mixed = await postForm(client, '/clients/bulk-delete', {
+      ids: [foreign.id, own.id],
+    }).loginAs(intruder.user)
     mixed.assertFlashMessage('success', '1 client is deleted.')
 
-    const onlyForeign = await client
-      .post('/clients/bulk-delete')
-      .form({ ids: [foreign.id] })
-      .loginAs(intruder.user)
-      .withCsrfToken()
-      .redirects(0)
+    const onlyForeign = await postForm(client, '/clients/bulk-delete', {
+      ids: [foreign.id],
+    }).loginAs(intruder.user)
     onlyForeign.assertFlashMessage('error', 'None of the selected clients exists any more.')
 
     assert.isNotNull(await Client.find(foreign.id))

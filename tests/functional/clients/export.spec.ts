@@ -11,6 +11,7 @@ import {
   removeUploads,
   writeUpload,
 } from '#tests/functional/clients/helpers'
+import { postForm } from '#tests/helpers/forms'
 
 /**
  * Downloads one user's export and uploads it to another's import.
@@ -18,7 +19,7 @@ import {
 async function exportThenImport(client: ApiClient, from: User, to: User) {
   const exported = await client.get('/clients/export').loginAs(from)
   const path = await writeUpload('export.csv', exported.text())
-  return client.post('/clients/import').file('file', path).loginAs(to).withCsrfToken()
+  return postForm(client, '/clients/import').file('file', path).loginAs(to)
 }
 
 test.group('Clients: CSV export', (group) => {

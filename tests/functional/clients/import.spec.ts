@@ -12,6 +12,7 @@ import {
   removeUploads,
   writeUpload,
 } from '#tests/functional/clients/helpers'
+import { postForm } from '#tests/helpers/forms'
 
 const BOM = '\uFEFF'
 
@@ -20,13 +21,10 @@ const BOM = '\uFEFF'
  */
 async function importFile(client: ApiClient, user: User, name: string, content: string | Buffer) {
   const path = await writeUpload(name, content)
-  return client
-    .post('/clients/import')
+  return postForm(client, '/clients/import')
     .file('file', path)
     .header('referer', '/clients/import')
     .loginAs(user)
-    .withCsrfToken()
-    .redirects(0)
 }
 
 async function clientsOf(userTenant: { id: number }) {
@@ -375,12 +373,9 @@ test.group('Clients: CSV import refuses unusable files with a sentence', (group)
 
   test('refuses a post without a file', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/clients/import')
+    const response = await postForm(client, '/clients/import')
       .field('nothing', 'here')
       .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
     response.assertFlashMessage('inputErrorsBag', { file: ['Choose a CSV file to import'] })
   })
 

@@ -5,6 +5,7 @@ import MailingRun from '#models/mailing_run'
 import { waitUntil } from '#tests/helpers/wait'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
+import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 
 const inParis = async () => {
   const owner = await createUser()
@@ -24,19 +25,14 @@ test.group('Mailings: create', () => {
     const { user, tenant } = await inParis()
     const message = await createMessage(tenant)
 
-    const response = await client
-      .post('/mailings')
-      .form({
-        name: 'December news',
-        messageId: message.id,
-        audience: 'all',
-        periodicity: 'monthly',
-        startAt: '2030-12-01T09:00',
-        endAt: '2031-06-01T09:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/mailings', {
+      name: 'December news',
+      messageId: message.id,
+      audience: 'all',
+      periodicity: 'monthly',
+      startAt: '2030-12-01T09:00',
+      endAt: '2031-06-01T09:00',
+    }).loginAs(user)
 
     response.assertStatus(302)
     const mailing = await Mailing.query().where('tenant_id', tenant.id).firstOrFail()
@@ -53,18 +49,14 @@ test.group('Mailings: create', () => {
     const message = await createMessage(tenant)
     await createClients(tenant, 1)
 
-    await client
-      .post('/mailings')
-      .form({
-        name: 'Right now',
-        messageId: message.id,
-        audience: 'all',
-        periodicity: 'once',
-        startAt: localInput(DateTime.now().minus({ hours: 1 })),
-        endAt: localInput(DateTime.now().plus({ hours: 1 })),
-      })
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(client, '/mailings', {
+      name: 'Right now',
+      messageId: message.id,
+      audience: 'all',
+      periodicity: 'once',
+      startAt: localInput(DateTime.now().minus({ hours: 1 })),
+      endAt: localInput(DateTime.now().plus({ hours: 1 })),
+    }).loginAs(user)
 
     const mailing = await Mailing.query().where('tenant_id', tenant.id).firstOrFail()
     // The worker's scheduler was told at once: the run exists and completes.
@@ -82,19 +74,15 @@ test.group('Mailings: create', () => {
     const message = await createMessage(tenant)
     const clients = await createClients(tenant, 3)
 
-    await client
-      .post('/mailings')
-      .form({
-        name: 'Chosen few',
-        messageId: message.id,
-        audience: 'selected',
-        clientIds: [clients[0].id, clients[2].id],
-        periodicity: 'once',
-        startAt: '2030-01-01T10:00',
-        endAt: '2030-01-02T10:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(client, '/mailings', {
+      name: 'Chosen few',
+      messageId: message.id,
+      audience: 'selected',
+      clientIds: [clients[0].id, clients[2].id],
+      periodicity: 'once',
+      startAt: '2030-01-01T10:00',
+      endAt: '2030-01-02T10:00',
+    }).loginAs(user)
 
     const mailing = await Mailing.query()
       .where('tenant_id', tenant.id)
@@ -108,18 +96,13 @@ test.group('Mailings: create', () => {
 
   test('reports each invalid field', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/mailings')
-      .form({
-        name: '',
-        audience: 'selected',
-        periodicity: 'hourly',
-        startAt: '2030-01-02T10:00',
-        endAt: '2030-01-01T10:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/mailings', {
+      name: '',
+      audience: 'selected',
+      periodicity: 'hourly',
+      startAt: '2030-01-02T10:00',
+      endAt: '2030-01-01T10:00',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       name: ['Please fill in the name'],
@@ -133,19 +116,14 @@ test.group('Mailings: create', () => {
   test('a time that is not one is reported beside its field', async ({ client }) => {
     const { user, tenant } = await createUser()
     const message = await createMessage(tenant)
-    const response = await client
-      .post('/mailings')
-      .form({
-        name: 'Bad times',
-        messageId: message.id,
-        audience: 'all',
-        periodicity: 'once',
-        startAt: '2030-02-31T10:00',
-        endAt: 'soon',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/mailings', {
+      name: 'Bad times',
+      messageId: message.id,
+      audience: 'all',
+      periodicity: 'once',
+      startAt: '2030-02-31T10:00',
+      endAt: 'soon',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       startAt: ['Enter the start as a date and time'],
@@ -159,20 +137,15 @@ test.group('Mailings: create', () => {
     const foreignMessage = await createMessage(other.tenant)
     const foreignClients = await createClients(other.tenant, 1)
 
-    const response = await client
-      .post('/mailings')
-      .form({
-        name: 'Sneaky',
-        messageId: foreignMessage.id,
-        audience: 'selected',
-        clientIds: [foreignClients[0].id],
-        periodicity: 'once',
-        startAt: '2030-01-01T10:00',
-        endAt: '2030-01-02T10:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/mailings', {
+      name: 'Sneaky',
+      messageId: foreignMessage.id,
+      audience: 'selected',
+      clientIds: [foreignClients[0].id],
+      periodicity: 'once',
+      startAt: '2030-01-01T10:00',
+      endAt: '2030-01-02T10:00',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       messageId: ['Choose one of your messages'],
@@ -191,19 +164,15 @@ test.group('Mailings: change', () => {
     const [chosen] = await createClients(tenant, 1)
     const message = await createMessage(tenant)
 
-    await client
-      .put(`/mailings/${mailing.id}`)
-      .form({
-        name: 'Renamed',
-        messageId: message.id,
-        audience: 'selected',
-        clientIds: [chosen.id],
-        periodicity: 'weekly',
-        startAt: '2031-01-01T10:00',
-        endAt: '2031-03-01T10:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
+    await putForm(client, `/mailings/${mailing.id}`, {
+      name: 'Renamed',
+      messageId: message.id,
+      audience: 'selected',
+      clientIds: [chosen.id],
+      periodicity: 'weekly',
+      startAt: '2031-01-01T10:00',
+      endAt: '2031-03-01T10:00',
+    }).loginAs(user)
 
     await mailing.refresh()
     await mailing.load('recipients')
@@ -229,18 +198,13 @@ test.group('Mailings: change', () => {
     })
     const otherMessage = await createMessage(tenant)
 
-    const response = await client
-      .put(`/mailings/${mailing.id}`)
-      .form({
-        name: 'Still running',
-        messageId: otherMessage.id,
-        periodicity: 'once',
-        startAt: '2040-01-01T10:00',
-        endAt: '2035-06-01T10:00',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await putForm(client, `/mailings/${mailing.id}`, {
+      name: 'Still running',
+      messageId: otherMessage.id,
+      periodicity: 'once',
+      startAt: '2040-01-01T10:00',
+      endAt: '2035-06-01T10:00',
+    }).loginAs(user)
 
     response.assertStatus(302)
     const fresh = await Mailing.findOrFail(mailing.id)
@@ -267,11 +231,7 @@ test.group('Mailings: change', () => {
       startAt: DateTime.now().minus({ hours: 1 }),
     })
 
-    const paused = await client
-      .post(`/mailings/${mailing.id}/pause`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const paused = await postForm(client, `/mailings/${mailing.id}/pause`).loginAs(user)
     paused.assertStatus(302)
     await mailing.refresh()
     assert.equal(mailing.status, 'paused')
@@ -280,14 +240,10 @@ test.group('Mailings: change', () => {
     const shown = await client.get(`/mailings/${mailing.id}`).loginAs(user)
     shown.assertTextIncludes(`Paused by ${user.fullName}`)
 
-    const again = await client
-      .post(`/mailings/${mailing.id}/pause`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const again = await postForm(client, `/mailings/${mailing.id}/pause`).loginAs(user)
     again.assertStatus(404)
 
-    await client.post(`/mailings/${mailing.id}/resume`).loginAs(user).withCsrfToken()
+    await postForm(client, `/mailings/${mailing.id}/resume`).loginAs(user)
     await mailing.refresh()
     assert.equal(mailing.status, 'running')
     assert.isNull(mailing.statusReason)
@@ -297,7 +253,7 @@ test.group('Mailings: change', () => {
     const { user, tenant } = await createUser()
     const mailing = await createMailing(tenant, { name: 'To be archived' })
 
-    await client.delete(`/mailings/${mailing.id}`).loginAs(user).withCsrfToken()
+    await deleteForm(client, `/mailings/${mailing.id}`).loginAs(user)
     await mailing.refresh()
     assert.isNotNull(mailing.archivedAt)
     assert.isNull(mailing.nextRunAt)
@@ -354,10 +310,7 @@ test.group('Mailings: lists and views', () => {
       page.assertTextIncludes('(read-only)')
       const edit = await client.get(`/mailings/${mailing.id}/edit`).loginAs(staff)
       edit.assertStatus(404)
-      const pause = await client
-        .post(`/mailings/${mailing.id}/pause`)
-        .loginAs(staff)
-        .withCsrfToken()
+      const pause = await postForm(client, `/mailings/${mailing.id}/pause`).loginAs(staff)
       pause.assertStatus(404)
     }
 
@@ -372,19 +325,16 @@ test.group('Mailings: lists and views', () => {
 test.group('Workspace settings', () => {
   test('changes the name and time zone; refuses an unknown zone', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    const bad = await client
-      .put('/settings/workspace')
-      .form({ name: 'Bakery', timeZone: 'Mars/Base' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const bad = await putForm(client, '/settings/workspace', {
+      name: 'Bakery',
+      timeZone: 'Mars/Base',
+    }).loginAs(user)
     bad.assertFlashMessage('inputErrorsBag', { timeZone: ['Choose a time zone from the list'] })
 
-    await client
-      .put('/settings/workspace')
-      .form({ name: 'Bakery', timeZone: 'America/New_York' })
-      .loginAs(user)
-      .withCsrfToken()
+    await putForm(client, '/settings/workspace', {
+      name: 'Bakery',
+      timeZone: 'America/New_York',
+    }).loginAs(user)
     await tenant.refresh()
     assert.equal(tenant.name, 'Bakery')
     assert.equal(tenant.timeZone, 'America/New_York')

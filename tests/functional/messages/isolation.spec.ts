@@ -3,6 +3,7 @@ import Message from '#models/message'
 import type { Role } from '#models/user'
 import { createUser } from '#tests/helpers/users'
 import { createMessage } from '#tests/functional/messages/helpers'
+import { submitForm } from '#tests/helpers/forms'
 
 /**
  * Every message route, aimed at another workspace's message.
@@ -33,12 +34,12 @@ test.group('Messages: another workspace’s messages', () => {
         })
         const { user: intruder, tenant: intruderTenant } = await createUser({ role })
 
-        const response = await client
-          .request(route.path(message.id), route.method.toUpperCase())
-          .form(route.method === 'get' ? {} : FORM)
-          .loginAs(intruder)
-          .withCsrfToken()
-          .redirects(0)
+        const response = await submitForm(
+          client,
+          route.method.toUpperCase(),
+          route.path(message.id),
+          route.method === 'get' ? {} : FORM
+        ).loginAs(intruder)
 
         response.assertStatus(404)
         assert.notInclude(response.text(), 'Private plans')

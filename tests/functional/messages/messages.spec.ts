@@ -3,6 +3,7 @@ import { appUrl } from '#config/app'
 import Message from '#models/message'
 import { createUser } from '#tests/helpers/users'
 import { createClient, createMailingUsing, createMessage } from '#tests/functional/messages/helpers'
+import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 
 const ALLOWED = 'Use {{ client.full_name }}, {{ client.email }} or {{ unsubscribe_url }}.'
 
@@ -69,16 +70,11 @@ test.group('Messages: create', () => {
 
   test('saves a message and shows its preview', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    const response = await client
-      .post('/messages')
-      .form({
-        subject: '  Hello {{ client.full_name }}  ',
-        bodyText: 'Dear {{client.full_name}},\r\n\r\nUnsubscribe: {{ unsubscribe_url }}\r\n',
-        bodyHtml: '<p>Dear <b>{{ client.full_name }}</b></p>',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: '  Hello {{ client.full_name }}  ',
+      bodyText: 'Dear {{client.full_name}},\r\n\r\nUnsubscribe: {{ unsubscribe_url }}\r\n',
+      bodyHtml: '<p>Dear <b>{{ client.full_name }}</b></p>',
+    }).loginAs(user)
 
     const message = await Message.query().where('tenant_id', tenant.id).firstOrFail()
     response.assertStatus(302)
@@ -97,12 +93,11 @@ test.group('Messages: create', () => {
     assert,
   }) => {
     const { user, tenant } = await createUser()
-    await client
-      .post('/messages')
-      .form({ subject: 'Plain', bodyText: 'Just text', bodyHtml: '' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/messages', {
+      subject: 'Plain',
+      bodyText: 'Just text',
+      bodyHtml: '',
+    }).loginAs(user)
 
     const message = await Message.query().where('tenant_id', tenant.id).firstOrFail()
     assert.isNull(message.bodyHtml)
@@ -110,20 +105,15 @@ test.group('Messages: create', () => {
 
   test('sanitises the HTML body before storing it', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    await client
-      .post('/messages')
-      .form({
-        subject: 'Sanitised',
-        bodyText: 'Text',
-        bodyHtml:
-          '<p onclick="steal()">Hi {{ client.full_name }}</p><script>alert(document.cookie)</script>' +
-          '<img src="https://example.com/a.png" onerror="alert(1)"><a href="javascript:alert(1)">click</a>' +
-          '<iframe src="https://evil.test"></iframe><form action="https://evil.test"><input name="x"></form>' +
-          '<style>p { background: url(https://evil.test/leak) }</style><a href="https://example.com">ok</a>',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/messages', {
+      subject: 'Sanitised',
+      bodyText: 'Text',
+      bodyHtml:
+        '<p onclick="steal()">Hi {{ client.full_name }}</p><script>alert(document.cookie)</script>' +
+        '<img src="https://example.com/a.png" onerror="alert(1)"><a href="javascript:alert(1)">click</a>' +
+        '<iframe src="https://evil.test"></iframe><form action="https://evil.test"><input name="x"></form>' +
+        '<style>p { background: url(https://evil.test/leak) }</style><a href="https://example.com">ok</a>',
+    }).loginAs(user)
 
     const message = await Message.query().where('tenant_id', tenant.id).firstOrFail()
     const html = message.bodyHtml!
@@ -145,12 +135,11 @@ test.group('Messages: create', () => {
     assert,
   }) => {
     const { user, tenant } = await createUser()
-    await client
-      .post('/messages')
-      .form({ subject: 'Only a script', bodyText: 'Text', bodyHtml: '<script>alert(1)</script>' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, '/messages', {
+      subject: 'Only a script',
+      bodyText: 'Text',
+      bodyHtml: '<script>alert(1)</script>',
+    }).loginAs(user)
 
     const message = await Message.query().where('tenant_id', tenant.id).firstOrFail()
     assert.isNull(message.bodyHtml)
@@ -163,12 +152,7 @@ test.group('Messages: create', () => {
       { subject: '', bodyText: '' },
       { subject: '   ', bodyText: ' \r\n ' },
     ]) {
-      const response = await client
-        .post('/messages')
-        .form(form)
-        .loginAs(user)
-        .withCsrfToken()
-        .redirects(0)
+      const response = await postForm(client, '/messages', form).loginAs(user)
       response.assertFlashMessage('inputErrorsBag', {
         subject: ['Please fill in the subject'],
         bodyText: ['Please fill in the text body'],
@@ -179,16 +163,11 @@ test.group('Messages: create', () => {
 
   test('refuses a subject or body that is too long', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/messages')
-      .form({
-        subject: 'x'.repeat(251),
-        bodyText: 'y'.repeat(100_001),
-        bodyHtml: `<p>${'z'.repeat(500_000)}</p>`,
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: 'x'.repeat(251),
+      bodyText: 'y'.repeat(100_001),
+      bodyHtml: `<p>${'z'.repeat(500_000)}</p>`,
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       subject: ['The subject must be at most 250 characters long'],
@@ -199,16 +178,11 @@ test.group('Messages: create', () => {
 
   test('names unknown placeholders beside each field', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    const response = await client
-      .post('/messages')
-      .form({
-        subject: 'Hi {{ client.phone }}',
-        bodyText: 'Hi {{client.first_name}}, see {{#offers}}{{ title }}{{/offers}}',
-        bodyHtml: '<p>{{{ client.full_name }}}</p>',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: 'Hi {{ client.phone }}',
+      bodyText: 'Hi {{client.first_name}}, see {{#offers}}{{ title }}{{/offers}}',
+      bodyHtml: '<p>{{{ client.full_name }}}</p>',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       subject: [`Unknown placeholder {{ client.phone }}. ${ALLOWED}`],
@@ -222,12 +196,10 @@ test.group('Messages: create', () => {
 
   test('says where a placeholder is not closed', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/messages')
-      .form({ subject: 'Hi', bodyText: 'Dear {{ client.full_name, welcome' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: 'Hi',
+      bodyText: 'Dear {{ client.full_name, welcome',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       bodyText: ['"{{ client.full_name, welcome" is missing its closing }}.'],
@@ -236,12 +208,11 @@ test.group('Messages: create', () => {
 
   test('refuses a client placeholder at the start of a link', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/messages')
-      .form({ subject: 'Hi', bodyText: 'Hi', bodyHtml: '<a href="{{ client.full_name }}">me</a>' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: 'Hi',
+      bodyText: 'Hi',
+      bodyHtml: '<a href="{{ client.full_name }}">me</a>',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       bodyHtml: [
@@ -253,16 +224,11 @@ test.group('Messages: create', () => {
   test('checks the placeholders of the HTML as it will be stored', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     // The unknown placeholder sits in a script, which sanitising removes.
-    const response = await client
-      .post('/messages')
-      .form({
-        subject: 'Hi',
-        bodyText: 'Hi',
-        bodyHtml: '<p>{{ client.email }}</p><script>{{ client.phone }}</script>',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/messages', {
+      subject: 'Hi',
+      bodyText: 'Hi',
+      bodyHtml: '<p>{{ client.email }}</p><script>{{ client.phone }}</script>',
+    }).loginAs(user)
 
     response.assertFlashMessage('success', 'Your message is saved. Here is how it looks.')
     const message = await Message.query().where('tenant_id', tenant.id).firstOrFail()
@@ -439,16 +405,11 @@ test.group('Messages: edit, duplicate, delete', () => {
     const { user, tenant } = await createUser()
     const message = await createMessage(tenant)
 
-    const response = await client
-      .put(`/messages/${message.id}`)
-      .form({
-        subject: 'Changed',
-        bodyText: 'New text {{ client.email }}',
-        bodyHtml: '<p>New</p><img src="x" onerror="alert(1)">',
-      })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await putForm(client, `/messages/${message.id}`, {
+      subject: 'Changed',
+      bodyText: 'New text {{ client.email }}',
+      bodyHtml: '<p>New</p><img src="x" onerror="alert(1)">',
+    }).loginAs(user)
 
     response.assertHeader('location', `/messages/${message.id}`)
     response.assertFlashMessage('success', 'Your changes are saved.')
@@ -465,12 +426,10 @@ test.group('Messages: edit, duplicate, delete', () => {
     const { user, tenant } = await createUser()
     const message = await createMessage(tenant, { subject: 'Before' })
 
-    const response = await client
-      .put(`/messages/${message.id}`)
-      .form({ subject: 'After {{ client.phone }}', bodyText: 'Text' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await putForm(client, `/messages/${message.id}`, {
+      subject: 'After {{ client.phone }}',
+      bodyText: 'Text',
+    }).loginAs(user)
 
     response.assertFlashMessage('inputErrorsBag', {
       subject: [`Unknown placeholder {{ client.phone }}. ${ALLOWED}`],
@@ -487,11 +446,7 @@ test.group('Messages: edit, duplicate, delete', () => {
       bodyHtml: '<p>HTML</p>',
     })
 
-    const response = await client
-      .post(`/messages/${message.id}/duplicate`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, `/messages/${message.id}/duplicate`).loginAs(user)
 
     const copy = await Message.query()
       .where('tenant_id', tenant.id)
@@ -512,11 +467,7 @@ test.group('Messages: edit, duplicate, delete', () => {
     const subject = `${'a'.repeat(225)} {{ client.full_name }}`
     const message = await createMessage(tenant, { subject })
 
-    await client
-      .post(`/messages/${message.id}/duplicate`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    await postForm(client, `/messages/${message.id}/duplicate`).loginAs(user)
 
     const copy = await Message.query()
       .where('tenant_id', tenant.id)
@@ -530,11 +481,7 @@ test.group('Messages: edit, duplicate, delete', () => {
     const { user, tenant } = await createUser()
     const message = await createMessage(tenant, { subject: 'Goodbye' })
 
-    const response = await client
-      .delete(`/messages/${message.id}`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await deleteForm(client, `/messages/${message.id}`).loginAs(user)
 
     response.assertHeader('location', '/messages')
     response.assertFlashMessage('success', 'The message “Goodbye” is deleted.')
@@ -550,11 +497,7 @@ test.group('Messages: edit, duplicate, delete', () => {
     await createMailingUsing(message, { name: 'Weekly digest' })
     await createMailingUsing(message, { name: 'Anniversary' })
 
-    const response = await client
-      .delete(`/messages/${message.id}`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await deleteForm(client, `/messages/${message.id}`).loginAs(user)
 
     response.assertHeader('location', `/messages/${message.id}`)
     response.assertFlashMessage(
@@ -569,11 +512,7 @@ test.group('Messages: edit, duplicate, delete', () => {
     const message = await createMessage(tenant)
     await createMailingUsing(message, { name: 'Old promo', archived: true })
 
-    const response = await client
-      .delete(`/messages/${message.id}`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await deleteForm(client, `/messages/${message.id}`).loginAs(user)
 
     response.assertFlashMessage(
       'error',

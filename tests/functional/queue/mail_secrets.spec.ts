@@ -5,6 +5,7 @@ import SendMailJob from '#jobs/send_mail_job'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm } from '#tests/helpers/forms'
 
 /**
  * The keys of the test Redis DB (where the queues keep their jobs) whose
@@ -52,7 +53,7 @@ test.group('Application mail at rest in Redis', () => {
         title: 'a password reset link is gone from Redis once the mail is sent',
         async request(client: any) {
           const { user } = await createUser()
-          await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+          await postForm(client, '/forgot-password', { email: user.email })
           const mail = await smtp.waitForMailTo(user.email, 'Reset your Mailings password')
           return /\/reset-password\/([\w-]+)/.exec(mail.parsed.text ?? '')![1]
         },
@@ -61,7 +62,7 @@ test.group('Application mail at rest in Redis', () => {
         title: 'so is an email verification link',
         async request(client: any) {
           const { user } = await createUser({ verified: false })
-          await client.post('/verify-email/resend').loginAs(user).withCsrfToken()
+          await postForm(client, '/verify-email/resend').loginAs(user)
           const mail = await smtp.waitForMailTo(user.email, 'Confirm your email')
           return /\?signature=([\w.-]+)/.exec(mail.parsed.text ?? '')![1]
         },
@@ -88,7 +89,7 @@ test.group('Application mail at rest in Redis', () => {
     const { user } = await createUser()
     const refused = { code: 550, message: 'No such user here' }
     smtp.refuseRecipient(user.email, ...Array.from({ length: 10 }, () => refused))
-    await client.post('/forgot-password').form({ email: user.email }).withCsrfToken()
+    await postForm(client, '/forgot-password', { email: user.email })
 
     // Between its tries the job waits in Redis, message and link included:
     // it has to, to try again.

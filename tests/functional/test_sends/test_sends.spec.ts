@@ -6,6 +6,7 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createMailing } from '#tests/helpers/workspace'
 import { createMessage } from '#tests/functional/messages/helpers'
+import { postForm } from '#tests/helpers/forms'
 
 const EXAMPLE_LINK = `${appUrl}/u/example`
 
@@ -30,11 +31,7 @@ test.group('Test sends: a message', () => {
       bodyHtml: '<p>Dear {{ client.full_name }}</p><a href="{{ unsubscribe_url }}">Unsubscribe</a>',
     })
 
-    const response = await client
-      .post(`/messages/${message.id}/test-send`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, `/messages/${message.id}/test-send`).loginAs(user)
     response.assertStatus(302)
     response.assertHeader('location', `/messages/${message.id}`)
     response.assertFlashMessage(
@@ -76,11 +73,7 @@ test.group('Test sends: a message', () => {
       const message = await createMessage(tenant, { subject: 'Private plans' })
       const { user: intruder } = await createUser({ role })
 
-      const response = await client
-        .post(`/messages/${message.id}/test-send`)
-        .loginAs(intruder)
-        .withCsrfToken()
-        .redirects(0)
+      const response = await postForm(client, `/messages/${message.id}/test-send`).loginAs(intruder)
       response.assertStatus(404)
       assert.lengthOf(smtp.messagesTo(intruder.email), 0)
     })
@@ -90,11 +83,7 @@ test.group('Test sends: a message', () => {
     const { user, tenant } = await createUser({ verified: false })
     const message = await createMessage(tenant)
 
-    const response = await client
-      .post(`/messages/${message.id}/test-send`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, `/messages/${message.id}/test-send`).loginAs(user)
     response.assertFlashMessage('error', 'Confirm your email address first: tests are sent to it.')
     assert.lengthOf(smtp.messagesTo(user.email), 0)
   })
@@ -121,11 +110,7 @@ test.group('Test sends: a mailing', () => {
     const page = await client.get(`/mailings/${mailing.id}`).loginAs(user)
     page.assertTextIncludes(`action="/mailings/${mailing.id}/test-send"`)
 
-    const response = await client
-      .post(`/mailings/${mailing.id}/test-send`)
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, `/mailings/${mailing.id}/test-send`).loginAs(user)
     response.assertHeader('location', `/mailings/${mailing.id}`)
     response.assertFlashMessage(
       'success',
@@ -151,11 +136,7 @@ test.group('Test sends: a mailing', () => {
       const mailing = await createMailing(tenant)
       const { user: intruder } = await createUser({ role })
 
-      const response = await client
-        .post(`/mailings/${mailing.id}/test-send`)
-        .loginAs(intruder)
-        .withCsrfToken()
-        .redirects(0)
+      const response = await postForm(client, `/mailings/${mailing.id}/test-send`).loginAs(intruder)
       response.assertStatus(404)
       assert.lengthOf(smtp.messagesTo(intruder.email), 0)
     })
@@ -183,7 +164,7 @@ test.group('Test sends: rate limit', () => {
     const { user, tenant } = await createUser()
     const message = await createMessage(tenant, { subject: 'Rate limited' })
     const mailing = await createMailing(tenant)
-    const send = (path: string) => client.post(path).loginAs(user).withCsrfToken().redirects(0)
+    const send = (path: string) => postForm(client, path).loginAs(user)
 
     // Messages and mailings share the user's allowance.
     for (let i = 0; i < TEST_SENDS_PER_WINDOW; i++) {
@@ -204,11 +185,7 @@ test.group('Test sends: rate limit', () => {
     // Another user is not held back.
     const { user: colleague, tenant: colleagueTenant } = await createUser()
     const theirs = await createMessage(colleagueTenant)
-    const allowed = await client
-      .post(`/messages/${theirs.id}/test-send`)
-      .loginAs(colleague)
-      .withCsrfToken()
-      .redirects(0)
+    const allowed = await postForm(client, `/messages/${theirs.id}/test-send`).loginAs(colleague)
     assert.property(allowed.flashMessages(), 'success')
 
     await smtp.waitFor(() => smtp.messagesTo(user.email).length >= TEST_SENDS_PER_WINDOW)

@@ -9,6 +9,7 @@ import { removeStaleUploads } from '#middleware/multipart_middleware'
 import { unsubscribeUrl } from '#sending/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
 import { removeUploads, writeUpload } from '#tests/functional/clients/helpers'
+import { postForm, putForm } from '#tests/helpers/forms'
 
 /**
  * An upload of an odd size, so that a copy of it is recognised among the
@@ -70,15 +71,13 @@ const NO_FILE_ROUTES: [string, Post][] = [
   [
     '/login',
     async (client, file) => ({
-      request: client.post('/login').withCsrfToken().file('avatar', file),
+      request: postForm(client, '/login').file('avatar', file),
     }),
   ],
   [
     '/signup',
     async (client, file) => ({
-      request: client
-        .post('/signup')
-        .withCsrfToken()
+      request: postForm(client, '/signup')
         .field('email', 'someone@example.com')
         .file('avatar', file),
     }),
@@ -96,7 +95,7 @@ const NO_FILE_ROUTES: [string, Post][] = [
     '/clients (a form without files)',
     async (client, file) => {
       const { user } = await createUser()
-      return { request: client.post('/clients').loginAs(user).withCsrfToken().file('file', file) }
+      return { request: postForm(client, '/clients').loginAs(user).file('file', file) }
     },
   ],
   ['/api/v1/clients', async (client, file) => client.post('/api/v1/clients').file('file', file)],
@@ -141,7 +140,7 @@ test.group('Uploads: routes that take files', (group) => {
   test('an anonymous upload to the import is not written anywhere', async ({ client, assert }) => {
     const file = await strayFile()
     const { response, left } = await strayCopiesAfter(() =>
-      client.post('/clients/import').withCsrfToken().file('file', file).redirects(0)
+      postForm(client, '/clients/import').file('file', file)
     )
 
     assert.deepEqual(left, [])
@@ -153,13 +152,10 @@ test.group('Uploads: routes that take files', (group) => {
     // Binary data named .csv: refused beside the field.
     const file = await writeUpload('stray.csv', Buffer.alloc(STRAY_SIZE, 0))
     const { response, left } = await strayCopiesAfter(() =>
-      client
-        .post('/clients/import')
+      postForm(client, '/clients/import')
         .file('file', file)
         .header('referer', '/clients/import')
         .loginAs(user)
-        .withCsrfToken()
-        .redirects(0)
     )
 
     assert.deepEqual(left, [])
@@ -173,13 +169,10 @@ test.group('Uploads: routes that take files', (group) => {
     const { user } = await createUser({ role: 'content_manager' })
     const file = await strayFile()
     const { response, left } = await strayCopiesAfter(() =>
-      client
-        .put('/admin/posts/999999999')
+      putForm(client, '/admin/posts/999999999')
         .field('title', 'Nobody')
         .file('cover', file)
         .loginAs(user)
-        .withCsrfToken()
-        .redirects(0)
     )
 
     assert.deepEqual(left, [])
@@ -193,7 +186,7 @@ test.group('Uploads: routes that take files', (group) => {
     const { user, tenant } = await createUser()
     const file = await strayFile()
     const { response, left } = await strayCopiesAfter(() =>
-      client.post('/clients/import').file('extra', file).loginAs(user).withCsrfToken().redirects(0)
+      postForm(client, '/clients/import').file('extra', file).loginAs(user)
     )
 
     assert.deepEqual(left, [])
@@ -208,7 +201,7 @@ test.group('Uploads: routes that take files', (group) => {
     const { user, tenant } = await createUser()
     const file = await writeUpload('clients.csv', 'email\nada@example.com\n')
     const { response, left } = await strayCopiesAfter(() =>
-      client.post('/clients/import').file('file', file).loginAs(user).withCsrfToken()
+      postForm(client, '/clients/import').file('file', file).loginAs(user)
     )
 
     response.assertStatus(200)

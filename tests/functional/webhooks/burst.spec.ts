@@ -4,7 +4,7 @@ import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import webhooksConfig from '#config/webhooks'
 import { createUser } from '#tests/helpers/users'
 import { waitUntil } from '#tests/helpers/wait'
-import { WebhookReceiver } from './receiver.js'
+import { startReceiver } from './receiver.js'
 import { createEndpoint } from './helpers.js'
 
 const EVENTS = 200
@@ -14,8 +14,7 @@ test.group('Webhooks: a burst of events', () => {
     assert,
     cleanup,
   }) => {
-    const receiver = await new WebhookReceiver().start()
-    cleanup(() => receiver.stop())
+    const receiver = await startReceiver(cleanup)
     const { tenant } = await createUser()
     const endpoint = await createEndpoint(tenant, receiver.url(), ['message.sent'])
     const webhooks = queue.getOrSet(webhooksConfig.queue)

@@ -7,14 +7,9 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
-import { WebhookReceiver } from './receiver.js'
+import { startReceiver } from './receiver.js'
 import { createEndpoint, recordUnsubscribe, waitForAttempts } from './helpers.js'
-
-async function startReceiver(cleanup: (handler: () => Promise<void>) => void, host?: string) {
-  const receiver = await new WebhookReceiver(host).start()
-  cleanup(() => receiver.stop())
-  return receiver
-}
+import { postForm } from '#tests/helpers/forms'
 
 test.group('Webhooks: events', () => {
   test('a mailing run announces itself, each message and its counts, signed', async ({
@@ -110,7 +105,7 @@ test.group('Webhooks: events', () => {
     const { user, tenant } = await createUser()
     const endpoint = await createEndpoint(tenant, receiver.url(), ['message.sent'])
 
-    await client.post(`/settings/webhooks/${endpoint.id}/test`).loginAs(user).withCsrfToken()
+    await postForm(client, `/settings/webhooks/${endpoint.id}/test`).loginAs(user)
 
     await waitUntil('the test webhook', async () => receiver.received.length === 1)
     const [event] = receiver.verified(endpoint.secret)
@@ -217,10 +212,10 @@ test.group('Webhooks: retries', () => {
     const endpoint = await createEndpoint(tenant, receiver.url())
     const delivery = await waitForAttempts(await recordUnsubscribe(tenant), 1, 'succeeded')
 
-    await client
-      .post(`/settings/webhooks/${endpoint.id}/deliveries/${delivery.id}/redeliver`)
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(
+      client,
+      `/settings/webhooks/${endpoint.id}/deliveries/${delivery.id}/redeliver`
+    ).loginAs(user)
 
     const again = await waitForAttempts(delivery, 2, 'succeeded')
     assert.lengthOf(receiver.received, 2)

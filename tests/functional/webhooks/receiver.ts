@@ -81,3 +81,16 @@ export class WebhookReceiver {
     )
   }
 }
+
+/**
+ * A receiver for one test, stopped when the test ends (pass the test's
+ * `cleanup`).
+ */
+export async function startReceiver(
+  cleanup: (handler: () => Promise<void>) => void,
+  host?: string
+) {
+  const receiver = await new WebhookReceiver(host).start()
+  cleanup(() => receiver.stop())
+  return receiver
+}

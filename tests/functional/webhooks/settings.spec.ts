@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import WebhookEndpoint, { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { createUser } from '#tests/helpers/users'
+import { deleteForm, postForm, putForm, submitForm } from '#tests/helpers/forms'
 
 const ALL_EVENTS = ['mailing.run.completed', 'message.failed']
 
@@ -23,12 +24,11 @@ test.group('Webhooks settings: endpoints', () => {
   }) => {
     const { user, tenant } = await createUser()
 
-    const response = await client
-      .post('/settings/webhooks')
-      .form({ url: 'https://hooks.example.com/in', events: ALL_EVENTS, enabled: '1' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/settings/webhooks', {
+      url: 'https://hooks.example.com/in',
+      events: ALL_EVENTS,
+      enabled: '1',
+    }).loginAs(user)
 
     response.assertStatus(302)
     const endpoint = await WebhookEndpoint.query().where('tenant_id', tenant.id).firstOrFail()
@@ -69,12 +69,10 @@ test.group('Webhooks settings: endpoints', () => {
     .run(async ({ client, assert }, url) => {
       const { user, tenant } = await createUser()
 
-      const response = await client
-        .post('/settings/webhooks')
-        .form({ url, events: ALL_EVENTS })
-        .loginAs(user)
-        .withCsrfToken()
-        .redirects(0)
+      const response = await postForm(client, '/settings/webhooks', {
+        url,
+        events: ALL_EVENTS,
+      }).loginAs(user)
 
       response.assertStatus(302)
       const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
@@ -110,12 +108,9 @@ test.group('Webhooks settings: endpoints', () => {
 
   test('an endpoint needs at least one event', async ({ client }) => {
     const { user } = await createUser()
-    const response = await client
-      .post('/settings/webhooks')
-      .form({ url: 'https://hooks.example.com/in' })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const response = await postForm(client, '/settings/webhooks', {
+      url: 'https://hooks.example.com/in',
+    }).loginAs(user)
     response.assertFlashMessage('inputErrorsBag', { events: ['Choose at least one event'] })
   })
 
@@ -126,12 +121,10 @@ test.group('Webhooks settings: endpoints', () => {
     const { user, tenant } = await createUser()
     const endpoint = await endpointOf(tenant.id)
 
-    const disabling = await client
-      .put(`/settings/webhooks/${endpoint.id}`)
-      .form({ url: endpoint.url, events: ['message.sent'] })
-      .loginAs(user)
-      .withCsrfToken()
-      .redirects(0)
+    const disabling = await putForm(client, `/settings/webhooks/${endpoint.id}`, {
+      url: endpoint.url,
+      events: ['message.sent'],
+    }).loginAs(user)
     disabling.assertStatus(302)
     await endpoint.refresh()
     assert.isFalse(endpoint.enabled)
@@ -139,11 +132,11 @@ test.group('Webhooks settings: endpoints', () => {
 
     endpoint.disabledReason = 'The endpoint answered 410 Gone'
     await endpoint.save()
-    await client
-      .put(`/settings/webhooks/${endpoint.id}`)
-      .form({ url: endpoint.url, events: ['message.sent'], enabled: '1' })
-      .loginAs(user)
-      .withCsrfToken()
+    await putForm(client, `/settings/webhooks/${endpoint.id}`, {
+      url: endpoint.url,
+      events: ['message.sent'],
+      enabled: '1',
+    }).loginAs(user)
     await endpoint.refresh()
     assert.isTrue(endpoint.enabled)
     assert.isNull(endpoint.disabledReason)
@@ -154,10 +147,7 @@ test.group('Webhooks settings: endpoints', () => {
     const endpoint = await endpointOf(tenant.id)
     const old = endpoint.secret
 
-    await client
-      .post(`/settings/webhooks/${endpoint.id}/rotate-secret`)
-      .loginAs(user)
-      .withCsrfToken()
+    await postForm(client, `/settings/webhooks/${endpoint.id}/rotate-secret`).loginAs(user)
 
     await endpoint.refresh()
     assert.notEqual(endpoint.secret, old)
@@ -178,7 +168,7 @@ test.group('Webhooks settings: endpoints', () => {
       endpointIds: [endpoint.id],
     })
 
-    await client.delete(`/settings/webhooks/${endpoint.id}`).loginAs(user).withCsrfToken()
+    await deleteForm(client, `/settings/webhooks/${endpoint.id}`).loginAs(user)
 
     assert.isNull(await WebhookEndpoint.find(endpoint.id))
     const left = await db.from('webhook_deliveries').where('endpoint_id', endpoint.id)
@@ -223,11 +213,10 @@ test.group('Webhooks settings: another workspace', () => {
       const delivery = await db.from('webhook_deliveries').where('message_id', message!.id).first()
 
       const url = path.replace(':id', String(endpoint.id)).replace(':delivery', String(delivery.id))
-      const response = await client
-        .request(url, method.toUpperCase())
-        .form({ url: 'https://evil.example.com', events: ALL_EVENTS })
-        .loginAs(bob.user)
-        .withCsrfToken()
+      const response = await submitForm(client, method, url, {
+        url: 'https://evil.example.com',
+        events: ALL_EVENTS,
+      }).loginAs(bob.user)
 
       response.assertStatus(404)
       await endpoint.refresh()
