@@ -3,9 +3,10 @@ import StartDueRuns from '#sending/start_due_runs'
 import type { JobName } from '#start/jobs'
 
 /**
- * The scheduler: repeated every second by a BullMQ job scheduler that each
- * worker registers (idempotently) when it starts, and dispatched at once
- * when a mailing is created inside its window.
+ * The scheduler: repeated every SCHEDULER_INTERVAL by a BullMQ job scheduler
+ * that each worker registers (idempotently) when it starts, and queued for
+ * the exact instant a mailing is due by wakeSchedulerFor (app/sending/
+ * scheduler.ts).
  */
 export default class StartDueRunsJob extends Job {
   static get $$filepath(): JobName {

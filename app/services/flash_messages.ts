@@ -6,7 +6,7 @@ import type { EndReason } from '#services/accounts/active_sessions'
 
 /**
  * The sentences a page shows after a redirect (the `success` and `error`
- * flash messages of partials/flash.edge), grouped by what they are about,
+ * flash messages of components/flash.edge), grouped by what they are about,
  * so the wording is read and kept consistent in one place and controllers
  * only choose one. They are finished here, not in a view, because the page
  * that shows them knows nothing but the flash; tests assert them word for

@@ -12,7 +12,7 @@ interface Params {
 
 /**
  * Staff stop a mailing at once: batches being sent check the mailing's
- * status before every message (SendBatchJob's claim), and the scheduler
+ * status before every message (SendBatch's claim), and the scheduler
  * starts no run of it. The owner sees who disabled it and why, and cannot
  * resume it; its runs keep their place until staff enable it again.
  */

@@ -15,7 +15,7 @@ interface Params {
  * cannot log in and is logged out on their next request
  * (SilentAuthMiddleware), their API tokens are refused, the scheduler
  * starts none of their mailings and sending batches stop before the next
- * message (SendBatchJob's claim). Their sessions end at once, and their
+ * message (SendBatch's claim). Their sessions end at once, and their
  * "remember me" tokens are deleted so that unblocking does not revive an
  * old session.
  */
