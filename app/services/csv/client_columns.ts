@@ -102,7 +102,7 @@ export function cellsToClientFields(cells: string[], columns: ColumnMap): Client
   const pick = (index: number | undefined) => {
     if (index === undefined) return undefined
     const value = cells[index]
-    // A cell of our own export: back to the value it was (csv_export.ts).
+    // A cell of our own export: back to the value it was (export.ts).
     return value === undefined || value === '' ? undefined : restoreFormula(value)
   }
   return {

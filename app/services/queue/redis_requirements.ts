@@ -33,7 +33,7 @@ async function setting(client: RedisClient, name: string, infoSection: string, i
  * BullMQ requires `maxmemory-policy noeviction`: any other policy lets
  * Redis drop queued jobs and their locks when memory runs short, silently.
  * Without the append-only file (`appendonly yes`), a restart loses every
- * queued job. The worker's reconciler (queue_reconciler.ts) recovers sends
+ * queued job. The worker's reconciler (reconciler.ts) recovers sends
  * either way, but queued application mail and webhook wake-ups are lost, so
  * both are said loudly.
  */

@@ -9,7 +9,7 @@ import webhooksConfig from '#config/webhooks'
  * reach loopback or the metadata service through a translator). IPv4-mapped
  * addresses (`::ffff:10.0.0.1`) are checked against the IPv4 ranges by
  * BlockList itself. Used when an endpoint is saved and again, on the
- * resolved address, at connection time (webhook_http.ts), where
+ * resolved address, at connection time (http.ts), where
  * request-filtering-agent also refuses every special range ipaddr.js knows.
  */
 const forbidden = new BlockList()
@@ -81,7 +81,7 @@ function isAllowed(host: string, entries: string[]) {
 /**
  * Why an endpoint URL is refused, or null when it may be saved. Host names
  * are checked again after DNS resolution, at connection time
- * (webhook_http.ts); this catches literal addresses while the user is
+ * (http.ts); this catches literal addresses while the user is
  * still looking at the form.
  */
 export function urlProblem(value: string, entries = webhooksConfig.allowedHosts) {

@@ -36,7 +36,7 @@ class PrivateAddressError extends Error {
 }
 
 /**
- * dns.lookup, refusing the addresses webhook_addresses.ts forbids, before
+ * dns.lookup, refusing the addresses addresses.ts forbids, before
  * request-filtering-agent (which wraps it) checks them against the ranges
  * ipaddr.js knows: the two lists differ (ipaddr.js has no range for the
  * IPv4-compatible ::/96), so both apply.
