@@ -18,7 +18,6 @@ export default class MailingStatsController {
    */
   async show({ params, request, response, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     // A hand-edited position just gets the whole chart.
     const [, position] = await statsPollValidator.tryValidate(request.qs())
 
@@ -33,7 +32,6 @@ export default class MailingStatsController {
 
   async deliveries({ params, request, view, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     const filters = await logFilters(request.qs())
 
     return view.render('pages/mailings/deliveries', {
@@ -49,7 +47,6 @@ export default class MailingStatsController {
    */
   async export({ params, request, response, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     const { status, email, run } = await logFilters(request.qs())
 
     const day = DateTime.now().setZone(mailing.tenant.timeZone).toISODate()
