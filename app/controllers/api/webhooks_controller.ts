@@ -4,7 +4,7 @@ import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
-import ListWebhookEndpoints from '#actions/webhooks/list_webhook_endpoints'
+import ListWebhookEndpointsByKeyset from '#actions/webhooks/list_webhook_endpoints_by_keyset'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import {
@@ -35,7 +35,7 @@ export default class WebhooksController {
     const paging = await request.validateUsing(apiWebhookEndpointListValidator, {
       data: request.qs(),
     })
-    const page = await ListWebhookEndpoints.newestFirst(tenant, keysetRequest(paging))
+    const page = await ListWebhookEndpointsByKeyset.handle(tenant, keysetRequest(paging))
     return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
   }
 
