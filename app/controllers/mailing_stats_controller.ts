@@ -5,6 +5,7 @@ import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import CountSendsOverTime from '#actions/stats/count_sends_over_time'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import ExportDeliveries from '#actions/stats/export_deliveries'
+import { mailingStatsJson } from '#services/mailings/mailing_stats_json'
 import { deliveryLogValidator, statsPollValidator } from '#validators/mailing_stats'
 
 /**
@@ -27,7 +28,7 @@ export default class MailingStatsController {
       : null
 
     response.header('cache-control', 'no-store')
-    return { ...LoadMailingStats.toJson(stats), chart }
+    return { ...mailingStatsJson(stats), chart }
   }
 
   async deliveries({ params, request, view, bouncer, tenant }: HttpContext) {
