@@ -4,7 +4,7 @@ import type Mailing from '#models/mailing'
 import type { MailingStatus } from '#models/mailing'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
-import StartRun from '#sending/start_run'
+import DispatchBatches from '#sending/dispatch_batches'
 import { wakeSchedulerFor } from '#sending/scheduler'
 
 /**
@@ -53,7 +53,7 @@ export default class ResumeMailing {
    * stopped (the wake it had then found it paused), else exactly at its time.
    */
   static async dispatch(mailing: Mailing, runs: MailingRun[]) {
-    for (const run of runs) await StartRun.dispatchBatches(run)
+    for (const run of runs) await DispatchBatches.handle(run)
     await wakeSchedulerFor(mailing.nextRunAt)
   }
 
