@@ -1,9 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
-import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { sqlTime } from '#services/database/sql_time'
 import { seekRows } from '#services/database/pagination'
+import { whereMatches } from '#services/database/list_filters'
 import type { ClientSort, SortDirection } from '#validators/client'
 
 export const CLIENTS_PER_PAGE = 50
@@ -100,26 +99,6 @@ function fetchRows(
     dir,
     after: cursor,
     limit: perPage + 1,
-  })
-}
-
-/**
- * Restricts a query of clients (or users: the same two columns) to those
- * whose email or name contains `q`, case-insensitively. `%` and `_` in the
- * search are matched literally.
- */
-export function whereMatches<Query extends ModelQueryBuilderContract<any>>(
-  query: Query,
-  q: string
-): Query {
-  if (!q) return query
-  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`
-  // SQLite's LIKE already ignores (ASCII) case; PostgreSQL needs ILIKE.
-  const like = db.connection().dialect.name === 'postgres' ? 'ilike' : 'like'
-  return query.where((match) => {
-    match
-      .whereRaw(`email ${like} ? escape '\\'`, [pattern])
-      .orWhereRaw(`full_name ${like} ? escape '\\'`, [pattern])
   })
 }
 
