@@ -218,7 +218,7 @@ function whereEmailStartsWith(query: ReturnType<typeof Delivery.query>, prefix: 
  * else has no upper bound. Surrogates are skipped: they are not characters
  * and would reach the database as U+FFFD.
  */
-export function textAfterPrefix(prefix: string): string | null {
+function textAfterPrefix(prefix: string): string | null {
   const chars = [...prefix]
   while (chars.length > 0) {
     const last = chars.pop()!.codePointAt(0)!
