@@ -87,11 +87,11 @@ export default class MailingsSend extends BaseCommand {
    */
   async #sendInProcess(runId: number) {
     const { default: MailingRun } = await import('#models/mailing_run')
-    const { default: StartRun } = await import('#sending/start_run')
+    const { batchRanges } = await import('#sending/batch_ranges')
     const { default: SendBatch } = await import('#sending/send_batch')
 
     for (let pass = 0; pass < 10; pass++) {
-      const ranges = await StartRun.batchRanges(runId)
+      const ranges = await batchRanges(runId)
       if (ranges.length === 0) break
       for (const [fromId, toId] of ranges) {
         await SendBatch.handle({ runId, fromId, toId })

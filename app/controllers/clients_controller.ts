@@ -5,6 +5,7 @@ import SearchClients from '#actions/clients/search_clients'
 import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
+import FindOwnClients from '#actions/clients/find_own_clients'
 import {
   bulkDeleteClientsValidator,
   clientListValidator,
@@ -74,11 +75,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('viewList')
     const { ids } = await request.validateUsing(bulkDeleteClientsValidator)
     // Ids of other workspaces are not found here, so never deleted.
-    const clients = await tenant
-      .related('clients')
-      .query()
-      .select('id', 'tenant_id')
-      .whereIn('id', ids)
+    const clients = await FindOwnClients.handle(tenant, ids)
     for (const client of clients) {
       await bouncer.with(ClientPolicy).authorize('delete', client)
     }

@@ -5,6 +5,7 @@ import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import CountSendsOverTime from '#actions/stats/count_sends_over_time'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import ExportDeliveries from '#actions/stats/export_deliveries'
+import { mailingStatsJson } from '#services/mailings/mailing_stats_json'
 import { deliveryLogValidator, statsPollValidator } from '#validators/mailing_stats'
 
 /**
@@ -18,7 +19,6 @@ export default class MailingStatsController {
    */
   async show({ params, request, response, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     // A hand-edited position just gets the whole chart.
     const [, position] = await statsPollValidator.tryValidate(request.qs())
 
@@ -28,12 +28,11 @@ export default class MailingStatsController {
       : null
 
     response.header('cache-control', 'no-store')
-    return { ...LoadMailingStats.toJson(stats), chart }
+    return { ...mailingStatsJson(stats), chart }
   }
 
   async deliveries({ params, request, view, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     const filters = await logFilters(request.qs())
 
     return view.render('pages/mailings/deliveries', {
@@ -49,7 +48,6 @@ export default class MailingStatsController {
    */
   async export({ params, request, response, bouncer, tenant }: HttpContext) {
     const mailing = await FindViewableMailing.handle({ bouncer, tenant }, params.id)
-    await mailing.load('tenant')
     const { status, email, run } = await logFilters(request.qs())
 
     const day = DateTime.now().setZone(mailing.tenant.timeZone).toISODate()

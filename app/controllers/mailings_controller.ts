@@ -55,7 +55,7 @@ export default class MailingsController {
     return view.render('pages/mailings/form', {
       ...(await LoadMailingForm.handle(tenant, mailing)),
       mailing,
-      started: UpdateMailing.hasStarted(mailing),
+      started: mailing.hasStarted,
     })
   }
 

@@ -30,9 +30,9 @@ export default class TestSendsController {
     const { params, response, tenant, bouncer } = ctx
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('testSend', mailing)
-    await mailing.load('message')
+    const message = await tenant.findOwn('messages', mailing.messageId)
 
-    await sendTest(ctx, mailing.message)
+    await sendTest(ctx, message)
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 }

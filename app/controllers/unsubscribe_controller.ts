@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Tenant from '#models/tenant'
+import FindUnsubscribeRecipient from '#actions/clients/find_unsubscribe_recipient'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
-import { clientFromUnsubscribeToken, EXAMPLE_UNSUBSCRIBE_TOKEN } from '#sending/unsubscribe_links'
+import { EXAMPLE_UNSUBSCRIBE_TOKEN } from '#sending/unsubscribe_links'
 
 /**
  * The unsubscribe link of every message, for the people our users write to
@@ -17,7 +17,7 @@ export default class UnsubscribeController {
       return view.render('pages/unsubscribe/example')
     }
 
-    const recipient = await findRecipient(params.token)
+    const recipient = await FindUnsubscribeRecipient.handle(params.token)
     if (!recipient) return notFound(response, view)
 
     const { tenant, client } = recipient
@@ -35,7 +35,7 @@ export default class UnsubscribeController {
       return view.render('pages/unsubscribe/example')
     }
 
-    const recipient = await findRecipient(params.token)
+    const recipient = await FindUnsubscribeRecipient.handle(params.token)
     if (!recipient) return notFound(response, view)
 
     const { tenant, client } = recipient
@@ -45,20 +45,6 @@ export default class UnsubscribeController {
       maskedEmail: maskEmail(client.email),
     })
   }
-}
-
-/**
- * The workspace and client a token names, both still existing, or null.
- * The client is looked up inside the token's workspace only.
- */
-async function findRecipient(token: string) {
-  const ids = clientFromUnsubscribeToken(token)
-  if (!ids) return null
-
-  const tenant = await Tenant.find(ids.tenantId)
-  if (!tenant) return null
-  const client = await tenant.related('clients').query().where('id', ids.id).first()
-  return client ? { tenant, client } : null
 }
 
 /**

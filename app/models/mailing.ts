@@ -95,4 +95,12 @@ export default class Mailing extends BaseModel {
 
   @hasMany(() => MailingRun)
   declare runs: HasMany<typeof MailingRun>
+
+  /**
+   * Whether a run has been made: from then on only its name and the end of
+   * its window may change (the rest belongs to runs that happened).
+   */
+  get hasStarted() {
+    return this.status !== 'created'
+  }
 }

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import User from '#models/user'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * One password-reset link. Only a SHA-256 of the secret is stored, and
@@ -28,4 +31,23 @@ export default class PasswordResetToken extends BaseModel {
 
   @belongsTo(() => User)
   declare user: BelongsTo<typeof User>
+
+  /**
+   * What is stored of a link's secret.
+   */
+  static hashOf(token: string) {
+    return createHash('sha256').update(token).digest('hex')
+  }
+
+  /**
+   * The unused, unexpired token of a link, with its user; null otherwise.
+   */
+  static findUsable(token: string, client?: TransactionClientContract) {
+    return PasswordResetToken.query({ client })
+      .where('token_hash', PasswordResetToken.hashOf(token))
+      .whereNull('used_at')
+      .where('expires_at', '>', sqlTime())
+      .preload('user')
+      .first()
+  }
 }

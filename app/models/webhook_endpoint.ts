@@ -71,4 +71,16 @@ export default class WebhookEndpoint extends BaseModel {
 
   @hasMany(() => WebhookDelivery, { foreignKey: 'endpointId' })
   declare deliveries: HasMany<typeof WebhookDelivery>
+
+  /**
+   * One of this endpoint's deliveries, by id (404 otherwise), with its
+   * message and attempts: what the API answers about it.
+   */
+  findDelivery(id: number | string) {
+    return WebhookDelivery.query()
+      .where('endpoint_id', this.id)
+      .where('id', id)
+      .withScopes((scopes) => scopes.withLog())
+      .firstOrFail()
+  }
 }

@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import queue from '@rlanz/bull-queue/services/main'
 import SendBatchJob from '#jobs/send_batch_job'
-import StartRun from '#sending/start_run'
+import { batchPriority } from '#sending/batch_ranges'
 import sendingConfig from '#config/sending'
 import { whereRunMaySend, type BatchRange } from '#sending/delivery_claims'
 import { sqlTime } from '#services/database/sql_time'
@@ -71,7 +71,7 @@ export default class RedispatchStrandedRuns {
       const covering = live.filter((batch) => batch.runId === runId)
       const ranges = await uncoveredRanges(runId, dueWork, covering)
       for (const [index, [fromId, toId]] of ranges.entries()) {
-        const priority = StartRun.batchPriority(index)
+        const priority = batchPriority(index)
         await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { priority })
       }
       queued += ranges.length

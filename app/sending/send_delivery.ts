@@ -91,7 +91,7 @@ function settlementOf(delivery: ClaimedDelivery, outcome: SmtpOutcome): Settleme
  * Exponential backoff with ±20 % jitter, so retries of many deliveries do
  * not hit the server at the same instant.
  */
-export function retryDelay(attempt: number) {
+function retryDelay(attempt: number) {
   const base = sendingConfig.retryDelay * 2 ** (attempt - 1)
   return Math.round(base * (0.8 + Math.random() * 0.4))
 }

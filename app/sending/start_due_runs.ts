@@ -35,7 +35,7 @@ export default class StartDueRuns {
     for (const mailing of due) {
       const occurrenceAt = mailing.nextRunAt!
       if (now.diff(occurrenceAt).toMillis() > sendingConfig.missedGrace) {
-        await StartDueRuns.recordMissed(mailing, occurrenceAt, now)
+        await StartDueRuns.#recordMissed(mailing, occurrenceAt, now)
         continue
       }
       const run = await StartRun.handle(mailing, occurrenceAt, options)
@@ -44,7 +44,7 @@ export default class StartDueRuns {
     return started
   }
 
-  static async recordMissed(mailing: Mailing, occurrenceAt: DateTime, now: DateTime) {
+  static async #recordMissed(mailing: Mailing, occurrenceAt: DateTime, now: DateTime) {
     const at = sqlTime()
     const reason = `Missed: sending was down at ${occurrenceAt.setZone(mailing.tenant.timeZone).toFormat('d LLL yyyy, HH:mm')}`
     await db

@@ -1,14 +1,11 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
-import queue from '@rlanz/bull-queue/services/main'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
-import SendBatchJob from '#jobs/send_batch_job'
-import sendingConfig from '#config/sending'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
-import CompleteRun from '#sending/complete_run'
+import DispatchBatches from '#sending/dispatch_batches'
 
 /**
  * Starts the run of one occurrence of a mailing: exactly once, however many
@@ -114,57 +111,7 @@ export default class StartRun {
       mailingId: run.mailingId,
       tenantId: run.tenantId,
     })
-    if (options.dispatch !== false) await StartRun.dispatchBatches(run)
+    if (options.dispatch !== false) await DispatchBatches.handle(run)
     return run
-  }
-
-  /**
-   * Queues the run's unsent deliveries in id ranges of `batchSize`. A batch
-   * may run twice (a second dispatch, a retry, a restarted worker): each
-   * delivery is claimed before it is sent, so none is sent twice.
-   */
-  static async dispatchBatches(run: MailingRun, delay = 0) {
-    const ranges = await StartRun.batchRanges(run.id)
-    if (ranges.length === 0) {
-      await CompleteRun.handle(run.id)
-      return
-    }
-    for (const [index, [fromId, toId]] of ranges.entries()) {
-      const priority = StartRun.batchPriority(index)
-      await queue.dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { delay, priority })
-    }
-  }
-
-  /**
-   * The nth batch of every run gets priority n (BullMQ runs lower numbers
-   * first): runs take turns, so a small run's first batch does not wait
-   * behind a large run's hundreds.
-   */
-  static batchPriority(index: number) {
-    return Math.min(index + 1, 2_000_000)
-  }
-
-  /**
-   * [first id, last id] of each batch of the run's queued deliveries, read
-   * with a keyset walk over the (run_id, status, id) index.
-   */
-  static async batchRanges(runId: number) {
-    const ranges: [number, number][] = []
-    let after = 0
-    for (;;) {
-      const ids = await db
-        .from('deliveries')
-        .where({ run_id: runId, status: 'queued' })
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(sendingConfig.batchSize)
-        .select('id')
-      if (ids.length === 0) break
-      const first = Number(ids[0].id)
-      const last = Number(ids[ids.length - 1].id)
-      ranges.push([first, last])
-      after = last
-    }
-    return ranges
   }
 }

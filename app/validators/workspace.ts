@@ -1,5 +1,9 @@
 import vine from '@vinejs/vine'
-import { isValidTimeZone } from '#actions/users/create_user_with_tenant'
+import { DateTime } from 'luxon'
+
+export function isValidTimeZone(zone: string | null | undefined): zone is string {
+  return !!zone && DateTime.now().setZone(zone).isValid
+}
 
 const ianaTimeZone = vine.createRule((value: unknown, _: undefined, field) => {
   if (typeof value === 'string' && !isValidTimeZone(value)) {

@@ -2,6 +2,7 @@ import { createServer } from 'node:net'
 import { DateTime } from 'luxon'
 import type { Queue } from 'bullmq'
 import StartRun from '#sending/start_run'
+import { batchPriority, batchRanges } from '#sending/batch_ranges'
 import SendBatchJob from '#jobs/send_batch_job'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
@@ -33,16 +34,16 @@ export async function startedRun(count: number, name = 'Sending test') {
 }
 
 /**
- * Queues the run's batches on `queue` the way StartRun does (same ranges,
+ * Queues the run's batches on `queue` the way DispatchBatches does (same ranges,
  * same priorities); returns how many.
  */
 export async function enqueueBatches(queue: Queue, runId: number) {
-  const ranges = await StartRun.batchRanges(runId)
+  const ranges = await batchRanges(runId)
   for (const [index, [fromId, toId]] of ranges.entries()) {
     await queue.add(
       SendBatchJob.$$filepath,
       { runId, fromId, toId },
-      { priority: StartRun.batchPriority(index) }
+      { priority: batchPriority(index) }
     )
   }
   return ranges.length

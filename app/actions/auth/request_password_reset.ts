@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import mail from '@adonisjs/mail/services/main'
 import User from '#models/user'
@@ -6,10 +6,6 @@ import PasswordResetToken from '#models/password_reset_token'
 import ResetPasswordNotification from '#mails/reset_password_notification'
 import { PASSWORD_RESET_TTL_MINUTES, signedLinks } from '#services/accounts/signed_links'
 import { allowAccountMail } from '#services/accounts/mail_limits'
-
-export function hashResetToken(token: string) {
-  return createHash('sha256').update(token).digest('hex')
-}
 
 /**
  * Mails a single-use reset link to the address if an account has it, within
@@ -25,7 +21,7 @@ export default class RequestPasswordReset {
     const token = randomBytes(32).toString('base64url')
     await PasswordResetToken.create({
       userId: user.id,
-      tokenHash: hashResetToken(token),
+      tokenHash: PasswordResetToken.hashOf(token),
       expiresAt: DateTime.now().plus({ minutes: PASSWORD_RESET_TTL_MINUTES }),
     })
 

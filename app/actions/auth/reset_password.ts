@@ -1,22 +1,8 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import PasswordResetToken from '#models/password_reset_token'
 import { sqlTime } from '#services/database/sql_time'
-import { hashResetToken } from '#actions/auth/request_password_reset'
 import EndSessions from '#actions/auth/end_sessions'
-
-/**
- * Finds the unused, unexpired reset token for a link.
- */
-export async function findUsableResetToken(token: string, client?: TransactionClientContract) {
-  return PasswordResetToken.query({ client })
-    .where('token_hash', hashResetToken(token))
-    .whereNull('used_at')
-    .where('expires_at', '>', sqlTime())
-    .preload('user')
-    .first()
-}
 
 function affectedRows(result: unknown) {
   return Number(Array.isArray(result) ? result[0] : result)
@@ -31,7 +17,7 @@ function affectedRows(result: unknown) {
 export default class ResetPassword {
   static async handle(token: string, password: string) {
     return db.transaction(async (trx) => {
-      const resetToken = await findUsableResetToken(token, trx)
+      const resetToken = await PasswordResetToken.findUsable(token, trx)
       if (!resetToken) return null
 
       // Claiming the token with a conditional update makes two simultaneous

@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
-import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import type Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { sqlTime } from '#services/database/sql_time'
+import { seekRows } from '#services/database/pagination'
+import { whereMatches } from '#services/database/list_filters'
 import type { ClientSort, SortDirection } from '#validators/client'
 
 export const CLIENTS_PER_PAGE = 50
@@ -89,55 +89,16 @@ type Listing = { tenant: Tenant; q: string; sort: ClientSort; perPage: number }
  * Up to perPage + 1 rows after the cursor in the given direction: the extra
  * row tells whether there is a next page without counting anything.
  */
-async function fetchRows(
+function fetchRows(
   { tenant, q, sort, perPage }: Listing,
   dir: SortDirection,
   cursor: Cursor | null
 ) {
-  const column = SORT_COLUMNS[sort]
-  const limit = perPage + 1
-  const rows = () => whereMatches(tenant.related('clients').query(), q)
-
-  if (!cursor) {
-    return rows().orderBy(column, dir).orderBy('id', dir).limit(limit)
-  }
-
-  // Two range scans rather than `(column, id) > (?, ?)`: the databases only
-  // use the index for the first column of such a comparison, and would read
-  // every row sharing the cursor's value to get past it.
-  const beyond = dir === 'asc' ? '>' : '<'
-  const ties = await rows()
-    .where(column, cursor.value)
-    .where('id', beyond, cursor.id)
-    .orderBy('id', dir)
-    .limit(limit)
-  if (ties.length === limit) return ties
-
-  const rest = await rows()
-    .where(column, beyond, cursor.value)
-    .orderBy(column, dir)
-    .orderBy('id', dir)
-    .limit(limit - ties.length)
-  return [...ties, ...rest]
-}
-
-/**
- * Restricts a query of clients (or users: the same two columns) to those
- * whose email or name contains `q`, case-insensitively. `%` and `_` in the
- * search are matched literally.
- */
-export function whereMatches<Query extends ModelQueryBuilderContract<any>>(
-  query: Query,
-  q: string
-): Query {
-  if (!q) return query
-  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`
-  // SQLite's LIKE already ignores (ASCII) case; PostgreSQL needs ILIKE.
-  const like = db.connection().dialect.name === 'postgres' ? 'ilike' : 'like'
-  return query.where((match) => {
-    match
-      .whereRaw(`email ${like} ? escape '\\'`, [pattern])
-      .orWhereRaw(`full_name ${like} ? escape '\\'`, [pattern])
+  return seekRows(() => whereMatches(tenant.related('clients').query(), q), {
+    column: SORT_COLUMNS[sort],
+    dir,
+    after: cursor,
+    limit: perPage + 1,
   })
 }
 

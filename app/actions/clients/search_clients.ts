@@ -1,5 +1,5 @@
 import type Tenant from '#models/tenant'
-import { whereMatches } from '#actions/clients/list_clients'
+import { whereMatches } from '#services/database/list_filters'
 
 export const CLIENT_SEARCH_LIMIT = 20
 

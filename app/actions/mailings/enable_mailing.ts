@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import type User from '#models/user'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import ResumeMailing from '#actions/mailings/resume_mailing'
+import { dispatchReopened, reopenMailing } from '#services/mailings/mailing_reopening'
 
 interface Params {
   mailing: Mailing
@@ -19,7 +19,7 @@ interface Params {
 export default class EnableMailing {
   static async handle({ mailing, actor, reason }: Params) {
     const runs = await db.transaction(async (trx) => {
-      const reopened = await ResumeMailing.reopen(mailing, actor, trx)
+      const reopened = await reopenMailing(mailing, actor, trx)
       await RecordStaffAction.handle(
         {
           actor,
@@ -32,6 +32,6 @@ export default class EnableMailing {
       )
       return reopened
     })
-    await ResumeMailing.dispatch(mailing, runs)
+    await dispatchReopened(mailing, runs)
   }
 }

@@ -1,7 +1,7 @@
 import type Tenant from '#models/tenant'
 import type { Infer } from '@vinejs/vine/types'
 import type { mailingFilterValidator } from '#validators/mailing'
-import { type KeysetPosition, newestFirstPage, offsetPage } from '#services/database/pagination'
+import { offsetPage } from '#services/database/pagination'
 import { countRecipients } from '#services/mailings/recipient_counts'
 
 export const MAILINGS_PER_PAGE = 25
@@ -28,12 +28,5 @@ export default class ListMailings {
       page: page.page,
       hasNextPage: page.hasNext,
     }
-  }
-
-  /**
-   * The API's list: the current mailings, newest first, by keyset.
-   */
-  static newestFirst(tenant: Tenant, position: KeysetPosition) {
-    return newestFirstPage(tenant.related('mailings').query().whereNull('archived_at'), position)
   }
 }

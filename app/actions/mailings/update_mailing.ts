@@ -14,10 +14,6 @@ import { tenantMeta } from '#validators/tenant_meta'
  * runs that happened).
  */
 export default class UpdateMailing {
-  static hasStarted(mailing: Mailing) {
-    return mailing.status !== 'created'
-  }
-
   /**
    * Validates the changes here rather than in the controllers: which fields
    * may change depends on the mailing's state, and the form and the API
@@ -34,7 +30,7 @@ export default class UpdateMailing {
     mailing: Mailing
     input: unknown
   }) {
-    if (UpdateMailing.hasStarted(mailing)) {
+    if (mailing.hasStarted) {
       const data = await updateStartedMailingValidator.validate(input, {
         meta: { ...tenantMeta(tenant), startAt: mailing.startAt },
       })

@@ -1,9 +1,5 @@
 import type Tenant from '#models/tenant'
-import {
-  type KeysetPosition,
-  countedOffsetPage,
-  newestFirstPage,
-} from '#services/database/pagination'
+import { countedOffsetPage } from '#services/database/pagination'
 
 export const MESSAGES_PER_PAGE = 25
 
@@ -23,12 +19,5 @@ export default class ListMessages {
       .orderBy('updated_at', 'desc')
       .orderBy('id', 'desc')
     return countedOffsetPage(query, { page, perPage: MESSAGES_PER_PAGE })
-  }
-
-  /**
-   * The API's list: newest first, by keyset.
-   */
-  static newestFirst(tenant: Tenant, position: KeysetPosition) {
-    return newestFirstPage(tenant.related('messages').query(), position)
   }
 }

@@ -17,27 +17,30 @@ const POOL_SIZE = 50
  */
 export default class PickRandomPosts {
   static async handle(count: number, now = Date.now()) {
-    const pool = await PickRandomPosts.pool()
+    const pool = await latestPostsPool()
     const period = Math.floor(now / 1000 / blogConfig.publicMaxAge)
     return shuffled(pool, period).slice(0, count)
   }
+}
 
-  static pool(): Promise<PostCard[]> {
-    return cached({
-      key: 'blog:random-pool',
-      ttl: blogConfig.fragmentTtl,
-      tags: [CACHE_TAGS.posts],
-      factory: async (ctx) => {
-        await endAtNextScheduledPost(ctx)
-        const posts = await Post.query()
-          .withScopes((scopes) => scopes.published())
-          .select('title', 'slug', 'excerpt', 'cover_name', 'published_at')
-          .orderBy('published_at', 'desc')
-          .limit(POOL_SIZE)
-        return posts.map(toPostCard)
-      },
-    })
-  }
+/**
+ * The cards of the latest published posts, cached.
+ */
+function latestPostsPool(): Promise<PostCard[]> {
+  return cached({
+    key: 'blog:random-pool',
+    ttl: blogConfig.fragmentTtl,
+    tags: [CACHE_TAGS.posts],
+    factory: async (ctx) => {
+      await endAtNextScheduledPost(ctx)
+      const posts = await Post.query()
+        .withScopes((scopes) => scopes.published())
+        .select('title', 'slug', 'excerpt', 'cover_name', 'published_at')
+        .orderBy('published_at', 'desc')
+        .limit(POOL_SIZE)
+      return posts.map(toPostCard)
+    },
+  })
 }
 
 /**

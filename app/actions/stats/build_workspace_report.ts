@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
-import { countsOf, successRate, type Counts } from '#actions/stats/load_mailing_stats'
+import { countsOf, successRate, type Counts } from '#services/mailings/run_counts'
 import { sqlTime } from '#services/database/sql_time'
 
 export interface ReportLine extends Counts {

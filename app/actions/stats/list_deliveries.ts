@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import Delivery, { DELIVERY_STATUSES, type DeliveryStatus } from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
+import { seekRows } from '#services/database/pagination'
 
 export const DELIVERIES_PER_PAGE = 50
 
@@ -174,22 +175,23 @@ async function matchingEmail(
   limit: number
 ) {
   if (runs.length === 0) return []
-  const query = Delivery.query()
-    .where('tenant_id', mailing.tenantId)
-    .whereIn(
-      'run_id',
-      runs.map((run) => run.id)
-    )
-  whereEmailStartsWith(query, filters.email!.toLowerCase())
-  if (filters.status) query.where('status', filters.status)
-  if (cursor) {
-    query.where((older) => {
-      older
-        .where('run_id', '<', cursor.runId)
-        .orWhere((sameRun) => sameRun.where('run_id', cursor.runId).where('id', '<', cursor.id))
-    })
+  const rows = () => {
+    const query = Delivery.query()
+      .where('tenant_id', mailing.tenantId)
+      .whereIn(
+        'run_id',
+        runs.map((run) => run.id)
+      )
+    whereEmailStartsWith(query, filters.email!.toLowerCase())
+    if (filters.status) query.where('status', filters.status)
+    return query
   }
-  return query.orderBy('run_id', 'desc').orderBy('id', 'desc').limit(limit)
+  return seekRows(rows, {
+    column: 'run_id',
+    dir: 'desc',
+    after: cursor && { value: cursor.runId, id: cursor.id },
+    limit,
+  })
 }
 
 /**
@@ -216,7 +218,7 @@ function whereEmailStartsWith(query: ReturnType<typeof Delivery.query>, prefix: 
  * else has no upper bound. Surrogates are skipped: they are not characters
  * and would reach the database as U+FFFD.
  */
-export function textAfterPrefix(prefix: string): string | null {
+function textAfterPrefix(prefix: string): string | null {
   const chars = [...prefix]
   while (chars.length > 0) {
     const last = chars.pop()!.codePointAt(0)!

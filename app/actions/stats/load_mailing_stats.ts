@@ -1,27 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
-import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import type MailingRun from '#models/mailing_run'
+import { countsOf, type Counts } from '#services/mailings/run_counts'
 
 /**
  * Runs listed on the mailing page (and in its JSON), newest first. A daily
  * mailing gathers hundreds of runs; the totals still cover all of them.
  */
 export const RUNS_SHOWN = 20
-
-/**
- * What happened to a run's (or a mailing's) deliveries. `queued` is what is
- * neither sent, failed nor skipped yet (waiting, being sent or retried).
- * `successRate` is sent / (sent + failed), null before anything was tried.
- */
-export interface Counts {
-  total: number
-  queued: number
-  sent: number
-  failed: number
-  skipped: number
-  successRate: number | null
-}
 
 export interface MailingStatsResult {
   runs: MailingRun[]
@@ -55,44 +41,6 @@ export default class LoadMailingStats {
       chartRun: runs.find((run) => run.startedAt !== null) ?? null,
     }
   }
-
-  /**
-   * The statistics as the page's script reads them.
-   */
-  static toJson({ runs, totals, running }: MailingStatsResult) {
-    return {
-      running,
-      totals,
-      runs: runs.map((run) => ({
-        id: run.id,
-        status: run.status,
-        statusReason: run.statusReason,
-        ...countsOf(run),
-        occurrenceAt: isoTime(run.occurrenceAt),
-        startedAt: isoTime(run.startedAt),
-        completedAt: isoTime(run.completedAt),
-      })),
-    }
-  }
-}
-
-export function countsOf(counters: Pick<MailingRun, 'total' | 'sent' | 'failed' | 'skipped'>) {
-  const total = Number(counters.total)
-  const sent = Number(counters.sent)
-  const failed = Number(counters.failed)
-  const skipped = Number(counters.skipped)
-  return {
-    total,
-    queued: Math.max(0, total - sent - failed - skipped),
-    sent,
-    failed,
-    skipped,
-    successRate: successRate(sent, failed),
-  } satisfies Counts
-}
-
-export function successRate(sent: number, failed: number) {
-  return sent + failed === 0 ? null : sent / (sent + failed)
 }
 
 async function totalsOf(mailing: Mailing) {
@@ -115,8 +63,4 @@ async function totalsOf(mailing: Mailing) {
       skipped: row?.skipped ?? 0,
     }),
   }
-}
-
-function isoTime(value: DateTime | null) {
-  return value ? value.toUTC().toISO() : null
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Tenant from '#models/tenant'
 import type { Role } from '#models/user'
+import { isValidTimeZone } from '#validators/workspace'
 
 export interface CreateUserWithTenantInput {
   fullName: string
@@ -47,13 +48,9 @@ export default class CreateUserWithTenant {
  * a long one-word name (or an email used as a name) must not fail the
  * sign-up on PostgreSQL, which enforces the length.
  */
-export function defaultWorkspaceName(fullName: string) {
+function defaultWorkspaceName(fullName: string) {
   const suffix = "'s workspace"
   const first = Array.from(fullName.trim().split(/\s+/)[0])
   while (first.join('').length + suffix.length > 120) first.pop()
   return `${first.join('')}${suffix}`
-}
-
-export function isValidTimeZone(zone: string | null | undefined): zone is string {
-  return !!zone && DateTime.now().setZone(zone).isValid
 }

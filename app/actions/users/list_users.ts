@@ -3,7 +3,7 @@ import Tenant from '#models/tenant'
 import type { Infer } from '@vinejs/vine/types'
 import type { staffUserFilterValidator } from '#validators/admin'
 import { newestFirstPage } from '#services/database/pagination'
-import { whereMatches } from '#actions/clients/list_clients'
+import { whereMatches } from '#services/database/list_filters'
 
 export const STAFF_USERS_PER_PAGE = 50
 

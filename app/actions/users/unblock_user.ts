@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import StartRun from '#sending/start_run'
+import DispatchBatches from '#sending/dispatch_batches'
 
 interface Params {
   user: User
@@ -37,6 +37,6 @@ export default class UnblockUser {
       .whereHas('mailing', (mailing) =>
         mailing.where('created_by_id', user.id).where('status', 'running')
       )
-    for (const run of runs) await StartRun.dispatchBatches(run)
+    for (const run of runs) await DispatchBatches.handle(run)
   }
 }

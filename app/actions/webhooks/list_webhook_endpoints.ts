@@ -1,5 +1,4 @@
 import type Tenant from '#models/tenant'
-import { type KeysetPosition, newestFirstPage } from '#services/database/pagination'
 
 /**
  * The workspace's webhook endpoints.
@@ -10,12 +9,5 @@ export default class ListWebhookEndpoints {
    */
   static handle(tenant: Tenant) {
     return tenant.related('webhookEndpoints').query().orderBy('id')
-  }
-
-  /**
-   * The API's list: newest first, by keyset.
-   */
-  static newestFirst(tenant: Tenant, position: KeysetPosition) {
-    return newestFirstPage(tenant.related('webhookEndpoints').query(), position)
   }
 }

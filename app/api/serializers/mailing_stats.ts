@@ -1,6 +1,7 @@
 import type MailingRun from '#models/mailing_run'
 import { RUN_STATUSES } from '#models/mailing_run'
-import { countsOf, type MailingStatsResult } from '#actions/stats/load_mailing_stats'
+import type { MailingStatsResult } from '#actions/stats/load_mailing_stats'
+import { countsOf } from '#services/mailings/run_counts'
 import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
 
 /**

@@ -4,6 +4,7 @@ import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import UserPolicy from '#policies/user_policy'
 import ListUsers from '#actions/users/list_users'
+import LoadUserDetails from '#actions/users/load_user_details'
 import BlockUser from '#actions/users/block_user'
 import UnblockUser from '#actions/users/unblock_user'
 import ChangeUserRole from '#actions/users/change_user_role'
@@ -33,9 +34,7 @@ export default class UsersController {
 
   async show({ view, params, bouncer }: HttpContext) {
     const user = await this.#find(bouncer, params.id)
-    await user.load('tenant')
-    await user.loadCount('createdMailings')
-    return view.render('pages/admin/users/show', { account: user })
+    return view.render('pages/admin/users/show', { account: await LoadUserDetails.handle(user) })
   }
 
   async block({ request, response, params, bouncer, auth, session }: HttpContext) {

@@ -7,7 +7,7 @@ import UpdateMailing from '#actions/mailings/update_mailing'
 import ArchiveMailing from '#actions/mailings/archive_mailing'
 import PauseMailing from '#actions/mailings/pause_mailing'
 import ResumeMailing from '#actions/mailings/resume_mailing'
-import ListMailings from '#actions/mailings/list_mailings'
+import ListMailingsByKeyset from '#actions/mailings/list_mailings_by_keyset'
 import StartRun from '#sending/start_run'
 import { apiMailingListValidator, createMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
@@ -26,7 +26,7 @@ export default class MailingsController {
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MailingPolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
-    const page = await ListMailings.newestFirst(tenant, keysetRequest(paging))
+    const page = await ListMailingsByKeyset.handle(tenant, keysetRequest(paging))
     return listOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
       encodeIdCursor(page.nextCursor)

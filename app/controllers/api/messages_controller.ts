@@ -3,7 +3,7 @@ import MessagePolicy from '#policies/message_policy'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DeleteMessage from '#actions/messages/delete_message'
-import ListMessages from '#actions/messages/list_messages'
+import ListMessagesByKeyset from '#actions/messages/list_messages_by_keyset'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
@@ -17,7 +17,7 @@ export default class MessagesController {
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
-    const page = await ListMessages.newestFirst(tenant, keysetRequest(paging))
+    const page = await ListMessagesByKeyset.handle(tenant, keysetRequest(paging))
     return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
   }
 

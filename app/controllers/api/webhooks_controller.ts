@@ -1,11 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import type WebhookEndpoint from '#models/webhook_endpoint'
 import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
 import DeleteWebhookEndpoint from '#actions/webhooks/delete_webhook_endpoint'
 import RotateWebhookSecret from '#actions/webhooks/rotate_webhook_secret'
-import ListWebhookEndpoints from '#actions/webhooks/list_webhook_endpoints'
+import ListWebhookEndpointsByKeyset from '#actions/webhooks/list_webhook_endpoints_by_keyset'
 import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import {
@@ -36,7 +35,7 @@ export default class WebhooksController {
     const paging = await request.validateUsing(apiWebhookEndpointListValidator, {
       data: request.qs(),
     })
-    const page = await ListWebhookEndpoints.newestFirst(tenant, keysetRequest(paging))
+    const page = await ListWebhookEndpointsByKeyset.handle(tenant, keysetRequest(paging))
     return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
   }
 
@@ -102,20 +101,11 @@ export default class WebhooksController {
   async redeliver({ params, response, tenant, bouncer }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
-    const delivery = await findDelivery(endpoint, params.deliveryId)
+    const delivery = await endpoint.findDelivery(params.deliveryId)
 
     if (!(await RedeliverWebhook.handle(delivery))) {
       throw new ApiProblem('conflict', 'The delivery is still pending: it is already on its way.')
     }
     return response.accepted(serializeWebhookDelivery(delivery))
   }
-}
-
-function findDelivery(endpoint: WebhookEndpoint, id: string) {
-  return endpoint
-    .related('deliveries')
-    .query()
-    .where('id', id)
-    .withScopes((scopes) => scopes.withLog())
-    .firstOrFail()
 }

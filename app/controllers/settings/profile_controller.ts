@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AccountPolicy from '#policies/account_policy'
-import EndSessions from '#actions/auth/end_sessions'
+import UpdateProfile from '#actions/users/update_profile'
+import ChangePassword from '#actions/auth/change_password'
 import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
 import { flashMessages } from '#services/flash_messages'
 
@@ -15,8 +16,7 @@ export default class ProfileController {
     await bouncer.with(AccountPolicy).authorize('update', user)
 
     const { fullName } = await request.validateUsing(updateProfileValidator)
-    user.fullName = fullName
-    await user.save()
+    await UpdateProfile.handle(user, { fullName })
 
     session.flash('success', flashMessages.account.profileSaved)
     return response.redirect().toRoute('settings.profile.edit')
@@ -30,10 +30,7 @@ export default class ProfileController {
     const { password } = await request.validateUsing(changePasswordValidator, {
       meta: { passwordHash: user.password },
     })
-    user.password = password
-    await user.save()
-    // Whoever else holds a session or a "remember me" cookie is out; this device stays in.
-    await EndSessions.handle(user, { keep: ctx })
+    await ChangePassword.handle({ user, password, asking: ctx })
 
     session.flash('success', flashMessages.account.passwordChanged)
     return response.redirect().toRoute('settings.profile.edit')

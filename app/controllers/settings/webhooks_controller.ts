@@ -113,11 +113,7 @@ export default class WebhooksController {
   async redeliver({ response, params, bouncer, tenant, session }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
-    const delivery = await endpoint
-      .related('deliveries')
-      .query()
-      .where('id', params.deliveryId)
-      .firstOrFail()
+    const delivery = await endpoint.findDelivery(params.deliveryId)
 
     const queued = await RedeliverWebhook.handle(delivery)
     if (queued) session.flash('success', flashMessages.webhooks.redelivering(delivery.messageId))

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import WorkspacePolicy from '#policies/workspace_policy'
+import UpdateWorkspace from '#actions/workspaces/update_workspace'
 import { updateWorkspaceValidator } from '#validators/workspace'
 import { flashMessages } from '#services/flash_messages'
 
@@ -14,9 +15,7 @@ export default class WorkspaceController {
   async update({ request, response, bouncer, tenant, session }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
     const { name, timeZone } = await request.validateUsing(updateWorkspaceValidator)
-
-    tenant.merge({ name, timeZone })
-    await tenant.save()
+    await UpdateWorkspace.handle(tenant, { name, timeZone })
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')

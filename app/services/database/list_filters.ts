@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import { sqlTime } from '#services/database/sql_time'
 
@@ -26,4 +27,24 @@ export function filtersQuery(filters: Record<string, string | number | undefined
     if (key !== 'after' && value !== undefined && value !== '') params.set(key, String(value))
   }
   return params.toString()
+}
+
+/**
+ * Restricts a query of clients (or users: the same two columns) to those
+ * whose email or name contains `q`, case-insensitively. `%` and `_` in the
+ * search are matched literally.
+ */
+export function whereMatches<Query extends ModelQueryBuilderContract<any>>(
+  query: Query,
+  q: string
+): Query {
+  if (!q) return query
+  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`
+  // SQLite's LIKE already ignores (ASCII) case; PostgreSQL needs ILIKE.
+  const like = db.connection().dialect.name === 'postgres' ? 'ilike' : 'like'
+  return query.where((match) => {
+    match
+      .whereRaw(`email ${like} ? escape '\\'`, [pattern])
+      .orWhereRaw(`full_name ${like} ? escape '\\'`, [pattern])
+  })
 }

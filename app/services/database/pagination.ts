@@ -4,7 +4,7 @@ import type { LucidModel, ModelQueryBuilderContract } from '@adonisjs/lucid/type
 import apiConfig from '#config/api'
 
 /*
- * How every list is cut into pages, web and API. Two ways, chosen by the
+ * How every list is cut into pages, web and API. Three ways, chosen by the
  * list's order and size:
  *
  * - Keyset, newest first by id (`newestFirstPage`): lists that grow
@@ -26,9 +26,14 @@ import apiConfig from '#config/api'
  *   follows, without counting; only a list that shows "Page 2 of 7" pays
  *   for a COUNT.
  *
- * Lists with an order of their own keep their own keyset next to their
- * query: clients (sort column, then id: actions/clients/list_clients.ts)
- * and delivery logs (run, then id: actions/stats/list_deliveries.ts).
+ * - Keyset over (a sort column, id) (`seekRows`): lists in an order of
+ *   their own that may still be long: a workspace's clients by name, email
+ *   or date (actions/clients/list_clients.ts), and a delivery log searched
+ *   by address, by run then id (actions/stats/list_deliveries.ts). The
+ *   list makes its own cursor (what it names differs), this module the
+ *   queries. A delivery log browsed without a search walks its runs status
+ *   by status instead (the runs' counters say which to ask), so it pages on
+ *   its own.
  */
 
 /**
@@ -59,6 +64,52 @@ export async function newestFirstPage<Model extends LucidModel>(
     /** The `after` of the next page; null on the last page. */
     nextCursor: rows.length > perPage && last ? Number(last.$primaryKeyValue) : null,
   }
+}
+
+/**
+ * Where a keyset over (sort column, id) continues: the sort value and id of
+ * the last row before it.
+ */
+export interface SeekPosition {
+  value: string | number
+  id: number
+}
+
+/**
+ * Up to `limit` rows of `rows()` in (column, id) order, `dir` for both,
+ * beyond `after` (null: from the top). The caller reads one row more than
+ * its page to know whether another follows.
+ */
+export async function seekRows<Model extends LucidModel>(
+  rows: () => ModelQueryBuilderContract<Model, any>,
+  {
+    column,
+    dir,
+    after,
+    limit,
+  }: { column: string; dir: 'asc' | 'desc'; after: SeekPosition | null; limit: number }
+): Promise<InstanceType<Model>[]> {
+  if (!after) {
+    return rows().orderBy(column, dir).orderBy('id', dir).limit(limit)
+  }
+
+  // Two range scans rather than `(column, id) > (?, ?)`: the databases only
+  // use the index for the first column of such a comparison, and would read
+  // every row sharing the position's value to get past it.
+  const beyond = dir === 'asc' ? '>' : '<'
+  const ties = await rows()
+    .where(column, after.value)
+    .where('id', beyond, after.id)
+    .orderBy('id', dir)
+    .limit(limit)
+  if (ties.length === limit) return ties
+
+  const rest = await rows()
+    .where(column, beyond, after.value)
+    .orderBy(column, dir)
+    .orderBy('id', dir)
+    .limit(limit - ties.length)
+  return [...ties, ...rest]
 }
 
 /**

@@ -4,7 +4,7 @@ import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt, { type AttemptOutcome } from '#models/delivery_attempt'
 import sendingConfig from '#config/sending'
-import StartRun from '#sending/start_run'
+import { batchRanges } from '#sending/batch_ranges'
 import { recoverStaleDeliveries } from '#sending/delivery_settlements'
 import { startedRun } from '#tests/helpers/sending'
 import { sqlTime } from '#services/database/sql_time'
@@ -92,7 +92,7 @@ test.group('Settling a dead worker’s deliveries from the attempt log', () => {
   for (const row of rows) {
     test(row.rule, async ({ assert }) => {
       const { run } = await startedRun(1, 'Settlement test')
-      const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+      const [[fromId, toId]] = await batchRanges(run.id)
       const delivery = await Delivery.findByOrFail('runId', run.id)
       const claimedAt =
         row.claim === 'fresh' ? DateTime.now() : DateTime.now().minus({ minutes: 10 })

@@ -5,7 +5,7 @@ import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
-import StartRun from '#sending/start_run'
+import { batchRanges } from '#sending/batch_ranges'
 import SendBatchJob from '#jobs/send_batch_job'
 import SendBatch from '#sending/send_batch'
 import { smtp } from '#tests/helpers/peers'
@@ -30,7 +30,7 @@ test.group('A worker stopped mid-run', () => {
       smtp.scriptFor(client.email, { kind: 'delay', ms: index === 4 ? 30_000 : 100 })
     }
 
-    const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+    const [[fromId, toId]] = await batchRanges(run.id)
 
     // The batch goes to a queue only these two workers listen on.
     const queue = new Queue('crash-test', { connection: redisConnection })
@@ -82,7 +82,7 @@ test.group('A worker stopped mid-run', () => {
     // Every message takes the server a while, so the batch is far from done
     // when the stop arrives.
     for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 400 })
-    const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+    const [[fromId, toId]] = await batchRanges(run.id)
 
     const queue = new Queue('stop-test', { connection: redisConnection })
     const stopping = new WorkerProcess(['--queue=stop-test'])
@@ -124,7 +124,7 @@ test.group('A worker stopped mid-run', () => {
 test.group('A batch after a worker died', () => {
   test('settles what the attempt log shows and sends only the rest', async ({ assert }) => {
     const { clients, run } = await startedRun(3)
-    const [[fromId, toId]] = await StartRun.batchRanges(run.id)
+    const [[fromId, toId]] = await batchRanges(run.id)
     const [accepted, refused, untried] = await Delivery.query()
       .where('run_id', run.id)
       .orderBy('id')

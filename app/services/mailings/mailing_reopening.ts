@@ -1,0 +1,60 @@
+import { DateTime } from 'luxon'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type Mailing from '#models/mailing'
+import type { MailingStatus } from '#models/mailing'
+import type User from '#models/user'
+import MailingRun from '#models/mailing_run'
+import DispatchBatches from '#sending/dispatch_batches'
+import { wakeSchedulerFor } from '#sending/scheduler'
+
+/*
+ * A stopped mailing sent again, in two steps around its caller's commit,
+ * shared by the owner resuming it (ResumeMailing) and staff enabling it
+ * (EnableMailing, which records the staff action in the same transaction).
+ */
+
+/**
+ * Sets the mailing and its unfinished runs going again; returns the runs,
+ * which `dispatchReopened` sets going once the change is committed (a batch
+ * or a scheduler wake that ran before the commit would find the mailing
+ * still stopped).
+ */
+export async function reopenMailing(mailing: Mailing, user: User, trx?: TransactionClientContract) {
+  const runs = await MailingRun.query({ client: trx })
+    .where('mailing_id', mailing.id)
+    .whereIn('status', ['running', 'paused'])
+
+  if (trx) mailing.useTransaction(trx)
+  mailing.merge({
+    status: statusAfter(mailing, runs.length > 0),
+    statusReason: null,
+    statusChangedById: user.id,
+    statusChangedAt: DateTime.now(),
+  })
+  await mailing.save()
+
+  for (const run of runs) {
+    run.merge({ status: 'running', statusReason: null })
+    if (trx) run.useTransaction(trx)
+    await run.save()
+  }
+  return runs
+}
+
+/**
+ * Queues the unfinished runs' batches, and wakes the scheduler for the
+ * mailing's next occurrence: at once when it came while the mailing was
+ * stopped (the wake it had then found it paused), else exactly at its time.
+ */
+export async function dispatchReopened(mailing: Mailing, runs: MailingRun[]) {
+  for (const run of runs) await DispatchBatches.handle(run)
+  await wakeSchedulerFor(mailing.nextRunAt)
+}
+
+function statusAfter(mailing: Mailing, hasUnfinishedRun: boolean): MailingStatus {
+  // A mailing with an unfinished run is running, whatever its start says.
+  if (hasUnfinishedRun) return 'running'
+  const now = DateTime.now()
+  if (mailing.startAt > now) return 'created'
+  return mailing.endAt <= now ? 'completed' : 'running'
+}
