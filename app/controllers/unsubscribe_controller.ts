@@ -12,39 +12,45 @@ import { EXAMPLE_UNSUBSCRIBE_TOKEN } from '#sending/unsubscribe_links'
  */
 export default class UnsubscribeController {
   async show({ params, response, view }: HttpContext) {
-    noStore(response)
-    if (params.token === EXAMPLE_UNSUBSCRIBE_TOKEN) {
-      return view.render('pages/unsubscribe/example')
-    }
-
-    const recipient = await FindUnsubscribeRecipient.handle(params.token)
-    if (!recipient) return notFound(response, view)
-
-    const { tenant, client } = recipient
-    return view.render('pages/unsubscribe/show', {
-      token: params.token,
-      workspaceName: tenant.name,
-      maskedEmail: maskEmail(client.email),
-      unsubscribedAt: client.unsubscribedAt,
-    })
+    return answerFor(params.token, { response, view }, ({ tenant, client }) =>
+      view.render('pages/unsubscribe/show', {
+        token: params.token,
+        workspaceName: tenant.name,
+        maskedEmail: maskEmail(client.email),
+        unsubscribedAt: client.unsubscribedAt,
+      })
+    )
   }
 
   async store({ params, response, view }: HttpContext) {
-    noStore(response)
-    if (params.token === EXAMPLE_UNSUBSCRIBE_TOKEN) {
-      return view.render('pages/unsubscribe/example')
-    }
-
-    const recipient = await FindUnsubscribeRecipient.handle(params.token)
-    if (!recipient) return notFound(response, view)
-
-    const { tenant, client } = recipient
-    await UnsubscribeClient.handle(client)
-    return view.render('pages/unsubscribe/done', {
-      workspaceName: tenant.name,
-      maskedEmail: maskEmail(client.email),
+    return answerFor(params.token, { response, view }, async ({ tenant, client }) => {
+      await UnsubscribeClient.handle(client)
+      return view.render('pages/unsubscribe/done', {
+        workspaceName: tenant.name,
+        maskedEmail: maskEmail(client.email),
+      })
     })
   }
+}
+
+type Recipient = NonNullable<Awaited<ReturnType<typeof FindUnsubscribeRecipient.handle>>>
+
+/**
+ * What both pages do before their own part: never cached, the example
+ * link from the message preview answers with the example page, and a
+ * token that finds nobody with the invalid-link page.
+ */
+async function answerFor(
+  token: string,
+  { response, view }: Pick<HttpContext, 'response' | 'view'>,
+  answer: (recipient: Recipient) => Promise<string> | string
+) {
+  noStore(response)
+  if (token === EXAMPLE_UNSUBSCRIBE_TOKEN) return view.render('pages/unsubscribe/example')
+
+  const recipient = await FindUnsubscribeRecipient.handle(token)
+  if (!recipient) return notFound(response, view)
+  return answer(recipient)
 }
 
 /**

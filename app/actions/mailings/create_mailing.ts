@@ -4,7 +4,7 @@ import type Tenant from '#models/tenant'
 import type User from '#models/user'
 import Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
-import { firstRunAt } from '#sending/mailing_schedule'
+import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import type { createMailingValidator } from '#validators/mailing'
 
@@ -25,16 +25,10 @@ export default class CreateMailing {
     const mailing = await db.transaction(async (trx) => {
       const created = await Mailing.create(
         {
+          ...plannedColumns(data, tenant),
           tenantId: tenant.id,
-          name: data.name,
-          messageId: data.messageId,
-          audience: data.audience,
-          periodicity: data.periodicity,
-          startAt: data.startAt,
-          endAt: data.endAt,
           status: 'created',
           createdById: user.id,
-          nextRunAt: firstRunAt({ ...data, timeZone: tenant.timeZone }),
         },
         { client: trx }
       )

@@ -3,7 +3,8 @@ import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import type Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
-import { firstRunAt, nextOccurrence } from '#sending/mailing_schedule'
+import { nextOccurrence } from '#sending/mailing_schedule'
+import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
@@ -50,15 +51,7 @@ export default class UpdateMailing {
   ) {
     return db.transaction(async (trx) => {
       mailing.useTransaction(trx)
-      mailing.merge({
-        name: data.name,
-        messageId: data.messageId,
-        audience: data.audience,
-        periodicity: data.periodicity,
-        startAt: data.startAt,
-        endAt: data.endAt,
-        nextRunAt: firstRunAt({ ...data, timeZone: tenant.timeZone }),
-      })
+      mailing.merge(plannedColumns(data, tenant))
       await mailing.save()
       const clientIds = data.audience === 'selected' ? (data.clientIds ?? []) : []
       await ReplaceRecipients.handle(mailing, clientIds, trx)
