@@ -114,13 +114,17 @@ export async function seekRows<Model extends LucidModel>(
 
 /**
  * One page of a query's rows in the query's own order, by page number
- * (from 1). A page past the end is empty.
+ * (from 1). A page past the end is empty, however far: an offset beyond a
+ * safe integer is not sent at all, because Knex parses it with parseInt
+ * ("2.5e+301" → 2, "Infinity" → dropped) and would answer an early page.
  */
 export async function offsetPage<Model extends LucidModel>(
   query: ModelQueryBuilderContract<Model, any>,
   { page, perPage }: { page: number; perPage: number }
 ) {
-  const rows: InstanceType<Model>[] = await query.offset((page - 1) * perPage).limit(perPage + 1)
+  const offset = (page - 1) * perPage
+  if (!Number.isSafeInteger(offset)) return { items: [], page, hasNext: false }
+  const rows: InstanceType<Model>[] = await query.offset(offset).limit(perPage + 1)
   return { items: rows.slice(0, perPage), page, hasNext: rows.length > perPage }
 }
 
