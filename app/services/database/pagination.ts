@@ -5,7 +5,9 @@ import apiConfig from '#config/api'
 
 /*
  * How every list is cut into pages, web and API. Three ways, chosen by the
- * list's order and size:
+ * list's order and size. On a web page, every paged list draws its links
+ * with resources/views/components/pagination.edge (its props for each way
+ * are listed there), passing its own query parameter names.
  *
  * - Keyset, newest first by id (`newestFirstPage`): lists that grow
  *   without bound and are read from the newest end: the staff lists

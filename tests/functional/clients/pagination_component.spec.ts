@@ -2,8 +2,8 @@ import { test } from '@japa/runner'
 import edge from 'edge.js'
 
 /**
- * components/pagination.edge is shared by the lists: numbered pages
- * (mailings) and cursors (clients).
+ * components/pagination.edge is shared by every paged list: numbered pages
+ * (mailings, messages, the blog) and cursors (clients, delivery logs).
  */
 function links(html: string) {
   return [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map(
@@ -42,6 +42,27 @@ test.group('Pagination component', () => {
       '« First page /clients?q=ann',
       '← Previous /clients?q=ann&before=b1',
       'Next → /clients?q=ann&after=n2',
+    ])
+  })
+
+  test('a counted list says how many pages; filters can be an object', async ({ assert }) => {
+    const html = await edge.renderRaw(
+      `@!pagination({ path: '/messages', query: { status: undefined, q: 'a b' }, page: 2, hasNext: true, lastPage: 7 })`
+    )
+    assert.deepEqual(links(html), [
+      '← Previous /messages?q=a+b&page=1',
+      'Next → /messages?q=a+b&page=3',
+    ])
+    assert.include(html, 'Page 2 of 7')
+  })
+
+  test('a list keeps its own cursor parameter', async ({ assert }) => {
+    const html = await edge.renderRaw(
+      `@!pagination({ path: '/settings/webhooks/1', nextCursor: 9, nextParam: 'before', isFirstPage: false })`
+    )
+    assert.deepEqual(links(html), [
+      '« First page /settings/webhooks/1',
+      'Next → /settings/webhooks/1?before=9',
     ])
   })
 

@@ -304,6 +304,20 @@ test.group('Mailings: lists and views', () => {
     }
   })
 
+  test('the list pages 25 at a time and keeps its filter', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    for (let i = 0; i < 26; i++) await createMailing(tenant, { status: 'paused' })
+
+    const first = await client.get('/mailings?status=paused').loginAs(user)
+    assert.include(first.text(), 'href="/mailings?status=paused&amp;page=2" rel="next"')
+    assert.notInclude(first.text(), 'rel="prev"')
+
+    const second = await client.get('/mailings?status=paused&page=2').loginAs(user)
+    assert.include(second.text(), 'href="/mailings?status=paused&amp;page=1" rel="prev"')
+    assert.include(second.text(), 'Page 2')
+    assert.notInclude(second.text(), 'rel="next"')
+  })
+
   test('a bad filter is a 4xx with the field named, not a 500', async ({ client }) => {
     const { user } = await createUser()
     const response = await client.get('/mailings?status=exploded').loginAs(user).redirects(0)

@@ -175,6 +175,39 @@ test.group('Webhooks settings: endpoints', () => {
     assert.lengthOf(left, 0)
   })
 
+  test('an endpoint’s deliveries page 25 at a time, older ones through ?before=', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const endpoint = await endpointOf(tenant.id)
+    endpoint.enabled = false // keep the worker away from it
+    await endpoint.save()
+    for (let i = 0; i < 26; i++) {
+      await RecordWebhookEvent.handle({
+        tenantId: tenant.id,
+        type: 'client.unsubscribed',
+        data: {},
+        endpointIds: [endpoint.id],
+      })
+    }
+    const rows = await db
+      .from('webhook_deliveries')
+      .where('endpoint_id', endpoint.id)
+      .orderBy('id', 'desc')
+    const ids = rows.map((row) => Number(row.id))
+
+    const first = await client.get(`/settings/webhooks/${endpoint.id}`).loginAs(user)
+    const older = `/settings/webhooks/${endpoint.id}?before=${ids[24]}`
+    assert.include(first.text(), `href="${older}"`)
+    assert.notInclude(first.text(), '« First page')
+
+    const second = await client.get(older).loginAs(user)
+    second.assertStatus(200)
+    assert.include(second.text(), `href="/settings/webhooks/${endpoint.id}">« First page`)
+    assert.notInclude(second.text(), 'rel="next"')
+  })
+
   test('the list shows the workspace’s endpoints only', async ({ client, assert }) => {
     const [alice, bob] = [await createUser(), await createUser()]
     await endpointOf(alice.tenant.id, 'https://alice.example.com/hooks')
