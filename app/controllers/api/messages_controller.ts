@@ -7,6 +7,7 @@ import ListMessagesByKeyset from '#actions/messages/list_messages_by_keyset'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
+import { problemMessages } from '#api/problem_messages'
 import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
@@ -57,7 +58,7 @@ export default class MessagesController {
     const result = await DeleteMessage.handle(message)
     if (!result.deleted) {
       const ids = [...result.usedBy.current, ...result.usedBy.archived].map((m) => m.id)
-      throw new ApiProblem('conflict', `Mailings ${ids.join(', ')} use this message.`)
+      throw new ApiProblem('conflict', problemMessages.messages.usedBy(ids))
     }
     return response.noContent()
   }

@@ -15,6 +15,7 @@ import {
 } from '#validators/webhook'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
+import { problemMessages } from '#api/problem_messages'
 import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
@@ -104,7 +105,7 @@ export default class WebhooksController {
     const delivery = await endpoint.findDelivery(params.deliveryId)
 
     if (!(await RedeliverWebhook.handle(delivery))) {
-      throw new ApiProblem('conflict', 'The delivery is still pending: it is already on its way.')
+      throw new ApiProblem('conflict', problemMessages.webhooks.deliveryPending)
     }
     return response.accepted(serializeWebhookDelivery(delivery))
   }
