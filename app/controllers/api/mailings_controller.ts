@@ -14,7 +14,7 @@ import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -28,9 +28,9 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
     const page = await ListMailingsByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(
+    return keysetListOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
-      encodeIdCursor(page.nextCursor)
+      page.nextCursor
     )
   }
 

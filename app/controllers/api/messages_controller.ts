@@ -8,7 +8,7 @@ import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -19,7 +19,7 @@ export default class MessagesController {
     await bouncer.with(MessagePolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
     const page = await ListMessagesByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.items.map(serializeMessage), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {

@@ -16,7 +16,7 @@ import {
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
   serializeWebhookEndpoint,
@@ -37,7 +37,7 @@ export default class WebhooksController {
       data: request.qs(),
     })
     const page = await ListWebhookEndpointsByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
@@ -93,7 +93,7 @@ export default class WebhooksController {
       data: request.qs(),
     })
     const page = await ListWebhookDeliveries.handle({ endpoint, status, ...keysetRequest(paging) })
-    return listOf(page.deliveries.map(serializeWebhookDelivery), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.deliveries.map(serializeWebhookDelivery), page.nextCursor)
   }
 
   /**

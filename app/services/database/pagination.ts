@@ -15,7 +15,7 @@ import apiConfig from '#config/api'
  *   counts the table, and rows added meanwhile never shift a page. The
  *   position is that id: bare in web links (`?after=123`, the `nextCursor`
  *   of components/pagination.edge; `?before=123` on a webhook endpoint's
- *   page), opaque in the API (`next_cursor`, `encodeIdCursor`), so API
+ *   page), opaque in the API (`next_cursor`, `keysetListOf`), so API
  *   clients pass cursors back and never make one.
  *
  * - Offset, by page number (`offsetPage`, `countedOffsetPage`): a
@@ -163,7 +163,7 @@ export function pageNumber(raw: unknown, max = Number.MAX_SAFE_INTEGER) {
  * The API's cursor for a keyset position: base64url of JSON, so clients
  * treat it as opaque; null (the last page) stays null.
  */
-export function encodeIdCursor(id: number | null) {
+function encodeIdCursor(id: number | null) {
   return id === null ? null : Buffer.from(JSON.stringify({ id })).toString('base64url')
 }
 
@@ -188,6 +188,14 @@ function decodeIdCursor(cursor: string | undefined): number | undefined {
  */
 export function listOf<Item>(data: Item[], nextCursor: string | null) {
   return { data, next_cursor: nextCursor }
+}
+
+/**
+ * The answer of a list paged by `keysetRequest`: `nextId` (the page's
+ * `nextCursor`) handed out as an opaque cursor.
+ */
+export function keysetListOf<Item>(data: Item[], nextId: number | null) {
+  return listOf(data, encodeIdCursor(nextId))
 }
 
 /**
