@@ -5,7 +5,7 @@ import MailingPolicy from '#policies/mailing_policy'
 import SendTestMessage, {
   TestSendThrottledError,
   UnverifiedAddressError,
-} from '#sending/send_test_message'
+} from '#actions/messages/send_test_message'
 import { flashMessages } from '#services/flash_messages'
 
 /**

@@ -1,6 +1,6 @@
 import { Job } from '@rlanz/bull-queue'
 import SendBatch from '#sending/send_batch'
-import type { BatchRange } from '#sending/delivery_claims'
+import type { BatchRange } from '#sending/batch_ranges'
 import type { JobName } from '#start/jobs'
 
 export type SendBatchPayload = BatchRange

@@ -2,6 +2,17 @@ import db from '@adonisjs/lucid/services/db'
 import sendingConfig from '#config/sending'
 
 /**
+ * A batch: the deliveries of one run whose ids are in [fromId, toId]. It is
+ * what a send_batch job carries, and what claims, settlements and recovery
+ * are limited to.
+ */
+export interface BatchRange {
+  runId: number
+  fromId: number
+  toId: number
+}
+
+/**
  * [first id, last id] of each batch of the run's queued deliveries, read
  * with a keyset walk over the (run_id, status, id) index.
  */

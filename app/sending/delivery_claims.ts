@@ -1,18 +1,13 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import { fromSqlTime, sqlTime } from '#services/database/sql_time'
+import type { BatchRange } from '#sending/batch_ranges'
 
 /**
  * Who may take which delivery, decided by conditional updates so that any
  * number of workers, retried jobs and restarted processes agree without a
  * lock: a delivery moves queued → sending for exactly one of them.
  */
-
-export interface BatchRange {
-  runId: number
-  fromId: number
-  toId: number
-}
 
 /**
  * What sending a claimed delivery needs: plain values, not a model, since a

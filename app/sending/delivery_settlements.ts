@@ -2,8 +2,10 @@ import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
-import type { BatchRange, ClaimedDelivery } from '#sending/delivery_claims'
+import type { ClaimedDelivery } from '#sending/delivery_claims'
+import type { BatchRange } from '#sending/batch_ranges'
 import { sqlTime } from '#services/database/sql_time'
+import sendingConfig from '#config/sending'
 import type { SmtpOutcome } from '#sending/smtp_outcomes'
 import type { EventsList } from '@adonisjs/core/types'
 
@@ -27,6 +29,62 @@ export interface Settlement {
   reason: string | null
   attempts: number
   nextAttemptAt: string | null
+}
+
+/**
+ * Tries and backoff (config/sending.ts): `maxAttempts` tries for transient
+ * failures, the first retry after `retryDelay` ms.
+ */
+type RetryPolicy = Pick<typeof sendingConfig, 'maxAttempts' | 'retryDelay'>
+
+/**
+ * The delivery's next status after a try: sent; failed for good (a 5xx, or
+ * the last transient failure allowed); or queued again, for a retry after a
+ * backoff, or untouched when the try never reached the recipient's part
+ * (the server's configuration is wrong). The policy is passed for the
+ * unit spec (tests/unit/settlements.spec.ts).
+ */
+export function settlementOf(
+  delivery: ClaimedDelivery,
+  outcome: SmtpOutcome,
+  { maxAttempts, retryDelay: firstDelay }: RetryPolicy = sendingConfig
+): Settlement {
+  const attempts = delivery.attempts + 1
+  const settled = { delivery, outcome, attempts, nextAttemptAt: null }
+  switch (outcome.kind) {
+    case 'sent':
+      return { ...settled, status: 'sent', reason: null }
+    case 'permanent':
+      return { ...settled, status: 'failed', reason: outcome.response }
+    case 'configuration':
+      // Not the recipient's fault: the try does not count against them.
+      return { ...settled, status: 'queued', reason: outcome.response, attempts: delivery.attempts }
+    case 'transient':
+      if (attempts >= maxAttempts) {
+        return {
+          ...settled,
+          status: 'failed',
+          reason: `Gave up after ${attempts} attempts: ${outcome.response}`,
+        }
+      }
+      return {
+        ...settled,
+        status: 'queued',
+        reason: outcome.response,
+        nextAttemptAt: sqlTime(
+          DateTime.now().plus({ milliseconds: retryDelay(firstDelay, attempts) })
+        ),
+      }
+  }
+}
+
+/**
+ * Exponential backoff with ±20 % jitter, so retries of many deliveries do
+ * not hit the server at the same instant.
+ */
+function retryDelay(firstDelay: number, attempt: number) {
+  const base = firstDelay * 2 ** (attempt - 1)
+  return Math.round(base * (0.8 + Math.random() * 0.4))
 }
 
 type FinishedDelivery = EventsList['deliveries:finished']['deliveries'][number]

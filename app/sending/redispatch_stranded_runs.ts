@@ -3,9 +3,9 @@ import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import queue from '@rlanz/bull-queue/services/main'
 import SendBatchJob from '#jobs/send_batch_job'
-import { batchPriority } from '#sending/batch_ranges'
+import { batchPriority, type BatchRange } from '#sending/batch_ranges'
 import sendingConfig from '#config/sending'
-import { whereRunMaySend, type BatchRange } from '#sending/delivery_claims'
+import { whereRunMaySend } from '#sending/delivery_claims'
 import { sqlTime } from '#services/database/sql_time'
 
 export interface StrandedRunsOptions {

@@ -18,9 +18,9 @@ import {
   releaseDeliveries,
   runMaySend,
   skipUnsubscribedDeliveries,
-  type BatchRange,
   type ClaimedDelivery,
 } from '#sending/delivery_claims'
+import type { BatchRange } from '#sending/batch_ranges'
 import { PendingSettlements, recoverStaleDeliveries } from '#sending/delivery_settlements'
 
 export interface SendBatchOptions {

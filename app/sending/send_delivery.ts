@@ -1,8 +1,6 @@
-import { DateTime } from 'luxon'
 import env from '#start/env'
-import sendingConfig from '#config/sending'
 import type { ClaimedDelivery } from '#sending/delivery_claims'
-import type { Settlement } from '#sending/delivery_settlements'
+import { settlementOf } from '#sending/delivery_settlements'
 import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
 import type { Envelope } from '#sending/envelope'
@@ -51,47 +49,4 @@ export default class SendDelivery {
     })
     return settlementOf(delivery, outcome)
   }
-}
-
-/**
- * The delivery's next status after a try: sent; failed for good (a 5xx, or
- * the last transient failure allowed); or queued again, for a retry after a
- * backoff, or untouched when the try never reached the recipient's part
- * (the server's configuration is wrong).
- */
-function settlementOf(delivery: ClaimedDelivery, outcome: SmtpOutcome): Settlement {
-  const attempts = delivery.attempts + 1
-  const settled = { delivery, outcome, attempts, nextAttemptAt: null }
-  switch (outcome.kind) {
-    case 'sent':
-      return { ...settled, status: 'sent', reason: null }
-    case 'permanent':
-      return { ...settled, status: 'failed', reason: outcome.response }
-    case 'configuration':
-      // Not the recipient's fault: the try does not count against them.
-      return { ...settled, status: 'queued', reason: outcome.response, attempts: delivery.attempts }
-    case 'transient':
-      if (attempts >= sendingConfig.maxAttempts) {
-        return {
-          ...settled,
-          status: 'failed',
-          reason: `Gave up after ${attempts} attempts: ${outcome.response}`,
-        }
-      }
-      return {
-        ...settled,
-        status: 'queued',
-        reason: outcome.response,
-        nextAttemptAt: sqlTime(DateTime.now().plus({ milliseconds: retryDelay(attempts) })),
-      }
-  }
-}
-
-/**
- * Exponential backoff with ±20 % jitter, so retries of many deliveries do
- * not hit the server at the same instant.
- */
-function retryDelay(attempt: number) {
-  const base = sendingConfig.retryDelay * 2 ** (attempt - 1)
-  return Math.round(base * (0.8 + Math.random() * 0.4))
 }

@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
-import { pageFields } from '#services/database/pagination'
+import { isJsonCursor, pageFields } from '#services/database/pagination'
 import { recordId } from '#validators/rules/record_id'
 import type { TenantMeta } from '#validators/tenant_meta'
 
@@ -110,7 +110,7 @@ export const bulkDeleteClientsValidator = vine.compile(
 export const apiClientListValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
-    ...pageFields(),
+    ...pageFields(isJsonCursor),
   })
 )
 

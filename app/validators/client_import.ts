@@ -3,7 +3,7 @@ import vine from '@vinejs/vine'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import type { FieldContext } from '@vinejs/vine/types'
 import uploadsConfig from '#config/uploads'
-import { inspectCsvFile, MalformedCsvError } from '#services/csv/file'
+import { inspectCsvFile, MalformedCsvError } from '#services/csv/reader'
 import { peekColumnLayout } from '#services/csv/client_columns'
 import { clientComment, clientEmail, clientFullName } from '#validators/client'
 

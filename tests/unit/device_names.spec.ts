@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { describeDevice } from '#services/accounts/active_sessions'
+import { describeDevice } from '#services/accounts/device_names'
 
 test.group('Device names on the sessions page', () => {
   test('{ua} → {name}')

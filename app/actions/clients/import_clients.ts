@@ -6,7 +6,7 @@ import {
   MalformedCsvError,
   readCsvRecords,
   type CsvDelimiter,
-} from '#services/csv/file'
+} from '#services/csv/reader'
 import {
   cellsToClientFields,
   isBlankRow,

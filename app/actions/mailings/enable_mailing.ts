@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import type User from '#models/user'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import { dispatchReopened, reopenMailing } from '#services/mailings/mailing_reopening'
+import { dispatchResumedRuns, resumeRuns } from '#sending/resume_runs'
 
 interface Params {
   mailing: Mailing
@@ -19,7 +19,7 @@ interface Params {
 export default class EnableMailing {
   static async handle({ mailing, actor, reason }: Params) {
     const runs = await db.transaction(async (trx) => {
-      const reopened = await reopenMailing(mailing, actor, trx)
+      const resumed = await resumeRuns(mailing, actor, trx)
       await RecordStaffAction.handle(
         {
           actor,
@@ -30,8 +30,8 @@ export default class EnableMailing {
         },
         trx
       )
-      return reopened
+      return resumed
     })
-    await dispatchReopened(mailing, runs)
+    await dispatchResumedRuns(mailing, runs)
   }
 }

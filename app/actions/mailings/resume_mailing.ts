@@ -1,6 +1,6 @@
 import type Mailing from '#models/mailing'
 import type User from '#models/user'
-import { dispatchReopened, reopenMailing } from '#services/mailings/mailing_reopening'
+import { dispatchResumedRuns, resumeRuns } from '#sending/resume_runs'
 
 /**
  * Back to where it was: running once its window has opened, waiting for
@@ -10,7 +10,7 @@ import { dispatchReopened, reopenMailing } from '#services/mailings/mailing_reop
  */
 export default class ResumeMailing {
   static async handle(mailing: Mailing, user: User) {
-    const runs = await reopenMailing(mailing, user)
-    await dispatchReopened(mailing, runs)
+    const runs = await resumeRuns(mailing, user)
+    await dispatchResumedRuns(mailing, runs)
   }
 }

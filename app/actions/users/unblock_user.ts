@@ -1,8 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
-import MailingRun from '#models/mailing_run'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import DispatchBatches from '#sending/dispatch_batches'
+import { dispatchOwnerRuns } from '#sending/resume_runs'
 
 interface Params {
   user: User
@@ -32,11 +31,6 @@ export default class UnblockUser {
       )
     })
 
-    const runs = await MailingRun.query()
-      .where('status', 'running')
-      .whereHas('mailing', (mailing) =>
-        mailing.where('created_by_id', user.id).where('status', 'running')
-      )
-    for (const run of runs) await DispatchBatches.handle(run)
+    await dispatchOwnerRuns(user)
   }
 }

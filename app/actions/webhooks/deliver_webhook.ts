@@ -5,7 +5,8 @@ import WebhookEndpoint from '#models/webhook_endpoint'
 import DisableWebhookEndpoint from '#actions/webhooks/disable_webhook_endpoint'
 import webhooksConfig from '#config/webhooks'
 import { postWebhook, type WebhookResponse } from '#services/webhooks/http'
-import { retryDelay, signedHeaders } from '#services/webhooks/signing'
+import { signedHeaders } from '#services/webhooks/signing'
+import { retryDelay } from '#services/webhooks/retry_schedule'
 import { sqlTime } from '#services/database/sql_time'
 
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000

@@ -39,14 +39,12 @@ export default class PostsController {
   }
 
   async edit({ view, params, bouncer }: HttpContext) {
-    const post = await Post.findOrFail(params.id)
-    await bouncer.with(PostPolicy).authorize('update', post)
+    const post = await this.#find(bouncer, params.id, 'update')
     return view.render('pages/admin/posts/form', { post, coverMaxSize: blogConfig.coverMaxSize })
   }
 
   async update({ request, response, params, bouncer, auth, session }: HttpContext) {
-    const post = await Post.findOrFail(params.id)
-    await bouncer.with(PostPolicy).authorize('update', post)
+    const post = await this.#find(bouncer, params.id, 'update')
     const data = await this.#validate(request, { postId: post.id })
     await UpdatePost.handle({ actor: auth.getUserOrFail(), post, data })
 
@@ -55,8 +53,7 @@ export default class PostsController {
   }
 
   async publish({ response, params, bouncer, auth, session }: HttpContext) {
-    const post = await Post.findOrFail(params.id)
-    await bouncer.with(PostPolicy).authorize('update', post)
+    const post = await this.#find(bouncer, params.id, 'update')
     await PublishPost.handle({ actor: auth.getUserOrFail(), post })
 
     session.flash('success', flashMessages.staff.postPublished(post))
@@ -64,8 +61,7 @@ export default class PostsController {
   }
 
   async unpublish({ response, params, bouncer, auth, session }: HttpContext) {
-    const post = await Post.findOrFail(params.id)
-    await bouncer.with(PostPolicy).authorize('update', post)
+    const post = await this.#find(bouncer, params.id, 'update')
     await UnpublishPost.handle({ actor: auth.getUserOrFail(), post })
 
     session.flash('success', flashMessages.staff.postUnpublished(post))
@@ -73,12 +69,21 @@ export default class PostsController {
   }
 
   async destroy({ response, params, bouncer, auth, session }: HttpContext) {
-    const post = await Post.findOrFail(params.id)
-    await bouncer.with(PostPolicy).authorize('delete', post)
+    const post = await this.#find(bouncer, params.id, 'delete')
     await DeletePost.handle({ actor: auth.getUserOrFail(), post })
 
     session.flash('success', flashMessages.staff.postDeleted(post))
     return response.redirect().toRoute('admin.posts.index')
+  }
+
+  /**
+   * A post, for staff who write the blog; 404 for anyone else, as for a
+   * post that does not exist.
+   */
+  async #find(bouncer: HttpContext['bouncer'], id: number, ability: 'update' | 'delete') {
+    const post = await Post.findOrFail(id)
+    await bouncer.with(PostPolicy).authorize(ability, post)
+    return post
   }
 
   /**

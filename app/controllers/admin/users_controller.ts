@@ -67,6 +67,10 @@ export default class UsersController {
     return response.redirect().toRoute('admin.users.show', { id: user.id })
   }
 
+  /**
+   * Any user, for staff who oversee users; 404 for anyone else, as for a
+   * user that does not exist.
+   */
   async #find(bouncer: HttpContext['bouncer'], id: number) {
     await bouncer.with(AdminPanelPolicy).authorize('viewUsers')
     const user = await User.findOrFail(id)

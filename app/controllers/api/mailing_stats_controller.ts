@@ -3,7 +3,7 @@ import MailingPolicy from '#policies/mailing_policy'
 import LoadMailingStats from '#actions/stats/load_mailing_stats'
 import ListDeliveries from '#actions/stats/list_deliveries'
 import { apiDeliveryListValidator } from '#validators/mailing'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import { serializeMailingStats } from '#api/serializers/mailing_stats'
 import { serializeDelivery } from '#api/serializers/delivery'
 
@@ -28,6 +28,6 @@ export default class MailingStatsController {
       data: request.qs(),
     })
     const page = await ListDeliveries.handle(mailing, { status, run, ...keysetRequest(paging) })
-    return listOf(page.rows.map(serializeDelivery), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.rows.map(serializeDelivery), page.nextCursor)
   }
 }

@@ -13,7 +13,8 @@ import { apiMailingListValidator, createMailingValidator } from '#validators/mai
 import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { problemMessages } from '#api/problem_messages'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import { serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
@@ -27,9 +28,9 @@ export default class MailingsController {
     await bouncer.with(MailingPolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMailingListValidator, { data: request.qs() })
     const page = await ListMailingsByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(
+    return keysetListOf(
       page.items.map((mailing) => serializeMailing(mailing, tenant.timeZone)),
-      encodeIdCursor(page.nextCursor)
+      page.nextCursor
     )
   }
 
@@ -84,7 +85,7 @@ export default class MailingsController {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'send', mailing)
     const run = await StartRun.handle(mailing, DateTime.now())
-    if (!run) throw new ApiProblem('conflict', 'A run for this moment has already started.')
+    if (!run) throw new ApiProblem('conflict', problemMessages.mailings.runAlreadyStarted)
     return response.accepted(serializeRun(run))
   }
 
@@ -115,6 +116,6 @@ async function ensureAllowed(
 ) {
   if (await bouncer.with(MailingPolicy).denies(action, mailing)) {
     const state = mailing.archivedAt ? 'deleted' : mailing.status
-    throw new ApiProblem('conflict', `The mailing is ${state}: it cannot ${action} now.`)
+    throw new ApiProblem('conflict', problemMessages.mailings.notAllowedIn(state, action))
   }
 }

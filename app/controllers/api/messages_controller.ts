@@ -7,7 +7,8 @@ import ListMessagesByKeyset from '#actions/messages/list_messages_by_keyset'
 import { apiMessageListValidator, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { problemMessages } from '#api/problem_messages'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import { serializeMessage } from '#api/serializers/message'
 
 export default class MessagesController {
@@ -18,7 +19,7 @@ export default class MessagesController {
     await bouncer.with(MessagePolicy).authorize('viewList')
     const paging = await request.validateUsing(apiMessageListValidator, { data: request.qs() })
     const page = await ListMessagesByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(page.items.map(serializeMessage), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.items.map(serializeMessage), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
@@ -57,7 +58,7 @@ export default class MessagesController {
     const result = await DeleteMessage.handle(message)
     if (!result.deleted) {
       const ids = [...result.usedBy.current, ...result.usedBy.archived].map((m) => m.id)
-      throw new ApiProblem('conflict', `Mailings ${ids.join(', ')} use this message.`)
+      throw new ApiProblem('conflict', problemMessages.messages.usedBy(ids))
     }
     return response.noContent()
   }

@@ -15,7 +15,8 @@ import {
 } from '#validators/webhook'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
-import { encodeIdCursor, keysetRequest, listOf } from '#services/database/pagination'
+import { problemMessages } from '#api/problem_messages'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
 import {
   serializeWebhookDelivery,
   serializeWebhookEndpoint,
@@ -36,7 +37,7 @@ export default class WebhooksController {
       data: request.qs(),
     })
     const page = await ListWebhookEndpointsByKeyset.handle(tenant, keysetRequest(paging))
-    return listOf(page.items.map(serializeWebhookEndpoint), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
@@ -92,7 +93,7 @@ export default class WebhooksController {
       data: request.qs(),
     })
     const page = await ListWebhookDeliveries.handle({ endpoint, status, ...keysetRequest(paging) })
-    return listOf(page.deliveries.map(serializeWebhookDelivery), encodeIdCursor(page.nextCursor))
+    return keysetListOf(page.deliveries.map(serializeWebhookDelivery), page.nextCursor)
   }
 
   /**
@@ -104,7 +105,7 @@ export default class WebhooksController {
     const delivery = await endpoint.findDelivery(params.deliveryId)
 
     if (!(await RedeliverWebhook.handle(delivery))) {
-      throw new ApiProblem('conflict', 'The delivery is still pending: it is already on its way.')
+      throw new ApiProblem('conflict', problemMessages.webhooks.deliveryPending)
     }
     return response.accepted(serializeWebhookDelivery(delivery))
   }

@@ -1,9 +1,9 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
-import User from '#models/user'
 import AccountPolicy from '#policies/account_policy'
 import CreateAccessToken from '#actions/access_tokens/create_access_token'
 import ListAccessTokens from '#actions/access_tokens/list_access_tokens'
+import RevokeAccessToken from '#actions/access_tokens/revoke_access_token'
 import { createAccessTokenValidator, TOKEN_LIFETIMES } from '#validators/access_token'
 import { TOKEN_ABILITIES, TOKEN_ABILITY_DESCRIPTIONS } from '#api/abilities'
 import { flashMessages } from '#services/flash_messages'
@@ -41,8 +41,9 @@ export default class AccessTokensController {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     // Scoped to the user: another user's token id deletes nothing (404).
-    const deleted = await User.accessTokens.delete(user, params.id)
-    if (!deleted) throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
+    if (!(await RevokeAccessToken.handle(user, params.id))) {
+      throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
+    }
 
     session.flash('success', flashMessages.account.tokenRevoked)
     return response.redirect().toRoute('settings.tokens.index')

@@ -2,7 +2,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import AccountPolicy from '#policies/account_policy'
 import EndSessions from '#actions/auth/end_sessions'
-import { endSessionByHandle, listSessions } from '#services/accounts/active_sessions'
+import ListActiveSessions from '#actions/auth/list_active_sessions'
+import EndActiveSession from '#actions/auth/end_active_session'
 import { flashMessages } from '#services/flash_messages'
 
 /**
@@ -14,14 +15,14 @@ export default class ActiveSessionsController {
   async index({ view, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    const sessions = await listSessions(user.id, session.sessionId)
+    const sessions = await ListActiveSessions.handle(user, session.sessionId)
     return view.render('pages/settings/sessions', { sessions })
   }
 
   async destroy({ params, response, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    if (!(await endSessionByHandle(user.id, params.handle))) {
+    if (!(await EndActiveSession.handle(user, params.handle))) {
       throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
     }
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import Bowser from 'bowser'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import string from '@adonisjs/core/helpers/string'
@@ -8,6 +7,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { SessionCollection } from '@adonisjs/session'
 import { SESSION_AGE } from '#config/session'
+import { describeDevice } from '#services/accounts/device_names'
 
 /**
  * The record of each user's logged-in sessions: which device, from which
@@ -74,17 +74,6 @@ let store: Promise<SessionCollection> | undefined
 function sessionStore() {
   store ??= app.container.make(SessionCollection)
   return store
-}
-
-/**
- * A short, readable name for a User-Agent: "Firefox on Windows",
- * "Safari on iOS". Programs and unknown agents keep a trimmed raw string.
- */
-export function describeDevice(userAgent: string | undefined) {
-  if (!userAgent?.trim()) return 'Unknown device'
-  const { browser, os } = Bowser.parse(userAgent)
-  if (browser.name && os.name) return `${browser.name} on ${os.name}`
-  return browser.name || os.name || userAgent.trim().slice(0, 60)
 }
 
 const handleOf = (sessionId: string) =>

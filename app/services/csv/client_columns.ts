@@ -1,4 +1,4 @@
-import { readCsvRecords, type CsvDelimiter } from '#services/csv/file'
+import { readCsvRecords, type CsvDelimiter } from '#services/csv/reader'
 import { restoreFormula } from '#services/csv/export'
 
 /**

@@ -17,7 +17,7 @@ import apiConfig from '#config/api'
  *   counts the table, and rows added meanwhile never shift a page. The
  *   position is that id: bare in web links (`?after=123`, the `nextCursor`
  *   of components/pagination.edge; `?before=123` on a webhook endpoint's
- *   page), opaque in the API (`next_cursor`, `encodeIdCursor`), so API
+ *   page), opaque in the API (`next_cursor`, `keysetListOf`), so API
  *   clients pass cursors back and never make one.
  *
  * - Offset, by page number (`offsetPage`, `countedOffsetPage`): a
@@ -169,7 +169,7 @@ export function pageNumber(raw: unknown, max = Number.MAX_SAFE_INTEGER) {
  * The API's cursor for a keyset position: base64url of JSON, so clients
  * treat it as opaque; null (the last page) stays null.
  */
-export function encodeIdCursor(id: number | null) {
+function encodeIdCursor(id: number | null) {
   return id === null ? null : Buffer.from(JSON.stringify({ id })).toString('base64url')
 }
 
@@ -197,13 +197,23 @@ export function listOf<Item>(data: Item[], nextCursor: string | null) {
 }
 
 /**
- * The API's `limit` and `cursor` query fields, for a list's query validator
- * (`pageSize()` reads the limit with its default).
+ * The answer of a list paged by `keysetRequest`: `nextId` (the page's
+ * `nextCursor`) handed out as an opaque cursor.
  */
-export function pageFields() {
+export function keysetListOf<Item>(data: Item[], nextId: number | null) {
+  return listOf(data, encodeIdCursor(nextId))
+}
+
+/**
+ * The API's `limit` and `cursor` query fields, for a list's query validator
+ * (`pageSize()` reads the limit with its default). `isCursor` tells a
+ * cursor the list handed out: by default an id cursor (`keysetRequest`); a
+ * list that makes its own cursor passes its own test.
+ */
+export function pageFields(isCursor: (cursor: string) => boolean = isIdCursor) {
   return {
     limit: vine.number().withoutDecimals().range([1, apiConfig.pageLimit.max]).optional(),
-    cursor: vine.string().trim().maxLength(1000).use(handedOutCursor()).optional(),
+    cursor: vine.string().trim().maxLength(1000).use(handedOutCursor(isCursor)).optional(),
   }
 }
 
@@ -226,21 +236,35 @@ export function keysetRequest({
 }
 
 /**
- * A cursor must be one this API handed out (base64url of JSON): a
- * mangled one answers 422 rather than silently restarting the list, which
- * would make a client walk the same pages forever.
+ * A cursor must be one this API handed out: a mangled one answers 422
+ * rather than silently restarting the list, which would make a client walk
+ * the same pages forever.
  */
-const handedOutCursor = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-  if (typeof value !== 'string') return
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
-    if (decoded && typeof decoded === 'object') return
-  } catch {
-    // Reported below.
+const handedOutCursor = vine.createRule(
+  (value: unknown, isCursor: (cursor: string) => boolean, field: FieldContext) => {
+    if (typeof value !== 'string' || isCursor(value)) return
+    field.report(
+      'This is not a cursor of this list: use a next_cursor from a previous page, or none for the first page',
+      'cursor',
+      field
+    )
   }
-  field.report(
-    'This is not a cursor of this list: use a next_cursor from a previous page, or none for the first page',
-    'cursor',
-    field
-  )
-})
+)
+
+/** Whether `keysetRequest` reads the cursor (else it would start from the top). */
+function isIdCursor(cursor: string) {
+  return decodeIdCursor(cursor) !== undefined
+}
+
+/**
+ * Whether a cursor is base64url of JSON: for a list that makes its own
+ * cursor and reads it itself (clients: actions/clients/list_clients.ts).
+ */
+export function isJsonCursor(cursor: string) {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    return Boolean(decoded && typeof decoded === 'object')
+  } catch {
+    return false
+  }
+}

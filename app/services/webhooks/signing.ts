@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'standardwebhooks'
-import webhooksConfig from '#config/webhooks'
 
 /**
  * A new endpoint secret in the Standard Webhooks format: `whsec_` and the
@@ -27,15 +26,4 @@ export function signedHeaders(secret: string, messageId: string, body: string, a
     'webhook-timestamp': Math.floor(at.getTime() / 1000).toString(),
     'webhook-signature': new Webhook(secret).sign(messageId, at, body),
   }
-}
-
-/**
- * Milliseconds until attempt number `attempt` (1 = the first), or null once
- * the schedule is exhausted. Every delay but the first gets ±jitter.
- */
-export function retryDelay(attempt: number, schedule = webhooksConfig.retrySchedule) {
-  const base = schedule[attempt - 1]
-  if (base === undefined) return null
-  const spread = base * webhooksConfig.jitter
-  return Math.round(base - spread + Math.random() * 2 * spread)
 }

@@ -48,6 +48,31 @@ test.group('API: messages', () => {
     )
   })
 
+  test('a cursor the API did not hand out answers 422 naming the field', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    const calls = api(client, await createToken(user))
+    const json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+
+    const rows: [what: string, cursor: string][] = [
+      ['not base64 JSON', 'not-a-cursor'],
+      ['base64 of text', Buffer.from('plain text').toString('base64url')],
+      ['an array', json([1, 2])],
+      ['a negative id', json({ id: -3 })],
+      ['id 0', json({ id: 0 })],
+      ['an id that is not a number', json({ id: '7' })],
+      ['no id', json({ after: 7 })],
+    ]
+    for (const [what, cursor] of rows) {
+      const response = await calls.get(`/messages?cursor=${cursor}`)
+      assert.equal(response.status(), 422, what)
+      assert.equal(response.body().errors[0].field, 'cursor', what)
+    }
+    assert.equal(await statusOf(calls.get(`/messages?cursor=${json({ id: 7 })}`)), 200)
+  })
+
   test('pages by cursor, newest first', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     const messages = []

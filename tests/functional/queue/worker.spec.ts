@@ -20,7 +20,8 @@ test.group('Worker process', () => {
     try {
       await worker.start()
       const job = await queue.add('/old/absolute/path/app/jobs/gone_job.js', {}, { attempts: 3 })
-      const failure = await job.waitUntilFinished(events).then(
+      // Gives up before the test's own timeout, rather than waiting for ever.
+      const failure = await job.waitUntilFinished(events, 15_000).then(
         () => 'completed',
         (error: Error) => error.message
       )

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { appUrl } from '#config/app'
 import type { Role } from '#models/user'
-import { TEST_SENDS_PER_WINDOW } from '#sending/send_test_message'
+import { TEST_SENDS_PER_WINDOW } from '#actions/messages/send_test_message'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createMailing } from '#tests/helpers/workspace'

@@ -8,18 +8,20 @@ import DispatchBatches from '#sending/dispatch_batches'
 import { wakeSchedulerFor } from '#sending/scheduler'
 
 /*
- * A stopped mailing sent again, in two steps around its caller's commit,
- * shared by the owner resuming it (ResumeMailing) and staff enabling it
- * (EnableMailing, which records the staff action in the same transaction).
+ * Runs sent again once whatever stopped them is lifted: a stopped mailing
+ * resumed by its owner (ResumeMailing) or enabled by staff (EnableMailing,
+ * which records the staff action in the same transaction), in two steps
+ * around the caller's commit; and a blocked owner let back in
+ * (UnblockUser). `PauseRun` is the other way.
  */
 
 /**
  * Sets the mailing and its unfinished runs going again; returns the runs,
- * which `dispatchReopened` sets going once the change is committed (a batch
- * or a scheduler wake that ran before the commit would find the mailing
- * still stopped).
+ * which `dispatchResumedRuns` sets going once the change is committed (a
+ * batch or a scheduler wake that ran before the commit would find the
+ * mailing still stopped).
  */
-export async function reopenMailing(mailing: Mailing, user: User, trx?: TransactionClientContract) {
+export async function resumeRuns(mailing: Mailing, user: User, trx?: TransactionClientContract) {
   const runs = await MailingRun.query({ client: trx })
     .where('mailing_id', mailing.id)
     .whereIn('status', ['running', 'paused'])
@@ -46,9 +48,23 @@ export async function reopenMailing(mailing: Mailing, user: User, trx?: Transact
  * mailing's next occurrence: at once when it came while the mailing was
  * stopped (the wake it had then found it paused), else exactly at its time.
  */
-export async function dispatchReopened(mailing: Mailing, runs: MailingRun[]) {
+export async function dispatchResumedRuns(mailing: Mailing, runs: MailingRun[]) {
   for (const run of runs) await DispatchBatches.handle(run)
   await wakeSchedulerFor(mailing.nextRunAt)
+}
+
+/**
+ * Queues again the running runs of an owner's running mailings, whose
+ * batches stopped while the owner was blocked (the scheduler picks up their
+ * due occurrences by itself).
+ */
+export async function dispatchOwnerRuns(owner: User) {
+  const runs = await MailingRun.query()
+    .where('status', 'running')
+    .whereHas('mailing', (mailing) =>
+      mailing.where('created_by_id', owner.id).where('status', 'running')
+    )
+  for (const run of runs) await DispatchBatches.handle(run)
 }
 
 function statusAfter(mailing: Mailing, hasUnfinishedRun: boolean): MailingStatus {

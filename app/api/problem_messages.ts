@@ -1,0 +1,20 @@
+/**
+ * The `detail` sentences of the problems the API's controllers answer with
+ * (`ApiProblem`, problem.ts), grouped by resource, so the wording is read
+ * and kept consistent in one place, as the pages' are in
+ * app/services/flash_messages.ts. Clients may show them; tests assert them
+ * word for word.
+ */
+export const problemMessages = {
+  mailings: {
+    runAlreadyStarted: 'A run for this moment has already started.',
+    notAllowedIn: (state: string, action: string) =>
+      `The mailing is ${state}: it cannot ${action} now.`,
+  },
+  messages: {
+    usedBy: (mailingIds: number[]) => `Mailings ${mailingIds.join(', ')} use this message.`,
+  },
+  webhooks: {
+    deliveryPending: 'The delivery is still pending: it is already on its way.',
+  },
+}
