@@ -87,11 +87,25 @@ function settlementOf(delivery: ClaimedDelivery, outcome: SmtpOutcome): Settleme
   }
 }
 
+const JITTER = 0.2
+
 /**
  * Exponential backoff with ±20 % jitter, so retries of many deliveries do
  * not hit the server at the same instant.
  */
 function retryDelay(attempt: number) {
   const base = sendingConfig.retryDelay * 2 ** (attempt - 1)
-  return Math.round(base * (0.8 + Math.random() * 0.4))
+  return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER))
+}
+
+/**
+ * The longest a delivery waits between its first try and its last: every
+ * retry delay at its largest jitter.
+ */
+export function longestRetryWait() {
+  let total = 0
+  for (let attempt = 1; attempt < sendingConfig.maxAttempts; attempt++) {
+    total += sendingConfig.retryDelay * 2 ** (attempt - 1) * (1 + JITTER)
+  }
+  return Math.ceil(total)
 }
