@@ -1,5 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { DateTime } from 'luxon'
 
 /**
@@ -68,40 +69,82 @@ export default class MailingsSend extends BaseCommand {
       return
     }
 
-    const totals = { sent: 0, failed: 0, skipped: 0 }
+    const totals = { sent: 0, failed: 0, skipped: 0, unfinished: 0 }
     for (const run of runs) {
       const result = await this.#sendInProcess(run.id)
       totals.sent += result.sent
       totals.failed += result.failed
       totals.skipped += result.skipped
+      if (result.status !== 'completed') totals.unfinished += 1
     }
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1)
     this.logger.log(
       `Sent ${totals.sent}, failed ${totals.failed}, skipped ${totals.skipped} in ${seconds} s.`
     )
-    if (totals.failed > 0) this.exitCode = 1
+    if (totals.failed > 0 || totals.unfinished > 0) this.exitCode = 1
   }
 
   /**
    * Runs the run's batches here, one after the other, with a progress bar.
+   * Nothing is queued: a batch with work left (a retry the server asked
+   * for, a claim of a process that died) says when it is due, and the
+   * command waits until then and sends it, so the run ends here as it would
+   * with workers. A crontab job must end, though: it waits at most what a
+   * delivery's own retries, one back-off and a dead process's claims take,
+   * then leaves the rest to a worker and says so.
    */
   async #sendInProcess(runId: number) {
     const { default: MailingRun } = await import('#models/mailing_run')
+    const { default: sendingConfig } = await import('#config/sending')
     const { batchRanges } = await import('#sending/batch_ranges')
     const { default: SendBatch } = await import('#sending/send_batch')
+    const { default: CompleteRun } = await import('#sending/complete_run')
+    const { longestRetryWait } = await import('#sending/delivery_settlements')
 
-    for (let pass = 0; pass < 10; pass++) {
-      const ranges = await batchRanges(runId)
-      if (ranges.length === 0) break
-      for (const [fromId, toId] of ranges) {
-        await SendBatch.handle({ runId, fromId, toId })
-        const run = await MailingRun.findOrFail(runId)
+    const ranges = await batchRanges(runId)
+    const batches = ranges.map(([fromId, toId]) => ({
+      range: { runId, fromId, toId },
+      dueAt: Date.now() as number | null,
+    }))
+    // A run with nothing to send: DispatchBatches would complete it.
+    if (batches.length === 0) await CompleteRun.handle(runId)
+    let waitBudget = longestRetryWait() + sendingConfig.retryDelay + sendingConfig.staleAfter
+    let run = await MailingRun.findOrFail(runId)
+
+    while (run.status === 'running') {
+      const dueAts = batches.flatMap(({ dueAt }) => (dueAt === null ? [] : [dueAt]))
+      if (dueAts.length === 0) break
+      const wait = Math.min(...dueAts) - Date.now()
+      if (wait > waitBudget) {
+        process.stdout.write('\n')
+        this.logger.warning(
+          `Run #${runId} still has ${run.total - run.done} message(s) to send after the longest retry wait; a worker (node ace queue:listen) sends them.`
+        )
+        break
+      }
+      if (wait > 0) {
+        process.stdout.write('\n')
+        this.logger.info(
+          `${run.total - run.done} message(s) to retry; waiting ${(wait / 1000).toFixed(1)} s.`
+        )
+        await sleep(wait)
+        waitBudget -= wait
+      }
+      for (const batch of batches) {
+        if (batch.dueAt === null || batch.dueAt > Date.now()) continue
+        batch.dueAt = await SendBatch.handle(batch.range, { requeue: false })
+        run = await MailingRun.findOrFail(runId)
         this.#progress(run.done, run.total)
         if (run.status !== 'running') break
       }
     }
     process.stdout.write('\n')
-    return MailingRun.findOrFail(runId)
+    if (run.status !== 'completed' && run.status !== 'running') {
+      this.logger.warning(
+        `Run #${runId} is ${run.status}: ${run.statusReason ?? 'no reason given'}`
+      )
+    }
+    return run
   }
 
   #progress(done: number, total: number) {

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
 import { sqlTime } from '#services/database/sql_time'
 import { countRunDeliveries } from '#sending/run_counters'
+import CompleteMailing from '#sending/complete_mailing'
 
 /**
  * Closes a run once none of its deliveries is waiting or being sent, and
@@ -31,17 +32,7 @@ export default class CompleteRun {
       // The mailing ends with its last run, in the same transaction, so
       // nobody sees a finished run under a mailing still "running".
       const closedRun = await trx.from('mailing_runs').where('id', runId).first()
-      const stillRunning = await trx
-        .from('mailing_runs')
-        .where({ mailing_id: closedRun.mailing_id, status: 'running' })
-        .first()
-      if (!stillRunning) {
-        await trx
-          .from('mailings')
-          .where({ id: closedRun.mailing_id, status: 'running' })
-          .whereNull('next_run_at')
-          .update({ status: 'completed', updated_at: now })
-      }
+      await CompleteMailing.handle(closedRun.mailing_id, { trx })
       return closedRun
     })
     if (!run) return false

@@ -78,13 +78,31 @@ export function settlementOf(
   }
 }
 
+const JITTER = 0.2
+
 /**
  * Exponential backoff with ±20 % jitter, so retries of many deliveries do
  * not hit the server at the same instant.
  */
 function retryDelay(firstDelay: number, attempt: number) {
   const base = firstDelay * 2 ** (attempt - 1)
-  return Math.round(base * (0.8 + Math.random() * 0.4))
+  return Math.round(base * (1 - JITTER + Math.random() * 2 * JITTER))
+}
+
+/**
+ * The longest a delivery waits between its first try and its last: every
+ * retry delay at its largest jitter (how long `mailings:send --sync` may
+ * have to wait for a run to finish).
+ */
+export function longestRetryWait({
+  maxAttempts,
+  retryDelay: firstDelay,
+}: RetryPolicy = sendingConfig) {
+  let total = 0
+  for (let attempt = 1; attempt < maxAttempts; attempt++) {
+    total += firstDelay * 2 ** (attempt - 1) * (1 + JITTER)
+  }
+  return Math.ceil(total)
 }
 
 type FinishedDelivery = EventsList['deliveries:finished']['deliveries'][number]

@@ -30,6 +30,12 @@ export interface SendBatchOptions {
    * batches (and their own settings). None is the default queue.
    */
   queueName?: string
+  /**
+   * False when the caller sends the run itself, with no worker
+   * (`mailings:send --sync`): nothing is queued for what is left, the
+   * caller comes back at the time `handle` returns.
+   */
+  requeue?: boolean
 }
 
 type BatchEnd = 'stopped' | 'backing-off' | 'handed-back' | 'drained'
@@ -65,19 +71,27 @@ const SETTLE_AT_LEAST_EVERY_MS = 1000
  * after the current message.
  */
 export default class SendBatch {
+  /**
+   * Returns when work is next due in the range (epoch milliseconds), or
+   * null when none is left for this batch.
+   */
   static async handle(range: BatchRange, options: SendBatchOptions = {}) {
     const mailing = await Mailing.query()
       .whereIn('id', db.from('mailing_runs').where('id', range.runId).select('mailing_id'))
       .preload('message')
       .first()
-    if (!mailing) return
+    if (!mailing) return null
 
     const run = { runId: range.runId, mailingId: mailing.id, tenantId: mailing.tenantId }
     await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
     const ended = await SendBatch.#sendDue(range, mailing, new PendingSettlements(run))
-    if (ended === 'stopped') return
-    await SendBatch.#comeBack(range, ended === 'backing-off', options.queueName)
+    if (ended === 'stopped') return null
+    const comeBackAt = await SendBatch.#comeBackAt(range, ended === 'backing-off')
+    if (comeBackAt !== null && options.requeue !== false) {
+      await SendBatch.#comeBack(range, comeBackAt, options.queueName)
+    }
     await CompleteRun.handle(range.runId)
+    return comeBackAt
   }
 
   /**
@@ -178,21 +192,27 @@ export default class SendBatch {
   }
 
   /**
-   * The batch comes back (a new job) for what is left of its range: at the
+   * When the batch must come back for what is left of its range: at the
    * earliest retry (later when the server keeps failing), or, for
    * deliveries another worker still holds, once their claim has gone stale,
-   * in case that worker is dead.
+   * in case that worker is dead. Null when nothing is left.
+   */
+  static async #comeBackAt(range: BatchRange, backingOff: boolean) {
+    const at = await nextWorkAt(range, sendingConfig.staleAfter)
+    if (at === null) return null
+    const backoff = backingOff ? sendingConfig.retryDelay : 0
+    return Math.max(at, Date.now() + backoff)
+  }
+
+  /**
+   * The batch comes back as a new job, on the queue it came from.
    */
   static async #comeBack(
     { runId, fromId, toId }: BatchRange,
-    backingOff: boolean,
+    at: number,
     queueName: string | undefined
   ) {
-    const at = await nextWorkAt({ runId, fromId, toId }, sendingConfig.staleAfter)
-    if (at === null) return
-
-    const backoff = backingOff ? sendingConfig.retryDelay : 0
-    const delay = Math.max(0, at - Date.now(), backoff)
+    const delay = Math.max(0, at - Date.now())
     await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
   }
 }

@@ -5,6 +5,7 @@ import sendingConfig from '#config/sending'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import StartRun from '#sending/start_run'
+import CompleteMailing from '#sending/complete_mailing'
 
 /**
  * The scheduler's tick: starts every run that is due. Any number of
@@ -72,10 +73,7 @@ export default class StartDueRuns {
       now
     )
     mailing.nextRunAt = next
-    if (!next && mailing.status === 'created') {
-      mailing.status = 'completed'
-      mailing.statusReason = reason
-    }
     await mailing.save()
+    if (!next) await CompleteMailing.handle(mailing.id, { reason })
   }
 }

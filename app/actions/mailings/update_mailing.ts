@@ -6,6 +6,7 @@ import ReplaceRecipients from '#actions/mailings/replace_recipients'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
+import CompleteMailing from '#sending/complete_mailing'
 import { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 
@@ -20,7 +21,8 @@ export default class UpdateMailing {
    * may change depends on the mailing's state, and the form and the API
    * must keep the same rule. `input` is the form's fields or the API body;
    * a refusal throws vine's ValidationError, answered as any validation is.
-   * The scheduler is woken after the commit, for a new first run.
+   * The scheduler is woken after the commit, for the next run; a started
+   * mailing left without one completes.
    */
   static async handle({
     tenant,
@@ -35,11 +37,11 @@ export default class UpdateMailing {
       const data = await updateStartedMailingValidator.validate(input, {
         meta: { ...tenantMeta(tenant), startAt: mailing.startAt },
       })
-      return UpdateMailing.#updateStarted(tenant, mailing, data)
+      await UpdateMailing.#updateStarted(tenant, mailing, data)
+    } else {
+      const data = await createMailingValidator.validate(input, { meta: tenantMeta(tenant) })
+      await UpdateMailing.#updateAll(tenant, mailing, data)
     }
-
-    const data = await createMailingValidator.validate(input, { meta: tenantMeta(tenant) })
-    await UpdateMailing.#updateAll(tenant, mailing, data)
     await wakeSchedulerFor(mailing.nextRunAt)
     return mailing
   }
@@ -64,15 +66,19 @@ export default class UpdateMailing {
     mailing: Mailing,
     data: Infer<typeof updateStartedMailingValidator>
   ) {
-    mailing.name = data.name
-    mailing.endAt = data.endAt
-    mailing.nextRunAt = nextOccurrence({
-      startAt: mailing.startAt,
-      endAt: data.endAt,
-      periodicity: mailing.periodicity,
-      timeZone: tenant.timeZone,
+    await db.transaction(async (trx) => {
+      mailing.useTransaction(trx)
+      mailing.name = data.name
+      mailing.endAt = data.endAt
+      mailing.nextRunAt = nextOccurrence({
+        startAt: mailing.startAt,
+        endAt: data.endAt,
+        periodicity: mailing.periodicity,
+        timeZone: tenant.timeZone,
+      })
+      await mailing.save()
+      // A window shortened past its last occurrence leaves nothing to run.
+      if (await CompleteMailing.handle(mailing.id, { trx })) await mailing.refresh()
     })
-    await mailing.save()
-    return mailing
   }
 }

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import queue from '@rlanz/bull-queue/services/main'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import { waitUntil } from '#tests/helpers/wait'
@@ -213,6 +214,55 @@ test.group('Mailings: change', () => {
     assert.equal(fresh.messageId, mailing.messageId)
     assert.equal(fresh.periodicity, 'daily')
     assert.equal(fresh.startAt.toUTC().toISO(), '2026-01-01T10:00:00.000Z')
+  })
+
+  test('a started mailing whose shortened window leaves no occurrence completes', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, {
+      status: 'running',
+      periodicity: 'daily',
+      startAt: DateTime.now().minus({ days: 3, hours: 1 }),
+      endAt: DateTime.now().plus({ days: 10 }),
+    })
+
+    const response = await putForm(client, `/mailings/${mailing.id}`, {
+      name: mailing.name,
+      endAt: localInput(DateTime.now().plus({ hours: 1 }), tenant.timeZone),
+    }).loginAs(user)
+
+    response.assertStatus(302)
+    await mailing.refresh()
+    assert.isNull(mailing.nextRunAt)
+    assert.equal(mailing.status, 'completed')
+  })
+
+  test('a started mailing whose lengthened window has a next occurrence wakes the scheduler for it', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, {
+      status: 'running',
+      periodicity: 'daily',
+      startAt: DateTime.now().minus({ days: 3, hours: 1 }),
+      endAt: DateTime.now().plus({ hours: 1 }),
+    })
+
+    const response = await putForm(client, `/mailings/${mailing.id}`, {
+      name: mailing.name,
+      endAt: localInput(DateTime.now().plus({ days: 10 }), tenant.timeZone),
+    }).loginAs(user)
+
+    response.assertStatus(302)
+    await mailing.refresh()
+    assert.isNotNull(mailing.nextRunAt)
+    const wake = await queue
+      .getOrSet('default')
+      .getJob(`start-due-runs-at-${mailing.nextRunAt!.toMillis()}`)
+    assert.equal(await wake?.getState(), 'delayed')
   })
 
   test('completed and disabled mailings cannot be edited', async ({ client }) => {

@@ -239,6 +239,33 @@ test.group('Sending engine', () => {
     assert.equal(mailing.status, 'completed')
   })
 
+  test('a running mailing whose last occurrence is missed completes', async ({ assert }) => {
+    const { mailing } = await dueMailing(1, { nextRunAt: null })
+    // A daily mailing that has sent before; its window closes before tomorrow's occurrence.
+    mailing.merge({
+      periodicity: 'daily',
+      status: 'running',
+      startAt: DateTime.now().minus({ days: 3, hours: 2 }),
+      endAt: DateTime.now().plus({ hours: 1 }),
+      nextRunAt: DateTime.now().minus({ hours: 2 }),
+    })
+    await mailing.save()
+
+    await StartDueRuns.handle(DateTime.now(), { dispatch: false })
+    // The shared worker's scheduler may be the one that records it.
+    await waitUntil(
+      'the mailing to complete',
+      async () => {
+        await mailing.refresh()
+        return mailing.status === 'completed'
+      },
+      10_000
+    )
+    assert.isNull(mailing.nextRunAt)
+    const run = await MailingRun.query().where('mailing_id', mailing.id).firstOrFail()
+    assert.equal(run.status, 'missed')
+  })
+
   test('mailings of unverified owners do not start', async ({ assert }) => {
     const { user, mailing } = await dueMailing(1, { nextRunAt: null })
     user.emailVerifiedAt = null
