@@ -4,6 +4,7 @@ import type Mailing from '#models/mailing'
 import type { MailingStatus } from '#models/mailing'
 import type User from '#models/user'
 import MailingRun from '#models/mailing_run'
+import CompleteMailing from '#sending/complete_mailing'
 import DispatchBatches from '#sending/dispatch_batches'
 import { wakeSchedulerFor } from '#sending/scheduler'
 
@@ -47,10 +48,13 @@ export async function resumeRuns(mailing: Mailing, user: User, trx?: Transaction
  * Queues the unfinished runs' batches, and wakes the scheduler for the
  * mailing's next occurrence: at once when it came while the mailing was
  * stopped (the wake it had then found it paused), else exactly at its time.
+ * A mailing left with neither (its last run ended while it was stopped) is
+ * completed: nothing else would ever complete it.
  */
 export async function dispatchResumedRuns(mailing: Mailing, runs: MailingRun[]) {
   for (const run of runs) await DispatchBatches.handle(run)
   await wakeSchedulerFor(mailing.nextRunAt)
+  if (runs.length === 0 && (await CompleteMailing.handle(mailing.id))) await mailing.refresh()
 }
 
 /**

@@ -151,6 +151,8 @@ test.group('Admin: all mailings', () => {
     const staff = await manager()
     const { tenant } = await createUser()
     const future = await createMailing(tenant, { status: 'created' })
+    future.nextRunAt = future.startAt
+    await future.save()
     const started = await createMailing(tenant, {
       status: 'running',
       periodicity: 'daily',

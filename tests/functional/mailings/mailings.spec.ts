@@ -278,8 +278,11 @@ test.group('Mailings: change', () => {
     const { user, tenant } = await createUser()
     const mailing = await createMailing(tenant, {
       status: 'running',
+      periodicity: 'daily',
       startAt: DateTime.now().minus({ hours: 1 }),
     })
+    mailing.nextRunAt = DateTime.now().plus({ hours: 23 })
+    await mailing.save()
 
     const paused = await postForm(client, `/mailings/${mailing.id}/pause`).loginAs(user)
     paused.assertStatus(302)
@@ -297,6 +300,31 @@ test.group('Mailings: change', () => {
     await mailing.refresh()
     assert.equal(mailing.status, 'running')
     assert.isNull(mailing.statusReason)
+  })
+
+  test('resuming a mailing whose last run ended while it was paused completes it', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const mailing = await createMailing(tenant, {
+      status: 'paused',
+      periodicity: 'daily',
+      startAt: DateTime.now().minus({ days: 3 }),
+      endAt: DateTime.now().plus({ hours: 2 }),
+    })
+    await MailingRun.create({
+      tenantId: tenant.id,
+      mailingId: mailing.id,
+      occurrenceAt: DateTime.now().minus({ hours: 1 }),
+      status: 'completed',
+    })
+
+    // No next occurrence before the end and no open run: "running" would
+    // never end.
+    await postForm(client, `/mailings/${mailing.id}/resume`).loginAs(user)
+    await mailing.refresh()
+    assert.equal(mailing.status, 'completed')
   })
 
   test('delete archives the mailing and keeps it out of the list', async ({ client, assert }) => {
