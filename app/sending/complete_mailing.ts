@@ -6,7 +6,7 @@ import { sqlTime } from '#services/database/sql_time'
  * Completes a mailing that has nothing left to do: no next occurrence and
  * no run running or paused. Whoever may have made the last of these true
  * calls it (a run completing, an occurrence recorded missed, a window
- * shortened), since nothing else would ever complete the mailing. A
+ * shortened, a stopped mailing resumed with nothing left), since nothing else would ever complete the mailing. A
  * conditional update: safe to call from anywhere, any number of times, and
  * a paused or disabled mailing stays so. Returns whether it completed it.
  */
