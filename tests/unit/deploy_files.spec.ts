@@ -6,7 +6,7 @@
  */
 import { test } from '@japa/runner'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -263,8 +263,10 @@ test.group('Deployment: deploy/healthcheck.js', (group) => {
 
   test('exits 0 when /health/live answers 2xx, on PORT or the given port', async ({ assert }) => {
     status = 200
-    assert.equal((await check([], { PORT: String(port) })).code, 0)
-    assert.equal((await check([String(port)], { PORT: '1' })).code, 0)
+    const onPort = await check([], { PORT: String(port) })
+    assert.equal(onPort.code, 0, onPort.output)
+    const onArgument = await check([String(port)], { PORT: '1' })
+    assert.equal(onArgument.code, 0, onArgument.output)
   })
 
   test('exits 1 when it answers an error or nothing listens', async ({ assert }) => {
@@ -374,5 +376,47 @@ test.group('Deployment: systemd units', () => {
       rmSync(folder, { recursive: true, force: true })
     }
     assert.isFalse(existsSync(folder))
+  })
+})
+
+test.group('Deployment: the browser files node ace build copies', () => {
+  const script = app.makePath('scripts/vendor_assets.js')
+
+  test('scripts/vendor_assets.js <folder> copies every file from the installed packages', async ({
+    assert,
+  }) => {
+    const folder = mkdtempSync(join(tmpdir(), 'mailings-vendor-'))
+    try {
+      const copy = await runCommand(process.execPath, [script, folder])
+      assert.equal(copy.code, 0, copy.output)
+      assert.equal(
+        readFileSync(join(folder, 'scalar-api-reference.js'), 'utf8'),
+        read('node_modules/@scalar/api-reference/dist/browser/standalone.js')
+      )
+      for (const file of ['bootstrap.min.css', 'bootstrap.bundle.min.js', 'chart.umd.min.js']) {
+        assert.isTrue(existsSync(join(folder, file)), file)
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  test('a build where the packages are not installed stops with a sentence', async ({ assert }) => {
+    // The script run from a folder with no node_modules above it.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'mailings-no-modules-'))
+    try {
+      copyFileSync(script, join(elsewhere, 'vendor_assets.js'))
+      const copy = await runCommand(process.execPath, [
+        join(elsewhere, 'vendor_assets.js'),
+        join(elsewhere, 'vendor'),
+      ])
+      assert.equal(copy.code, 1)
+      assert.include(
+        copy.output,
+        'bootstrap is not installed: run "npm ci" before "node ace build"'
+      )
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true })
+    }
   })
 })
