@@ -82,23 +82,15 @@ export default defineConfig({
       pattern: 'resources/views/**/*.edge',
       reloadServer: false,
     },
+    // public/vendor included: scripts/finish_build.ts then replaces it.
     {
       pattern: 'public/**',
-      reloadServer: false,
-    },
-    /*
-     * The build's package.json keeps the postinstall script, so
-     * `cd build && npm ci --omit=dev` runs it: it must be in the build (it
-     * copies Bootstrap, Chart.js and Scalar from build/node_modules into
-     * build/public/vendor).
-     */
-    {
-      pattern: 'scripts/vendor_assets.js',
       reloadServer: false,
     },
   ],
 
   hooks: {
     onBuildStarting: [],
+    onBuildCompleted: [() => import('./scripts/finish_build.js')],
   },
 })

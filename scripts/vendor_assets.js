@@ -1,16 +1,23 @@
 /*
- * Copies the browser files of npm packages (Bootstrap, Chart.js) into
- * public/vendor, so pages load them from our own server: no CDN, and the
- * versions are the ones in package-lock.json. Runs after `npm install`.
+ * Copies the browser files of npm packages (Bootstrap, Chart.js, Scalar) so
+ * pages load them from our own server: no CDN, and the versions are the ones
+ * in package-lock.json. These packages are devDependencies: the browser
+ * needs their files, the server never imports them.
+ *
+ *   node scripts/vendor_assets.js           into public/vendor (postinstall);
+ *                                           a package not installed is skipped
+ *   node scripts/vendor_assets.js <folder>  into <folder>, every file or exit 1
+ *                                           (the build: scripts/finish_build.ts)
  */
 import { cpSync, existsSync, mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const target = join(root, 'public', 'vendor')
+const requested = process.argv[2]
+const target = requested ? resolve(requested) : join(root, 'public', 'vendor')
 
 const files = [
   ['bootstrap', 'dist/css/bootstrap.min.css', 'bootstrap.min.css'],
@@ -41,5 +48,11 @@ function packageRoot(pkg) {
 mkdirSync(target, { recursive: true })
 for (const [pkg, file, name] of files) {
   const installedAt = packageRoot(pkg)
-  if (installedAt) cpSync(join(installedAt, file), join(target, name))
+  if (installedAt) {
+    cpSync(join(installedAt, file), join(target, name))
+  } else if (requested) {
+    // A build without them would serve pages whose styles and scripts 404.
+    console.error(`vendor_assets: ${pkg} is not installed: run "npm ci" before "node ace build"`)
+    process.exit(1)
+  }
 }

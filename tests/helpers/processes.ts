@@ -64,15 +64,22 @@ export class ServiceProcess {
   }
 
   /**
-   * SIGTERM, then SIGKILL if it has not exited within `grace` ms.
+   * SIGTERM, then SIGKILL if it has not exited within `grace` ms (as
+   * systemd's TimeoutStopSec and Docker's stop timeout do). Resolves with how
+   * it ended.
    */
-  async stop(grace = 15_000) {
+  async stop(grace = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const child = this.#child
-    if (!child || this.exited) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
+    if (!child || this.exited) {
+      return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null }
+    }
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal }))
+    )
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), grace)
-    await exited
+    const ending = await exited
     clearTimeout(timer)
+    return ending
   }
 }

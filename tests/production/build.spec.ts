@@ -1,33 +1,99 @@
 /*
  * The README's "Running in production", command by command, from the build:
- * `node ace build`, then in build/ `npm ci --omit=dev`, the migrations, the
- * web server and a worker in NODE_ENV=production, and the operator's ace
- * commands. Slow (a build and an install with native modules: minutes), so
- * it is its own suite, run when named (`node ace test production`) and once
- * by CI, not by every `npm test`.
+ * `node ace build`, the build installed as on a server with
+ * `npm ci --omit=dev`, then the migrations, the web server and a worker
+ * started exactly as the systemd units in deploy/systemd start them, and the
+ * operator's ace commands. Slow (a build and an install with native modules:
+ * minutes), so it is its own suite, run when named (`node ace test
+ * production`) and once by CI, not by every `npm test`.
  *
- * The built app gets its configuration from the process environment (the
- * build has no .env): .env.example's values, production settings on top, its
- * own database (a SQLite file in a new folder, or a PostgreSQL database of
- * its own when the run uses PostgreSQL), a private redis-server and the tests' SMTP
- * server.
+ * The build is installed in a folder of its own that stands for the server's
+ * root: /opt/mailings (the units' WorkingDirectory), /etc/mailings/env (their
+ * EnvironmentFile, made from deploy/env.example) and /var/lib/mailings (their
+ * StateDirectory) all live under it. It is outside the source tree, so no
+ * module the build needs can be found in the source tree's node_modules.
+ * Its own database (a SQLite file in a new folder, or a PostgreSQL database
+ * of its own when the run uses PostgreSQL), a private redis-server and the
+ * tests' SMTP server.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { EnvParser } from '@adonisjs/env'
 import env from '#start/env'
 import { smtp } from '#tests/helpers/peers'
 import { freePort } from '#tests/helpers/sending'
 import { runCommand, ServiceProcess } from '#tests/helpers/processes'
+import { readEnvironmentFile, SystemdUnit } from '#tests/helpers/systemd_units'
 import { waitUntil } from '#tests/helpers/wait'
 
 const BUILD = app.makePath('build')
 const NODE = process.execPath
 const PASSWORD = 'granite orchid saffron'
 const OPERATOR = `ops-${Date.now().toString(36)}@example.com`
+
+/**
+ * Packages that only build or develop the app: none may be installed in
+ * production (the browser files among them are copied by the build).
+ */
+const DEV_ONLY = [
+  'bootstrap',
+  'chart.js',
+  '@scalar/api-reference',
+  'concurrently',
+  'pino-pretty',
+  'maildev',
+  'ts-node-maintained',
+  'eslint',
+]
+
+/**
+ * The server's root, a new temporary folder: every path of the units under
+ * /opt/mailings, /etc/mailings or /var/lib/mailings is moved into it, and
+ * /usr/bin/node is the Node running the tests.
+ */
+let ROOT = ''
+let INSTALL = ''
+
+function onThisServer(value: string) {
+  if (value === '/usr/bin/node') return NODE
+  return /^\/(opt|etc|var\/lib)\/mailings(\/|$)/.test(value) ? join(ROOT, value) : value
+}
+
+/**
+ * What a unit runs, and where, with what environment, as systemd would:
+ * its ExecStart, its WorkingDirectory, its Environment= and EnvironmentFile=
+ * (the file wins), and PATH; and how long it may take to stop.
+ */
+function fromUnit(name: string) {
+  const unit = new SystemdUnit(app.makePath('deploy/systemd', name))
+  const [command, ...args] = unit.command().map(onThisServer)
+  const environmentFile = onThisServer(unit.get('Service', 'EnvironmentFile')!)
+  return {
+    command,
+    args,
+    cwd: onThisServer(unit.get('Service', 'WorkingDirectory')!),
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...unit.environment(),
+      ...readEnvironmentFile(environmentFile),
+    },
+    stopTimeout: unit.get('Service', 'TimeoutStopSec')
+      ? unit.milliseconds('Service', 'TimeoutStopSec')
+      : 90_000,
+  }
+}
 
 /**
  * npm and the build run with the runner's environment, less NODE_ENV=test
@@ -41,14 +107,15 @@ function toolEnvironment() {
 
 /**
  * A database of the check's own, made afresh: beside the tests' one on
- * PostgreSQL, a SQLite file whose folder the built app must create.
+ * PostgreSQL, or a SQLite file in the units' writable folder, in a
+ * subfolder the built app must create.
  */
 async function productionDatabase(): Promise<Record<string, string>> {
   if (env.get('DB_CONNECTION') !== 'postgres') {
-    // Outside build/, which the next build empties (README); its folder is
-    // missing, as on a new server.
-    rmSync(app.makePath('tmp/production'), { recursive: true, force: true })
-    return { DB_CONNECTION: 'sqlite', DB_DATABASE: app.makePath('tmp/production/db.sqlite3') }
+    return {
+      DB_CONNECTION: 'sqlite',
+      DB_DATABASE: onThisServer('/var/lib/mailings/database/db.sqlite3'),
+    }
   }
   const name = `${env.get('DB_DATABASE')}_build`.replace(/[^a-z0-9_]/gi, '_')
   await db.rawQuery(`DROP DATABASE IF EXISTS "${name}"`)
@@ -102,56 +169,73 @@ class HttpVisitor {
   }
 }
 
-test.group('Production: the README, run from the build', (group) => {
-  let productionEnv: Record<string, string> = {}
+test.group('Production: the README, run from the build as the systemd units run it', (group) => {
   let baseUrl = ''
   let redis: ServiceProcess | undefined
   let server: ServiceProcess | undefined
   let worker: ServiceProcess | undefined
+  let database: Record<string, string> = {}
 
   group.setup(async () => {
+    ROOT = mkdtempSync(join(tmpdir(), 'mailings-server-'))
+    INSTALL = onThisServer('/opt/mailings')
+
     const redisPort = await freePort()
     redis = new ServiceProcess('redis-server', [
       ...['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     ]).start()
     await redis.waitForOutput('Ready to accept connections')
 
+    // /etc/mailings/env as the README says to write it: deploy/env.example
+    // with this machine's addresses and secrets.
     const httpPort = await freePort()
     baseUrl = `http://127.0.0.1:${httpPort}`
-    const example = await new EnvParser(readFileSync(app.makePath('.env.example'), 'utf8')).parse()
-    productionEnv = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
+    database = await productionDatabase()
+    const example = readEnvironmentFile(app.makePath('deploy/env.example'))
+    const settings: Record<string, string> = {
       ...example,
-      NODE_ENV: 'production',
       APP_KEY: randomBytes(32).toString('base64url'),
       HOST: '127.0.0.1',
       PORT: String(httpPort),
       APP_URL: baseUrl,
-      LOG_LEVEL: 'info',
-      SESSION_DRIVER: 'redis',
       REDIS_HOST: '127.0.0.1',
       REDIS_PORT: String(redisPort),
-      REDIS_DB: '0',
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
-      ...(await productionDatabase()),
+      UPLOADS_PATH: onThisServer(example.UPLOADS_PATH),
+      ...database,
     }
+    mkdirSync(onThisServer('/etc/mailings'), { recursive: true })
+    writeFileSync(
+      onThisServer('/etc/mailings/env'),
+      Object.entries(settings)
+        .map(([key, value]) => `${key}=${value}`)
+        .join('\n')
+    )
+    // What the units' StateDirectory= creates.
+    mkdirSync(onThisServer('/var/lib/mailings'), { recursive: true })
 
     return async () => {
       await worker?.stop()
       await server?.stop()
       await redis?.stop()
-      if (productionEnv.DB_CONNECTION === 'postgres') {
-        await db.rawQuery(`DROP DATABASE IF EXISTS "${productionEnv.DB_DATABASE}"`)
+      if (database.DB_CONNECTION === 'postgres') {
+        await db.rawQuery(`DROP DATABASE IF EXISTS "${database.DB_DATABASE}"`)
       }
+      rmSync(ROOT, { recursive: true, force: true })
     }
   })
 
-  const inBuild = (args: string[], extra: Record<string, string> = {}) =>
-    runCommand(NODE, args, { cwd: BUILD, env: { ...productionEnv, ...extra } })
+  /**
+   * An operator's ace command, in the install folder with the units'
+   * environment.
+   */
+  const ace = (args: string[]) => {
+    const { cwd, env: environment } = fromUnit('mailings-web.service')
+    return runCommand(NODE, ['ace', ...args], { cwd, env: environment })
+  }
 
-  test('node ace build compiles the app into build/', async ({ assert }) => {
+  test('node ace build compiles the app and its browser files into build/', async ({ assert }) => {
     const build = await runCommand(NODE, ['ace', 'build'], {
       cwd: app.makePath(),
       env: toolEnvironment(),
@@ -159,46 +243,58 @@ test.group('Production: the README, run from the build', (group) => {
     assert.equal(build.code, 0, build.output)
     assert.isTrue(existsSync(`${BUILD}/bin/server.js`))
     assert.isTrue(existsSync(`${BUILD}/package-lock.json`))
-  })
-
-  test('cd build && npm ci --omit=dev installs it, its postinstall included', async ({
-    assert,
-  }) => {
-    // The build's own install must produce the browser files (its
-    // postinstall), not inherit the ones the source tree's install made.
-    rmSync(`${BUILD}/public/vendor`, { recursive: true, force: true })
-
-    const install = await runCommand('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
-      cwd: BUILD,
-      env: toolEnvironment(),
-    })
-    assert.equal(install.code, 0, install.output)
+    // The browser files come from the lock's packages (devDependencies),
+    // copied by the build, not by an install script of the build.
     assert.equal(
       readFileSync(`${BUILD}/public/vendor/bootstrap.min.css`, 'utf8'),
       readFileSync(app.makePath('node_modules/bootstrap/dist/css/bootstrap.min.css'), 'utf8')
     )
-    // devDependencies stay out (some, e.g. @japa/*, come in as optional peers
-    // of production packages); the build runs without the TypeScript loader.
-    for (const devOnly of ['ts-node-maintained', 'eslint']) {
-      assert.isFalse(existsSync(`${BUILD}/node_modules/${devOnly}`), `${devOnly} is not installed`)
-    }
+    const manifest = JSON.parse(readFileSync(`${BUILD}/package.json`, 'utf8'))
+    assert.notProperty(manifest.scripts, 'postinstall')
   })
 
-  test('node ace migration:run --force migrates a fresh database', async ({ assert }) => {
-    const migrate = await inBuild(['ace', 'migration:run', '--force'])
+  test('npm ci --omit=dev installs the build with production packages only', async ({ assert }) => {
+    cpSync(BUILD, INSTALL, { recursive: true })
+    const install = await runCommand('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+      cwd: INSTALL,
+      env: toolEnvironment(),
+    })
+    assert.equal(install.code, 0, install.output)
+
+    // npm's record of what it installed.
+    const installed = Object.keys(
+      JSON.parse(readFileSync(`${INSTALL}/node_modules/.package-lock.json`, 'utf8')).packages
+    )
+    for (const devOnly of DEV_ONLY) {
+      assert.notInclude(installed, `node_modules/${devOnly}`, `${devOnly} is not installed`)
+      assert.isFalse(
+        existsSync(`${INSTALL}/node_modules/${devOnly}`),
+        `${devOnly} is not installed`
+      )
+    }
+    // better-sqlite3 was compiled (or its prebuilt binary fetched) there.
+    assert.isTrue(
+      existsSync(`${INSTALL}/node_modules/better-sqlite3/build/Release/better_sqlite3.node`)
+    )
+    // 868 before the browser files and dev tools left `dependencies`.
+    assert.isBelow(installed.length, 600, `${installed.length} packages installed`)
+  })
+
+  test('mailings-migrate.service migrates a fresh database', async ({ assert }) => {
+    const { command, args, cwd, env: environment } = fromUnit('mailings-migrate.service')
+    const migrate = await runCommand(command, args, { cwd, env: environment })
     assert.equal(migrate.code, 0, migrate.output)
     assert.include(migrate.output, 'Migrated')
   })
 
-  test('the operator commands run from the build', async ({ assert }) => {
-    const list = await inBuild(['ace', 'list'])
+  test('the operator commands run from the install', async ({ assert }) => {
+    const list = await ace(['list'])
     assert.equal(list.code, 0, list.output)
     for (const command of ['users:create', 'mailings:send', 'queue:listen', 'cache:clear']) {
       assert.include(list.output, command)
     }
 
-    const create = await inBuild([
-      'ace',
+    const create = await ace([
       'users:create',
       `--email=${OPERATOR}`,
       `--password=${PASSWORD}`,
@@ -208,12 +304,15 @@ test.group('Production: the README, run from the build', (group) => {
     assert.equal(create.code, 0, create.output)
   })
 
-  test('node bin/server.js serves pages and assets; the operator logs in', async ({ assert }) => {
-    server = new ServiceProcess(NODE, ['bin/server.js'], { cwd: BUILD, env: productionEnv })
-    server.start()
+  test('mailings-web.service serves pages and the browser files; the operator logs in', async ({
+    assert,
+  }) => {
+    const { command, args, cwd, env: environment } = fromUnit('mailings-web.service')
+    server = new ServiceProcess(command, args, { cwd, env: environment }).start()
+    // TODO(lead): wait on GET /health/live once the health endpoints are in.
     await waitUntil('the built web server to answer', async () => {
       if (server!.exited) throw new Error(`The web server exited:\n${server!.output}`)
-      return fetch(`${baseUrl}/`).then(
+      return fetch(`${baseUrl}/login`).then(
         (response) => response.ok,
         () => false
       )
@@ -226,9 +325,28 @@ test.group('Production: the README, run from the build', (group) => {
     const css = await fetch(`${baseUrl}/vendor/bootstrap.min.css`)
     assert.equal(css.status, 200)
     assert.include(css.headers.get('content-type') ?? '', 'text/css')
-    assert.equal(await css.text(), readFileSync(`${BUILD}/public/vendor/bootstrap.min.css`, 'utf8'))
-    const script = await fetch(`${baseUrl}/vendor/bootstrap.bundle.min.js`)
-    assert.equal(script.status, 200)
+    assert.equal(
+      await css.text(),
+      readFileSync(app.makePath('node_modules/bootstrap/dist/css/bootstrap.min.css'), 'utf8')
+    )
+    for (const file of ['bootstrap.bundle.min.js', 'chart.umd.min.js']) {
+      const response = await fetch(`${baseUrl}/vendor/${file}`)
+      assert.equal(response.status, 200, file)
+    }
+
+    // The API reference viewer loads Scalar's file, served from the build.
+    const docs = await fetch(`${baseUrl}/docs/api`)
+    assert.equal(docs.status, 200)
+    assert.include(await docs.text(), '/vendor/scalar-api-reference.js')
+    const scalar = await fetch(`${baseUrl}/vendor/scalar-api-reference.js`)
+    assert.equal(scalar.status, 200)
+    assert.equal(
+      await scalar.text(),
+      readFileSync(
+        app.makePath('node_modules/@scalar/api-reference/dist/browser/standalone.js'),
+        'utf8'
+      )
+    )
 
     const operator = new HttpVisitor(baseUrl)
     const login = await operator.submit('/login', { email: OPERATOR, password: PASSWORD })
@@ -238,14 +356,9 @@ test.group('Production: the README, run from the build', (group) => {
     assert.include(await dashboard.text(), 'Ops')
   })
 
-  test('a worker started as the README says sends the mail the web app queues', async ({
-    assert,
-  }) => {
-    worker = new ServiceProcess(NODE, ['--max-old-space-size=128', 'ace', 'queue:listen'], {
-      cwd: BUILD,
-      env: productionEnv,
-    })
-    worker.start()
+  test('a mailings-worker@ instance sends the mail the web app queues', async ({ assert }) => {
+    const { command, args, cwd, env: environment } = fromUnit('mailings-worker@.service')
+    worker = new ServiceProcess(command, args, { cwd, env: environment }).start()
     await worker.waitForOutput('Worker started')
 
     const visitor = new HttpVisitor(baseUrl)
@@ -254,5 +367,17 @@ test.group('Production: the README, run from the build', (group) => {
 
     const mail = await smtp.waitFor((message) => message.to.includes(OPERATOR), 60_000)
     assert.include(mail.parsed.text ?? '', `${baseUrl}/`)
+  })
+
+  test('on SIGTERM (systemctl stop) the worker and the web server exit 0 in time', async ({
+    assert,
+  }) => {
+    // systemd sends SIGKILL after TimeoutStopSec: the stop must end before.
+    const workerStop = await worker!.stop(fromUnit('mailings-worker@.service').stopTimeout)
+    assert.deepEqual(workerStop, { code: 0, signal: null }, worker!.output)
+    assert.include(worker!.output, 'Stopping: finishing running jobs')
+
+    const serverStop = await server!.stop(fromUnit('mailings-web.service').stopTimeout)
+    assert.deepEqual(serverStop, { code: 0, signal: null }, server!.output)
   })
 })
