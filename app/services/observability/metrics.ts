@@ -73,6 +73,15 @@ export const webhookAttemptsTotal = new Counter({
   registers: [metricsRegistry],
 })
 
+/**
+ * Every series of the counters exists from the start, at 0: rate() needs a
+ * first sample to count the first increment, and dashboards show 0 rather
+ * than "no data" on a quiet worker.
+ */
+for (const result of ['sent', 'failed', 'retried', 'deferred']) messagesTotal.labels(result).inc(0)
+for (const kind of ['2xx', '4xx', '5xx', 'connection']) smtpRepliesTotal.labels(kind).inc(0)
+for (const result of ['succeeded', 'retrying', 'failed']) webhookAttemptsTotal.labels(result).inc(0)
+
 let processMetricsStarted = false
 
 /**
