@@ -7,7 +7,7 @@ import { checkRedisRequirements } from '#services/queue/redis_requirements'
 import env from '#start/env'
 import monitoringConfig from '#config/monitoring'
 import { startProcessMetrics } from '#services/observability/metrics'
-import { registerQueueMetrics } from '#services/observability/queue_metrics'
+import { watchQueues } from '#services/observability/queue_metrics'
 import { startWorkerHttpServer } from '#services/observability/worker_http_server'
 
 /**
@@ -47,7 +47,7 @@ export default class QueueListen extends BaseCommand {
     })
     const reconciler = new QueueReconciler(logger, queues)
     startProcessMetrics('worker')
-    registerQueueMetrics(queues)
+    watchQueues(queues)
     const httpPort = this.httpPort ?? monitoringConfig.workerHttpPort
     const httpServer = httpPort
       ? await startWorkerHttpServer({

@@ -3,7 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import queueConfig from '#config/queue'
 import monitoringConfig from '#config/monitoring'
 import { startProcessMetrics } from '#services/observability/metrics'
-import { registerQueueMetrics } from '#services/observability/queue_metrics'
+import { watchQueues } from '#services/observability/queue_metrics'
 import { webReadiness } from '#services/observability/readiness'
 import {
   MONITORING_PATHS,
@@ -11,7 +11,7 @@ import {
 } from '#services/observability/monitoring_endpoints'
 
 startProcessMetrics('web')
-registerQueueMetrics(queueConfig.queueNames)
+watchQueues(queueConfig.queueNames)
 
 /**
  * Answers /health/live, /health/ready and /metrics before the router: the

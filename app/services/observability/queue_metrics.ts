@@ -9,23 +9,32 @@ import { metricsRegistry } from '#services/observability/metrics'
  */
 const COLLECT_TIMEOUT_MS = 2000
 
+const watched = new Set<string>()
+let registered = false
+
 /**
  * Queue depth and the age of the oldest waiting job, per queue, read from
  * BullMQ when Prometheus scrapes (three short Redis calls per queue), never
  * on the job path. "waiting" counts BullMQ's plain and prioritized waiting
- * jobs (sending batches are queued with a priority).
+ * jobs (sending batches are queued with a priority). Each call adds queues
+ * to those reported; the gauges are registered once.
  */
-export function registerQueueMetrics(queueNames: string[]) {
-  const depth = new Gauge({
+export function watchQueues(queueNames: string[]) {
+  for (const name of queueNames) watched.add(name)
+  if (registered) return
+  registered = true
+
+  new Gauge({
     name: 'mailings_queue_jobs',
     help: 'Jobs per queue by state: waiting, active, delayed, failed',
     labelNames: ['queue', 'state'] as const,
     registers: [metricsRegistry],
     async collect() {
       this.reset()
-      const counts = await withTimeout(Promise.all(queueNames.map((name) => jobCounts(name))))
+      const names = [...watched]
+      const counts = await withTimeout(Promise.all(names.map((name) => jobCounts(name))))
       if (!counts) return
-      for (const [index, name] of queueNames.entries()) {
+      for (const [index, name] of names.entries()) {
         for (const [state, count] of Object.entries(counts[index])) {
           this.set({ queue: name, state }, count)
         }
@@ -33,20 +42,19 @@ export function registerQueueMetrics(queueNames: string[]) {
     },
   })
 
-  const oldest = new Gauge({
+  new Gauge({
     name: 'mailings_queue_oldest_waiting_job_age_seconds',
     help: 'Seconds the oldest waiting job of each queue has been due (0 when none waits)',
     labelNames: ['queue'] as const,
     registers: [metricsRegistry],
     async collect() {
       this.reset()
-      const ages = await withTimeout(Promise.all(queueNames.map((name) => oldestWaitingAge(name))))
+      const names = [...watched]
+      const ages = await withTimeout(Promise.all(names.map((name) => oldestWaitingAge(name))))
       if (!ages) return
-      for (const [index, name] of queueNames.entries()) this.set({ queue: name }, ages[index])
+      for (const [index, name] of names.entries()) this.set({ queue: name }, ages[index])
     },
   })
-
-  return [depth, oldest]
 }
 
 function bullQueue(name: string) {
