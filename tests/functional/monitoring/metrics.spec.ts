@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import { watchQueues } from '#services/observability/queue_metrics'
+import DeliverWebhook from '#actions/webhooks/deliver_webhook'
 import { METRICS_TOKEN, appUrl, scrape } from '#tests/helpers/monitoring'
+import { createUser } from '#tests/helpers/users'
+import { waitUntil } from '#tests/helpers/wait'
+import { startReceiver } from '../webhooks/receiver.js'
+import { createEndpoint, recordUnsubscribe } from '../webhooks/helpers.js'
 
 test.group('Metrics endpoint', () => {
   test('/metrics is refused with {label}')
@@ -122,5 +127,38 @@ test.group('Metrics endpoint', () => {
         (sample) => sample.name === 'mailings_queue_jobs' && sample.labels.queue === 'default'
       )
     )
+  })
+
+  test('webhook attempts are counted by result in the process that makes them', async ({
+    assert,
+    cleanup,
+  }) => {
+    // The suite's worker takes no webhook job meanwhile: this process makes
+    // the attempts, and its /metrics shows them.
+    const webhooks = new Queue('webhooks', { connection: redisConnection })
+    await webhooks.pause()
+    cleanup(async () => {
+      await webhooks.resume()
+      await webhooks.close()
+    })
+    const receiver = await startReceiver(cleanup)
+    receiver.answer({ status: 503, body: 'busy' })
+    const { tenant } = await createUser()
+    await createEndpoint(tenant, receiver.url())
+    const delivery = await recordUnsubscribe(tenant)
+
+    const attempts = 'mailings_webhook_attempts_total'
+    const before = await scrape(appUrl('/metrics'))
+    assert.equal(await DeliverWebhook.handle(delivery.id), 'pending')
+    await waitUntil('the retry to succeed', async () => {
+      const result = await DeliverWebhook.handle(delivery.id)
+      return result === 'succeeded'
+    })
+    const after = await scrape(appUrl('/metrics'))
+    const added = (result: string) =>
+      after.value(attempts, { result }) - before.value(attempts, { result })
+    assert.equal(added('retrying'), 1)
+    assert.equal(added('succeeded'), 1)
+    assert.equal(added('failed'), 0)
   })
 })
