@@ -27,6 +27,16 @@ export const httpRequestDuration = new Histogram({
 })
 
 /**
+ * What the send path counts, as plain numbers: a property increment costs
+ * a few nanoseconds, where prom-client's `inc()` hashes its labels (about
+ * 0.3 µs). The two counters below read them when scraped.
+ */
+export const sendTallies = {
+  messages: { sent: 0, failed: 0, retried: 0, deferred: 0 },
+  smtpReplies: { '2xx': 0, '4xx': 0, '5xx': 0, 'connection': 0 },
+}
+
+/**
  * Tries of campaign messages by what they mean for the delivery: `sent`,
  * `failed` (for good), `retried` (a transient failure, queued again) and
  * `deferred` (the server's configuration refused it: sending pauses; the
@@ -37,6 +47,10 @@ export const messagesTotal = new Counter({
   help: 'Campaign message tries by result: sent, failed, retried, deferred',
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
+  collect() {
+    this.reset()
+    for (const [result, count] of Object.entries(sendTallies.messages)) this.inc({ result }, count)
+  },
 })
 
 /**
@@ -48,6 +62,12 @@ export const smtpRepliesTotal = new Counter({
   help: 'SMTP replies to campaign messages by class: 2xx, 4xx, 5xx, connection (no reply code)',
   labelNames: ['class'] as const,
   registers: [metricsRegistry],
+  collect() {
+    this.reset()
+    for (const [kind, count] of Object.entries(sendTallies.smtpReplies)) {
+      this.inc({ class: kind }, count)
+    }
+  },
 })
 
 /**
@@ -74,12 +94,11 @@ export const webhookAttemptsTotal = new Counter({
 })
 
 /**
- * Every series of the counters exists from the start, at 0: rate() needs a
- * first sample to count the first increment, and dashboards show 0 rather
- * than "no data" on a quiet worker.
+ * Every series of the counters exists from the start, at 0 (the send
+ * counters' too, from their tallies): rate() needs a first sample to count
+ * the first increment, and dashboards show 0 rather than "no data" on a
+ * quiet worker.
  */
-for (const result of ['sent', 'failed', 'retried', 'deferred']) messagesTotal.labels(result).inc(0)
-for (const kind of ['2xx', '4xx', '5xx', 'connection']) smtpRepliesTotal.labels(kind).inc(0)
 for (const result of ['succeeded', 'retrying', 'failed']) webhookAttemptsTotal.labels(result).inc(0)
 
 let processMetricsStarted = false
