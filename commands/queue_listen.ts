@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import QueueWorker from '#services/queue/worker'
@@ -46,17 +47,20 @@ export default class QueueListen extends BaseCommand {
       shutdownTimeout: config.shutdownTimeout,
     })
     const reconciler = new QueueReconciler(logger, queues)
-    startProcessMetrics('worker')
-    watchQueues(queues)
+    // Health and metrics, on a port of the worker's own when one is given;
+    // without one nothing could read the process metrics, so none are kept.
     const httpPort = this.httpPort ?? monitoringConfig.workerHttpPort
-    const httpServer = httpPort
-      ? await startWorkerHttpServer({
-          port: httpPort,
-          host: env.get('HOST'),
-          workers: () => worker.bullWorkers,
-          logger,
-        })
-      : null
+    let httpServer: Server | null = null
+    if (httpPort) {
+      startProcessMetrics('worker')
+      watchQueues(queues)
+      httpServer = await startWorkerHttpServer({
+        port: httpPort,
+        host: env.get('HOST'),
+        workers: () => worker.bullWorkers,
+        logger,
+      })
+    }
 
     /**
      * Terminating hooks run before the providers close the database and

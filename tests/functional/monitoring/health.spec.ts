@@ -156,11 +156,12 @@ test.group('Health probes', () => {
     assert.equal(metrics.status, 404)
 
     await privateRedis.stop()
-    const down = await waitUntil('/health/ready to answer 503', async () => {
+    // The app's connection and the queue's notice the loss each in their own time.
+    const text = await waitUntil('/health/ready to answer 503 for both connections', async () => {
       const response = await fetch(server.url('/health/ready'))
-      return response.status === 503 ? response : null
+      const body = await response.text()
+      return response.status === 503 && JSON.parse(body).checks.queue === 'error' ? body : null
     })
-    const text = await down.text()
     assert.deepEqual(JSON.parse(text), {
       status: 'error',
       checks: { database: 'ok', redis: 'error', migrations: 'ok', queue: 'error' },
