@@ -1,9 +1,15 @@
+import type { Server } from 'node:http'
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
 import QueueWorker from '#services/queue/worker'
 import { QueueReconciler } from '#services/queue/reconciler'
 import { registerJobSchedulers } from '#services/queue/job_schedulers'
 import { checkRedisRequirements } from '#services/queue/redis_requirements'
+import env from '#start/env'
+import monitoringConfig from '#config/monitoring'
+import { startProcessMetrics } from '#services/observability/metrics'
+import { watchQueues } from '#services/observability/queue_metrics'
+import { startWorkerHttpServer } from '#services/observability/worker_http_server'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -24,6 +30,12 @@ export default class QueueListen extends BaseCommand {
   @flags.number({ description: 'Jobs run at once per queue (default: QUEUE_CONCURRENCY)' })
   declare concurrency?: number
 
+  @flags.number({
+    description:
+      'Port for /health/live, /health/ready and /metrics (default: WORKER_HTTP_PORT; none when unset)',
+  })
+  declare httpPort?: number
+
   async run() {
     const config = this.app.config.get<any>('queue')
     const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
@@ -35,6 +47,20 @@ export default class QueueListen extends BaseCommand {
       shutdownTimeout: config.shutdownTimeout,
     })
     const reconciler = new QueueReconciler(logger, queues)
+    // Health and metrics, on a port of the worker's own when one is given;
+    // without one nothing could read the process metrics, so none are kept.
+    const httpPort = this.httpPort ?? monitoringConfig.workerHttpPort
+    let httpServer: Server | null = null
+    if (httpPort) {
+      startProcessMetrics('worker')
+      watchQueues(queues)
+      httpServer = await startWorkerHttpServer({
+        port: httpPort,
+        host: env.get('HOST'),
+        workers: () => worker.bullWorkers,
+        logger,
+      })
+    }
 
     /**
      * Terminating hooks run before the providers close the database and
@@ -44,6 +70,7 @@ export default class QueueListen extends BaseCommand {
       logger.info('Stopping: finishing running jobs')
       await reconciler.stop()
       await worker.stop()
+      httpServer?.close()
       setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref()
     })
     process.once('SIGINT', () => this.app.terminate())

@@ -54,6 +54,20 @@ export function proxyList(key: string, value?: string): string[] {
   return entries
 }
 
+/**
+ * A secret a monitoring system presents (HEALTH_TOKEN, METRICS_TOKEN):
+ * optional, but when set long enough that it cannot be guessed.
+ */
+function monitoringToken(key: string, value?: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  if (value.trim().length < 16) {
+    throw new Error(
+      `${key} must be at least 16 characters long (e.g. the output of "openssl rand -hex 32"), or empty to leave it unset`
+    )
+  }
+  return value.trim()
+}
+
 export default await Env.create(new URL('../', import.meta.url), {
   TZ: Env.schema.string.optional(),
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -209,4 +223,16 @@ export default await Env.create(new URL('../', import.meta.url), {
   */
   API_RATE_LIMIT: Env.schema.number.optional(),
   API_RATE_LIMIT_WINDOW: duration,
+
+  /*
+  |----------------------------------------------------------
+  | Health probes and metrics (see config/monitoring.ts)
+  |----------------------------------------------------------
+  */
+  HEALTH_TOKEN: monitoringToken,
+  METRICS_TOKEN: monitoringToken,
+  HEALTH_CHECK_TIMEOUT: duration,
+  WORKER_HTTP_PORT: Env.schema.number.optional({
+    message: 'WORKER_HTTP_PORT must be the port number a worker serves its health and metrics on',
+  }),
 })

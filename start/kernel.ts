@@ -23,7 +23,12 @@ server.errorHandler(() => import('#exceptions/handler'))
  * the request URL.
  */
 server.use([
+  // First: times everything after it, the other middleware included.
+  () => import('#middleware/http_metrics_middleware'),
   () => import('#middleware/container_bindings_middleware'),
+  // Probes and scrapes are answered here, never reaching the router's
+  // session and CSRF middleware (see the file).
+  () => import('#middleware/monitoring_endpoints_middleware'),
   () => import('#middleware/public_responses_middleware'),
   () => import('#middleware/versioned_assets_middleware'),
   () => import('@adonisjs/static/static_middleware'),

@@ -50,6 +50,12 @@ export default class MailingRun extends BaseModel {
   @column.dateTime()
   declare completedAt: DateTime | null
 
+  /**
+   * When the run's first message was tried (app/sending/run_lateness.ts).
+   */
+  @column.dateTime()
+  declare firstMessageAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -6,6 +6,8 @@ import { attemptLog } from '#sending/attempt_log'
 import type { Envelope } from '#sending/envelope'
 import { campaignTransport } from '#sending/smtp_transport'
 import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
+import { countTry } from '#sending/send_metrics'
+import { noteRunTry } from '#sending/run_lateness'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
@@ -47,6 +49,9 @@ export default class SendDelivery {
       duration_ms: Math.round(performance.now() - startedAt),
       attempted_at: sqlTime(),
     })
-    return settlementOf(delivery, outcome)
+    const settlement = settlementOf(delivery, outcome)
+    countTry(settlement)
+    noteRunTry(delivery.runId)
+    return settlement
   }
 }

@@ -15,7 +15,11 @@ export class WebServerProcess {
   #child?: ChildProcess
   #exited?: Promise<unknown>
 
-  async start(env: Record<string, string> = {}) {
+  /**
+   * `env` overrides the test environment; a variable set to undefined is
+   * left out (with ENV_PATH pointing away from .env.test, it is unset).
+   */
+  async start(env: Record<string, string | undefined> = {}) {
     this.port = await freePort()
     this.output = ''
     const child = spawn(

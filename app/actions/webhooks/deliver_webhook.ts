@@ -8,10 +8,21 @@ import { postWebhook, type WebhookResponse } from '#services/webhooks/http'
 import { signedHeaders } from '#services/webhooks/signing'
 import { retryDelay } from '#services/webhooks/retry_schedule'
 import { sqlTime } from '#services/database/sql_time'
+import { webhookAttemptsTotal } from '#services/observability/metrics'
 
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000
 
 export type AttemptResult = WebhookDeliveryStatus | 'not_due'
+
+/**
+ * An attempt as `mailings_webhook_attempts_total` counts it, by the
+ * delivery's state after it.
+ */
+const ATTEMPT_RESULTS: Record<WebhookDeliveryStatus, string> = {
+  succeeded: 'succeeded',
+  pending: 'retrying',
+  failed: 'failed',
+}
 
 /**
  * Makes one attempt at one due delivery and records it. Idempotent: the
@@ -39,6 +50,7 @@ export default class DeliverWebhook {
       signedHeaders(endpoint.secret, delivery.messageId, body)
     )
     const status = await DeliverWebhook.#record(delivery, endpoint, response)
+    webhookAttemptsTotal.inc({ result: ATTEMPT_RESULTS[status] })
     await DeliverWebhook.#disableIfDead(endpoint, response)
     return status
   }

@@ -51,6 +51,13 @@ export default class QueueWorker {
     }
   }
 
+  /**
+   * The BullMQ workers of this process, for its readiness check.
+   */
+  get bullWorkers(): readonly Worker[] {
+    return this.#workers
+  }
+
   async start() {
     const config = this.app.config.get<any>('queue')
     const workerOptions: WorkerOptions = {

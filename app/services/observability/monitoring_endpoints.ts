@@ -1,0 +1,89 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { HealthChecks } from '@adonisjs/core/health'
+import { metricsRegistry } from '#services/observability/metrics'
+import { detailedHealth, publicHealth } from '#services/observability/health_responses'
+import { presentedToken, tokenMatches } from '#services/observability/monitoring_tokens'
+
+export const MONITORING_PATHS = new Set(['/health/live', '/health/ready', '/metrics'])
+
+export interface MonitoringRequest {
+  method: string
+  /**
+   * The path without its query string.
+   */
+  path: string
+  headers: IncomingHttpHeaders
+}
+
+export interface MonitoringResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export interface MonitoringOptions {
+  /**
+   * The checks /health/ready runs (built anew for each probe).
+   */
+  readiness: () => HealthChecks
+  healthToken?: string
+  metricsToken?: string
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store' }
+
+/**
+ * /health/live, /health/ready and /metrics, answered the same way by the
+ * web server (MonitoringEndpointsMiddleware) and by a worker's HTTP port
+ * (worker_http_server.ts):
+ *
+ * - /health/live: 200 while the process runs; touches nothing else.
+ * - /health/ready: 200 when every check passes (warnings included), else
+ *   503. Statuses only, unless HEALTH_TOKEN is presented: then the full
+ *   report. A wrong token gets the public answer, not an error, so a
+ *   misconfigured probe still sees readiness.
+ * - /metrics: 404 while METRICS_TOKEN is unset, 401 without it or with a
+ *   wrong one, else the Prometheus text format.
+ */
+export async function answerMonitoringRequest(
+  request: MonitoringRequest,
+  options: MonitoringOptions
+): Promise<MonitoringResponse> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return json(405, { error: 'Method not allowed' }, { Allow: 'GET, HEAD' })
+  }
+  const token = presentedToken(request.headers)
+
+  switch (request.path) {
+    case '/health/live':
+      return json(200, { status: 'ok' })
+    case '/health/ready': {
+      const report = await options.readiness().run()
+      const detailed = tokenMatches(options.healthToken, token)
+      return json(
+        report.isHealthy ? 200 : 503,
+        detailed ? detailedHealth(report) : publicHealth(report)
+      )
+    }
+    case '/metrics':
+      if (!options.metricsToken) return json(404, { error: 'Not found' })
+      if (!tokenMatches(options.metricsToken, token)) {
+        return json(401, { error: 'Unauthorized' }, { 'WWW-Authenticate': 'Bearer' })
+      }
+      return {
+        status: 200,
+        headers: { ...NO_STORE, 'Content-Type': metricsRegistry.contentType },
+        body: await metricsRegistry.metrics(),
+      }
+    default:
+      return json(404, { error: 'Not found' })
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  return {
+    status,
+    headers: { ...NO_STORE, 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  }
+}

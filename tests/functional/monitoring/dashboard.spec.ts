@@ -1,0 +1,69 @@
+import { test } from '@japa/runner'
+import { readFile } from 'node:fs/promises'
+import app from '@adonisjs/core/services/app'
+import { appUrl, scrape } from '#tests/helpers/monitoring'
+
+/**
+ * Every PromQL expression of the dashboard: panel targets (rows included)
+ * and template variable queries.
+ */
+function expressions(dashboard: any): string[] {
+  const found: string[] = []
+  const visit = (panels: any[] = []) => {
+    for (const panel of panels) {
+      for (const target of panel.targets ?? []) if (target.expr) found.push(target.expr)
+      visit(panel.panels)
+    }
+  }
+  visit(dashboard.panels)
+  for (const variable of dashboard.templating?.list ?? []) {
+    if (variable.type !== 'query') continue
+    found.push(typeof variable.query === 'string' ? variable.query : variable.query.query)
+  }
+  return found
+}
+
+function balanced(expression: string) {
+  const closing: Record<string, string> = { ')': '(', ']': '[', '}': '{' }
+  const stack: string[] = []
+  for (const char of expression.replace(/"(?:[^"\\]|\\.)*"/g, '""')) {
+    if ('([{'.includes(char)) stack.push(char)
+    else if (char in closing && stack.pop() !== closing[char]) return false
+  }
+  return stack.length === 0
+}
+
+test.group('Grafana dashboard', () => {
+  test('deploy/grafana/mailings.json queries only metrics the app exports, and all of them', async ({
+    assert,
+  }) => {
+    const dashboard = JSON.parse(
+      await readFile(app.makePath('deploy/grafana/mailings.json'), 'utf8')
+    )
+    const queries = expressions(dashboard)
+    assert.isAbove(queries.length, 10)
+
+    // Some traffic first, so the HTTP histogram has series.
+    await fetch(appUrl('/login'))
+    const metrics = await scrape(appUrl('/metrics'))
+    const exported = metrics.names
+
+    const used = new Set<string>()
+    for (const query of queries) {
+      assert.isTrue(balanced(query), `unbalanced brackets in ${query}`)
+      const names = query.match(/\bmailings_[a-zA-Z0-9_:]+/g) ?? []
+      assert.isAbove(names.length, 0, `${query} names no mailings_ metric`)
+      for (const name of names) {
+        assert.isTrue(exported.has(name), `${name} (in ${query}) is not exported`)
+        used.add(name.replace(/_(bucket|sum|count)$/, ''))
+      }
+    }
+
+    // Every metric of the app's own (not prom-client's process metrics) has a panel.
+    const appMetrics = [...exported].filter(
+      (name) => !/^mailings_(process|nodejs)_/.test(name) && !/_(bucket|sum|count)$/.test(name)
+    )
+    assert.isAbove(appMetrics.length, 5)
+    for (const name of appMetrics) assert.isTrue(used.has(name), `${name} has no panel`)
+  })
+})
