@@ -8,10 +8,17 @@ import { readFileSync } from 'node:fs'
 export class SystemdUnit {
   readonly sections = new Map<string, Map<string, string[]>>()
 
-  constructor(readonly path: string) {
+  /**
+   * `instance` is what a template unit (name@.service) is started with: it
+   * replaces the `%i` specifier, as systemd does.
+   */
+  constructor(
+    readonly path: string,
+    instance = ''
+  ) {
     let section: Map<string, string[]> | undefined
     for (const raw of readFileSync(path, 'utf8').split('\n')) {
-      const line = raw.trim()
+      const line = raw.trim().replaceAll('%i', instance)
       if (line === '' || line.startsWith('#') || line.startsWith(';')) continue
       const header = /^\[(.+)\]$/.exec(line)
       if (header) {

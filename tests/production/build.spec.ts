@@ -76,15 +76,15 @@ function onThisServer(value: string) {
  * its ExecStart, its WorkingDirectory, its Environment= and EnvironmentFile=
  * (the file wins), and PATH; and how long it may take to stop.
  */
-function fromUnit(name: string) {
-  const unit = new SystemdUnit(app.makePath('deploy/systemd', name))
+function fromUnit(name: string, instance = '') {
+  const unit = new SystemdUnit(app.makePath('deploy/systemd', name), instance)
   const [command, ...args] = unit.command().map(onThisServer)
   const environmentFile = onThisServer(unit.get('Service', 'EnvironmentFile')!)
   return {
     command,
     args,
     cwd: onThisServer(unit.get('Service', 'WorkingDirectory')!),
-    env: {
+    env: <Record<string, string>>{
       PATH: process.env.PATH ?? '',
       ...unit.environment(),
       ...readEnvironmentFile(environmentFile),
@@ -309,10 +309,9 @@ test.group('Production: the README, run from the build as the systemd units run 
   }) => {
     const { command, args, cwd, env: environment } = fromUnit('mailings-web.service')
     server = new ServiceProcess(command, args, { cwd, env: environment }).start()
-    // TODO(lead): wait on GET /health/live once the health endpoints are in.
     await waitUntil('the built web server to answer', async () => {
       if (server!.exited) throw new Error(`The web server exited:\n${server!.output}`)
-      return fetch(`${baseUrl}/login`).then(
+      return fetch(`${baseUrl}/health/ready`).then(
         (response) => response.ok,
         () => false
       )
@@ -357,9 +356,13 @@ test.group('Production: the README, run from the build as the systemd units run 
   })
 
   test('a mailings-worker@ instance sends the mail the web app queues', async ({ assert }) => {
-    const { command, args, cwd, env: environment } = fromUnit('mailings-worker@.service')
+    const { command, args, cwd, env: environment } = fromUnit('mailings-worker@.service', '1')
     worker = new ServiceProcess(command, args, { cwd, env: environment }).start()
     await worker.waitForOutput('Worker started')
+    // Its own health port from the unit (WORKER_HTTP_PORT=910%i).
+    const ready = await fetch(`http://127.0.0.1:${environment.WORKER_HTTP_PORT}/health/ready`)
+    assert.equal(environment.WORKER_HTTP_PORT, '9101')
+    assert.equal(ready.status, 200, await ready.text())
 
     const visitor = new HttpVisitor(baseUrl)
     const request = await visitor.submit('/forgot-password', { email: OPERATOR })
@@ -373,7 +376,7 @@ test.group('Production: the README, run from the build as the systemd units run 
     assert,
   }) => {
     // systemd sends SIGKILL after TimeoutStopSec: the stop must end before.
-    const workerStop = await worker!.stop(fromUnit('mailings-worker@.service').stopTimeout)
+    const workerStop = await worker!.stop(fromUnit('mailings-worker@.service', '1').stopTimeout)
     assert.deepEqual(workerStop, { code: 0, signal: null }, worker!.output)
     assert.include(worker!.output, 'Stopping: finishing running jobs')
 
