@@ -48,6 +48,7 @@ router.use([
   // check reads their `_csrf` field (config/uploads.ts).
   () => import('#middleware/multipart_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
+  () => import('#middleware/api_without_session_middleware'),
   () => import('#middleware/input_guard_middleware'),
 ])
 
