@@ -23,6 +23,9 @@ server.errorHandler(() => import('#exceptions/handler'))
  * the request URL.
  */
 server.use([
+  // First: everything after it, errors included, logs under the request's id.
+  () => import('#middleware/request_id_middleware'),
+  () => import('#middleware/request_log_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('#middleware/public_responses_middleware'),
   () => import('#middleware/versioned_assets_middleware'),

@@ -1,4 +1,4 @@
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import type MailingRun from '#models/mailing_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import CompleteRun from '#sending/complete_run'
@@ -20,7 +20,7 @@ export default class DispatchBatches {
     }
     for (const [index, [fromId, toId]] of ranges.entries()) {
       const priority = batchPriority(index)
-      await queue.dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { priority })
+      await dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { priority })
     }
   }
 }

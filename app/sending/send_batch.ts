@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
 import SendBatchJob from '#jobs/send_batch_job'
@@ -213,6 +213,6 @@ export default class SendBatch {
     queueName: string | undefined
   ) {
     const delay = Math.max(0, at - Date.now())
-    await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
+    await dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
   }
 }

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import DeliverWebhooksJob from '#jobs/deliver_webhooks_job'
 import webhooksConfig from '#config/webhooks'
 import { sqlTime } from '#services/database/sql_time'
@@ -22,7 +22,7 @@ export default class DispatchDueWebhooks {
       .limit(1000)
 
     for (const { endpoint_id: endpointId } of endpoints) {
-      await queue.dispatch(
+      await dispatch(
         DeliverWebhooksJob,
         { endpointId },
         {

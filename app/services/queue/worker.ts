@@ -4,6 +4,8 @@ import type { Job } from '@rlanz/bull-queue'
 import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import { jobs } from '#start/jobs'
 import { beginWorkerShutdown } from '#services/queue/worker_shutdown'
+import { newWorkId, runCausedBy, type WorkCause } from '#services/queue/work_context'
+import type { CausedPayload } from '#services/queue/dispatch'
 
 type JobClass = new (...args: any[]) => Job
 
@@ -72,16 +74,41 @@ export default class QueueWorker {
     this.logger.info(`Listening on queues: ${this.options.queues.join(', ')}`)
   }
 
-  async #process(bullJob: BullJob) {
+  /**
+   * Runs a job as caused by what queued it (the cause in its data): its log
+   * lines carry the request id, run id, job name and job id, and the jobs
+   * it queues carry the cause on. A job nobody queued (a job scheduler's
+   * tick) gets an id of its own, the first link of whatever it starts.
+   */
+  #process(bullJob: BullJob) {
+    return runCausedBy(causeOf(bullJob), () => this.#run(bullJob), jobOf(bullJob))
+  }
+
+  async #run(bullJob: BullJob) {
+    const startedAt = performance.now()
     const jobClass = await QueueWorker.resolve(bullJob.name)
     const instance = await this.app.container.make(jobClass)
     instance.$injectInternal({ job: bullJob, logger: this.logger })
-    return this.app.container.call(instance, 'handle', [bullJob.data])
+    const result = await this.app.container.call(instance, 'handle', [bullJob.data])
+    // One line per job, not per message; the ticks that repeat every few
+    // seconds (and mostly find nothing to do) only at debug.
+    const level = bullJob.repeatJobKey ? 'debug' : 'info'
+    this.logger[level](
+      { duration_ms: Math.round(performance.now() - startedAt) },
+      `Job ${bullJob.name} completed`
+    )
+    return result
   }
 
-  async #onFailed(bullJob: BullJob | undefined, error: Error) {
+  #onFailed(bullJob: BullJob | undefined, error: Error) {
+    if (!bullJob) return this.#failed(bullJob, error)
+    return runCausedBy(causeOf(bullJob), () => this.#failed(bullJob, error), jobOf(bullJob))
+  }
+
+  async #failed(bullJob: BullJob | undefined, error: Error) {
     this.logger.error(
-      { err: error, job: bullJob?.name, jobId: bullJob?.id, attempt: bullJob?.attemptsMade },
+      // The job's name and id come with the work context.
+      { err: error, attempt: bullJob?.attemptsMade },
       `Job ${bullJob?.name ?? '(unknown)'} failed: ${error.message}`
     )
 
@@ -101,7 +128,7 @@ export default class QueueWorker {
       instance.$injectInternal({ job: bullJob, logger: this.logger })
       await this.app.container.call(instance, 'rescue', [bullJob.data, error])
     } catch (rescueError) {
-      this.logger.error({ err: rescueError, job: bullJob.name }, 'Job rescue failed')
+      this.logger.error({ err: rescueError }, 'Job rescue failed')
     }
   }
 
@@ -129,4 +156,26 @@ export default class QueueWorker {
     }
     this.#workers = []
   }
+}
+
+const generatedCauses = new WeakMap<BullJob, WorkCause>()
+
+/**
+ * The cause a job's data carries (#services/queue/dispatch), or a new one
+ * for a job queued without (a scheduler's tick, a command), the same for
+ * its run and its failure.
+ */
+function causeOf(bullJob: BullJob): WorkCause {
+  const cause = (bullJob.data as CausedPayload | undefined)?.cause
+  if (cause && typeof cause.requestId === 'string') return cause
+  let generated = generatedCauses.get(bullJob)
+  if (!generated) {
+    generated = { requestId: newWorkId() }
+    generatedCauses.set(bullJob, generated)
+  }
+  return generated
+}
+
+function jobOf(bullJob: BullJob) {
+  return { name: bullJob.name, id: bullJob.id }
 }
