@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
 import WebhookDelivery, { type WebhookDeliveryStatus } from '#models/webhook_delivery'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import DisableWebhookEndpoint from '#actions/webhooks/disable_webhook_endpoint'
@@ -8,6 +9,7 @@ import { postWebhook, type WebhookResponse } from '#services/webhooks/http'
 import { signedHeaders } from '#services/webhooks/signing'
 import { retryDelay } from '#services/webhooks/retry_schedule'
 import { sqlTime } from '#services/database/sql_time'
+import { runCausedBy } from '#services/queue/work_context'
 
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000
 
@@ -39,8 +41,29 @@ export default class DeliverWebhook {
       signedHeaders(endpoint.secret, delivery.messageId, body)
     )
     const status = await DeliverWebhook.#record(delivery, endpoint, response)
+    DeliverWebhook.#log(delivery, response, status)
     await DeliverWebhook.#disableIfDead(endpoint, response)
     return status
+  }
+
+  /**
+   * One line per attempt, under the id of the request that caused the
+   * event (recorded with it): following a request leads to its webhooks,
+   * though the dispatcher queued them under its own tick.
+   */
+  static #log(delivery: WebhookDelivery, response: WebhookResponse, status: WebhookDeliveryStatus) {
+    const line = {
+      webhook_message_id: delivery.messageId,
+      delivery_id: delivery.id,
+      endpoint_id: delivery.endpointId,
+      attempt: delivery.attempts + 1,
+      status_code: response.statusCode,
+      outcome: status,
+      ...(response.error ? { error: response.error } : {}),
+    }
+    const write = () => logger[status === 'failed' ? 'warn' : 'info'](line, 'Webhook attempt')
+    const requestId = delivery.message.requestId
+    return requestId ? runCausedBy({ requestId }, write) : write()
   }
 
   /**

@@ -5,6 +5,7 @@ import type { WebhookEventType, WebhookMessageType } from '#models/webhook_endpo
 import { newMessageId } from '#services/webhooks/signing'
 import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
 import { sqlTime } from '#services/database/sql_time'
+import { currentCause } from '#services/queue/work_context'
 
 export type WebhookEvent = {
   tenantId: number
@@ -41,7 +42,14 @@ export default class RecordWebhookEvent {
     }
     return db.transaction(async (trx) => {
       const message = await WebhookMessage.create(
-        { id: newMessageId(), tenantId, type, payload: JSON.stringify(body), createdAt: now },
+        {
+          id: newMessageId(),
+          tenantId,
+          type,
+          payload: JSON.stringify(body),
+          requestId: currentCause()?.requestId ?? null,
+          createdAt: now,
+        },
         { client: trx }
       )
       await trx.table('webhook_deliveries').multiInsert(

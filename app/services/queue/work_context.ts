@@ -43,8 +43,9 @@ export function newWorkId() {
 }
 
 /**
- * Runs `work` as caused by `cause`: what it logs carries the cause (and the
- * job, when `job` is given), what it queues carries it on.
+ * Runs `work` as caused by `cause`: what it logs carries the cause and the
+ * job (`job`, or else the job running now, if any), what it queues carries
+ * the cause on.
  */
 export function runCausedBy<T>(
   cause: WorkCause,
@@ -56,6 +57,10 @@ export function runCausedBy<T>(
   if (job) {
     fields.job = job.name
     if (job.id !== undefined) fields.job_id = job.id
+  } else {
+    const running = storage.getStore()?.fields
+    if (running?.job !== undefined) fields.job = running.job
+    if (running?.job_id !== undefined) fields.job_id = running.job_id
   }
   return storage.run({ cause, fields }, work)
 }
