@@ -30,6 +30,9 @@ export function dispatch<Payload extends object | undefined>(
   return queue.dispatch(job as any, withCause(payload) as any, options)
 }
 
+/**
+ * The payload with the cause of the work running now, as a job's data.
+ */
 export function withCause<Payload extends object | undefined>(
   payload: Payload
 ): Payload & CausedPayload {
