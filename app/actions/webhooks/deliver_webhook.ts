@@ -9,7 +9,6 @@ import { postWebhook, type WebhookResponse } from '#services/webhooks/http'
 import { signedHeaders } from '#services/webhooks/signing'
 import { retryDelay } from '#services/webhooks/retry_schedule'
 import { sqlTime } from '#services/database/sql_time'
-import { runCausedBy } from '#services/queue/work_context'
 
 const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000
 
@@ -53,6 +52,7 @@ export default class DeliverWebhook {
    */
   static #log(delivery: WebhookDelivery, response: WebhookResponse, status: WebhookDeliveryStatus) {
     const line = {
+      ...(delivery.message.requestId ? { request_id: delivery.message.requestId } : {}),
       webhook_message_id: delivery.messageId,
       delivery_id: delivery.id,
       endpoint_id: delivery.endpointId,
@@ -61,9 +61,7 @@ export default class DeliverWebhook {
       outcome: status,
       ...(response.error ? { error: response.error } : {}),
     }
-    const write = () => logger[status === 'failed' ? 'warn' : 'info'](line, 'Webhook attempt')
-    const requestId = delivery.message.requestId
-    return requestId ? runCausedBy({ requestId }, write) : write()
+    logger[status === 'failed' ? 'warn' : 'info'](line, 'Webhook attempt')
   }
 
   /**

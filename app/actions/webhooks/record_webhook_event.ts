@@ -14,6 +14,11 @@ export type WebhookEvent = {
    * so nothing is read for workspaces without a subscribed endpoint.
    */
   data: Record<string, unknown> | (() => Promise<Record<string, unknown>>)
+  /**
+   * What caused the event, where no request is being served (a worker's
+   * job names it); otherwise the request's id is taken.
+   */
+  requestId?: string
 } & (
   | { type: WebhookEventType; endpointIds?: undefined }
   /**
@@ -30,7 +35,7 @@ export type WebhookEvent = {
  * queue. Returns the message, or null when nobody listens.
  */
 export default class RecordWebhookEvent {
-  static async handle({ tenantId, type, data, endpointIds }: WebhookEvent) {
+  static async handle({ tenantId, type, data, endpointIds, requestId }: WebhookEvent) {
     const endpoints = endpointIds ?? (await subscribedEndpointIds(tenantId, type))
     if (endpoints.length === 0) return null
 
@@ -47,7 +52,7 @@ export default class RecordWebhookEvent {
           tenantId,
           type,
           payload: JSON.stringify(body),
-          requestId: currentCause()?.requestId ?? null,
+          requestId: requestId ?? currentCause()?.requestId ?? null,
           createdAt: now,
         },
         { client: trx }

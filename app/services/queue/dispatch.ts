@@ -15,12 +15,12 @@ export interface CausedPayload {
 }
 
 /**
- * The one way the app queues a job: `queue.dispatch` with the cause of the
- * work running now (the request, or the job, that queues it) added to the
- * job's data, so the worker logs the job under the same request id and a
- * job it queues in turn passes it on. A payload with a `runId` (a send
- * batch) names its run in the cause too. Outside any work (a command), the
- * job goes without one and the worker gives it an id of its own.
+ * The one way the app queues a job: `queue.dispatch` with a cause in the
+ * job's data, so the worker logs the job under it. The cause is the one
+ * the payload names (a job queueing another passes its own on), or else
+ * the request being served. A payload with a `runId` (a send batch) names
+ * its run in the cause too. Without either (a command), the job goes
+ * without one and the worker gives it an id of its own.
  */
 export function dispatch<Payload extends object | undefined>(
   job: JobClass<Payload>,
@@ -36,7 +36,7 @@ export function dispatch<Payload extends object | undefined>(
 export function withCause<Payload extends object | undefined>(
   payload: Payload
 ): Payload & CausedPayload {
-  const cause = currentCause()
+  const cause = (payload as CausedPayload | undefined)?.cause ?? currentCause()
   if (!cause) return payload as Payload & CausedPayload
   const runId =
     payload && 'runId' in payload && typeof payload.runId === 'number' ? payload.runId : cause.runId

@@ -4,7 +4,6 @@ import sendingConfig from '#config/sending'
 import SendBatchJob, { type SendBatchPayload } from '#jobs/send_batch_job'
 import RedispatchStrandedRuns from '#sending/redispatch_stranded_runs'
 import { restoreJobSchedulers } from '#services/queue/job_schedulers'
-import { newWorkId, runCausedBy } from '#services/queue/work_context'
 
 /**
  * Job states in which a batch will still run.
@@ -36,11 +35,7 @@ export class QueueReconciler {
     if (!this.interval) return
     this.#timer = setInterval(() => {
       // One look at a time: a slow database must not pile them up.
-      // Its own id, like a scheduler's tick: the batches it queues again and
-      // their log lines carry it.
-      this.#running ??= runCausedBy({ requestId: newWorkId() }, () => this.reconcile()).finally(
-        () => (this.#running = undefined)
-      )
+      this.#running ??= this.reconcile().finally(() => (this.#running = undefined))
     }, this.interval)
   }
 

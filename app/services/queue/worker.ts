@@ -4,7 +4,7 @@ import type { Job } from '@rlanz/bull-queue'
 import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import { jobs } from '#start/jobs'
 import { beginWorkerShutdown } from '#services/queue/worker_shutdown'
-import { newWorkId, runCausedBy, type WorkCause } from '#services/queue/work_context'
+import { causeFields, newWorkId, type WorkCause } from '#services/queue/work_context'
 import type { CausedPayload } from '#services/queue/dispatch'
 
 type JobClass = new (...args: any[]) => Job
@@ -75,39 +75,44 @@ export default class QueueWorker {
   }
 
   /**
-   * Runs a job as caused by what queued it (the cause in its data): its log
-   * lines carry the request id, run id, job name and job id, and the jobs
-   * it queues carry the cause on. A job nobody queued (a job scheduler's
-   * tick) gets an id of its own, the first link of whatever it starts.
+   * Runs a job as caused by what queued it (the cause in its data): its
+   * logger carries the request id, run id, job name and job id, and its
+   * payload the cause, which the job passes on to what it queues (see
+   * work_context.ts for why not an AsyncLocalStorage). A job nobody queued
+   * (a job scheduler's tick) gets an id of its own, the first link of
+   * whatever it starts.
    */
-  #process(bullJob: BullJob) {
-    return runCausedBy(causeOf(bullJob), () => this.#run(bullJob), jobOf(bullJob))
-  }
-
-  async #run(bullJob: BullJob) {
+  async #process(bullJob: BullJob) {
     const startedAt = performance.now()
+    const cause = causeOf(bullJob)
+    const logger = this.#loggerFor(bullJob, cause)
     const jobClass = await QueueWorker.resolve(bullJob.name)
     const instance = await this.app.container.make(jobClass)
-    instance.$injectInternal({ job: bullJob, logger: this.logger })
-    const result = await this.app.container.call(instance, 'handle', [bullJob.data])
+    instance.$injectInternal({ job: bullJob, logger })
+    const payload = { ...bullJob.data, cause }
+    const result = await this.app.container.call(instance, 'handle', [payload])
     // One line per job, not per message; the ticks that repeat every few
     // seconds (and mostly find nothing to do) only at debug.
     const level = bullJob.repeatJobKey ? 'debug' : 'info'
-    this.logger[level](
+    logger[level](
       { duration_ms: Math.round(performance.now() - startedAt) },
       `Job ${bullJob.name} completed`
     )
     return result
   }
 
-  #onFailed(bullJob: BullJob | undefined, error: Error) {
-    if (!bullJob) return this.#failed(bullJob, error)
-    return runCausedBy(causeOf(bullJob), () => this.#failed(bullJob, error), jobOf(bullJob))
+  /**
+   * Typed as the logger service jobs expect; they only write with it.
+   */
+  #loggerFor(bullJob: BullJob, cause: WorkCause): LoggerService {
+    const fields = causeFields(cause, { name: bullJob.name, id: bullJob.id })
+    return this.logger.child(fields) as unknown as LoggerService
   }
 
-  async #failed(bullJob: BullJob | undefined, error: Error) {
-    this.logger.error(
-      // The job's name and id come with the work context.
+  async #onFailed(bullJob: BullJob | undefined, error: Error) {
+    const logger = bullJob ? this.#loggerFor(bullJob, causeOf(bullJob)) : this.logger
+    logger.error(
+      // The job's name and id are bound to the logger.
       { err: error, attempt: bullJob?.attemptsMade },
       `Job ${bullJob?.name ?? '(unknown)'} failed: ${error.message}`
     )
@@ -125,10 +130,10 @@ export default class QueueWorker {
     }
     try {
       const instance = await this.app.container.make(jobClass)
-      instance.$injectInternal({ job: bullJob, logger: this.logger })
+      instance.$injectInternal({ job: bullJob, logger })
       await this.app.container.call(instance, 'rescue', [bullJob.data, error])
     } catch (rescueError) {
-      this.logger.error({ err: rescueError }, 'Job rescue failed')
+      logger.error({ err: rescueError }, 'Job rescue failed')
     }
   }
 
@@ -174,8 +179,4 @@ function causeOf(bullJob: BullJob): WorkCause {
     generatedCauses.set(bullJob, generated)
   }
   return generated
-}
-
-function jobOf(bullJob: BullJob) {
-  return { name: bullJob.name, id: bullJob.id }
 }

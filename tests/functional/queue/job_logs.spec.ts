@@ -110,7 +110,7 @@ test.group('Logs: the request id follows the work into the jobs', (group) => {
     )
     for (const line of attempts) {
       assert.match(line.webhook_message_id, /^msg_/)
-      assert.containsSubset(line, { job: 'deliver_webhooks', outcome: 'succeeded' })
+      assert.equal(line.outcome, 'succeeded')
     }
     assert.lengthOf(smtp.messagesTo(first.email), 1)
 
