@@ -24,7 +24,13 @@ export const appKey = new Secret(env.get('APP_KEY'))
 export const appUrl = env.get('APP_URL').replace(/\/+$/, '')
 
 export const http = defineConfig({
-  generateRequestId: true,
+  /**
+   * Off: RequestIdMiddleware gives every request its id, taking an
+   * incoming X-Request-Id only from TRUSTED_PROXIES and only when well
+   * formed (app/services/http/request_ids.ts); the framework would take any
+   * client's header as it is.
+   */
+  generateRequestId: false,
   allowMethodSpoofing: true,
 
   /**

@@ -23,7 +23,10 @@ server.errorHandler(() => import('#exceptions/handler'))
  * the request URL.
  */
 server.use([
-  // First: times everything after it, the other middleware included.
+  // First: everything after it, errors included, logs under the request's id.
+  () => import('#middleware/request_id_middleware'),
+  () => import('#middleware/request_log_middleware'),
+  // Times everything after it, the other middleware included.
   () => import('#middleware/http_metrics_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   // Probes and scrapes are answered here, never reaching the router's

@@ -17,12 +17,12 @@
 */
 
 import mail from '@adonisjs/mail/services/main'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import SendMailJob from '#jobs/send_mail_job'
 
 mail.setMessenger((mailer) => ({
   async queue(mailMessage, config) {
-    await queue.dispatch(
+    await dispatch(
       SendMailJob,
       { mailerName: mailer.name, mailMessage, config },
       { removeOnComplete: true, removeOnFail: true }

@@ -19,6 +19,11 @@ declare module '@adonisjs/core/types' {
       runId: number
       mailingId: number
       tenantId: number
+      /**
+       * The request the batch's run came from (its webhooks are logged
+       * under it), when the batch knows it.
+       */
+      requestId?: string
       deliveries: {
         deliveryId: number
         clientId: number | null

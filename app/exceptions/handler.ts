@@ -6,6 +6,7 @@ import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/h
 import { isApiRequest } from '#api/request'
 import { problemFromError, sendProblem } from '#api/problem'
 import { withoutQuery } from '#services/database/errors'
+import { runCausedBy } from '#services/queue/work_context'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -48,7 +49,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   async report(error: unknown, ctx: HttpContext) {
     // An API client's mistakes (401, 404, 422, 429...) are answered, not logged.
     if (isApiRequest(ctx) && problemFromError(error).problem.status < 500) return
-    // A failed query is logged by its kind, never with its statement.
-    return super.report(withoutQuery(error), ctx)
+    // A failed query is logged by its kind, never with its statement. The
+    // line carries the request's id, as its access log line does.
+    const report = () => super.report(withoutQuery(error), ctx)
+    const requestId = ctx.request.id()
+    return requestId ? runCausedBy({ requestId }, report) : report()
+  }
+
+  /**
+   * The request id comes with the work context (see report), as
+   * `request_id`; the framework would add it again as `x-request-id`.
+   */
+  protected context() {
+    return {}
   }
 }

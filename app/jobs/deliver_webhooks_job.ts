@@ -1,8 +1,9 @@
 import { Job } from '@rlanz/bull-queue'
 import DrainWebhookEndpoint from '#actions/webhooks/drain_webhook_endpoint'
 import type { JobName } from '#start/jobs'
+import type { CausedPayload } from '#services/queue/dispatch'
 
-export interface DeliverWebhooksPayload {
+export interface DeliverWebhooksPayload extends CausedPayload {
   endpointId: number
 }
 

@@ -1,6 +1,7 @@
 import { Job } from '@rlanz/bull-queue'
 import DispatchDueWebhooks from '#actions/webhooks/dispatch_due_webhooks'
 import type { JobName } from '#start/jobs'
+import type { CausedPayload } from '#services/queue/dispatch'
 
 /**
  * The webhook dispatcher's tick, repeated every WEBHOOK_SCAN_INTERVAL by a
@@ -11,8 +12,8 @@ export default class DispatchWebhooksJob extends Job {
     return 'dispatch_webhooks'
   }
 
-  async handle() {
-    await DispatchDueWebhooks.handle()
+  async handle(payload?: CausedPayload) {
+    await DispatchDueWebhooks.handle(payload?.cause)
   }
 
   async rescue() {}

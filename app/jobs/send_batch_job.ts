@@ -2,8 +2,9 @@ import { Job } from '@rlanz/bull-queue'
 import SendBatch from '#sending/send_batch'
 import type { BatchRange } from '#sending/batch_ranges'
 import type { JobName } from '#start/jobs'
+import type { CausedPayload } from '#services/queue/dispatch'
 
-export type SendBatchPayload = BatchRange
+export type SendBatchPayload = BatchRange & CausedPayload
 
 /**
  * Sends one id range of a run's deliveries (SendBatch). What is left of

@@ -1,6 +1,8 @@
+import { DateTime } from 'luxon'
 import { Job } from '@rlanz/bull-queue'
 import StartDueRuns from '#sending/start_due_runs'
 import type { JobName } from '#start/jobs'
+import type { CausedPayload } from '#services/queue/dispatch'
 
 /**
  * The scheduler: repeated every SCHEDULER_INTERVAL by a BullMQ job scheduler
@@ -13,8 +15,9 @@ export default class StartDueRunsJob extends Job {
     return 'start_due_runs'
   }
 
-  async handle() {
-    await StartDueRuns.handle()
+  async handle(payload?: CausedPayload) {
+    // The runs it starts have their batches queued under the tick's id.
+    await StartDueRuns.handle(DateTime.now(), { cause: payload?.cause })
   }
 
   async rescue() {}

@@ -55,6 +55,7 @@ export default class RecordOutcomeWebhooks {
         type: delivery.status === 'sent' ? 'message.sent' : 'message.failed',
         endpointIds,
         data: messagePayload(event, delivery),
+        requestId: event.requestId,
       })
     }
   }

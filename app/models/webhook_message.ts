@@ -25,6 +25,13 @@ export default class WebhookMessage extends BaseModel {
   @column()
   declare payload: string
 
+  /**
+   * The request that caused the event (#services/queue/work_context): the
+   * delivery is logged under it.
+   */
+  @column()
+  declare requestId: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 }

@@ -111,6 +111,7 @@ export interface RunRef {
   runId: number
   mailingId: number
   tenantId: number
+  requestId?: string
 }
 
 /**

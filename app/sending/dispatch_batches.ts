@@ -1,4 +1,5 @@
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
+import type { WorkCause } from '#services/queue/work_context'
 import type MailingRun from '#models/mailing_run'
 import SendBatchJob from '#jobs/send_batch_job'
 import CompleteRun from '#sending/complete_run'
@@ -12,7 +13,7 @@ import { batchPriority, batchRanges } from '#sending/batch_ranges'
  * sent twice. A run with nothing left to send is completed here.
  */
 export default class DispatchBatches {
-  static async handle(run: MailingRun) {
+  static async handle(run: MailingRun, cause?: WorkCause) {
     const ranges = await batchRanges(run.id)
     if (ranges.length === 0) {
       await CompleteRun.handle(run.id)
@@ -20,7 +21,7 @@ export default class DispatchBatches {
     }
     for (const [index, [fromId, toId]] of ranges.entries()) {
       const priority = batchPriority(index)
-      await queue.dispatch(SendBatchJob, { runId: run.id, fromId, toId }, { priority })
+      await dispatch(SendBatchJob, { runId: run.id, fromId, toId, cause }, { priority })
     }
   }
 }

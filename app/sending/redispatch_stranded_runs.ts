@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import SendBatchJob from '#jobs/send_batch_job'
 import { batchPriority, type BatchRange } from '#sending/batch_ranges'
 import sendingConfig from '#config/sending'
@@ -72,7 +72,7 @@ export default class RedispatchStrandedRuns {
       const ranges = await uncoveredRanges(runId, dueWork, covering)
       for (const [index, [fromId, toId]] of ranges.entries()) {
         const priority = batchPriority(index)
-        await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { priority })
+        await dispatch(SendBatchJob, { runId, fromId, toId }, { priority })
       }
       queued += ranges.length
     }

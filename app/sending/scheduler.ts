@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon'
 import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import sendingConfig from '#config/sending'
 import StartDueRunsJob from '#jobs/start_due_runs_job'
 
@@ -32,7 +33,7 @@ export async function registerSendingScheduler() {
 export async function wakeSchedulerFor(nextRunAt: DateTime | null) {
   if (!nextRunAt) return
   const dueAt = nextRunAt.toMillis()
-  await queue.dispatch(StartDueRunsJob, undefined, {
+  await dispatch(StartDueRunsJob, undefined, {
     delay: Math.max(0, dueAt - Date.now()),
     jobId: `start-due-runs-at-${dueAt}`,
     removeOnComplete: true,

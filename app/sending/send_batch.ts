@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
 import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
 import SendBatchJob from '#jobs/send_batch_job'
@@ -21,6 +21,7 @@ import {
   type ClaimedDelivery,
 } from '#sending/delivery_claims'
 import type { BatchRange } from '#sending/batch_ranges'
+import type { CausedPayload } from '#services/queue/dispatch'
 import { PendingSettlements, recoverStaleDeliveries } from '#sending/delivery_settlements'
 
 export interface SendBatchOptions {
@@ -75,14 +76,20 @@ export default class SendBatch {
    * Returns when work is next due in the range (epoch milliseconds), or
    * null when none is left for this batch.
    */
-  static async handle(range: BatchRange, options: SendBatchOptions = {}) {
+  static async handle(range: BatchRange & CausedPayload, options: SendBatchOptions = {}) {
     const mailing = await Mailing.query()
       .whereIn('id', db.from('mailing_runs').where('id', range.runId).select('mailing_id'))
       .preload('message')
       .first()
     if (!mailing) return null
 
-    const run = { runId: range.runId, mailingId: mailing.id, tenantId: mailing.tenantId }
+    const run = {
+      runId: range.runId,
+      mailingId: mailing.id,
+      tenantId: mailing.tenantId,
+      // The webhooks of its messages are logged under it when delivered.
+      requestId: range.cause?.requestId,
+    }
     await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
     const ended = await SendBatch.#sendDue(range, mailing, new PendingSettlements(run))
     if (ended === 'stopped') return null
@@ -205,14 +212,15 @@ export default class SendBatch {
   }
 
   /**
-   * The batch comes back as a new job, on the queue it came from.
+   * The batch comes back as a new job, on the queue it came from, with the
+   * cause it was queued with.
    */
   static async #comeBack(
-    { runId, fromId, toId }: BatchRange,
+    { runId, fromId, toId, cause }: BatchRange & CausedPayload,
     at: number,
     queueName: string | undefined
   ) {
     const delay = Math.max(0, at - Date.now())
-    await queue.dispatch(SendBatchJob, { runId, fromId, toId }, { delay, priority: 1, queueName })
+    await dispatch(SendBatchJob, { runId, fromId, toId, cause }, { delay, priority: 1, queueName })
   }
 }

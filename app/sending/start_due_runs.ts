@@ -4,7 +4,7 @@ import Mailing from '#models/mailing'
 import sendingConfig from '#config/sending'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
-import StartRun from '#sending/start_run'
+import StartRun, { type StartRunOptions } from '#sending/start_run'
 import CompleteMailing from '#sending/complete_mailing'
 
 /**
@@ -14,7 +14,7 @@ import CompleteMailing from '#sending/complete_mailing'
  * service was down) is recorded as missed instead of being sent late.
  */
 export default class StartDueRuns {
-  static async handle(now: DateTime = DateTime.now(), options: { dispatch?: boolean } = {}) {
+  static async handle(now: DateTime = DateTime.now(), options: StartRunOptions = {}) {
     const due = await Mailing.query()
       .whereIn('status', ['created', 'running'])
       .whereNull('archived_at')

@@ -6,6 +6,19 @@ import MailingRun from '#models/mailing_run'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import DispatchBatches from '#sending/dispatch_batches'
+import type { WorkCause } from '#services/queue/work_context'
+
+export interface StartRunOptions {
+  /**
+   * false: the caller queues the batches itself.
+   */
+  dispatch?: boolean
+  /**
+   * What the batches are queued under when no request is being served (a
+   * scheduler's tick).
+   */
+  cause?: WorkCause
+}
 
 /**
  * Starts the run of one occurrence of a mailing: exactly once, however many
@@ -17,11 +30,7 @@ import DispatchBatches from '#sending/dispatch_batches'
  * Returns the new run, or null when this occurrence already has one.
  */
 export default class StartRun {
-  static async handle(
-    mailing: Mailing,
-    occurrenceAt: DateTime,
-    options: { dispatch?: boolean } = {}
-  ) {
+  static async handle(mailing: Mailing, occurrenceAt: DateTime, options: StartRunOptions = {}) {
     const run = await db.transaction(async (trx) => {
       const now = sqlTime()
       const inserted = await trx
@@ -111,7 +120,7 @@ export default class StartRun {
       mailingId: run.mailingId,
       tenantId: run.tenantId,
     })
-    if (options.dispatch !== false) await DispatchBatches.handle(run)
+    if (options.dispatch !== false) await DispatchBatches.handle(run, options.cause)
     return run
   }
 }

@@ -19,14 +19,20 @@ const REMEMBER_COOKIE = 'remember_web'
 export class HttpAgent {
   readonly cookies = new Map<string, string>()
 
-  constructor(readonly userAgent = FIREFOX_ON_LINUX) {}
+  /**
+   * `origin`: another server than the test's own (a WebServerProcess).
+   */
+  constructor(
+    readonly userAgent = FIREFOX_ON_LINUX,
+    readonly origin = `http://${env.get('HOST')}:${env.get('PORT')}`
+  ) {}
 
   /**
    * A second browser holding copies of this one's cookies (all of them, or
    * the ones named).
    */
   copy(names?: string[]) {
-    const other = new HttpAgent(this.userAgent)
+    const other = new HttpAgent(this.userAgent, this.origin)
     for (const [name, value] of this.cookies) {
       if (!names || names.includes(name)) other.cookies.set(name, value)
     }
@@ -51,7 +57,7 @@ export class HttpAgent {
   }
 
   async request(method: string, path: string, form?: Record<string, string>) {
-    const response = await fetch(`http://${env.get('HOST')}:${env.get('PORT')}${path}`, {
+    const response = await fetch(`${this.origin}${path}`, {
       method,
       redirect: 'manual',
       headers: {

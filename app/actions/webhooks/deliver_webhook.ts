@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
 import WebhookDelivery, { type WebhookDeliveryStatus } from '#models/webhook_delivery'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import DisableWebhookEndpoint from '#actions/webhooks/disable_webhook_endpoint'
@@ -51,8 +52,28 @@ export default class DeliverWebhook {
     )
     const status = await DeliverWebhook.#record(delivery, endpoint, response)
     webhookAttemptsTotal.inc({ result: ATTEMPT_RESULTS[status] })
+    DeliverWebhook.#log(delivery, response, status)
     await DeliverWebhook.#disableIfDead(endpoint, response)
     return status
+  }
+
+  /**
+   * One line per attempt, under the id of the request that caused the
+   * event (recorded with it): following a request leads to its webhooks,
+   * though the dispatcher queued them under its own tick.
+   */
+  static #log(delivery: WebhookDelivery, response: WebhookResponse, status: WebhookDeliveryStatus) {
+    const line = {
+      ...(delivery.message.requestId ? { request_id: delivery.message.requestId } : {}),
+      webhook_message_id: delivery.messageId,
+      delivery_id: delivery.id,
+      endpoint_id: delivery.endpointId,
+      attempt: delivery.attempts + 1,
+      status_code: response.statusCode,
+      outcome: status,
+      ...(response.error ? { error: response.error } : {}),
+    }
+    logger[status === 'failed' ? 'warn' : 'info'](line, 'Webhook attempt')
   }
 
   /**

@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import queue from '@rlanz/bull-queue/services/main'
+import { dispatch } from '#services/queue/dispatch'
+import type { WorkCause } from '#services/queue/work_context'
 import DeliverWebhooksJob from '#jobs/deliver_webhooks_job'
 import webhooksConfig from '#config/webhooks'
 import { sqlTime } from '#services/database/sql_time'
@@ -11,7 +12,7 @@ import { sqlTime } from '#services/database/sql_time'
  * 100,000 deliveries is a handful of jobs, never 100,000.
  */
 export default class DispatchDueWebhooks {
-  static async handle() {
+  static async handle(cause?: WorkCause) {
     const endpoints = await db
       .from('webhook_deliveries')
       .join('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
@@ -22,9 +23,9 @@ export default class DispatchDueWebhooks {
       .limit(1000)
 
     for (const { endpoint_id: endpointId } of endpoints) {
-      await queue.dispatch(
+      await dispatch(
         DeliverWebhooksJob,
-        { endpointId },
+        { endpointId, cause },
         {
           queueName: webhooksConfig.queue,
           jobId: `endpoint-${endpointId}`,

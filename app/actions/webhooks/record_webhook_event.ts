@@ -5,6 +5,7 @@ import type { WebhookEventType, WebhookMessageType } from '#models/webhook_endpo
 import { newMessageId } from '#services/webhooks/signing'
 import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
 import { sqlTime } from '#services/database/sql_time'
+import { currentCause } from '#services/queue/work_context'
 
 export type WebhookEvent = {
   tenantId: number
@@ -13,6 +14,11 @@ export type WebhookEvent = {
    * so nothing is read for workspaces without a subscribed endpoint.
    */
   data: Record<string, unknown> | (() => Promise<Record<string, unknown>>)
+  /**
+   * What caused the event, where no request is being served (a worker's
+   * job names it); otherwise the request's id is taken.
+   */
+  requestId?: string
 } & (
   | { type: WebhookEventType; endpointIds?: undefined }
   /**
@@ -29,7 +35,7 @@ export type WebhookEvent = {
  * queue. Returns the message, or null when nobody listens.
  */
 export default class RecordWebhookEvent {
-  static async handle({ tenantId, type, data, endpointIds }: WebhookEvent) {
+  static async handle({ tenantId, type, data, endpointIds, requestId }: WebhookEvent) {
     const endpoints = endpointIds ?? (await subscribedEndpointIds(tenantId, type))
     if (endpoints.length === 0) return null
 
@@ -41,7 +47,14 @@ export default class RecordWebhookEvent {
     }
     return db.transaction(async (trx) => {
       const message = await WebhookMessage.create(
-        { id: newMessageId(), tenantId, type, payload: JSON.stringify(body), createdAt: now },
+        {
+          id: newMessageId(),
+          tenantId,
+          type,
+          payload: JSON.stringify(body),
+          requestId: requestId ?? currentCause()?.requestId ?? null,
+          createdAt: now,
+        },
         { client: trx }
       )
       await trx.table('webhook_deliveries').multiInsert(

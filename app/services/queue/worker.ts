@@ -4,6 +4,8 @@ import type { Job } from '@rlanz/bull-queue'
 import type { ApplicationService, LoggerService } from '@adonisjs/core/types'
 import { jobs } from '#start/jobs'
 import { beginWorkerShutdown } from '#services/queue/worker_shutdown'
+import { causeFields, newWorkId, type WorkCause } from '#services/queue/work_context'
+import type { CausedPayload } from '#services/queue/dispatch'
 
 type JobClass = new (...args: any[]) => Job
 
@@ -79,16 +81,46 @@ export default class QueueWorker {
     this.logger.info(`Listening on queues: ${this.options.queues.join(', ')}`)
   }
 
+  /**
+   * Runs a job as caused by what queued it (the cause in its data): its
+   * logger carries the request id, run id, job name and job id, and its
+   * payload the cause, which the job passes on to what it queues (see
+   * work_context.ts for why not an AsyncLocalStorage). A job nobody queued
+   * (a job scheduler's tick) gets an id of its own, the first link of
+   * whatever it starts.
+   */
   async #process(bullJob: BullJob) {
+    const startedAt = performance.now()
+    const cause = causeOf(bullJob)
+    const logger = this.#loggerFor(bullJob, cause)
     const jobClass = await QueueWorker.resolve(bullJob.name)
     const instance = await this.app.container.make(jobClass)
-    instance.$injectInternal({ job: bullJob, logger: this.logger })
-    return this.app.container.call(instance, 'handle', [bullJob.data])
+    instance.$injectInternal({ job: bullJob, logger })
+    const payload = { ...bullJob.data, cause }
+    const result = await this.app.container.call(instance, 'handle', [payload])
+    // One line per job, not per message; the ticks that repeat every few
+    // seconds (and mostly find nothing to do) only at debug.
+    const level = bullJob.repeatJobKey ? 'debug' : 'info'
+    logger[level](
+      { duration_ms: Math.round(performance.now() - startedAt) },
+      `Job ${bullJob.name} completed`
+    )
+    return result
+  }
+
+  /**
+   * Typed as the logger service jobs expect; they only write with it.
+   */
+  #loggerFor(bullJob: BullJob, cause: WorkCause): LoggerService {
+    const fields = causeFields(cause, { name: bullJob.name, id: bullJob.id })
+    return this.logger.child(fields) as unknown as LoggerService
   }
 
   async #onFailed(bullJob: BullJob | undefined, error: Error) {
-    this.logger.error(
-      { err: error, job: bullJob?.name, jobId: bullJob?.id, attempt: bullJob?.attemptsMade },
+    const logger = bullJob ? this.#loggerFor(bullJob, causeOf(bullJob)) : this.logger
+    logger.error(
+      // The job's name and id are bound to the logger.
+      { err: error, attempt: bullJob?.attemptsMade },
       `Job ${bullJob?.name ?? '(unknown)'} failed: ${error.message}`
     )
 
@@ -105,10 +137,10 @@ export default class QueueWorker {
     }
     try {
       const instance = await this.app.container.make(jobClass)
-      instance.$injectInternal({ job: bullJob, logger: this.logger })
+      instance.$injectInternal({ job: bullJob, logger })
       await this.app.container.call(instance, 'rescue', [bullJob.data, error])
     } catch (rescueError) {
-      this.logger.error({ err: rescueError, job: bullJob.name }, 'Job rescue failed')
+      logger.error({ err: rescueError }, 'Job rescue failed')
     }
   }
 
@@ -136,4 +168,22 @@ export default class QueueWorker {
     }
     this.#workers = []
   }
+}
+
+const generatedCauses = new WeakMap<BullJob, WorkCause>()
+
+/**
+ * The cause a job's data carries (#services/queue/dispatch), or a new one
+ * for a job queued without (a scheduler's tick, a command), the same for
+ * its run and its failure.
+ */
+function causeOf(bullJob: BullJob): WorkCause {
+  const cause = (bullJob.data as CausedPayload | undefined)?.cause
+  if (cause && typeof cause.requestId === 'string') return cause
+  let generated = generatedCauses.get(bullJob)
+  if (!generated) {
+    generated = { requestId: newWorkId() }
+    generatedCauses.set(bullJob, generated)
+  }
+  return generated
 }
