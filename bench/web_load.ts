@@ -43,6 +43,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+// The first rounds of the first run were twice as slow without it (JIT, pools, caches).
+const WARM_UP_SECONDS = 10
 
 console.log(`Seeding ${CLIENTS.toLocaleString('en')} clients…`)
 const bench = await setUpScaleBench({
@@ -74,7 +76,7 @@ try {
   for (const target of Object.values(targets)) {
     await httpLoad(`${bench.base}${target.path}`, {
       connections: CONNECTIONS,
-      seconds: 3,
+      seconds: WARM_UP_SECONDS,
       headers: target.headers,
     })
   }
