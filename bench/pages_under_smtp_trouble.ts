@@ -46,12 +46,9 @@
 import 'reflect-metadata'
 import type { DateTime as LuxonDateTime } from 'luxon'
 import { cpus, setPriority } from 'node:os'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
-import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
-import { BENCH_PASSWORD, createBenchOwner } from './helpers/owners.js'
+import { bootBenchApp } from './helpers/boot_app.js'
+import { createBenchOwner } from './helpers/owners.js'
 import {
   BENCH_BUILT,
   BenchWorker,
@@ -61,7 +58,15 @@ import {
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
 import { freePort } from './helpers/net.js'
 import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
-import type { TroubleMode } from './helpers/smtp_trouble_server.js'
+import { MailServerProcess, type MailServerMode } from './helpers/mail_server.js'
+import {
+  logIn,
+  measurePages,
+  startWebServer,
+  stopProcess,
+  untilServing,
+  type WebServer,
+} from './helpers/web_server.js'
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 3000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50)
@@ -70,7 +75,7 @@ const WEB_PORT = Number(process.env.BENCH_PORT ?? 3364)
 const BASE = `http://127.0.0.1:${WEB_PORT}`
 const WORKER_NICE = Number(process.env.BENCH_WORKER_NICE ?? 0)
 
-type Mode = TroubleMode | 'refused'
+type Mode = MailServerMode
 const ALL_PHASES: { key: string; name: string; mode: Mode; sending: boolean }[] = [
   { key: 'baseline', name: 'baseline: no sending', mode: 'healthy', sending: false },
   { key: 'healthy', name: 'healthy sink', mode: 'healthy', sending: true },
@@ -117,47 +122,6 @@ const { TOKEN_ABILITIES } = await import('#api/abilities')
 const { sqlTime } = await import('#services/database/sql_time')
 
 /**
- * The mail server of the current phase, always on `smtpPort`, in a process
- * of its own (bench/helpers/smtp_trouble_server.ts): its work is not the
- * measuring process's. "refused" is no process at all.
- */
-class TroubleServer {
-  #process?: ChildProcess
-
-  get pid() {
-    return this.#process?.pid
-  }
-
-  async switchTo(mode: Mode) {
-    await this.close()
-    if (mode === 'refused') return
-    const child = spawn(
-      process.execPath,
-      [
-        '--import=ts-node-maintained/register/esm',
-        'bench/helpers/smtp_trouble_server.ts',
-        mode,
-        String(smtpPort),
-      ],
-      { cwd: fileURLToPath(APP_ROOT), stdio: ['ignore', 'pipe', 'inherit'] }
-    )
-    this.#process = child
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening')) resolve()
-      })
-      child.once('exit', (code) => reject(new Error(`The ${mode} SMTP server exited (${code})`)))
-    })
-  }
-
-  async close() {
-    const child = this.#process
-    this.#process = undefined
-    if (child) await stopProcess(child)
-  }
-}
-
-/**
  * Keeps the worker busy for a phase: a new mailing whenever the last one
  * stopped; at the end, every mailing of the phase is paused.
  */
@@ -194,22 +158,22 @@ class KeepSending {
   }
 }
 
-const trouble = new TroubleServer()
+const trouble = new MailServerProcess(smtpPort)
 const worker = new BenchWorker()
-let web: ChildProcess | undefined
+let web: WebServer | undefined
 let failure: string | null = null
 const loadAtStart = loadAverages()
 try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await redis.flushdb()
   const owner = await seed()
-  web = startWebServer()
-  await untilServing(web)
+  web = await startWebServer()
+  await untilServing(web, BASE)
   await trouble.switchTo('healthy')
   await worker.start()
   // BENCH_WORKER_NICE=10: the worker at a lower CPU priority than the web server.
   if (WORKER_NICE) setPriority(worker.pid!, WORKER_NICE)
-  const session = await logIn(owner.user.email)
+  const session = await logIn(BASE, owner.user.email)
   const api = { authorization: `Bearer ${owner.token}` }
 
   // A mailing already sent, for the baseline's mailing page and log.
@@ -236,9 +200,9 @@ try {
       'delivery log': `/mailings/${target.mailingId}/deliveries`,
       'API delivery log': `/api/v1/mailings/${target.mailingId}/deliveries`,
     }
-    const headers = (path: string) => (path.startsWith('/api/') ? api : session)
-    await measurePages(pages, headers, 5) // warm-up: modules loaded, code optimised
-    const latencies = await measurePages(pages, headers, REQUESTS)
+    const headers = { page: session, api }
+    await measurePages(BASE, pages, headers, 5, CONCURRENCY) // warm-up: modules loaded, code optimised
+    const latencies = await measurePages(BASE, pages, headers, REQUESTS, CONCURRENCY)
     const seconds = DateTime.now().diff(startedAt).as('seconds')
     const share = (now: number, before: number) =>
       `${Math.round((100 * (now - before)) / seconds)} %`
@@ -343,114 +307,6 @@ async function workerActivity(since: LuxonDateTime) {
     .select('outcome', db.raw('count(*) as count'))
   if (rows.length === 0) return 'no attempt recorded'
   return rows.map((row) => `${row.count} ${row.outcome}`).join(', ')
-}
-
-/**
- * `count` requests of each page, interleaved, CONCURRENCY in flight; the
- * latency of each, by page. Anything but a 200 fails the run.
- */
-async function measurePages(
-  pages: Record<string, string>,
-  headers: (path: string) => Record<string, string>,
-  count: number
-) {
-  const queue = Array.from({ length: count }, () => Object.keys(pages)).flat()
-  const latencies: Record<string, number[]> = Object.fromEntries(
-    Object.keys(pages).map((label) => [label, []])
-  )
-  const loop = async () => {
-    for (let label = queue.shift(); label !== undefined; label = queue.shift()) {
-      const path = pages[label]
-      const startedAt = performance.now()
-      const response = await fetch(`${BASE}${path}`, {
-        headers: {
-          accept: path.endsWith('/stats') ? 'application/json' : 'text/html',
-          ...headers(path),
-        },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(60_000),
-      })
-      await response.arrayBuffer()
-      if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`)
-      latencies[label].push(performance.now() - startedAt)
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, loop))
-  return latencies
-}
-
-/**
- * Logs in through the form, as a browser does; returns the cookie header.
- */
-async function logIn(email: string) {
-  const jar = new Map<string, string>()
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const at = pair.indexOf('=')
-      jar.set(pair.slice(0, at), pair.slice(at + 1))
-    }
-  }
-  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-
-  const form = await fetch(`${BASE}/login`)
-  keep(form)
-  const csrf = /name=['"]_csrf['"] value=['"]([^'"]+)['"]/.exec(await form.text())?.[1]
-  if (!csrf) throw new Error('The log-in page has no CSRF field')
-  const answer = await fetch(`${BASE}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'cookie': cookie() },
-    body: new URLSearchParams({ email, password: BENCH_PASSWORD, _csrf: csrf }),
-    redirect: 'manual',
-  })
-  keep(answer)
-  if (answer.status !== 302 || !answer.headers.get('location')?.endsWith('/dashboard')) {
-    throw new Error(`Logging in answered ${answer.status} → ${answer.headers.get('location')}`)
-  }
-  return { cookie: cookie() }
-}
-
-/**
- * The web server as in production (compiled templates cached).
- */
-function startWebServer() {
-  const child = spawn(
-    process.execPath,
-    ['--import=ts-node-maintained/register/esm', 'bin/server.js'],
-    {
-      cwd: fileURLToPath(APP_ROOT),
-      env: { ...process.env, NODE_ENV: 'production', SESSION_DRIVER: 'redis', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  )
-  let output = ''
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000))
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  Object.defineProperty(child, 'output', { get: () => output })
-  return child
-}
-
-async function untilServing(child: ChildProcess) {
-  const deadline = Date.now() + 180_000
-  for (;;) {
-    const output = (child as ChildProcess & { output: string }).output
-    if (child.exitCode !== null) throw new Error(`The web server exited:\n${output}`)
-    if (Date.now() > deadline) throw new Error(`No page within 180 s:\n${output}`)
-    const status = await fetch(`${BASE}/login`)
-      .then((response) => response.status)
-      .catch(() => 0)
-    if (status === 200) return
-    await sleep(250)
-  }
-}
-
-function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
 }
 
 function print(results: PhaseResult[]) {

@@ -5,6 +5,8 @@ import SendBatchJob from '#jobs/send_batch_job'
 import CompleteRun from '#sending/complete_run'
 import { batchPriority, batchRanges } from '#sending/batch_ranges'
 
+const DISPATCHED_AT_ONCE = 100
+
 /**
  * Queues a run's unsent deliveries in id ranges of `batchSize`: when it
  * starts, and when it may send again (resumed, enabled, its owner
@@ -19,9 +21,15 @@ export default class DispatchBatches {
       await CompleteRun.handle(run.id)
       return
     }
-    for (const [index, [fromId, toId]] of ranges.entries()) {
-      const priority = batchPriority(index)
-      await dispatch(SendBatchJob, { runId: run.id, fromId, toId, cause }, { priority })
+    // Many at a time: one Redis round trip after another was most of the
+    // time a million-recipient run took to queue its 2,000 batches.
+    for (let first = 0; first < ranges.length; first += DISPATCHED_AT_ONCE) {
+      await Promise.all(
+        ranges.slice(first, first + DISPATCHED_AT_ONCE).map(([fromId, toId], offset) => {
+          const priority = batchPriority(first + offset)
+          return dispatch(SendBatchJob, { runId: run.id, fromId, toId, cause }, { priority })
+        })
+      )
     }
   }
 }

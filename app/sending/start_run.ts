@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import emitter from '@adonisjs/core/services/emitter'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
@@ -62,29 +63,16 @@ export default class StartRun {
         ...(mailing.audience === 'selected' ? [mailing.id] : []),
         mailing.tenantId,
       ]
-      await trx.rawQuery(
-        `INSERT INTO deliveries (run_id, tenant_id, client_id, email, full_name, status, reason, attempts, created_at, updated_at)
+      const insert = `INSERT INTO deliveries (run_id, tenant_id, client_id, email, full_name, status, reason, attempts, created_at, updated_at)
          SELECT ?, c.tenant_id, c.id, c.email, c.full_name,
                 CASE WHEN c.unsubscribed_at IS NULL THEN 'queued' ELSE 'skipped' END,
                 CASE WHEN c.unsubscribed_at IS NULL THEN NULL ELSE 'Unsubscribed' END,
                 0, ?, ?
          FROM clients c ${audience}
          WHERE c.tenant_id = ?
-         ORDER BY c.id`,
-        bindings
-      )
-
-      const [counts] = await trx
-        .from('deliveries')
-        .where('run_id', runId)
-        .select(
-          trx.raw('count(*) as total'),
-          trx.raw("sum(case when status = 'skipped' then 1 else 0 end) as skipped")
-        )
-      await trx
-        .from('mailing_runs')
-        .where('id', runId)
-        .update({ total: Number(counts.total), skipped: Number(counts.skipped ?? 0) })
+         ORDER BY c.id`
+      const counts = await insertDeliveries(trx, insert, bindings, runId)
+      await trx.from('mailing_runs').where('id', runId).update(counts)
 
       // The next occurrence after this one; none left means this is the last run.
       const tenant = await trx
@@ -123,4 +111,34 @@ export default class StartRun {
     if (options.dispatch !== false) await DispatchBatches.handle(run, options.cause)
     return run
   }
+}
+
+/**
+ * Runs the INSERT … SELECT of the run's deliveries and returns the run's
+ * counters. PostgreSQL counts the rows as it inserts them (a data-modifying
+ * WITH); SQLite has no such thing and counts them afterwards.
+ */
+async function insertDeliveries(
+  trx: TransactionClientContract,
+  insert: string,
+  bindings: (string | number)[],
+  runId: number
+) {
+  if (trx.dialect.name === 'postgres') {
+    const { rows } = await trx.rawQuery(
+      `WITH fixed AS (${insert} RETURNING status)
+       SELECT count(*) AS total, count(*) FILTER (WHERE status = 'skipped') AS skipped FROM fixed`,
+      bindings
+    )
+    return { total: Number(rows[0].total), skipped: Number(rows[0].skipped) }
+  }
+  await trx.rawQuery(insert, bindings)
+  const [counts] = await trx
+    .from('deliveries')
+    .where('run_id', runId)
+    .select(
+      trx.raw('count(*) as total'),
+      trx.raw("sum(case when status = 'skipped' then 1 else 0 end) as skipped")
+    )
+  return { total: Number(counts.total), skipped: Number(counts.skipped ?? 0) }
 }

@@ -57,7 +57,7 @@ export function compileApp() {
  * The committed test configuration's values (the build has no .env file),
  * the benchmark's own settings on top, in production mode.
  */
-async function productionEnvironment(env: Record<string, string>) {
+export async function productionEnvironment(env: Record<string, string>) {
   const { EnvParser } = await import('@adonisjs/env')
   const committed = await new EnvParser(
     readFileSync(new URL('.env.test', APP_ROOT), 'utf8')

@@ -1,17 +1,32 @@
+import db from '@adonisjs/lucid/services/db'
+import Client from '#models/client'
 import type Tenant from '#models/tenant'
 
 /**
  * Deletes clients of a workspace by id. Rooted at the workspace: ids of
  * another workspace's clients match nothing and are left alone. Their places
- * in mailings' recipient lists go with them (ON DELETE CASCADE).
+ * in mailings' recipient lists go with them (ON DELETE CASCADE). Their
+ * deliveries stay in the log, with the address and name they were sent to,
+ * and lose their link to the client here (on PostgreSQL no foreign key does
+ * it: see migration 29).
  *
  * Returns how many were deleted.
  */
 export default class DeleteClients {
   static async handle(tenant: Tenant, ids: number[]) {
     if (ids.length === 0) return 0
-    const result = await tenant.related('clients').query().whereIn('id', ids).delete()
-    return countOf(result)
+    return db.transaction(async (trx) => {
+      const result = await Client.query({ client: trx })
+        .where('tenant_id', tenant.id)
+        .whereIn('id', ids)
+        .delete()
+      await trx
+        .from('deliveries')
+        .where('tenant_id', tenant.id)
+        .whereIn('client_id', ids)
+        .update({ client_id: null })
+      return countOf(result)
+    })
   }
 }
 

@@ -1,6 +1,9 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import Client from '#models/client'
+import Delivery from '#models/delivery'
+import StartRun from '#sending/start_run'
+import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createUser } from '#tests/helpers/users'
 import { emailsInList, insertClients } from '#tests/functional/clients/helpers'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
@@ -289,6 +292,27 @@ test.group('Clients: edit and delete', () => {
     assert.deepEqual(
       left.map((row) => row.id),
       [kept.id]
+    )
+  })
+
+  test("a deleted client's deliveries stay in the log, no longer linked to it", async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [gone, kept] = await createClients(tenant, 2)
+    const mailing = await createMailing(tenant)
+    const run = await StartRun.handle(mailing, mailing.startAt, { dispatch: false })
+
+    await postForm(client, '/clients/bulk-delete', { ids: [gone.id] }).loginAs(user)
+
+    const deliveries = await Delivery.query().where('run_id', run!.id).orderBy('id')
+    assert.deepEqual(
+      deliveries.map((delivery) => [delivery.email, delivery.clientId]),
+      [
+        [gone.email, null],
+        [kept.email, kept.id],
+      ]
     )
   })
 
