@@ -89,6 +89,7 @@ useProductionTimings()
 const postgres = postgresSettings('mailings_bench_send')
 if (POSTGRES) {
   await recreateBenchDatabase(postgres)
+  if (process.env.BENCH_DEBUG) await explainSlowStatements(postgres)
   Object.assign(process.env, {
     DB_HOST: postgres.host,
     DB_PORT: String(postgres.port),
@@ -158,6 +159,16 @@ try {
     printPass(results.at(-1)!)
   }
   printSummary(results, poolSize)
+  if (POSTGRES && process.env.BENCH_DEBUG) {
+    const tables = await db.rawQuery(
+      `SELECT relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd FROM pg_stat_user_tables WHERE seq_scan + coalesce(idx_scan, 0) > 0 ORDER BY relname`
+    )
+    console.table(tables.rows)
+    const database = await db.rawQuery(
+      `SELECT xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated FROM pg_stat_database WHERE datname = current_database()`
+    )
+    console.table(database.rows)
+  }
 } finally {
   await Promise.all(workers.map((worker) => worker.stop()))
   await redis.flushdb().catch(() => {})
@@ -288,6 +299,23 @@ async function profiled<T>(name: string, work: () => Promise<T>) {
     mkdirSync(folder, { recursive: true })
     writeFileSync(join(folder, `${name}.cpuprofile`), JSON.stringify(profile))
     session.disconnect()
+  }
+}
+
+/**
+ * BENCH_DEBUG on PostgreSQL: the plans of the benchmark database's
+ * statements slower than 20 ms go to the server's log (auto_explain).
+ */
+async function explainSlowStatements(settings: typeof postgres) {
+  const { default: knex } = await import('knex')
+  const admin = knex({ client: 'pg', connection: settings, pool: { min: 0, max: 1 } })
+  try {
+    const name = `"${settings.database}"`
+    await admin.raw(`ALTER DATABASE ${name} SET session_preload_libraries = 'auto_explain'`)
+    await admin.raw(`ALTER DATABASE ${name} SET auto_explain.log_min_duration = '20ms'`)
+    await admin.raw(`ALTER DATABASE ${name} SET auto_explain.log_analyze = on`)
+  } finally {
+    await admin.destroy()
   }
 }
 
