@@ -35,7 +35,7 @@
 | BENCH_PROFILE (a folder for the workers' CPU profiles; summed up by
 | bench/cpu_profile_summary.ts), BENCH_BUILT (0: run the TypeScript sources
 | under ts-node instead of a build), SEND_BATCH_SIZE (500),
-| QUEUE_CONCURRENCY (the pool size), SMTP_POOL_SIZE (config/sending.ts
+| QUEUE_CONCURRENCY (config/queue.ts: twice the pool), SMTP_POOL_SIZE (config/sending.ts
 | default).
 |
 */
@@ -110,6 +110,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
 const { default: sendingConfig } = await import('#config/sending')
+const { default: queueConfig } = await import('#config/queue')
 const { campaignTransportOptions } = await import('#sending/smtp_transport')
 const { compileMessage } = await import('#sending/message_renderer')
 const { unsubscribeHeaders, unsubscribeUrl } = await import('#sending/unsubscribe_links')
@@ -146,7 +147,7 @@ try {
   await redis.flushdb()
 
   const poolSize = sendingConfig.poolSize
-  process.env.QUEUE_CONCURRENCY ??= String(poolSize)
+  process.env.QUEUE_CONCURRENCY ??= String(queueConfig.worker.concurrency)
   const owner = await seedClients(RECIPIENTS)
 
   console.log(
