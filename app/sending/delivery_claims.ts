@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import { fromSqlTime, sqlTime } from '#services/database/sql_time'
+import { preparedStatement, rowsOf } from '#services/database/prepared_statement'
 import type { BatchRange } from '#sending/batch_ranges'
 
 /**
@@ -88,10 +89,16 @@ const CLAIM = `WITH due AS MATERIALIZED (
  */
 export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit: number) {
   const now = sqlTime()
-  const result = await db.rawQuery(CLAIM, [runId, fromId, toId, now, limit, now, runId])
-  // better-sqlite3 answers with the rows, pg with a result holding them.
-  const rows: any[] = Array.isArray(result) ? result : result.rows
-  return rows
+  const result = await preparedStatement('claim_deliveries', CLAIM, [
+    runId,
+    fromId,
+    toId,
+    now,
+    limit,
+    now,
+    runId,
+  ])
+  return rowsOf<any>(result)
     .map((row): ClaimedDelivery => ({
       id: Number(row.id),
       runId: row.run_id,
@@ -145,9 +152,8 @@ export async function skipUnsubscribedDeliveries({ runId, fromId, toId }: BatchR
 }
 
 export async function runMaySend(runId: number) {
-  const result = await db.rawQuery(RUN_MAY_SEND, [runId])
-  const rows: unknown[] = Array.isArray(result) ? result : result.rows
-  return rows.length > 0
+  const result = await preparedStatement('run_may_send', RUN_MAY_SEND, [runId])
+  return rowsOf(result).length > 0
 }
 
 /**
