@@ -1,6 +1,7 @@
 import env from '#start/env'
 import { defineConfig } from '@rlanz/bull-queue'
 import { redisConnection } from '#config/redis'
+import sendingConfig from '#config/sending'
 
 export default defineConfig({
   defaultConnection: redisConnection,
@@ -15,7 +16,14 @@ export default defineConfig({
   queueNames: ['default', 'webhooks'],
 
   worker: {
-    concurrency: env.get('QUEUE_CONCURRENCY', 5),
+    /**
+     * Jobs at once per queue: by default twice the SMTP pool, so that while
+     * a batch logs its last message and renders its next one, another
+     * batch's message is on the wire and no pooled connection waits
+     * (docs/benchmarks.md, issue 13: 7-10 % less CPU per message and a
+     * faster worker than with as many batches as connections).
+     */
+    concurrency: env.get('QUEUE_CONCURRENCY') ?? 2 * sendingConfig.poolSize,
     /**
      * A worker that dies (SIGKILL, lost machine) stops renewing its job
      * locks; after this long another worker takes its jobs over.

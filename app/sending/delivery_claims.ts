@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import { fromSqlTime, sqlTime } from '#services/database/sql_time'
+import { preparedStatement, rowsOf } from '#services/database/prepared_statement'
 import type { BatchRange } from '#sending/batch_ranges'
 
 /**
@@ -41,42 +42,63 @@ export function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
 }
 
 /**
+ * The same conditions as whereRunMaySend, for one run given as a binding.
+ */
+const RUN_MAY_SEND = `SELECT 1 FROM mailing_runs
+  JOIN mailings ON mailings.id = mailing_runs.mailing_id
+  LEFT JOIN users ON users.id = mailings.created_by_id
+  WHERE mailing_runs.id = ?
+    AND mailing_runs.status = 'running'
+    AND mailings.status = 'running'
+    AND mailings.archived_at IS NULL
+    AND users.blocked_at IS NULL`
+
+/**
+ * The claim, written out once rather than built per slice. Its shape keeps
+ * the work proportional to the slice: the due ids are picked first (a
+ * materialized CTE: one range scan of the (run_id, status, id) index, at
+ * most `limit` rows), then updated through the primary key. The run's
+ * condition binds the run id, so it is checked once per statement. Written
+ * as `id IN (subquery) AND EXISTS (… = deliveries.run_id)`, PostgreSQL
+ * planned it, on a run's fresh rows (no statistics yet), as a loop over
+ * every queued delivery of the run running the subquery for each: 0.5 s a
+ * claim at 5,000 recipients, growing with the square of the run's size.
+ */
+const CLAIM = `WITH due AS MATERIALIZED (
+    SELECT id FROM deliveries
+    WHERE run_id = ? AND id BETWEEN ? AND ? AND status = 'queued'
+      AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+    ORDER BY id
+    LIMIT ?
+  )
+  UPDATE deliveries SET status = 'sending', updated_at = ?
+  WHERE id IN (SELECT id FROM due)
+    -- Checked again on the row itself: another worker may have taken it.
+    AND status = 'queued'
+    AND EXISTS (${RUN_MAY_SEND})
+    -- A client who left during a long run is not mailed anyway.
+    AND NOT EXISTS (
+      SELECT 1 FROM clients
+      WHERE clients.id = deliveries.client_id AND clients.unsubscribed_at IS NOT NULL
+    )
+  RETURNING id, run_id, tenant_id, client_id, email, full_name, attempts`
+
+/**
  * Claims up to `limit` due deliveries of a batch in one UPDATE … RETURNING,
  * in id order. Returns nothing when the run may not send (or nothing is due).
  */
 export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit: number) {
-  // Knex rather than Lucid's builder: Lucid drops RETURNING on SQLite.
-  const due = db
-    .knexQuery()
-    .from('deliveries')
-    .select('id')
-    .where('run_id', runId)
-    .whereBetween('id', [fromId, toId])
-    .where('status', 'queued')
-    .where((query) =>
-      query.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', sqlTime())
-    )
-    .orderBy('id')
-    .limit(limit)
-
-  const rows = await db
-    .knexQuery()
-    .from('deliveries')
-    .whereIn('id', due)
-    // Checked again on the row itself: another worker may have taken it.
-    .where('status', 'queued')
-    .whereExists((query) => whereRunMaySend(query, 'deliveries.run_id'))
-    // A client who left during a long run is not mailed anyway.
-    .whereNotExists((query) =>
-      query
-        .from('clients')
-        .whereRaw('clients.id = deliveries.client_id')
-        .whereNotNull('clients.unsubscribed_at')
-    )
-    .update({ status: 'sending', updated_at: sqlTime() })
-    .returning(['id', 'run_id', 'tenant_id', 'client_id', 'email', 'full_name', 'attempts'])
-
-  return (rows as any[])
+  const now = sqlTime()
+  const result = await preparedStatement('claim_deliveries', CLAIM, [
+    runId,
+    fromId,
+    toId,
+    now,
+    limit,
+    now,
+    runId,
+  ])
+  return rowsOf<any>(result)
     .map((row): ClaimedDelivery => ({
       id: Number(row.id),
       runId: row.run_id,
@@ -130,12 +152,8 @@ export async function skipUnsubscribedDeliveries({ runId, fromId, toId }: BatchR
 }
 
 export async function runMaySend(runId: number) {
-  const row = await db
-    .knexQuery()
-    .select(db.knexRawQuery('1 as live'))
-    .whereExists((query) => whereRunMaySend(query, String(Number(runId))))
-    .first()
-  return Boolean(row)
+  const result = await preparedStatement('run_may_send', RUN_MAY_SEND, [runId])
+  return rowsOf(result).length > 0
 }
 
 /**

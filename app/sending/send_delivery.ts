@@ -11,6 +11,17 @@ import { noteRunTry } from '#sending/run_lateness'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
+let sender: { name: string; address: string } | undefined
+
+/**
+ * The From of campaign mail, read from the environment once per process
+ * rather than twice per message.
+ */
+function campaignSender() {
+  sender ??= { name: env.get('MAIL_FROM_NAME', 'Mailings'), address: env.get('MAIL_FROM_ADDRESS') }
+  return sender
+}
+
 /**
  * Hands one claimed delivery to the mail server and writes the attempt to
  * the log at once (the record that a message was accepted, so it is never
@@ -23,10 +34,7 @@ export default class SendDelivery {
     let outcome: SmtpOutcome
     try {
       const info = await campaignTransport().sendMail({
-        from: {
-          name: env.get('MAIL_FROM_NAME', 'Mailings'),
-          address: env.get('MAIL_FROM_ADDRESS'),
-        },
+        from: campaignSender(),
         to: delivery.fullName
           ? { name: delivery.fullName, address: delivery.email }
           : delivery.email,

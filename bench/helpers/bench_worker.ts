@@ -38,13 +38,21 @@ export const BENCH_BUILT = process.env.BENCH_BUILT !== '0'
  * the live heap (about 45 MB while sending). Under ts-node the compiler
  * needs more.
  */
-const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128']
+const PRODUCTION_NODE_OPTIONS = (
+  process.env.BENCH_WORKER_NODE_OPTIONS ?? '--max-old-space-size=128'
+)
+  .split(' ')
+  .filter(Boolean)
 
 /**
- * Builds the app into build/, for BENCH_BUILT workers.
+ * Builds the app into build/, for BENCH_BUILT workers (unless BENCH_REBUILD=0
+ * and a build exists).
  */
 export function compileApp() {
   if (!BENCH_BUILT) return
+  // BENCH_REBUILD=0 reuses the last build, for runs one after the other on
+  // unchanged sources.
+  if (process.env.BENCH_REBUILD === '0' && existsSync(new URL('build/ace.js', APP_ROOT))) return
   console.log('Compiling the app for the workers (node ace build)…')
   try {
     execSync('node ace build', { cwd: fileURLToPath(APP_ROOT), stdio: 'pipe' })

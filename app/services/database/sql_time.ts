@@ -3,12 +3,32 @@ import db from '@adonisjs/lucid/services/db'
 
 /**
  * A time as the database stores it (the dialect's format, UTC), for query
- * conditions and bulk updates. Lucid converts DateTime values on model
- * columns but not in query builder conditions, and better-sqlite3 cannot
- * bind Date objects.
+ * conditions and bulk updates; now when no time is given. Lucid converts
+ * DateTime values on model columns but not in query builder conditions, and
+ * better-sqlite3 cannot bind Date objects.
  */
-export function sqlTime(value: DateTime = DateTime.now()) {
-  return value.toUTC().toFormat(db.connection().dialect.dateTimeFormat)
+export function sqlTime(value?: DateTime) {
+  const format = db.connection().dialect.dateTimeFormat
+  return (
+    formatSqlTime(value ? value.toMillis() : Date.now(), format) ??
+    (value ?? DateTime.now()).toUTC().toFormat(format)
+  )
+}
+
+/**
+ * The two formats the supported dialects use (SQLite's, PostgreSQL's),
+ * spelled from the ISO string: the sending engine stamps every message, and
+ * Luxon's general formatter cost more than the rest of the stamp. Null for
+ * anything else (another format, an invalid time, a year outside 0–9999),
+ * which Luxon formats. Exported for its spec.
+ */
+export function formatSqlTime(millis: number, format: string) {
+  if (!Number.isFinite(millis)) return null
+  const iso = new Date(millis).toISOString()
+  if (iso.length !== 24) return null
+  if (format === 'yyyy-MM-dd HH:mm:ss') return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
+  if (format === "yyyy-MM-dd'T'HH:mm:ss.SSSZZ") return `${iso.slice(0, 23)}+00:00`
+  return null
 }
 
 /**
