@@ -122,8 +122,15 @@ export default class SendBatch {
         const ended = await SendBatch.#sendSlice(slice, batch)
         if (ended) return ended
       } finally {
-        await settlements.settle()
-        stopHolding()
+        // The renewals stop even when settling fails (a database connection
+        // cut): renewed for ever, the claims of a slice this batch could not
+        // settle would never go stale, so nobody would recover them and the
+        // run would never complete.
+        try {
+          await settlements.settle()
+        } finally {
+          stopHolding()
+        }
       }
     }
   }
