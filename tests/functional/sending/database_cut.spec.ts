@@ -101,4 +101,35 @@ test.group('A database connection cut mid-batch', () => {
   })
     .skip(ON_SQLITE, SKIP_REASON)
     .timeout(90_000)
+
+  test('while a try is logged: the row is written again, the message is not sent twice', async ({
+    assert,
+  }) => {
+    const sending = await sendOnOwnQueue('db-cut-log', 10)
+    // The attempt log locked against inserts: the first message goes out,
+    // and writing that the server accepted it waits.
+    const lock = await db.transaction()
+    try {
+      await lock.rawQuery('LOCK TABLE delivery_attempts IN SHARE MODE')
+      await sending.dispatch()
+      assert.equal(await cutConnectionWaitingOn('delivery_attempts'), 1)
+      await lock.rollback()
+
+      const finished = await waitUntil(
+        'the run to complete',
+        () => MailingRun.query().where({ id: sending.run.id, status: 'completed' }).first(),
+        60_000
+      )
+      assert.equal(finished.sent, 10)
+      for (const client of sending.clients) {
+        assert.lengthOf(smtp.messagesTo(client.email), 1, `${client.email}: one message`)
+      }
+    } finally {
+      if (!lock.isCompleted) await lock.rollback()
+      await sending.worker.stop('SIGKILL')
+      await sending.queue.close()
+    }
+  })
+    .skip(ON_SQLITE, SKIP_REASON)
+    .timeout(90_000)
 })
