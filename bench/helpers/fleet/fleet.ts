@@ -155,6 +155,8 @@ export interface FaultRecord extends FaultOutcome {
   fault: string
   atSeconds: number
   progress: string
+  /** Duplicates the sink saw from this fault until the next one (or the end). */
+  duplicatesAfter: number
 }
 
 export interface FleetReport {
@@ -600,8 +602,9 @@ async function sendUnderFaults(
       const atSeconds = Number(seconds(began))
       const progress = `${((sink.unique / options.recipients) * 100).toFixed(0)} %`
       fleet.log(`t=${atSeconds}s (${progress} sent): ${name}`)
+      const before = sink.duplicates
       const outcome = await FAULTS[name](fleet, pick)
-      faults.push({ fault: name, atSeconds, progress, ...outcome })
+      faults.push({ fault: name, atSeconds, progress, ...outcome, duplicatesAfter: before })
       next++
       continue
     }
@@ -619,7 +622,13 @@ async function sendUnderFaults(
       progress: '-',
       outcome: 'not injected: the run ended first',
       duplicatesAllowed: 0,
+      duplicatesAfter: sink.duplicates,
     })
+  }
+  // From the count at each fault to the count at the next one.
+  for (const [index, fault] of faults.entries()) {
+    const until = faults[index + 1]?.duplicatesAfter ?? sink.duplicates
+    fault.duplicatesAfter = until - fault.duplicatesAfter
   }
   return check(fleet, mailing.id, faults, durationMs, done)
 }
@@ -637,7 +646,7 @@ async function check(
   const lost = clients
     .map((client) => String(client.email).toLowerCase())
     .filter((email) => !sink.counts.has(email))
-  const duplicates = [...sink.counts.values()].reduce((sum, n) => sum + n - 1, 0)
+  const duplicates = sink.duplicates
   const duplicatesAllowed = faults.reduce((sum, f) => sum + f.duplicatesAllowed, 0)
   const runRows = await fleet.query(
     `SELECT count(*)::int AS runs FROM mailing_runs WHERE mailing_id = ?`,
@@ -692,8 +701,9 @@ export function formatReport(report: FleetReport) {
     Number.isNaN(f.atSeconds) ? '-' : `${f.atSeconds} s`,
     f.progress,
     f.outcome,
+    `${f.duplicatesAfter} (≤ ${f.duplicatesAllowed})`,
   ])
-  const header = ['fault', 'time', 'sent then', 'outcome']
+  const header = ['fault', 'time', 'sent then', 'outcome', 'duplicates after']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
   return [

@@ -11,6 +11,8 @@ export class CountingSink {
   readonly counts = new Map<string, number>()
   accepted = 0
   refused = 0
+  /** Messages to an address that had one already. */
+  duplicates = 0
   #server?: SMTPServer
   #refusingUntil = 0
   #droppingUntil = 0
@@ -42,7 +44,9 @@ export class CountingSink {
           // Counted when accepted: the 250 below is what the sender hears.
           for (const { address } of session.envelope.rcptTo) {
             const to = address.toLowerCase()
-            this.counts.set(to, (this.counts.get(to) ?? 0) + 1)
+            const before = this.counts.get(to) ?? 0
+            if (before > 0) this.duplicates += 1
+            this.counts.set(to, before + 1)
           }
           this.accepted += 1
           callback()
