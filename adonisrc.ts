@@ -77,7 +77,7 @@ export default defineConfig({
         // The fleet under faults, on PostgreSQL: run when named (tests/bootstrap.ts).
         files: ['tests/fleet/**/*.spec(.ts|.js)'],
         name: 'fleet',
-        timeout: 15 * 60_000,
+        timeout: 20 * 60_000,
       },
     ],
     forceExit: true,

@@ -32,5 +32,5 @@ test.group('The fleet under faults', () => {
     console.log(formatReport(report))
     assert.deepEqual(report.failures, [])
     assert.isAtLeast(report.faults.filter((f) => !f.outcome.startsWith('not injected')).length, 1)
-  }).timeout(15 * 60_000)
+  }).timeout(20 * 60_000)
 })
