@@ -429,6 +429,22 @@ export class Fleet {
   }
 
   /**
+   * Makes the fleet's database refuse new connections and cuts the open
+   * ones for `ms`, then lets them in again; returns how many were cut.
+   */
+  async databaseOutage(ms: number) {
+    const name = this.options.database
+    await this.#onServer([`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`])
+    try {
+      const cut = await this.cutDatabaseConnections()
+      await sleep(ms)
+      return cut
+    } finally {
+      await this.#onServer([`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`])
+    }
+  }
+
+  /**
    * Cuts every connection to the fleet's database but the harness's own.
    */
   async cutDatabaseConnections() {
@@ -505,6 +521,26 @@ export const FAULTS: Record<string, Fault> = {
   'kill-redis': async (fleet) => {
     const outcome = await restart(fleet.redis, 'SIGKILL')
     return { outcome: `Redis ${outcome.replace(/^\S+ /, '')}`, duplicatesAllowed: 0 }
+  },
+  // Redis away for a while, not just restarted: jobs' locks lapse meanwhile.
+  'redis-outage': async (fleet) => {
+    const began = performance.now()
+    await fleet.redis.stop('SIGTERM')
+    await sleep(15_000)
+    await fleet.redis.start()
+    return { outcome: `Redis down for ${seconds(began)} s`, duplicatesAllowed: 0 }
+  },
+  // The fleet's database refusing connections for 10 s after cutting them
+  // (a restart or failover; the server itself is shared, so only this
+  // database goes away). Longer than the attempt log's retries: a message
+  // accepted in that time may go again, one per running batch.
+  'pg-outage': async (fleet) => {
+    const began = performance.now()
+    const cut = await fleet.databaseOutage(10_000)
+    return {
+      outcome: `database refused connections for ${seconds(began)} s (${cut} cut)`,
+      duplicatesAllowed: IN_HAND_PER_WORKER * fleet.workers.length,
+    }
   },
   'cut-pg': async (fleet) => ({
     outcome: `${await fleet.cutDatabaseConnections()} PostgreSQL connections cut`,
