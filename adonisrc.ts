@@ -73,6 +73,12 @@ export default defineConfig({
         name: 'production',
         timeout: 25 * 60_000,
       },
+      {
+        // The fleet under faults, on PostgreSQL: run when named (tests/bootstrap.ts).
+        files: ['tests/fleet/**/*.spec(.ts|.js)'],
+        name: 'fleet',
+        timeout: 20 * 60_000,
+      },
     ],
     forceExit: true,
   },

@@ -36,7 +36,30 @@ export default class QueueListen extends BaseCommand {
   })
   declare httpPort?: number
 
+  /**
+   * The scheduler role (docs/architecture.md, "The scheduler"): by default
+   * every worker also keeps the job schedulers registered and runs the
+   * reconciler. A fleet may instead run senders with --no-schedule and a
+   * couple of small processes with --schedule-only, which run no jobs.
+   */
+  @flags.boolean({
+    description: 'Keep the job schedulers registered and reconcile (default: yes)',
+    default: true,
+    showNegatedVariantInHelp: true,
+  })
+  declare schedule: boolean
+
+  @flags.boolean({
+    description: 'Only keep the job schedulers registered and reconcile; run no jobs',
+  })
+  declare scheduleOnly?: boolean
+
   async run() {
+    if (this.scheduleOnly && !this.schedule) {
+      this.logger.error('--schedule-only and --no-schedule leave the process nothing to do')
+      this.exitCode = 1
+      return this.terminate()
+    }
     const config = this.app.config.get<any>('queue')
     const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
 
@@ -57,7 +80,7 @@ export default class QueueListen extends BaseCommand {
       httpServer = await startWorkerHttpServer({
         port: httpPort,
         host: env.get('HOST'),
-        workers: () => worker.bullWorkers,
+        workers: this.scheduleOnly ? null : () => worker.bullWorkers,
         logger,
       })
     }
@@ -82,10 +105,13 @@ export default class QueueListen extends BaseCommand {
     router.commit()
 
     await checkRedisRequirements(logger, this.app.inProduction)
-    await worker.start()
-    await registerJobSchedulers(queues)
-    // Independent of Redis jobs: it is what notices Redis lost them.
-    reconciler.start()
-    logger.info(`Worker started (pid ${process.pid})`)
+    if (!this.scheduleOnly) await worker.start()
+    if (this.schedule) {
+      await registerJobSchedulers(queues)
+      // Independent of Redis jobs: it is what notices Redis lost them.
+      reconciler.start()
+    }
+    const role = this.scheduleOnly ? 'schedules only' : this.schedule ? '' : 'runs jobs only'
+    logger.info(`Worker started (pid ${process.pid}${role ? `; ${role}` : ''})`)
   }
 }

@@ -20,8 +20,16 @@ const redisConfig = defineConfig({
     main: {
       ...redisConnection,
       keyPrefix: '',
+      /**
+       * Reconnect for as long as Redis is away, at most 2 s apart. Giving up
+       * (the old `null` after ten tries, ~3 s) closed the connection for
+       * good: @adonisjs/redis opens a new one on the next use, but the API's
+       * rate limiters keep the one they were made with, so every API call
+       * answered 500 until the process restarted (the fleet test's
+       * redis-outage; tests/functional/server/redis_outage.spec.ts).
+       */
       retryStrategy(times) {
-        return times > 10 ? null : times * 50
+        return Math.min(times * 50, 2000)
       },
     },
   },

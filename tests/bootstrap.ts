@@ -72,8 +72,9 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 /**
  * The suites `npm test` runs. The production suite (tests/production: the
  * README's production commands from a fresh build, minutes of compiling and
- * installing with the npm registry) runs only when named, as CI does once:
- * `node ace test production`.
+ * installing with the npm registry) and the fleet suite (tests/fleet: the
+ * fleet under faults on PostgreSQL, minutes of sending) run only when
+ * named, as CI does once: `node ace test production`, `node ace test fleet`.
  */
 export const filters: Config['filters'] = { suites: ['unit', 'functional', 'browser'] }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { preparedStatement } from '#services/database/prepared_statement'
 
@@ -51,7 +52,7 @@ class AttemptLog {
     while (this.#waiting.length > 0) {
       const group = this.#waiting.splice(0, MOST_ROWS_PER_INSERT)
       try {
-        await write(group.map(({ row }) => row))
+        await writeWithRetries(group.map(({ row }) => row))
         for (const { written } of group) written()
       } catch (error) {
         for (const { failed } of group) failed(error)
@@ -59,6 +60,31 @@ class AttemptLog {
     }
     this.#scheduled = false
   }
+}
+
+/**
+ * Pauses before each new try of a failed write, in ms (about 4 s in all).
+ */
+const RETRY_PAUSES_MS = [100, 300, 900, 2700]
+
+/**
+ * Writes the rows, trying again when the write fails: these tries went out,
+ * and a row that is not written makes the batch fail and the message go out
+ * a second time once the claim is stale. A cut database connection (a
+ * restart, a failover, an idle-session killer) fails only the statements in
+ * flight; the pool opens a new connection for the next try. A write that
+ * failed after the database committed it leaves a row twice, which counts a
+ * try twice but never sends a message twice.
+ */
+async function writeWithRetries(rows: AttemptRow[]) {
+  for (const pause of RETRY_PAUSES_MS) {
+    try {
+      return await write(rows)
+    } catch {
+      await sleep(pause)
+    }
+  }
+  return write(rows)
 }
 
 const COLUMNS = [

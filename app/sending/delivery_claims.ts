@@ -157,27 +157,60 @@ export async function runMaySend(runId: number) {
 }
 
 /**
+ * A batch's hold on the deliveries it claimed (holdClaims).
+ */
+export interface ClaimHold {
+  /** Stops renewing the claims. */
+  stop(): void
+  /**
+   * Whether the claims are surely still this batch's: taken or renewed less
+   * than SEND_STALE_AFTER ago. A worker frozen longer than that (SIGSTOP, a
+   * stalled VM, a long pause) wakes up holding claims another batch may
+   * have found stale, settled and sent since: it must not send them.
+   * Workers' clocks must agree to well within SEND_STALE_AFTER, as they
+   * must for stale claims anyway.
+   */
+  held(): boolean
+}
+
+/**
  * Keeps a batch's claim on its deliveries fresh while it works through
  * them: deliveries "sending" for longer than SEND_STALE_AFTER are taken to
  * belong to a dead worker and queued again, so a live worker renews the
- * claim on those it still holds (a slow server, a long slice). Returns the
- * function that stops renewing.
+ * claim on those it still holds (a slow server, a long slice).
  */
-export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number) {
+export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number): ClaimHold {
   const ids = deliveries.map((delivery) => delivery.id)
+  let heldAt = Date.now()
+  let lost = false
   const timer = setInterval(
     () => {
+      const renewingAt = Date.now()
+      // Not renewed for a whole SEND_STALE_AFTER (the process was frozen,
+      // or the database away): the claims may be someone else's by now,
+      // and renewing them would only hide that.
+      if (renewingAt - heldAt >= staleAfterMs) {
+        lost = true
+        clearInterval(timer)
+        return
+      }
       db.from('deliveries')
         .whereIn('id', ids)
         .where('status', 'sending')
         .update({ updated_at: sqlTime() })
+        .then(() => {
+          heldAt = Math.max(heldAt, renewingAt)
+        })
         .catch(() => {
           // The next renewal tries again; a missed one only risks a takeover.
         })
     },
     Math.max(100, Math.floor(staleAfterMs / 3))
   )
-  return () => clearInterval(timer)
+  return {
+    stop: () => clearInterval(timer),
+    held: () => !lost && Date.now() - heldAt < staleAfterMs,
+  }
 }
 
 /**

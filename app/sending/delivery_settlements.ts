@@ -162,11 +162,16 @@ export class PendingSettlements {
 
     const sent = settlements.filter((settlement) => settlement.status === 'sent')
     const others = settlements.filter((settlement) => settlement.status !== 'sent')
-    const failed = others.filter((settlement) => settlement.status === 'failed').length
     const now = sqlTime()
+    // Only deliveries still "sending" are settled, and only those are
+    // counted on the run: a batch that wakes up late (a frozen worker) may
+    // find its slice already settled from the log by another worker, which
+    // counted it then.
     await db.transaction(async (trx) => {
+      let sentCount = 0
+      let failed = 0
       if (sent.length > 0) {
-        await trx
+        const updated = await trx
           .from('deliveries')
           .whereIn(
             'id',
@@ -181,11 +186,13 @@ export class PendingSettlements {
             sent_at: db.knexRawQuery(FROM_LOG.sentAt),
             updated_at: now,
           })
+        sentCount = affectedRows(updated)
       }
       for (const settlement of others) {
-        await trx
+        const updated = await trx
           .from('deliveries')
           .where('id', settlement.delivery.id)
+          .where('status', 'sending')
           .update({
             status: settlement.status,
             reason: settlement.reason?.slice(0, 500) ?? null,
@@ -193,8 +200,9 @@ export class PendingSettlements {
             next_attempt_at: settlement.nextAttemptAt,
             updated_at: now,
           })
+        if (settlement.status === 'failed') failed += affectedRows(updated)
       }
-      await countOnRun(trx, this.run.runId, { sent: sent.length, failed })
+      await countOnRun(trx, this.run.runId, { sent: sentCount, failed })
     })
     await announce(
       this.run,
@@ -215,6 +223,13 @@ export class PendingSettlements {
       )
     )
   }
+}
+
+/**
+ * The rows an UPDATE changed (a number, or [number] on some drivers).
+ */
+function affectedRows(result: unknown) {
+  return Number(Array.isArray(result) ? result[0] : result)
 }
 
 async function countOnRun(

@@ -19,6 +19,7 @@ import {
   runMaySend,
   skipUnsubscribedDeliveries,
   type ClaimedDelivery,
+  type ClaimHold,
 } from '#sending/delivery_claims'
 import type { BatchRange } from '#sending/batch_ranges'
 import type { CausedPayload } from '#services/queue/dispatch'
@@ -124,13 +125,20 @@ export default class SendBatch {
         return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
       }
 
-      const stopHolding = holdClaims(slice, sendingConfig.staleAfter)
+      const hold = holdClaims(slice, sendingConfig.staleAfter)
       try {
-        const ended = await SendBatch.#sendSlice(slice, batch)
+        const ended = await SendBatch.#sendSlice(slice, batch, hold)
         if (ended) return ended
       } finally {
-        await settlements.settle()
-        stopHolding()
+        // The renewals stop even when settling fails (a database connection
+        // cut): renewed for ever, the claims of a slice this batch could not
+        // settle would never go stale, so nobody would recover them and the
+        // run would never complete.
+        try {
+          await settlements.settle()
+        } finally {
+          hold.stop()
+        }
       }
     }
   }
@@ -139,9 +147,13 @@ export default class SendBatch {
    * Sends a claimed slice one message after the other. Returns why it
    * stopped early (what was not tried goes back to the queue), or nothing.
    */
-  static async #sendSlice(slice: ClaimedDelivery[], batch: BatchState) {
+  static async #sendSlice(slice: ClaimedDelivery[], batch: BatchState, hold: ClaimHold) {
     const { range, settlements } = batch
     for (const [index, delivery] of slice.entries()) {
+      // The claims may have gone stale (this process was frozen): the rest
+      // is left as it is, not released (it may be another batch's now); the
+      // batch that finds it stale settles it from the log.
+      if (!hold.held()) return 'handed-back' as const
       if (workerShutdown.aborted) return SendBatch.#release(slice.slice(index), 'handed-back')
       if (!(await batch.liveness.runMaySend())) {
         return SendBatch.#release(slice.slice(index), 'stopped')

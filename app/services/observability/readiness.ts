@@ -38,13 +38,15 @@ export function webReadiness() {
 
 /**
  * A worker is ready when its BullMQ workers take jobs and the database and
- * Redis its jobs use answer.
+ * Redis its jobs use answer. A scheduler process (`queue:listen
+ * --schedule-only`, `workers` null) runs no jobs: it is ready when it can
+ * reach the queue it keeps the job schedulers of.
  */
-export function workerReadiness(workers: () => readonly Worker[]) {
+export function workerReadiness(workers: (() => readonly Worker[]) | null) {
   return bounded([
     new DbCheck(db.connection()).as('database'),
     new RedisCheck(redis.connection()).as('redis'),
     new MigrationsCheck(),
-    new QueueWorkersCheck(workers),
+    workers ? new QueueWorkersCheck(workers) : new QueueCheck(),
   ])
 }

@@ -16,7 +16,8 @@ import { answerMonitoringRequest } from '#services/observability/monitoring_endp
 export async function startWorkerHttpServer(options: {
   port: number
   host: string
-  workers: () => readonly Worker[]
+  /** Null in a scheduler process, which runs no jobs. */
+  workers: (() => readonly Worker[]) | null
   logger: LoggerService
 }): Promise<Server> {
   const server = createServer(async (request, response) => {

@@ -5,7 +5,13 @@ import Delivery from '#models/delivery'
 import DeliveryAttempt, { type AttemptOutcome } from '#models/delivery_attempt'
 import sendingConfig from '#config/sending'
 import { batchRanges } from '#sending/batch_ranges'
-import { recoverStaleDeliveries } from '#sending/delivery_settlements'
+import {
+  PendingSettlements,
+  recoverStaleDeliveries,
+  settlementOf,
+} from '#sending/delivery_settlements'
+import { claimDeliveries } from '#sending/delivery_claims'
+import { acceptedOutcome } from '#sending/smtp_outcomes'
 import { startedRun } from '#tests/helpers/sending'
 import { sqlTime } from '#services/database/sql_time'
 
@@ -135,4 +141,52 @@ test.group('Settling a dead worker’s deliveries from the attempt log', () => {
       )
     })
   }
+})
+
+test.group('A batch settling late, after another batch settled its slice', () => {
+  test('changes nothing and counts nothing twice (a worker frozen past SEND_STALE_AFTER)', async ({
+    assert,
+  }) => {
+    const { run } = await startedRun(2, 'Late settlement test')
+    const [[fromId, toId]] = await batchRanges(run.id)
+    const range = { runId: run.id, fromId, toId }
+    const [accepted, deferred] = await claimDeliveries(range, 50)
+    const late = new PendingSettlements({
+      runId: run.id,
+      mailingId: run.mailingId,
+      tenantId: run.tenantId,
+    })
+    const deferral = { kind: 'transient', code: 451, response: '451 Try again later' } as const
+    late.add(settlementOf(accepted, acceptedOutcome('250 OK')))
+    late.add(settlementOf(deferred, deferral))
+    const longAgo = DateTime.now().minus({ minutes: 10 })
+    const attempt = { runId: run.id, durationMs: 5, attemptedAt: longAgo }
+    await DeliveryAttempt.createMany([
+      { ...attempt, deliveryId: accepted.id, outcome: 'sent', smtpCode: 250, response: '250 OK' },
+      { ...attempt, deliveryId: deferred.id, outcome: 'transient', smtpCode: 451, response: '451' },
+    ])
+    // Its worker froze before settling: the claims went stale, the next
+    // batch settled them from the log (counting the accepted one)…
+    await Delivery.query()
+      .whereIn('id', [accepted.id, deferred.id])
+      .update({ updatedAt: sqlTime(longAgo) })
+    await recoverStaleDeliveries(
+      range,
+      { runId: run.id, mailingId: run.mailingId, tenantId: run.tenantId },
+      sendingConfig.staleAfter
+    )
+    // …and has sent the deferred one since.
+    await Delivery.query().where('id', deferred.id).update({ status: 'sent' })
+
+    await late.settle()
+
+    const counted = await MailingRun.findOrFail(run.id)
+    assert.equal(counted.sent, 1, 'the accepted message is counted once')
+    const after = await Delivery.query().where('run_id', run.id).orderBy('id')
+    assert.deepEqual(
+      after.map((delivery) => delivery.status),
+      ['sent', 'sent'],
+      'the deferred one is not queued again'
+    )
+  })
 })

@@ -75,6 +75,56 @@ test.group('A worker stopped mid-run', () => {
     }
   }).timeout(90_000)
 
+  test('frozen (SIGSTOP) past SEND_STALE_AFTER, it wakes up and sends nothing of what was taken over', async ({
+    assert,
+  }) => {
+    const { clients, run } = await startedRun(30)
+    for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 150 })
+    const [[fromId, toId]] = await batchRanges(run.id)
+
+    const queue = new Queue('freeze-test', { connection: redisConnection })
+    const frozen = new WorkerProcess(['--queue=freeze-test'])
+    const survivor = new WorkerProcess(['--queue=freeze-test'])
+    const triesSent = async () => {
+      const tries = await DeliveryAttempt.query().where({ run_id: run.id, outcome: 'sent' })
+      return tries.length
+    }
+    try {
+      await frozen.start({ ...TAKEOVER_BEFORE_STALE, SMTP_SOCKET_TIMEOUT: '60s' })
+      await queue.add(SendBatchJob.$$filepath, { runId: run.id, fromId, toId })
+      await waitUntil('a few messages sent', async () => (await triesSent()) >= 5)
+
+      // Frozen with its whole slice claimed (a stalled VM, a long pause).
+      process.kill(frozen.pid!, 'SIGSTOP')
+      const sentWhenFrozen = await triesSent()
+      await survivor.start(TAKEOVER_BEFORE_STALE)
+      // The survivor takes the batch over and, once the claims are stale,
+      // sends what the frozen worker had claimed.
+      await waitUntil(
+        'the survivor to send part of the frozen slice',
+        async () => (await triesSent()) >= sentWhenFrozen + 5,
+        60_000
+      )
+      process.kill(frozen.pid!, 'SIGCONT')
+
+      const finished = await waitUntil(
+        'the run to complete',
+        () => MailingRun.query().where({ id: run.id, status: 'completed' }).first(),
+        60_000
+      )
+      assert.equal(finished.sent, 30)
+      for (const client of clients) assert.isAtLeast(smtp.messagesTo(client.email).length, 1)
+      // The message the server held when it froze may go twice (SMTP cannot
+      // tell); nothing else may.
+      const received = clients.flatMap((client) => smtp.messagesTo(client.email)).length
+      assert.isAtMost(received, 31)
+    } finally {
+      await frozen.stop('SIGKILL')
+      await survivor.stop()
+      await queue.close()
+    }
+  }).timeout(120_000)
+
   test('stopped with SIGTERM, it finishes the message in hand and hands the rest back', async ({
     assert,
   }) => {
