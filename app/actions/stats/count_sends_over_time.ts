@@ -2,6 +2,11 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type MailingRun from '#models/mailing_run'
 import { sqlTime } from '#services/database/sql_time'
+import {
+  readClosedBuckets,
+  storeClosedBuckets,
+  type BucketCounts,
+} from '#services/mailings/closed_chart_buckets'
 
 export const CHART_UNITS = ['minute', 'hour'] as const
 export type ChartUnit = (typeof CHART_UNITS)[number]
@@ -46,7 +51,9 @@ export interface ChartPosition {
  * every attempt the mail server did not accept (retried or final). Read from
  * the (run_id, attempted_at) index. While a run is sending the page polls
  * with the last bucket it has, so each poll reads only the last minute's
- * attempts instead of the whole run again.
+ * attempts instead of the whole run again; the whole series takes the
+ * buckets that can no longer change from the cache
+ * (`closed_chart_buckets.ts`), so opening the page reads only the last ones.
  */
 export default class CountSendsOverTime {
   static async handle(
@@ -56,31 +63,48 @@ export default class CountSendsOverTime {
   ): Promise<SendsOverTimeResult> {
     const unit = unitFor(run)
     const since = continuesFrom(run, unit, position)
-
-    const bucket = bucketExpression(unit)
-    const query = db
-      .from('delivery_attempts')
-      .where('run_id', run.id)
-      .select(db.raw(`${bucket} as bucket`))
-      .select(db.raw(`sum(case when outcome = 'sent' then 1 else 0 end) as sent`))
-      .select(db.raw(`sum(case when outcome = 'sent' then 0 else 1 end) as failed`))
-      .groupByRaw(bucket)
-      .orderByRaw(bucket)
-    if (since) query.where('attempted_at', '>=', sqlTime(since))
-
-    const counted = new Map<string, { sent: number; failed: number }>()
-    for (const row of await query) {
-      const at = DateTime.fromISO(String(row.bucket).replace(' ', 'T'), { zone: 'utc' })
-      counted.set(at.toISO()!, { sent: Number(row.sent), failed: Number(row.failed) })
+    if (since) {
+      const counted = await countFrom(run, unit, since)
+      return { runId: run.id, unit, partial: true, points: withGaps(counted, unit, timeZone) }
     }
+
+    // The whole series: the closed buckets from the cache, the rest from the log.
+    const closed = await readClosedBuckets(run, unit)
+    const counted = closed.counted
+    for (const [at, counts] of await countFrom(run, unit, closed.until)) counted.set(at, counts)
+    await storeClosedBuckets(run, unit, counted, closed.until)
 
     return {
       runId: run.id,
       unit,
-      partial: since !== null,
+      partial: false,
       points: withGaps(counted, unit, timeZone),
     }
   }
+}
+
+/**
+ * The run's attempts per bucket from `since` on (all of them without), keyed
+ * by the bucket's start, ISO in UTC, in order.
+ */
+async function countFrom(run: MailingRun, unit: ChartUnit, since: DateTime | null) {
+  const bucket = bucketExpression(unit)
+  const query = db
+    .from('delivery_attempts')
+    .where('run_id', run.id)
+    .select(db.raw(`${bucket} as bucket`))
+    .select(db.raw(`sum(case when outcome = 'sent' then 1 else 0 end) as sent`))
+    .select(db.raw(`sum(case when outcome = 'sent' then 0 else 1 end) as failed`))
+    .groupByRaw(bucket)
+    .orderByRaw(bucket)
+  if (since) query.where('attempted_at', '>=', sqlTime(since))
+
+  const counted = new Map<string, BucketCounts>()
+  for (const row of await query) {
+    const at = DateTime.fromISO(String(row.bucket).replace(' ', 'T'), { zone: 'utc' })
+    counted.set(at.toISO()!, { sent: Number(row.sent), failed: Number(row.failed) })
+  }
+  return counted
 }
 
 function unitFor(run: MailingRun): ChartUnit {
@@ -117,7 +141,7 @@ function bucketExpression(unit: ChartUnit) {
  * so the chart's axis keeps time.
  */
 function withGaps(
-  counted: Map<string, { sent: number; failed: number }>,
+  counted: Map<string, BucketCounts>,
   unit: ChartUnit,
   timeZone: string
 ): ChartPoint[] {
