@@ -17,7 +17,7 @@ export interface BucketCounts {
  * stamped when the mail server answers and written at once (the attempt log
  * tries a failed write again for a few seconds), never later.
  */
-const SETTLE_MARGIN = { minutes: 2 }
+const SETTLE_MARGIN = { minutes: 1 }
 const TTL = '6h'
 
 interface Stored {
