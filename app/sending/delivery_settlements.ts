@@ -166,33 +166,43 @@ export class PendingSettlements {
     // Only deliveries still "sending" are settled, and only those are
     // counted on the run: a batch that wakes up late (a frozen worker) may
     // find its slice already settled from the log by another worker, which
-    // counted it then.
+    // counted it then. A retry or failure is written only while the row
+    // still has the tries it was claimed with: settling from the log
+    // rewrites them, so a row claimed again by another batch since (and
+    // "sending" again) is that batch's to settle, not this one's.
+    // The ids this batch settled: only those are announced (webhooks), the
+    // others were announced by whoever settled them.
+    const settled = new Set<number>()
     await db.transaction(async (trx) => {
-      let sentCount = 0
       let failed = 0
       if (sent.length > 0) {
-        const updated = await trx
+        const updated: { id: number }[] = await trx
           .from('deliveries')
           .whereIn(
             'id',
             sent.map(({ delivery }) => delivery.id)
           )
           .where('status', 'sending')
-          .update({
-            status: 'sent',
-            reason: null,
-            next_attempt_at: null,
-            attempts: db.knexRawQuery('attempts + 1'),
-            sent_at: db.knexRawQuery(FROM_LOG.sentAt),
-            updated_at: now,
-          })
-        sentCount = affectedRows(updated)
+          .update(
+            {
+              status: 'sent',
+              reason: null,
+              next_attempt_at: null,
+              attempts: db.knexRawQuery('attempts + 1'),
+              sent_at: db.knexRawQuery(FROM_LOG.sentAt),
+              updated_at: now,
+            },
+            ['id']
+          )
+        for (const { id } of updated) settled.add(Number(id))
       }
+      const sentCount = settled.size
       for (const settlement of others) {
         const updated = await trx
           .from('deliveries')
           .where('id', settlement.delivery.id)
           .where('status', 'sending')
+          .where('attempts', settlement.delivery.attempts)
           .update({
             status: settlement.status,
             reason: settlement.reason?.slice(0, 500) ?? null,
@@ -200,14 +210,16 @@ export class PendingSettlements {
             next_attempt_at: settlement.nextAttemptAt,
             updated_at: now,
           })
-        if (settlement.status === 'failed') failed += affectedRows(updated)
+        if (affectedRows(updated) === 0) continue
+        settled.add(settlement.delivery.id)
+        if (settlement.status === 'failed') failed += 1
       }
       await countOnRun(trx, this.run.runId, { sent: sentCount, failed })
     })
     await announce(
       this.run,
       settlements.flatMap(({ delivery, status, attempts, outcome }) =>
-        status === 'queued'
+        status === 'queued' || !settled.has(delivery.id)
           ? []
           : [
               {

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import emitter from '@adonisjs/core/services/emitter'
 import { DateTime } from 'luxon'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
@@ -178,7 +179,14 @@ test.group('A batch settling late, after another batch settled its slice', () =>
     // …and has sent the deferred one since.
     await Delivery.query().where('id', deferred.id).update({ status: 'sent' })
 
-    await late.settle()
+    const events = emitter.fake(['deliveries:finished'])
+    try {
+      await late.settle()
+      // Announced by the batch that settled them from the log, not again.
+      events.assertNotEmitted('deliveries:finished')
+    } finally {
+      emitter.restore()
+    }
 
     const counted = await MailingRun.findOrFail(run.id)
     assert.equal(counted.sent, 1, 'the accepted message is counted once')
@@ -187,6 +195,45 @@ test.group('A batch settling late, after another batch settled its slice', () =>
       after.map((delivery) => delivery.status),
       ['sent', 'sent'],
       'the deferred one is not queued again'
+    )
+  })
+
+  test('leaves alone a delivery another batch has claimed again since', async ({ assert }) => {
+    const { run } = await startedRun(1, 'Late settlement over a new claim')
+    const [[fromId, toId]] = await batchRanges(run.id)
+    const range = { runId: run.id, fromId, toId }
+    const context = { runId: run.id, mailingId: run.mailingId, tenantId: run.tenantId }
+    const [deferred] = await claimDeliveries(range, 50)
+    const late = new PendingSettlements(context)
+    const deferral = { kind: 'transient', code: 451, response: '451 Try again later' } as const
+    late.add(settlementOf(deferred, deferral))
+    const longAgo = DateTime.now().minus({ minutes: 10 })
+    await DeliveryAttempt.create({
+      runId: run.id,
+      deliveryId: deferred.id,
+      outcome: 'transient',
+      smtpCode: 451,
+      response: '451',
+      durationMs: 5,
+      attemptedAt: longAgo,
+    })
+    // Its worker froze before settling; the next batch settled the slice
+    // from the log, and once the retry was due a third batch claimed it.
+    await Delivery.query()
+      .where('id', deferred.id)
+      .update({ updatedAt: sqlTime(longAgo) })
+    await recoverStaleDeliveries(range, context, sendingConfig.staleAfter)
+    await Delivery.query().where('id', deferred.id).update({ nextAttemptAt: null })
+    const [reclaimed] = await claimDeliveries(range, 50)
+    assert.equal(reclaimed?.id, deferred.id)
+
+    await late.settle()
+
+    const after = await Delivery.findOrFail(deferred.id)
+    assert.deepEqual(
+      { status: after.status, attempts: after.attempts },
+      { status: 'sending', attempts: reclaimed.attempts },
+      "the new claim is the third batch's to settle"
     )
   })
 })
