@@ -32,6 +32,33 @@ export interface MonitoringOptions {
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
+type ReadinessReport = Awaited<ReturnType<HealthChecks['run']>>
+
+/**
+ * How long a readiness report answers the probes that follow it.
+ */
+const READINESS_REUSED_FOR_MS = 1000
+
+let shared: { report: Promise<ReadinessReport>; until: number } | undefined
+
+/**
+ * The readiness checks run once at a time in a process, and their report
+ * answers every probe for a second: /health/ready is public and reaches the
+ * database and Redis, so a flood of probes must not become a flood of
+ * checks taking the pool's connections from the pages.
+ */
+function sharedReadiness(readiness: () => HealthChecks) {
+  if (shared && Date.now() < shared.until) return shared.report
+  const report = readiness().run()
+  const entry = { report, until: Number.POSITIVE_INFINITY }
+  shared = entry
+  report.then(
+    () => (entry.until = Date.now() + READINESS_REUSED_FOR_MS),
+    () => shared === entry && (shared = undefined)
+  )
+  return report
+}
+
 /**
  * /health/live, /health/ready and /metrics, answered the same way by the
  * web server (MonitoringEndpointsMiddleware) and by a worker's HTTP port
@@ -58,7 +85,7 @@ export async function answerMonitoringRequest(
     case '/health/live':
       return json(200, { status: 'ok' })
     case '/health/ready': {
-      const report = await options.readiness().run()
+      const report = await sharedReadiness(options.readiness)
       const detailed = tokenMatches(options.healthToken, token)
       return json(
         report.isHealthy ? 200 : 503,
