@@ -68,6 +68,20 @@ function monitoringToken(key: string, value?: string): string | undefined {
   return value.trim()
 }
 
+/**
+ * An optional TCP port (1–65535): a worker's health port from a systemd
+ * template (910%i) can come out of range, and must stop the worker with a
+ * sentence at boot rather than when it listens.
+ */
+function optionalPort(key: string, value?: string): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const port = Number(value.trim())
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new Error(`${key} must be a port number from 1 to 65535 (got "${value}")`)
+  }
+  return port
+}
+
 export default await Env.create(new URL('../', import.meta.url), {
   TZ: Env.schema.string.optional(),
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
@@ -232,7 +246,5 @@ export default await Env.create(new URL('../', import.meta.url), {
   HEALTH_TOKEN: monitoringToken,
   METRICS_TOKEN: monitoringToken,
   HEALTH_CHECK_TIMEOUT: duration,
-  WORKER_HTTP_PORT: Env.schema.number.optional({
-    message: 'WORKER_HTTP_PORT must be the port number a worker serves its health and metrics on',
-  }),
+  WORKER_HTTP_PORT: optionalPort,
 })

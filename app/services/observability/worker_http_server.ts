@@ -20,7 +20,8 @@ export async function startWorkerHttpServer(options: {
   workers: (() => readonly Worker[]) | null
   logger: LoggerService
 }): Promise<Server> {
-  const server = createServer(async (request, response) => {
+  // Node enforces the timeouts below on this interval (30 s by default).
+  const server = createServer({ connectionsCheckingInterval: 2000 }, async (request, response) => {
     try {
       const answer = await answerMonitoringRequest(
         {
@@ -46,6 +47,9 @@ export async function startWorkerHttpServer(options: {
   // not hold a socket.
   server.requestTimeout = 10_000
   server.headersTimeout = 10_000
+  // Probes and scrapes come from a few monitors: a flood of connections is
+  // refused instead of holding the worker's sockets and memory.
+  server.maxConnections = 64
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => resolve())

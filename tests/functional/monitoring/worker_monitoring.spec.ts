@@ -119,3 +119,16 @@ test.group('Worker health and metrics port', () => {
     assert.equal(live.status, 200)
   }).timeout(120_000)
 })
+
+test.group('Worker health port: configuration', () => {
+  test('a port out of range stops the worker at boot with a sentence', async ({ assert }) => {
+    // What WORKER_HTTP_PORT=910%i gives a tenth systemd instance.
+    const worker = new WorkerProcess()
+    const refused = await worker.start({ WORKER_HTTP_PORT: '91010' }).then(
+      () => 'started',
+      (error: Error) => error.message
+    )
+    await worker.stop('SIGKILL')
+    assert.include(refused, 'WORKER_HTTP_PORT must be a port number from 1 to 65535 (got "91010")')
+  })
+})
