@@ -23,6 +23,18 @@ const accountsConfig = {
   },
 
   /**
+   * Sign-up submissions one client network may make per window, whatever the
+   * addresses: each costs a password hash and may create a workspace, so a
+   * flood from one network would fill the database and the CPU. Counted for
+   * every submission, new address or not, so the refusal tells nothing about
+   * who has an account.
+   */
+  signUp: {
+    perIp: env.get('SIGN_UPS_PER_IP', 10),
+    windowSeconds: 3600,
+  },
+
+  /**
    * Account emails (confirmation links, reset links, "you already have an
    * account") one address, one user and one IP may cause per window.
    */

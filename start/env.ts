@@ -229,6 +229,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   MAIL_LIMIT_PER_USER: Env.schema.number.optional(),
   MAIL_LIMIT_PER_IP: Env.schema.number.optional(),
   MAIL_LIMIT_WINDOW: duration,
+  SIGN_UPS_PER_IP: Env.schema.number.optional(),
 
   /*
   |----------------------------------------------------------

@@ -1,4 +1,6 @@
 import hash from '@adonisjs/core/services/hash'
+import limiter from '@adonisjs/limiter/services/main'
+import { errors as limiterErrors } from '@adonisjs/limiter'
 import mail from '@adonisjs/mail/services/main'
 import router from '@adonisjs/core/services/router'
 import User from '#models/user'
@@ -10,6 +12,17 @@ import { appUrl } from '#config/app'
 import type { Infer } from '@vinejs/vine/types'
 import type { signUpValidator } from '#validators/auth'
 import { isConstraintViolation } from '#services/database/errors'
+import { networkKey } from '#services/http/client_networks'
+import accountsConfig from '#config/accounts'
+
+export class SignUpThrottledError extends Error {
+  constructor(public retryAfterSeconds: number) {
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
+    super(
+      `Too many sign-ups from your network. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`
+    )
+  }
+}
 
 /**
  * A business signs up: its workspace and first user are created, and a
@@ -20,6 +33,7 @@ import { isConstraintViolation } from '#services/database/errors'
  */
 export default class SignUp {
   static async handle(data: Infer<typeof signUpValidator>, { ip }: { ip: string }) {
+    await countSubmission(ip)
     const existing = await User.findBy('email', data.email)
     if (existing) return remindOwner(existing, data.password, ip)
 
@@ -38,6 +52,23 @@ export default class SignUp {
       if (!isConstraintViolation(error, 'unique')) throw error
       await remindOwner(await User.findByOrFail('email', data.email), data.password, ip)
     }
+  }
+}
+
+/**
+ * Takes one of the network's sign-ups for the window (SIGN_UPS_PER_IP), or
+ * throws SignUpThrottledError. Taken before the address is looked at, for
+ * new and known addresses alike, so being refused says nothing about who
+ * has an account.
+ */
+async function countSubmission(ip: string) {
+  const { perIp, windowSeconds } = accountsConfig.signUp
+  const key = `signup:ip:${networkKey(ip)}`
+  try {
+    await limiter.use({ requests: perIp, duration: windowSeconds }).consume(key)
+  } catch (error) {
+    if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
+    throw new SignUpThrottledError(error.response.availableIn)
   }
 }
 

@@ -3,6 +3,9 @@ import User from '#models/user'
 import { smtp } from '#tests/helpers/peers'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { postForm } from '#tests/helpers/forms'
+import limiter from '@adonisjs/limiter/services/main'
+import accountsConfig from '#config/accounts'
+import { newIp, throughTrustedProxy, withForgedForwardedFor } from '#tests/helpers/proxy'
 
 const validForm = (email: string) => ({
   fullName: 'Ada Lovelace',
@@ -13,7 +16,12 @@ const validForm = (email: string) => ({
   timeZone: 'Europe/Paris',
 })
 
-test.group('Sign up', () => {
+test.group('Sign up', (group) => {
+  const configured = { ...accountsConfig.signUp }
+  group.each.setup(() => () => {
+    Object.assign(accountsConfig.signUp, configured)
+  })
+
   test('creates the user and their workspace, mails a confirmation link and asks to check the inbox', async ({
     client,
     assert,
@@ -120,5 +128,58 @@ test.group('Sign up', () => {
 
     const user = await User.query().where('email', email).preload('tenant').firstOrFail()
     assert.equal(user.tenant.timeZone, 'UTC')
+  })
+
+  test('one network makes at most SIGN_UPS_PER_IP sign-ups, new addresses or taken ones', async ({
+    client,
+    assert,
+  }) => {
+    accountsConfig.signUp.perIp = 3
+    const { user } = await createUser()
+    const [flooder, someoneElse] = [newIp(), newIp()]
+    const stamp = Date.now()
+    const signUp = (email: string, ip: string) =>
+      throughTrustedProxy(postForm(client, '/signup', validForm(email)), ip).redirects(0)
+
+    const answers = []
+    for (let i = 0; i < 3; i++)
+      answers.push(await signUp(`flood-${stamp}-${i}@example.com`, flooder))
+    const refused = await signUp(`flood-${stamp}-3@example.com`, flooder)
+    // A taken address is refused alike: the limit tells nothing about accounts.
+    const refusedTaken = await signUp(user.email, flooder)
+    const elsewhere = await signUp(`elsewhere-${stamp}@example.com`, someoneElse)
+
+    for (const answer of answers) answer.assertStatus(200)
+    for (const response of [refused, refusedTaken]) {
+      response.assertStatus(302)
+      assert.match(String(response.flashMessages().error), /^Too many sign-ups from your network/)
+      assert.isAbove(Number(response.header('retry-after')), 0)
+      // The form keeps what was typed, but never the password.
+      assert.isUndefined(response.flashMessages().password)
+    }
+    refused.assertFlashMessage('email', `flood-${stamp}-3@example.com`)
+    elsewhere.assertStatus(200)
+    assert.lengthOf(await User.query().whereLike('email', `flood-${stamp}-%`), 3)
+    assert.isNotNull(await User.findBy('email', `elsewhere-${stamp}@example.com`))
+  })
+
+  test('a forged X-Forwarded-For does not give a network fresh sign-ups', async ({
+    client,
+    assert,
+  }) => {
+    accountsConfig.signUp.perIp = 2
+    // Requests from 127.0.0.1 share one count: start it at zero.
+    await limiter.use({ requests: 2, duration: 3600 }).delete('signup:ip:127.0.0.1')
+    const stamp = Date.now()
+    const statuses = []
+    for (let i = 0; i < 4; i++) {
+      const response = await withForgedForwardedFor(
+        postForm(client, '/signup', validForm(`forged-${stamp}-${i}@example.com`)),
+        newIp()
+      ).redirects(0)
+      statuses.push(response.status())
+    }
+    assert.deepEqual(statuses, [200, 200, 302, 302])
+    assert.lengthOf(await User.query().whereLike('email', `forged-${stamp}-%`), 2)
   })
 })
