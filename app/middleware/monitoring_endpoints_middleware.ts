@@ -8,6 +8,7 @@ import { webReadiness } from '#services/observability/readiness'
 import {
   MONITORING_PATHS,
   answerMonitoringRequest,
+  sharedReadiness,
 } from '#services/observability/monitoring_endpoints'
 
 startProcessMetrics('web')
@@ -20,6 +21,8 @@ watchQueues(queueConfig.queueNames)
  * Redis and set a cookie each time. Here no session, cookie, CSRF check or
  * rate limit is involved; probes and scrapes cost only their checks.
  */
+const readiness = sharedReadiness(webReadiness)
+
 export default class MonitoringEndpointsMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const path = ctx.request.url()
@@ -28,7 +31,7 @@ export default class MonitoringEndpointsMiddleware {
     const answer = await answerMonitoringRequest(
       { method: ctx.request.method(), path, headers: ctx.request.headers() },
       {
-        readiness: webReadiness,
+        readiness,
         healthToken: monitoringConfig.healthToken,
         metricsToken: monitoringConfig.metricsToken,
       }

@@ -23,40 +23,45 @@ export interface MonitoringResponse {
 
 export interface MonitoringOptions {
   /**
-   * The checks /health/ready runs (built anew for each probe).
+   * The readiness report /health/ready answers (see sharedReadiness).
    */
-  readiness: () => HealthChecks
+  readiness: () => Promise<ReadinessReport>
   healthToken?: string
   metricsToken?: string
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' }
 
-type ReadinessReport = Awaited<ReturnType<HealthChecks['run']>>
+export type ReadinessReport = Awaited<ReturnType<HealthChecks['run']>>
 
 /**
  * How long a readiness report answers the probes that follow it.
  */
 const READINESS_REUSED_FOR_MS = 1000
 
-let shared: { report: Promise<ReadinessReport>; until: number } | undefined
-
 /**
- * The readiness checks run once at a time in a process, and their report
- * answers every probe for a second: /health/ready is public and reaches the
- * database and Redis, so a flood of probes must not become a flood of
- * checks taking the pool's connections from the pages.
+ * The readiness of one server (the web's, a worker port's): its checks run
+ * once at a time, and their report answers every probe for a second after
+ * it. /health/ready is public and reaches the database and Redis, so a
+ * flood of probes must not become a flood of checks taking the pool's
+ * connections from the pages. Each server shares its own: a web process
+ * and a worker port in one process (as in tests) check different things.
+ * `checks` builds the checks for each run (readiness.ts says why).
  */
-function sharedReadiness(readiness: () => HealthChecks) {
-  if (shared && Date.now() < shared.until) return shared.report
-  const report = readiness().run()
-  const entry = { report, until: Number.POSITIVE_INFINITY }
-  shared = entry
-  report.then(
-    () => (entry.until = Date.now() + READINESS_REUSED_FOR_MS),
-    () => shared === entry && (shared = undefined)
-  )
-  return report
+export function sharedReadiness(checks: () => HealthChecks): () => Promise<ReadinessReport> {
+  let shared: { report: Promise<ReadinessReport>; until: number } | undefined
+  return () => {
+    if (shared && Date.now() < shared.until) return shared.report
+    const report = checks().run()
+    const entry = { report, until: Number.POSITIVE_INFINITY }
+    shared = entry
+    report.then(
+      () => (entry.until = Date.now() + READINESS_REUSED_FOR_MS),
+      // A run that threw (not one that found something down) is not reused.
+      () => shared === entry && (shared = undefined)
+    )
+    return report
+  }
 }
 
 /**
@@ -85,7 +90,7 @@ export async function answerMonitoringRequest(
     case '/health/live':
       return json(200, { status: 'ok' })
     case '/health/ready': {
-      const report = await sharedReadiness(options.readiness)
+      const report = await options.readiness()
       const detailed = tokenMatches(options.healthToken, token)
       return json(
         report.isHealthy ? 200 : 503,

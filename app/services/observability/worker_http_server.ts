@@ -3,7 +3,10 @@ import type { Worker } from 'bullmq'
 import type { LoggerService } from '@adonisjs/core/types'
 import monitoringConfig from '#config/monitoring'
 import { workerReadiness } from '#services/observability/readiness'
-import { answerMonitoringRequest } from '#services/observability/monitoring_endpoints'
+import {
+  answerMonitoringRequest,
+  sharedReadiness,
+} from '#services/observability/monitoring_endpoints'
 
 /**
  * A worker's own small HTTP server (WORKER_HTTP_PORT, or `queue:listen
@@ -20,6 +23,7 @@ export async function startWorkerHttpServer(options: {
   workers: (() => readonly Worker[]) | null
   logger: LoggerService
 }): Promise<Server> {
+  const readiness = sharedReadiness(() => workerReadiness(options.workers))
   // Node enforces the timeouts below on this interval (30 s by default).
   const server = createServer({ connectionsCheckingInterval: 2000 }, async (request, response) => {
     try {
@@ -30,7 +34,7 @@ export async function startWorkerHttpServer(options: {
           headers: request.headers,
         },
         {
-          readiness: () => workerReadiness(options.workers),
+          readiness,
           healthToken: monitoringConfig.healthToken,
           metricsToken: monitoringConfig.metricsToken,
         }
