@@ -37,6 +37,11 @@ export const PROBLEM_TYPES = {
     description:
       'Nothing with this id in your workspace (another workspace’s ids answer this too).',
   },
+  'method-not-allowed': {
+    status: 405,
+    title: 'This path does not take this method',
+    description: 'The path exists; `Allow` lists the methods it takes.',
+  },
   'conflict': {
     status: 409,
     title: 'Conflict',

@@ -5,6 +5,7 @@ import { HttpContext, ExceptionHandler } from '@adonisjs/core/http'
 import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
 import { isApiRequest } from '#api/request'
 import { problemFromError, sendProblem } from '#api/problem'
+import { methodNotAllowed } from '#api/method_not_allowed'
 import { withoutQuery } from '#services/database/errors'
 import { runCausedBy } from '#services/queue/work_context'
 
@@ -37,7 +38,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     // The API answers every error as RFC 9457 problem details, never a page
     // or a stack trace.
     if (isApiRequest(ctx)) {
-      const { problem, headers } = problemFromError(error)
+      const { problem, headers } = problemFromError(methodNotAllowed(error, ctx) ?? error)
       return sendProblem(ctx.response, problem, headers)
     }
     if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {

@@ -117,4 +117,23 @@ test.group('API: tokens and authentication', () => {
     missing.assertStatus(404)
     assert.match(missing.header('content-type') ?? '', /^application\/problem\+json/)
   })
+
+  test('a known path asked with another method answers 405 with Allow, not 404', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    // Not through api(): it checks answers against the OpenAPI document,
+    // which holds only the operations that exist.
+    const wrong = await client.delete('/api/v1/clients').bearerToken(await createToken(user))
+    wrong.assertStatus(405)
+    assert.equal(wrong.header('allow'), 'GET, HEAD, POST')
+    assert.match(wrong.header('content-type') ?? '', /^application\/problem\+json/)
+    assert.equal(wrong.body().type, `${env.get('APP_URL')}/docs/api/errors#method-not-allowed`)
+
+    // Also without a token: the path's methods are in the public docs anyway.
+    const anonymous = await client.put('/api/v1/mailings')
+    anonymous.assertStatus(405)
+    assert.equal(anonymous.header('allow'), 'GET, HEAD, POST')
+  })
 })
