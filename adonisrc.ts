@@ -48,6 +48,7 @@ export default defineConfig({
     () => import('#start/validator'),
     () => import('#start/events'),
     { file: () => import('#start/boot_warnings'), environment: ['web'] },
+    { file: () => import('#start/cache'), environment: ['web'] },
   ],
 
   tests: {

@@ -10,6 +10,7 @@ import monitoringConfig from '#config/monitoring'
 import { startProcessMetrics } from '#services/observability/metrics'
 import { watchQueues } from '#services/observability/queue_metrics'
 import { startWorkerHttpServer } from '#services/observability/worker_http_server'
+import { openCache } from '#services/cache/open_cache'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -64,6 +65,7 @@ export default class QueueListen extends BaseCommand {
     const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
 
     const logger = await this.app.container.make('logger')
+    openCache()
     const worker = new QueueWorker(this.app, logger, {
       queues,
       concurrency: this.concurrency,

@@ -43,7 +43,7 @@ server.use([
  */
 router.use([
   () => import('@adonisjs/core/bodyparser_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
+  () => import('#middleware/session_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
   () => import('#middleware/silent_auth_middleware'),
@@ -51,7 +51,6 @@ router.use([
   // check reads their `_csrf` field (config/uploads.ts).
   () => import('#middleware/multipart_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
-  () => import('#middleware/api_without_session_middleware'),
   () => import('#middleware/input_guard_middleware'),
 ])
 

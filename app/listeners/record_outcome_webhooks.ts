@@ -61,9 +61,21 @@ export default class RecordOutcomeWebhooks {
   }
 
   async clientUnsubscribed(event: EventsList['client:unsubscribed']) {
+    const { tenantId } = event.client
+    let endpointIds: number[]
+    try {
+      // Read from the database: the one-click unsubscribe must answer
+      // while Redis is away (subscriptions.ts).
+      endpointIds = await subscribedEndpointIds(tenantId, 'client.unsubscribed', { fresh: true })
+    } catch (error) {
+      logger.error({ err: error, tenantId }, 'Webhook subscriptions could not be read')
+      return
+    }
+    if (endpointIds.length === 0) return
     await record({
-      tenantId: event.client.tenantId,
+      tenantId,
       type: 'client.unsubscribed',
+      endpointIds,
       data: clientUnsubscribedPayload(event),
     })
   }

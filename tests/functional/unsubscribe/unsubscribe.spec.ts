@@ -4,6 +4,10 @@ import type Tenant from '#models/tenant'
 import type Client from '#models/client'
 import { unsubscribeToken, unsubscribeUrl } from '#sending/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
+import { PrivateRedis } from '#tests/helpers/private_redis'
+import { WebServerProcess } from '#tests/helpers/web_server'
+import WebhookMessage from '#models/webhook_message'
+import { createEndpoint } from '#tests/functional/webhooks/helpers'
 
 let sequence = 0
 
@@ -193,4 +197,46 @@ test.group('Unsubscribe: CSRF elsewhere', () => {
     await user.refresh()
     assert.equal(user.fullName, 'Renamed')
   })
+})
+
+test.group('Unsubscribe: without Redis', () => {
+  test('the page and the one-click POST work while Redis is down, and the webhook is recorded', async ({
+    assert,
+    cleanup,
+  }) => {
+    const privateRedis = new PrivateRedis()
+    const server = new WebServerProcess()
+    cleanup(async () => {
+      await server.stop()
+      await privateRedis.close()
+    })
+    await privateRedis.start()
+    await server.start(privateRedis.workerEnv)
+    const { tenant } = await createUser()
+    await createEndpoint(tenant, 'https://hooks.example.com/mailings')
+    const reader = await createClient(tenant)
+    // The cache's bus subscribed when the process started, not at a first
+    // use that could fall in an outage (open_cache.ts).
+    const channels = await privateRedis.client().pubsub('CHANNELS', '*')
+    assert.isAbove(channels.length, 0)
+    await privateRedis.stop()
+
+    const page = await fetch(server.url(linkOf(reader)))
+    assert.equal(page.status, 200, server.output)
+    assert.isNull(page.headers.get('set-cookie'))
+    const oneClick = await fetch(server.url(linkOf(reader)), {
+      method: 'POST',
+      body: new URLSearchParams(ONE_CLICK_BODY),
+    })
+    assert.equal(oneClick.status, 200, server.output)
+
+    await reader.refresh()
+    assert.isNotNull(reader.unsubscribedAt)
+    const recorded = await WebhookMessage.query()
+      .where('tenant_id', tenant.id)
+      .where('type', 'client.unsubscribed')
+    assert.lengthOf(recorded, 1)
+    const live = await fetch(server.url('/health/live'))
+    assert.equal(live.status, 200)
+  }).timeout(60_000)
 })
