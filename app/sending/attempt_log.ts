@@ -65,10 +65,11 @@ class AttemptLog {
 }
 
 /**
- * A group is written as a whole, so one row the database refuses (a delivery
- * deleted with its mailing while its message was out: the foreign key) made
- * every try of the group fail, and the messages of all of them, which the
- * servers had accepted, went out again once their claims were stale. When
+ * A group is written as a whole, so one row the database refuses (a reply
+ * text PostgreSQL cannot store, before replies were cleaned: smtp_outcomes.ts;
+ * a constraint the row breaks) made every try of the group fail, and the
+ * messages of all of them, which the servers had accepted, went out again
+ * once their claims were stale. When
  * the group keeps failing, its rows are written one by one: only the
  * offending try fails its batch. Each row is tried once: the group's
  * retries already waited out a cut connection, and a database still away

@@ -101,8 +101,8 @@ test.group('Hostile replies from the mail server', () => {
   }) => {
     const { run } = await startedRun(3)
     const [kept, gone, alsoKept] = await Delivery.query().where('run_id', run.id).orderBy('id')
-    // Deleted while its message was out (its mailing deleted): its row
-    // breaks the foreign key to deliveries.
+    // Stands for any row the database refuses whatever the retries: its
+    // delivery is gone, so the row breaks the foreign key to deliveries.
     await db.from('deliveries').where('id', gone.id).delete()
     const row = (delivery: Delivery): AttemptRow => ({
       delivery_id: delivery.id,
