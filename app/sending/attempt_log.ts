@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { preparedStatement } from '#services/database/prepared_statement'
+import { isRefusedValue } from '#services/database/errors'
 
 /**
  * One try of one delivery, as the `delivery_attempts` table stores it.
@@ -55,10 +56,33 @@ class AttemptLog {
         await writeWithRetries(group.map(({ row }) => row))
         for (const { written } of group) written()
       } catch (error) {
-        for (const { failed } of group) failed(error)
+        if (group.length === 1) group[0].failed(error)
+        else await writeOneByOne(group)
       }
     }
     this.#scheduled = false
+  }
+}
+
+/**
+ * A group is written as a whole, so one row the database refuses (a reply
+ * text PostgreSQL cannot store, before replies were cleaned: smtp_outcomes.ts;
+ * a constraint the row breaks) made every try of the group fail, and the
+ * messages of all of them, which the servers had accepted, went out again
+ * once their claims were stale. When
+ * the group keeps failing, its rows are written one by one: only the
+ * offending try fails its batch. Each row is tried once: the group's
+ * retries already waited out a cut connection, and a database still away
+ * fails every row at once, as it failed the group.
+ */
+async function writeOneByOne(group: Waiting[]) {
+  for (const { row, written, failed } of group) {
+    try {
+      await write([row])
+      written()
+    } catch (error) {
+      failed(error)
+    }
   }
 }
 
@@ -80,7 +104,9 @@ async function writeWithRetries(rows: AttemptRow[]) {
   for (const pause of RETRY_PAUSES_MS) {
     try {
       return await write(rows)
-    } catch {
+    } catch (error) {
+      // Refused values are refused again: no use waiting for that.
+      if (isRefusedValue(error)) throw error
       await sleep(pause)
     }
   }

@@ -8,6 +8,7 @@ import { sqlTime } from '#services/database/sql_time'
 import sendingConfig from '#config/sending'
 import type { SmtpOutcome } from '#sending/smtp_outcomes'
 import type { EventsList } from '@adonisjs/core/types'
+import { affectedRows } from '#services/database/affected_rows'
 
 /**
  * The attempt log is written first, one row per try, the moment the mail
@@ -235,13 +236,6 @@ export class PendingSettlements {
       )
     )
   }
-}
-
-/**
- * The rows an UPDATE changed (a number, or [number] on some drivers).
- */
-function affectedRows(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result)
 }
 
 async function countOnRun(

@@ -17,7 +17,7 @@ import {
   nextWorkAt,
   releaseDeliveries,
   runMaySend,
-  skipUnsubscribedDeliveries,
+  skipPassedOverDeliveries,
   type ClaimedDelivery,
   type ClaimHold,
 } from '#sending/delivery_claims'
@@ -120,8 +120,9 @@ export default class SendBatch {
     for (;;) {
       const slice = await claimDeliveries(range, CLAIM_SIZE)
       if (slice.length === 0) {
-        // Claims pass over clients who left during the run: close theirs.
-        if ((await skipUnsubscribedDeliveries(range)) > 0) continue
+        // Claims pass over clients who left or were deleted during the
+        // run: close theirs.
+        if ((await skipPassedOverDeliveries(range)) > 0) continue
         return (await runMaySend(range.runId)) ? 'drained' : 'stopped'
       }
 

@@ -53,7 +53,7 @@ export default class SendDelivery {
       run_id: delivery.runId,
       outcome: outcome.kind === 'configuration' ? 'paused' : outcome.kind,
       smtp_code: outcome.code,
-      response: outcome.response.slice(0, 1000),
+      response: outcome.response,
       duration_ms: Math.round(performance.now() - startedAt),
       attempted_at: sqlTime(),
     })

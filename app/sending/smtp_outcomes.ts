@@ -1,3 +1,5 @@
+import { storableText } from '#services/database/storable_text'
+
 /**
  * What one try means to the engine, read from the mail server's answer:
  * sent; transient (retried with backoff); permanent (never retried); or
@@ -8,13 +10,30 @@ export type SmtpOutcome =
   | { kind: 'sent'; code: number | null; response: string }
   | { kind: 'transient' | 'permanent' | 'configuration'; code: number | null; response: string }
 
+/**
+ * The most of a server's reply the engine keeps (attempt log, delivery
+ * reason, webhooks).
+ */
+const MOST_REPLY_CHARS = 1000
+
+/**
+ * A server's reply as the engine keeps it. The reply is the server's to
+ * write: nodemailer hands it over byte for byte (read as Latin-1, so any
+ * bytes, invalid UTF-8 included, make a valid string), NUL characters and
+ * all, and a reply PostgreSQL refuses must not keep the attempt log from
+ * recording that a message went out (attempt_log.ts).
+ */
+function replyText(reply: unknown) {
+  return storableText(String(reply ?? ''), MOST_REPLY_CHARS)
+}
+
 const CONFIGURATION_ERRORS = new Set(['EAUTH', 'ETLS', 'ECONFIG', 'EDNS'])
 
 /**
  * A message the server accepted, with the reply it gave ("250 2.0.0 OK").
  */
 export function acceptedOutcome(response: string | undefined): SmtpOutcome {
-  return { kind: 'sent', code: smtpReplyCode(response), response: String(response ?? '') }
+  return { kind: 'sent', code: smtpReplyCode(response), response: replyText(response) }
 }
 
 /**
@@ -26,7 +45,7 @@ export function acceptedOutcome(response: string | undefined): SmtpOutcome {
  */
 export function classifySmtpError(error: any): SmtpOutcome {
   const code: number | null = typeof error?.responseCode === 'number' ? error.responseCode : null
-  const response = String(error?.response ?? error?.message ?? error).slice(0, 1000)
+  const response = replyText(error?.response ?? error?.message ?? error)
 
   if (isConfigurationError(error?.code, error?.command, code)) {
     return { kind: 'configuration', code, response }

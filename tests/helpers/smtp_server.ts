@@ -13,7 +13,7 @@ export interface ReceivedMail {
  * (slow answers, 4xx, 5xx, dropped connections) by pushing behaviours.
  */
 export type SmtpBehaviour =
-  | { kind: 'accept' }
+  | { kind: 'accept'; reply?: string }
   | { kind: 'reject'; code: number; message: string }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop' }
@@ -136,7 +136,11 @@ export class TestSmtpServer {
     )
   }
 
-  #onData(stream: NodeJS.ReadableStream, session: any, callback: (error?: Error | null) => void) {
+  #onData(
+    stream: NodeJS.ReadableStream,
+    session: any,
+    callback: (error?: Error | null, reply?: string) => void
+  ) {
     const recipients: string[] = session.envelope.rcptTo.map((rcpt: { address: string }) =>
       rcpt.address.toLowerCase()
     )
@@ -171,7 +175,7 @@ export class TestSmtpServer {
         parsed: await simpleParser(raw),
       }
       this.received.push(mail)
-      callback()
+      callback(null, behaviour.kind === 'accept' ? behaviour.reply : undefined)
 
       for (const waiter of [...this.#waiters]) {
         if (waiter.predicate(mail)) {

@@ -3,10 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import PasswordResetToken from '#models/password_reset_token'
 import { sqlTime } from '#services/database/sql_time'
 import EndSessions from '#actions/auth/end_sessions'
-
-function affectedRows(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result)
-}
+import { affectedRows } from '#services/database/affected_rows'
 
 /**
  * Sets the new password, burns the token (and every other outstanding

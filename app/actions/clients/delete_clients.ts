@@ -8,7 +8,12 @@ import type Tenant from '#models/tenant'
  * in mailings' recipient lists go with them (ON DELETE CASCADE). Their
  * deliveries stay in the log, with the address and name they were sent to,
  * and lose their link to the client here (on PostgreSQL no foreign key does
- * it: see migration 29).
+ * it: see migration 29). Those still waiting in a running run are not
+ * sent: a claim takes only deliveries whose client exists, and the run's
+ * batch marks them skipped (skipPassedOverDeliveries, delivery_claims.ts).
+ * The clean-up has no index on client_id and reads the workspace's
+ * deliveries: an index would cost every run start more than it saves here
+ * (docs/architecture.md, "Sending: runs, deliveries, attempts").
  *
  * Returns how many were deleted.
  */

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
 import Client from '#models/client'
 import { sqlTime } from '#services/database/sql_time'
+import { affectedRows } from '#services/database/affected_rows'
 
 /**
  * A client leaves their workspace's list: mailings skip them from now on.
@@ -32,11 +33,4 @@ export default class UnsubscribeClient {
     }
     return changed
   }
-}
-
-/**
- * The count of rows an update changed, whatever form the driver reports it in.
- */
-function affectedRows(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result)
 }

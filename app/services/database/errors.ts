@@ -34,6 +34,24 @@ export function isConstraintViolation(error: unknown, kind: keyof typeof CONSTRA
   return typeof code === 'string' && CONSTRAINT_CODES[kind].includes(code)
 }
 
+/**
+ * Whether the database refused the statement's values themselves (a value
+ * it cannot store, a constraint): the same statement fails the same way
+ * every time, and only leaving the offending row out helps. PostgreSQL's
+ * SQLSTATE classes 22 (data exception) and 23 (integrity constraint);
+ * SQLite's constraint, type and size errors.
+ */
+export function isRefusedValue(error: unknown) {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return false
+  return (
+    /^2[23][0-9A-Z]{3}$/.test(code) ||
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG'
+  )
+}
+
 export class DatabaseError extends Error {
   readonly status = 500
   readonly code = 'E_DATABASE_ERROR'
