@@ -4,14 +4,9 @@ import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import { postForm } from '#tests/helpers/forms'
+import { linkIn } from '#tests/helpers/account_mail'
 
 const PASSWORD = 'juniper-satellite-63-mosaic'
-
-function linkIn(text: string | undefined, path: string) {
-  const match = new RegExp(`http://localhost:3334(${path}\\S+)`).exec(text ?? '')
-  if (!match) throw new Error(`No ${path} link in:\n${text}`)
-  return match[1]
-}
 
 test.group('Accounts in the browser', () => {
   test('a new user signs up, confirms their email from the mail, logs in, out and back in', async ({

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq'
 import type { ApiClient } from '@japa/api-client'
+import env from '#start/env'
 import { redisConnection } from '#config/redis'
 import { smtp } from '#tests/helpers/peers'
 import { waitUntil } from '#tests/helpers/wait'
@@ -24,12 +25,21 @@ export async function settledMailsTo(address: string) {
 }
 
 /**
+ * The path (and query) of the app's link starting with `path` in a mail,
+ * checking that it points at APP_URL.
+ */
+export function linkIn(text: string | undefined, path: string) {
+  const start = text?.indexOf(`${env.get('APP_URL')}${path}`) ?? -1
+  if (start === -1) throw new Error(`No ${path} link to ${env.get('APP_URL')} in:\n${text}`)
+  const link = /^\S+/.exec(text!.slice(start))![0]
+  return link.slice(env.get('APP_URL').length)
+}
+
+/**
  * The path of the reset link in a reset mail.
  */
 export function resetLinkIn(text: string | undefined) {
-  const match = /http:\/\/localhost:3334(\/reset-password\/\S+)/.exec(text ?? '')
-  if (!match) throw new Error(`No reset link in:\n${text}`)
-  return match[1]
+  return linkIn(text, '/reset-password/')
 }
 
 /**
