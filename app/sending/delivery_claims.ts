@@ -34,7 +34,10 @@ export interface ClaimedDelivery {
  * another batch claimed since. `at` is when the claim's time was taken,
  * before the statement was sent: the rows say `at`, however long the
  * statement waited for a connection or a lock, and another batch finds
- * them stale SEND_STALE_AFTER after `at`.
+ * them stale SEND_STALE_AFTER after `at`, not before. (SQLite keeps whole
+ * seconds of `at`, but recoverStaleDeliveries compares them with a time
+ * cut to the second too: the cut row is older than the cut limit only if
+ * `at` itself is older than the limit.)
  */
 export interface Claim {
   token: number

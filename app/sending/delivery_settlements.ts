@@ -281,11 +281,16 @@ export async function recoverStaleDeliveries(
       .whereRaw('delivery_attempts.delivery_id = deliveries.id')
       .where('outcome', outcome)
   const returned = ['id', 'client_id', 'email', 'attempts'] as const
+  // The token goes with the claim taken over: a worker of the previous
+  // release, which claims without writing one, would otherwise leave the
+  // late holder's token on its own claim (during a rolling deploy).
+  const unclaimed = { claim_token: null }
 
   const { sent, failed } = await db.transaction(async (trx) => {
     const sentRows = await stale(trx)
       .whereExists(loggedAs('sent'))
       .update({
+        ...unclaimed,
         status: 'sent',
         reason: null,
         next_attempt_at: null,
@@ -297,6 +302,7 @@ export async function recoverStaleDeliveries(
     const failedRows = await stale(trx)
       .whereExists(loggedAs('permanent'))
       .update({
+        ...unclaimed,
         status: 'failed',
         reason: db.knexRawQuery(FROM_LOG.permanentReason),
         next_attempt_at: null,
@@ -305,6 +311,7 @@ export async function recoverStaleDeliveries(
       })
       .returning([...returned, 'reason'])
     await stale(trx).update({
+      ...unclaimed,
       status: 'queued',
       attempts: db.knexRawQuery(FROM_LOG.attempts),
       updated_at: now,

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import Delivery from '#models/delivery'
-import { batchRanges } from '#sending/batch_ranges'
+import { batchRanges, type BatchRange } from '#sending/batch_ranges'
 import { claimDeliveries, holdClaims } from '#sending/delivery_claims'
 import { recoverStaleDeliveries } from '#sending/delivery_settlements'
 import { startedRun } from '#tests/helpers/sending'
@@ -27,39 +27,59 @@ async function claimedRun(count: number, name: string) {
 }
 
 test.group('A claim taken over by another batch', () => {
-  test('its late holder renews nothing of the new claim and no longer holds it', async ({
-    assert,
-  }) => {
-    const { run, range, context } = await claimedRun(2, 'Late renewal test')
-    const late = await claimDeliveries(range, 50)
-    const hold = holdClaims(late, STALE_AFTER_MS)
-    try {
-      // Its renewals did not reach the database for a whole SEND_STALE_AFTER
-      // (its process frozen, its connection hung): the next batch over the
-      // range found the claims stale and claimed the deliveries again…
-      const longAgo = sqlTime(DateTime.now().minus({ minutes: 10 }))
-      await Delivery.query().where('runId', run.id).update({ updatedAt: longAgo })
-      await recoverStaleDeliveries(range, context, STALE_AFTER_MS)
-      assert.lengthOf(await claimDeliveries(range, 50), 2, 'the new claim')
-      // …and froze in its turn: its claims must go stale for a third batch.
-      await Delivery.query().where('runId', run.id).update({ updatedAt: longAgo })
+  // The new claim is this release's, or, during a rolling deploy, that of a
+  // worker of the previous release, which writes no token.
+  const newClaims = [
+    {
+      by: 'another batch',
+      claim: (range: BatchRange) => claimDeliveries(range, 50),
+    },
+    {
+      by: 'a worker of the previous release',
+      claim: (range: BatchRange) =>
+        Delivery.query()
+          .where('runId', range.runId)
+          .where('status', 'queued')
+          .update({ status: 'sending', updatedAt: sqlTime() }),
+    },
+  ]
+  for (const { by, claim } of newClaims) {
+    test(`its late holder renews nothing of a new claim by ${by} and no longer holds it`, async ({
+      assert,
+    }) => {
+      const { run, range, context } = await claimedRun(2, 'Late renewal test')
+      const late = await claimDeliveries(range, 50)
+      const hold = holdClaims(late, STALE_AFTER_MS)
+      try {
+        // Its renewals did not reach the database for a whole
+        // SEND_STALE_AFTER (its process frozen, its connection hung): the
+        // next batch over the range found the claims stale and the
+        // deliveries were claimed again…
+        const longAgo = sqlTime(DateTime.now().minus({ minutes: 10 }))
+        await Delivery.query().where('runId', run.id).update({ updatedAt: longAgo })
+        await recoverStaleDeliveries(range, context, STALE_AFTER_MS)
+        await claim(range)
+        // …by a holder frozen in its turn: its claims must go stale for a
+        // third batch to take them over.
+        await Delivery.query().where('runId', run.id).update({ updatedAt: longAgo })
 
-      await waitUntil(
-        'the late holder to find it no longer holds its claims',
-        async () => late.every((delivery) => !hold.held(delivery)),
-        5000
-      )
-      const rows = await Delivery.query().where('runId', run.id)
-      assert.isTrue(
-        rows.every(
-          (row) => row.status === 'sending' && row.updatedAt!.toMillis() < Date.now() - 60_000
-        ),
-        "the new claim's staleness is not hidden by the late holder's renewals"
-      )
-    } finally {
-      hold.stop()
-    }
-  })
+        await waitUntil(
+          'the late holder to find it no longer holds its claims',
+          async () => late.every((delivery) => !hold.held(delivery)),
+          5000
+        )
+        const rows = await Delivery.query().where('runId', run.id)
+        assert.isTrue(
+          rows.every(
+            (row) => row.status === 'sending' && row.updatedAt!.toMillis() < Date.now() - 60_000
+          ),
+          "the new claim's staleness is not hidden by the late holder's renewals"
+        )
+      } finally {
+        hold.stop()
+      }
+    })
+  }
 
   test('a claim that waited past SEND_STALE_AFTER to reach the database is not held', async ({
     assert,
