@@ -241,6 +241,7 @@ export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number):
         return
       }
       const holding = deliveries.filter((delivery) => held.has(delivery.id))
+      if (holding.length === 0) return
       stillClaimed(db.knexQuery().from('deliveries'), holding)
         .update({ updated_at: sqlTime(renewingAt) }, ['id'])
         .then((renewed: { id: number | string }[]) => {
