@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { Knex } from 'knex'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
@@ -24,6 +25,25 @@ export interface ClaimedDelivery {
   email: string
   fullName: string
   attempts: number
+  /** The claim that took it, shared by the deliveries of one claim. */
+  claim: Claim
+}
+
+/**
+ * One claim statement's mark on its rows. `token` is written on them
+ * (deliveries.claim_token): a row is this claim's only while it is
+ * "sending" with this token, so a batch that runs late touches nothing
+ * another batch claimed since. `at` is when the claim's time was taken,
+ * before the statement was sent: the rows say `at`, however long the
+ * statement waited for a connection or a lock, and another batch finds
+ * them stale SEND_STALE_AFTER after `at`, not before. (SQLite keeps whole
+ * seconds of `at`, but recoverStaleDeliveries compares them with a time
+ * cut to the second too: the cut row is older than the cut limit only if
+ * `at` itself is older than the limit.)
+ */
+export interface Claim {
+  token: number
+  at: number
 }
 
 /**
@@ -73,7 +93,7 @@ const CLAIM = `WITH due AS MATERIALIZED (
     ORDER BY id
     LIMIT ?
   )
-  UPDATE deliveries SET status = 'sending', updated_at = ?
+  UPDATE deliveries SET status = 'sending', updated_at = ?, claim_token = ?
   WHERE id IN (SELECT id FROM due)
     -- Checked again on the row itself: another worker may have taken it.
     AND status = 'queued'
@@ -95,7 +115,9 @@ const CLAIM = `WITH due AS MATERIALIZED (
  * in id order. Returns nothing when the run may not send (or nothing is due).
  */
 export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit: number) {
-  const now = sqlTime()
+  // 48 random bits: two claims of one row share a token once in 2^48.
+  const claim: Claim = { token: randomInt(1, 2 ** 48), at: Date.now() }
+  const now = sqlTime(claim.at)
   const result = await preparedStatement('claim_deliveries', CLAIM, [
     runId,
     fromId,
@@ -103,6 +125,7 @@ export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit
     now,
     limit,
     now,
+    claim.token,
     runId,
   ])
   return rowsOf<any>(result)
@@ -114,23 +137,39 @@ export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit
       email: row.email,
       fullName: row.full_name,
       attempts: row.attempts,
+      claim,
     }))
     .sort((a, b) => a.id - b.id)
 }
 
 /**
- * Hands claimed deliveries that were not tried back to the queue.
+ * Limits an UPDATE of claimed deliveries to the rows still under the claims
+ * that took them: "sending" with their token. A row taken over since
+ * (settled from the log, maybe claimed again) is no longer the caller's.
+ * The deliveries of a slice share one claim, so this is one more condition.
  */
-export async function releaseDeliveries(deliveries: ClaimedDelivery[]) {
-  if (deliveries.length === 0) return
-  await db
-    .from('deliveries')
+export function stillClaimed(query: Knex.QueryBuilder, deliveries: ClaimedDelivery[]) {
+  const tokens = new Set(deliveries.map((delivery) => delivery.claim.token))
+  return query
     .whereIn(
       'id',
       deliveries.map((delivery) => delivery.id)
     )
     .where('status', 'sending')
-    .update({ status: 'queued', updated_at: sqlTime() })
+    .whereIn('claim_token', [...tokens])
+}
+
+/**
+ * Hands claimed deliveries that were not tried back to the queue, those
+ * still this batch's: one that ran late (frozen during a send) must not
+ * queue again, to be sent a second time, what another batch holds now.
+ */
+export async function releaseDeliveries(deliveries: ClaimedDelivery[]) {
+  if (deliveries.length === 0) return
+  await stillClaimed(db.knexQuery().from('deliveries'), deliveries).update({
+    status: 'queued',
+    updated_at: sqlTime(),
+  })
 }
 
 /**
@@ -175,25 +214,32 @@ export interface ClaimHold {
   /** Stops renewing the claims. */
   stop(): void
   /**
-   * Whether the claims are surely still this batch's: taken or renewed less
-   * than SEND_STALE_AFTER ago. A worker frozen longer than that (SIGSTOP, a
+   * Whether the delivery is surely still this batch's, to be checked right
+   * before it is sent: its claim taken or renewed less than
+   * SEND_STALE_AFTER ago (by the time written on its row), and not found
+   * taken over by a renewal. A worker frozen longer than that (SIGSTOP, a
    * stalled VM, a long pause) wakes up holding claims another batch may
    * have found stale, settled and sent since: it must not send them.
    * Workers' clocks must agree to well within SEND_STALE_AFTER, as they
    * must for stale claims anyway.
    */
-  held(): boolean
+  held(delivery: ClaimedDelivery): boolean
 }
 
 /**
  * Keeps a batch's claim on its deliveries fresh while it works through
  * them: deliveries "sending" for longer than SEND_STALE_AFTER are taken to
  * belong to a dead worker and queued again, so a live worker renews the
- * claim on those it still holds (a slow server, a long slice).
+ * claim on those it still holds (a slow server, a long slice). A renewal
+ * touches only rows still under this claim (stillClaimed): one that lands
+ * late, after another batch took the rows over, must not refresh the
+ * other's claim (a frozen holder's staleness would be hidden) nor let this
+ * batch believe the rows are still its own.
  */
 export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number): ClaimHold {
-  const ids = deliveries.map((delivery) => delivery.id)
-  let heldAt = Date.now()
+  const held = new Set(deliveries.map((delivery) => delivery.id))
+  // The times written on the rows (conservative: the earliest claim's).
+  let heldAt = Math.min(...deliveries.map((delivery) => delivery.claim.at))
   let lost = false
   const timer = setInterval(
     () => {
@@ -206,11 +252,16 @@ export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number):
         clearInterval(timer)
         return
       }
-      db.from('deliveries')
-        .whereIn('id', ids)
-        .where('status', 'sending')
-        .update({ updated_at: sqlTime() })
-        .then(() => {
+      const holding = deliveries.filter((delivery) => held.has(delivery.id))
+      if (holding.length === 0) return
+      stillClaimed(db.knexQuery().from('deliveries'), holding)
+        .update({ updated_at: sqlTime(renewingAt) }, ['id'])
+        .then((renewed: { id: number | string }[]) => {
+          // What was not renewed is not this batch's any more (taken over,
+          // or settled by it). Renewals answer in any order: the hold only
+          // shrinks, and its time only moves on.
+          const ids = new Set(renewed.map((row) => Number(row.id)))
+          for (const id of held) if (!ids.has(id)) held.delete(id)
           heldAt = Math.max(heldAt, renewingAt)
         })
         .catch(() => {
@@ -221,7 +272,7 @@ export function holdClaims(deliveries: ClaimedDelivery[], staleAfterMs: number):
   )
   return {
     stop: () => clearInterval(timer),
-    held: () => !lost && Date.now() - heldAt < staleAfterMs,
+    held: (delivery) => !lost && held.has(delivery.id) && Date.now() - heldAt < staleAfterMs,
   }
 }
 

@@ -2,7 +2,7 @@ import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { DateTime } from 'luxon'
-import type { ClaimedDelivery } from '#sending/delivery_claims'
+import { stillClaimed, type ClaimedDelivery } from '#sending/delivery_claims'
 import type { BatchRange } from '#sending/batch_ranges'
 import { sqlTime } from '#services/database/sql_time'
 import sendingConfig from '#config/sending'
@@ -164,53 +164,48 @@ export class PendingSettlements {
     const sent = settlements.filter((settlement) => settlement.status === 'sent')
     const others = settlements.filter((settlement) => settlement.status !== 'sent')
     const now = sqlTime()
-    // Only deliveries still "sending" are settled, and only those are
-    // counted on the run: a batch that wakes up late (a frozen worker) may
-    // find its slice already settled from the log by another worker, which
-    // counted it then. A retry or failure is written only while the row
-    // still has the tries it was claimed with: settling from the log
-    // rewrites them, so a row claimed again by another batch since (and
-    // "sending" again) is that batch's to settle, not this one's.
-    // The ids this batch settled: only those are announced (webhooks), the
-    // others were announced by whoever settled them.
+    // Only deliveries still under this batch's claim ("sending" with its
+    // token) are settled, and only those are counted on the run: a batch
+    // that wakes up late (a frozen worker) may find its slice already
+    // settled from the log by another worker, which counted it then, or
+    // claimed again by a third one, whose delivery it is to settle. The
+    // tries a row has do not tell: a try stopped by the server's
+    // configuration does not count, so a row claimed again after it has the
+    // tries it had, and writing "queued" over that claim would have the
+    // delivery sent by two batches. The ids this batch settled: only those
+    // are announced (webhooks), the others were announced by whoever
+    // settled them.
     const settled = new Set<number>()
     await db.transaction(async (trx) => {
       let failed = 0
       if (sent.length > 0) {
-        const updated: { id: number }[] = await trx
-          .from('deliveries')
-          .whereIn(
-            'id',
-            sent.map(({ delivery }) => delivery.id)
-          )
-          .where('status', 'sending')
-          .update(
-            {
-              status: 'sent',
-              reason: null,
-              next_attempt_at: null,
-              attempts: db.knexRawQuery('attempts + 1'),
-              sent_at: db.knexRawQuery(FROM_LOG.sentAt),
-              updated_at: now,
-            },
-            ['id']
-          )
+        const updated: { id: number }[] = await stillClaimed(
+          trx.knexQuery().from('deliveries'),
+          sent.map(({ delivery }) => delivery)
+        ).update(
+          {
+            status: 'sent',
+            reason: null,
+            next_attempt_at: null,
+            attempts: db.knexRawQuery('attempts + 1'),
+            sent_at: db.knexRawQuery(FROM_LOG.sentAt),
+            updated_at: now,
+          },
+          ['id']
+        )
         for (const { id } of updated) settled.add(Number(id))
       }
       const sentCount = settled.size
       for (const settlement of others) {
-        const updated = await trx
-          .from('deliveries')
-          .where('id', settlement.delivery.id)
-          .where('status', 'sending')
-          .where('attempts', settlement.delivery.attempts)
-          .update({
-            status: settlement.status,
-            reason: settlement.reason?.slice(0, 500) ?? null,
-            attempts: settlement.attempts,
-            next_attempt_at: settlement.nextAttemptAt,
-            updated_at: now,
-          })
+        const updated = await stillClaimed(trx.knexQuery().from('deliveries'), [
+          settlement.delivery,
+        ]).update({
+          status: settlement.status,
+          reason: settlement.reason?.slice(0, 500) ?? null,
+          attempts: settlement.attempts,
+          next_attempt_at: settlement.nextAttemptAt,
+          updated_at: now,
+        })
         if (affectedRows(updated) === 0) continue
         settled.add(settlement.delivery.id)
         if (settlement.status === 'failed') failed += 1
@@ -280,11 +275,16 @@ export async function recoverStaleDeliveries(
       .whereRaw('delivery_attempts.delivery_id = deliveries.id')
       .where('outcome', outcome)
   const returned = ['id', 'client_id', 'email', 'attempts'] as const
+  // The token goes with the claim taken over: a worker of the previous
+  // release, which claims without writing one, would otherwise leave the
+  // late holder's token on its own claim (during a rolling deploy).
+  const unclaimed = { claim_token: null }
 
   const { sent, failed } = await db.transaction(async (trx) => {
     const sentRows = await stale(trx)
       .whereExists(loggedAs('sent'))
       .update({
+        ...unclaimed,
         status: 'sent',
         reason: null,
         next_attempt_at: null,
@@ -296,6 +296,7 @@ export async function recoverStaleDeliveries(
     const failedRows = await stale(trx)
       .whereExists(loggedAs('permanent'))
       .update({
+        ...unclaimed,
         status: 'failed',
         reason: db.knexRawQuery(FROM_LOG.permanentReason),
         next_attempt_at: null,
@@ -304,6 +305,7 @@ export async function recoverStaleDeliveries(
       })
       .returning([...returned, 'reason'])
     await stale(trx).update({
+      ...unclaimed,
       status: 'queued',
       attempts: db.knexRawQuery(FROM_LOG.attempts),
       updated_at: now,

@@ -151,15 +151,17 @@ export default class SendBatch {
   static async #sendSlice(slice: ClaimedDelivery[], batch: BatchState, hold: ClaimHold) {
     const { range, settlements } = batch
     for (const [index, delivery] of slice.entries()) {
-      // The claims may have gone stale (this process was frozen): the rest
-      // is left as it is, not released (it may be another batch's now); the
-      // batch that finds it stale settles it from the log.
-      if (!hold.held()) return 'handed-back' as const
       if (workerShutdown.aborted) return SendBatch.#release(slice.slice(index), 'handed-back')
       if (!(await batch.liveness.runMaySend())) {
         return SendBatch.#release(slice.slice(index), 'stopped')
       }
       await respectSendRates(batch.mailing.tenantId)
+      // Checked last, right before the message leaves: a process frozen in
+      // one of the waits above (a slow send rate) wakes up with claims
+      // another batch may have taken over and sent since. What is still
+      // this batch's goes back to the queue; what was taken over is the
+      // taker's (releaseDeliveries touches only this batch's claims).
+      if (!hold.held(delivery)) return SendBatch.#release(slice.slice(index), 'handed-back')
 
       const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
       settlements.add(settlement)

@@ -48,6 +48,7 @@ function delivery(attempts: number): ClaimedDelivery {
     email: 'a@example.com',
     fullName: 'A',
     attempts,
+    claim: { token: 1, at: Date.now() },
   }
 }
 

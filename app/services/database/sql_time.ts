@@ -5,14 +5,14 @@ import db from '@adonisjs/lucid/services/db'
  * A time as the database stores it (the dialect's format, UTC), for query
  * conditions and bulk updates; now when no time is given. Lucid converts
  * DateTime values on model columns but not in query builder conditions, and
- * better-sqlite3 cannot bind Date objects.
+ * better-sqlite3 cannot bind Date objects. A time in epoch milliseconds is
+ * for a caller that keeps the instant it wrote (a claim's).
  */
-export function sqlTime(value?: DateTime) {
+export function sqlTime(value?: DateTime | number) {
   const format = db.connection().dialect.dateTimeFormat
-  return (
-    formatSqlTime(value ? value.toMillis() : Date.now(), format) ??
-    (value ?? DateTime.now()).toUTC().toFormat(format)
-  )
+  const millis =
+    value === undefined ? Date.now() : typeof value === 'number' ? value : value.toMillis()
+  return formatSqlTime(millis, format) ?? DateTime.fromMillis(millis).toUTC().toFormat(format)
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   settlementOf,
 } from '#sending/delivery_settlements'
 import { claimDeliveries } from '#sending/delivery_claims'
-import { acceptedOutcome } from '#sending/smtp_outcomes'
+import { acceptedOutcome, type SmtpOutcome } from '#sending/smtp_outcomes'
 import { startedRun } from '#tests/helpers/sending'
 import { sqlTime } from '#services/database/sql_time'
 
@@ -198,42 +198,61 @@ test.group('A batch settling late, after another batch settled its slice', () =>
     )
   })
 
-  test('leaves alone a delivery another batch has claimed again since', async ({ assert }) => {
-    const { run } = await startedRun(1, 'Late settlement over a new claim')
-    const [[fromId, toId]] = await batchRanges(run.id)
-    const range = { runId: run.id, fromId, toId }
-    const context = { runId: run.id, mailingId: run.mailingId, tenantId: run.tenantId }
-    const [deferred] = await claimDeliveries(range, 50)
-    const late = new PendingSettlements(context)
-    const deferral = { kind: 'transient', code: 451, response: '451 Try again later' } as const
-    late.add(settlementOf(deferred, deferral))
-    const longAgo = DateTime.now().minus({ minutes: 10 })
-    await DeliveryAttempt.create({
-      runId: run.id,
-      deliveryId: deferred.id,
-      outcome: 'transient',
-      smtpCode: 451,
-      response: '451',
-      durationMs: 5,
-      attemptedAt: longAgo,
+  // A try's outcome, settled late, must leave alone a delivery another batch
+  // has claimed again since, whether or not the try counted against the
+  // recipient: the log rewrites the tries of a deferral, not of a refusal
+  // the server's configuration caused.
+  const lateOutcomes: { name: string; outcome: SmtpOutcome; logged: AttemptOutcome }[] = [
+    {
+      name: 'a deferral',
+      outcome: { kind: 'transient', code: 451, response: '451 Try again later' },
+      logged: 'transient',
+    },
+    {
+      name: 'a refusal caused by the server configuration',
+      outcome: { kind: 'configuration', code: 535, response: '535 Authentication failed' },
+      logged: 'paused',
+    },
+  ]
+  for (const { name, outcome, logged } of lateOutcomes) {
+    test(`${name} leaves alone a delivery another batch has claimed again since`, async ({
+      assert,
+    }) => {
+      const { run } = await startedRun(1, 'Late settlement over a new claim')
+      const [[fromId, toId]] = await batchRanges(run.id)
+      const range = { runId: run.id, fromId, toId }
+      const context = { runId: run.id, mailingId: run.mailingId, tenantId: run.tenantId }
+      const [tried] = await claimDeliveries(range, 50)
+      const late = new PendingSettlements(context)
+      late.add(settlementOf(tried, outcome))
+      const longAgo = DateTime.now().minus({ minutes: 10 })
+      await DeliveryAttempt.create({
+        runId: run.id,
+        deliveryId: tried.id,
+        outcome: logged,
+        smtpCode: outcome.code,
+        response: outcome.response,
+        durationMs: 5,
+        attemptedAt: longAgo,
+      })
+      // Its worker froze before settling; the next batch settled the slice
+      // from the log, and once the retry was due a third batch claimed it.
+      await Delivery.query()
+        .where('id', tried.id)
+        .update({ updatedAt: sqlTime(longAgo) })
+      await recoverStaleDeliveries(range, context, sendingConfig.staleAfter)
+      await Delivery.query().where('id', tried.id).update({ nextAttemptAt: null })
+      const [reclaimed] = await claimDeliveries(range, 50)
+      assert.equal(reclaimed?.id, tried.id)
+
+      await late.settle()
+
+      const after = await Delivery.findOrFail(tried.id)
+      assert.deepEqual(
+        { status: after.status, attempts: after.attempts },
+        { status: 'sending', attempts: reclaimed.attempts },
+        "the new claim is the third batch's to settle"
+      )
     })
-    // Its worker froze before settling; the next batch settled the slice
-    // from the log, and once the retry was due a third batch claimed it.
-    await Delivery.query()
-      .where('id', deferred.id)
-      .update({ updatedAt: sqlTime(longAgo) })
-    await recoverStaleDeliveries(range, context, sendingConfig.staleAfter)
-    await Delivery.query().where('id', deferred.id).update({ nextAttemptAt: null })
-    const [reclaimed] = await claimDeliveries(range, 50)
-    assert.equal(reclaimed?.id, deferred.id)
-
-    await late.settle()
-
-    const after = await Delivery.findOrFail(deferred.id)
-    assert.deepEqual(
-      { status: after.status, attempts: after.attempts },
-      { status: 'sending', attempts: reclaimed.attempts },
-      "the new claim is the third batch's to settle"
-    )
-  })
+  }
 })

@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { setTimeout as sleep } from 'node:timers/promises'
+import limiter from '@adonisjs/limiter/services/main'
 import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
@@ -124,6 +126,56 @@ test.group('A worker stopped mid-run', () => {
       await queue.close()
     }
   }).timeout(120_000)
+
+  test('frozen while it waits for its send rate, it wakes up and sends nothing that was taken over', async ({
+    assert,
+  }) => {
+    const { clients, run } = await startedRun(3)
+    const [[fromId, toId]] = await batchRanges(run.id)
+    const range = { runId: run.id, fromId, toId }
+
+    const queue = new Queue('rate-freeze-test', { connection: redisConnection })
+    const frozen = new WorkerProcess(['--queue=rate-freeze-test'])
+    // One message a second for the workspace: after the first message the
+    // worker waits most of a second for the next slot.
+    const workspaceRate = limiter.use({ requests: 1, duration: '1 sec' })
+    try {
+      await frozen.start({ SEND_RATE_PER_WORKSPACE: '1' })
+      await queue.add(SendBatchJob.$$filepath, range)
+      await waitUntil('the worker to wait for its next slot', async () => {
+        const slots = await workspaceRate.get(`send:tenant:${run.tenantId}`)
+        return slots !== null && slots.consumed > 1
+      })
+      // Frozen in that wait, its whole slice claimed and nothing in hand.
+      process.kill(frozen.pid!, 'SIGSTOP')
+      assert.lengthOf(smtp.messagesTo(clients[0].email), 1)
+      assert.lengthOf(smtp.messagesTo(clients[1].email), 0, 'frozen before its second message')
+
+      // Another batch over the range (SendBatch, as `mailings:send --sync`
+      // runs it) takes the claims over once they are stale and sends them.
+      let comeBackAt: number | null = Date.now()
+      while (comeBackAt !== null) {
+        await sleep(Math.max(0, comeBackAt - Date.now()))
+        comeBackAt = await SendBatch.handle(range, { requeue: false })
+      }
+      const finished = await MailingRun.findOrFail(run.id)
+      assert.equal(finished.status, 'completed')
+
+      // It wakes up where it was, in the wait, and stops there.
+      process.kill(frozen.pid!, 'SIGCONT')
+      assert.equal(await frozen.stop('SIGTERM'), 0)
+      for (const client of clients) {
+        assert.lengthOf(
+          smtp.messagesTo(client.email),
+          1,
+          `${client.email} must get exactly one message`
+        )
+      }
+    } finally {
+      await frozen.stop('SIGKILL')
+      await queue.close()
+    }
+  }).timeout(90_000)
 
   test('stopped with SIGTERM, it finishes the message in hand and hands the rest back', async ({
     assert,
