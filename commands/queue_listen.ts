@@ -11,6 +11,7 @@ import { startProcessMetrics } from '#services/observability/metrics'
 import { watchQueues } from '#services/observability/queue_metrics'
 import { startWorkerHttpServer } from '#services/observability/worker_http_server'
 import { openCache } from '#services/cache/open_cache'
+import { jobs } from '#start/jobs'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -107,7 +108,13 @@ export default class QueueListen extends BaseCommand {
     router.commit()
 
     await checkRedisRequirements(logger, this.app.inProduction)
-    if (!this.scheduleOnly) await worker.start()
+    if (!this.scheduleOnly) {
+      // Every job's code loaded before the first job rather than by it: the
+      // first batch of a run spent about 0.4 s of CPU loading the engine and
+      // its mail libraries, sending nothing meanwhile.
+      await Promise.all(Object.values(jobs).map((load) => load()))
+      await worker.start()
+    }
     if (this.schedule) {
       await registerJobSchedulers(queues)
       // Independent of Redis jobs: it is what notices Redis lost them.

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { preparedStatement } from '#services/database/prepared_statement'
 import { isRefusedValue } from '#services/database/errors'
+import { inSqliteTransaction } from '#services/database/sqlite_statements'
 
 /**
  * One try of one delivery, as the `delivery_attempts` table stores it.
@@ -29,9 +30,20 @@ interface Waiting {
 const MOST_ROWS_PER_INSERT = 100
 
 /**
+ * How long a try waits for others to join its INSERT. A worker's batches
+ * (twice as many as its SMTP connections) take turns on the connections, so
+ * while one waits this long for its row, another's message is on the wire:
+ * the wait costs the worker no throughput, and each INSERT (a commit, on
+ * PostgreSQL a round trip) now carries the tries of several batches instead
+ * of mostly one.
+ */
+const GROUP_WINDOW_MS = 1
+
+/**
  * The attempt log with group commit: a try is written before its sender
  * moves on, and tries that end together (the batches a worker runs at once
- * share its event loop) are written by one INSERT instead of one each. The
+ * share its event loop; GROUP_WINDOW_MS) are written by one INSERT instead
+ * of one each. The
  * guarantee is unchanged (a message the server accepted is in the log before
  * the next message of its batch leaves); the statements per message drop.
  */
@@ -44,8 +56,8 @@ class AttemptLog {
       this.#waiting.push({ row, written, failed })
       if (this.#scheduled) return
       this.#scheduled = true
-      // The answers the event loop is handing out in this turn join the group.
-      setImmediate(() => this.#writeWaiting())
+      // The answers the mail server gives meanwhile join the group.
+      setTimeout(() => this.#writeWaiting(), GROUP_WINDOW_MS)
     })
   }
 
@@ -126,8 +138,6 @@ const COLUMNS = [
 const INSERT_ONE = `INSERT INTO delivery_attempts (${COLUMNS.join(', ')})
   VALUES (${COLUMNS.map(() => '?').join(', ')})`
 
-const preparedInserts = new WeakMap<object, { run: (...values: unknown[]) => unknown }>()
-
 /**
  * The INSERT of `count` rows, for PostgreSQL.
  */
@@ -145,8 +155,7 @@ const inserts: string[] = []
  * server's work for a row). On SQLite every statement runs synchronously,
  * groups are mostly of one, and building and preparing the same INSERT for
  * every message cost more than the insert itself: there it runs as a
- * statement prepared once per connection, taken from Knex's pool like any
- * query.
+ * statement prepared once per connection (inSqliteTransaction).
  */
 async function write(rows: AttemptRow[]) {
   const connection = db.connection()
@@ -158,20 +167,10 @@ async function write(rows: AttemptRow[]) {
       rows.flatMap((row) => COLUMNS.map((column) => row[column]))
     )
   }
-  const pool = connection.getWriteClient().client
-  const sqlite = await pool.acquireConnection()
-  try {
-    let insert = preparedInserts.get(sqlite)
-    if (!insert) {
-      insert = sqlite.prepare(INSERT_ONE)
-      preparedInserts.set(sqlite, insert!)
-    }
-    sqlite.transaction(() => {
-      for (const row of rows) insert!.run(...COLUMNS.map((column) => row[column]))
-    })()
-  } finally {
-    await pool.releaseConnection(sqlite)
-  }
+  await inSqliteTransaction((statement) => {
+    const insert = statement(INSERT_ONE)
+    for (const row of rows) insert.run(...COLUMNS.map((column) => row[column]))
+  })
 }
 
 export const attemptLog = new AttemptLog()

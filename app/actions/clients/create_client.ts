@@ -1,4 +1,5 @@
 import type Tenant from '#models/tenant'
+import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 
 export interface ClientFields {
   email: string
@@ -12,10 +13,12 @@ export interface ClientFields {
  */
 export default class CreateClient {
   static async handle(tenant: Tenant, fields: ClientFields) {
-    return tenant.related('clients').create({
+    const client = await tenant.related('clients').create({
       email: fields.email,
       fullName: fields.fullName ?? '',
       comment: fields.comment ?? null,
     })
+    await forgetWorkspaceClientCount(tenant)
+    return client
   }
 }

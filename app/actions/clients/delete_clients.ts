@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import Client from '#models/client'
 import type Tenant from '#models/tenant'
+import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 
 /**
  * Deletes clients of a workspace by id. Rooted at the workspace: ids of
@@ -20,7 +21,7 @@ import type Tenant from '#models/tenant'
 export default class DeleteClients {
   static async handle(tenant: Tenant, ids: number[]) {
     if (ids.length === 0) return 0
-    return db.transaction(async (trx) => {
+    const deleted = await db.transaction(async (trx) => {
       const result = await Client.query({ client: trx })
         .where('tenant_id', tenant.id)
         .whereIn('id', ids)
@@ -32,6 +33,8 @@ export default class DeleteClients {
         .update({ client_id: null })
       return countOf(result)
     })
+    if (deleted > 0) await forgetWorkspaceClientCount(tenant)
+    return deleted
   }
 }
 

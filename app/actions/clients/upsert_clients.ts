@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import { sqlTime } from '#services/database/sql_time'
+import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 
 /**
  * Rows written per statement: an API bulk request (1,000 items) is one
@@ -73,6 +74,7 @@ export default class UpsertClients {
     }
 
     const written = writes.length === 0 ? [] : await upsertRows(writes)
+    if (writes.length > 0) await forgetWorkspaceClientCount(tenant)
     const idByEmail = new Map<string, number>(saved.map((client) => [client.email, client.id]))
     for (const row of written) {
       idByEmail.set(row.email, Number(row.id))

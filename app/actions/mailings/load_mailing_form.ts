@@ -1,6 +1,6 @@
-import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import type Tenant from '#models/tenant'
+import { countWorkspaceClients } from '#services/clients/client_count'
 
 /**
  * What the mailing form offers: the workspace's messages to choose from
@@ -14,11 +14,7 @@ export default class LoadMailingForm {
       .query()
       .select('id', 'subject')
       .orderBy('updated_at', 'desc')
-    const clientsCount = await db
-      .from('clients')
-      .where('tenant_id', tenant.id)
-      .count('* as total')
-      .then((rows) => Number(rows[0].total))
+    const clientsCount = await countWorkspaceClients(tenant)
     const selectedClients =
       mailing?.audience === 'selected'
         ? await mailing

@@ -7,6 +7,7 @@ import { waitUntil } from '#tests/helpers/wait'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
+import { api, createToken } from '#tests/helpers/api'
 
 const inParis = async () => {
   const owner = await createUser()
@@ -364,6 +365,49 @@ test.group('Mailings: lists and views', () => {
     const all = await client.get('/mailings').loginAs(user)
     all.assertTextIncludes('Waits')
     all.assertTextIncludes('>4<')
+  })
+
+  test('the count of an all-clients mailing follows the clients added and deleted', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [first, second] = await createClients(tenant, 3)
+    const mailing = await createMailing(tenant, { audience: 'all' })
+    // The count is cached: each view below comes after a write through the
+    // app, which must make the next view count again.
+    const shown = async () => {
+      const page = await client.get(`/mailings/${mailing.id}`).loginAs(user)
+      const count = /data-testid="recipients-count">\s*([\d,]+) \(all clients/.exec(page.text())
+      return count?.[1]
+    }
+    const dashboard = async () => {
+      const page = await client.get('/dashboard').loginAs(user)
+      return page.text()
+    }
+
+    assert.equal(await shown(), '3')
+    assert.include(await dashboard(), '>3<')
+
+    await postForm(client, '/clients', { email: 'added@example.com' }).loginAs(user)
+    assert.equal(await shown(), '4')
+    assert.include(await dashboard(), '>4<')
+
+    const calls = api(client, await createToken(user))
+    const bulk = await calls.post('/clients/bulk', {
+      clients: [{ email: 'bulk-1@example.com' }, { email: 'bulk-2@example.com' }],
+    })
+    bulk.assertStatus(200)
+    assert.equal(await shown(), '6')
+
+    await deleteForm(client, `/clients/${first.id}`).loginAs(user)
+    assert.equal(await shown(), '5')
+
+    await postForm(client, '/clients/bulk-delete', { ids: [second.id] }).loginAs(user)
+    assert.equal(await shown(), '4')
+    assert.include(await dashboard(), '>4<')
+    const list = await client.get('/mailings').loginAs(user)
+    list.assertTextIncludes('>4<')
   })
 
   test('a page far past the end is empty, whatever the page number', async ({ client, assert }) => {

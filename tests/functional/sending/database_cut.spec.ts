@@ -114,11 +114,11 @@ test.group('A database connection cut mid-batch', () => {
     // its end, where a failure used to leave its claims renewed for ever.
     const sending = await sendOnOwnQueue('db-cut-settle', 10)
     // The run's row locked: the batch's settlement (statuses and the run's
-    // counters, one transaction) waits for it.
+    // counters, one statement) waits for it.
     await cutMidBatch(
       assert,
       sending,
-      'update "mailing_runs" set "sent" = "sent" +',
+      'UPDATE mailing_runs SET sent = sent +',
       'SELECT id FROM mailing_runs WHERE id = ? FOR UPDATE',
       [sending.run.id]
     )
