@@ -56,7 +56,7 @@ import {
   useProductionTimings,
 } from './helpers/bench_worker.js'
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
-import { freePort } from './helpers/net.js'
+import { freePort } from '#tests/helpers/net'
 import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
 import { MailServerProcess, type MailServerMode } from './helpers/mail_server.js'
 import {

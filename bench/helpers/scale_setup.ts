@@ -5,7 +5,7 @@ import { bootBenchApp } from './boot_app.js'
 import { BenchWorker, compileApp, useProductionTimings } from './bench_worker.js'
 import { createMailingToAll, seedBigWorkspace, type BigWorkspace } from './big_workspace.js'
 import { startSink } from './mail_server.js'
-import { freePort } from './net.js'
+import { freePort } from '#tests/helpers/net'
 import { logIn, startWebServer, stopProcess, untilServing } from './web_server.js'
 
 /**

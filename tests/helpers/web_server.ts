@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
-import { freePort } from '#tests/helpers/sending'
+import { freePort } from '#tests/helpers/net'
 import { waitUntil } from '#tests/helpers/wait'
 
 /**
