@@ -48,7 +48,7 @@ import type { DateTime as LuxonDateTime } from 'luxon'
 import { cpus, setPriority } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { bootBenchApp } from './helpers/boot_app.js'
-import { createBenchOwner } from './helpers/owners.js'
+import { createMailingToAll, seedBigWorkspace, type BigWorkspace } from './helpers/big_workspace.js'
 import {
   BENCH_BUILT,
   BenchWorker,
@@ -115,10 +115,7 @@ const { DateTime } = await import('luxon')
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-const { default: User } = await import('#models/user')
-const { default: Mailing } = await import('#models/mailing')
 const { default: StartRun } = await import('#sending/start_run')
-const { TOKEN_ABILITIES } = await import('#api/abilities')
 const { sqlTime } = await import('#services/database/sql_time')
 
 /**
@@ -130,7 +127,7 @@ class KeepSending {
   #timer?: NodeJS.Timeout
   #current?: { mailingId: number; runId: number }
 
-  constructor(private owner: Owner) {}
+  constructor(private owner: BigWorkspace) {}
 
   async start() {
     this.#current = await startMailing(this.owner, 'Under trouble')
@@ -166,7 +163,7 @@ const loadAtStart = loadAverages()
 try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await redis.flushdb()
-  const owner = await seed()
+  const owner = await seedBigWorkspace(RECIPIENTS, 'trouble', 'Trouble Owner')
   web = await startWebServer()
   await untilServing(web, BASE)
   await trouble.switchTo('healthy')
@@ -239,50 +236,12 @@ interface PhaseResult {
 }
 
 /**
- * A verified owner with a token, RECIPIENTS clients and a message.
- */
-async function seed() {
-  const { user, tenant } = await createBenchOwner('Trouble Owner', 'trouble')
-  const now = sqlTime()
-  for (let first = 0; first < RECIPIENTS; first += 500) {
-    const rows = Array.from({ length: Math.min(500, RECIPIENTS - first) }, (_, offset) => ({
-      tenant_id: tenant.id,
-      email: `client.${first + offset}@trouble.bench`,
-      full_name: `Client ${first + offset}`,
-      created_at: now,
-      updated_at: now,
-    }))
-    await db.table('clients').multiInsert(rows)
-  }
-  const message = await tenant.related('messages').create({
-    subject: 'News for {{ client.full_name }}',
-    bodyText: 'Hello {{ client.full_name }}, our news. Unsubscribe: {{ unsubscribe_url }}',
-  })
-  const token = await User.accessTokens.create(user, [...TOKEN_ABILITIES])
-  return { user, tenant, message, token: token.value!.release() }
-}
-
-type Owner = Awaited<ReturnType<typeof seed>>
-
-/**
  * A mailing to every client, its run started now with its batches queued
  * (what "send now" does).
  */
-async function startMailing(owner: Owner, name: string) {
-  const startAt = DateTime.now()
-  const mailing = await Mailing.create({
-    tenantId: owner.tenant.id,
-    messageId: owner.message.id,
-    name,
-    audience: 'all',
-    periodicity: 'once',
-    startAt,
-    endAt: startAt.plus({ days: 1 }),
-    status: 'created',
-    createdById: owner.user.id,
-    nextRunAt: null,
-  })
-  const run = await StartRun.handle(mailing, startAt, { dispatch: true })
+async function startMailing(owner: BigWorkspace, name: string) {
+  const mailing = await createMailingToAll(owner, name)
+  const run = await StartRun.handle(mailing, mailing.startAt, { dispatch: true })
   return { mailingId: mailing.id, runId: run!.id }
 }
 
