@@ -229,6 +229,31 @@ export function attributeDuplicates(
   return unexplained
 }
 
+/**
+ * What did not hold of each fault: injected, within its own bound.
+ * `everyoneReached`: the sink had heard from every recipient by the end.
+ */
+export function faultFailures(faults: FaultRecord[], everyoneReached: boolean) {
+  const failures: string[] = []
+  for (const fault of faults) {
+    if (!fault.injected) {
+      fault.outcome = 'not injected'
+      failures.push(
+        `${fault.kind}, planned at ${percent(fault.at)} of the recipients, was not injected: ${
+          everyoneReached
+            ? 'every recipient had been reached before its moment came (plan it earlier, or fewer or shorter faults before it)'
+            : 'the run ended first'
+        }`
+      )
+    } else if (fault.duplicates > fault.duplicatesAllowed) {
+      failures.push(
+        `${fault.kind} at ${fault.atSeconds} s caused ${fault.duplicates} duplicates, more than it may (${fault.duplicatesAllowed})`
+      )
+    }
+  }
+  return failures
+}
+
 async function check(
   fleet: Fleet,
   mailingId: number,
@@ -254,22 +279,7 @@ async function check(
   const stats = done ? await fleet.api('GET', `/mailings/${mailingId}/stats`) : { totals: {} }
   const apiTotals = stats.totals
 
-  for (const fault of faults) {
-    if (!fault.injected) {
-      fault.outcome = 'not injected'
-      failures.push(
-        `${fault.kind}, planned at ${percent(fault.at)} of the recipients, was not injected: ${
-          sink.unique >= options.recipients
-            ? 'every recipient had been reached before its moment came (plan it earlier, or fewer or shorter faults before it)'
-            : 'the run ended first'
-        }`
-      )
-    } else if (fault.duplicates > fault.duplicatesAllowed) {
-      failures.push(
-        `${fault.kind} at ${fault.atSeconds} s caused ${fault.duplicates} duplicates, more than it may (${fault.duplicatesAllowed})`
-      )
-    }
-  }
+  failures.push(...faultFailures(faults, sink.unique >= options.recipients))
   if (!done) failures.push(`the run did not complete within ${options.completionBoundMs / 1000} s`)
   if (lost.length > 0) {
     failures.push(`${lost.length} recipients got nothing (${lost.slice(0, 5).join(', ')}…)`)

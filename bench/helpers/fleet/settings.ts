@@ -152,6 +152,22 @@ export async function fleetOptionsFromEnv(defaults: {
     0
   )
   const webPort = e.FLEET_WEB_PORT ? port('FLEET_WEB_PORT', e.FLEET_WEB_PORT) : undefined
+  const given = (variable: string) => (e[variable] ? port(variable, e[variable]!) : undefined)
+  const ports = {
+    proxy: given('FLEET_PROXY_PORT'),
+    smtp: given('FLEET_SMTP_PORT'),
+    redis: given('FLEET_REDIS_PORT'),
+  }
+  // Free ports, none twice, none of those given.
+  const taken = new Set([ports.proxy, ports.smtp, ports.redis, webPort, webPort && webPort + 1])
+  const free = async () => {
+    for (;;) {
+      const candidate = await freePort()
+      if (taken.has(candidate)) continue
+      taken.add(candidate)
+      return candidate
+    }
+  }
   if (webPort === 65_535) throw new Error('FLEET_WEB_PORT must leave room for the next port')
   const database = e.FLEET_DATABASE ?? defaults.database
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) {
@@ -169,10 +185,10 @@ export async function fleetOptionsFromEnv(defaults: {
       password: e.DB_PASSWORD ?? '',
     },
     ports: {
-      proxy: e.FLEET_PROXY_PORT ? port('FLEET_PROXY_PORT', e.FLEET_PROXY_PORT) : await freePort(),
-      web: webPort ? [webPort, webPort + 1] : [await freePort(), await freePort()],
-      smtp: e.FLEET_SMTP_PORT ? port('FLEET_SMTP_PORT', e.FLEET_SMTP_PORT) : await freePort(),
-      redis: e.FLEET_REDIS_PORT ? port('FLEET_REDIS_PORT', e.FLEET_REDIS_PORT) : await freePort(),
+      proxy: ports.proxy ?? (await free()),
+      web: webPort ? [webPort, webPort + 1] : [await free(), await free()],
+      smtp: ports.smtp ?? (await free()),
+      redis: ports.redis ?? (await free()),
     },
     workers: number('FLEET_WORKERS', 3, 1, 32),
     schedulers: number('FLEET_SCHEDULERS', 2, 1, 32),
