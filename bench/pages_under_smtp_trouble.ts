@@ -47,6 +47,7 @@ import 'reflect-metadata'
 import type { DateTime as LuxonDateTime } from 'luxon'
 import { cpus, setPriority } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { ServiceProcess } from '#tests/helpers/processes'
 import { bootBenchApp } from './helpers/boot_app.js'
 import { createMailingToAll, seedBigWorkspace, type BigWorkspace } from './helpers/big_workspace.js'
 import {
@@ -59,14 +60,7 @@ import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
 import { freePort } from '#tests/helpers/net'
 import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
 import { MailServerProcess, type MailServerMode } from './helpers/mail_server.js'
-import {
-  logIn,
-  measurePages,
-  startWebServer,
-  stopProcess,
-  untilServing,
-  type WebServer,
-} from './helpers/web_server.js'
+import { logIn, measurePages, startWebServer, untilServing } from './helpers/web_server.js'
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 3000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50)
@@ -157,7 +151,7 @@ class KeepSending {
 
 const trouble = new MailServerProcess(smtpPort)
 const worker = new BenchWorker()
-let web: WebServer | undefined
+let web: ServiceProcess | undefined
 let failure: string | null = null
 const loadAtStart = loadAverages()
 try {
@@ -218,7 +212,7 @@ try {
   failure = (error as Error).message
 } finally {
   await worker.stop()
-  if (web) await stopProcess(web)
+  await web?.stop()
   await trouble.close()
   await redis.flushdb().catch(() => {})
   await app.terminate()
