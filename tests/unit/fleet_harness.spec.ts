@@ -134,7 +134,7 @@ test.group('Fleet test faults', () => {
 
   test('a planned fault that never came fails the run, saying why', ({ assert }) => {
     assert.deepEqual(faultFailures([record({ injected: false })], true), [
-      'kill-worker, planned at 80% of the recipients, was not injected: every recipient had been reached before its moment came (plan it earlier, or fewer or shorter faults before it)',
+      'kill-worker, planned at 80% of the recipients, was not injected: every recipient had been reached before it could be (its moment came too late, or while earlier faults still lasted): plan it earlier, or fewer or shorter faults before it',
     ])
   })
 

@@ -241,7 +241,7 @@ export function faultFailures(faults: FaultRecord[], everyoneReached: boolean) {
       failures.push(
         `${fault.kind}, planned at ${percent(fault.at)} of the recipients, was not injected: ${
           everyoneReached
-            ? 'every recipient had been reached before its moment came (plan it earlier, or fewer or shorter faults before it)'
+            ? 'every recipient had been reached before it could be (its moment came too late, or while earlier faults still lasted): plan it earlier, or fewer or shorter faults before it'
             : 'the run ended first'
         }`
       )
