@@ -103,6 +103,8 @@ export class ServiceProcess {
       const ready = () => {
         if (!this.output.includes(readyText)) return
         clearTimeout(giveUp)
+        child.stdout!.off('data', ready)
+        child.stderr!.off('data', ready)
         resolve()
       }
       child.stdout!.on('data', ready)
