@@ -48,7 +48,7 @@ import {
   useProductionTimings,
 } from './helpers/bench_worker.js'
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
-import { freePort } from './helpers/net.js'
+import { freePort } from '#tests/helpers/net'
 
 const MAILINGS = Number(process.env.BENCH_MAILINGS ?? 10)
 const GOAL_MS = Number(process.env.BENCH_GOAL_MS ?? 1000)
@@ -271,7 +271,7 @@ async function latencies(groups: (string | string[])[], due: Instant[]) {
     if (Date.now() > deadline) {
       const missing = groups.filter((group) => arrivedAt(group) === undefined).length
       throw new Error(
-        `${missing} of ${groups.length} messages had not arrived ${ARRIVAL_TIMEOUT_MS / 1000} s after they were due.\nWorker log:\n${worker.log.slice(-3000)}`
+        `${missing} of ${groups.length} messages had not arrived ${ARRIVAL_TIMEOUT_MS / 1000} s after they were due.\nWorker log:\n${worker.output.slice(-3000)}`
       )
     }
     await sleep(20)

@@ -47,8 +47,9 @@ import 'reflect-metadata'
 import type { DateTime as LuxonDateTime } from 'luxon'
 import { cpus, setPriority } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { ServiceProcess } from '#tests/helpers/processes'
 import { bootBenchApp } from './helpers/boot_app.js'
-import { createBenchOwner } from './helpers/owners.js'
+import { createMailingToAll, seedBigWorkspace, type BigWorkspace } from './helpers/big_workspace.js'
 import {
   BENCH_BUILT,
   BenchWorker,
@@ -56,17 +57,10 @@ import {
   useProductionTimings,
 } from './helpers/bench_worker.js'
 import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
-import { freePort } from './helpers/net.js'
+import { freePort } from '#tests/helpers/net'
 import { cpuSeconds, runQueueWaitSeconds } from './helpers/proc.js'
 import { MailServerProcess, type MailServerMode } from './helpers/mail_server.js'
-import {
-  logIn,
-  measurePages,
-  startWebServer,
-  stopProcess,
-  untilServing,
-  type WebServer,
-} from './helpers/web_server.js'
+import { logIn, measurePages, startWebServer, untilServing } from './helpers/web_server.js'
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 3000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 50)
@@ -115,10 +109,7 @@ const { DateTime } = await import('luxon')
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { default: redis } = await import('@adonisjs/redis/services/main')
 const { MigrationRunner } = await import('@adonisjs/lucid/migration')
-const { default: User } = await import('#models/user')
-const { default: Mailing } = await import('#models/mailing')
 const { default: StartRun } = await import('#sending/start_run')
-const { TOKEN_ABILITIES } = await import('#api/abilities')
 const { sqlTime } = await import('#services/database/sql_time')
 
 /**
@@ -130,7 +121,7 @@ class KeepSending {
   #timer?: NodeJS.Timeout
   #current?: { mailingId: number; runId: number }
 
-  constructor(private owner: Owner) {}
+  constructor(private owner: BigWorkspace) {}
 
   async start() {
     this.#current = await startMailing(this.owner, 'Under trouble')
@@ -160,13 +151,13 @@ class KeepSending {
 
 const trouble = new MailServerProcess(smtpPort)
 const worker = new BenchWorker()
-let web: WebServer | undefined
+let web: ServiceProcess | undefined
 let failure: string | null = null
 const loadAtStart = loadAverages()
 try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await redis.flushdb()
-  const owner = await seed()
+  const owner = await seedBigWorkspace(RECIPIENTS, 'trouble', 'Trouble Owner')
   web = await startWebServer()
   await untilServing(web, BASE)
   await trouble.switchTo('healthy')
@@ -221,7 +212,7 @@ try {
   failure = (error as Error).message
 } finally {
   await worker.stop()
-  if (web) await stopProcess(web)
+  await web?.stop()
   await trouble.close()
   await redis.flushdb().catch(() => {})
   await app.terminate()
@@ -239,50 +230,12 @@ interface PhaseResult {
 }
 
 /**
- * A verified owner with a token, RECIPIENTS clients and a message.
- */
-async function seed() {
-  const { user, tenant } = await createBenchOwner('Trouble Owner', 'trouble')
-  const now = sqlTime()
-  for (let first = 0; first < RECIPIENTS; first += 500) {
-    const rows = Array.from({ length: Math.min(500, RECIPIENTS - first) }, (_, offset) => ({
-      tenant_id: tenant.id,
-      email: `client.${first + offset}@trouble.bench`,
-      full_name: `Client ${first + offset}`,
-      created_at: now,
-      updated_at: now,
-    }))
-    await db.table('clients').multiInsert(rows)
-  }
-  const message = await tenant.related('messages').create({
-    subject: 'News for {{ client.full_name }}',
-    bodyText: 'Hello {{ client.full_name }}, our news. Unsubscribe: {{ unsubscribe_url }}',
-  })
-  const token = await User.accessTokens.create(user, [...TOKEN_ABILITIES])
-  return { user, tenant, message, token: token.value!.release() }
-}
-
-type Owner = Awaited<ReturnType<typeof seed>>
-
-/**
  * A mailing to every client, its run started now with its batches queued
  * (what "send now" does).
  */
-async function startMailing(owner: Owner, name: string) {
-  const startAt = DateTime.now()
-  const mailing = await Mailing.create({
-    tenantId: owner.tenant.id,
-    messageId: owner.message.id,
-    name,
-    audience: 'all',
-    periodicity: 'once',
-    startAt,
-    endAt: startAt.plus({ days: 1 }),
-    status: 'created',
-    createdById: owner.user.id,
-    nextRunAt: null,
-  })
-  const run = await StartRun.handle(mailing, startAt, { dispatch: true })
+async function startMailing(owner: BigWorkspace, name: string) {
+  const mailing = await createMailingToAll(owner, name)
+  const run = await StartRun.handle(mailing, mailing.startAt, { dispatch: true })
   return { mailingId: mailing.id, runId: run!.id }
 }
 

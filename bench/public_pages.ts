@@ -27,11 +27,10 @@
 import 'reflect-metadata'
 import { cpus } from 'node:os'
 import http from 'node:http'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
-import { APP_ROOT, bootBenchApp } from './helpers/boot_app.js'
+import type { ServiceProcess } from '#tests/helpers/processes'
+import { bootBenchApp } from './helpers/boot_app.js'
 import { createBenchOwner } from './helpers/owners.js'
+import { startWebServer, untilServing } from './helpers/web_server.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8)
@@ -39,6 +38,7 @@ const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 50_000)
 const POSTS = Number(process.env.BENCH_POSTS ?? 40)
 const DATABASE = 'tmp/bench-pages.sqlite3'
 const PORT = Number(process.env.BENCH_PORT ?? 3495)
+const BASE = `http://127.0.0.1:${PORT}`
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS })
 
 process.env.REDIS_DB ??= '7'
@@ -53,7 +53,7 @@ const { default: Post } = await import('#models/post')
 const { renderPostMarkdown } = await import('#services/blog/markdown')
 const { sqlTime } = await import('#services/database/sql_time')
 
-let server: ChildProcess | undefined
+let server: ServiceProcess | undefined
 try {
   await new MigrationRunner(db, app, { direction: 'up' }).run()
   await redis.flushdb()
@@ -62,8 +62,8 @@ try {
 
   const results: Record<string, Record<string, number>> = {}
   for (const mode of ['baseline', 'cached'] as const) {
-    server = startServer({ PAGE_CACHE: mode === 'cached' ? 'true' : 'false' })
-    await untilServing(server)
+    server = await startServer({ PAGE_CACHE: mode === 'cached' ? 'true' : 'false' })
+    await untilServing(server, BASE)
     results[mode] = {}
     for (const path of ['/', article]) {
       await measure(path, 2) // warm-up: compiled templates, filled caches
@@ -76,7 +76,7 @@ try {
         results.revalidated[path] = await measure(path, SECONDS, { 'if-none-match': etag }, 304)
       }
     }
-    await stopServer(server)
+    await server.stop()
     server = undefined
   }
 
@@ -102,7 +102,7 @@ try {
   }
   console.log(lines.join('\n') + '\n')
 } finally {
-  if (server) await stopServer(server)
+  await server?.stop()
   await redis.flushdb()
   await app.terminate()
   await removeSqliteFile()
@@ -194,61 +194,19 @@ async function seed() {
  * benchmark's database and Redis DB.
  */
 function startServer(overrides: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    ['--import=ts-node-maintained/register/esm', 'bin/server.js'],
-    {
-      cwd: fileURLToPath(APP_ROOT),
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        APP_URL: `http://127.0.0.1:${PORT}`,
-        APP_KEY: 'bench-only-key-6f1d2c3b4a5e6f7081920a1b2c3d4e5f',
-        SESSION_DRIVER: 'redis',
-        REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
-        REDIS_PORT: process.env.REDIS_PORT ?? '6379',
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: '2599',
-        MAIL_FROM_ADDRESS: 'bench@mailings.test',
-        LOG_LEVEL: 'error',
-        ...overrides,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  )
-  ;(child as ChildProcess & { output: string }).output = ''
-  const collect = (chunk: Buffer) => {
-    const output = (child as ChildProcess & { output: string }).output + chunk.toString()
-    ;(child as ChildProcess & { output: string }).output = output.slice(-10_000)
-  }
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  return child
-}
-
-async function untilServing(child: ChildProcess) {
-  const output = () => (child as ChildProcess & { output: string }).output
-  // ts-node compiles the app at start: slow on a busy machine.
-  const deadline = Date.now() + 180_000
-  let status: number | string = 0
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited:\n${output()}`)
-    if (Date.now() > deadline) {
-      throw new Error(`No page from the server within 180 s (last answer ${status}):\n${output()}`)
-    }
-    status = await request('/').catch((error: Error) => error.message)
-    if (status === 200) return
-    await sleep(250)
-  }
-}
-
-function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
+  return startWebServer({
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      APP_URL: BASE,
+      APP_KEY: 'bench-only-key-6f1d2c3b4a5e6f7081920a1b2c3d4e5f',
+      REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
+      REDIS_PORT: process.env.REDIS_PORT ?? '6379',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '2599',
+      MAIL_FROM_ADDRESS: 'bench@mailings.test',
+      ...overrides,
+    },
   })
 }
 

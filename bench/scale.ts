@@ -48,6 +48,7 @@ import { formatMs, latencySummary, loadAverages } from './helpers/latency.js'
 import { measurePages } from './helpers/web_server.js'
 import { pauseAndDrain, setUpScaleBench } from './helpers/scale_setup.js'
 import { createMailingToAll } from './helpers/big_workspace.js'
+import { peakResidentKb } from './helpers/proc.js'
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 1_000_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120)
@@ -111,15 +112,14 @@ try {
   while (performance.now() - windowStart < SECONDS * 1000) {
     const round = await measurePages(bench.base, pages, bench.headers, 1, 1)
     for (const [label, samples] of Object.entries(round)) latencies[label].push(...samples)
-    for (const worker of workers) worker.peakMemoryKb()
     if (workers.some((worker) => !worker.running)) {
-      throw new Error(`A worker exited:\n${workers.map((worker) => worker.log).join('\n')}`)
+      throw new Error(`A worker exited:\n${workers.map((worker) => worker.output).join('\n')}`)
     }
     await sleep(250)
   }
   const windowSeconds = (performance.now() - windowStart) / 1000
   const sent = (await sentCount(run.id)) - sentBefore
-  const peaks = workers.map((worker) => worker.peakMemoryKb() / 1024)
+  const peaks = workers.map((worker) => peakResidentKb(worker.pid) / 1024)
   const loadAtEnd = loadAverages()
   await pauseAndDrain(bench, mailing.id)
 

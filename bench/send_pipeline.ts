@@ -52,8 +52,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { bootBenchApp } from './helpers/boot_app.js'
 import { createBenchOwner } from './helpers/owners.js'
 import { BenchWorker, compileApp, useProductionTimings } from './helpers/bench_worker.js'
-import { cpuSeconds } from './helpers/proc.js'
-import { freePort } from './helpers/net.js'
+import { cpuSeconds, peakResidentKb } from './helpers/proc.js'
+import { freePort } from '#tests/helpers/net'
 import { loadAverages } from './helpers/latency.js'
 import {
   BackendCpu,
@@ -228,14 +228,13 @@ async function measurePass(
   let final: { status: string; sent: number; failed: number; skipped: number } | undefined
   for (;;) {
     const row = await db.from('mailing_runs').where('id', run.id).first()
-    for (const worker of workers) worker.peakMemoryKb()
     await databaseCpu?.sample()
     if (row.status !== 'running') {
       final = row
       break
     }
     if (workers.some((worker) => !worker.running)) {
-      throw new Error(`A worker exited during the run:\n${workers.map((w) => w.log).join('\n')}`)
+      throw new Error(`A worker exited during the run:\n${workers.map((w) => w.output).join('\n')}`)
     }
     await sleep(100)
   }
@@ -248,14 +247,14 @@ async function measurePass(
       0
     )
   const redisCpuMs = 1000 * ((await redisCpuSeconds()) - redisAtStart)
-  const peaks = workers.map((worker) => worker.peakMemoryKb())
+  const peaks = workers.map((worker) => peakResidentKb(worker.pid))
   if (final!.status !== 'completed' || Number(final!.sent) !== RECIPIENTS) {
     throw new Error(`The run ended ${final!.status} with ${JSON.stringify(final)}`)
   }
   const [attempts] = await db.from('delivery_attempts').where('run_id', run.id).count('* as count')
 
   await Promise.all(workers.map((worker) => worker.stop()))
-  if (process.env.BENCH_DEBUG) for (const worker of workers) console.log(worker.log.slice(-4000))
+  if (process.env.BENCH_DEBUG) for (const worker of workers) console.log(worker.output.slice(-4000))
   workers.length = 0
 
   const perMessage = (cpuMs: number) => (cpuMs / RECIPIENTS) * 1000

@@ -111,7 +111,7 @@ try {
         sendingMailing = undefined
       }
       if (workers.some((worker) => !worker.running)) {
-        throw new Error(`A worker exited:\n${workers.map((worker) => worker.log).join('\n')}`)
+        throw new Error(`A worker exited:\n${workers.map((worker) => worker.output).join('\n')}`)
       }
       console.log(`  round ${round}, ${phase}: done (load ${loadAverages()})`)
     }

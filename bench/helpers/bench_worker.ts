@@ -1,9 +1,8 @@
-import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { execSync } from 'node:child_process'
 import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { ServiceProcess } from '#tests/helpers/processes'
 import { APP_ROOT } from './boot_app.js'
-
-const STARTED = 'Worker started'
 
 /**
  * The app boots from .env.test in benchmarks, whose timeouts are cut short
@@ -22,8 +21,6 @@ export function useProductionTimings() {
     SMTP_SOCKET_TIMEOUT: '30s',
   })
 }
-const LOG_TAIL = 20_000
-
 /**
  * Benchmarks run workers the way production does (README, "Running in
  * production"): compiled (`node ace build`, see compileApp), with
@@ -54,6 +51,13 @@ export function compileApp() {
   // unchanged sources.
   if (process.env.BENCH_REBUILD === '0' && existsSync(new URL('build/ace.js', APP_ROOT))) return
   console.log('Compiling the app for the workers (node ace build)…')
+  buildApp()
+}
+
+/**
+ * `node ace build`, or an error with what it printed.
+ */
+export function buildApp() {
   try {
     execSync('node ace build', { cwd: fileURLToPath(APP_ROOT), stdio: 'pipe' })
   } catch (error: any) {
@@ -79,98 +83,44 @@ export async function productionEnvironment(env: Record<string, string>) {
  * database, Redis DB and SMTP port) plus `env`. `nodeOptions` go to node
  * (a CPU profile, say).
  */
-export class BenchWorker {
-  #process?: ChildProcess
-  #log = ''
-  #peakKb = 0
-
+export class BenchWorker extends ServiceProcess {
   constructor(
     private env: Record<string, string> = {},
-    private args: string[] = [],
-    private nodeOptions: string[] = []
-  ) {}
-
-  /**
-   * The end of what the worker printed, for error messages.
-   */
-  get log() {
-    return this.#log
-  }
-
-  get pid() {
-    return this.#process?.pid
-  }
-
-  get running() {
-    const child = this.#process
-    return Boolean(child) && child!.exitCode === null && child!.signalCode === null
+    args: string[] = [],
+    nodeOptions: string[] = []
+  ) {
+    super(
+      process.execPath,
+      [
+        ...(BENCH_BUILT ? PRODUCTION_NODE_OPTIONS : []),
+        ...nodeOptions,
+        BENCH_BUILT ? 'ace.js' : 'ace',
+        'queue:listen',
+        ...args,
+      ],
+      {
+        name: 'The worker',
+        cwd: fileURLToPath(BENCH_BUILT ? new URL('build/', APP_ROOT) : APP_ROOT),
+        readyText: 'Worker started',
+        keepOutput: 20_000,
+      }
+    )
   }
 
   /**
    * Resolves once the worker listens and has registered its schedulers.
    */
-  async start(timeoutMs = 60_000) {
-    const cwd = BENCH_BUILT ? new URL('build/', APP_ROOT) : APP_ROOT
+  async start(env: Record<string, string> = {}, timeoutMs = 60_000) {
     // A relative DB_DATABASE (tmp/…) must name the same SQLite file from build/.
     if (BENCH_BUILT && !existsSync(new URL('build/tmp', APP_ROOT))) {
       symlinkSync('../tmp', new URL('build/tmp', APP_ROOT))
     }
-    this.#log = ''
-    const node = [...(BENCH_BUILT ? PRODUCTION_NODE_OPTIONS : []), ...this.nodeOptions]
-    const child = spawn(
-      process.execPath,
-      [...node, BENCH_BUILT ? 'ace.js' : 'ace', 'queue:listen', ...this.args],
-      {
-        cwd: fileURLToPath(cwd),
-        env: BENCH_BUILT
-          ? await productionEnvironment(this.env)
-          : { ...process.env, LOG_LEVEL: 'info', ...this.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }
+    const settings = { ...this.env, ...env }
+    await super.start(
+      BENCH_BUILT
+        ? await productionEnvironment(settings)
+        : { ...process.env, LOG_LEVEL: 'info', ...settings },
+      timeoutMs
     )
-    this.#process = child
-
-    await new Promise<void>((resolve, reject) => {
-      const giveUp = setTimeout(() => {
-        child.kill('SIGKILL')
-        reject(new Error(`The worker did not start within ${timeoutMs / 1000} s:\n${this.#log}`))
-      }, timeoutMs)
-      const record = (chunk: Buffer) => {
-        this.#log = (this.#log + chunk.toString()).slice(-LOG_TAIL)
-        if (this.#log.includes(STARTED)) {
-          clearTimeout(giveUp)
-          resolve()
-        }
-      }
-      child.stdout!.on('data', record)
-      child.stderr!.on('data', record)
-      child.once('exit', (code, signal) => {
-        clearTimeout(giveUp)
-        reject(new Error(`The worker exited (${code ?? signal}):\n${this.#log}`))
-      })
-    })
-  }
-
-  /**
-   * The kernel's high-water mark of the worker's resident memory, in kB.
-   */
-  peakMemoryKb() {
-    const pid = this.#process?.pid
-    if (pid && this.running) {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-      if (match) this.#peakKb = Math.max(this.#peakKb, Number(match[1]))
-    }
-    return this.#peakKb
-  }
-
-  /**
-   * SIGTERM: the worker finishes the message in hand and exits.
-   */
-  async stop() {
-    const child = this.#process
-    if (!child || !this.running) return
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    await exited
   }
 }

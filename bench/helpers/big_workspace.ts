@@ -7,14 +7,18 @@ import { createBenchOwner } from './owners.js'
  * API token and a message of ordinary size. Import after the app has
  * booted; works on PostgreSQL and SQLite.
  */
-export async function seedBigWorkspace(clients: number, emailPrefix: string) {
+export async function seedBigWorkspace(
+  clients: number,
+  emailPrefix: string,
+  ownerName = 'Scale Owner'
+) {
   const { default: db } = await import('@adonisjs/lucid/services/db')
   const { default: User } = await import('#models/user')
   const { default: Message } = await import('#models/message')
   const { TOKEN_ABILITIES } = await import('#api/abilities')
   const { sqlTime } = await import('#services/database/sql_time')
 
-  const { user, tenant } = await createBenchOwner('Scale Owner', emailPrefix)
+  const { user, tenant } = await createBenchOwner(ownerName, emailPrefix)
   const now = sqlTime()
   // PostgreSQL has generate_series; SQLite (without its extension) counts
   // with a recursive query. Addresses spread over 97 domains, as in bench:send.
@@ -48,7 +52,7 @@ export type BigWorkspace = Awaited<ReturnType<typeof seedBigWorkspace>>
 
 /**
  * A mailing to every client of the workspace whose window contains now,
- * not started yet.
+ * not started yet (StartRun.handle starts it, as "send now" does).
  */
 export async function createMailingToAll(workspace: BigWorkspace, name: string) {
   const { DateTime } = await import('luxon')

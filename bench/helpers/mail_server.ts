@@ -1,11 +1,11 @@
-import { execSync, spawn, type ChildProcess } from 'node:child_process'
+import { execSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { ServiceProcess } from '#tests/helpers/processes'
 import { APP_ROOT } from './boot_app.js'
 import type { TroubleMode } from './smtp_trouble_server.js'
-import { stopProcess } from './web_server.js'
 
 export type MailServerMode = TroubleMode | 'refused'
 
@@ -16,18 +16,18 @@ export type MailServerMode = TroubleMode | 'refused'
  * at all.
  */
 export class MailServerProcess {
-  #process?: ChildProcess
+  #server?: ServiceProcess
 
   constructor(readonly port: number) {}
 
   get pid() {
-    return this.#process?.pid
+    return this.#server?.pid
   }
 
   async switchTo(mode: MailServerMode) {
     await this.close()
     if (mode === 'refused') return
-    const child = spawn(
+    this.#server = new ServiceProcess(
       process.execPath,
       [
         '--import=ts-node-maintained/register/esm',
@@ -35,21 +35,15 @@ export class MailServerProcess {
         mode,
         String(this.port),
       ],
-      { cwd: fileURLToPath(APP_ROOT), stdio: ['ignore', 'pipe', 'inherit'] }
+      { name: `The ${mode} SMTP server`, cwd: fileURLToPath(APP_ROOT), readyText: 'listening' }
     )
-    this.#process = child
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('listening')) resolve()
-      })
-      child.once('exit', (code) => reject(new Error(`The ${mode} SMTP server exited (${code})`)))
-    })
+    await this.#server.start()
   }
 
   async close() {
-    const child = this.#process
-    this.#process = undefined
-    if (child) await stopProcess(child)
+    const server = this.#server
+    this.#server = undefined
+    await server?.stop()
   }
 }
 
@@ -71,14 +65,20 @@ export async function startSink(port: number) {
   }
   // -u: smtp-sink refuses to keep root privileges after binding.
   const userArgs = process.getuid?.() === 0 ? ['-u', 'nobody'] : []
-  const child = spawn(binary, [...userArgs, '-m', '1000', `127.0.0.1:${port}`, '1000'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  const sink = new ServiceProcess(
+    binary,
+    [...userArgs, '-m', '1000', `127.0.0.1:${port}`, '1000'],
+    {
+      name: 'smtp-sink',
+      keepOutput: 10_000,
+    }
+  )
+  await sink.start()
   for (let tries = 0; !(await accepts(port)); tries++) {
     if (tries === 100) throw new Error(`smtp-sink did not listen on ${port}`)
     await sleep(50)
   }
-  return { name: 'Postfix smtp-sink', pid: () => child.pid, stop: () => stopProcess(child) }
+  return { name: 'Postfix smtp-sink', pid: () => sink.pid, stop: () => sink.stop() }
 }
 
 function smtpSinkBinary() {

@@ -32,3 +32,17 @@ export function runQueueWaitSeconds(pid: number | undefined) {
     return 0
   }
 }
+
+/**
+ * The kernel's high-water mark of a process's resident memory, in kB, from
+ * /proc/<pid>/status; 0 when it is gone.
+ */
+export function peakResidentKb(pid: number | undefined) {
+  if (!pid) return 0
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) : 0
+  } catch {
+    return 0
+  }
+}

@@ -5,8 +5,8 @@ import { bootBenchApp } from './boot_app.js'
 import { BenchWorker, compileApp, useProductionTimings } from './bench_worker.js'
 import { createMailingToAll, seedBigWorkspace, type BigWorkspace } from './big_workspace.js'
 import { startSink } from './mail_server.js'
-import { freePort } from './net.js'
-import { logIn, startWebServer, stopProcess, untilServing } from './web_server.js'
+import { freePort } from '#tests/helpers/net'
+import { logIn, startWebServer, untilServing } from './web_server.js'
 
 /**
  * What bench:scale and bench:web-load share: a large workspace on a
@@ -71,7 +71,7 @@ export async function setUpScaleBench(options: {
   const workers: BenchWorker[] = []
   const cleanUp = async () => {
     await Promise.all(workers.map((worker) => worker.stop()))
-    await stopProcess(web)
+    await web.stop()
     await sink.stop()
     await redis.flushdb().catch(() => {})
     if (!process.env.BENCH_KEEP) await dropTables().catch(() => {})

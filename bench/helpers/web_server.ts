@@ -1,62 +1,58 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { ServiceProcess } from '#tests/helpers/processes'
 import { APP_ROOT } from './boot_app.js'
 import { productionEnvironment } from './bench_worker.js'
 import { BENCH_PASSWORD } from './owners.js'
 
-export type WebServer = ChildProcess & { output: string }
-
 /**
  * The real web server in production mode (compiled templates cached),
- * with the benchmark's environment (its database, Redis DB, PORT). `built`
- * runs the compiled app (build/bin/server.js, after compileApp()) as
- * production does; otherwise the sources under ts-node.
+ * with the benchmark's environment (its database, Redis DB, PORT) and `env`
+ * on top. `built` runs the compiled app (build/bin/server.js, after
+ * compileApp()) as production does; otherwise the sources under ts-node.
+ * Started, not yet serving: see untilServing.
  */
-export async function startWebServer(options: { built?: boolean } = {}): Promise<WebServer> {
-  const env = { SESSION_DRIVER: 'redis', LOG_LEVEL: 'error' }
-  const child = options.built
-    ? spawn(process.execPath, ['bin/server.js'], {
+export async function startWebServer(
+  options: { built?: boolean; env?: Record<string, string> } = {}
+) {
+  const env = { SESSION_DRIVER: 'redis', LOG_LEVEL: 'error', ...options.env }
+  const server = options.built
+    ? new ServiceProcess(process.execPath, ['bin/server.js'], {
+        name: 'The web server',
         cwd: fileURLToPath(new URL('build/', APP_ROOT)),
-        env: { ...(await productionEnvironment(env)) },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        env: await productionEnvironment(env),
+        keepOutput: 10_000,
       })
-    : spawn(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.js'], {
-        cwd: fileURLToPath(APP_ROOT),
-        env: { ...process.env, NODE_ENV: 'production', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-  let output = ''
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-10_000))
-  child.stdout!.on('data', collect)
-  child.stderr!.on('data', collect)
-  Object.defineProperty(child, 'output', { get: () => output })
-  return child as WebServer
+    : new ServiceProcess(
+        process.execPath,
+        ['--import=ts-node-maintained/register/esm', 'bin/server.js'],
+        {
+          name: 'The web server',
+          cwd: fileURLToPath(APP_ROOT),
+          env: { ...process.env, NODE_ENV: 'production', ...env },
+          keepOutput: 10_000,
+        }
+      )
+  await server.start()
+  return server
 }
 
 /**
  * Resolves once the log-in page answers.
  */
-export async function untilServing(child: WebServer, base: string) {
+export async function untilServing(server: ServiceProcess, base: string) {
+  // ts-node compiles the app at start: slow on a busy machine.
   const deadline = Date.now() + 180_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The web server exited:\n${child.output}`)
-    if (Date.now() > deadline) throw new Error(`No page within 180 s:\n${child.output}`)
+    if (server.exited) throw new Error(`The web server exited:\n${server.output}`)
+    if (Date.now() > deadline) throw new Error(`No page within 180 s:\n${server.output}`)
     const status = await fetch(`${base}/login`)
       .then((response) => response.status)
       .catch(() => 0)
     if (status === 200) return
     await sleep(250)
   }
-}
-
-export function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-  })
 }
 
 /**

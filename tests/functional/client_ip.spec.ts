@@ -7,7 +7,7 @@ import apiConfig from '#config/api'
 import { apiLimiter } from '#start/limiter'
 import { api } from '#tests/helpers/api'
 import { newIp, throughTrustedProxy, withForgedForwardedFor } from '#tests/helpers/proxy'
-import { freePort } from '#tests/helpers/sending'
+import { freePort } from '#tests/helpers/net'
 import { postForm } from '#tests/helpers/forms'
 
 const THROTTLED = /^Too many log-in attempts/

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
-import { freePort } from '#tests/helpers/sending'
+import { freePort } from '#tests/helpers/net'
 
 /**
  * A redis-server of the test's own, on a free port, without persistence:

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net'
 import { DateTime } from 'luxon'
 import type { Queue } from 'bullmq'
 import StartRun from '#sending/start_run'
@@ -6,17 +5,6 @@ import { batchPriority, batchRanges } from '#sending/batch_ranges'
 import SendBatchJob from '#jobs/send_batch_job'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
-
-/**
- * A port nothing listens on: the OS hands out a free one, we close it.
- */
-export async function freePort() {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 /**
  * A running mailing to `count` new clients of a new owner, whose run has

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
-import { freePort } from '#tests/helpers/sending'
-import { waitUntil } from '#tests/helpers/wait'
+import { freePort } from '#tests/helpers/net'
+import { ServiceProcess } from '#tests/helpers/processes'
 
 /**
  * The real web server (bin/server.ts, as `npm start` runs its build) in a
@@ -9,52 +8,36 @@ import { waitUntil } from '#tests/helpers/wait'
  * gives: for what only a whole process shows (boot warnings, surviving a
  * Redis outage), which the in-process test server cannot.
  */
-export class WebServerProcess {
+export class WebServerProcess extends ServiceProcess {
   port = 0
-  output = ''
-  #child?: ChildProcess
-  #exited?: Promise<unknown>
+
+  constructor() {
+    super(process.execPath, ['--import=ts-node-maintained/register/esm', 'bin/server.ts'], {
+      name: 'The web server',
+      cwd: app.makePath(),
+      readyText: 'started HTTP server',
+    })
+  }
 
   /**
    * `env` overrides the test environment; a variable set to undefined is
    * left out (with ENV_PATH pointing away from .env.test, it is unset).
    */
-  async start(env: Record<string, string | undefined> = {}) {
+  async start(env: Record<string, string | undefined> = {}, timeoutMs = 30_000) {
     this.port = await freePort()
-    this.output = ''
-    const child = spawn(
-      process.execPath,
-      ['--import=ts-node-maintained/register/esm', 'bin/server.ts'],
+    await super.start(
       {
-        cwd: app.makePath(),
-        env: {
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: String(this.port),
-          LOG_LEVEL: 'info',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      timeoutMs
     )
-    this.#child = child
-    this.#exited = new Promise((resolve) => child.once('exit', resolve))
-    child.stdout!.on('data', (chunk) => (this.output += chunk))
-    child.stderr!.on('data', (chunk) => (this.output += chunk))
-    await waitUntil('the web server to start', async () => {
-      if (child.exitCode !== null) throw new Error(`The web server exited:\n${this.output}`)
-      return this.output.includes('started HTTP server')
-    })
   }
 
   url(path: string) {
     return `http://127.0.0.1:${this.port}${path}`
-  }
-
-  async stop() {
-    const child = this.#child
-    if (!child || child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    await this.#exited
   }
 }

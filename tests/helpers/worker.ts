@@ -1,61 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import app from '@adonisjs/core/services/app'
+import { ServiceProcess } from '#tests/helpers/processes'
 
 /**
- * Runs the real worker (`node ace queue:listen`) as a child process, with
- * the test environment, exactly as operators run it.
+ * The real worker (`node ace queue:listen`) as a child process, with the
+ * test environment, exactly as operators run it.
  */
-export class WorkerProcess {
-  #child?: ChildProcess
-  output = ''
-
-  constructor(private args: string[] = []) {}
-
-  get pid() {
-    return this.#child?.pid
-  }
-
-  start(env: Record<string, string> = {}) {
-    // A restarted worker must say "Worker started" again.
-    this.output = ''
-    const child = spawn(process.execPath, ['ace', 'queue:listen', ...this.args], {
+export class WorkerProcess extends ServiceProcess {
+  constructor(args: string[] = []) {
+    super(process.execPath, ['ace', 'queue:listen', ...args], {
+      name: `queue:listen ${args.join(' ')}`.trim(),
       cwd: app.makePath(),
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    this.#child = child
-
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL')
-        reject(new Error(`The worker did not start within 30 s:\n${this.output}`))
-      }, 30_000)
-      const onOutput = (chunk: Buffer) => {
-        this.output += chunk.toString()
-        if (this.output.includes('Worker started')) {
-          clearTimeout(timer)
-          resolve()
-        }
-      }
-      child.stdout!.on('data', onOutput)
-      child.stderr!.on('data', onOutput)
-      child.once('exit', (code) =>
-        reject(new Error(`The worker exited with code ${code}:\n${this.output}`))
-      )
+      readyText: 'Worker started',
     })
   }
 
   /**
-   * Sends a signal and resolves with the exit code.
+   * Starts it with the test environment (read now: a suite may have changed
+   * it since) and `env` on top; resolves once it says "Worker started".
    */
-  stop(signal: NodeJS.Signals = 'SIGTERM') {
-    const child = this.#child
-    if (!child || child.exitCode !== null || child.signalCode !== null) {
-      return Promise.resolve(child?.exitCode ?? null)
-    }
-    return new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code))
-      child.kill(signal)
-    })
+  start(env: Record<string, string | undefined> = {}, timeoutMs = 30_000) {
+    return super.start({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env }, timeoutMs)
   }
 }

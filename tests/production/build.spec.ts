@@ -33,7 +33,7 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import { smtp } from '#tests/helpers/peers'
-import { freePort } from '#tests/helpers/sending'
+import { freePort } from '#tests/helpers/net'
 import { runCommand, ServiceProcess } from '#tests/helpers/processes'
 import { readEnvironmentFile, SystemdUnit } from '#tests/helpers/systemd_units'
 import { waitUntil } from '#tests/helpers/wait'
@@ -181,10 +181,12 @@ test.group('Production: the README, run from the build as the systemd units run 
     INSTALL = onThisServer('/opt/mailings')
 
     const redisPort = await freePort()
-    redis = new ServiceProcess('redis-server', [
-      ...['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    ]).start()
-    await redis.waitForOutput('Ready to accept connections')
+    redis = new ServiceProcess(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { readyText: 'Ready to accept connections' }
+    )
+    await redis.start()
 
     // /etc/mailings/env as the README says to write it: deploy/env.example
     // with this machine's addresses and secrets.
@@ -216,9 +218,9 @@ test.group('Production: the README, run from the build as the systemd units run 
     mkdirSync(onThisServer('/var/lib/mailings'), { recursive: true })
 
     return async () => {
-      await worker?.stop()
-      await server?.stop()
-      await redis?.stop()
+      await worker?.stop('SIGTERM', 15_000)
+      await server?.stop('SIGTERM', 15_000)
+      await redis?.stop('SIGTERM', 15_000)
       if (database.DB_CONNECTION === 'postgres') {
         await db.rawQuery(`DROP DATABASE IF EXISTS "${database.DB_DATABASE}"`)
       }
@@ -308,7 +310,8 @@ test.group('Production: the README, run from the build as the systemd units run 
     assert,
   }) => {
     const { command, args, cwd, env: environment } = fromUnit('mailings-web.service')
-    server = new ServiceProcess(command, args, { cwd, env: environment }).start()
+    server = new ServiceProcess(command, args, { cwd, env: environment })
+    await server.start()
     await waitUntil('the built web server to answer', async () => {
       if (server!.exited) throw new Error(`The web server exited:\n${server!.output}`)
       return fetch(`${baseUrl}/health/ready`).then(
@@ -357,8 +360,12 @@ test.group('Production: the README, run from the build as the systemd units run 
 
   test('a mailings-worker@ instance sends the mail the web app queues', async ({ assert }) => {
     const { command, args, cwd, env: environment } = fromUnit('mailings-worker@.service', '1')
-    worker = new ServiceProcess(command, args, { cwd, env: environment }).start()
-    await worker.waitForOutput('Worker started')
+    worker = new ServiceProcess(command, args, {
+      cwd,
+      env: environment,
+      readyText: 'Worker started',
+    })
+    await worker.start()
     // Its own health port from the unit (WORKER_HTTP_PORT=910%i).
     const ready = await fetch(`http://127.0.0.1:${environment.WORKER_HTTP_PORT}/health/ready`)
     assert.equal(environment.WORKER_HTTP_PORT, '9101')
@@ -376,11 +383,14 @@ test.group('Production: the README, run from the build as the systemd units run 
     assert,
   }) => {
     // systemd sends SIGKILL after TimeoutStopSec: the stop must end before.
-    const workerStop = await worker!.stop(fromUnit('mailings-worker@.service', '1').stopTimeout)
+    const workerStop = await worker!.stop(
+      'SIGTERM',
+      fromUnit('mailings-worker@.service', '1').stopTimeout
+    )
     assert.deepEqual(workerStop, { code: 0, signal: null }, worker!.output)
     assert.include(worker!.output, 'Stopping: finishing running jobs')
 
-    const serverStop = await server!.stop(fromUnit('mailings-web.service').stopTimeout)
+    const serverStop = await server!.stop('SIGTERM', fromUnit('mailings-web.service').stopTimeout)
     assert.deepEqual(serverStop, { code: 0, signal: null }, server!.output)
   })
 })

@@ -1,16 +1,11 @@
 /*
- * The fleet test (issue 13, item 5), shared by `npm run bench:fleet`
- * (bench/fleet.ts, 50,000 recipients) and the CI-sized Japa suite `fleet`
- * (tests/fleet/fleet.spec.ts, 20,000): the app as production runs it, from
- * the build, on its own PostgreSQL database and its own Redis (append-only
- * file on, noeviction), with 2 web processes behind a round-robin proxy,
- * 3 workers that send and 2 that only schedule (`queue:listen --no-schedule`
- * and `--schedule-only`), into an SMTP sink that counts each recipient's
- * messages. A mailing is created and started over the API through the
- * proxy; while it sends, faults are injected at random moments (a seeded
- * PRNG: the seed is printed and FLEET_SEED replays it). The checks: nobody
- * lost, duplicates only within what the faults could cause, one run,
- * completed within a bound, the API's numbers equal to the sink's.
+ * The fleet the fleet test (issue 13, item 5) runs: the app as production
+ * runs it, from the build, on its own PostgreSQL database and its own Redis
+ * (append-only file on, noeviction), with 2 web processes behind a
+ * round-robin proxy, 3 workers that send and 2 that only schedule
+ * (`queue:listen --no-schedule` and `--schedule-only`), into an SMTP sink
+ * that counts each recipient's messages; and what the faults and checks
+ * do to it (faults.ts, run.ts).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { execSync } from 'node:child_process'
@@ -18,172 +13,24 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import knex, { type Knex } from 'knex'
-import { FleetProcess, fleetRedis } from './processes.js'
+import { ServiceProcess } from '#tests/helpers/processes'
+import { buildApp } from '../bench_worker.js'
 import { RoundRobinProxy } from './proxy.js'
+import type { FleetOptions } from './settings.js'
 import { CountingSink } from './sink.js'
 
 const APP_ROOT = new URL('../../../', import.meta.url)
 const BUILD = fileURLToPath(new URL('build/', APP_ROOT))
-/**
- * Every process's output, one file each, kept after the run
- * (tmp/fleet-logs-<proxy port>/).
- */
-const logsFolder = (options: FleetOptions) =>
-  new URL(`tmp/fleet-logs-${options.ports.proxy}/`, APP_ROOT)
-
-export interface FleetOptions {
-  recipients: number
-  seed: number
-  /** Fault names (FAULTS), injected in this order at random moments. */
-  faults: string[]
-  database: string
-  pg: { host: string; port: number; user: string; password: string }
-  ports: { proxy: number; web: [number, number]; smtp: number; redis: number }
-  workers: number
-  schedulers: number
-  /** From the start request to the run's completion, in ms. */
-  completionBoundMs: number
-  /** Skip `node ace build` (a build of the current sources is already there). */
-  skipBuild: boolean
-  log: (line: string) => void
-}
 
 /**
- * Production settings shortened so that a fault heals within seconds, not
- * minutes; each is what an operator may set (README, docs/sending.md).
+ * Every process's output, one file each, kept after the run.
  */
-export const FLEET_TIMINGS = {
-  QUEUE_STALLED_INTERVAL: '5s',
-  SEND_STALE_AFTER: '10s',
-  SEND_RECONCILE_INTERVAL: '5s',
-  SEND_RETRY_DELAY: '5s',
-  SEND_MAX_ATTEMPTS: '4',
-  SCHEDULER_INTERVAL: '1s',
-  QUEUE_SHUTDOWN_TIMEOUT: '10s',
-  QUEUE_CONCURRENCY: '5',
-  SMTP_POOL_SIZE: '5',
-  SMTP_CONNECTION_TIMEOUT: '10s',
-  SMTP_GREETING_TIMEOUT: '10s',
-  SMTP_SOCKET_TIMEOUT: '10s',
-}
-
-/**
- * How many messages a fault may make someone get twice. SMTP cannot do
- * better than this: a message the server accepted whose acceptance was not
- * written down (the attempt log row) before its sender died is sent again.
- * A sending batch holds one message at a time, so a worker holds at most
- * QUEUE_CONCURRENCY of them; a mail server cutting its connections may do
- * it to one message per connection it cuts (SMTP_POOL_SIZE per worker).
- */
-const IN_HAND_PER_WORKER = Number(FLEET_TIMINGS.QUEUE_CONCURRENCY)
-
-export const DEFAULT_FAULTS = ['kill-worker', 'restart-web', 'restart-redis', 'cut-pg']
-
-/**
- * The completion bound the README states: two minutes to start and heal,
- * plus 20 ms a message (50 a second: this 2-core machine sends 500–800 a
- * second alone, and about 100 with a dozen other processes competing for
- * its cores), so only a run that is stuck or crawling misses it.
- */
-export function completionBoundFor(recipients: number) {
-  return 120_000 + recipients * 20
-}
-
-/**
- * Options from FLEET_* variables over the defaults given.
- */
-export function fleetOptionsFromEnv(defaults: {
-  recipients: number
-  database: string
-  ports: FleetOptions['ports']
-  log: (line: string) => void
-}): FleetOptions {
-  const e = process.env
-  const recipients = Number(e.FLEET_RECIPIENTS ?? defaults.recipients)
-  const proxy = Number(e.FLEET_PROXY_PORT ?? defaults.ports.proxy)
-  return {
-    recipients,
-    seed: Number(e.FLEET_SEED ?? Math.floor(Math.random() * 2 ** 31)),
-    faults: (e.FLEET_FAULTS ?? DEFAULT_FAULTS.join(','))
-      .split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
-    database: e.FLEET_DATABASE ?? defaults.database,
-    pg: {
-      host: e.DB_HOST ?? '127.0.0.1',
-      port: Number(e.DB_PORT ?? 5432),
-      user: e.DB_USER ?? 'postgres',
-      password: e.DB_PASSWORD ?? '',
-    },
-    ports: {
-      proxy,
-      web: [
-        Number(e.FLEET_WEB_PORT ?? defaults.ports.web[0]),
-        Number(e.FLEET_WEB_PORT ?? defaults.ports.web[0]) + 1,
-      ],
-      smtp: Number(e.FLEET_SMTP_PORT ?? defaults.ports.smtp),
-      redis: Number(e.FLEET_REDIS_PORT ?? defaults.ports.redis),
-    },
-    workers: Number(e.FLEET_WORKERS ?? 3),
-    schedulers: Number(e.FLEET_SCHEDULERS ?? 2),
-    completionBoundMs: Number(e.FLEET_BOUND_MS ?? completionBoundFor(recipients)),
-    skipBuild: e.FLEET_SKIP_BUILD === '1',
-    log: defaults.log,
-  }
-}
-
-/**
- * mulberry32: a small seeded PRNG, so a run's fault moments can be replayed.
- */
-function prng(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-interface FaultOutcome {
-  outcome: string
-  /** How many duplicates this fault may cause (see IN_HAND_PER_WORKER). */
-  duplicatesAllowed: number
-}
-
-export interface FaultRecord extends FaultOutcome {
-  fault: string
-  atSeconds: number
-  progress: string
-  /**
-   * Duplicates the sink saw from this fault until the next one (or the end):
-   * when they arrived, not which fault caused them.
-   */
-  duplicatesAfter: number
-}
-
-export interface FleetReport {
-  seed: number
-  recipients: number
-  faults: FaultRecord[]
-  durationMs: number
-  boundMs: number
-  lost: string[]
-  duplicates: number
-  duplicatesAllowed: number
-  runs: number
-  apiTotals: Record<string, number>
-  sinkUnique: number
-  sinkAccepted: number
-  deliveries: Record<string, number>
-  proxyFailovers: number
-  failures: string[]
-}
+export const logsFolder = (options: FleetOptions) =>
+  new URL(`tmp/fleet-logs-${options.database}/`, APP_ROOT)
 
 /**
  * The fleet's environment: .env.example (what an operator starts from),
- * production mode, the fleet's database, Redis and sink, and FLEET_TIMINGS.
+ * production mode, the fleet's database, Redis and sink, and the timings.
  */
 async function fleetEnvironment(options: FleetOptions): Promise<Record<string, string>> {
   const { EnvParser } = await import('@adonisjs/env')
@@ -194,7 +41,7 @@ async function fleetEnvironment(options: FleetOptions): Promise<Record<string, s
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     ...example,
-    ...FLEET_TIMINGS,
+    ...options.timings.values,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     APP_KEY: 'fleet-test-only-key-7c1e5a9d3b2f4e6a8c0d',
@@ -212,9 +59,28 @@ async function fleetEnvironment(options: FleetOptions): Promise<Record<string, s
     REDIS_DB: '0',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(options.ports.smtp),
-    // The API's quota is not what this test is about: the harness polls.
     UPLOADS_PATH: fileURLToPath(new URL('tmp/fleet-uploads', APP_ROOT)),
   }
+}
+
+/**
+ * The fleet's own redis-server, as the README tells operators to run it for
+ * BullMQ: append-only file on, never evicting. `stop('SIGTERM')` is a clean
+ * shutdown (the file is flushed), `stop('SIGKILL')` a crash (up to a second
+ * of writes lost: appendfsync everysec); `start()` again reloads the file
+ * from the same folder.
+ */
+function fleetRedis(port: number, dir: string) {
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  return new ServiceProcess(
+    process.env.REDIS_SERVER_PATH ?? 'redis-server',
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+      ...['--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'],
+    ],
+    { name: 'Redis', readyText: 'Ready to accept connections', keepOutput: 20_000 }
+  )
 }
 
 const WORKER_NODE_OPTIONS = ['--max-old-space-size=128']
@@ -225,10 +91,10 @@ const WORKER_NODE_OPTIONS = ['--max-old-space-size=128']
  */
 export class Fleet {
   readonly sink = new CountingSink()
-  readonly webs: FleetProcess[] = []
-  readonly workers: FleetProcess[] = []
-  readonly schedulers: FleetProcess[] = []
-  readonly redis: FleetProcess
+  readonly webs: ServiceProcess[] = []
+  readonly workers: ServiceProcess[] = []
+  readonly schedulers: ServiceProcess[] = []
+  readonly redis: ServiceProcess
   readonly proxy: RoundRobinProxy
   #db?: Knex
   env: Record<string, string> = {}
@@ -237,7 +103,7 @@ export class Fleet {
   constructor(readonly options: FleetOptions) {
     this.redis = fleetRedis(
       options.ports.redis,
-      fileURLToPath(new URL(`tmp/fleet-redis-${options.ports.redis}`, APP_ROOT))
+      fileURLToPath(new URL(`tmp/fleet-redis-${options.database}`, APP_ROOT))
     )
     this.proxy = new RoundRobinProxy(options.ports.web)
   }
@@ -250,7 +116,7 @@ export class Fleet {
     const { options } = this
     if (!options.skipBuild) {
       this.log('Building the app (node ace build)…')
-      execSync('node ace build', { cwd: fileURLToPath(APP_ROOT), stdio: 'pipe' })
+      buildApp()
     }
     this.env = await fleetEnvironment(options)
     await this.#createDatabase()
@@ -275,20 +141,22 @@ export class Fleet {
     rmSync(logs, { recursive: true, force: true })
     mkdirSync(logs, { recursive: true })
     const logFile = (name: string) => fileURLToPath(new URL(`${name}.log`, logs))
-    const ace = (name: string, args: string[]) =>
-      new FleetProcess(name, process.execPath, [...WORKER_NODE_OPTIONS, 'ace.js', ...args], {
+    const node = (name: string, args: string[], readyText: string, env = this.env) =>
+      new ServiceProcess(process.execPath, args, {
+        name,
         cwd: BUILD,
-        env: this.env,
-        readyText: 'Worker started',
+        env,
+        readyText,
+        keepOutput: 20_000,
         logFile: logFile(name),
       })
+    const ace = (name: string, args: string[]) =>
+      node(name, [...WORKER_NODE_OPTIONS, 'ace.js', ...args], 'Worker started')
     for (const [index, port] of options.ports.web.entries()) {
       this.webs.push(
-        new FleetProcess(`web-${index + 1}`, process.execPath, ['bin/server.js'], {
-          cwd: BUILD,
-          env: { ...this.env, PORT: String(port) },
-          readyText: 'started HTTP server',
-          logFile: logFile(`web-${index + 1}`),
+        node(`web-${index + 1}`, ['bin/server.js'], 'started HTTP server', {
+          ...this.env,
+          PORT: String(port),
         })
       )
     }
@@ -455,310 +323,4 @@ export class Fleet {
     )
     return Number(rows[0].cut)
   }
-}
-
-type Fault = (fleet: Fleet, pick: <T>(list: T[]) => T) => Promise<FaultOutcome>
-
-const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1)
-
-/**
- * Restarts a process: `signal`, then started again as before.
- */
-async function restart(process: FleetProcess, signal: NodeJS.Signals) {
-  const before = process.pid
-  const began = performance.now()
-  await process.stop(signal)
-  await process.start()
-  return `${process.name} pid ${before} ${signal === 'SIGKILL' ? 'killed' : 'stopped'}, back as pid ${process.pid} after ${seconds(began)} s`
-}
-
-/**
- * The faults the harness knows, by the name FLEET_FAULTS uses. Add one
- * here: it gets the fleet and a seeded chooser, does its damage, waits
- * until the part is back, and says what happened and how many duplicates
- * it may cause.
- */
-export const FAULTS: Record<string, Fault> = {
-  'kill-worker': async (fleet, pick) => ({
-    outcome: await restart(pick(fleet.workers), 'SIGKILL'),
-    duplicatesAllowed: IN_HAND_PER_WORKER,
-  }),
-  // Frozen (a stalled VM, a long GC pause) past SEND_STALE_AFTER: its jobs
-  // and claims are taken over, then it wakes up holding them.
-  'freeze-worker': async (fleet, pick) => {
-    const worker = pick(fleet.workers)
-    const began = performance.now()
-    worker.signal('SIGSTOP')
-    await sleep(15_000)
-    worker.signal('SIGCONT')
-    return {
-      outcome: `${worker.name} pid ${worker.pid} stopped (SIGSTOP) for ${seconds(began)} s, then continued`,
-      duplicatesAllowed: IN_HAND_PER_WORKER,
-    }
-  },
-  'restart-worker': async (fleet, pick) => ({
-    outcome: await restart(pick(fleet.workers), 'SIGTERM'),
-    duplicatesAllowed: 0,
-  }),
-  'restart-web': async (fleet, pick) => ({
-    outcome: await restart(pick(fleet.webs), 'SIGTERM'),
-    duplicatesAllowed: 0,
-  }),
-  'kill-web': async (fleet, pick) => ({
-    outcome: await restart(pick(fleet.webs), 'SIGKILL'),
-    duplicatesAllowed: 0,
-  }),
-  'kill-scheduler': async (fleet, pick) => ({
-    outcome: await restart(pick(fleet.schedulers), 'SIGKILL'),
-    duplicatesAllowed: 0,
-  }),
-  // SHUTDOWN on SIGTERM: the append-only file is flushed, nothing is lost.
-  'restart-redis': async (fleet) => {
-    const outcome = await restart(fleet.redis, 'SIGTERM')
-    return { outcome: `Redis ${outcome.replace(/^\S+ /, '')}`, duplicatesAllowed: 0 }
-  },
-  // A crash: up to a second of writes (appendfsync everysec) is lost.
-  'kill-redis': async (fleet) => {
-    const outcome = await restart(fleet.redis, 'SIGKILL')
-    return { outcome: `Redis ${outcome.replace(/^\S+ /, '')}`, duplicatesAllowed: 0 }
-  },
-  // Redis away for a while, not just restarted: jobs' locks lapse meanwhile.
-  'redis-outage': async (fleet) => {
-    const began = performance.now()
-    await fleet.redis.stop('SIGTERM')
-    await sleep(15_000)
-    await fleet.redis.start()
-    return { outcome: `Redis down for ${seconds(began)} s`, duplicatesAllowed: 0 }
-  },
-  // The fleet's database refusing connections for 10 s after cutting them
-  // (a restart or failover; the server itself is shared, so only this
-  // database goes away). Longer than the attempt log's retries: a message
-  // accepted in that time may go again, one per running batch.
-  'pg-outage': async (fleet) => {
-    const began = performance.now()
-    const cut = await fleet.databaseOutage(10_000)
-    return {
-      outcome: `database refused connections for ${seconds(began)} s (${cut} cut)`,
-      duplicatesAllowed: IN_HAND_PER_WORKER * fleet.workers.length,
-    }
-  },
-  'cut-pg': async (fleet) => ({
-    outcome: `${await fleet.cutDatabaseConnections()} PostgreSQL connections cut`,
-    duplicatesAllowed: 0,
-  }),
-  'smtp-refuse': async (fleet) => {
-    const before = fleet.sink.refused
-    fleet.sink.refuseFor(3000)
-    await sleep(3000)
-    return {
-      outcome: `sink answered 451 for 3 s (${fleet.sink.refused - before} messages refused)`,
-      duplicatesAllowed: 0,
-    }
-  },
-  // Accepted messages whose 250 was lost with the connection are sent again.
-  'smtp-drop': async (fleet) => {
-    const cut = fleet.sink.dropFor(3000)
-    await sleep(3000)
-    return {
-      outcome: `sink cut ${cut} connections and refused new ones for 3 s`,
-      duplicatesAllowed: cut,
-    }
-  },
-}
-
-/**
- * Runs the whole test and returns what it found; `failures` lists every
- * check that did not hold (empty: the fleet passed).
- */
-export async function runFleet(options: FleetOptions): Promise<FleetReport> {
-  const unknown = options.faults.filter((name) => !FAULTS[name])
-  if (unknown.length > 0) {
-    throw new Error(
-      `Unknown fault(s) ${unknown.join(', ')}; known: ${Object.keys(FAULTS).join(', ')}`
-    )
-  }
-  const random = prng(options.seed)
-  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]
-  options.log(
-    `Fleet: ${options.recipients} recipients, seed ${options.seed} (FLEET_SEED=${options.seed} replays it), faults ${options.faults.join(',')}`
-  )
-  const fleet = new Fleet(options)
-  try {
-    await fleet.up()
-    await fleet.seed()
-    return await sendUnderFaults(fleet, random, pick)
-  } catch (error) {
-    const logs = [...fleet.workers, ...fleet.schedulers, ...fleet.webs]
-      .map((p) => `--- ${p.name}\n${p.log.slice(-3000)}`)
-      .join('\n')
-    options.log(logs)
-    throw error
-  } finally {
-    await fleet.down()
-    if (process.env.FLEET_KEEP_DATABASE !== '1') await fleet.dropDatabase()
-  }
-}
-
-async function sendUnderFaults(
-  fleet: Fleet,
-  random: () => number,
-  pick: <T>(list: T[]) => T
-): Promise<FleetReport> {
-  const { options, sink } = fleet
-  const message = await fleet.api('POST', '/messages', {
-    subject: 'Fleet test for {{ client.full_name }}',
-    body_text: 'Hello {{ client.full_name }}.\n\nUnsubscribe: {{ unsubscribe_url }}',
-  })
-  const tomorrow = new Date(Date.now() + 24 * 3600_000)
-  const mailing = await fleet.api('POST', '/mailings', {
-    name: `Fleet ${options.seed}`,
-    message_id: message.id,
-    audience: 'all',
-    periodicity: 'once',
-    start_at: tomorrow.toISOString().slice(0, 19) + 'Z',
-    end_at: new Date(tomorrow.getTime() + 3600_000).toISOString().slice(0, 19) + 'Z',
-  })
-
-  // The moments, as shares of the recipients the sink has heard from, so
-  // the faults land while it sends whatever the machine's speed.
-  const moments = options.faults.map(() => 0.05 + random() * 0.8).sort((a, b) => a - b)
-  const began = performance.now()
-  await fleet.api('POST', `/mailings/${mailing.id}/send`)
-  fleet.log(`Mailing ${mailing.id} started over the API`)
-
-  const faults: FaultRecord[] = []
-  const completed = async () => {
-    const rows = await fleet
-      .query(`SELECT status FROM mailing_runs WHERE mailing_id = ?`, [mailing.id])
-      .catch(() => [])
-    return rows.length > 0 && rows.every((row) => row.status === 'completed')
-  }
-  const deadline = began + options.completionBoundMs
-  let next = 0
-  let done = false
-  while (performance.now() < deadline) {
-    if (next < options.faults.length && sink.unique >= moments[next] * options.recipients) {
-      const name = options.faults[next]
-      const atSeconds = Number(seconds(began))
-      const progress = `${((sink.unique / options.recipients) * 100).toFixed(0)} %`
-      fleet.log(`t=${atSeconds}s (${progress} sent): ${name}`)
-      const before = sink.duplicates
-      const outcome = await FAULTS[name](fleet, pick)
-      faults.push({ fault: name, atSeconds, progress, ...outcome, duplicatesAfter: before })
-      next++
-      continue
-    }
-    if (await completed()) {
-      done = true
-      break
-    }
-    await sleep(250)
-  }
-  const durationMs = performance.now() - began
-  for (; next < options.faults.length; next++) {
-    faults.push({
-      fault: options.faults[next],
-      atSeconds: Number.NaN,
-      progress: '-',
-      outcome: 'not injected: the run ended first',
-      duplicatesAllowed: 0,
-      duplicatesAfter: sink.duplicates,
-    })
-  }
-  // From the count at each fault to the count at the next one.
-  for (const [index, fault] of faults.entries()) {
-    const until = faults[index + 1]?.duplicatesAfter ?? sink.duplicates
-    fault.duplicatesAfter = until - fault.duplicatesAfter
-  }
-  return check(fleet, mailing.id, faults, durationMs, done)
-}
-
-async function check(
-  fleet: Fleet,
-  mailingId: number,
-  faults: FaultRecord[],
-  durationMs: number,
-  done: boolean
-): Promise<FleetReport> {
-  const { options, sink } = fleet
-  const failures: string[] = []
-  const clients = await fleet.query(`SELECT email FROM clients`)
-  const lost = clients
-    .map((client) => String(client.email).toLowerCase())
-    .filter((email) => !sink.counts.has(email))
-  const duplicates = sink.duplicates
-  const duplicatesAllowed = faults.reduce((sum, f) => sum + f.duplicatesAllowed, 0)
-  const runRows = await fleet.query(
-    `SELECT count(*)::int AS runs FROM mailing_runs WHERE mailing_id = ?`,
-    [mailingId]
-  )
-  const statusRows = await fleet.query(
-    `SELECT status, count(*)::int AS n FROM deliveries GROUP BY status`
-  )
-  const deliveries = Object.fromEntries(statusRows.map((row) => [row.status, row.n]))
-  const stats = done ? await fleet.api('GET', `/mailings/${mailingId}/stats`) : { totals: {} }
-  const apiTotals = stats.totals
-
-  if (!done) failures.push(`the run did not complete within ${options.completionBoundMs / 1000} s`)
-  if (lost.length > 0) {
-    failures.push(`${lost.length} recipients got nothing (${lost.slice(0, 5).join(', ')}…)`)
-  }
-  if (duplicates > duplicatesAllowed) {
-    failures.push(`${duplicates} duplicates, more than the faults allow (${duplicatesAllowed})`)
-  }
-  if (runRows[0].runs !== 1) failures.push(`${runRows[0].runs} runs for one occurrence`)
-  if (done && (apiTotals.sent !== sink.unique || apiTotals.total !== options.recipients)) {
-    failures.push(
-      `the API says ${apiTotals.sent} sent of ${apiTotals.total}; the sink has ${sink.unique} recipients`
-    )
-  }
-  return {
-    seed: options.seed,
-    recipients: options.recipients,
-    faults,
-    durationMs,
-    boundMs: options.completionBoundMs,
-    lost,
-    duplicates,
-    duplicatesAllowed,
-    runs: runRows[0].runs,
-    apiTotals,
-    sinkUnique: sink.unique,
-    sinkAccepted: sink.accepted,
-    deliveries,
-    proxyFailovers: fleet.proxy.failovers,
-    failures,
-  }
-}
-
-/**
- * The report as the bench and the test print it: the fault table, then the
- * numbers.
- */
-export function formatReport(report: FleetReport) {
-  const rows = report.faults.map((f) => [
-    f.fault,
-    Number.isNaN(f.atSeconds) ? '-' : `${f.atSeconds} s`,
-    f.progress,
-    f.outcome,
-    String(f.duplicatesAllowed),
-    String(f.duplicatesAfter),
-  ])
-  // A duplicate shows when the message is sent again, after the claim went
-  // stale: often after the next fault has begun, so the last column is when
-  // duplicates arrived, not which fault caused them; the check is on the sum.
-  const header = ['fault', 'time', 'sent then', 'outcome', 'may duplicate', 'duplicates seen']
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`
-  return [
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-    '',
-    `seed ${report.seed}: ${report.recipients} recipients, run completed in ${(report.durationMs / 1000).toFixed(1)} s (bound ${report.boundMs / 1000} s)`,
-    `sink: ${report.sinkUnique} recipients, ${report.sinkAccepted} messages; lost ${report.lost.length}; duplicates ${report.duplicates} (allowed ${report.duplicatesAllowed})`,
-    `runs for the occurrence: ${report.runs}; API totals: ${JSON.stringify(report.apiTotals)}`,
-    `deliveries: ${JSON.stringify(report.deliveries)}; proxy failovers: ${report.proxyFailovers}`,
-    report.failures.length === 0 ? 'PASSED' : `FAILED:\n- ${report.failures.join('\n- ')}`,
-  ].join('\n')
 }

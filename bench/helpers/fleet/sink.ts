@@ -1,14 +1,18 @@
 import { SMTPServer } from 'smtp-server'
 
 /**
- * The fleet's mail server: accepts everything and counts the messages each
- * recipient address got, which is what the checks compare with the
+ * The fleet's mail server: accepts everything and records the messages each
+ * recipient address got, and when, which is what the checks compare with the
  * database. It can misbehave for a while, as real servers do:
  * `refuseFor` answers 451 to every message (tempfail: the engine retries),
  * `dropFor` cuts every open connection and refuses new ones.
  */
 export class CountingSink {
-  readonly counts = new Map<string, number>()
+  /**
+   * When (Date.now()) each copy an address got was accepted: the checks
+   * attribute every copy but the last to the fault it happened near.
+   */
+  readonly acceptances = new Map<string, number[]>()
   accepted = 0
   refused = 0
   /** Messages to an address that had one already. */
@@ -18,7 +22,7 @@ export class CountingSink {
   #droppingUntil = 0
 
   get unique() {
-    return this.counts.size
+    return this.acceptances.size
   }
 
   async start(port: number) {
@@ -44,9 +48,13 @@ export class CountingSink {
           // Counted when accepted: the 250 below is what the sender hears.
           for (const { address } of session.envelope.rcptTo) {
             const to = address.toLowerCase()
-            const before = this.counts.get(to) ?? 0
-            if (before > 0) this.duplicates += 1
-            this.counts.set(to, before + 1)
+            const times = this.acceptances.get(to)
+            if (times) {
+              this.duplicates += 1
+              times.push(Date.now())
+            } else {
+              this.acceptances.set(to, [Date.now()])
+            }
           }
           this.accepted += 1
           callback()

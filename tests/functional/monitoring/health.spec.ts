@@ -221,7 +221,9 @@ test.group('Health probes', () => {
     await db.manager.close('health_pending', true)
 
     const server = new WebServerProcess()
-    cleanup(() => server.stop())
+    cleanup(async () => {
+      await server.stop()
+    })
     await server.start(database)
     const response = await fetch(server.url('/health/ready'))
     assert.equal(response.status, 503)

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq'
 import { PrivateRedis } from '#tests/helpers/private_redis'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
-import { freePort } from '#tests/helpers/sending'
+import { freePort } from '#tests/helpers/net'
 
 /*
  * The scheduler role (docs/architecture.md, "The scheduler"): a fleet runs

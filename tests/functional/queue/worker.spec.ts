@@ -41,7 +41,8 @@ test.group('Worker process', () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const worker = new WorkerProcess(['--queue=signal-test'])
       await worker.start()
-      assert.equal(await worker.stop(signal), 0, worker.output)
+      const { code } = await worker.stop(signal)
+      assert.equal(code, 0, worker.output)
       assert.include(worker.output, 'Stopping: finishing running jobs')
     }
   })
@@ -71,7 +72,8 @@ test.group('Worker process', () => {
         15_000
       )
 
-      assert.equal(await worker.stop('SIGTERM'), 0, worker.output)
+      const { code } = await worker.stop('SIGTERM')
+      assert.equal(code, 0, worker.output)
       assert.equal(await job.getState(), 'completed')
       assert.lengthOf(smtp.messagesTo(to), 1)
     } finally {

@@ -198,7 +198,8 @@ test.group('A worker stopped mid-run', () => {
         return sent.length >= 2
       })
 
-      assert.equal(await stopping.stop('SIGTERM'), 0)
+      const { code } = await stopping.stop('SIGTERM')
+      assert.equal(code, 0)
       const afterStop = await Delivery.query().where('run_id', run.id)
       const sentAtStop = afterStop.filter((delivery) => delivery.status === 'sent').length
       assert.isBelow(sentAtStop, 10, 'the worker must not wait for the whole batch')
