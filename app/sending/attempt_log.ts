@@ -68,8 +68,12 @@ class AttemptLog {
         await writeWithRetries(group.map(({ row }) => row))
         for (const { written } of group) written()
       } catch (error) {
-        if (group.length === 1) group[0].failed(error)
-        else await writeOneByOne(group)
+        // Only a refused value is worth finding row by row; a database
+        // still away after the retries would fail every row in turn, each
+        // waiting for its own connection.
+        if (group.length === 1 || !isRefusedValue(error)) {
+          for (const { failed } of group) failed(error)
+        } else await writeOneByOne(group)
       }
     }
     this.#scheduled = false
@@ -81,11 +85,9 @@ class AttemptLog {
  * text PostgreSQL cannot store, before replies were cleaned: smtp_outcomes.ts;
  * a constraint the row breaks) made every try of the group fail, and the
  * messages of all of them, which the servers had accepted, went out again
- * once their claims were stale. When
- * the group keeps failing, its rows are written one by one: only the
- * offending try fails its batch. Each row is tried once: the group's
- * retries already waited out a cut connection, and a database still away
- * fails every row at once, as it failed the group.
+ * once their claims were stale. When the database refused a value of the
+ * group (isRefusedValue), its rows are written one by one, each once: only
+ * the offending try fails its batch.
  */
 async function writeOneByOne(group: Waiting[]) {
   for (const { row, written, failed } of group) {

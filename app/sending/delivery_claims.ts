@@ -168,6 +168,10 @@ export async function releaseDeliveries(deliveries: ClaimedDelivery[]) {
   if (deliveries.length === 0) return
   await stillClaimed(db.knexQuery().from('deliveries'), deliveries).update({
     status: 'queued',
+    // Out of "sending", a row holds no claim: a worker of the previous
+    // release claims without writing a token, and this batch's renewals
+    // would otherwise still match its old one (see recoverStaleDeliveries).
+    claim_token: null,
     updated_at: sqlTime(),
   })
 }

@@ -287,6 +287,8 @@ async function settleOthers(
         reason: settlement.reason?.slice(0, 500) ?? null,
         attempts: settlement.attempts,
         next_attempt_at: settlement.nextAttemptAt,
+        // A retry goes back to the queue holding no claim (releaseDeliveries).
+        claim_token: null,
         updated_at: now,
       })
       if (affectedRows(updated) === 0) continue

@@ -27,6 +27,8 @@ test.group('The fleet under faults', () => {
     const report = await runFleet(options)
     console.log(formatReport(report))
     assert.deepEqual(report.failures, [])
+    // An empty FLEET_FAULTS is a plain run (bench:fleet's baseline), no test.
+    assert.isAbove(report.faults.length, 0, 'the fleet test plans at least one fault')
     assert.deepEqual(
       report.faults.filter((fault) => !fault.injected).map((fault) => fault.kind),
       [],

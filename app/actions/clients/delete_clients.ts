@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
+import { affectedRows } from '#services/database/affected_rows'
 
 /**
  * Deletes clients of a workspace by id. Rooted at the workspace: ids of
@@ -31,18 +32,9 @@ export default class DeleteClients {
         .where('tenant_id', tenant.id)
         .whereIn('client_id', ids)
         .update({ client_id: null })
-      return countOf(result)
+      return affectedRows(result)
     })
     if (deleted > 0) await forgetWorkspaceClientCount(tenant)
     return deleted
   }
-}
-
-/**
- * Lucid resolves a delete to the driver's answer: a count, or a one-element
- * array holding it.
- */
-function countOf(result: unknown) {
-  const value = Array.isArray(result) ? result[0] : result
-  return Number(value) || 0
 }

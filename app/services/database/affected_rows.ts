@@ -3,5 +3,5 @@
  * in (a number, or [number] on some drivers).
  */
 export function affectedRows(result: unknown) {
-  return Number(Array.isArray(result) ? result[0] : result)
+  return Number(Array.isArray(result) ? result[0] : result) || 0
 }

@@ -163,7 +163,8 @@ test.group('A worker stopped mid-run', () => {
 
       // It wakes up where it was, in the wait, and stops there.
       process.kill(frozen.pid!, 'SIGCONT')
-      assert.equal(await frozen.stop('SIGTERM'), 0)
+      const { code } = await frozen.stop('SIGTERM')
+      assert.equal(code, 0, frozen.output)
       for (const client of clients) {
         assert.lengthOf(
           smtp.messagesTo(client.email),
