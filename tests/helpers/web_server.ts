@@ -1,6 +1,7 @@
 import app from '@adonisjs/core/services/app'
 import { freePort } from '#tests/helpers/net'
 import { ServiceProcess } from '#tests/helpers/processes'
+import { PrivateRedis } from '#tests/helpers/private_redis'
 
 /**
  * The real web server (bin/server.ts, as `npm start` runs its build) in a
@@ -40,4 +41,23 @@ export class WebServerProcess extends ServiceProcess {
   url(path: string) {
     return `http://127.0.0.1:${this.port}${path}`
   }
+}
+
+/**
+ * A web server process on a Redis of the test's own, which the test may
+ * stop and start again; both end with the test (`cleanup`).
+ */
+export async function webServerOnPrivateRedis(
+  cleanup: (task: () => Promise<void>) => void,
+  env: Record<string, string | undefined> = {}
+) {
+  const redis = new PrivateRedis()
+  const server = new WebServerProcess()
+  cleanup(async () => {
+    await server.stop()
+    await redis.close()
+  })
+  await redis.start()
+  await server.start({ ...redis.workerEnv, ...env })
+  return { redis, server }
 }

@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import redis from '@adonisjs/redis/services/main'
 import db from '@adonisjs/lucid/services/db'
-import { PrivateRedis } from '#tests/helpers/private_redis'
-import { WebServerProcess } from '#tests/helpers/web_server'
+import { WebServerProcess, webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import { runCommand } from '#tests/helpers/processes'
 import { waitUntil } from '#tests/helpers/wait'
 import { HEALTH_TOKEN, appUrl } from '#tests/helpers/monitoring'
@@ -132,19 +131,11 @@ test.group('Health probes', () => {
     assert,
     cleanup,
   }) => {
-    const privateRedis = new PrivateRedis()
-    const server = new WebServerProcess()
-    cleanup(async () => {
-      await server.stop()
-      await privateRedis.close()
-    })
-    await privateRedis.start()
     // METRICS_TOKEN unset: removed from the environment, and .env.test not read
     // (every other value of it is in the inherited environment).
     const noEnvFiles = await mkdtemp(join(tmpdir(), 'no-env-files-'))
     cleanup(() => rm(noEnvFiles, { recursive: true, force: true }))
-    await server.start({
-      ...privateRedis.workerEnv,
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup, {
       ENV_PATH: noEnvFiles,
       METRICS_TOKEN: undefined,
     })

@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PrivateRedis } from '#tests/helpers/private_redis'
-import { WebServerProcess } from '#tests/helpers/web_server'
+import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import { waitUntil } from '#tests/helpers/wait'
 import { createUser } from '#tests/helpers/users'
 import { createToken } from '#tests/helpers/api'
@@ -15,14 +14,7 @@ import { createToken } from '#tests/helpers/api'
  */
 test.group('Web server: a Redis outage', () => {
   test('pages answer again once Redis is back after a long outage', async ({ assert, cleanup }) => {
-    const redis = new PrivateRedis()
-    const server = new WebServerProcess()
-    cleanup(async () => {
-      await server.stop()
-      await redis.close()
-    })
-    await redis.start()
-    await server.start({ ...redis.workerEnv, SESSION_DRIVER: 'redis' })
+    const { redis, server } = await webServerOnPrivateRedis(cleanup, { SESSION_DRIVER: 'redis' })
     const before = await fetch(server.url('/login'))
     assert.equal(before.status, 200)
     // A token's quota used before the outage: its limiter keeps the

@@ -4,8 +4,7 @@ import type Tenant from '#models/tenant'
 import type Client from '#models/client'
 import { unsubscribeToken, unsubscribeUrl } from '#sending/unsubscribe_links'
 import { createUser } from '#tests/helpers/users'
-import { PrivateRedis } from '#tests/helpers/private_redis'
-import { WebServerProcess } from '#tests/helpers/web_server'
+import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import WebhookMessage from '#models/webhook_message'
 import { createEndpoint } from '#tests/functional/webhooks/helpers'
 
@@ -204,14 +203,7 @@ test.group('Unsubscribe: without Redis', () => {
     assert,
     cleanup,
   }) => {
-    const privateRedis = new PrivateRedis()
-    const server = new WebServerProcess()
-    cleanup(async () => {
-      await server.stop()
-      await privateRedis.close()
-    })
-    await privateRedis.start()
-    await server.start(privateRedis.workerEnv)
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup)
     const { tenant } = await createUser()
     await createEndpoint(tenant, 'https://hooks.example.com/mailings')
     const reader = await createClient(tenant)
