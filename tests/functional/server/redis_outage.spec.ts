@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
+import { WebServerProcess, webServerOnPrivateRedis } from '#tests/helpers/web_server'
+import { PrivateRedis } from '#tests/helpers/private_redis'
 import { waitUntil } from '#tests/helpers/wait'
 import { createUser } from '#tests/helpers/users'
 import { createToken } from '#tests/helpers/api'
@@ -49,4 +50,41 @@ test.group('Web server: a Redis outage', () => {
     })
     assert.equal(afterOutage, 200)
   }).timeout(120_000)
+
+  test('a web process started while Redis is away stays up, and serves once it is back', async ({
+    assert,
+    cleanup,
+  }) => {
+    const redis = new PrivateRedis()
+    const server = new WebServerProcess()
+    cleanup(async () => {
+      await server.stop()
+      await redis.close()
+    })
+    // Its port, then nobody there.
+    await redis.start()
+    await redis.stop()
+    await server.start({ ...redis.workerEnv, SESSION_DRIVER: 'redis' })
+
+    // The cache bus subscribes at start; ioredis rejects a waiting command
+    // after 20 reconnections, and bentocache left that rejection unhandled:
+    // the process died (app/services/cache/redis_bus.ts). Well past the
+    // 20th reconnection of the connections made at boot:
+    const failures = () => server.output.split('Redis connection failure').length - 1
+    await waitUntil(
+      '30 reconnections to Redis',
+      async () => {
+        if (server.exited) throw new Error(`The web server died:\n${server.output.slice(-3000)}`)
+        return failures() >= 30
+      },
+      90_000
+    )
+
+    await redis.start()
+    const status = await waitUntil('the log-in page to answer 200', async () => {
+      const response = await fetch(server.url('/login')).catch(() => null)
+      return response?.status === 200 ? response.status : null
+    })
+    assert.equal(status, 200)
+  }).timeout(150_000)
 })
