@@ -95,8 +95,8 @@ test.group('Fleet test duplicates', () => {
   test('each duplicate is charged to the fault around its first copy, not when it came again', ({
     assert,
   }) => {
-    const kill = { from: 10_000, to: 12_000, duplicates: 0 }
-    const cut = { from: 20_000, to: 20_000, duplicates: 0 }
+    const kill = { from: 10_000, to: 12_000, duplicates: 0, duplicatesAllowed: 5 }
+    const cut = { from: 20_000, to: 20_000, duplicates: 0, duplicatesAllowed: 5 }
     const unexplained = attributeDuplicates(
       [
         [5000], // one copy: no duplicate
@@ -112,8 +112,38 @@ test.group('Fleet test duplicates', () => {
     assert.equal(unexplained, 1)
   })
 
+  test('a copy lost as a worker was killed is the kill’s, though a web restart ended that instant', ({
+    assert,
+  }) => {
+    // The CI run of 7116444: restart-web from 12.5 s to 14.6 s, then cut-pg
+    // and kill-worker at 14.6 s; the three copies accepted just before the
+    // kill were charged to the web restart, which may cause none.
+    const restartWeb = { from: 12_500, to: 14_600, duplicates: 0, duplicatesAllowed: 0 }
+    const cutPg = { from: 14_600, to: 14_600, duplicates: 0, duplicatesAllowed: 0 }
+    const killWorker = { from: 14_600, to: 16_700, duplicates: 0, duplicatesAllowed: 5 }
+    const unexplained = attributeDuplicates(
+      [
+        [14_590, 20_000],
+        [14_595, 20_100],
+        [14_599, 20_200],
+      ],
+      [restartWeb, cutPg, killWorker]
+    )
+    assert.deepEqual(
+      [restartWeb.duplicates, cutPg.duplicates, killWorker.duplicates, unexplained],
+      [0, 0, 3, 0]
+    )
+  })
+
+  test('a copy no duplicating fault explains is charged to the fault around it', ({ assert }) => {
+    const restartWeb = { from: 12_500, to: 14_600, duplicates: 0, duplicatesAllowed: 0 }
+    const killWorker = { from: 30_000, to: 32_000, duplicates: 0, duplicatesAllowed: 5 }
+    attributeDuplicates([[13_000, 20_000]], [restartWeb, killWorker])
+    assert.deepEqual([restartWeb.duplicates, killWorker.duplicates], [1, 0])
+  })
+
   test('a fault not injected is charged nothing', ({ assert }) => {
-    const planned = { from: undefined, to: undefined, duplicates: 0 }
+    const planned = { from: undefined, to: undefined, duplicates: 0, duplicatesAllowed: 5 }
     assert.equal(attributeDuplicates([[1000, 2000]], [planned]), 1)
     assert.equal(planned.duplicates, 0)
   })

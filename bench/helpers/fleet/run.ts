@@ -202,31 +202,50 @@ async function sendUnderFaults(
  * Which fault each duplicate is the doing of. Every copy an address got but
  * its last is one whose acceptance was not written down; the fault is the
  * one whose window holds the moment the sink accepted that copy (or, within
- * ATTRIBUTION_SLACK_MS, is nearest to it). Returns how many copies no fault
+ * ATTRIBUTION_SLACK_MS, is nearest to it). Faults that can lose an
+ * acceptance (`duplicatesAllowed` > 0) are looked at first: faults overlap
+ * (one is injected the moment the one before it ends), and a copy accepted
+ * the instant before a worker was killed lies inside the window of a web
+ * restart that ended at that instant, at distance 0, though the web process
+ * never sends. Only a copy no such fault explains is charged to another
+ * fault, which then fails its bound. Returns how many copies no fault
  * explains.
  */
 export function attributeDuplicates(
   acceptances: Iterable<number[]>,
-  faults: Pick<FaultRecord, 'from' | 'to' | 'duplicates'>[]
+  faults: Pick<FaultRecord, 'from' | 'to' | 'duplicates' | 'duplicatesAllowed'>[]
 ) {
+  const mayDuplicate = faults.filter((fault) => fault.duplicatesAllowed > 0)
   let unexplained = 0
   for (const times of acceptances) {
     for (const time of times.slice(0, -1)) {
-      let nearest: (typeof faults)[number] | undefined
-      let nearestDistance = Number.POSITIVE_INFINITY
-      for (const fault of faults) {
-        if (fault.from === undefined || fault.to === undefined) continue
-        const distance = time < fault.from ? fault.from - time : Math.max(0, time - fault.to)
-        if (distance <= ATTRIBUTION_SLACK_MS && distance < nearestDistance) {
-          nearest = fault
-          nearestDistance = distance
-        }
-      }
-      if (nearest) nearest.duplicates += 1
+      const fault = nearestFault(time, mayDuplicate) ?? nearestFault(time, faults)
+      if (fault) fault.duplicates += 1
       else unexplained += 1
     }
   }
   return unexplained
+}
+
+/**
+ * The injected fault whose window is nearest to `time`, within
+ * ATTRIBUTION_SLACK_MS.
+ */
+function nearestFault<Fault extends Pick<FaultRecord, 'from' | 'to'>>(
+  time: number,
+  faults: Fault[]
+) {
+  let nearest: Fault | undefined
+  let nearestDistance = Number.POSITIVE_INFINITY
+  for (const fault of faults) {
+    if (fault.from === undefined || fault.to === undefined) continue
+    const distance = time < fault.from ? fault.from - time : Math.max(0, time - fault.to)
+    if (distance <= ATTRIBUTION_SLACK_MS && distance < nearestDistance) {
+      nearest = fault
+      nearestDistance = distance
+    }
+  }
+  return nearest
 }
 
 /**
