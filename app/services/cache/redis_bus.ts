@@ -1,4 +1,5 @@
 import { configProvider } from '@adonisjs/core'
+import logger from '@adonisjs/core/services/logger'
 import { Redis, type RedisOptions } from 'ioredis'
 import { redisBusDriver } from 'bentocache/drivers/redis'
 import type { RedisConnections } from '@adonisjs/redis/types'
@@ -21,6 +22,14 @@ import type { RedisConnections } from '@adonisjs/redis/types'
  * the bus) rather than holding a request while Redis is away.
  */
 class PatientSubscriberRedis extends Redis {
+  constructor(options: RedisOptions) {
+    super(options)
+    // Without a listener ioredis writes "[ioredis] Unhandled error event"
+    // to stderr at every reconnection, outside the JSON log; the main
+    // connection already logs the outage (@adonisjs/redis).
+    this.on('error', (error) => logger.debug({ err: error }, 'Cache bus: Redis connection failure'))
+  }
+
   duplicate(override?: Partial<RedisOptions>) {
     return new PatientSubscriberRedis({ ...this.options, lazyConnect: false, ...override })
   }
