@@ -1,9 +1,13 @@
+import dns from 'node:dns/promises'
 import net from 'node:net'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 import env from '#start/env'
 import { smtpTimeouts } from '#config/mail'
 import sendingConfig from '#config/sending'
+import customSmtpConfig from '#config/custom_smtp'
+import { allowlist, isForbiddenAddress } from '#services/webhooks/addresses'
+import type WorkspaceSmtpServer from '#models/workspace_smtp_server'
 
 let transporter: Transporter<SMTPPool.SentMessageInfo> | undefined
 
@@ -52,6 +56,94 @@ function openUnbufferedSocket(
 ) {
   const connection = net.connect({ host: options.host, port: options.port!, noDelay: true })
   callback(null, { connection })
+}
+
+/**
+ * The transport options for a workspace's own server (Settings → SMTP
+ * server): pooled for campaign mail, or a single connection for the
+ * page's "Send a test". Same timeouts as the platform's server, and every
+ * connection goes through `openCheckedSocket`.
+ */
+export function workspaceTransportOptions(
+  server: Pick<WorkspaceSmtpServer, 'host' | 'port' | 'tlsMode' | 'username' | 'password' | 'poolSize'>,
+  { pool }: { pool: boolean }
+): SMTPPool.Options {
+  return {
+    pool,
+    maxConnections: server.poolSize,
+    maxMessages: 500,
+    maxRequeues: 0,
+    host: server.host,
+    port: server.port,
+    secure: server.tlsMode === 'implicit',
+    requireTLS: server.tlsMode === 'starttls',
+    ignoreTLS: server.tlsMode === 'none',
+    auth: server.username ? { user: server.username, pass: server.password ?? '' } : undefined,
+    ...smtpTimeouts,
+    getSocket: openCheckedSocket,
+  } as SMTPPool.Options
+}
+
+/**
+ * Why a workspace's server was not even connected to. The resolved address
+ * is never named: the owner of a host name would otherwise learn what it
+ * resolves to inside our network.
+ */
+export const REFUSED_PRIVATE_SMTP =
+  'Refused: the server is on a private, loopback, link-local or metadata address'
+
+/**
+ * Opens the connection to a workspace's server on an address its name
+ * resolves to now, refused when that address is one addresses.ts forbids
+ * (and SMTP_ALLOWED_HOSTS does not let through): checked at connection
+ * time, on the address actually connected to, so a name that resolves (or
+ * rebinds) to an internal address gets nowhere. TLS still checks the
+ * certificate against the host name (nodemailer's servername). The lookup
+ * is bounded by the connection timeout; the rest is nodemailer's.
+ */
+function openCheckedSocket(
+  options: { host?: string; port?: number },
+  callback: (error: Error | null, socketOptions?: { connection: net.Socket }) => void
+) {
+  const host = (options.host ?? '').toLowerCase()
+  let settled = false
+  const settle = (error: Error | null, connection?: net.Socket) => {
+    if (settled) return connection?.destroy()
+    settled = true
+    clearTimeout(timer)
+    callback(error, connection ? { connection } : undefined)
+  }
+  const timer = setTimeout(
+    () => settle(smtpError(`No DNS answer for ${host} in time`, 'ETIMEDOUT')),
+    smtpTimeouts.connectionTimeout
+  )
+  resolveAllowedAddress(host).then(
+    (address) => settle(null, net.connect({ host: address, port: options.port!, noDelay: true })),
+    (error) => settle(error)
+  )
+}
+
+async function resolveAllowedAddress(host: string) {
+  const entries = customSmtpConfig.allowedHosts
+  let addresses: { address: string }[]
+  try {
+    addresses = await dns.lookup(host, { all: true })
+  } catch (error: any) {
+    // A name that does not exist is the settings' fault (paused); a DNS
+    // server that did not answer is worth a retry.
+    const missing = error.code === 'ENOTFOUND' || error.code === 'ENODATA'
+    throw smtpError(`The host name ${host} does not resolve`, missing ? 'EDNS' : error.code)
+  }
+  const allowedByName = allowlist(entries).names.includes(host)
+  if (!allowedByName && addresses.some(({ address }) => isForbiddenAddress(address, entries))) {
+    // Nothing a retry can fix: ECONFIG pauses sending (smtp_outcomes.ts).
+    throw smtpError(REFUSED_PRIVATE_SMTP, 'ECONFIG')
+  }
+  return addresses[0].address
+}
+
+function smtpError(message: string, code: string) {
+  return Object.assign(new Error(message), { code })
 }
 
 export function closeCampaignTransport() {
