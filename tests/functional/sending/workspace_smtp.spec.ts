@@ -1,0 +1,164 @@
+import { test } from '@japa/runner'
+import { Queue } from 'bullmq'
+import { redisConnection } from '#config/redis'
+import MailingRun from '#models/mailing_run'
+import Delivery from '#models/delivery'
+import WorkspaceSmtpServer from '#models/workspace_smtp_server'
+import type Tenant from '#models/tenant'
+import { smtp } from '#tests/helpers/peers'
+import { TestSmtpServer } from '#tests/helpers/smtp_server'
+import { freePort } from '#tests/helpers/net'
+import { enqueueBatches, startedRun } from '#tests/helpers/sending'
+import { WorkerProcess } from '#tests/helpers/worker'
+import { waitUntil } from '#tests/helpers/wait'
+
+function runWithStatus(runId: number, status: MailingRun['status']) {
+  return waitUntil(
+    `run ${runId} to be ${status}`,
+    () => MailingRun.query().where({ id: runId, status }).first(),
+    60_000
+  )
+}
+
+function ownServer(tenant: Tenant, port: number, login?: { username: string; password: string }) {
+  return WorkspaceSmtpServer.create({
+    tenantId: tenant.id,
+    host: '127.0.0.1',
+    port,
+    tlsMode: 'none',
+    username: login?.username ?? null,
+    password: login?.password ?? null,
+    poolSize: 2,
+    sendRate: null,
+    version: 1,
+  })
+}
+
+test.group("Sending through a workspace's own SMTP server", () => {
+  test("a workspace whose server refuses its login pauses; the others keep sending, each through its own route", async ({
+    assert,
+  }) => {
+    // A: its own server refuses the login. B: the platform's server.
+    // C: its own server, working.
+    const a = await startedRun(3, 'A: bad own server')
+    const b = await startedRun(4, 'B: platform server')
+    const c = await startedRun(3, 'C: good own server')
+    const strict = new TestSmtpServer(await freePort())
+    const good = new TestSmtpServer(await freePort())
+    const queue = new Queue('workspace-smtp-isolation', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=workspace-smtp-isolation'])
+    try {
+      await strict.start({
+        authOptional: false,
+        allowInsecureAuth: true,
+        onAuth: (_auth, _session, callback) => callback(new Error('Invalid credentials')),
+      })
+      const logins: string[] = []
+      await good.start({
+        authOptional: false,
+        allowInsecureAuth: true,
+        onAuth: (auth, _session, callback) => {
+          logins.push(`${auth.username}:${auth.password}`)
+          callback(null, { user: auth.username })
+        },
+      })
+      await ownServer(a.tenant, strict.port, { username: 'a', password: 'wrong' })
+      await ownServer(c.tenant, good.port, { username: 'c', password: 'right' })
+
+      await worker.start()
+      for (const { run } of [a, b, c]) await enqueueBatches(queue, run.id)
+
+      const paused = await runWithStatus(a.run.id, 'paused')
+      assert.include(paused.statusReason ?? '', "Your workspace's SMTP server refused to send")
+      assert.include(paused.statusReason ?? '', 'Settings → SMTP server')
+      assert.include(paused.statusReason ?? '', 'Invalid credentials')
+      assert.equal(paused.sent, 0)
+      assert.equal(paused.failed, 0)
+      await a.mailing.refresh()
+      assert.equal(a.mailing.status, 'paused')
+      const aDeliveries = await Delivery.query().where('run_id', a.run.id)
+      assert.isTrue(aDeliveries.every((d) => d.status === 'queued' && d.attempts === 0))
+
+      const bDone = await runWithStatus(b.run.id, 'completed')
+      assert.equal(bDone.sent, 4)
+      const cDone = await runWithStatus(c.run.id, 'completed')
+      assert.equal(cDone.sent, 3)
+
+      // Each workspace's mail went its own way, and only there.
+      for (const client of b.clients) {
+        assert.lengthOf(smtp.messagesTo(client.email), 1)
+        assert.lengthOf(good.messagesTo(client.email), 0)
+      }
+      for (const client of c.clients) {
+        assert.lengthOf(good.messagesTo(client.email), 1)
+        assert.lengthOf(smtp.messagesTo(client.email), 0)
+      }
+      for (const client of a.clients) {
+        assert.lengthOf(smtp.messagesTo(client.email), 0)
+        assert.lengthOf(strict.received, 0)
+      }
+      assert.isTrue(logins.length > 0 && logins.every((login) => login === 'c:right'))
+    } finally {
+      await worker.stop()
+      await queue.close()
+      await strict.stop()
+      await good.stop()
+    }
+  }).timeout(90_000)
+
+  test("a server on a private address the operator did not allow pauses the workspace's mailing", async ({
+    assert,
+  }) => {
+    const { tenant, clients, run } = await startedRun(2)
+    const queue = new Queue('workspace-smtp-private', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=workspace-smtp-private'])
+    try {
+      // localhost resolves to loopback: refused at connection time, although
+      // a server listens there (the platform's test server).
+      await WorkspaceSmtpServer.create({
+        tenantId: tenant.id,
+        host: 'localhost',
+        port: smtp.port,
+        tlsMode: 'none',
+        username: null,
+        password: null,
+        poolSize: 1,
+        sendRate: null,
+        version: 1,
+      })
+      // Set, so .env.test's allowance of this machine does not apply (an
+      // empty value would not override it).
+      await worker.start({ SMTP_ALLOWED_HOSTS: '192.0.2.1' })
+      await enqueueBatches(queue, run.id)
+
+      const paused = await runWithStatus(run.id, 'paused')
+      assert.include(paused.statusReason ?? '', 'private, loopback, link-local or metadata')
+      assert.notInclude(paused.statusReason ?? '', '127.0.0.1')
+      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 0)
+    } finally {
+      await worker.stop()
+      await queue.close()
+    }
+  }).timeout(90_000)
+
+  test('ALLOW_CUSTOM_SMTP=false: saved servers are ignored, mail goes through the platform', async ({
+    assert,
+  }) => {
+    const { tenant, clients, run } = await startedRun(3)
+    // Nothing listens there: used, it would fail every message.
+    await ownServer(tenant, await freePort())
+    const queue = new Queue('workspace-smtp-off', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=workspace-smtp-off'])
+    try {
+      await worker.start({ ALLOW_CUSTOM_SMTP: 'false' })
+      await enqueueBatches(queue, run.id)
+
+      const done = await runWithStatus(run.id, 'completed')
+      assert.equal(done.sent, 3)
+      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 1)
+    } finally {
+      await worker.stop()
+      await queue.close()
+    }
+  }).timeout(90_000)
+})
