@@ -65,7 +65,10 @@ function openUnbufferedSocket(
  * connection goes through `openCheckedSocket`.
  */
 export function workspaceTransportOptions(
-  server: Pick<WorkspaceSmtpServer, 'host' | 'port' | 'tlsMode' | 'username' | 'password' | 'poolSize'>,
+  server: Pick<
+    WorkspaceSmtpServer,
+    'host' | 'port' | 'tlsMode' | 'username' | 'password' | 'poolSize'
+  >,
   { pool }: { pool: boolean }
 ): SMTPPool.Options {
   return {

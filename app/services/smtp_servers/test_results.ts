@@ -9,14 +9,7 @@ export type SmtpTestResult =
   | { ok: false; kind: SmtpFailureKind; summary: string; detail: string }
 
 export type SmtpFailureKind =
-  | 'refused'
-  | 'timeout'
-  | 'auth'
-  | 'tls'
-  | 'private'
-  | 'dns'
-  | 'rejected'
-  | 'other'
+  'refused' | 'timeout' | 'auth' | 'tls' | 'private' | 'dns' | 'rejected' | 'other'
 
 const SUMMARIES: Record<SmtpFailureKind, string> = {
   refused: 'Connection refused: nothing accepts connections at this host and port.',

@@ -35,7 +35,7 @@ function ownServer(tenant: Tenant, port: number, login?: { username: string; pas
 }
 
 test.group("Sending through a workspace's own SMTP server", () => {
-  test("a workspace whose server refuses its login pauses; the others keep sending, each through its own route", async ({
+  test('a workspace whose server refuses its login pauses; the others keep sending, each through its own route', async ({
     assert,
   }) => {
     // A: its own server refuses the login. B: the platform's server.

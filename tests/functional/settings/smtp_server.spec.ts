@@ -145,10 +145,7 @@ test.group('Settings → SMTP server: the form', () => {
       page.assertTextIncludes(errors[field][0].replaceAll("'", '&#39;'))
     })
 
-  test('a host the operator allows may be private and use any port', async ({
-    client,
-    assert,
-  }) => {
+  test('a host the operator allows may be private and use any port', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
 
     const response = await withOperatorSettings({ allowedHosts: ['10.1.2.0/24'] }, () =>
@@ -190,10 +187,7 @@ test.group('Settings → SMTP server: the form', () => {
     assert.isNull(await WorkspaceSmtpServer.findBy('tenantId', other.tenant.id))
   })
 
-  test('removing the server sends mail through the platform again', async ({
-    client,
-    assert,
-  }) => {
+  test('removing the server sends mail through the platform again', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     await saveServer(tenant)
 
@@ -236,7 +230,7 @@ test.group('Settings → SMTP server: send a test', () => {
   async function testSend(client: any, user: any) {
     const response = await postForm(client, '/settings/smtp/test').loginAs(user)
     response.assertStatus(302)
-    const result = response.flashMessages().smtpTest
+    const result = response.flashMessages().smtpTest as any
     // The page the redirect leads to, with what was flashed.
     const page = await client
       .get('/settings/smtp')
