@@ -1,24 +1,9 @@
 import { test } from '@japa/runner'
 import customSmtpConfig from '#config/custom_smtp'
-import WorkspaceSmtpServer from '#models/workspace_smtp_server'
-import type Tenant from '#models/tenant'
 import { campaignTransport } from '#sending/smtp_transport'
 import { closeWorkspacePools, openWorkspacePools, takeRoute } from '#sending/send_routes'
 import { createUser } from '#tests/helpers/users'
-
-function ownServer(tenant: Tenant, sendRate: number | null = null) {
-  return WorkspaceSmtpServer.create({
-    tenantId: tenant.id,
-    host: 'smtp.example.com',
-    port: 587,
-    tlsMode: 'starttls',
-    username: null,
-    password: null,
-    poolSize: 1,
-    sendRate,
-    version: 1,
-  })
-}
+import { saveOwnServer } from '#tests/helpers/workspace_smtp'
 
 /**
  * Whether nodemailer's pool behind a transport was closed (it then drops
@@ -42,7 +27,7 @@ test.group('Send routes: which transport a batch uses', (group) => {
 
   test("the workspace's own pool, shared by its batches, with its rate", async ({ assert }) => {
     const { tenant } = await createUser()
-    await ownServer(tenant, 7)
+    await saveOwnServer(tenant, { sendRate: 7 })
 
     const first = await takeRoute(tenant.id)
     const second = await takeRoute(tenant.id)
@@ -58,7 +43,7 @@ test.group('Send routes: which transport a batch uses', (group) => {
     assert,
   }) => {
     const { tenant } = await createUser()
-    const server = await ownServer(tenant)
+    const server = await saveOwnServer(tenant)
     const before = await takeRoute(tenant.id)
 
     server.merge({ port: 465, tlsMode: 'implicit', version: 2 })
@@ -88,7 +73,7 @@ test.group('Send routes: which transport a batch uses', (group) => {
       const routes = []
       for (let i = 0; i < 3; i++) {
         const { tenant } = await createUser()
-        await ownServer(tenant)
+        await saveOwnServer(tenant)
         const route = await takeRoute(tenant.id)
         route.release()
         routes.push(route)
@@ -103,7 +88,7 @@ test.group('Send routes: which transport a batch uses', (group) => {
 
   test('ALLOW_CUSTOM_SMTP=false: always the platform', async ({ assert }) => {
     const { tenant } = await createUser()
-    await ownServer(tenant)
+    await saveOwnServer(tenant)
     customSmtpConfig.enabled = false
     try {
       const route = await takeRoute(tenant.id)

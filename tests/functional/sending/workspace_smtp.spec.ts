@@ -3,10 +3,8 @@ import { Queue } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
-import WorkspaceSmtpServer from '#models/workspace_smtp_server'
-import type Tenant from '#models/tenant'
 import { smtp } from '#tests/helpers/peers'
-import { TestSmtpServer } from '#tests/helpers/smtp_server'
+import { saveOwnServer, startServerWithLogin } from '#tests/helpers/workspace_smtp'
 import { freePort } from '#tests/helpers/net'
 import { enqueueBatches, startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
@@ -20,20 +18,6 @@ function runWithStatus(runId: number, status: MailingRun['status']) {
   )
 }
 
-function ownServer(tenant: Tenant, port: number, login?: { username: string; password: string }) {
-  return WorkspaceSmtpServer.create({
-    tenantId: tenant.id,
-    host: '127.0.0.1',
-    port,
-    tlsMode: 'none',
-    username: login?.username ?? null,
-    password: login?.password ?? null,
-    poolSize: 2,
-    sendRate: null,
-    version: 1,
-  })
-}
-
 test.group("Sending through a workspace's own SMTP server", () => {
   test('a workspace whose server refuses its login pauses; the others keep sending, each through its own route', async ({
     assert,
@@ -43,27 +27,13 @@ test.group("Sending through a workspace's own SMTP server", () => {
     const a = await startedRun(3, 'A: bad own server')
     const b = await startedRun(4, 'B: platform server')
     const c = await startedRun(3, 'C: good own server')
-    const strict = new TestSmtpServer(await freePort())
-    const good = new TestSmtpServer(await freePort())
+    const { server: strict } = await startServerWithLogin(false)
+    const { server: good, logins } = await startServerWithLogin(true)
     const queue = new Queue('workspace-smtp-isolation', { connection: redisConnection })
     const worker = new WorkerProcess(['--queue=workspace-smtp-isolation'])
     try {
-      await strict.start({
-        authOptional: false,
-        allowInsecureAuth: true,
-        onAuth: (_auth, _session, callback) => callback(new Error('Invalid credentials')),
-      })
-      const logins: string[] = []
-      await good.start({
-        authOptional: false,
-        allowInsecureAuth: true,
-        onAuth: (auth, _session, callback) => {
-          logins.push(`${auth.username}:${auth.password}`)
-          callback(null, { user: auth.username })
-        },
-      })
-      await ownServer(a.tenant, strict.port, { username: 'a', password: 'wrong' })
-      await ownServer(c.tenant, good.port, { username: 'c', password: 'right' })
+      await saveOwnServer(a.tenant, { port: strict.port, username: 'a', password: 'wrong' })
+      await saveOwnServer(c.tenant, { port: good.port, username: 'c', password: 'right' })
 
       await worker.start()
       for (const { run } of [a, b, c]) await enqueueBatches(queue, run.id)
@@ -115,17 +85,7 @@ test.group("Sending through a workspace's own SMTP server", () => {
     try {
       // localhost resolves to loopback: refused at connection time, although
       // a server listens there (the platform's test server).
-      await WorkspaceSmtpServer.create({
-        tenantId: tenant.id,
-        host: 'localhost',
-        port: smtp.port,
-        tlsMode: 'none',
-        username: null,
-        password: null,
-        poolSize: 1,
-        sendRate: null,
-        version: 1,
-      })
+      await saveOwnServer(tenant, { host: 'localhost', port: smtp.port })
       // Set, so .env.test's allowance of this machine does not apply (an
       // empty value would not override it).
       await worker.start({ SMTP_ALLOWED_HOSTS: '192.0.2.1' })
@@ -146,7 +106,7 @@ test.group("Sending through a workspace's own SMTP server", () => {
   }) => {
     const { tenant, clients, run } = await startedRun(3)
     // Nothing listens there: used, it would fail every message.
-    await ownServer(tenant, await freePort())
+    await saveOwnServer(tenant, { port: await freePort() })
     const queue = new Queue('workspace-smtp-off', { connection: redisConnection })
     const worker = new WorkerProcess(['--queue=workspace-smtp-off'])
     try {

@@ -3,10 +3,9 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import customSmtpConfig from '#config/custom_smtp'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
-import type Tenant from '#models/tenant'
 import { createUser } from '#tests/helpers/users'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
-import { TestSmtpServer } from '#tests/helpers/smtp_server'
+import { saveOwnServer, startServerWithLogin } from '#tests/helpers/workspace_smtp'
 import { freePort } from '#tests/helpers/net'
 
 const SECRET = 'correct-horse-battery-staple'
@@ -19,24 +18,6 @@ const validFields = {
   password: SECRET,
   poolSize: '2',
   sendRate: '',
-}
-
-/**
- * A saved server, straight in the table (the form has its own tests).
- */
-function saveServer(tenant: Tenant, fields: Partial<WorkspaceSmtpServer> = {}) {
-  return WorkspaceSmtpServer.create({
-    tenantId: tenant.id,
-    host: '127.0.0.1',
-    port: 25,
-    tlsMode: 'none',
-    username: null,
-    password: null,
-    poolSize: 1,
-    sendRate: null,
-    version: 1,
-    ...fields,
-  })
 }
 
 /**
@@ -167,7 +148,11 @@ test.group('Settings → SMTP server: the form', () => {
   }) => {
     const owner = await createUser()
     const other = await createUser()
-    await saveServer(owner.tenant, { host: 'smtp.owner.example', username: 'o', password: SECRET })
+    await saveOwnServer(owner.tenant, {
+      host: 'smtp.owner.example',
+      username: 'o',
+      password: SECRET,
+    })
 
     const page = await client.get('/settings/smtp').loginAs(other.user)
     page.assertStatus(200)
@@ -189,7 +174,7 @@ test.group('Settings → SMTP server: the form', () => {
 
   test('removing the server sends mail through the platform again', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    await saveServer(tenant)
+    await saveOwnServer(tenant)
 
     const response = await deleteForm(client, '/settings/smtp').loginAs(user)
     response.assertStatus(302)
@@ -207,7 +192,7 @@ test.group('Settings → SMTP server: the form', () => {
     assert,
   }) => {
     const { user, tenant } = await createUser()
-    await saveServer(tenant, { host: 'smtp.kept.example' })
+    await saveOwnServer(tenant, { host: 'smtp.kept.example' })
 
     await withOperatorSettings({ enabled: false }, async () => {
       const page = await client.get('/settings/smtp').loginAs(user)
@@ -243,20 +228,10 @@ test.group('Settings → SMTP server: send a test', () => {
     client,
     assert,
   }) => {
-    const port = await freePort()
-    const server = new TestSmtpServer(port)
-    const logins: string[] = []
-    await server.start({
-      authOptional: false,
-      allowInsecureAuth: true,
-      onAuth: (auth, _session, callback) => {
-        logins.push(`${auth.username}:${auth.password}`)
-        callback(null, { user: auth.username })
-      },
-    })
+    const { server, logins } = await startServerWithLogin(true)
     try {
       const { user, tenant } = await createUser()
-      await saveServer(tenant, { port, username: 'mailer', password: SECRET })
+      await saveOwnServer(tenant, { port: server.port, username: 'mailer', password: SECRET })
 
       const { result, page } = await testSend(client, user)
       assert.isTrue(result.ok, JSON.stringify(result))
@@ -286,36 +261,32 @@ test.group('Settings → SMTP server: send a test', () => {
     .run(async ({ client, assert }, name) => {
       const kind = name.split(' ')[0]
       const { user, tenant } = await createUser()
-      const port = await freePort()
+      let port = await freePort()
       const cleanup: (() => Promise<void>)[] = []
       let allowedHosts = customSmtpConfig.allowedHosts
 
       if (name === 'refused') {
-        await saveServer(tenant, { port })
+        await saveOwnServer(tenant, { port })
       } else if (name === 'timeout') {
         // Accepts the connection, never greets.
         const silent = net.createServer(() => {})
         await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve))
         cleanup.push(() => new Promise((resolve) => silent.close(() => resolve())))
-        await saveServer(tenant, { port })
+        await saveOwnServer(tenant, { port })
       } else {
-        const server = new TestSmtpServer(port)
-        await server.start({
-          authOptional: false,
-          allowInsecureAuth: true,
-          onAuth: (_auth, _session, callback) => callback(new Error('Invalid credentials')),
-        })
+        const { server } = await startServerWithLogin(false)
+        port = server.port
         cleanup.push(() => server.stop())
-        if (kind === 'auth') await saveServer(tenant, { port, username: 'u', password: 'wrong' })
-        if (name.includes('STARTTLS')) await saveServer(tenant, { port, tlsMode: 'starttls' })
-        if (name.includes('implicit')) await saveServer(tenant, { port, tlsMode: 'implicit' })
+        if (kind === 'auth') await saveOwnServer(tenant, { port, username: 'u', password: 'wrong' })
+        if (name.includes('STARTTLS')) await saveOwnServer(tenant, { port, tlsMode: 'starttls' })
+        if (name.includes('implicit')) await saveOwnServer(tenant, { port, tlsMode: 'implicit' })
         if (name.includes('loopback')) {
           allowedHosts = []
-          await saveServer(tenant, { host: 'localhost', port })
+          await saveOwnServer(tenant, { host: 'localhost', port })
         }
         if (name.includes('metadata')) {
           allowedHosts = []
-          await saveServer(tenant, { host: '169.254.169.254', port: 25 })
+          await saveOwnServer(tenant, { host: '169.254.169.254', port: 25 })
         }
       }
 
@@ -340,7 +311,7 @@ test.group('Settings → SMTP server: send a test', () => {
 
   test('tests are limited per workspace', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
-    await saveServer(tenant, { port: await freePort() })
+    await saveOwnServer(tenant, { port: await freePort() })
 
     for (let i = 0; i < customSmtpConfig.testsPerWindow; i++) {
       const { result } = await testSend(client, user)
@@ -357,7 +328,7 @@ test.group('Settings → SMTP server: send a test', () => {
     assert.include(first.flashMessages().error, 'Save your server')
 
     const unverified = await createUser({ verified: false })
-    await saveServer(unverified.tenant)
+    await saveOwnServer(unverified.tenant)
     const second = await postForm(client, '/settings/smtp/test').loginAs(unverified.user)
     assert.include(second.flashMessages().error, 'Confirm your email address')
   })
