@@ -66,15 +66,21 @@ const smtpPort = vine.createRule((value: unknown, _: undefined, field) => {
 
 /**
  * Settings → SMTP server. An empty password keeps the saved one (it is
- * never shown back); the rate and pool stay within the operator's limits.
+ * never shown back), so one is needed with a user name only when none is
+ * saved (`hasSavedPassword`); the rate and pool stay within the operator's
+ * limits.
  */
-export const smtpServerValidator = vine.compile(
+export const smtpServerValidator = vine.withMetaData<{ hasSavedPassword: boolean }>().compile(
   vine.object({
     host: vine.string().trim().toLowerCase().maxLength(253).use(smtpHost()),
     port: vine.number().withoutDecimals().range([1, 65535]).use(smtpPort()),
     tlsMode: vine.enum(SMTP_TLS_MODES),
     username: vine.string().trim().maxLength(255).optional(),
-    password: vine.string().maxLength(255).optional(),
+    password: vine
+      .string()
+      .maxLength(255)
+      .optional()
+      .requiredWhen((field) => Boolean(field.parent.username) && !field.meta.hasSavedPassword),
     poolSize: vine.number().withoutDecimals().range([1, customSmtpConfig.maxPoolSize]),
     sendRate: vine.number().withoutDecimals().range([1, maxWorkspaceRate()]).optional(),
   })

@@ -34,7 +34,10 @@ export default class SmtpServerController {
       session.flash('error', flashMessages.smtpServer.turnedOff)
       return response.redirect().toRoute('settings.smtp.edit')
     }
-    const data = await request.validateUsing(smtpServerValidator)
+    const saved = await WorkspaceSmtpServer.findBy('tenantId', tenant.id)
+    const data = await request.validateUsing(smtpServerValidator, {
+      meta: { hasSavedPassword: Boolean(saved?.password) },
+    })
     await SaveSmtpServer.handle(tenant, data)
 
     session.flash('success', flashMessages.smtpServer.saved)

@@ -67,6 +67,7 @@ test.group('Settings → SMTP server: the form', () => {
     page.assertStatus(200)
     page.assertTextIncludes('Your mailings go through smtp.example.com:587')
     page.assertTextIncludes('Leave empty to keep it')
+    assert.notMatch(page.text(), /@(if|else|end|let|each)\b/)
     assert.notInclude(page.text(), SECRET)
     assert.notInclude(page.text(), row.password)
 
@@ -78,6 +79,14 @@ test.group('Settings → SMTP server: the form', () => {
     assert.equal(server.password, SECRET)
     assert.equal(server.port, 465)
     assert.equal(server.version, 2)
+
+    // A user name needs a password when none is saved.
+    await putForm(client, '/settings/smtp', { ...validFields, username: '' }).loginAs(user)
+    const refused = await putForm(client, '/settings/smtp', {
+      ...validFields,
+      password: '',
+    }).loginAs(user)
+    assert.deepEqual(Object.keys(inputErrors(refused)), ['password'])
 
     // No user name: no login, so the password goes too.
     await putForm(client, '/settings/smtp', { ...validFields, username: '' }).loginAs(user)
