@@ -1,5 +1,6 @@
 import dns from 'node:dns/promises'
 import net from 'node:net'
+import tls from 'node:tls'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 import env from '#start/env'
@@ -100,30 +101,63 @@ export const REFUSED_PRIVATE_SMTP =
  * resolves to now, refused when that address is one addresses.ts forbids
  * (and SMTP_ALLOWED_HOSTS does not let through): checked at connection
  * time, on the address actually connected to, so a name that resolves (or
- * rebinds) to an internal address gets nowhere. TLS still checks the
- * certificate against the host name (nodemailer's servername). The lookup
- * is bounded by the connection timeout; the rest is nodemailer's.
+ * rebinds) to an internal address gets nowhere. With implicit TLS the
+ * handshake is made here too, the certificate checked against the host
+ * name: a handshake that fails for good (wrong protocol, bad certificate)
+ * is an ETLS error, which pauses sending, where nodemailer would report a
+ * socket error, retried as if the server were down. The lookup and the
+ * handshake are bounded by the connection timeout; the rest is nodemailer's.
  */
 function openCheckedSocket(
-  options: { host?: string; port?: number },
-  callback: (error: Error | null, socketOptions?: { connection: net.Socket }) => void
+  options: { host?: string; port?: number; secure?: boolean },
+  callback: (
+    error: Error | null,
+    socketOptions?: { connection: net.Socket; secured?: boolean }
+  ) => void
 ) {
   const host = (options.host ?? '').toLowerCase()
   let settled = false
+  let opened: net.Socket | undefined
   const settle = (error: Error | null, connection?: net.Socket) => {
     if (settled) return connection?.destroy()
     settled = true
     clearTimeout(timer)
-    callback(error, connection ? { connection } : undefined)
+    if (error) opened?.destroy()
+    callback(error, connection ? { connection, secured: options.secure } : undefined)
   }
   const timer = setTimeout(
-    () => settle(smtpError(`No DNS answer for ${host} in time`, 'ETIMEDOUT')),
+    () => settle(smtpError(`No connection to ${host} within the time allowed`, 'ETIMEDOUT')),
     smtpTimeouts.connectionTimeout
   )
-  resolveAllowedAddress(host).then(
-    (address) => settle(null, net.connect({ host: address, port: options.port!, noDelay: true })),
-    (error) => settle(error)
-  )
+  resolveAllowedAddress(host).then((address) => {
+    if (settled) return
+    const socket = net.connect({ host: address, port: options.port!, noDelay: true })
+    if (!options.secure) return settle(null, socket)
+    // `host` for the certificate check, `servername` for SNI (names only).
+    const secured = tls.connect({
+      socket,
+      host,
+      servername: isIpAddress(host) ? undefined : host,
+    })
+    opened = secured
+    secured.once('secureConnect', () => settle(null, secured))
+    secured.once('error', (error: NodeJS.ErrnoException) => settle(tlsFailure(error)))
+  }, settle)
+}
+
+function isIpAddress(host: string) {
+  return net.isIP(host) !== 0
+}
+
+/**
+ * A failed handshake, as the engine should read it: the connection itself
+ * failing (refused, reset, timed out) keeps its code and is retried; the
+ * TLS layer failing (a plain server, a certificate that does not verify)
+ * is the settings' fault.
+ */
+function tlsFailure(error: NodeJS.ErrnoException) {
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(error.code ?? '')) return error
+  return smtpError(`TLS failed: ${error.message.trim()}`, 'ETLS')
 }
 
 async function resolveAllowedAddress(host: string) {

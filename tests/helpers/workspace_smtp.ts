@@ -1,3 +1,4 @@
+import type { SMTPServerOptions } from 'smtp-server'
 import type Tenant from '#models/tenant'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import { TestSmtpServer } from '#tests/helpers/smtp_server'
@@ -26,11 +27,16 @@ export function saveOwnServer(tenant: Tenant, fields: Partial<WorkspaceSmtpServe
  * A test SMTP server on a free port that requires a login (offered on the
  * plain connection: no TLS in tests) and accepts it or refuses it with
  * "Invalid credentials". `logins` lists what it was given ("user:pass").
+ * `options` on top (TLS, for one).
  */
-export async function startServerWithLogin(accept: boolean) {
+export async function startServerWithLogin(
+  accept: boolean,
+  options: Partial<SMTPServerOptions> = {}
+) {
   const server = new TestSmtpServer(await freePort())
   const logins: string[] = []
   await server.start({
+    ...options,
     authOptional: false,
     allowInsecureAuth: true,
     onAuth: (auth, _session, callback) => {

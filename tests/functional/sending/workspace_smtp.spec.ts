@@ -101,6 +101,28 @@ test.group("Sending through a workspace's own SMTP server", () => {
     }
   }).timeout(90_000)
 
+  test('implicit TLS to a plain server pauses the mailing (a TLS error, not a server that is down)', async ({
+    assert,
+  }) => {
+    const { tenant, clients, run } = await startedRun(2)
+    const queue = new Queue('workspace-smtp-tls', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=workspace-smtp-tls'])
+    try {
+      await saveOwnServer(tenant, { port: smtp.port, tlsMode: 'implicit' })
+      await worker.start()
+      await enqueueBatches(queue, run.id)
+
+      const paused = await runWithStatus(run.id, 'paused')
+      assert.include(paused.statusReason ?? '', 'TLS failed')
+      assert.include(paused.statusReason ?? '', 'Settings → SMTP server')
+      assert.equal(paused.failed, 0)
+      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 0)
+    } finally {
+      await worker.stop()
+      await queue.close()
+    }
+  }).timeout(90_000)
+
   test('ALLOW_CUSTOM_SMTP=false: saved servers are ignored, mail goes through the platform', async ({
     assert,
   }) => {

@@ -1,4 +1,8 @@
 import net from 'node:net'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import customSmtpConfig from '#config/custom_smtp'
@@ -34,6 +38,39 @@ async function withOperatorSettings<T>(
   } finally {
     Object.assign(customSmtpConfig, before)
   }
+}
+
+/**
+ * A key and a self-signed certificate for localhost, made with openssl: a
+ * server no client should trust.
+ */
+function selfSignedTls() {
+  const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'))
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' }
+  )
+  const files = {
+    key: readFileSync(join(dir, 'key.pem')),
+    cert: readFileSync(join(dir, 'cert.pem')),
+  }
+  rmSync(dir, { recursive: true })
+  return { secure: true, ...files }
 }
 
 function inputErrors(response: { flashMessages(): any }) {
@@ -264,12 +301,14 @@ test.group('Settings → SMTP server: send a test', () => {
       'auth',
       'tls (STARTTLS required, not offered)',
       'tls (implicit TLS on a plain server)',
+      'tls (a self-signed certificate)',
       'private (a name resolving to loopback)',
       'private (a literal metadata address)',
     ])
     .run(async ({ client, assert }, name) => {
       const kind = name.split(' ')[0]
       const { user, tenant } = await createUser()
+      const selfSigned = name.includes('self-signed')
       let port = await freePort()
       const cleanup: (() => Promise<void>)[] = []
       let allowedHosts = customSmtpConfig.allowedHosts
@@ -283,11 +322,12 @@ test.group('Settings → SMTP server: send a test', () => {
         cleanup.push(() => new Promise((resolve) => silent.close(() => resolve())))
         await saveOwnServer(tenant, { port })
       } else {
-        const { server } = await startServerWithLogin(false)
+        const { server } = await startServerWithLogin(false, selfSigned ? selfSignedTls() : {})
         port = server.port
         cleanup.push(() => server.stop())
         if (kind === 'auth') await saveOwnServer(tenant, { port, username: 'u', password: 'wrong' })
         if (name.includes('STARTTLS')) await saveOwnServer(tenant, { port, tlsMode: 'starttls' })
+        if (selfSigned) await saveOwnServer(tenant, { port, tlsMode: 'implicit' })
         if (name.includes('implicit')) await saveOwnServer(tenant, { port, tlsMode: 'implicit' })
         if (name.includes('loopback')) {
           allowedHosts = []
@@ -307,6 +347,7 @@ test.group('Settings → SMTP server: send a test', () => {
         assert.equal(result.kind, kind, JSON.stringify(result))
         page.assertTextIncludes(`data-kind="${kind}"`)
         if (kind === 'auth') assert.include(result.detail, 'Invalid credentials')
+        if (selfSigned) assert.include(result.detail, 'self-signed')
         if (kind === 'private') {
           // The address a name resolved to is never named.
           assert.notInclude(result.detail, '127.0.0.1')
