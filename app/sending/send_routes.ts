@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
-import customSmtpConfig from '#config/custom_smtp'
+import customSmtpConfig, { maxWorkspaceRate } from '#config/custom_smtp'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import { campaignTransport, workspaceTransportOptions } from '#sending/smtp_transport'
 
@@ -95,11 +95,19 @@ function openPool(server: WorkspaceSmtpServer) {
       .sort((a, b) => a.lastUsedAt - b.lastUsedAt)
     if (idle[0]) retire(idle[0])
   }
+  // Within the operator's limits as they are now: they may have been
+  // lowered since the settings were saved.
+  const { host, port, tlsMode, username, password } = server
+  const poolSize = Math.min(server.poolSize, customSmtpConfig.maxPoolSize)
+  const options = workspaceTransportOptions(
+    { host, port, tlsMode, username, password, poolSize },
+    { pool: true }
+  )
   const pool: Pool = {
     tenantId: server.tenantId,
     version: server.version,
-    transport: nodemailer.createTransport(workspaceTransportOptions(server, { pool: true })),
-    rate: server.sendRate,
+    transport: nodemailer.createTransport(options),
+    rate: server.sendRate === null ? null : Math.min(server.sendRate, maxWorkspaceRate()),
     holders: 0,
     retired: false,
     lastUsedAt: Date.now(),

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import customSmtpConfig from '#config/custom_smtp'
+import sendingConfig from '#config/sending'
 import { campaignTransport } from '#sending/smtp_transport'
 import { closeWorkspacePools, openWorkspacePools, takeRoute } from '#sending/send_routes'
 import { createUser } from '#tests/helpers/users'
@@ -37,6 +38,22 @@ test.group('Send routes: which transport a batch uses', (group) => {
     assert.notStrictEqual(first.transport, campaignTransport())
     first.release()
     second.release()
+  })
+
+  test("a rate saved above the operator's per-workspace rate, since lowered, is cut to it", async ({
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    await saveOwnServer(tenant, { sendRate: 50 })
+    const workspaceRate = sendingConfig.workspaceRate
+    sendingConfig.workspaceRate = 5
+    try {
+      const route = await takeRoute(tenant.id)
+      assert.equal(route.rate, 5)
+      route.release()
+    } finally {
+      sendingConfig.workspaceRate = workspaceRate
+    }
   })
 
   test('a saved change opens a new pool; the old one closes when its last batch lets go', async ({
