@@ -36,7 +36,9 @@ function failureKind(error: any): SmtpFailureKind {
   const code = String(error?.code ?? '')
   const message = String(error?.message ?? '')
   const reply: unknown = error?.responseCode
-  if (code === 'ECONFIG') return 'private'
+  // Failures of the connection to a workspace's server say what they are
+  // (workspace_connections.ts).
+  if (error?.failure) return error.failure
   if (code === 'EAUTH' || reply === 530 || reply === 535) return 'auth'
   // A handshake that fails (implicit TLS on a plain server) comes as a
   // socket error carrying OpenSSL's words.

@@ -76,52 +76,56 @@ test.group("Sending through a workspace's own SMTP server", () => {
     }
   }).timeout(90_000)
 
-  test("a server on a private address the operator did not allow pauses the workspace's mailing", async ({
-    assert,
-  }) => {
-    const { tenant, clients, run } = await startedRun(2)
-    const queue = new Queue('workspace-smtp-private', { connection: redisConnection })
-    const worker = new WorkerProcess(['--queue=workspace-smtp-private'])
-    try {
-      // localhost resolves to loopback: refused at connection time, although
-      // a server listens there (the platform's test server).
-      await saveOwnServer(tenant, { host: 'localhost', port: smtp.port })
-      // Set, so .env.test's allowance of this machine does not apply (an
-      // empty value would not override it).
-      await worker.start({ SMTP_ALLOWED_HOSTS: '192.0.2.1' })
-      await enqueueBatches(queue, run.id)
+  test("a server that {case} pauses the workspace's mailing, failing no one")
+    .with([
+      {
+        case: 'refuses connections (nothing on its port)',
+        reason: 'refused the connection (ECONNREFUSED)',
+        server: async () => ({ port: await freePort() }),
+      },
+      {
+        // localhost resolves to loopback: refused at connection time,
+        // although a server listens there (the platform's test server).
+        case: 'is on a private address the operator did not allow',
+        reason: 'private, loopback, link-local or metadata',
+        server: async () => ({ host: 'localhost', port: smtp.port }),
+        // Set, so .env.test's allowance of this machine does not apply (an
+        // empty value would not override it).
+        env: { SMTP_ALLOWED_HOSTS: '192.0.2.1' },
+        // The address the name resolved to is never named.
+        unsaid: '127.0.0.1',
+      },
+      {
+        // Where nodemailer alone reports a socket error, retried as a
+        // server that is down.
+        case: 'speaks plain SMTP to implicit TLS',
+        reason: 'TLS failed',
+        server: async () => ({ port: smtp.port, tlsMode: 'implicit' as const }),
+      },
+    ])
+    .run(async ({ assert }, { reason, server, env, unsaid }) => {
+      const { tenant, clients, run } = await startedRun(2)
+      const queue = new Queue(`workspace-smtp-${run.id}`, { connection: redisConnection })
+      const worker = new WorkerProcess([`--queue=workspace-smtp-${run.id}`])
+      try {
+        await saveOwnServer(tenant, await server())
+        await worker.start(env)
+        await enqueueBatches(queue, run.id)
 
-      const paused = await runWithStatus(run.id, 'paused')
-      assert.include(paused.statusReason ?? '', 'private, loopback, link-local or metadata')
-      assert.notInclude(paused.statusReason ?? '', '127.0.0.1')
-      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 0)
-    } finally {
-      await worker.stop()
-      await queue.close()
-    }
-  }).timeout(90_000)
-
-  test('implicit TLS to a plain server pauses the mailing (a TLS error, not a server that is down)', async ({
-    assert,
-  }) => {
-    const { tenant, clients, run } = await startedRun(2)
-    const queue = new Queue('workspace-smtp-tls', { connection: redisConnection })
-    const worker = new WorkerProcess(['--queue=workspace-smtp-tls'])
-    try {
-      await saveOwnServer(tenant, { port: smtp.port, tlsMode: 'implicit' })
-      await worker.start()
-      await enqueueBatches(queue, run.id)
-
-      const paused = await runWithStatus(run.id, 'paused')
-      assert.include(paused.statusReason ?? '', 'TLS failed')
-      assert.include(paused.statusReason ?? '', 'Settings → SMTP server')
-      assert.equal(paused.failed, 0)
-      for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 0)
-    } finally {
-      await worker.stop()
-      await queue.close()
-    }
-  }).timeout(90_000)
+        const paused = await runWithStatus(run.id, 'paused')
+        assert.include(paused.statusReason ?? '', reason)
+        assert.include(paused.statusReason ?? '', 'Settings → SMTP server')
+        if (unsaid) assert.notInclude(paused.statusReason ?? '', unsaid)
+        assert.equal(paused.failed, 0)
+        const deliveries = await Delivery.query().where('run_id', run.id)
+        assert.isTrue(deliveries.every((d) => d.status === 'queued' && d.attempts === 0))
+        for (const client of clients) assert.lengthOf(smtp.messagesTo(client.email), 0)
+      } finally {
+        await worker.stop()
+        await queue.close()
+      }
+    })
+    .timeout(90_000)
 
   test('ALLOW_CUSTOM_SMTP=false: saved servers are ignored, mail goes through the platform', async ({
     assert,
