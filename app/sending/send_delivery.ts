@@ -26,8 +26,10 @@ function campaignSender() {
 /**
  * Hands one claimed delivery to the mail server and writes the attempt to
  * the log at once (the record that a message was accepted, so it is never
- * sent again). `transport` is the batch's route (send_routes.ts). Returns what the try means for the delivery, for the batch
- * to settle with its slice (see delivery_settlements.ts).
+ * sent again). Returns what the try means for the delivery, for the batch
+ * to settle with its slice (see delivery_settlements.ts). `transport` is
+ * the batch's route: the platform's server or the workspace's own
+ * (send_routes.ts).
  */
 export default class SendDelivery {
   static async handle(
