@@ -180,6 +180,17 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /*
   |----------------------------------------------------------
+  | Workspaces' own SMTP servers (see config/custom_smtp.ts)
+  |----------------------------------------------------------
+  */
+  ALLOW_CUSTOM_SMTP: Env.schema.boolean.optional(),
+  SMTP_ALLOWED_HOSTS: Env.schema.string.optional(),
+  SMTP_CUSTOM_MAX_POOL_SIZE: Env.schema.number.optional(),
+  SMTP_CUSTOM_MAX_POOLS: Env.schema.number.optional(),
+  SMTP_CUSTOM_IDLE_TIMEOUT: duration,
+
+  /*
+  |----------------------------------------------------------
   | Blog and public pages (see config/blog.ts)
   |----------------------------------------------------------
   */

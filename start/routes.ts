@@ -28,6 +28,7 @@ const MailingStatsController = () => import('#controllers/mailing_stats_controll
 const ReportsController = () => import('#controllers/reports_controller')
 const UnsubscribeController = () => import('#controllers/unsubscribe_controller')
 const TestSendsController = () => import('#controllers/test_sends_controller')
+const SmtpServerController = () => import('#controllers/settings/smtp_server_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -147,6 +148,11 @@ router
       .post('/settings/sessions/:handle/log-out', [ActiveSessionsController, 'destroy'])
       .where('handle', /^[a-f0-9]{24}$/)
       .as('settings.sessions.destroy')
+    // The workspace's own SMTP server (its "Send a test" opens a connection)
+    router.get('/settings/smtp', [SmtpServerController, 'edit']).as('settings.smtp.edit')
+    router.put('/settings/smtp', [SmtpServerController, 'update']).as('settings.smtp.update')
+    router.delete('/settings/smtp', [SmtpServerController, 'destroy']).as('settings.smtp.destroy')
+    router.post('/settings/smtp/test', [SmtpServerController, 'test']).as('settings.smtp.test')
   })
   .use([middleware.auth(), middleware.tenant()])
 

@@ -10,6 +10,7 @@ import CompleteRun from '#sending/complete_run'
 import PauseRun from '#sending/pause_run'
 import LivenessCheck from '#sending/liveness_check'
 import { respectSendRates } from '#sending/send_rates'
+import { takeRoute, type SendRoute } from '#sending/send_routes'
 import { workerShutdown } from '#services/queue/worker_shutdown'
 import {
   claimDeliveries,
@@ -49,6 +50,7 @@ interface BatchState {
   render: ReturnType<typeof compileMessage>
   liveness: LivenessCheck
   consecutiveTransient: number
+  route: SendRoute
 }
 
 /**
@@ -92,7 +94,14 @@ export default class SendBatch {
       requestId: range.cause?.requestId,
     }
     await recoverStaleDeliveries(range, run, sendingConfig.staleAfter)
-    const ended = await SendBatch.#sendDue(range, mailing, new PendingSettlements(run))
+    // The platform's server or the workspace's own, once per batch.
+    const route = await takeRoute(mailing.tenantId)
+    let ended: BatchEnd
+    try {
+      ended = await SendBatch.#sendDue(range, mailing, new PendingSettlements(run), route)
+    } finally {
+      route.release()
+    }
     if (ended === 'stopped') return null
     const comeBackAt = await SendBatch.#comeBackAt(range, ended === 'backing-off')
     if (comeBackAt !== null && options.requeue !== false) {
@@ -108,7 +117,12 @@ export default class SendBatch {
    * after too many transient failures in a row, "handed-back" on a worker
    * stop, "drained" otherwise.
    */
-  static async #sendDue(range: BatchRange, mailing: Mailing, settlements: PendingSettlements) {
+  static async #sendDue(
+    range: BatchRange,
+    mailing: Mailing,
+    settlements: PendingSettlements,
+    route: SendRoute
+  ) {
     const batch: BatchState = {
       range,
       mailing,
@@ -116,6 +130,7 @@ export default class SendBatch {
       render: compileMessage(mailing.message),
       liveness: new LivenessCheck(range.runId),
       consecutiveTransient: 0,
+      route,
     }
     for (;;) {
       const slice = await claimDeliveries(range, CLAIM_SIZE)
@@ -155,7 +170,7 @@ export default class SendBatch {
       if (!(await batch.liveness.runMaySend())) {
         return SendBatch.#release(slice.slice(index), 'stopped')
       }
-      await respectSendRates(batch.mailing.tenantId)
+      await respectSendRates(batch.mailing.tenantId, batch.route.rate)
       // Checked last, right before the message leaves: a process frozen in
       // one of the waits above (a slow send rate) wakes up with claims
       // another batch may have taken over and sent since. What is still
@@ -163,7 +178,11 @@ export default class SendBatch {
       // taker's (releaseDeliveries touches only this batch's claims).
       if (!hold.held(delivery)) return SendBatch.#release(slice.slice(index), 'handed-back')
 
-      const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
+      const settlement = await SendDelivery.handle(
+        delivery,
+        envelopeFor(delivery, batch.render),
+        batch.route.transport
+      )
       settlements.add(settlement)
       const { outcome } = settlement
       if (outcome.kind === 'sent') {
@@ -177,7 +196,7 @@ export default class SendBatch {
       const rest = slice.slice(index + 1)
       const pauseReason =
         outcome.kind === 'configuration'
-          ? `The mail server refused to send (${outcome.response}). Check the SMTP settings, then resume the mailing.`
+          ? SendBatch.#configurationReason(outcome.response, batch.route)
           : await SendBatch.#failureLimitReason(range.runId)
       if (pauseReason) return SendBatch.#pause(range.runId, rest, pauseReason)
       batch.consecutiveTransient = outcome.kind === 'transient' ? batch.consecutiveTransient + 1 : 0
@@ -200,6 +219,17 @@ export default class SendBatch {
     await releaseDeliveries(untried)
     await PauseRun.handle(runId, reason)
     return 'stopped' as const
+  }
+
+  /**
+   * Why the run pauses on a server error no retry can fix. The workspace's
+   * own server is for its owner to fix: the reason sends them there.
+   */
+  static #configurationReason(response: string, route: SendRoute) {
+    if (route.own) {
+      return `Your workspace's SMTP server refused to send (${response}). Check Settings → SMTP server, then resume the mailing.`
+    }
+    return `The mail server refused to send (${response}). Check the SMTP settings, then resume the mailing.`
   }
 
   /**

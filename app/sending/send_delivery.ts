@@ -5,6 +5,7 @@ import { sqlTime } from '#services/database/sql_time'
 import { attemptLog } from '#sending/attempt_log'
 import type { Envelope } from '#sending/envelope'
 import { campaignTransport } from '#sending/smtp_transport'
+import type { CampaignTransport } from '#sending/send_routes'
 import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
 import { countTry } from '#sending/send_metrics'
 import { noteRunTry } from '#sending/run_lateness'
@@ -26,14 +27,20 @@ function campaignSender() {
  * Hands one claimed delivery to the mail server and writes the attempt to
  * the log at once (the record that a message was accepted, so it is never
  * sent again). Returns what the try means for the delivery, for the batch
- * to settle with its slice (see delivery_settlements.ts).
+ * to settle with its slice (see delivery_settlements.ts). `transport` is
+ * the batch's route: the platform's server or the workspace's own
+ * (send_routes.ts).
  */
 export default class SendDelivery {
-  static async handle(delivery: ClaimedDelivery, envelope: Envelope) {
+  static async handle(
+    delivery: ClaimedDelivery,
+    envelope: Envelope,
+    transport: CampaignTransport = campaignTransport()
+  ) {
     const startedAt = performance.now()
     let outcome: SmtpOutcome
     try {
-      const info = await campaignTransport().sendMail({
+      const info = await transport.sendMail({
         from: campaignSender(),
         to: delivery.fullName
           ? { name: delivery.fullName, address: delivery.email }

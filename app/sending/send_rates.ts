@@ -6,12 +6,15 @@ import sendingConfig from '#config/sending'
  * Waits for a slot under the platform-wide (SEND_RATE) and the workspace's
  * (SEND_RATE_PER_WORKSPACE) send rates, in messages per second: token
  * buckets in Redis, shared by every worker. A message waits rather than
- * being skipped.
+ * being skipped. `ownRate` is the rate a workspace set for its own SMTP
+ * server; the settings page keeps it within the operator's rates, and it
+ * replaces SEND_RATE_PER_WORKSPACE for that workspace (SEND_RATE still
+ * bounds everything the workers send).
  */
-export async function respectSendRates(tenantId: number) {
+export async function respectSendRates(tenantId: number, ownRate: number | null = null) {
   const limits: [number, string][] = [
     [sendingConfig.globalRate, 'send:all'],
-    [sendingConfig.workspaceRate, `send:tenant:${tenantId}`],
+    [ownRate ?? sendingConfig.workspaceRate, `send:tenant:${tenantId}`],
   ]
   for (const [rate, key] of limits) {
     if (!rate) continue

@@ -4,6 +4,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 import env from '#start/env'
 import { smtpTimeouts } from '#config/mail'
 import sendingConfig from '#config/sending'
+import type WorkspaceSmtpServer from '#models/workspace_smtp_server'
+import { openCheckedSocket } from '#sending/workspace_connections'
 
 let transporter: Transporter<SMTPPool.SentMessageInfo> | undefined
 
@@ -52,6 +54,35 @@ function openUnbufferedSocket(
 ) {
   const connection = net.connect({ host: options.host, port: options.port!, noDelay: true })
   callback(null, { connection })
+}
+
+/**
+ * The transport options for a workspace's own server (Settings → SMTP
+ * server): pooled for campaign mail, or a single connection for the
+ * page's "Send a test". Same timeouts as the platform's server, and every
+ * connection goes through `openCheckedSocket`.
+ */
+export function workspaceTransportOptions(
+  server: Pick<
+    WorkspaceSmtpServer,
+    'host' | 'port' | 'tlsMode' | 'username' | 'password' | 'poolSize'
+  >,
+  { pool }: { pool: boolean }
+): SMTPPool.Options {
+  return {
+    pool,
+    maxConnections: server.poolSize,
+    maxMessages: 500,
+    maxRequeues: 0,
+    host: server.host,
+    port: server.port,
+    secure: server.tlsMode === 'implicit',
+    requireTLS: server.tlsMode === 'starttls',
+    ignoreTLS: server.tlsMode === 'none',
+    auth: server.username ? { user: server.username, pass: server.password ?? '' } : undefined,
+    ...smtpTimeouts,
+    getSocket: openCheckedSocket,
+  } as SMTPPool.Options
 }
 
 export function closeCampaignTransport() {

@@ -81,6 +81,14 @@ export const flashMessages = {
     alreadyWaiting: (messageId: string) => `Message ${messageId} is already waiting to be sent.`,
   },
 
+  smtpServer: {
+    saved: 'The SMTP server is saved: your mailings go through it from their next batch.',
+    removed: 'Your mailings go through the platform’s mail server again.',
+    saveFirst: 'Save your server’s settings first, then test them.',
+    turnedOff:
+      'The operator has turned off workspaces’ own SMTP servers: mail goes through the platform’s server.',
+  },
+
   staff: {
     userBlocked: (email: string) => `${email} is blocked and will be logged out.`,
     userUnblocked: (email: string) => `${email} is unblocked.`,

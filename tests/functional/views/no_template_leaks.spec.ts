@@ -39,6 +39,7 @@ const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'owner', path: '/settings/sessions' },
   { as: 'owner', path: '/settings/tokens' },
   { as: 'owner', path: '/settings/webhooks' },
+  { as: 'owner', path: '/settings/smtp' },
   { as: 'admin', path: '/admin' },
   { as: 'admin', path: '/admin/mailings' },
   { as: 'admin', path: '/admin/mailings/:mailing' },

@@ -1,0 +1,49 @@
+import type { SMTPServerOptions } from 'smtp-server'
+import type Tenant from '#models/tenant'
+import WorkspaceSmtpServer from '#models/workspace_smtp_server'
+import { TestSmtpServer } from '#tests/helpers/smtp_server'
+import { freePort } from '#tests/helpers/net'
+
+/**
+ * A workspace's own SMTP server saved straight in the table (the settings
+ * form has its own tests): by default a plain server on this machine.
+ */
+export function saveOwnServer(tenant: Tenant, fields: Partial<WorkspaceSmtpServer> = {}) {
+  return WorkspaceSmtpServer.create({
+    tenantId: tenant.id,
+    host: '127.0.0.1',
+    port: 25,
+    tlsMode: 'none',
+    username: null,
+    password: null,
+    poolSize: 1,
+    sendRate: null,
+    version: 1,
+    ...fields,
+  })
+}
+
+/**
+ * A test SMTP server on a free port that requires a login (offered on the
+ * plain connection: no TLS in tests) and accepts it or refuses it with
+ * "Invalid credentials". `logins` lists what it was given ("user:pass").
+ * `options` on top (TLS, for one).
+ */
+export async function startServerWithLogin(
+  accept: boolean,
+  options: Partial<SMTPServerOptions> = {}
+) {
+  const server = new TestSmtpServer(await freePort())
+  const logins: string[] = []
+  await server.start({
+    ...options,
+    authOptional: false,
+    allowInsecureAuth: true,
+    onAuth: (auth, _session, callback) => {
+      logins.push(`${auth.username}:${auth.password}`)
+      if (!accept) return callback(new Error('Invalid credentials'))
+      callback(null, { user: auth.username })
+    },
+  })
+  return { server, logins }
+}
