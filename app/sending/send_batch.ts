@@ -11,6 +11,7 @@ import PauseRun from '#sending/pause_run'
 import LivenessCheck from '#sending/liveness_check'
 import { respectSendRates } from '#sending/send_rates'
 import { workerShutdown } from '#services/queue/worker_shutdown'
+import { senderIdentityFor, type SenderIdentity } from '#sending/sender_identity'
 import {
   claimDeliveries,
   holdClaims,
@@ -47,6 +48,7 @@ interface BatchState {
   mailing: Mailing
   settlements: PendingSettlements
   render: ReturnType<typeof compileMessage>
+  sender: SenderIdentity
   liveness: LivenessCheck
   consecutiveTransient: number
 }
@@ -114,6 +116,8 @@ export default class SendBatch {
       mailing,
       settlements,
       render: compileMessage(mailing.message),
+      // Once per batch: a domain verified or lost applies from the next one.
+      sender: await senderIdentityFor(mailing.tenantId),
       liveness: new LivenessCheck(range.runId),
       consecutiveTransient: 0,
     }
@@ -163,7 +167,11 @@ export default class SendBatch {
       // taker's (releaseDeliveries touches only this batch's claims).
       if (!hold.held(delivery)) return SendBatch.#release(slice.slice(index), 'handed-back')
 
-      const settlement = await SendDelivery.handle(delivery, envelopeFor(delivery, batch.render))
+      const settlement = await SendDelivery.handle(
+        delivery,
+        envelopeFor(delivery, batch.render),
+        batch.sender
+      )
       settlements.add(settlement)
       const { outcome } = settlement
       if (outcome.kind === 'sent') {
