@@ -85,7 +85,8 @@ export const flashMessages = {
     identitySaved: 'The sender is saved.',
     domainAdded: (domain: string) =>
       `${domain} is added. Publish the records below at your DNS host, then check it.`,
-    domainVerified: (domain: string) => `${domain} is verified: mail from it is signed with its key.`,
+    domainVerified: (domain: string) =>
+      `${domain} is verified: mail from it is signed with its key.`,
     domainNotYet: (domain: string) =>
       `${domain} is not verified yet: the ownership and DKIM records must both be found. DNS changes can take a while to show.`,
     domainLost: (domain: string) =>

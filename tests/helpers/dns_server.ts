@@ -37,7 +37,8 @@ export class TestDnsServer {
         const known = request.questions.some((question) =>
           this.#txt.has(question.name.toLowerCase())
         )
-        if (!known) response.header.rcode = Packet.RCODE.NXDOMAIN
+        // NXDOMAIN (RFC 1035 §4.1.1: 3), which dns2's types do not name.
+        if (!known) response.header.rcode = 3
         send(response)
       },
     })

@@ -59,11 +59,8 @@ export default class AddSendingDomain {
    */
   static async #freeSelector(domain: string) {
     const base = `mailings${DateTime.utc().toFormat('yyyyLL')}`
-    const taken = new Set(
-      (await SendingDomain.query().where('domain', domain).select('dkim_selector')).map(
-        (row) => row.dkimSelector
-      )
-    )
+    const rows = await SendingDomain.query().where('domain', domain).select('dkim_selector')
+    const taken = new Set(rows.map((row) => row.dkimSelector))
     for (const suffix of ['', ...'abcdefghijklmnopqrstuvwxyz']) {
       if (!taken.has(base + suffix)) return base + suffix
     }

@@ -1,10 +1,6 @@
 import { DateTime } from 'luxon'
 import type SendingDomain from '#models/sending_domain'
-import {
-  REQUIRED_RECORD_KINDS,
-  type CheckResults,
-  type RecordCheck,
-} from '#models/sending_domain'
+import { REQUIRED_RECORD_KINDS, type CheckResults, type RecordCheck } from '#models/sending_domain'
 import { DnsLookupError, txtRecords } from '#services/dns/txt_records'
 import { domainRecords, judgeRecord } from '#services/sending_domains/domain_records'
 
@@ -37,7 +33,10 @@ export default class CheckSendingDomain {
     if (required.every((status) => status === 'ok')) {
       domain.verifiedAt ??= now
       domain.verificationLostAt = null
-    } else if (required.some((status) => status === 'missing' || status === 'wrong') && domain.verifiedAt) {
+    } else if (
+      required.some((status) => status === 'missing' || status === 'wrong') &&
+      domain.verifiedAt
+    ) {
       domain.verifiedAt = null
       domain.verificationLostAt = now
     }

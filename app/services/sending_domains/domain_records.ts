@@ -18,6 +18,7 @@ export const OWNERSHIP_PREFIX = 'mailings-verification='
  */
 export interface DomainRecord {
   kind: DomainRecordKind
+  label: string
   name: string
   value: string
   required: boolean
@@ -40,24 +41,28 @@ export function domainRecords(domain: DomainKeys): DomainRecord[] {
   return [
     {
       kind: 'ownership',
+      label: 'Ownership',
       name: `${OWNERSHIP_LABEL}.${domain.domain}`,
       value: `${OWNERSHIP_PREFIX}${domain.verificationToken}`,
       required: true,
     },
     {
       kind: 'dkim',
+      label: 'DKIM',
       name: `${domain.dkimSelector}._domainkey.${domain.domain}`,
       value: dkimRecordValue(domain.dkimPublicKey),
       required: true,
     },
     {
       kind: 'spf',
+      label: 'SPF',
       name: domain.domain,
       value: include ? `v=spf1 include:${include} ~all` : 'v=spf1 mx ~all',
       required: false,
     },
     {
       kind: 'dmarc',
+      label: 'DMARC',
       name: `_dmarc.${domain.domain}`,
       value: 'v=DMARC1; p=none',
       required: false,
