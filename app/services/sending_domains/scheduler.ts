@@ -1,6 +1,6 @@
 import queue from '@rlanz/bull-queue/services/main'
 import sendingDomainsConfig from '#config/sending_domains'
-import RecheckSendingDomainsJob from '#jobs/recheck_sending_domains_job'
+import RecheckDomainsJob from '#jobs/recheck_domains_job'
 
 export const SENDING_DOMAIN_SCHEDULER_IDS = ['recheck-sending-domains']
 
@@ -15,7 +15,7 @@ export async function registerSendingDomainScheduler() {
     'recheck-sending-domains',
     { every: sendingDomainsConfig.recheckEvery },
     {
-      name: RecheckSendingDomainsJob.$$filepath,
+      name: RecheckDomainsJob.$$filepath,
       data: {},
       opts: { removeOnComplete: true, removeOnFail: 100, attempts: 3 },
     }

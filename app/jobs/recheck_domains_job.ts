@@ -6,9 +6,9 @@ import type { JobName } from '#start/jobs'
  * Daily: checks every sending domain's DNS records again; a verified one
  * whose ownership or DKIM record is gone loses its verification.
  */
-export default class RecheckSendingDomainsJob extends Job {
+export default class RecheckDomainsJob extends Job {
   static get $$filepath(): JobName {
-    return 'recheck_sending_domains'
+    return 'recheck_domains'
   }
 
   async handle() {
