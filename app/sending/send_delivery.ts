@@ -8,7 +8,7 @@ import { campaignTransport } from '#sending/smtp_transport'
 import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
 import { countTry } from '#sending/send_metrics'
 import { noteRunTry } from '#sending/run_lateness'
-import type { SenderIdentity } from '#sending/sender_identity'
+import { nodemailerDkim, type SenderIdentity } from '#sending/sender_identity'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
 
@@ -27,7 +27,7 @@ export default class SendDelivery {
       const info = await campaignTransport().sendMail({
         from: sender.from,
         replyTo: sender.replyTo,
-        dkim: sender.dkim,
+        dkim: sender.dkim && nodemailerDkim(sender.dkim),
         to: delivery.fullName
           ? { name: delivery.fullName, address: delivery.email }
           : delivery.email,
