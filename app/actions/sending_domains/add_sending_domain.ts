@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import SendingDomain from '#models/sending_domain'
 import sendingDomainsConfig from '#config/sending_domains'
+import { isConstraintViolation } from '#services/database/errors'
 
 const generateRsaKeyPair = promisify(generateKeyPair)
 
@@ -43,13 +44,23 @@ export default class AddSendingDomain {
       publicKeyEncoding: { type: 'spki', format: 'der' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     })
-    return tenant.related('sendingDomains').create({
-      domain,
-      verificationToken: randomBytes(16).toString('hex'),
-      dkimSelector: await AddSendingDomain.#freeSelector(domain),
-      dkimPublicKey: publicKey.toString('base64'),
-      dkimPrivateKey: privateKey,
-    })
+    try {
+      return await tenant.related('sendingDomains').create({
+        domain,
+        verificationToken: randomBytes(16).toString('hex'),
+        dkimSelector: await AddSendingDomain.#freeSelector(domain),
+        dkimPublicKey: publicKey.toString('base64'),
+        dkimPrivateKey: privateKey,
+      })
+    } catch (error) {
+      // The same domain added twice at once (a double submit): the unique
+      // (tenant_id, domain) index lets one in; the other is told so. (The
+      // other unique index, on the selector, would take another workspace
+      // adding the same domain in the same instant: that one fails.)
+      const added = await tenant.related('sendingDomains').query().where('domain', domain).first()
+      if (isConstraintViolation(error, 'unique') && added) throw new SendingDomainTakenError(domain)
+      throw error
+    }
   }
 
   /**

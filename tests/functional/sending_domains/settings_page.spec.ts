@@ -2,6 +2,9 @@ import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import SendingDomain from '#models/sending_domain'
+import AddSendingDomain, {
+  SendingDomainTakenError,
+} from '#actions/sending_domains/add_sending_domain'
 import Tenant from '#models/tenant'
 import sendingDomainsConfig from '#config/sending_domains'
 import { createUser } from '#tests/helpers/users'
@@ -218,6 +221,22 @@ test.group('Settings → Sending', (group) => {
       await tenant.related('sendingDomains').query(),
       sendingDomainsConfig.maxPerWorkspace
     )
+  })
+
+  test('the same domain added twice at once is added once', async ({ assert }) => {
+    const { tenant } = await createUser()
+    const domain = uniqueDomain()
+    const results = await Promise.allSettled([
+      AddSendingDomain.handle(tenant, domain),
+      AddSendingDomain.handle(tenant, domain),
+    ])
+    assert.sameMembers(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected']
+    )
+    const refused = results.find((result) => result.status === 'rejected')
+    assert.instanceOf(refused?.reason, SendingDomainTakenError)
+    assert.lengthOf(await tenant.related('sendingDomains').query(), 1)
   })
 
   test('a From address on another domain is kept, and mail says "via"', async ({
