@@ -43,7 +43,9 @@ export function senderIdentityOf(
   verifiedDomain: Pick<SendingDomain, 'domain' | 'dkimSelector' | 'dkimPrivateKey'> | null
 ): SenderIdentity {
   const name = tenant.senderName || tenant.name
-  if (tenant.senderEmail && verifiedDomain) {
+  // A key APP_KEY no longer decrypts (changed without keeping the old one)
+  // reads as empty: mail goes "via" rather than failing every batch.
+  if (tenant.senderEmail && verifiedDomain?.dkimPrivateKey) {
     return {
       from: { name, address: tenant.senderEmail },
       replyTo: tenant.replyTo ?? undefined,
