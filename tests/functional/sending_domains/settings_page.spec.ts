@@ -191,6 +191,12 @@ test.group('Settings → Sending', (group) => {
       response.assertStatus(302)
       assert.properties(response.flashMessages().inputErrorsBag ?? {}, ['domain'], domain)
     }
+    // Shapes a form can take: a list, an object.
+    for (const domain of [['a.example', 'b.example'], { a: 'b.example' }]) {
+      const response = await postForm(client, '/settings/sending/domains', { domain }).loginAs(user)
+      response.assertStatus(302)
+      assert.properties(response.flashMessages().inputErrorsBag ?? {}, ['domain'])
+    }
     assert.lengthOf(await tenant.related('sendingDomains').query(), 0)
 
     const idn = `bücher-${Date.now().toString(36)}.Example.`
