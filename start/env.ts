@@ -9,6 +9,7 @@
 |
 */
 
+import { isIP } from 'node:net'
 import proxyaddr from 'proxy-addr'
 import { Env } from '@adonisjs/core/env'
 import { duration } from '#services/config/duration'
@@ -65,6 +66,31 @@ function optionalPort(key: string, value?: string): number | undefined {
     throw new Error(`${key} must be a port number from 1 to 65535 (got "${value}")`)
   }
   return port
+}
+
+/**
+ * The DNS servers sending-domain checks ask (DNS_SERVERS): IP addresses with
+ * an optional port, comma-separated ("10.0.0.2, 10.0.0.3:5353, [::1]:53"),
+ * in the form node:dns's setServers takes. Unset or empty: the system's
+ * resolvers.
+ */
+export function dnsServerList(key: string, value?: string): string[] {
+  const entries = (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  for (const entry of entries) {
+    const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry)
+    const [address, port] = match ? [match[1], match[2]] : [entry, undefined]
+    const portOk = port === undefined || (Number(port) >= 1 && Number(port) <= 65_535)
+    if (!isIP(address) || !portOk) {
+      throw new Error(
+        `${key} must list DNS server IP addresses, each with an optional port, comma-separated ` +
+          `(e.g. "1.1.1.1, 10.0.0.2:5353, [::1]:53"), or be empty for the system's resolvers: "${entry}" is not one`
+      )
+    }
+  }
+  return entries
 }
 
 export default await Env.create(new URL('../', import.meta.url), {
@@ -151,6 +177,15 @@ export default await Env.create(new URL('../', import.meta.url), {
     message: 'MAIL_FROM_ADDRESS must be the email address mail is sent from',
   }),
   MAIL_FROM_NAME: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Sending domains (see config/sending_domains.ts)
+  |----------------------------------------------------------
+  */
+  DNS_SERVERS: dnsServerList,
+  DNS_TIMEOUT: duration,
+  SPF_INCLUDE: Env.schema.string.optional({ format: 'host' }),
 
   /*
   |----------------------------------------------------------

@@ -20,6 +20,7 @@ export const jobs = {
   dispatch_webhooks: () => import('#jobs/dispatch_webhooks_job'),
   deliver_webhooks: () => import('#jobs/deliver_webhooks_job'),
   prune_webhooks: () => import('#jobs/prune_webhooks_job'),
+  recheck_domains: () => import('#jobs/recheck_domains_job'),
 }
 
 export type JobName = keyof typeof jobs

@@ -2,6 +2,7 @@ import { Job } from '@rlanz/bull-queue'
 import mail from '@adonisjs/mail/services/main'
 import type { NodeMailerMessage, MessageBodyTemplates } from '@adonisjs/mail/types'
 import type { JobName } from '#start/jobs'
+import { isWorkspaceSenderConfig, sentAsWorkspace } from '#sending/sender_identity'
 
 export interface SendMailJobPayload {
   mailerName: string
@@ -19,6 +20,12 @@ export default class SendMailJob extends Job {
   }
 
   async handle({ mailerName, mailMessage, config }: SendMailJobPayload) {
+    // A workspace's mail (a test send) gets its sender here, in the worker.
+    if (isWorkspaceSenderConfig(config)) {
+      const message = await sentAsWorkspace(mailMessage.message, config)
+      await mail.use(mailerName as any).sendCompiled({ ...mailMessage, message })
+      return
+    }
     await mail.use(mailerName as any).sendCompiled(mailMessage, config)
   }
 

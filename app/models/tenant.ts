@@ -6,6 +6,7 @@ import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
 import WebhookEndpoint from '#models/webhook_endpoint'
+import SendingDomain from '#models/sending_domain'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -23,6 +24,19 @@ export default class Tenant extends BaseModel {
    */
   @column()
   declare timeZone: string
+
+  /**
+   * Who its mail is from (Settings → Sending); all optional. The address is
+   * used only once its domain is verified (app/sending/sender_identity.ts).
+   */
+  @column()
+  declare senderName: string | null
+
+  @column()
+  declare senderEmail: string | null
+
+  @column()
+  declare replyTo: string | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
@@ -45,6 +59,9 @@ export default class Tenant extends BaseModel {
   @hasMany(() => WebhookEndpoint)
   declare webhookEndpoints: HasMany<typeof WebhookEndpoint>
 
+  @hasMany(() => SendingDomain)
+  declare sendingDomains: HasMany<typeof SendingDomain>
+
   /**
    * One of the workspace's own records, by id. Another workspace's id fails
    * as a missing one does (404): a 403 would tell that the id exists.
@@ -66,4 +83,4 @@ export default class Tenant extends BaseModel {
 /**
  * What a workspace owns and looks up by id from a URL.
  */
-type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints'
+type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints' | 'sendingDomains'

@@ -15,6 +15,7 @@ export const policies = {
   MailingPolicy: () => import('#policies/mailing_policy'),
   MessagePolicy: () => import('#policies/message_policy'),
   PostPolicy: () => import('#policies/post_policy'),
+  SendingDomainPolicy: () => import('#policies/sending_domain_policy'),
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
   WebhookEndpointPolicy: () => import('#policies/webhook_endpoint_policy'),

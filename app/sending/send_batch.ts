@@ -12,6 +12,7 @@ import LivenessCheck from '#sending/liveness_check'
 import { respectSendRates } from '#sending/send_rates'
 import { takeRoute, type SendRoute } from '#sending/send_routes'
 import { workerShutdown } from '#services/queue/worker_shutdown'
+import { senderIdentityFor, type SenderIdentity } from '#sending/sender_identity'
 import {
   claimDeliveries,
   holdClaims,
@@ -48,6 +49,7 @@ interface BatchState {
   mailing: Mailing
   settlements: PendingSettlements
   render: ReturnType<typeof compileMessage>
+  sender: SenderIdentity
   liveness: LivenessCheck
   consecutiveTransient: number
   route: SendRoute
@@ -128,6 +130,8 @@ export default class SendBatch {
       mailing,
       settlements,
       render: compileMessage(mailing.message),
+      // Once per batch: a domain verified or lost applies from the next one.
+      sender: await senderIdentityFor(mailing.tenantId),
       liveness: new LivenessCheck(range.runId),
       consecutiveTransient: 0,
       route,
@@ -181,6 +185,7 @@ export default class SendBatch {
       const settlement = await SendDelivery.handle(
         delivery,
         envelopeFor(delivery, batch.render),
+        batch.sender,
         batch.route.transport
       )
       settlements.add(settlement)

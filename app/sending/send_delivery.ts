@@ -9,39 +9,33 @@ import type { CampaignTransport } from '#sending/send_routes'
 import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/smtp_outcomes'
 import { countTry } from '#sending/send_metrics'
 import { noteRunTry } from '#sending/run_lateness'
+import { nodemailerDkim, type SenderIdentity } from '#sending/sender_identity'
 
 const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
-
-let sender: { name: string; address: string } | undefined
-
-/**
- * The From of campaign mail, read from the environment once per process
- * rather than twice per message.
- */
-function campaignSender() {
-  sender ??= { name: env.get('MAIL_FROM_NAME', 'Mailings'), address: env.get('MAIL_FROM_ADDRESS') }
-  return sender
-}
 
 /**
  * Hands one claimed delivery to the mail server and writes the attempt to
  * the log at once (the record that a message was accepted, so it is never
  * sent again). Returns what the try means for the delivery, for the batch
- * to settle with its slice (see delivery_settlements.ts). `transport` is
- * the batch's route: the platform's server or the workspace's own
+ * to settle with its slice (see delivery_settlements.ts). `sender` is the
+ * workspace's, resolved once per batch (sender_identity.ts); `transport`
+ * is the batch's route: the platform's server or the workspace's own
  * (send_routes.ts).
  */
 export default class SendDelivery {
   static async handle(
     delivery: ClaimedDelivery,
     envelope: Envelope,
+    sender: SenderIdentity,
     transport: CampaignTransport = campaignTransport()
   ) {
     const startedAt = performance.now()
     let outcome: SmtpOutcome
     try {
       const info = await transport.sendMail({
-        from: campaignSender(),
+        from: sender.from,
+        replyTo: sender.replyTo,
+        dkim: sender.dkim && nodemailerDkim(sender.dkim),
         to: delivery.fullName
           ? { name: delivery.fullName, address: delivery.email }
           : delivery.email,

@@ -89,6 +89,19 @@ export const flashMessages = {
       'The operator has turned off workspaces’ own SMTP servers: mail goes through the platform’s server.',
   },
 
+  sending: {
+    identitySaved: 'The sender is saved.',
+    domainAdded: (domain: string) =>
+      `${domain} is added. Publish the records below at your DNS host, then check it.`,
+    domainVerified: (domain: string) =>
+      `${domain} is verified: mail from it is signed with its key.`,
+    domainNotYet: (domain: string) =>
+      `${domain} is not verified yet: the ownership and DKIM records must both be found. DNS changes can take a while to show.`,
+    domainLost: (domain: string) =>
+      `${domain} is no longer verified: its ownership or DKIM record is gone or changed. Mail goes from our address until it is back.`,
+    domainRemoved: (domain: string) => `${domain} is removed.`,
+  },
+
   staff: {
     userBlocked: (email: string) => `${email} is blocked and will be logged out.`,
     userUnblocked: (email: string) => `${email} is unblocked.`,

@@ -6,6 +6,8 @@ import User, { type Role } from '#models/user'
 import Tenant from '#models/tenant'
 import Post from '#models/post'
 import CreateUserWithTenant from '#actions/users/create_user_with_tenant'
+import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
+import UpdateSenderIdentity from '#actions/workspaces/update_sender_identity'
 import CreateClient from '#actions/clients/create_client'
 import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
@@ -91,6 +93,7 @@ export default class MainSeeder extends BaseSeeder {
 
     const owner = await User.findByOrFail('email', demo.users.find((u) => u.role === 'user')!.email)
     await this.#demoWorkspace(owner)
+    await this.#demoSender(owner)
     const writer = await User.findByOrFail('role', 'content_manager')
     await this.#demoPosts(writer)
   }
@@ -125,6 +128,22 @@ export default class MainSeeder extends BaseSeeder {
         endAt: firstRun.plus({ months: 3 }),
       },
     })
+  }
+
+  /**
+   * The demo workspace's sender, on a domain added but not verified (no one
+   * can publish its records): Settings → Sending shows the records to
+   * publish and explains that mail goes "via" meanwhile.
+   */
+  async #demoSender(owner: User) {
+    const tenant = await Tenant.findOrFail(owner.tenantId)
+    if (await tenant.related('sendingDomains').query().first()) return
+    await UpdateSenderIdentity.handle(tenant, {
+      senderName: tenant.name,
+      senderEmail: 'news@bakery.example',
+      replyTo: 'hello@bakery.example',
+    })
+    await AddSendingDomain.handle(tenant, 'bakery.example')
   }
 
   async #demoPosts(writer: User) {

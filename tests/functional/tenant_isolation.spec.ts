@@ -2,6 +2,8 @@ import { test } from '@japa/runner'
 import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
+import SendingDomain from '#models/sending_domain'
+import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
@@ -23,6 +25,10 @@ test.group('Tenant isolation', () => {
       name: 'Victim mailing',
       status: 'running',
     })
+    const victimDomain = await AddSendingDomain.handle(
+      victim.tenant,
+      `victim-${victim.tenant.id}.example`
+    )
 
     const intruder = await createUser()
     const [ownClient] = await createClients(intruder.tenant, 1)
@@ -48,6 +54,8 @@ test.group('Tenant isolation', () => {
       ['post', `/mailings/${victimMailing.id}/resume`],
       ['post', `/messages/${victimMessage.id}/test-send`],
       ['post', `/mailings/${victimMailing.id}/test-send`],
+      ['post', `/settings/sending/domains/${victimDomain.id}/check`],
+      ['delete', `/settings/sending/domains/${victimDomain.id}`],
     ]
 
     for (const [method, path, form] of routes) {
@@ -107,6 +115,8 @@ test.group('Tenant isolation', () => {
     assert.equal(untouchedMailing.name, 'Victim mailing')
     assert.equal(untouchedMailing.status, 'running')
     assert.isNull(untouchedMailing.archivedAt)
+    const untouchedDomain = await SendingDomain.findOrFail(victimDomain.id)
+    assert.isNull(untouchedDomain.checkedAt)
     assert.equal(
       await Message.query()
         .where('tenant_id', intruder.tenant.id)

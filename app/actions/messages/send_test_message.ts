@@ -6,6 +6,7 @@ import type { MessageTemplate } from '#sending/message_renderer'
 import { renderMessage } from '#sending/message_renderer'
 import { EXAMPLE_UNSUBSCRIBE_URL } from '#sending/unsubscribe_links'
 import TestMessageMail from '#mails/test_message_mail'
+import { asWorkspace } from '#sending/sender_identity'
 
 /**
  * Test sends per user and window: enough to check a message a few times
@@ -32,7 +33,8 @@ export class UnverifiedAddressError extends Error {
 /**
  * Sends a message, rendered as its clients would get it but for the user
  * (their name and address, the example unsubscribe link), to the user's
- * own address, marked as a test. The queue's worker sends it.
+ * own address, marked as a test, from the workspace's sender. The queue's
+ * worker sends it.
  *
  * Only to a confirmed address: otherwise anyone could sign up with a
  * stranger's address and use tests to mail them whatever they like.
@@ -57,7 +59,8 @@ export default class SendTestMessage {
       throw error
     }
 
-    await mail.sendLater(new TestMessageMail(user.email, rendered))
+    // From the workspace's sender, as its mailings are (resolved by the worker).
+    await mail.sendLater(new TestMessageMail(user.email, rendered), asWorkspace(user.tenantId))
     return { to: user.email }
   }
 }

@@ -6,6 +6,10 @@ import {
   POST_VIEWS_SCHEDULER_IDS,
 } from '#services/blog/post_views_scheduler'
 import { registerWebhookScheduler, WEBHOOK_SCHEDULER_IDS } from '#services/webhooks/scheduler'
+import {
+  registerSendingDomainScheduler,
+  SENDING_DOMAIN_SCHEDULER_IDS,
+} from '#services/sending_domains/scheduler'
 
 /**
  * Every recurring job, by the queue it runs on, each registered by the
@@ -16,6 +20,11 @@ const JOB_SCHEDULERS = [
   { queue: 'default', ids: SENDING_SCHEDULER_IDS, register: registerSendingScheduler },
   { queue: 'default', ids: POST_VIEWS_SCHEDULER_IDS, register: registerPostViewsScheduler },
   { queue: webhooksConfig.queue, ids: WEBHOOK_SCHEDULER_IDS, register: registerWebhookScheduler },
+  {
+    queue: 'default',
+    ids: SENDING_DOMAIN_SCHEDULER_IDS,
+    register: registerSendingDomainScheduler,
+  },
 ]
 
 /**

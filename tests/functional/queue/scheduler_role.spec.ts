@@ -38,6 +38,7 @@ test.group('Worker roles', (group) => {
     assert.equal(ready.status, 200, await ready.text())
 
     assert.isOk(await queue.getJobScheduler('start-due-runs'))
+    assert.isOk(await queue.getJobScheduler('recheck-sending-domains'))
     assert.lengthOf(await queue.getWorkers(), 0, 'no BullMQ worker takes jobs')
     // Lost (as Redis loses them): its reconciler registers them again.
     await queue.removeJobScheduler('start-due-runs')

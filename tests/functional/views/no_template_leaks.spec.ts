@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createPost } from '#tests/helpers/posts'
+import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 
 /**
  * Edge reads a tag only at the start of a line: `<td>@!mailingStatus(…)</td>`
@@ -40,6 +41,7 @@ const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'owner', path: '/settings/tokens' },
   { as: 'owner', path: '/settings/webhooks' },
   { as: 'owner', path: '/settings/smtp' },
+  { as: 'owner', path: '/settings/sending' },
   { as: 'admin', path: '/admin' },
   { as: 'admin', path: '/admin/mailings' },
   { as: 'admin', path: '/admin/mailings/:mailing' },
@@ -62,6 +64,7 @@ test.group('Views: no template syntax reaches the page', (group) => {
     const [client] = await createClients(account.tenant, 3)
     const mailing = await createMailing(account.tenant, { status: 'running' })
     await createMailing(account.tenant, { status: 'paused' })
+    await AddSendingDomain.handle(account.tenant, `leaks-${account.tenant.id}.example`)
     const post = await createPost()
     await createPost({ publishedAt: null })
     ids = { mailing: mailing.id, message: mailing.messageId, client: client.id, post: post.id }
