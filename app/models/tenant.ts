@@ -6,6 +6,7 @@ import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
 import WebhookEndpoint from '#models/webhook_endpoint'
+import Suppression from '#models/suppression'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -45,6 +46,9 @@ export default class Tenant extends BaseModel {
   @hasMany(() => WebhookEndpoint)
   declare webhookEndpoints: HasMany<typeof WebhookEndpoint>
 
+  @hasMany(() => Suppression)
+  declare suppressions: HasMany<typeof Suppression>
+
   /**
    * One of the workspace's own records, by id. Another workspace's id fails
    * as a missing one does (404): a 403 would tell that the id exists.
@@ -66,4 +70,4 @@ export default class Tenant extends BaseModel {
 /**
  * What a workspace owns and looks up by id from a URL.
  */
-type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints'
+type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints' | 'suppressions'

@@ -47,6 +47,17 @@ export const flashMessages = {
     noneLeftToDelete: 'None of the selected clients exists any more.',
   },
 
+  suppressions: {
+    added: (email: string) => `${email} is on the suppression list: no mailing will reach it.`,
+    already: (email: string) => `${email} was already on the suppression list.`,
+    removed: (email: string) =>
+      `${email} is off the suppression list: mailings may reach it again.`,
+    keptUnsubscribed: (email: string) =>
+      `${email} had also unsubscribed: it stays on the list as unsubscribed.`,
+    confirmComplaint: (email: string) =>
+      `${email} reported your mail as spam. Tick the box to confirm they want it again.`,
+  },
+
   messages: {
     created: 'Your message is saved. Here is how it looks.',
     saved: 'Your changes are saved.',
