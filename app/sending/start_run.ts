@@ -66,8 +66,10 @@ export default class StartRun {
       ]
       // Unsubscribed clients and suppressed addresses are copied too, as
       // `skipped` with the reason, so the log says why they got nothing.
-      // The suppression list is joined on its unique (tenant_id, email)
-      // index: one probe per recipient, no rows read into Node.
+      // The suppression list is left-joined on (tenant_id, email), inside
+      // the statement (no row read into Node): PostgreSQL hashes the
+      // workspace's entries once, SQLite probes their unique index per
+      // recipient (docs/benchmarks.md, "Run start with the suppression list").
       const insert = `INSERT INTO deliveries (run_id, tenant_id, client_id, email, full_name, status, reason, attempts, created_at, updated_at)
          SELECT ?, c.tenant_id, c.id, c.email, c.full_name,
                 CASE WHEN c.unsubscribed_at IS NULL AND s.reason IS NULL THEN 'queued' ELSE 'skipped' END,

@@ -83,10 +83,22 @@ export default class SuppressionsController {
  * "@"), else an entry id. Another workspace's entry is not found (404).
  */
 function findEntry(tenant: Tenant, address: string) {
-  const value = decodeURIComponent(address).trim().toLowerCase()
+  const value = decodedSegment(address).trim().toLowerCase()
   if (value.includes('@')) {
     return tenant.related('suppressions').query().where('email', value).firstOrFail()
   }
   const id = Number(value)
   return tenant.findOwn('suppressions', isRecordId(id) ? id : 0)
+}
+
+/**
+ * The path segment as written before URL encoding ("ada%40example.com" is
+ * "ada@example.com"); one that does not decode names nothing (404).
+ */
+function decodedSegment(segment: string) {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return ''
+  }
 }

@@ -143,7 +143,9 @@ test.group('API: suppressions', () => {
 
     assert.equal(await statusOf(calls.delete(`/suppressions/${entry.id}`)), 404)
     assert.equal(await statusOf(calls.delete('/suppressions/mine@example.com')), 404)
-    assert.equal(await statusOf(calls.delete('/suppressions/99999999999999')), 404)
+    for (const hostile of ['99999999999999', '0', '%25zz', '%E0%A4%A', 'x'.repeat(300)]) {
+      assert.equal(await statusOf(calls.delete(`/suppressions/${hostile}`)), 404, hostile)
+    }
     const listed = await calls.get('/suppressions?email=mine@example.com')
     assert.deepEqual(listed.body().data, [])
     assert.isNotNull(await Suppression.find(entry.id))
