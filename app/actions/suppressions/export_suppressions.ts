@@ -1,11 +1,8 @@
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import logger from '@adonisjs/core/services/logger'
 import type Tenant from '#models/tenant'
 import ListSuppressions, {
   type SuppressionListOptions,
 } from '#actions/suppressions/list_suppressions'
-import { csvExport } from '#services/csv/export'
+import { csvDownload } from '#services/csv/export'
 import { isoTime } from '#api/serializers/time'
 
 export const SUPPRESSIONS_EXPORT_HEADER = ['email', 'reason', 'source', 'detail', 'suppressed_at']
@@ -24,12 +21,10 @@ const EXPORT_CHUNK_SIZE = 1000
  */
 export default class ExportSuppressions {
   static handle(tenant: Tenant, filters: Pick<SuppressionListOptions, 'q' | 'reason'>) {
-    const csv = csvExport(SUPPRESSIONS_EXPORT_HEADER)
-    pipeline(Readable.from(exportRows(tenant, filters)), csv).catch((error) => {
-      // The headers are gone: the download ends short, which the browser shows.
-      logger.error({ err: error, tenantId: tenant.id }, 'suppression export failed')
+    return csvDownload(SUPPRESSIONS_EXPORT_HEADER, exportRows(tenant, filters), {
+      what: 'suppression',
+      tenantId: tenant.id,
     })
-    return csv
   }
 }
 
