@@ -48,7 +48,14 @@ export default class ClientsController {
     const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
     const client = await CreateClient.handle(tenant, data)
 
-    session.flash('success', flashMessages.clients.added(client.email))
+    // A suppressed address is saved all the same, and never mailed: say so.
+    const suppressed = await suppressionReasonsOf(tenant, [client.email])
+    session.flash(
+      'success',
+      suppressed.has(client.email)
+        ? flashMessages.clients.addedSuppressed(client.email)
+        : flashMessages.clients.added(client.email)
+    )
     return response.redirect().toRoute('clients.index')
   }
 

@@ -40,6 +40,8 @@ export const flashMessages = {
 
   clients: {
     added: (email: string) => `${email} is added to your clients.`,
+    addedSuppressed: (email: string) =>
+      `${email} is added to your clients, but it is on your suppression list: no mailing will reach it.`,
     saved: (email: string) => `${email} is saved.`,
     deleted: (email: string) => `${email} is deleted.`,
     deletedCount: (deleted: number) =>

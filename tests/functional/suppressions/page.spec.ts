@@ -179,6 +179,24 @@ test.group('Suppressions: clients', (group) => {
     )
   })
 
+  test('a client added by hand with a suppressed address is saved, and the flash says it is not mailed', async ({
+    client,
+  }) => {
+    const { user, tenant } = await createUser()
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'dead@example.com',
+      reason: 'hard_bounce',
+      source: 'smtp',
+    })
+    const response = await postForm(client, '/clients', { email: 'Dead@example.com' }).loginAs(user)
+    response.assertStatus(302)
+    response.assertFlashMessage(
+      'success',
+      'dead@example.com is added to your clients, but it is on your suppression list: no mailing will reach it.'
+    )
+  })
+
   test('unsubscribing puts the address on the list, and a re-imported client stays unmailed', async ({
     client,
     assert,
