@@ -20,6 +20,7 @@ const DashboardController = () => import('#controllers/dashboard_controller')
 const ProfileController = () => import('#controllers/settings/profile_controller')
 const ActiveSessionsController = () => import('#controllers/settings/active_sessions_controller')
 const ClientsController = () => import('#controllers/clients_controller')
+const SuppressionsController = () => import('#controllers/suppressions_controller')
 const ClientImportsController = () => import('#controllers/client_imports_controller')
 const MessagesController = () => import('#controllers/messages_controller')
 const MailingsController = () => import('#controllers/mailings_controller')
@@ -85,6 +86,17 @@ router
       .post('/clients/bulk-delete', [ClientsController, 'bulkDestroy'])
       .as('clients.bulk_destroy')
     router.get('/clients/search', [ClientsController, 'search']).as('clients.search')
+    router
+      .group(() => {
+        router.get('/clients/suppressions', [SuppressionsController, 'index']).as('index')
+        router.post('/clients/suppressions', [SuppressionsController, 'store']).as('store')
+        router.get('/clients/suppressions/export', [SuppressionsController, 'export']).as('export')
+        router
+          .delete('/clients/suppressions/:id', [SuppressionsController, 'destroy'])
+          .where('id', router.matchers.number())
+          .as('destroy')
+      })
+      .as('suppressions')
     router
       .resource('clients', ClientsController)
       .except(['show'])

@@ -1,6 +1,7 @@
 import '@adonisjs/core/types'
 import type { DateTime } from 'luxon'
 import type Client from '#models/client'
+import type { SuppressionReason } from '#models/suppression'
 
 /**
  * What the application announces, for outcome webhooks and anything else
@@ -40,5 +41,21 @@ declare module '@adonisjs/core/types' {
      * stored date.
      */
     'client:unsubscribed': { client: Client; unsubscribedAt: DateTime }
+    /**
+     * An address got on a workspace's suppression list, or its reason was
+     * raised (an unsubscribed address that bounced): emitted by
+     * SuppressAddress, after its transaction commits.
+     */
+    'client:suppressed': {
+      tenantId: number
+      email: string
+      reason: SuppressionReason
+      /** "unsubscribe", "smtp", "dsn", "api", "manual", a provider… */
+      source: string
+      detail: string | null
+      deliveryId: number | null
+      /** false: the address was on the list with a weaker reason. */
+      isNew: boolean
+    }
   }
 }

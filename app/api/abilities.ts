@@ -5,6 +5,8 @@
 export const TOKEN_ABILITIES = [
   'clients:read',
   'clients:write',
+  'suppressions:read',
+  'suppressions:write',
   'messages:read',
   'messages:write',
   'mailings:read',
@@ -17,6 +19,8 @@ export type TokenAbility = (typeof TOKEN_ABILITIES)[number]
 export const TOKEN_ABILITY_DESCRIPTIONS: Record<TokenAbility, string> = {
   'clients:read': 'List, search and read clients',
   'clients:write': 'Create, update, delete and bulk-upsert clients',
+  'suppressions:read': 'List the suppression list and look up an address on it',
+  'suppressions:write': 'Add addresses to the suppression list and remove them',
   'messages:read': 'List and read messages',
   'messages:write': 'Create, update and delete messages',
   'mailings:read': 'List and read mailings, their statistics and delivery logs',

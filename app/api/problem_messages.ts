@@ -14,6 +14,11 @@ export const problemMessages = {
   messages: {
     usedBy: (mailingIds: number[]) => `Mailings ${mailingIds.join(', ')} use this message.`,
   },
+  suppressions: {
+    complaintNeedsConfirm:
+      'The address was suppressed after a complaint (its owner reported a message as spam): ' +
+      'remove it with ?confirm=complaint if you are sure they want your mail again.',
+  },
   webhooks: {
     deliveryPending: 'The delivery is still pending: it is already on its way.',
   },

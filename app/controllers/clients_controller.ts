@@ -15,6 +15,8 @@ import {
 import { tenantMeta } from '#validators/tenant_meta'
 import { flashMessages } from '#services/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
+import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
+import { SUPPRESSION_BADGES } from '#services/suppression_labels'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -22,9 +24,16 @@ export default class ClientsController {
     // A hand-edited query string (unknown sort...) shows the default list.
     const [, filters] = await clientListValidator.tryValidate(request.qs())
     const page = await ListClients.handle(tenant, filters ?? {})
+    // The page's clients on the suppression list: one query for the page.
+    const suppressed = await suppressionReasonsOf(
+      tenant,
+      page.clients.map((client) => client.email)
+    )
 
     return view.render('pages/clients/index', {
       page,
+      suppressed,
+      badges: SUPPRESSION_BADGES,
       listQuery: filtersQuery({ sort: page.sort, dir: page.dir, q: page.q }),
     })
   }
@@ -39,7 +48,14 @@ export default class ClientsController {
     const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
     const client = await CreateClient.handle(tenant, data)
 
-    session.flash('success', flashMessages.clients.added(client.email))
+    // A suppressed address is saved all the same, and never mailed: say so.
+    const suppressed = await suppressionReasonsOf(tenant, [client.email])
+    session.flash(
+      'success',
+      suppressed.has(client.email)
+        ? flashMessages.clients.addedSuppressed(client.email)
+        : flashMessages.clients.added(client.email)
+    )
     return response.redirect().toRoute('clients.index')
   }
 

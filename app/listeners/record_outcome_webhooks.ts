@@ -3,6 +3,7 @@ import type { EventsList } from '@adonisjs/core/types'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
 import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
 import {
+  clientSuppressedPayload,
   clientUnsubscribedPayload,
   messagePayload,
   runCompletedPayload,
@@ -77,6 +78,20 @@ export default class RecordOutcomeWebhooks {
       type: 'client.unsubscribed',
       endpointIds,
       data: clientUnsubscribedPayload(event),
+    })
+  }
+
+  /**
+   * `client.suppressed`, for every reason but a plain unsubscribe, which
+   * `client.unsubscribed` already announces (an unsubscribed address that
+   * later bounces or complains is announced then, with the new reason).
+   */
+  async clientSuppressed(event: EventsList['client:suppressed']) {
+    if (event.reason === 'unsubscribed') return
+    await record({
+      tenantId: event.tenantId,
+      type: 'client.suppressed',
+      data: () => clientSuppressedPayload(event),
     })
   }
 }

@@ -7,6 +7,7 @@ import Message from '#models/message'
 import Mailing from '#models/mailing'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import SendingDomain from '#models/sending_domain'
+import Suppression from '#models/suppression'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -62,6 +63,9 @@ export default class Tenant extends BaseModel {
   @hasMany(() => SendingDomain)
   declare sendingDomains: HasMany<typeof SendingDomain>
 
+  @hasMany(() => Suppression)
+  declare suppressions: HasMany<typeof Suppression>
+
   /**
    * One of the workspace's own records, by id. Another workspace's id fails
    * as a missing one does (404): a 403 would tell that the id exists.
@@ -83,4 +87,5 @@ export default class Tenant extends BaseModel {
 /**
  * What a workspace owns and looks up by id from a URL.
  */
-type OwnedRecords = 'clients' | 'messages' | 'mailings' | 'webhookEndpoints' | 'sendingDomains'
+type OwnedRecords =
+  'clients' | 'messages' | 'mailings' | 'webhookEndpoints' | 'sendingDomains' | 'suppressions'

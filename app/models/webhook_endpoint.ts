@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'message.sent',
   'message.failed',
   'client.unsubscribed',
+  'client.suppressed',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 

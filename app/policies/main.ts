@@ -12,6 +12,7 @@ export const policies = {
   AccountPolicy: () => import('#policies/account_policy'),
   AdminPanelPolicy: () => import('#policies/admin_panel_policy'),
   ClientPolicy: () => import('#policies/client_policy'),
+  SuppressionPolicy: () => import('#policies/suppression_policy'),
   MailingPolicy: () => import('#policies/mailing_policy'),
   MessagePolicy: () => import('#policies/message_policy'),
   PostPolicy: () => import('#policies/post_policy'),

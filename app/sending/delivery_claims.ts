@@ -6,6 +6,7 @@ import { fromSqlTime, sqlTime } from '#services/database/sql_time'
 import { preparedStatement, rowsOf } from '#services/database/prepared_statement'
 import type { BatchRange } from '#sending/batch_ranges'
 import { affectedRows } from '#services/database/affected_rows'
+import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
 
 /**
  * Who may take which delivery, decided by conditional updates so that any
@@ -108,6 +109,13 @@ const CLAIM = `WITH due AS MATERIALIZED (
       SELECT 1 FROM clients
       WHERE clients.id = deliveries.client_id AND clients.unsubscribed_at IS NULL
     )
+    -- Nor to an address suppressed since the run started (a bounce or a
+    -- complaint from another mailing, an entry added by hand): one probe of
+    -- the suppressions' unique (tenant_id, email) index per row.
+    AND NOT EXISTS (
+      SELECT 1 FROM suppressions s
+      WHERE s.tenant_id = deliveries.tenant_id AND s.email = deliveries.email
+    )
   RETURNING id, run_id, tenant_id, client_id, email, full_name, attempts`
 
 /**
@@ -179,7 +187,8 @@ export async function releaseDeliveries(deliveries: ClaimedDelivery[]) {
 /**
  * Closes the batch's queued deliveries that claims pass over, and counts
  * them on the run as skipped: those of clients who unsubscribed since the
- * run started, and those of clients deleted since (or while it started),
+ * run started, those of addresses suppressed since ("Suppressed: complaint"),
+ * and those of clients deleted since (or while it started),
  * whose client_id is cleared as DeleteClients clears it, so the delivery
  * log never points at a client who no longer exists. Returns how many.
  */
@@ -200,7 +209,16 @@ export async function skipPassedOverDeliveries({ runId, fromId, toId }: BatchRan
     const deleted = await queued()
       .whereNotExists((query) => clientOf(query))
       .update({ status: 'skipped', reason: 'Client deleted', client_id: null, updated_at: now })
-    const count = affectedRows(unsubscribed) + affectedRows(deleted)
+    const suppressionOf =
+      'FROM suppressions s WHERE s.tenant_id = deliveries.tenant_id AND s.email = deliveries.email'
+    const suppressed = await queued()
+      .whereRaw(`EXISTS (SELECT 1 ${suppressionOf})`)
+      .update({
+        status: 'skipped',
+        reason: trx.knexRawQuery(`(SELECT ${SUPPRESSED_REASON_SQL} ${suppressionOf})`),
+        updated_at: now,
+      })
+    const count = affectedRows(unsubscribed) + affectedRows(deleted) + affectedRows(suppressed)
     if (count > 0) await trx.from('mailing_runs').where('id', runId).increment('skipped', count)
     return count
   })

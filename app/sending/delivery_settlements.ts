@@ -7,6 +7,7 @@ import type { BatchRange } from '#sending/batch_ranges'
 import { sqlTime } from '#services/database/sql_time'
 import sendingConfig from '#config/sending'
 import type { SmtpOutcome } from '#sending/smtp_outcomes'
+import { suppressHardBounces } from '#sending/hard_bounces'
 import type { EventsList } from '@adonisjs/core/types'
 import { affectedRows } from '#services/database/affected_rows'
 import { preparedStatement, rowsOf } from '#services/database/prepared_statement'
@@ -207,6 +208,7 @@ export class PendingSettlements {
               ]
         )
       )
+      await suppressHardBounces(others)
     }
   }
 }

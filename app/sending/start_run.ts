@@ -7,6 +7,7 @@ import MailingRun from '#models/mailing_run'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import DispatchBatches from '#sending/dispatch_batches'
+import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
 import type { WorkCause } from '#services/queue/work_context'
 
 export interface StartRunOptions {
@@ -63,12 +64,20 @@ export default class StartRun {
         ...(mailing.audience === 'selected' ? [mailing.id] : []),
         mailing.tenantId,
       ]
+      // Unsubscribed clients and suppressed addresses are copied too, as
+      // `skipped` with the reason, so the log says why they got nothing.
+      // The suppression list is left-joined on (tenant_id, email), inside
+      // the statement (no row read into Node): PostgreSQL hashes the
+      // workspace's entries once, SQLite probes their unique index per
+      // recipient (docs/benchmarks.md, "Run start with the suppression list").
       const insert = `INSERT INTO deliveries (run_id, tenant_id, client_id, email, full_name, status, reason, attempts, created_at, updated_at)
          SELECT ?, c.tenant_id, c.id, c.email, c.full_name,
-                CASE WHEN c.unsubscribed_at IS NULL THEN 'queued' ELSE 'skipped' END,
-                CASE WHEN c.unsubscribed_at IS NULL THEN NULL ELSE 'Unsubscribed' END,
+                CASE WHEN c.unsubscribed_at IS NULL AND s.reason IS NULL THEN 'queued' ELSE 'skipped' END,
+                CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'Unsubscribed'
+                     WHEN s.reason IS NOT NULL THEN ${SUPPRESSED_REASON_SQL} END,
                 0, ?, ?
          FROM clients c ${audience}
+         LEFT JOIN suppressions s ON s.tenant_id = c.tenant_id AND s.email = c.email
          WHERE c.tenant_id = ?
          ORDER BY c.id`
       const counts = await insertDeliveries(trx, insert, bindings, runId)

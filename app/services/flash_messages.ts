@@ -40,11 +40,24 @@ export const flashMessages = {
 
   clients: {
     added: (email: string) => `${email} is added to your clients.`,
+    addedSuppressed: (email: string) =>
+      `${email} is added to your clients, but it is on your suppression list: no mailing will reach it.`,
     saved: (email: string) => `${email} is saved.`,
     deleted: (email: string) => `${email} is deleted.`,
     deletedCount: (deleted: number) =>
       deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`,
     noneLeftToDelete: 'None of the selected clients exists any more.',
+  },
+
+  suppressions: {
+    added: (email: string) => `${email} is on the suppression list: no mailing will reach it.`,
+    already: (email: string) => `${email} was already on the suppression list.`,
+    removed: (email: string) =>
+      `${email} is off the suppression list: mailings may reach it again.`,
+    keptUnsubscribed: (email: string) =>
+      `${email} had also unsubscribed: it stays on the list as unsubscribed.`,
+    confirmComplaint: (email: string) =>
+      `${email} reported your mail as spam. Tick the box to confirm they want it again.`,
   },
 
   messages: {

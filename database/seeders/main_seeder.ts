@@ -8,7 +8,10 @@ import Post from '#models/post'
 import CreateUserWithTenant from '#actions/users/create_user_with_tenant'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import UpdateSenderIdentity from '#actions/workspaces/update_sender_identity'
+import type Client from '#models/client'
 import CreateClient from '#actions/clients/create_client'
+import UnsubscribeClient from '#actions/clients/unsubscribe_client'
+import SuppressAddress from '#actions/suppressions/suppress_address'
 import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
 import CreatePost from '#actions/posts/create_post'
@@ -102,10 +105,12 @@ export default class MainSeeder extends BaseSeeder {
     const tenant = await Tenant.findOrFail(owner.tenantId)
     if (await tenant.related('clients').query().first()) return
 
+    const clients = []
     for (const [index, fullName] of CLIENT_NAMES.entries()) {
       const email = `${fullName.split(' ')[0].toLowerCase()}.${index + 1}@example.com`
-      await CreateClient.handle(tenant, { email, fullName })
+      clients.push(await CreateClient.handle(tenant, { email, fullName }))
     }
+    await this.#demoSuppressions(tenant, clients)
     const message = await CreateMessage.handle(tenant, {
       subject: 'Fresh bread this weekend, {{ client.full_name }}',
       bodyText:
@@ -144,6 +149,36 @@ export default class MainSeeder extends BaseSeeder {
       replyTo: 'hello@bakery.example',
     })
     await AddSendingDomain.handle(tenant, 'bakery.example')
+  }
+
+  /**
+   * A few entries on the suppression list, one per way an address gets
+   * there, so the clients list shows its badges and the Suppressions page
+   * has something to show.
+   */
+  async #demoSuppressions(tenant: Tenant, clients: Client[]) {
+    await UnsubscribeClient.handle(clients[6])
+    const entries = [
+      {
+        email: clients[1].email,
+        reason: 'hard_bounce',
+        source: 'smtp',
+        detail: `550 5.1.1 <${clients[1].email}>: Recipient address rejected: User unknown`,
+      },
+      {
+        email: clients[4].email,
+        reason: 'complaint',
+        source: 'arf',
+        detail: 'Reported as spam (abuse feedback report)',
+      },
+      {
+        email: 'former.customer@example.com',
+        reason: 'manual',
+        source: 'manual',
+        detail: 'Asked by phone to receive no more mail',
+      },
+    ] as const
+    for (const entry of entries) await SuppressAddress.handle({ tenantId: tenant.id, ...entry })
   }
 
   async #demoPosts(writer: User) {

@@ -22,6 +22,7 @@ const MessagesController = () => import('#controllers/api/messages_controller')
 const MailingsController = () => import('#controllers/api/mailings_controller')
 const MailingStatsController = () => import('#controllers/api/mailing_stats_controller')
 const WebhooksController = () => import('#controllers/api/webhooks_controller')
+const SuppressionsController = () => import('#controllers/api/suppressions_controller')
 
 /*
 | Settings → API tokens, and the reference pages
@@ -63,6 +64,19 @@ router
       })
       .as('clients')
       .where('id', router.matchers.number())
+
+    router
+      .group(() => {
+        const read = middleware.ability('suppressions:read')
+        const write = middleware.ability('suppressions:write')
+        router.get('/suppressions', [SuppressionsController, 'index']).as('index').use(read)
+        router.post('/suppressions', [SuppressionsController, 'store']).as('store').use(write)
+        router
+          .delete('/suppressions/:address', [SuppressionsController, 'destroy'])
+          .as('destroy')
+          .use(write)
+      })
+      .as('suppressions')
 
     router
       .group(() => {

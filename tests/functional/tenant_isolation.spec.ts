@@ -4,6 +4,8 @@ import Message from '#models/message'
 import Mailing from '#models/mailing'
 import SendingDomain from '#models/sending_domain'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
+import Suppression from '#models/suppression'
+import SuppressAddress from '#actions/suppressions/suppress_address'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
@@ -29,6 +31,16 @@ test.group('Tenant isolation', () => {
       victim.tenant,
       `victim-${victim.tenant.id}.example`
     )
+
+    await SuppressAddress.handle({
+      tenantId: victim.tenant.id,
+      email: 'victim-suppressed@example.com',
+      reason: 'complaint',
+      source: 'test',
+    })
+    const victimSuppression = await Suppression.query()
+      .where('tenant_id', victim.tenant.id)
+      .firstOrFail()
 
     const intruder = await createUser()
     const [ownClient] = await createClients(intruder.tenant, 1)
@@ -56,6 +68,7 @@ test.group('Tenant isolation', () => {
       ['post', `/mailings/${victimMailing.id}/test-send`],
       ['post', `/settings/sending/domains/${victimDomain.id}/check`],
       ['delete', `/settings/sending/domains/${victimDomain.id}`],
+      ['delete', `/clients/suppressions/${victimSuppression.id}`, { confirmComplaint: 'true' }],
     ]
 
     for (const [method, path, form] of routes) {
@@ -81,6 +94,10 @@ test.group('Tenant isolation', () => {
     assert.notInclude(clients.text(), victimClient.fullName)
     const exported = await client.get('/clients/export').loginAs(intruder.user)
     assert.notInclude(exported.text(), victimClient.email)
+    const suppressions = await client.get('/clients/suppressions').loginAs(intruder.user)
+    assert.notInclude(suppressions.text(), victimSuppression.email)
+    const suppressionsCsv = await client.get('/clients/suppressions/export').loginAs(intruder.user)
+    assert.notInclude(suppressionsCsv.text(), victimSuppression.email)
     const messages = await client.get('/messages').loginAs(intruder.user)
     assert.notInclude(messages.text(), 'Victim secret subject')
     const mailings = await client.get('/mailings').loginAs(intruder.user)
@@ -109,6 +126,7 @@ test.group('Tenant isolation', () => {
     // And nothing of the victim's changed.
     const untouchedClient = await Client.findOrFail(victimClient.id)
     assert.equal(untouchedClient.email, victimClient.email)
+    assert.isNotNull(await Suppression.find(victimSuppression.id))
     const untouchedMessage = await Message.findOrFail(victimMessage.id)
     assert.equal(untouchedMessage.subject, 'Victim secret subject')
     const untouchedMailing = await Mailing.findOrFail(victimMailing.id)

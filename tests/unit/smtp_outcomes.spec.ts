@@ -6,11 +6,14 @@ import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/s
  * the server's reply code at a stage of the SMTP dialogue with nodemailer's
  * error code, and what follows: `sent`; `retry` (transient: queued again
  * with backoff, up to SEND_MAX_ATTEMPTS); `fail` (permanent: never
- * retried); `pause` (configuration: the run and mailing pause, the try does
- * not count against the recipient). Add a row for each new case met.
+ * retried); `suppress` (a hard bounce: failed, and the address goes on
+ * the workspace's suppression list); `pause` (configuration: the run and
+ * mailing pause, the try does not count against the recipient). The last
+ * column is the reply's enhanced status code (RFC 3463), when it has one.
+ * Add a row for each new case met.
  */
 
-type Action = 'sent' | 'retry' | 'fail' | 'pause'
+type Action = 'sent' | 'retry' | 'fail' | 'suppress' | 'pause'
 
 const ACTION_OF: Record<SmtpOutcome['kind'], Action> = {
   sent: 'sent',
@@ -19,11 +22,35 @@ const ACTION_OF: Record<SmtpOutcome['kind'], Action> = {
   configuration: 'pause',
 }
 
-type Row = [rule: string, reply: number | null, stage: string, errorCode: string, then: Action]
+function actionOf(outcome: SmtpOutcome): Action {
+  return outcome.kind === 'permanent' && outcome.hardBounce ? 'suppress' : ACTION_OF[outcome.kind]
+}
+
+type Row = [
+  rule: string,
+  reply: number | null,
+  stage: string,
+  errorCode: string,
+  then: Action,
+  status?: string,
+]
 
 const rows: Row[] = [
   // The recipient's or the message's fault: by the reply code.
-  ['an unknown recipient', 550, 'RCPT TO', 'EENVELOPE', 'fail'],
+  ['an unknown recipient, no enhanced status', 550, 'RCPT TO', 'EENVELOPE', 'fail'],
+  // Hard bounces: the address is dead, never mail it again.
+  ['an unknown mailbox', 550, 'RCPT TO', 'EENVELOPE', 'suppress', '5.1.1'],
+  ['an unknown domain', 550, 'RCPT TO', 'EENVELOPE', 'suppress', '5.1.2'],
+  ['a malformed address', 501, 'RCPT TO', 'EENVELOPE', 'suppress', '5.1.3'],
+  ['a mailbox that moved', 551, 'RCPT TO', 'EENVELOPE', 'suppress', '5.1.6'],
+  ['a domain that takes no mail (null MX)', 556, 'RCPT TO', 'EENVELOPE', 'suppress', '5.1.10'],
+  ['a disabled mailbox', 550, 'RCPT TO', 'EENVELOPE', 'suppress', '5.2.1'],
+  // Refused for good, but not the address's fault: failed, not suppressed.
+  ['a policy refusal', 550, 'RCPT TO', 'EENVELOPE', 'fail', '5.7.1'],
+  ['a full mailbox, for good', 552, 'RCPT TO', 'EENVELOPE', 'fail', '5.2.2'],
+  ['a relay refused', 554, 'RCPT TO', 'EENVELOPE', 'fail', '5.4.4'],
+  ['an unknown mailbox, said after DATA', 550, 'DATA', 'EMESSAGE', 'fail', '5.1.1'],
+  ['a deferred unknown mailbox', 450, 'RCPT TO', 'EENVELOPE', 'retry', '4.1.1'],
   ['a greylisted recipient', 451, 'RCPT TO', 'EENVELOPE', 'retry'],
   ['a full mailbox, for now', 452, 'RCPT TO', 'EENVELOPE', 'retry'],
   ['the message refused at DATA', 554, 'DATA', 'EENVELOPE', 'fail'],
@@ -51,22 +78,23 @@ const rows: Row[] = [
  * An error as nodemailer's SMTP connection makes it (`_formatError`): the
  * reply's text and code, the command it answered, the error code.
  */
-function nodemailerError(reply: number | null, stage: string, errorCode: string) {
+function nodemailerError(reply: number | null, stage: string, errorCode: string, status?: string) {
   const error: any = new Error('Refused')
   error.code = errorCode
   error.command = stage
   if (reply !== null) {
-    error.response = `${reply} Refused by the test`
+    error.response = `${reply} ${status ? `${status} ` : ''}Refused by the test`
     error.responseCode = reply
   }
   return error
 }
 
 test.group('SMTP outcomes', () => {
-  for (const [rule, reply, stage, errorCode, then] of rows) {
-    test(`${rule} (${reply ?? 'no reply'} at ${stage}, ${errorCode}): ${then}`, ({ assert }) => {
-      const outcome = classifySmtpError(nodemailerError(reply, stage, errorCode))
-      assert.equal(ACTION_OF[outcome.kind], then)
+  for (const [rule, reply, stage, errorCode, then, status] of rows) {
+    const answer = `${reply ?? 'no reply'}${status ? ` ${status}` : ''}`
+    test(`${rule} (${answer} at ${stage}, ${errorCode}): ${then}`, ({ assert }) => {
+      const outcome = classifySmtpError(nodemailerError(reply, stage, errorCode, status))
+      assert.equal(actionOf(outcome), then)
       assert.equal(outcome.code, reply)
     })
   }
@@ -80,6 +108,12 @@ test.group('SMTP outcomes', () => {
     const outcome = acceptedOutcome('250 2.0.0 OK: queued as 1A2B')
     assert.deepEqual(outcome, { kind: 'sent', code: 250, response: '250 2.0.0 OK: queued as 1A2B' })
     assert.equal(ACTION_OF[acceptedOutcome(undefined).kind], 'sent')
+  })
+
+  test('the enhanced status is read after a multi-line reply’s code too', ({ assert }) => {
+    const error = nodemailerError(550, 'RCPT TO', 'EENVELOPE')
+    error.response = '550-5.1.1 The email account that you tried to reach does not exist'
+    assert.equal(actionOf(classifySmtpError(error)), 'suppress')
   })
 
   test('a reply is kept to 1000 characters', ({ assert }) => {

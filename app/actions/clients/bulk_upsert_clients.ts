@@ -14,7 +14,7 @@ export interface ItemError {
 }
 
 export type BulkUpsertItemResult =
-  | { outcome: ClientUpsertOutcome; id: number; email: string }
+  | { outcome: ClientUpsertOutcome; id: number; email: string; suppressed: boolean }
   | { outcome: 'invalid'; email: string | null; errors: ItemError[] }
 
 /**
@@ -59,7 +59,7 @@ export default class BulkUpsertClients {
         batch.map(({ row }) => row)
       )
       batch.forEach(({ index, row }, i) => {
-        results[index] = { outcome: saved[i].outcome, id: saved[i].id, email: row.email }
+        results[index] = { ...saved[i], email: row.email }
       })
       // SQLite answers synchronously: let waiting requests through.
       await yieldToEventLoop()

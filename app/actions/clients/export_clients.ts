@@ -1,11 +1,8 @@
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
 import ListClients, { type ClientListOptions } from '#actions/clients/list_clients'
 import { EXPORT_HEADER } from '#services/csv/client_columns'
-import { csvExport } from '#services/csv/export'
+import { csvDownload } from '#services/csv/export'
 
 /**
  * Rows fetched per query while exporting.
@@ -21,13 +18,10 @@ export const EXPORT_CHUNK_SIZE = 1000
  */
 export default class ExportClients {
   static handle(tenant: Tenant, filters: Pick<ClientListOptions, 'q' | 'sort' | 'dir'>) {
-    const csv = csvExport(EXPORT_HEADER)
-
-    pipeline(Readable.from(exportRows(tenant, filters)), csv).catch((error) => {
-      // The headers are gone: the download ends short, which the browser shows.
-      logger.error({ err: error, tenantId: tenant.id }, 'client export failed')
+    return csvDownload(EXPORT_HEADER, exportRows(tenant, filters), {
+      what: 'client',
+      tenantId: tenant.id,
     })
-    return csv
   }
 }
 

@@ -49,6 +49,11 @@ export interface ClientImportReport {
   unchanged: number
   /** Same email as an earlier row of the file: the first one is kept. */
   duplicates: number
+  /**
+   * Rows saved (created, updated or unchanged) whose address is on the
+   * suppression list: no mailing reaches them.
+   */
+  suppressed: number
   invalid: number
   invalidRows: ImportedRowIssue[]
   duplicateRows: ImportedRowIssue[]
@@ -65,7 +70,9 @@ type ValidRow = ClientUpsertRow
 /**
  * Imports a CSV file of clients into a workspace: creates new emails,
  * updates the name and comment of known ones (never their unsubscribed
- * state), and reports every row it did not take, with its line.
+ * state), and reports every row it did not take, with its line. An address
+ * on the suppression list is saved but stays unmailed, and the report counts
+ * them: an import never quietly makes a suppressed address mailable.
  *
  * Decisions:
  * - Read as a stream, written in batches of 500 with one indexed query per
@@ -125,6 +132,7 @@ class ImportRun {
       updated: 0,
       unchanged: 0,
       duplicates: 0,
+      suppressed: 0,
       invalid: 0,
       invalidRows: [],
       duplicateRows: [],
@@ -197,7 +205,10 @@ class ImportRun {
     if (batch.length === 0) return
 
     const results = await UpsertClients.handle(this.tenant, batch)
-    for (const { outcome } of results) this.report[outcome] += 1
+    for (const { outcome, suppressed } of results) {
+      this.report[outcome] += 1
+      if (suppressed) this.report.suppressed += 1
+    }
     await yieldToEventLoop()
   }
 

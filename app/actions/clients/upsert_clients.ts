@@ -24,6 +24,11 @@ export type ClientUpsertOutcome = 'created' | 'updated' | 'unchanged'
 export interface ClientUpsertResult {
   outcome: ClientUpsertOutcome
   id: number
+  /**
+   * The address is on the workspace's suppression list: the client is
+   * saved, but no mailing reaches it (importing never lifts a suppression).
+   */
+  suppressed: boolean
 }
 
 /**
@@ -33,7 +38,8 @@ export interface ClientUpsertResult {
  * (so "created" and "updated" are exact), then one
  * `INSERT … ON CONFLICT (tenant_id, email) DO UPDATE` of the new and changed
  * rows. Rows that change nothing are not written. Serves the CSV import and
- * the API's bulk upsert.
+ * the API's bulk upsert. Says which rows' addresses are suppressed (one
+ * more indexed query): they are saved all the same, and stay unmailed.
  *
  * Returns one result per row, in order.
  */
@@ -80,7 +86,12 @@ export default class UpsertClients {
       idByEmail.set(row.email, Number(row.id))
     }
 
-    return rows.map((row, index) => ({ outcome: outcomes[index], id: idByEmail.get(row.email)! }))
+    const suppressed = await suppressedAmong(tenant, rows)
+    return rows.map((row, index) => ({
+      outcome: outcomes[index],
+      id: idByEmail.get(row.email)!,
+      suppressed: suppressed.has(row.email),
+    }))
   }
 }
 
@@ -116,6 +127,22 @@ async function upsertRows(rows: ClientWrite[]): Promise<{ id: number; email: str
     bindings
   )
   return db.connection().dialect.name === 'postgres' ? result.rows : result
+}
+
+/**
+ * The rows' addresses on the workspace's suppression list (its unique
+ * (tenant_id, email) index).
+ */
+async function suppressedAmong(tenant: Tenant, rows: ClientUpsertRow[]) {
+  const found: { email: string }[] = await db
+    .from('suppressions')
+    .where('tenant_id', tenant.id)
+    .whereIn(
+      'email',
+      rows.map((row) => row.email)
+    )
+    .select('email')
+  return new Set(found.map(({ email }) => email))
 }
 
 type SavedClient = { id: number; email: string; full_name: string; comment: string | null }

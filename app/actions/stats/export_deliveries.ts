@@ -1,10 +1,7 @@
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import ListDeliveries, { type DeliveryLogFilters } from '#actions/stats/list_deliveries'
-import { csvExport } from '#services/csv/export'
+import { csvDownload } from '#services/csv/export'
 
 /**
  * Deliveries fetched per chunk while exporting.
@@ -37,13 +34,10 @@ export default class ExportDeliveries {
     filters: Omit<DeliveryLogFilters, 'after' | 'perPage'>,
     { chunkSize = EXPORT_CHUNK_SIZE } = {}
   ) {
-    const csv = csvExport(DELIVERY_EXPORT_HEADER)
-
-    pipeline(Readable.from(exportRows(mailing, filters, chunkSize)), csv).catch((error) => {
-      // The headers are gone: the download ends short, which the browser shows.
-      logger.error({ err: error, mailingId: mailing.id }, 'delivery log export failed')
+    return csvDownload(DELIVERY_EXPORT_HEADER, exportRows(mailing, filters, chunkSize), {
+      what: 'delivery log',
+      mailingId: mailing.id,
     })
-    return csv
   }
 }
 

@@ -1,8 +1,10 @@
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { SUPPRESSION_REASONS, type SuppressionReason } from '#models/suppression'
 import { sqlTime } from '#services/database/sql_time'
 import { storableText } from '#services/database/storable_text'
+import { affectedRows } from '#services/database/affected_rows'
 
 export interface SuppressionInput {
   tenantId: number
@@ -40,6 +42,9 @@ const MOST_DETAIL_CHARS = 1000
  * (SUPPRESSION_REASONS' order), so a complaint never turns back into an
  * unsubscribe.
  *
+ * Announces `client:suppressed` (types/events.ts) when the address gets on
+ * the list or its reason is raised.
+ *
  * Returns true when the address was not suppressed before.
  */
 export default class SuppressAddress {
@@ -66,13 +71,43 @@ export default class SuppressAddress {
       .onConflict(['tenant_id', 'email'])
       .ignore()
       .returning('id')
-    if (inserted.length > 0) return true
+    if (inserted.length > 0) {
+      await announce(input, email, true, trx)
+      return true
+    }
 
-    await client
+    const raised = await client
       .from('suppressions')
       .where({ tenant_id: input.tenantId, email })
       .whereRaw(`${rank('reason')} < ${rank('?')}`, [input.reason])
       .update(row)
+    if (affectedRows(raised) > 0) await announce(input, email, false, trx)
     return false
   }
+}
+
+/**
+ * Says `client:suppressed` once the entry is there for others to see: at
+ * once, or after the caller's transaction commits (never for one rolled
+ * back). Listeners log their own failures (start/events.ts), and are not
+ * awaited by the caller's transaction.
+ */
+async function announce(
+  input: SuppressionInput,
+  email: string,
+  isNew: boolean,
+  trx?: TransactionClientContract
+) {
+  const event = {
+    tenantId: input.tenantId,
+    email,
+    reason: input.reason,
+    source: input.source,
+    detail: input.detail ?? null,
+    deliveryId: input.deliveryId ?? null,
+    isNew,
+  }
+  const emit = () => emitter.emit('client:suppressed', event)
+  if (trx) trx.after('commit', emit)
+  else await emit()
 }

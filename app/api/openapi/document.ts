@@ -12,6 +12,7 @@ import { clientsResource } from '#api/openapi/resources/clients'
 import { messagesResource } from '#api/openapi/resources/messages'
 import { mailingsResource } from '#api/openapi/resources/mailings'
 import { webhooksResource } from '#api/openapi/resources/webhooks'
+import { suppressionsResource } from '#api/openapi/resources/suppressions'
 
 /**
  * One resource's part of the document: its tag, the schemas its
@@ -30,6 +31,7 @@ export interface ApiResource {
 const RESOURCES: ApiResource[] = [
   meResource,
   clientsResource,
+  suppressionsResource,
   messagesResource,
   mailingsResource,
   webhooksResource,

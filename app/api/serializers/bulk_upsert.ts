@@ -6,7 +6,7 @@ import { apiFieldName } from '#api/problem'
  * the counts (`BulkUpsertResult` in the OpenAPI document).
  */
 export function serializeBulkUpsert(results: BulkUpsertItemResult[]) {
-  const summary = { created: 0, updated: 0, unchanged: 0, invalid: 0 }
+  const summary = { created: 0, updated: 0, unchanged: 0, invalid: 0, suppressed: 0 }
   const data = results.map((result, index) => {
     summary[result.outcome] += 1
     if (result.outcome === 'invalid') {
@@ -21,7 +21,14 @@ export function serializeBulkUpsert(results: BulkUpsertItemResult[]) {
         })),
       }
     }
-    return { index, status: result.outcome, email: result.email, id: result.id }
+    if (result.suppressed) summary.suppressed += 1
+    return {
+      index,
+      status: result.outcome,
+      email: result.email,
+      id: result.id,
+      suppressed: result.suppressed,
+    }
   })
   return { data, summary }
 }
@@ -40,7 +47,7 @@ export const bulkUpsertResultSchema = {
         oneOf: [
           {
             type: 'object',
-            required: ['index', 'status', 'email', 'id'],
+            required: ['index', 'status', 'email', 'id', 'suppressed'],
             additionalProperties: false,
             properties: {
               index: count,
@@ -51,6 +58,11 @@ export const bulkUpsertResultSchema = {
               },
               email: { type: 'string', format: 'email' },
               id: { type: 'integer' },
+              suppressed: {
+                type: 'boolean',
+                description:
+                  'The address is on the suppression list: saved, but no mailing reaches it.',
+              },
             },
           },
           {
@@ -69,9 +81,15 @@ export const bulkUpsertResultSchema = {
     },
     summary: {
       type: 'object',
-      required: ['created', 'updated', 'unchanged', 'invalid'],
+      required: ['created', 'updated', 'unchanged', 'invalid', 'suppressed'],
       additionalProperties: false,
-      properties: { created: count, updated: count, unchanged: count, invalid: count },
+      properties: {
+        created: count,
+        updated: count,
+        unchanged: count,
+        invalid: count,
+        suppressed: { ...count, description: 'Saved items whose address is suppressed.' },
+      },
     },
   },
 } as const

@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import logger from '@adonisjs/core/services/logger'
 import { stringify } from 'csv-stringify'
 
 /**
@@ -40,4 +43,23 @@ export function csvExport(columns: string[]) {
     columns,
     cast: { string: (value) => neutralizeFormula(value) },
   })
+}
+
+/**
+ * A download's CSV stream, fed by `rows` (read page by page, so a big list
+ * never sits in memory and the download starts at once). Once the headers
+ * are sent an error cannot become an error page: it is logged with
+ * `context` and the download ends short, which the browser shows.
+ */
+export function csvDownload(
+  columns: string[],
+  rows: AsyncIterable<unknown[]>,
+  context: { what: string } & Record<string, unknown>
+) {
+  const csv = csvExport(columns)
+  const { what, ...fields } = context
+  pipeline(Readable.from(rows), csv).catch((error) => {
+    logger.error({ err: error, ...fields }, `${what} export failed`)
+  })
+  return csv
 }

@@ -1,5 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { EventsList } from '@adonisjs/core/types'
+import Suppression from '#models/suppression'
+import { isoTime } from '#api/serializers/time'
 
 /**
  * The `data` of each outcome webhook, one function per event type, built
@@ -59,6 +61,35 @@ export function clientUnsubscribedPayload({
     email: client.email,
     // The stored date (the client was refreshed), as the API shows it.
     unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
+  }
+}
+
+/**
+ * `client.suppressed`: the address, why and where from, and the workspace's
+ * client with that address if there is one (an address may be suppressed
+ * with no client: added by hand, or its client deleted). Reads the
+ * suppression and the client: call it only when an endpoint listens.
+ */
+export async function clientSuppressedPayload({
+  tenantId,
+  email,
+  reason,
+  source,
+  detail,
+  deliveryId,
+}: EventsList['client:suppressed']) {
+  const [client, entry] = await Promise.all([
+    db.from('clients').where({ tenant_id: tenantId, email }).select('id').first(),
+    Suppression.query().where({ tenantId, email }).first(),
+  ])
+  return {
+    client_id: client ? Number(client.id) : null,
+    email,
+    reason,
+    source,
+    detail,
+    delivery_id: deliveryId,
+    suppressed_at: entry ? isoTime(entry.createdAt) : null,
   }
 }
 

@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import Client from '#models/client'
+import SuppressAddress from '#actions/suppressions/suppress_address'
 import { createUser } from '#tests/helpers/users'
 import { createClients } from '#tests/helpers/workspace'
 import { api, createToken, statusOf } from '#tests/helpers/api'
@@ -174,6 +175,12 @@ test.group('API: clients bulk upsert', () => {
       unsubscribedAt: DateTime.utc(),
     })
     await tenant.related('clients').create({ email: 'same@example.com', fullName: 'Same' })
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'known@example.com',
+      reason: 'unsubscribed',
+      source: 'unsubscribe',
+    })
     const calls = api(client, await createToken(user))
 
     const response = await calls.post('/clients/bulk', {
@@ -194,7 +201,9 @@ test.group('API: clients bulk upsert', () => {
       status: 'updated',
       email: 'known@example.com',
       id: known.id,
+      suppressed: true,
     })
+    assert.isFalse(created.suppressed)
     assert.equal(unchanged.status, 'unchanged')
     assert.deepEqual(invalid.errors, [
       { field: 'email', rule: 'email', message: 'Enter a valid email address' },
@@ -207,6 +216,7 @@ test.group('API: clients bulk upsert', () => {
       updated: 1,
       unchanged: 1,
       invalid: 3,
+      suppressed: 1,
     })
 
     await known.refresh()
@@ -255,6 +265,7 @@ test.group('API: clients bulk upsert', () => {
       updated: 334,
       unchanged: 666,
       invalid: 0,
+      suppressed: 0,
     })
     const saved = await tenant.related('clients').query().select('id', 'email', 'full_name')
     const byEmail = new Map(saved.map((row) => [row.email, row]))

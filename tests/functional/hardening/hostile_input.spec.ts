@@ -57,6 +57,8 @@ const WEB_ENDPOINTS: [string, string[]][] = [
   ['/clients', ['q', 'sort', 'dir', 'after', 'before']],
   ['/clients/search', ['q']],
   ['/clients/export', ['q', 'sort', 'dir']],
+  ['/clients/suppressions', ['q', 'reason', 'after']],
+  ['/clients/suppressions/export', ['q', 'reason']],
   ['/messages', ['page']],
   ['/messages/:message/preview', ['clientId']],
   ['/mailings', ['status', 'page']],
@@ -74,6 +76,7 @@ const WEB_ENDPOINTS: [string, string[]][] = [
 
 const API_ENDPOINTS: [string, string[]][] = [
   ['/api/v1/clients', ['q', 'limit', 'cursor']],
+  ['/api/v1/suppressions', ['email', 'reason', 'limit', 'cursor']],
   ['/api/v1/messages', ['limit', 'cursor']],
   ['/api/v1/mailings', ['limit', 'cursor']],
   ['/api/v1/mailings/:mailing/stats', ['run']],

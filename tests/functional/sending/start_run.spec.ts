@@ -5,6 +5,7 @@ import MailingRun from '#models/mailing_run'
 import sendingConfig from '#config/sending'
 import { batchRanges } from '#sending/batch_ranges'
 import StartRun from '#sending/start_run'
+import SuppressAddress from '#actions/suppressions/suppress_address'
 import { startedRun } from '#tests/helpers/sending'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
@@ -49,6 +50,50 @@ test.group('Starting a run: its counters and batches', () => {
     assert.deepEqual(
       skipped.map((delivery) => delivery.email),
       [left.email]
+    )
+  })
+
+  test('suppressed addresses are copied as skipped, with the reason; an unsubscribe says so first', async ({
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [bounced, left, both, fine] = await createClients(tenant, 4)
+    await left.merge({ unsubscribedAt: DateTime.now() }).save()
+    await both.merge({ unsubscribedAt: DateTime.now() }).save()
+    for (const [client, reason] of [
+      [bounced, 'hard_bounce'],
+      [both, 'complaint'],
+    ] as const) {
+      await SuppressAddress.handle({
+        tenantId: tenant.id,
+        email: client.email,
+        reason,
+        source: 'test',
+      })
+    }
+    // Another workspace's list does not count here.
+    const other = await createUser()
+    await SuppressAddress.handle({
+      tenantId: other.tenant.id,
+      email: fine.email,
+      reason: 'complaint',
+      source: 'test',
+    })
+    const mailing = await createOpenMailing(user, await createMessage(tenant))
+
+    const run = await StartRun.handle(mailing, DateTime.now(), { dispatch: false })
+
+    const counted = await MailingRun.findOrFail(run!.id)
+    assert.deepEqual([counted.total, counted.skipped], [4, 3])
+    const deliveries = await Delivery.query().where('run_id', run!.id).orderBy('id')
+    assert.deepEqual(
+      deliveries.map((delivery) => [delivery.email, delivery.status, delivery.reason]),
+      [
+        [bounced.email, 'skipped', 'Suppressed: hard bounce'],
+        [left.email, 'skipped', 'Unsubscribed'],
+        [both.email, 'skipped', 'Unsubscribed'],
+        [fine.email, 'queued', null],
+      ]
     )
   })
 })

@@ -3,6 +3,7 @@ import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createPost } from '#tests/helpers/posts'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
+import SuppressAddress from '#actions/suppressions/suppress_address'
 
 /**
  * Edge reads a tag only at the start of a line: `<td>@!mailingStatus(…)</td>`
@@ -26,6 +27,7 @@ const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'owner', path: '/clients/:client/edit' },
   { as: 'owner', path: '/clients/create' },
   { as: 'owner', path: '/clients/import' },
+  { as: 'owner', path: '/clients/suppressions' },
   { as: 'owner', path: '/messages' },
   { as: 'owner', path: '/messages/:message' },
   { as: 'owner', path: '/messages/:message/edit' },
@@ -61,7 +63,19 @@ test.group('Views: no template syntax reaches the page', (group) => {
     const staff = await createUser({ role: 'admin' })
     owner = account.user
     admin = staff.user
-    const [client] = await createClients(account.tenant, 3)
+    const [client, bounced, complained] = await createClients(account.tenant, 3)
+    // Both lists show their suppression states (badges, the complaint's box).
+    for (const [entry, reason] of [
+      [bounced, 'hard_bounce'],
+      [complained, 'complaint'],
+    ] as const) {
+      await SuppressAddress.handle({
+        tenantId: account.tenant.id,
+        email: entry.email,
+        reason,
+        source: 'test',
+      })
+    }
     const mailing = await createMailing(account.tenant, { status: 'running' })
     await createMailing(account.tenant, { status: 'paused' })
     await AddSendingDomain.handle(account.tenant, `leaks-${account.tenant.id}.example`)

@@ -1,0 +1,72 @@
+import db from '@adonisjs/lucid/services/db'
+import type Suppression from '#models/suppression'
+import { sqlTime } from '#services/database/sql_time'
+
+/**
+ * A complaint's entry is removed only when the person confirms it: the
+ * recipient told their mail provider this was spam, and mailing them again
+ * hurts every workspace's reputation.
+ */
+export class ComplaintRemovalNotConfirmedError extends Error {
+  constructor() {
+    super('Removing a complaint must be confirmed')
+  }
+}
+
+/**
+ * `removed`: the address may be mailed again. `kept_unsubscribed`: the
+ * entry was a bounce, complaint or manual one of a client who had also
+ * unsubscribed; it is now their unsubscribe again.
+ */
+export type SuppressionRemoval = 'removed' | 'kept_unsubscribed'
+
+/**
+ * Takes an address off the workspace's suppression list, so mailings may
+ * reach it again. The list is the truth for "may we mail this address",
+ * and `clients.unsubscribed_at` the record of a client's own click:
+ * - an `unsubscribed` entry removed also clears the client's unsubscribe
+ *   (the owner re-subscribes them, e.g. at their request), or the removal
+ *   would change nothing;
+ * - any other entry of a client who had unsubscribed becomes their
+ *   `unsubscribed` entry again: clearing a bounce never re-subscribes
+ *   someone who left.
+ * In one transaction, so the list and the client agree.
+ */
+export default class RemoveSuppression {
+  static async handle(
+    entry: Suppression,
+    { complaintConfirmed = false }: { complaintConfirmed?: boolean } = {}
+  ): Promise<SuppressionRemoval> {
+    if (entry.reason === 'complaint' && !complaintConfirmed) {
+      throw new ComplaintRemovalNotConfirmedError()
+    }
+    return db.transaction(async (trx) => {
+      const now = sqlTime()
+      const client = await trx
+        .from('clients')
+        .where({ tenant_id: entry.tenantId, email: entry.email })
+        .select('id', 'unsubscribed_at')
+        .first()
+      const row = () => trx.from('suppressions').where({ id: entry.id, tenant_id: entry.tenantId })
+
+      if (client?.unsubscribed_at && entry.reason !== 'unsubscribed') {
+        await row().update({
+          reason: 'unsubscribed',
+          source: 'unsubscribe',
+          detail: null,
+          delivery_id: null,
+          updated_at: now,
+        })
+        return 'kept_unsubscribed'
+      }
+      await row().delete()
+      if (client?.unsubscribed_at) {
+        await trx
+          .from('clients')
+          .where('id', client.id)
+          .update({ unsubscribed_at: null, updated_at: now })
+      }
+      return 'removed'
+    })
+  }
+}

@@ -1,0 +1,104 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type Tenant from '#models/tenant'
+import SuppressionPolicy from '#policies/suppression_policy'
+import ListSuppressions from '#actions/suppressions/list_suppressions'
+import AddSuppression from '#actions/suppressions/add_suppression'
+import RemoveSuppression, {
+  ComplaintRemovalNotConfirmedError,
+} from '#actions/suppressions/remove_suppression'
+import {
+  apiRemoveSuppressionValidator,
+  apiSuppressionListValidator,
+  suppressionValidator,
+} from '#validators/suppression'
+import { isRecordId } from '#validators/rules/record_id'
+import { apiBody } from '#api/input'
+import { ApiProblem } from '#api/problem'
+import { problemMessages } from '#api/problem_messages'
+import { keysetListOf, keysetRequest } from '#services/database/pagination'
+import { serializeSuppression } from '#api/serializers/suppression'
+
+/**
+ * The workspace's suppression list, through the same actions as the
+ * Suppressions page.
+ */
+export default class SuppressionsController {
+  /**
+   * Newest first, by id (keyset), optionally one address or one reason.
+   */
+  async index({ request, tenant, bouncer }: HttpContext) {
+    await bouncer.with(SuppressionPolicy).authorize('viewList')
+    const { email, reason, ...paging } = await request.validateUsing(apiSuppressionListValidator, {
+      data: request.qs(),
+    })
+    const page = await ListSuppressions.handle(tenant, {
+      email,
+      reason,
+      ...keysetRequest(paging),
+    })
+    return keysetListOf(page.items.map(serializeSuppression), page.nextCursor)
+  }
+
+  /**
+   * Adds an address (reason manual): 201 when new, 200 with the entry it
+   * already had.
+   */
+  async store({ request, response, tenant, bouncer }: HttpContext) {
+    await bouncer.with(SuppressionPolicy).authorize('create')
+    const { email, detail } = await request.validateUsing(suppressionValidator, {
+      data: apiBody(request),
+    })
+    const { entry, created } = await AddSuppression.handle(tenant, { email, detail, source: 'api' })
+    response.header('Location', `/api/v1/suppressions/${entry.id}`)
+    return response.status(created ? 201 : 200).json(serializeSuppression(entry))
+  }
+
+  /**
+   * By address or id; a complaint needs `?confirm=complaint` (409 without).
+   */
+  async destroy({ params, request, response, tenant, bouncer }: HttpContext) {
+    const entry = await findEntry(tenant, params.address)
+    await bouncer.with(SuppressionPolicy).authorize('delete', entry)
+    const { confirm } = await request.validateUsing(apiRemoveSuppressionValidator, {
+      data: request.qs(),
+    })
+    try {
+      const removal = await RemoveSuppression.handle(entry, {
+        complaintConfirmed: confirm === 'complaint',
+      })
+      if (removal === 'removed') return response.noContent()
+      await entry.refresh()
+      return serializeSuppression(entry)
+    } catch (error) {
+      if (error instanceof ComplaintRemovalNotConfirmedError) {
+        throw new ApiProblem('conflict', problemMessages.suppressions.complaintNeedsConfirm)
+      }
+      throw error
+    }
+  }
+}
+
+/**
+ * The workspace's entry named by a path segment: an address (it has an
+ * "@"), else an entry id. Another workspace's entry is not found (404).
+ */
+function findEntry(tenant: Tenant, address: string) {
+  const value = decodedSegment(address).trim().toLowerCase()
+  if (value.includes('@')) {
+    return tenant.related('suppressions').query().where('email', value).firstOrFail()
+  }
+  const id = Number(value)
+  return tenant.findOwn('suppressions', isRecordId(id) ? id : 0)
+}
+
+/**
+ * The path segment as written before URL encoding ("ada%40example.com" is
+ * "ada@example.com"); one that does not decode names nothing (404).
+ */
+function decodedSegment(segment: string) {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,21 @@
+import type User from '#models/user'
+import type Suppression from '#models/suppression'
+import AppPolicy from '#policies/app_policy'
+
+/**
+ * A workspace's suppression list is its own, like its clients: nobody else
+ * sees or changes it, staff included.
+ */
+export default class SuppressionPolicy extends AppPolicy {
+  viewList(_user: User) {
+    return true
+  }
+
+  create(_user: User) {
+    return true
+  }
+
+  delete(user: User, entry: Suppression) {
+    return this.ownsRecord(user, entry)
+  }
+}
