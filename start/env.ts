@@ -40,7 +40,8 @@ export function proxyList(key: string, value?: string): string[] {
 }
 
 /**
- * A secret a monitoring system presents (HEALTH_TOKEN, METRICS_TOKEN):
+ * A secret a monitoring system or a provider presents (HEALTH_TOKEN,
+ * METRICS_TOKEN, POSTMARK_WEBHOOK_PASSWORD):
  * optional, but when set long enough that it cannot be guessed.
  */
 function monitoringToken(key: string, value?: string): string | undefined {
@@ -151,6 +152,27 @@ export default await Env.create(new URL('../', import.meta.url), {
     message: 'MAIL_FROM_ADDRESS must be the email address mail is sent from',
   }),
   MAIL_FROM_NAME: Env.schema.string.optional(),
+
+  /*
+  |----------------------------------------------------------
+  | Bounces and complaints (see config/bounces.ts and README,
+  | "Bounces and complaints")
+  |----------------------------------------------------------
+  */
+  BOUNCE_DOMAIN: Env.schema.string.optional({ format: 'host' }),
+  BOUNCES_PORT: optionalPort,
+  BOUNCES_HOST: Env.schema.string.optional(),
+  BOUNCES_MAX_MESSAGE_BYTES: Env.schema.number.optional(),
+  BOUNCES_MAX_CONNECTIONS: Env.schema.number.optional(),
+  BOUNCES_SOCKET_TIMEOUT: duration,
+  SOFT_BOUNCES_TO_SUPPRESS: Env.schema.number.optional(),
+  BOUNCE_WEBHOOK_RATE_LIMIT: Env.schema.number.optional(),
+  SES_TOPIC_ARNS: Env.schema.string.optional(),
+  SNS_CERT_HOST_PATTERN: Env.schema.string.optional(),
+  POSTMARK_WEBHOOK_USERNAME: Env.schema.string.optional(),
+  POSTMARK_WEBHOOK_PASSWORD: monitoringToken,
+  SENDGRID_WEBHOOK_PUBLIC_KEY: Env.schema.string.optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: Env.schema.string.optional(),
 
   /*
   |----------------------------------------------------------

@@ -25,5 +25,6 @@ emitter.on('mailing_run:started', [RecordOutcomeWebhooks, 'runStarted'])
 emitter.on('mailing_run:completed', [RecordOutcomeWebhooks, 'runCompleted'])
 emitter.on('deliveries:finished', [RecordOutcomeWebhooks, 'deliveriesFinished'])
 emitter.on('client:unsubscribed', [RecordOutcomeWebhooks, 'clientUnsubscribed'])
+emitter.on('delivery:bounced', [RecordOutcomeWebhooks, 'deliveryBounced'])
 
 emitter.on('mailing_run:started', [ScheduleNextOccurrence, 'handle'])

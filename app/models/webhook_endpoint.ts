@@ -10,6 +10,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'message.sent',
   'message.failed',
   'client.unsubscribed',
+  'message.bounced',
+  'client.complained',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 

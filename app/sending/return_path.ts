@@ -1,0 +1,14 @@
+import bouncesConfig from '#config/bounces'
+import { bounceAddress } from '#bounces/verp'
+
+/**
+ * The SMTP envelope of a delivery when VERP is on (BOUNCE_DOMAIN): MAIL
+ * FROM is the delivery's own bounce address, which the receiving server
+ * writes as the Return-Path and sends DSNs to; RCPT TO is the recipient.
+ * Undefined without BOUNCE_DOMAIN: nodemailer then derives the envelope from
+ * the From and To headers, as before.
+ */
+export function smtpEnvelopeOf(delivery: { id: number; email: string }) {
+  if (!bouncesConfig.domain) return undefined
+  return { from: bounceAddress(delivery.id, bouncesConfig.domain), to: delivery.email }
+}
