@@ -36,6 +36,52 @@ const bouncesConfig = {
    * record_bounce.ts) after which it is suppressed as a hard bounce.
    */
   softBouncesToSuppress: env.get('SOFT_BOUNCES_TO_SUPPRESS', 3),
+
+  /**
+   * Provider webhooks (`/webhooks/bounces/<provider>`): each answers 404
+   * until its secret is set.
+   */
+  webhooks: {
+    /** Requests per minute per client IP, all providers together. */
+    ratePerMinute: env.get('BOUNCE_WEBHOOK_RATE_LIMIT', 600),
+    /** The largest body taken (SES and SendGrid batch events). */
+    maxBodyBytes: 1024 * 1024,
+    /** How old a signed timestamp may be (SendGrid, Mailgun). */
+    toleranceSeconds: 5 * 60,
+    ses: {
+      /**
+       * The SNS topics whose notifications are believed: SNS signs every
+       * topic's messages with the same AWS certificate, so without this
+       * anybody's topic could post bounces here.
+       */
+      topicArns: list(env.get('SES_TOPIC_ARNS')),
+      /**
+       * What the origin of SigningCertURL and SubscribeURL must match:
+       * AWS's SNS hosts over HTTPS (tests allow their own server).
+       */
+      originPattern: new RegExp(
+        env.get('SNS_ORIGIN_PATTERN') ?? '^https://sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$'
+      ),
+    },
+    postmark: {
+      username: env.get('POSTMARK_WEBHOOK_USERNAME') ?? 'postmark',
+      password: env.get('POSTMARK_WEBHOOK_PASSWORD') ?? null,
+    },
+    sendgrid: {
+      /** The "Verification Key" SendGrid shows (base64 DER, ECDSA P-256). */
+      publicKey: env.get('SENDGRID_WEBHOOK_PUBLIC_KEY')?.trim() || null,
+    },
+    mailgun: {
+      signingKey: env.get('MAILGUN_WEBHOOK_SIGNING_KEY')?.trim() || null,
+    },
+  },
+}
+
+function list(value: string | undefined) {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
 }
 
 export default bouncesConfig

@@ -55,6 +55,19 @@ function monitoringToken(key: string, value?: string): string | undefined {
 }
 
 /**
+ * An optional regular expression, checked at boot.
+ */
+function regExp(key: string, value?: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  try {
+    new RegExp(value.trim())
+  } catch {
+    throw new Error(`${key} must be a regular expression (got "${value}")`)
+  }
+  return value.trim()
+}
+
+/**
  * An optional TCP port (1–65535): a worker's health port from a systemd
  * template (910%i) can come out of range, and must stop the worker with a
  * sentence at boot rather than when it listens.
@@ -168,7 +181,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   SOFT_BOUNCES_TO_SUPPRESS: Env.schema.number.optional(),
   BOUNCE_WEBHOOK_RATE_LIMIT: Env.schema.number.optional(),
   SES_TOPIC_ARNS: Env.schema.string.optional(),
-  SNS_CERT_HOST_PATTERN: Env.schema.string.optional(),
+  SNS_ORIGIN_PATTERN: regExp,
   POSTMARK_WEBHOOK_USERNAME: Env.schema.string.optional(),
   POSTMARK_WEBHOOK_PASSWORD: monitoringToken,
   SENDGRID_WEBHOOK_PUBLIC_KEY: Env.schema.string.optional(),

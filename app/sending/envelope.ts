@@ -1,7 +1,7 @@
 import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { compileMessage, RenderedMessage } from '#sending/message_renderer'
 import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
-import { smtpEnvelopeOf } from '#sending/return_path'
+import { providerHeadersOf, smtpEnvelopeOf } from '#sending/return_path'
 
 /**
  * What goes to one recipient: the message rendered for them, and the
@@ -34,7 +34,7 @@ export function envelopeFor(
       client: { full_name: delivery.fullName, email: delivery.email },
       unsubscribe_url: url,
     }),
-    headers: url ? unsubscribeHeaders(url) : {},
+    headers: { ...(url ? unsubscribeHeaders(url) : {}), ...providerHeadersOf(delivery) },
     smtp: smtpEnvelopeOf(delivery),
   }
 }

@@ -1,5 +1,5 @@
 import bouncesConfig from '#config/bounces'
-import { bounceAddress } from '#bounces/verp'
+import { bounceAddress, bounceToken } from '#bounces/verp'
 
 /**
  * The SMTP envelope of a delivery when VERP is on (BOUNCE_DOMAIN): MAIL
@@ -11,4 +11,15 @@ import { bounceAddress } from '#bounces/verp'
 export function smtpEnvelopeOf(delivery: { id: number; email: string }) {
   if (!bouncesConfig.domain) return undefined
   return { from: bounceAddress(delivery.id, bouncesConfig.domain), to: delivery.email }
+}
+
+/**
+ * Headers that name the delivery to a sending provider that keeps its own
+ * Return-Path and Message-ID: Postmark echoes `X-PM-Metadata-*` headers in
+ * its bounce webhooks (postmarkReports). Only when the Postmark webhook is
+ * configured; the token is the VERP one, so it proves itself.
+ */
+export function providerHeadersOf(delivery: { id: number }): Record<string, string> {
+  if (!bouncesConfig.webhooks.postmark.password) return {}
+  return { 'X-PM-Metadata-mailings-token': bounceToken(delivery.id) }
 }

@@ -18,6 +18,12 @@ export interface BounceReport {
   diagnostic?: string | null
   /** Where it came from: dsn, arf, ses, postmark, sendgrid, mailgun. */
   source: string
+  /**
+   * The address the report is about, when the delivery was found by
+   * something that does not prove it (a Message-ID): it must be the
+   * delivery's, or the report is taken for somebody else's.
+   */
+  recipient?: string | null
 }
 
 /**
@@ -86,6 +92,9 @@ async function record(report: BounceReport): Promise<RecordOutcome> {
     )
     .first()
   if (!delivery) return 'unknown'
+  if (report.recipient && report.recipient.trim().toLowerCase() !== delivery.email.toLowerCase()) {
+    return 'unknown'
+  }
   if (delivery.status === 'queued' || delivery.status === 'sending') return 'not_sent_yet'
   if (delivery.status === 'failed' || delivery.status === 'skipped') return 'ignored'
 

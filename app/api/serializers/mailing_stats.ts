@@ -60,7 +60,7 @@ const countProperties = {
   },
   bounced: {
     ...count,
-    description: 'Sent, then reported bounced by the recipient\'s server (counted in sent too).',
+    description: "Sent, then reported bounced by the recipient's server (counted in sent too).",
   },
   complained: {
     ...count,
