@@ -38,6 +38,18 @@ const bouncesConfig = {
   softBouncesToSuppress: env.get('SOFT_BOUNCES_TO_SUPPRESS', 3),
 
   /**
+   * The shared reputation: a workspace whose bounce or complaint rate over
+   * its last `window` sent messages passes a threshold has its running
+   * mailings paused and the staff told (check_workspace_reputation.ts).
+   * A threshold of 0 turns that check off.
+   */
+  reputation: {
+    window: env.get('REPUTATION_WINDOW', 1000),
+    bounceRateToPause: env.get('BOUNCE_RATE_TO_PAUSE', 0.05),
+    complaintRateToPause: env.get('COMPLAINT_RATE_TO_PAUSE', 0.003),
+  },
+
+  /**
    * Provider webhooks (`/webhooks/bounces/<provider>`): each answers 404
    * until its secret is set.
    */

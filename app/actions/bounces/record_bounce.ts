@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import SuppressAddress from '#actions/suppressions/suppress_address'
+import CheckWorkspaceReputation from '#actions/bounces/check_workspace_reputation'
 import bouncesConfig from '#config/bounces'
 import { affectedRows } from '#services/database/affected_rows'
 import { sqlTime } from '#services/database/sql_time'
@@ -152,6 +154,12 @@ async function record(report: BounceReport): Promise<RecordOutcome> {
     source: report.source,
     suppressed,
   })
+  try {
+    await CheckWorkspaceReputation.handle(tenantId)
+  } catch (error) {
+    // The report is recorded; the next one checks again.
+    logger.error({ err: error, tenantId }, 'The workspace reputation check failed')
+  }
   return 'recorded'
 }
 
