@@ -245,7 +245,7 @@ function decodeBody(headers: Headers, body: string) {
   if (encoding === 'quoted-printable') {
     return body
       .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+      .replace(/=([0-9A-Fa-f]{2})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)))
   }
   return body
 }
@@ -303,7 +303,7 @@ function decodeWords(value: string) {
         : data
             .replace(/_/g, ' ')
             .replace(/=([0-9A-F]{2})/gi, (_: string, hex: string) =>
-              String.fromCharCode(parseInt(hex, 16))
+              String.fromCharCode(Number.parseInt(hex, 16))
             )
     } catch {
       return word

@@ -114,15 +114,12 @@ async function pauseWorkspace(tenantId: number, reason: string) {
     .where({ tenant_id: tenantId, status: 'running' })
     .select('id')
   for (const run of runs) await PauseRun.handle(run.id, reason)
-  await db
-    .from('mailings')
-    .where({ tenant_id: tenantId, status: 'running' })
-    .update({
-      status: 'paused',
-      status_reason: reason,
-      status_changed_by_id: null,
-      updated_at: sqlTime(),
-    })
+  await db.from('mailings').where({ tenant_id: tenantId, status: 'running' }).update({
+    status: 'paused',
+    status_reason: reason,
+    status_changed_by_id: null,
+    updated_at: sqlTime(),
+  })
   return count
 }
 

@@ -58,8 +58,14 @@ export async function sentMailing(count: number) {
   return { user, tenant, clients, mailing, run, deliveries, originals }
 }
 
-export function suppressionOf(tenantId: number, email: string) {
-  return Suppression.query().where({ tenant_id: tenantId, email: email.toLowerCase() }).first()
+/**
+ * The address's suppression entry (reason, source, detail), or null.
+ */
+export async function suppressionOf(tenantId: number, email: string) {
+  const entry = await Suppression.query()
+    .where({ tenant_id: tenantId, email: email.toLowerCase() })
+    .first()
+  return entry ? { reason: entry.reason, source: entry.source, detail: entry.detail } : null
 }
 
 export async function runCounters(runId: number) {

@@ -62,7 +62,7 @@ test.group('bounces:listen', (group) => {
     await deliverReport(originals[0].returnPath, dsnMessage(originals[0]))
     const suppression = await suppressionOf(tenant.id, bounced.email)
     // Recorded before the listener answered 250.
-    assert.include(suppression?.serialize(), { reason: 'hard_bounce', source: 'dsn' })
+    assert.include(suppression, { reason: 'hard_bounce', source: 'dsn' })
     await bounced.refresh()
     assert.equal(bounced.status, 'bounced')
     assert.include(bounced.reason!, '5.1.1')
@@ -103,7 +103,7 @@ test.group('bounces:listen', (group) => {
     const [delivery] = deliveries
     await delivery.refresh()
     assert.equal(delivery.status, 'complained')
-    assert.include((await suppressionOf(tenant.id, delivery.email))?.serialize(), {
+    assert.include(await suppressionOf(tenant.id, delivery.email), {
       reason: 'complaint',
       source: 'arf',
     })

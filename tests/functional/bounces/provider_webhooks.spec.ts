@@ -11,6 +11,7 @@ import bouncesConfig from '#config/bounces'
 import { bounceToken } from '#bounces/verp'
 import { snsStringToSign, type SnsMessage } from '#bounces/providers/sns'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { statusOf } from '#tests/helpers/api'
 import { runCounters, sentMailing, suppressionOf } from './helpers.js'
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:mailings-bounces'
@@ -131,7 +132,7 @@ test.group('Provider bounce webhooks: Amazon SES via SNS', () => {
       )
       response.assertStatus(200)
       assert.equal(response.body().recorded, 1)
-      assert.include((await suppressionOf(tenant.id, deliveries[index].email))?.serialize(), {
+      assert.include(await suppressionOf(tenant.id, deliveries[index].email), {
         reason: 'hard_bounce',
         source: 'ses',
       })
@@ -249,7 +250,7 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
       .then((answer) => answer.assertStatus(200))
 
     assert.deepEqual(await runCounters(run.id), { sent: 2, bounced: 1, complained: 1 })
-    assert.equal((await suppressionOf(tenant.id, complained.email))?.reason, 'complaint')
+    assert.include(await suppressionOf(tenant.id, complained.email), { reason: 'complaint' })
   })
 
   test('SendGrid: ECDSA-signed events are recorded; forged or stale ones refused', async ({
@@ -288,17 +289,17 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
         withRawBody(post(client, 'sendgrid').headers(headers), 'application/json', body)
 
       const stale = signed(events, String(Math.floor(Date.now() / 1000) - 3600))
-      assert.equal((await send(stale)).status(), 401)
+      assert.equal(await statusOf(send(stale)), 401)
       const tampered = signed(events)
-      assert.equal((await send(tampered, events.replace('5.1.1', '5.1.2'))).status(), 401)
-      assert.equal((await send({})).status(), 401)
+      assert.equal(await statusOf(send(tampered, events.replace('5.1.1', '5.1.2'))), 401)
+      assert.equal(await statusOf(send({})), 401)
       assert.isNull(await suppressionOf(tenant.id, deliveries[0].email))
 
       const response = await send(signed(events))
       response.assertStatus(200)
       response.assertBodyContains({ recorded: 1, unknown: 1 })
       assert.deepEqual(await runCounters(run.id), { sent: 2, bounced: 1, complained: 0 })
-      assert.equal((await suppressionOf(tenant.id, deliveries[0].email))?.source, 'sendgrid')
+      assert.include(await suppressionOf(tenant.id, deliveries[0].email), { source: 'sendgrid' })
     } finally {
       bouncesConfig.webhooks.sendgrid.publicKey = original
     }
@@ -330,22 +331,22 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
       'signature': signature(Math.floor(Date.now() / 1000) - 3600),
       'event-data': eventData,
     }
-    assert.equal((await post(client, 'mailgun').json(stale)).status(), 401)
+    assert.equal(await statusOf(post(client, 'mailgun').json(stale)), 401)
     const forged = {
       'signature': { ...signature(), signature: 'ab'.repeat(32) },
       'event-data': eventData,
     }
-    assert.equal((await post(client, 'mailgun').json(forged)).status(), 401)
-    assert.equal((await post(client, 'mailgun').json({ 'event-data': eventData })).status(), 401)
+    assert.equal(await statusOf(post(client, 'mailgun').json(forged)), 401)
+    assert.equal(await statusOf(post(client, 'mailgun').json({ 'event-data': eventData })), 401)
 
     const genuine = { 'signature': signature(), 'event-data': eventData }
     const response = await post(client, 'mailgun').json(genuine)
     response.assertStatus(200)
     response.assertBodyContains({ recorded: 1 })
-    assert.equal((await post(client, 'mailgun').json(genuine)).status(), 409)
+    assert.equal(await statusOf(post(client, 'mailgun').json(genuine)), 409)
 
     assert.deepEqual(await runCounters(run.id), { sent: 1, bounced: 1, complained: 0 })
-    assert.equal((await suppressionOf(tenant.id, deliveries[0].email))?.reason, 'hard_bounce')
+    assert.include(await suppressionOf(tenant.id, deliveries[0].email), { reason: 'hard_bounce' })
   })
 
   test('unconfigured providers answer 404; oversized bodies 413; floods 429', async ({
@@ -355,13 +356,13 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
     const original = bouncesConfig.webhooks.sendgrid.publicKey
     bouncesConfig.webhooks.sendgrid.publicKey = null
     try {
-      assert.equal((await post(client, 'sendgrid').json([])).status(), 404)
+      assert.equal(await statusOf(post(client, 'sendgrid').json([])), 404)
     } finally {
       bouncesConfig.webhooks.sendgrid.publicKey = original
     }
 
     const big = 'x'.repeat(bouncesConfig.webhooks.maxBodyBytes + 1)
-    assert.equal((await post(client, 'mailgun').json({ big })).status(), 413)
+    assert.equal(await statusOf(post(client, 'mailgun').json({ big })), 413)
 
     const limit = bouncesConfig.webhooks.ratePerMinute
     bouncesConfig.webhooks.ratePerMinute = 2

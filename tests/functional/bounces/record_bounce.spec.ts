@@ -56,7 +56,7 @@ test.group('RecordBounce', () => {
     const suppression = await suppressionOf(tenant.id, email)
     assert.equal(suppression?.reason, 'hard_bounce')
     assert.include(suppression?.detail, '3 soft bounces in a row')
-    assert.equal((await runCounters(run.id)).bounced, 3)
+    assert.include(await runCounters(run.id), { bounced: 3 })
   })
 
   test('a delivery in between that nobody bounced breaks the streak', async ({ assert }) => {
@@ -74,7 +74,7 @@ test.group('RecordBounce', () => {
     assert.equal(Number(streak.count), 2)
 
     await RecordBounce.handle(soft(ids[5]))
-    assert.equal((await suppressionOf(tenant.id, email))?.reason, 'hard_bounce')
+    assert.include(await suppressionOf(tenant.id, email), { reason: 'hard_bounce' })
   })
 
   test('a report that comes before its send is settled waits for it (or asks for a retry)', async ({

@@ -11,6 +11,11 @@ import { createUser } from '#tests/helpers/users'
  * A running mailing whose run has sent `count` messages (rows written
  * directly, as a worker would have settled them).
  */
+async function runStatus(runId: number) {
+  const run = await db.from('mailing_runs').where('id', runId).firstOrFail()
+  return run.status as string
+}
+
 async function runThatSent(count: number) {
   const { tenant, mailing, run } = await startedRun(1, 'Reputation test')
   const ids: number[] = []
@@ -79,14 +84,11 @@ test.group('Workspace reputation', (group) => {
   test('rates under the thresholds, or too few messages, pause nothing', async ({ assert }) => {
     const few = await runThatSent(5)
     await RecordBounce.handle({ deliveryId: few.ids[0], kind: 'hard', source: 'dsn' })
-    assert.equal((await db.from('mailing_runs').where('id', few.run.id).first()).status, 'running')
+    assert.equal(await runStatus(few.run.id), 'running')
 
     bouncesConfig.reputation.complaintRateToPause = 0.1
     const enough = await runThatSent(20)
     await RecordBounce.handle({ deliveryId: enough.ids[0], kind: 'complaint', source: 'arf' })
-    assert.equal(
-      (await db.from('mailing_runs').where('id', enough.run.id).first()).status,
-      'running'
-    )
+    assert.equal(await runStatus(enough.run.id), 'running')
   })
 })
