@@ -4,6 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import Delivery from '#models/delivery'
 import MailingRun from '#models/mailing_run'
 import Suppression from '#models/suppression'
+import { sqlTime } from '#services/database/sql_time'
 import { ServiceProcess } from '#tests/helpers/processes'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
@@ -75,4 +76,33 @@ export async function runCounters(runId: number) {
     bounced: Number(run.bounced),
     complained: Number(run.complained),
   }
+}
+
+/**
+ * Deliveries of a run written directly, one per address, in this status
+ * (as a worker would have settled them); their ids, oldest first.
+ */
+export async function insertDeliveries(
+  run: { id: number; tenantId: number },
+  emails: string[],
+  status = 'sent'
+) {
+  const ids: number[] = []
+  for (const email of emails) {
+    const [row] = await db
+      .table('deliveries')
+      .insert({
+        run_id: run.id,
+        tenant_id: run.tenantId,
+        email,
+        full_name: '',
+        status,
+        attempts: 1,
+        created_at: sqlTime(),
+        updated_at: sqlTime(),
+      })
+      .returning('id')
+    ids.push(Number(typeof row === 'object' ? row.id : row))
+  }
+  return ids
 }

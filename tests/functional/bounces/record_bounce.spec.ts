@@ -2,9 +2,8 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import RecordBounce, { type BounceReport } from '#actions/bounces/record_bounce'
 import bouncesConfig from '#config/bounces'
-import { sqlTime } from '#services/database/sql_time'
 import { startedRun } from '#tests/helpers/sending'
-import { runCounters, suppressionOf } from './helpers.js'
+import { insertDeliveries, runCounters, suppressionOf } from './helpers.js'
 
 let sequence = 0
 
@@ -15,23 +14,7 @@ let sequence = 0
 async function deliveriesTo(count: number, status = 'sent') {
   const { tenant, run } = await startedRun(1)
   const email = `soft-${++sequence}@example.com`
-  const ids: number[] = []
-  for (let i = 0; i < count; i++) {
-    const [row] = await db
-      .table('deliveries')
-      .insert({
-        run_id: run.id,
-        tenant_id: tenant.id,
-        email,
-        full_name: '',
-        status,
-        attempts: 1,
-        created_at: sqlTime(),
-        updated_at: sqlTime(),
-      })
-      .returning('id')
-    ids.push(Number(typeof row === 'object' ? row.id : row))
-  }
+  const ids = await insertDeliveries(run, Array(count).fill(email), status)
   return { tenant, run, email, ids }
 }
 

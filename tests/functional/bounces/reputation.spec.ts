@@ -3,38 +3,22 @@ import db from '@adonisjs/lucid/services/db'
 import RecordBounce from '#actions/bounces/record_bounce'
 import bouncesConfig from '#config/bounces'
 import AuditLog from '#models/audit_log'
-import { sqlTime } from '#services/database/sql_time'
+import { insertDeliveries } from './helpers.js'
 import { startedRun } from '#tests/helpers/sending'
 import { createUser } from '#tests/helpers/users'
 
-/**
- * A running mailing whose run has sent `count` messages (rows written
- * directly, as a worker would have settled them).
- */
 async function runStatus(runId: number) {
   const run = await db.from('mailing_runs').where('id', runId).firstOrFail()
   return run.status as string
 }
 
+/**
+ * A running mailing whose run has sent `count` messages.
+ */
 async function runThatSent(count: number) {
   const { tenant, mailing, run } = await startedRun(1, 'Reputation test')
-  const ids: number[] = []
-  for (let i = 0; i < count; i++) {
-    const [row] = await db
-      .table('deliveries')
-      .insert({
-        run_id: run.id,
-        tenant_id: tenant.id,
-        email: `reader-${i}-${run.id}@example.com`,
-        full_name: '',
-        status: 'sent',
-        attempts: 1,
-        created_at: sqlTime(),
-        updated_at: sqlTime(),
-      })
-      .returning('id')
-    ids.push(Number(typeof row === 'object' ? row.id : row))
-  }
+  const emails = Array.from({ length: count }, (_, i) => `reader-${i}-${run.id}@example.com`)
+  const ids = await insertDeliveries(run, emails)
   await db.from('mailing_runs').where('id', run.id).update({ sent: count })
   return { tenant, mailing, run, ids }
 }
