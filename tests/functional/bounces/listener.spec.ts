@@ -45,7 +45,7 @@ test.group('bounces:listen', (group) => {
     for (const [index, delivery] of deliveries.entries()) {
       const token = tokenOfBounceAddress(originals[index].returnPath, bouncesConfig.domain)
       assert.isNotNull(token, originals[index].returnPath)
-      assert.equal(deliveryIdFromBounceToken(token!), delivery.id)
+      assert.equal(deliveryIdFromBounceToken(token!), Number(delivery.id))
     }
     assert.notEqual(originals[0].returnPath, originals[1].returnPath)
   })
@@ -78,7 +78,7 @@ test.group('bounces:listen', (group) => {
     })
     assert.equal(event.type, 'message.bounced')
     assert.include(event.data, {
-      delivery_id: bounced.id,
+      delivery_id: Number(bounced.id),
       run_id: run.id,
       email: bounced.email,
       bounce_type: 'hard',
