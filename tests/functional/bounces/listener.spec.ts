@@ -52,10 +52,11 @@ test.group('bounces:listen', (group) => {
 
   test('a DSN bounces the delivery once, counts it and suppresses the address', async ({
     assert,
+    client,
     cleanup,
   }) => {
     const receiver = await startReceiver(cleanup)
-    const { tenant, run, deliveries, originals } = await sentMailing(2)
+    const { user, tenant, mailing, run, deliveries, originals } = await sentMailing(2)
     const endpoint = await createEndpoint(tenant, receiver.url(), ['message.bounced'])
     const [bounced, kept] = deliveries
 
@@ -88,6 +89,10 @@ test.group('bounces:listen', (group) => {
     })
     await new Promise((resolve) => setTimeout(resolve, 500))
     assert.lengthOf(receiver.received, 1)
+
+    // The statistics the mailing page polls show it.
+    const stats = await client.get(`/mailings/${mailing.id}/stats`).loginAs(user)
+    assert.include(stats.body().totals, { sent: 2, bounced: 1, bounceRate: 0.5, complained: 0 })
 
     await kept.refresh()
     assert.equal(kept.status, 'sent')
