@@ -3,6 +3,8 @@ import RecordBounce, { type RecordOutcome } from '#actions/bounces/record_bounce
 import { deliveryIdOfBounceRef, deliveryIdOfMessageId } from '#bounces/delivery_refs'
 import type { ProviderReport } from '#bounces/providers/reports'
 
+const SETTLEMENT_WAIT_MS = 3000
+
 /**
  * The reports of one verified provider webhook request, recorded one by
  * one. A report names its delivery by a VERP token (self-proving) or by our
@@ -21,6 +23,9 @@ export default class RecordProviderReports {
       ignored: 0,
       unknown: 0,
     }
+    // One wait for a settlement per request, not one per report: a batch
+    // of reports about a run still being sent must not hold the request.
+    const waitUntil = Date.now() + SETTLEMENT_WAIT_MS
     for (const report of reports) {
       const deliveryId =
         deliveryIdOfBounceRef(report.token) ?? deliveryIdOfMessageId(report.messageId)
@@ -28,14 +33,17 @@ export default class RecordProviderReports {
         outcomes.unknown += 1
         continue
       }
-      const outcome = await RecordBounce.handle({
-        deliveryId,
-        kind: report.kind,
-        status: report.status,
-        diagnostic: report.diagnostic,
-        source,
-        recipient: report.recipient,
-      })
+      const outcome = await RecordBounce.handle(
+        {
+          deliveryId,
+          kind: report.kind,
+          status: report.status,
+          diagnostic: report.diagnostic,
+          source,
+          recipient: report.recipient,
+        },
+        { wait: Math.max(0, waitUntil - Date.now()) }
+      )
       outcomes[outcome] += 1
     }
     if (reports.length > 0) logger.info({ source, ...outcomes }, 'Provider bounce reports')
