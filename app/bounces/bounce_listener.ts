@@ -5,12 +5,19 @@ import bouncesConfig from '#config/bounces'
 import { parseBounceMessage } from '#bounces/parse_bounce'
 import { deliveryIdFromBounceToken, tokenOfBounceAddress } from '#bounces/verp'
 import RecordBounce from '#actions/bounces/record_bounce'
+import { networkKey } from '#services/http/client_networks'
 
 /**
  * Recipients per message: a DSN has one (the Return-Path), an FBL report
  * one or two. More is somebody using the listener as a relay.
  */
 const MOST_RECIPIENTS = 5
+
+/**
+ * Connections a minute from one address (an IPv6 client: its /64): a real
+ * MTA sends a few; more is a flood, answered 421 (the sender retries).
+ */
+const CONNECTIONS_PER_MINUTE = 120
 
 type SmtpError = Error & { responseCode?: number }
 
@@ -28,7 +35,8 @@ function smtpError(code: number, message: string): SmtpError {
  *   refused with 550, so the listener is no open relay and forged tokens
  *   cost one line.
  * - Messages are bounded (BOUNCES_MAX_MESSAGE_BYTES, refused with 552),
- *   connections too (BOUNCES_MAX_CONNECTIONS, BOUNCES_SOCKET_TIMEOUT).
+ *   connections too (BOUNCES_MAX_CONNECTIONS at once, BOUNCES_SOCKET_TIMEOUT,
+ *   CONNECTIONS_PER_MINUTE per client network, 5 recipients a message).
  * - A message is read (parse_bounce.ts) and recorded (RecordBounce) before
  *   it is answered: 250 once recorded or deliberately dropped (no valid
  *   token, not a bounce, a delay notice), 451 when it cannot be recorded
@@ -40,6 +48,8 @@ function smtpError(code: number, message: string): SmtpError {
  */
 export class BounceListener {
   #server: SMTPServer
+  #recentConnections = new Map<string, number>()
+  #windowStartedAt = Date.now()
 
   constructor(private logger: Logger) {
     this.#server = new SMTPServer({
@@ -53,6 +63,9 @@ export class BounceListener {
       socketTimeout: bouncesConfig.socketTimeout,
       closeTimeout: 10_000,
       logger: false,
+      // Nothing reads the client's host name: no DNS query per connection.
+      disableReverseLookup: true,
+      onConnect: (session, callback) => callback(this.#checkRate(session)),
       onRcptTo: (address, session, callback) => callback(this.#checkRecipient(address, session)),
       onData: (stream, session, callback) => {
         this.#receive(stream, session).then(
@@ -80,6 +93,25 @@ export class BounceListener {
    */
   close() {
     return new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  /**
+   * A fixed one-minute window per client network, in memory: one listener
+   * process per MX host, so no shared store is needed.
+   */
+  #checkRate(session: SMTPServerSession) {
+    if (Date.now() - this.#windowStartedAt >= 60_000) {
+      this.#recentConnections.clear()
+      this.#windowStartedAt = Date.now()
+    }
+    const key = networkKey(session.remoteAddress)
+    const count = (this.#recentConnections.get(key) ?? 0) + 1
+    this.#recentConnections.set(key, count)
+    if (count <= CONNECTIONS_PER_MINUTE) return undefined
+    if (count === CONNECTIONS_PER_MINUTE + 1) {
+      this.logger.warn({ remote: session.remoteAddress }, 'Bounce listener rate-limits a client')
+    }
+    return smtpError(421, 'Too many connections, try again later')
   }
 
   #checkRecipient(address: SMTPServerAddress, session: SMTPServerSession) {

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { connect } from 'node:net'
 import nodemailer from 'nodemailer'
 import Delivery from '#models/delivery'
 import { bounceToken, deliveryIdFromBounceToken, tokenOfBounceAddress } from '#bounces/verp'
@@ -160,5 +161,26 @@ test.group('bounces:listen', (group) => {
     )
     const delivery = await Delivery.findOrFail(deliveries[0].id)
     assert.equal(delivery.status, 'sent')
+  })
+
+  // Last: it spends this minute's connections of 127.0.0.1.
+  test('a flood of connections from one address is answered 421', async ({ assert }) => {
+    const greeting = () =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1')
+        socket.once('data', (data) => {
+          socket.destroy()
+          resolve(data.toString().slice(0, 3))
+        })
+        socket.once('error', reject)
+      })
+    // In waves of 25 (under BOUNCES_MAX_CONNECTIONS): each greeting waits
+    // smtp-server's 100 ms early-talker check.
+    const greetings: string[] = []
+    for (let wave = 0; wave < 5; wave++) {
+      greetings.push(...(await Promise.all(Array.from({ length: 25 }, greeting))))
+    }
+    assert.include(greetings.slice(0, 100), '220')
+    assert.equal(greetings.at(-1), '421')
   })
 })
