@@ -41,6 +41,8 @@ export default class CheckWorkspaceReputation {
       .from('mailing_runs')
       .where('tenant_id', tenantId)
       .where('sent', '>', 0)
+      // Newest first on the (tenant_id, created_at) index.
+      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(MOST_RUNS)
       .select('sent', 'bounced', 'complained')
