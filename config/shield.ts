@@ -10,8 +10,16 @@ import { isApiRequest } from '#api/request'
  * - `unsubscribe.store`: the RFC 8058 one-click unsubscribe that mail
  *   programs send without cookies; the opaque token in its URL is the
  *   authorization.
+ * - `bounce_webhooks.*`: sending providers reporting bounces; each request
+ *   is authorized by the provider's signature (bounce_webhooks_controller.ts).
  */
-const CSRF_EXEMPT_ROUTES = new Set(['unsubscribe.store'])
+const CSRF_EXEMPT_ROUTES = new Set([
+  'unsubscribe.store',
+  'bounce_webhooks.ses',
+  'bounce_webhooks.postmark',
+  'bounce_webhooks.sendgrid',
+  'bounce_webhooks.mailgun',
+])
 
 function isApiReference(url: string | undefined) {
   return url === '/docs/api' || url?.startsWith('/docs/api?') === true

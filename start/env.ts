@@ -41,7 +41,8 @@ export function proxyList(key: string, value?: string): string[] {
 }
 
 /**
- * A secret a monitoring system presents (HEALTH_TOKEN, METRICS_TOKEN):
+ * A secret a monitoring system or a provider presents (HEALTH_TOKEN,
+ * METRICS_TOKEN, POSTMARK_WEBHOOK_PASSWORD):
  * optional, but when set long enough that it cannot be guessed.
  */
 function monitoringToken(key: string, value?: string): string | undefined {
@@ -50,6 +51,19 @@ function monitoringToken(key: string, value?: string): string | undefined {
     throw new Error(
       `${key} must be at least 16 characters long (e.g. the output of "openssl rand -hex 32"), or empty to leave it unset`
     )
+  }
+  return value.trim()
+}
+
+/**
+ * An optional regular expression, checked at boot.
+ */
+function regExp(key: string, value?: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  try {
+    new RegExp(value.trim())
+  } catch {
+    throw new Error(`${key} must be a regular expression (got "${value}")`)
   }
   return value.trim()
 }
@@ -186,6 +200,30 @@ export default await Env.create(new URL('../', import.meta.url), {
   DNS_SERVERS: dnsServerList,
   DNS_TIMEOUT: duration,
   SPF_INCLUDE: Env.schema.string.optional({ format: 'host' }),
+
+  /*
+  |----------------------------------------------------------
+  | Bounces and complaints (see config/bounces.ts and README,
+  | "Bounces and complaints")
+  |----------------------------------------------------------
+  */
+  BOUNCE_DOMAIN: Env.schema.string.optional({ format: 'host' }),
+  BOUNCES_PORT: optionalPort,
+  BOUNCES_HOST: Env.schema.string.optional(),
+  BOUNCES_MAX_MESSAGE_BYTES: Env.schema.number.optional(),
+  BOUNCES_MAX_CONNECTIONS: Env.schema.number.optional(),
+  BOUNCES_SOCKET_TIMEOUT: duration,
+  SOFT_BOUNCES_TO_SUPPRESS: Env.schema.number.optional(),
+  REPUTATION_WINDOW: Env.schema.number.optional(),
+  BOUNCE_RATE_TO_PAUSE: Env.schema.number.optional(),
+  COMPLAINT_RATE_TO_PAUSE: Env.schema.number.optional(),
+  BOUNCE_WEBHOOK_RATE_LIMIT: Env.schema.number.optional(),
+  SES_TOPIC_ARNS: Env.schema.string.optional(),
+  SNS_ORIGIN_PATTERN: regExp,
+  POSTMARK_WEBHOOK_USERNAME: Env.schema.string.optional(),
+  POSTMARK_WEBHOOK_PASSWORD: monitoringToken,
+  SENDGRID_WEBHOOK_PUBLIC_KEY: Env.schema.string.optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: Env.schema.string.optional(),
 
   /*
   |----------------------------------------------------------

@@ -26,5 +26,6 @@ emitter.on('mailing_run:completed', [RecordOutcomeWebhooks, 'runCompleted'])
 emitter.on('deliveries:finished', [RecordOutcomeWebhooks, 'deliveriesFinished'])
 emitter.on('client:unsubscribed', [RecordOutcomeWebhooks, 'clientUnsubscribed'])
 emitter.on('client:suppressed', [RecordOutcomeWebhooks, 'clientSuppressed'])
+emitter.on('delivery:bounced', [RecordOutcomeWebhooks, 'deliveryBounced'])
 
 emitter.on('mailing_run:started', [ScheduleNextOccurrence, 'handle'])

@@ -33,6 +33,8 @@ server.use([
   // session and CSRF middleware (see the file).
   () => import('#middleware/monitoring_endpoints_middleware'),
   () => import('#middleware/public_responses_middleware'),
+  // Provider bounce webhooks: size bound and rate limit before the body is read.
+  () => import('#middleware/bounce_webhook_guard_middleware'),
   () => import('#middleware/versioned_assets_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])

@@ -57,5 +57,23 @@ declare module '@adonisjs/core/types' {
       /** false: the address was on the list with a weaker reason. */
       isNew: boolean
     }
+    /**
+     * A sent delivery bounced or drew a complaint (emitted once per delivery,
+     * by RecordBounce, after the change is committed).
+     */
+    'delivery:bounced': {
+      tenantId: number
+      runId: number
+      mailingId: number
+      deliveryId: number
+      clientId: number | null
+      email: string
+      kind: 'hard' | 'soft' | 'complaint'
+      status: string | null
+      diagnostic: string | null
+      source: string
+      /** Whether this report put the address on the suppression list. */
+      suppressed: boolean
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { EventsList } from '@adonisjs/core/types'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
 import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
 import {
+  bouncePayload,
   clientSuppressedPayload,
   clientUnsubscribedPayload,
   messagePayload,
@@ -92,6 +93,18 @@ export default class RecordOutcomeWebhooks {
       tenantId: event.tenantId,
       type: 'client.suppressed',
       data: () => clientSuppressedPayload(event),
+    })
+  }
+
+  /**
+   * `message.bounced` for bounces, `client.complained` for complaints; in
+   * the process that recorded the report (bounces:listen or the web process).
+   */
+  async deliveryBounced(event: EventsList['delivery:bounced']) {
+    await record({
+      tenantId: event.tenantId,
+      type: event.kind === 'complaint' ? 'client.complained' : 'message.bounced',
+      data: bouncePayload(event),
     })
   }
 }

@@ -16,7 +16,15 @@ import { isApiRequest } from '#api/request'
  * not retry. With a session in Redis they answered 500 while Redis was
  * away, and the unsubscribe was lost.
  */
-const SESSIONLESS_ROUTES = new Set(['unsubscribe.show', 'unsubscribe.store'])
+const SESSIONLESS_ROUTES = new Set([
+  'unsubscribe.show',
+  'unsubscribe.store',
+  // Sending providers reporting bounces: machines, signed requests.
+  'bounce_webhooks.ses',
+  'bounce_webhooks.postmark',
+  'bounce_webhooks.sendgrid',
+  'bounce_webhooks.mailgun',
+])
 
 let resolvedConfig: Promise<ResolvedSessionConfig> | undefined
 

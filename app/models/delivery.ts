@@ -4,12 +4,22 @@ import type { BelongsTo, HasMany } from '@adonisjs/lucid/types/relations'
 import MailingRun from '#models/mailing_run'
 import DeliveryAttempt from '#models/delivery_attempt'
 
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed', 'skipped'] as const
+export const DELIVERY_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'failed',
+  'skipped',
+  'bounced',
+  'complained',
+] as const
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
 
 /**
  * One recipient of one run. Ends `sent`, `failed` or `skipped`, after one
- * or more attempts; `sending` marks the one worker that holds it.
+ * or more attempts; `sending` marks the one worker that holds it. A `sent`
+ * one becomes `bounced` or `complained` when the recipient's server or
+ * mailbox provider reports back (app/actions/bounces/record_bounce.ts).
  */
 export default class Delivery extends BaseModel {
   @column({ isPrimary: true })

@@ -44,6 +44,16 @@ export default class MailingRun extends BaseModel {
   @column()
   declare skipped: number
 
+  /**
+   * Sent deliveries reported back as bounced or complained of afterwards
+   * (still counted in `sent`; migration 36).
+   */
+  @column()
+  declare bounced: number
+
+  @column()
+  declare complained: number
+
   @column.dateTime()
   declare startedAt: DateTime | null
 

@@ -11,6 +11,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'message.failed',
   'client.unsubscribed',
   'client.suppressed',
+  'message.bounced',
+  'client.complained',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 

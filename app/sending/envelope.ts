@@ -1,6 +1,7 @@
 import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { compileMessage, RenderedMessage } from '#sending/message_renderer'
 import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
+import { providerHeadersOf, smtpEnvelopeOf } from '#sending/return_path'
 
 /**
  * What goes to one recipient: the message rendered for them, and the
@@ -9,6 +10,11 @@ import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
 export interface Envelope {
   rendered: RenderedMessage
   headers: Record<string, string>
+  /**
+   * MAIL FROM and RCPT TO, when they differ from the headers' From and To:
+   * the delivery's VERP bounce address (return_path.ts).
+   */
+  smtp?: { from: string; to: string }
 }
 
 /**
@@ -28,6 +34,7 @@ export function envelopeFor(
       client: { full_name: delivery.fullName, email: delivery.email },
       unsubscribe_url: url,
     }),
-    headers: url ? unsubscribeHeaders(url) : {},
+    headers: { ...(url ? unsubscribeHeaders(url) : {}), ...providerHeadersOf(delivery) },
+    smtp: smtpEnvelopeOf(delivery),
   }
 }

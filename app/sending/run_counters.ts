@@ -14,5 +14,9 @@ export async function countRunDeliveries(runId: number) {
     .select('status')
     .count('* as total')
   const count = (status: string) => Number(rows.find((row) => row.status === status)?.total ?? 0)
-  return { sent: count('sent'), failed: count('failed'), skipped: count('skipped') }
+  // A bounced or complained-of message was sent: the server accepted it.
+  // Their own counters are left to RecordBounce, which moves them with the
+  // delivery (a report may come in while the run closes).
+  const sent = count('sent') + count('bounced') + count('complained')
+  return { sent, failed: count('failed'), skipped: count('skipped') }
 }

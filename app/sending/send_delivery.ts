@@ -44,6 +44,7 @@ export default class SendDelivery {
         html: envelope.rendered.html ?? undefined,
         headers: envelope.headers,
         messageId: `<delivery-${delivery.id}@${MESSAGE_ID_DOMAIN}>`,
+        envelope: envelope.smtp,
       })
       outcome = acceptedOutcome(info.response)
     } catch (error) {

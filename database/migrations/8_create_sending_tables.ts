@@ -62,7 +62,7 @@ export default class extends BaseSchema {
         .onDelete('SET NULL')
       table.string('email', 254).notNullable()
       table.string('full_name', 200).notNullable().defaultTo('')
-      // queued | sending | sent | failed | skipped
+      // queued | sending | sent | failed | skipped (| bounced | complained, 36)
       table.string('status', 16).notNullable()
       table.string('reason', 500).nullable()
       table.integer('attempts').notNullable().defaultTo(0)

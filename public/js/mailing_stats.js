@@ -68,17 +68,19 @@ function showRuns(section, stats, formatTime) {
     const field = (name) => row.querySelector(`[data-field="${name}"]`)
     setStatusBadge(field('status'), run.status)
     field('statusReason').textContent = run.statusReason ?? ''
-    for (const name of ['total', 'queued', 'sent', 'failed', 'skipped']) {
+    for (const name of ['total', 'queued', 'sent', 'failed', 'skipped', 'bounced', 'complained']) {
       field(name).textContent = formatCount(run[name])
     }
-    field('successRate').textContent = formatRate(run.successRate)
+    for (const name of ['successRate', 'bounceRate', 'complaintRate']) {
+      field(name).textContent = formatRate(run[name])
+    }
     field('completedAt').textContent = formatTime(run.completedAt)
   }
 
   for (const cell of document.querySelectorAll('[data-totals-field]')) {
     const name = cell.dataset.totalsField
     const value = stats.totals[name]
-    cell.textContent = name === 'successRate' ? formatRate(value) : formatCount(value)
+    cell.textContent = name.endsWith('Rate') ? formatRate(value) : formatCount(value)
   }
 }
 

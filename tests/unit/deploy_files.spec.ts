@@ -354,6 +354,7 @@ test.group('Deployment: systemd units', () => {
         ['mailings-web.service', 'mailings-web.service'],
         ['mailings-worker@.service', 'mailings-worker@1.service'],
         ['mailings-migrate.service', 'mailings-migrate.service'],
+        ['mailings-bounces.service', 'mailings-bounces.service'],
       ].map(([source, target]) => {
         const text = readFileSync(app.makePath('deploy/systemd', source), 'utf8')
         writeFileSync(join(folder, target), text.replaceAll('/usr/bin/node', process.execPath))

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import type Tenant from '#models/tenant'
-import { countsOf, successRate, type Counts } from '#services/mailings/run_counts'
+import { countsOf, rateOf, successRate, type Counts } from '#services/mailings/run_counts'
 import { sqlTime } from '#services/database/sql_time'
 
 export interface ReportLine extends Counts {
@@ -46,6 +46,8 @@ export default class BuildWorkspaceReport {
       .sum('sent as sent')
       .sum('failed as failed')
       .sum('skipped as skipped')
+      .sum('bounced as bounced')
+      .sum('complained as complained')
 
     const names = await tenant
       .related('mailings')
@@ -77,9 +79,24 @@ export default class BuildWorkspaceReport {
 }
 
 function sum(lines: ReportLine[]) {
-  const totals = { runs: 0, missed: 0, total: 0, queued: 0, sent: 0, failed: 0, skipped: 0 }
+  const totals = {
+    runs: 0,
+    missed: 0,
+    total: 0,
+    queued: 0,
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    bounced: 0,
+    complained: 0,
+  }
   for (const line of lines) {
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += line[key]
   }
-  return { ...totals, successRate: successRate(totals.sent, totals.failed) }
+  return {
+    ...totals,
+    successRate: successRate(totals.sent, totals.failed),
+    bounceRate: rateOf(totals.bounced, totals.sent),
+    complaintRate: rateOf(totals.complained, totals.sent),
+  }
 }

@@ -24,6 +24,8 @@ export interface LoggedRun {
   sent: number
   failed: number
   skipped: number
+  bounced: number
+  complained: number
 }
 
 export interface DeliveryLogRow {
@@ -96,7 +98,7 @@ async function runsOf(mailing: Mailing): Promise<LoggedRun[]> {
   const runs = await mailing
     .related('runs')
     .query()
-    .select('id', 'occurrence_at', 'total', 'sent', 'failed', 'skipped')
+    .select('id', 'occurrence_at', 'total', 'sent', 'failed', 'skipped', 'bounced', 'complained')
     .orderBy('id', 'desc')
   return runs.map((run) => ({
     id: run.id,
@@ -105,6 +107,8 @@ async function runsOf(mailing: Mailing): Promise<LoggedRun[]> {
     sent: Number(run.sent),
     failed: Number(run.failed),
     skipped: Number(run.skipped),
+    bounced: Number(run.bounced),
+    complained: Number(run.complained),
   }))
 }
 
@@ -156,7 +160,10 @@ async function browsing(
  * failed delivery to look for; waiting ones are whatever is not final yet.
  */
 function mayHave(run: LoggedRun, status: DeliveryStatus) {
-  if (status === 'sent') return run.sent > 0
+  // `sent` counts the bounced and complained-of ones too.
+  if (status === 'sent') return run.sent - run.bounced - run.complained > 0
+  if (status === 'bounced') return run.bounced > 0
+  if (status === 'complained') return run.complained > 0
   if (status === 'failed') return run.failed > 0
   if (status === 'skipped') return run.skipped > 0
   return run.total - run.sent - run.failed - run.skipped > 0

@@ -53,6 +53,8 @@ async function totalsOf(mailing: Mailing) {
     .sum('sent as sent')
     .sum('failed as failed')
     .sum('skipped as skipped')
+    .sum('bounced as bounced')
+    .sum('complained as complained')
     .first()
   return {
     runs: Number(row?.runs ?? 0),
@@ -61,6 +63,8 @@ async function totalsOf(mailing: Mailing) {
       sent: row?.sent ?? 0,
       failed: row?.failed ?? 0,
       skipped: row?.skipped ?? 0,
+      bounced: row?.bounced ?? 0,
+      complained: row?.complained ?? 0,
     }),
   }
 }

@@ -37,7 +37,11 @@ function countsJson(counts: ReturnType<typeof countsOf>) {
     sent: counts.sent,
     failed: counts.failed,
     skipped: counts.skipped,
+    bounced: counts.bounced,
+    complained: counts.complained,
     success_rate: counts.successRate,
+    bounce_rate: counts.bounceRate,
+    complaint_rate: counts.complaintRate,
   }
 }
 
@@ -53,6 +57,26 @@ const countProperties = {
     minimum: 0,
     maximum: 1,
     description: 'sent / (sent + failed); null before anything was tried.',
+  },
+  bounced: {
+    ...count,
+    description: "Sent, then reported bounced by the recipient's server (counted in sent too).",
+  },
+  complained: {
+    ...count,
+    description: 'Sent, then reported as spam by the recipient (counted in sent too).',
+  },
+  bounce_rate: {
+    type: ['number', 'null'],
+    minimum: 0,
+    maximum: 1,
+    description: 'bounced / sent; null before anything was sent.',
+  },
+  complaint_rate: {
+    type: ['number', 'null'],
+    minimum: 0,
+    maximum: 1,
+    description: 'complained / sent; null before anything was sent.',
   },
 }
 const countNames = Object.keys(countProperties)

@@ -93,6 +93,28 @@ export async function clientSuppressedPayload({
   }
 }
 
+/**
+ * `message.bounced` and `client.complained`: a sent delivery reported back.
+ */
+export function bouncePayload(event: EventsList['delivery:bounced']) {
+  const common = {
+    delivery_id: event.deliveryId,
+    run_id: event.runId,
+    mailing_id: event.mailingId,
+    client_id: event.clientId,
+    email: event.email,
+    source: event.source,
+    suppressed: event.suppressed,
+  }
+  if (event.kind === 'complaint') return { ...common, feedback_type: event.diagnostic }
+  return {
+    ...common,
+    bounce_type: event.kind,
+    status: event.status,
+    diagnostic: event.diagnostic,
+  }
+}
+
 function runOf(runId: number) {
   return db.from('mailing_runs').where('id', runId).firstOrFail()
 }

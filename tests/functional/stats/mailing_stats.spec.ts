@@ -70,6 +70,10 @@ test.group('Mailing statistics: the mailing page', () => {
       failed: '80',
       skipped: '20',
       successRate: '93.7%',
+      bounced: '0',
+      bounceRate: '0%',
+      complained: '0',
+      complaintRate: '0%',
     })
     // The live parts: progress of the paused run, the chart, the script.
     assert.include(html, `data-run-progress data-run-id="${paused.id}"`)
@@ -151,7 +155,11 @@ test.group('Mailing statistics: the JSON the page polls', () => {
       sent: 29,
       failed: 6,
       skipped: 2,
+      bounced: 0,
+      complained: 0,
       successRate: 29 / 35,
+      bounceRate: 0,
+      complaintRate: 0,
     })
   })
 
@@ -304,7 +312,19 @@ test.group('Mailing statistics: the JSON the page polls', () => {
     assert.deepEqual(response.body(), {
       running: false,
       runs: [],
-      totals: { runs: 0, total: 0, queued: 0, sent: 0, failed: 0, skipped: 0, successRate: null },
+      totals: {
+        runs: 0,
+        total: 0,
+        queued: 0,
+        sent: 0,
+        failed: 0,
+        skipped: 0,
+        bounced: 0,
+        complained: 0,
+        successRate: null,
+        bounceRate: null,
+        complaintRate: null,
+      },
       chart: null,
     })
   })

@@ -75,6 +75,8 @@ test.group('Workspace report', () => {
       failed: '17',
       skipped: '8',
       successRate: '89.1%',
+      bounceRate: '0%',
+      complaintRate: '0%',
     })
     assert.include(html, '1 Mar 2031 – 31 Mar 2031')
     assert.include(html, 'value="2031-03-01"')
