@@ -1,0 +1,206 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import nodemailer from 'nodemailer'
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
+import Delivery from '#models/delivery'
+import Mailing from '#models/mailing'
+import MailingRun from '#models/mailing_run'
+import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
+import CheckSendingDomain from '#actions/sending_domains/check_sending_domain'
+import StartRun from '#sending/start_run'
+import bouncesConfig from '#config/bounces'
+import { tokenOfBounceAddress } from '#bounces/verp'
+import { createUser } from '#tests/helpers/users'
+import { createClients, createMessage } from '#tests/helpers/workspace'
+import { waitUntil } from '#tests/helpers/wait'
+import { freePort } from '#tests/helpers/net'
+import { TestSmtpServer, type ReceivedMail } from '#tests/helpers/smtp_server'
+import { saveOwnServer } from '#tests/helpers/workspace_smtp'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { arfMessage, dsnMessage, type OriginalMessage } from '#tests/helpers/bounce_messages'
+import { publishRecords, startDnsServer, uniqueDomain } from './sending_domains/helpers.js'
+import { BounceListenerProcess, runCounters, suppressionOf } from './bounces/helpers.js'
+
+/**
+ * Issue 14's "how it will be checked", end to end and with real peers only:
+ * a workspace verifies its domain against a DNS server started here, sends
+ * DKIM-signed mail through its own SMTP server, hears of dead addresses
+ * three ways (a 5.1.1 at RCPT TO, a DSN to `bounces:listen`, a provider's
+ * webhook) and of a complaint (an ARF report), and the mailing's next
+ * occurrence mails none of them; forged reports change nothing.
+ */
+const listener = new BounceListenerProcess()
+let listenerPort = 0
+
+/**
+ * What a remote MX does with a report: SMTP to the bounce domain with the
+ * null sender.
+ */
+function deliverReport(to: string, raw: string) {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: listenerPort,
+    secure: false,
+    ignoreTLS: true,
+  })
+  return transport.sendMail({ envelope: { from: '', to: [to] }, raw })
+}
+
+function originalOf(mail: ReceivedMail, recipient: string): OriginalMessage {
+  return { returnPath: mail.from, recipient, messageId: mail.parsed.messageId! }
+}
+
+async function completedRun(runId: number) {
+  return waitUntil(
+    `run ${runId} to complete`,
+    () => MailingRun.query().where({ id: runId, status: 'completed' }).first(),
+    60_000
+  )
+}
+
+test.group('Deliverability: a workspace’s whole journey', (group) => {
+  group.setup(async () => {
+    listenerPort = await freePort()
+    await listener.start({ BOUNCES_PORT: String(listenerPort), BOUNCES_HOST: '127.0.0.1' })
+    return () => listener.stop('SIGTERM', 10_000).then(() => {})
+  })
+
+  test('verified domain, own server, bounces three ways and a complaint; the next occurrence skips them all', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    // The domain, proved against the DNS server of the test.
+    const dns = await startDnsServer(cleanup)
+    const { user, tenant } = await createUser()
+    const domainName = uniqueDomain('journey')
+    tenant.merge({ senderName: 'Journey News', senderEmail: `news@${domainName}` })
+    await tenant.save()
+    const domain = await AddSendingDomain.handle(tenant, domainName)
+    publishRecords(dns, domain)
+    await CheckSendingDomain.handle(domain)
+    assert.isTrue(domain.isVerified)
+
+    // The workspace's own server; it knows no "dead" user.
+    const own = new TestSmtpServer(await freePort())
+    await own.start()
+    cleanup(() => own.stop())
+    await saveOwnServer(tenant, { port: own.port })
+    const [reader, dead, dsnBounced, providerBounced, complainer] = await createClients(tenant, 5)
+    own.refuseRecipient(dead.email, { code: 550, message: '5.1.1 user unknown' })
+
+    // A daily mailing; its first occurrence.
+    const message = await createMessage(tenant, { subject: 'Journey news' })
+    const firstAt = DateTime.now().startOf('second')
+    const mailing = await Mailing.create({
+      tenantId: tenant.id,
+      messageId: message.id,
+      name: 'Daily journey',
+      audience: 'all',
+      periodicity: 'daily',
+      startAt: firstAt.minus({ minutes: 1 }),
+      endAt: firstAt.plus({ days: 3 }),
+      status: 'created',
+      createdById: user.id,
+      nextRunAt: null,
+    })
+    const first = await completedRun((await StartRun.handle(mailing, firstAt))!.id)
+    assert.deepEqual([first.sent, first.failed], [4, 1])
+
+    // Everything went through the workspace's server, from its address,
+    // signed with its key, each with its own VERP Return-Path.
+    const received = new Map<string, ReceivedMail>()
+    for (const recipient of [reader, dsnBounced, providerBounced, complainer]) {
+      const mail = await own.waitForMailTo(recipient.email)
+      received.set(recipient.email, mail)
+      assert.equal(mail.parsed.from?.value[0].address, `news@${domainName}`)
+      const { results } = await dkimVerify(Buffer.from(mail.raw), { resolver: dns.resolver() })
+      assert.equal(results[0].status.result, 'pass', JSON.stringify(results[0].status))
+      assert.equal(results[0].signingDomain, domainName)
+      assert.isNotNull(tokenOfBounceAddress(mail.from, bouncesConfig.domain), mail.from)
+    }
+    assert.lengthOf(own.messagesTo(dead.email), 0)
+
+    // 1. At send time: the 5.1.1 at RCPT TO.
+    assert.include(await suppressionOf(tenant.id, dead.email), {
+      reason: 'hard_bounce',
+      source: 'smtp',
+    })
+
+    // 2. Later, a DSN to the bounce listener.
+    const dsnOriginal = originalOf(received.get(dsnBounced.email)!, dsnBounced.email)
+    await deliverReport(dsnOriginal.returnPath, dsnMessage(dsnOriginal))
+
+    // 3. A provider's webhook (Postmark echoes the metadata header we sent).
+    const providerMail = received.get(providerBounced.email)!
+    const { username, password } = bouncesConfig.webhooks.postmark
+    const webhook = await throughTrustedProxy(client.post('/webhooks/bounces/postmark'), newIp())
+      .basicAuth(username, password!)
+      .json({
+        RecordType: 'Bounce',
+        Type: 'HardBounce',
+        Email: providerBounced.email,
+        Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
+        Metadata: {
+          'mailings-token': providerMail.parsed.headers.get('x-pm-metadata-mailings-token'),
+        },
+      })
+    webhook.assertStatus(200)
+
+    // 4. A complaint, as a mailbox provider's feedback loop reports it.
+    const arfOriginal = originalOf(received.get(complainer.email)!, complainer.email)
+    await deliverReport(`bounces@${bouncesConfig.domain}`, arfMessage(arfOriginal))
+
+    // Forged: a token that is not ours is refused at RCPT TO, and a report
+    // about the reader whose only token is forged changes nothing.
+    const readerOriginal = originalOf(received.get(reader.email)!, reader.email)
+    const token = tokenOfBounceAddress(readerOriginal.returnPath, bouncesConfig.domain)!
+    const forged = `bounces+${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}@${bouncesConfig.domain}`
+    const refused = await deliverReport(
+      forged,
+      dsnMessage({ ...readerOriginal, returnPath: forged })
+    )
+      .then(() => null)
+      .catch((error) => error.responseCode)
+    assert.equal(refused, 550)
+    await deliverReport(
+      `bounces@${bouncesConfig.domain}`,
+      dsnMessage({ ...readerOriginal, returnPath: forged })
+    )
+
+    assert.deepEqual(
+      await Promise.all(
+        [dsnBounced, providerBounced, complainer, reader].map((c) =>
+          suppressionOf(tenant.id, c.email)
+        )
+      ).then((entries) => entries.map((entry) => entry && [entry.reason, entry.source])),
+      [['hard_bounce', 'dsn'], ['hard_bounce', 'postmark'], ['complaint', 'arf'], null]
+    )
+    assert.deepEqual(await runCounters(first.id), { sent: 4, bounced: 2, complained: 1 })
+
+    // The next occurrence: only the reader is mailed; the others are
+    // skipped, each with its reason.
+    const second = await completedRun(
+      (await StartRun.handle(mailing, firstAt.plus({ days: 1 })))!.id
+    )
+    assert.deepEqual([second.total, second.sent, second.skipped], [5, 1, 4])
+    const reasons = await Delivery.query()
+      .where('run_id', second.id)
+      .where('status', 'skipped')
+      .orderBy('email')
+      .select('email', 'reason')
+    assert.sameDeepMembers(
+      reasons.map((delivery) => [delivery.email, delivery.reason]),
+      [
+        [dead.email, 'Suppressed: hard bounce'],
+        [dsnBounced.email, 'Suppressed: hard bounce'],
+        [providerBounced.email, 'Suppressed: hard bounce'],
+        [complainer.email, 'Suppressed: complaint'],
+      ]
+    )
+    assert.lengthOf(own.messagesTo(reader.email), 2)
+    for (const gone of [dead, dsnBounced, providerBounced, complainer]) {
+      assert.isAtMost(own.messagesTo(gone.email).length, 1, gone.email)
+    }
+  }).timeout(120_000)
+})
