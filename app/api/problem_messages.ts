@@ -18,6 +18,9 @@ export const problemMessages = {
     complaintNeedsConfirm:
       'The address was suppressed after a complaint (its owner reported a message as spam): ' +
       'remove it with ?confirm=complaint if you are sure they want your mail again.',
+    unsubscribeNotRemovable:
+      'The address unsubscribed: only its owner can subscribe again, so the workspace ' +
+      'cannot remove this entry.',
   },
   webhooks: {
     deliveryPending: 'The delivery is still pending: it is already on its way.',

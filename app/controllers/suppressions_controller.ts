@@ -6,6 +6,7 @@ import AddSuppression from '#actions/suppressions/add_suppression'
 import ExportSuppressions from '#actions/suppressions/export_suppressions'
 import RemoveSuppression, {
   ComplaintRemovalNotConfirmedError,
+  UnsubscribeNotRemovableError,
 } from '#actions/suppressions/remove_suppression'
 import { SUPPRESSION_REASONS } from '#models/suppression'
 import {
@@ -66,8 +67,15 @@ export default class SuppressionsController {
           : flashMessages.suppressions.keptUnsubscribed(entry.email)
       )
     } catch (error) {
-      if (!(error instanceof ComplaintRemovalNotConfirmedError)) throw error
-      session.flash('error', flashMessages.suppressions.confirmComplaint(entry.email))
+      // The page shows no Remove button for an unsubscribe; a forged or
+      // stale form still gets a reason.
+      if (error instanceof UnsubscribeNotRemovableError) {
+        session.flash('error', flashMessages.suppressions.unsubscribeNotRemovable(entry.email))
+      } else if (error instanceof ComplaintRemovalNotConfirmedError) {
+        session.flash('error', flashMessages.suppressions.confirmComplaint(entry.email))
+      } else {
+        throw error
+      }
     }
     // Back to the list as it was (search, reason, page).
     return response.redirect().withQs().back()

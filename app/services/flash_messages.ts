@@ -56,6 +56,8 @@ export const flashMessages = {
       `${email} is off the suppression list: mailings may reach it again.`,
     keptUnsubscribed: (email: string) =>
       `${email} had also unsubscribed: it stays on the list as unsubscribed.`,
+    unsubscribeNotRemovable: (email: string) =>
+      `${email} unsubscribed: only they can subscribe again, so it stays on the list.`,
     confirmComplaint: (email: string) =>
       `${email} reported your mail as spam. Tick the box to confirm they want it again.`,
   },

@@ -14,6 +14,16 @@ export class ComplaintRemovalNotConfirmedError extends Error {
 }
 
 /**
+ * An `unsubscribed` entry is the recipient's own choice: only they can
+ * subscribe again, never the workspace (consent, and the law in most places).
+ */
+export class UnsubscribeNotRemovableError extends Error {
+  constructor() {
+    super('An unsubscribe cannot be removed by the workspace')
+  }
+}
+
+/**
  * `removed`: the address may be mailed again. `kept_unsubscribed`: the
  * entry was a bounce, complaint or manual one of a client who had also
  * unsubscribed; it is now their unsubscribe again.
@@ -23,10 +33,9 @@ export type SuppressionRemoval = 'removed' | 'kept_unsubscribed'
 /**
  * Takes an address off the workspace's suppression list, so mailings may
  * reach it again. The list is the truth for "may we mail this address",
- * and `clients.unsubscribed_at` the record of a client's own click:
- * - an `unsubscribed` entry removed also clears the client's unsubscribe
- *   (the owner re-subscribes them, e.g. at their request), or the removal
- *   would change nothing;
+ * and `clients.unsubscribed_at` the record of a client's own click, which
+ * nothing here ever clears:
+ * - an `unsubscribed` entry is refused (UnsubscribeNotRemovableError);
  * - any other entry of a client who had unsubscribed becomes their
  *   `unsubscribed` entry again: clearing a bounce never re-subscribes
  *   someone who left.
@@ -37,19 +46,17 @@ export default class RemoveSuppression {
     entry: Suppression,
     { complaintConfirmed = false }: { complaintConfirmed?: boolean } = {}
   ): Promise<SuppressionRemoval> {
+    if (entry.reason === 'unsubscribed') throw new UnsubscribeNotRemovableError()
     if (entry.reason === 'complaint' && !complaintConfirmed) {
       throw new ComplaintRemovalNotConfirmedError()
     }
     return db.transaction(async (trx) => {
       const now = sqlTime()
-      const client = await trx
-        .from('clients')
-        .where({ tenant_id: entry.tenantId, email: entry.email })
-        .select('id', 'unsubscribed_at')
-        .first()
+      const address = { tenant_id: entry.tenantId, email: entry.email }
+      const client = await trx.from('clients').where(address).select('unsubscribed_at').first()
       const row = () => trx.from('suppressions').where({ id: entry.id, tenant_id: entry.tenantId })
 
-      if (client?.unsubscribed_at && entry.reason !== 'unsubscribed') {
+      if (client?.unsubscribed_at) {
         await row().update({
           reason: 'unsubscribed',
           source: 'unsubscribe',
@@ -60,12 +67,6 @@ export default class RemoveSuppression {
         return 'kept_unsubscribed'
       }
       await row().delete()
-      if (client?.unsubscribed_at) {
-        await trx
-          .from('clients')
-          .where('id', client.id)
-          .update({ unsubscribed_at: null, updated_at: now })
-      }
       return 'removed'
     })
   }

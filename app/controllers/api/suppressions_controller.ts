@@ -5,6 +5,7 @@ import ListSuppressions from '#actions/suppressions/list_suppressions'
 import AddSuppression from '#actions/suppressions/add_suppression'
 import RemoveSuppression, {
   ComplaintRemovalNotConfirmedError,
+  UnsubscribeNotRemovableError,
 } from '#actions/suppressions/remove_suppression'
 import {
   apiRemoveSuppressionValidator,
@@ -54,7 +55,8 @@ export default class SuppressionsController {
   }
 
   /**
-   * By address or id; a complaint needs `?confirm=complaint` (409 without).
+   * By address or id; a complaint needs `?confirm=complaint` (409 without);
+   * an unsubscribe is the recipient's to undo, never removed (409).
    */
   async destroy({ params, request, response, tenant, bouncer }: HttpContext) {
     const entry = await findEntry(tenant, params.address)
@@ -70,6 +72,9 @@ export default class SuppressionsController {
       await entry.refresh()
       return serializeSuppression(entry)
     } catch (error) {
+      if (error instanceof UnsubscribeNotRemovableError) {
+        throw new ApiProblem('conflict', problemMessages.suppressions.unsubscribeNotRemovable)
+      }
       if (error instanceof ComplaintRemovalNotConfirmedError) {
         throw new ApiProblem('conflict', problemMessages.suppressions.complaintNeedsConfirm)
       }

@@ -95,7 +95,7 @@ test.group('API: suppressions', () => {
     assert.isNull(await Suppression.find(entry.id))
   })
 
-  test('removing an unsubscribe re-subscribes the client; a bounce of an unsubscribed client stays their unsubscribe', async ({
+  test('an unsubscribe is never removed (409); a bounce of an unsubscribed client stays their unsubscribe', async ({
     client,
     assert,
   }) => {
@@ -120,10 +120,21 @@ test.group('API: suppressions', () => {
     await left.refresh()
     assert.isNotNull(left.unsubscribedAt)
 
-    const removed = await calls.delete('/suppressions/left@example.com')
-    removed.assertStatus(204)
+    // Even with the complaint confirmation, by address or by id.
+    const entry = await Suppression.query().where('tenant_id', tenant.id).firstOrFail()
+    for (const path of ['/suppressions/left@example.com', `/suppressions/${entry.id}?confirm=complaint`]) {
+      const refused = await calls.delete(path)
+      refused.assertStatus(409)
+      assert.equal(
+        refused.body().detail,
+        'The address unsubscribed: only its owner can subscribe again, so the workspace ' +
+          'cannot remove this entry.'
+      )
+    }
+    await entry.refresh()
+    assert.equal(entry.reason, 'unsubscribed')
     await left.refresh()
-    assert.isNull(left.unsubscribedAt)
+    assert.isNotNull(left.unsubscribedAt)
   })
 
   test('another workspace’s entries are not found, by id or by address', async ({

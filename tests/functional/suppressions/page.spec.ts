@@ -130,6 +130,54 @@ test.group('Suppressions page', () => {
     assert.isNull(await Suppression.find(entry.id))
   })
 
+  test('an unsubscribe has no Remove button, says why, and a forged removal changes nothing', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const left = await Client.create({
+      tenantId: tenant.id,
+      email: 'left@example.com',
+      fullName: '',
+      unsubscribedAt: DateTime.now(),
+    })
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: left.email,
+      reason: 'unsubscribed',
+      source: 'unsubscribe',
+    })
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'manual@example.com',
+      reason: 'manual',
+      source: 'manual',
+    })
+    const entry = await Suppression.query()
+      .where({ tenant_id: tenant.id, email: left.email })
+      .firstOrFail()
+
+    const page = await client.get('/clients/suppressions').loginAs(user)
+    const text = page.text()
+    assert.include(text, 'They unsubscribed: only they can subscribe again.')
+    assert.notInclude(text, `/clients/suppressions/${entry.id}?_method=DELETE`)
+    assert.include(text, 'aria-label="Remove manual@example.com"')
+    assert.notInclude(text, 'aria-label="Remove left@example.com"')
+
+    const forged = await deleteForm(client, `/clients/suppressions/${entry.id}`, {
+      confirmComplaint: 'true',
+    }).loginAs(user)
+    forged.assertStatus(302)
+    forged.assertFlashMessage(
+      'error',
+      'left@example.com unsubscribed: only they can subscribe again, so it stays on the list.'
+    )
+    await entry.refresh()
+    assert.equal(entry.reason, 'unsubscribed')
+    await left.refresh()
+    assert.isNotNull(left.unsubscribedAt)
+  })
+
   test('forms without the CSRF token are refused', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     const response = await client

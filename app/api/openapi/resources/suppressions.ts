@@ -69,11 +69,11 @@ export const suppressionsResource: ApiResource = {
       operationId: 'removeSuppression',
       summary: 'Let an address be mailed again',
       description:
-        'By the address (URL-encoded) or the entry’s id. An entry whose reason is `complaint` ' +
-        'is removed only with `?confirm=complaint`, else 409. A bounce, complaint or manual ' +
-        'entry of a client who had also unsubscribed becomes their `unsubscribed` entry ' +
-        'again (200, with it); otherwise the entry is deleted (204), and removing an ' +
-        '`unsubscribed` entry also clears the client’s `unsubscribed_at`.',
+        'By the address (URL-encoded) or the entry’s id. An `unsubscribed` entry is never ' +
+        'removed (409): only the recipient can subscribe again. An entry whose reason is ' +
+        '`complaint` is removed only with `?confirm=complaint`, else 409. A bounce, complaint ' +
+        'or manual entry of a client who had also unsubscribed becomes their `unsubscribed` ' +
+        'entry again (200, with it); otherwise the entry is deleted (204).',
       tag,
       ability: 'suppressions:write',
       parameters: [
