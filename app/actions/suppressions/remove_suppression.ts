@@ -39,7 +39,10 @@ export type SuppressionRemoval = 'removed' | 'kept_unsubscribed'
  * - any other entry of a client who had unsubscribed becomes their
  *   `unsubscribed` entry again: clearing a bounce never re-subscribes
  *   someone who left.
- * In one transaction, so the list and the client agree.
+ * The address's soft-bounce streak goes with the entry: the owner says the
+ * address works again, so the next soft bounce starts a new streak instead
+ * of re-suppressing it at once.
+ * In one transaction, so the list, the client and the streak agree.
  */
 export default class RemoveSuppression {
   static async handle(
@@ -54,6 +57,7 @@ export default class RemoveSuppression {
       const now = sqlTime()
       const address = { tenant_id: entry.tenantId, email: entry.email }
       const client = await trx.from('clients').where(address).select('unsubscribed_at').first()
+      await trx.from('soft_bounce_streaks').where(address).delete()
       const row = () => trx.from('suppressions').where({ id: entry.id, tenant_id: entry.tenantId })
 
       if (client?.unsubscribed_at) {

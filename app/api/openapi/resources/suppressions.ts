@@ -73,7 +73,8 @@ export const suppressionsResource: ApiResource = {
         'removed (409): only the recipient can subscribe again. An entry whose reason is ' +
         '`complaint` is removed only with `?confirm=complaint`, else 409. A bounce, complaint ' +
         'or manual entry of a client who had also unsubscribed becomes their `unsubscribed` ' +
-        'entry again (200, with it); otherwise the entry is deleted (204).',
+        'entry again (200, with it); otherwise the entry is deleted (204). Either way the ' +
+        'address’s soft-bounce streak starts again from zero.',
       tag,
       ability: 'suppressions:write',
       parameters: [

@@ -1,0 +1,36 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import Suppression from '#models/suppression'
+import RecordBounce from '#actions/bounces/record_bounce'
+import RemoveSuppression from '#actions/suppressions/remove_suppression'
+import { startedRun } from '#tests/helpers/sending'
+import { insertDeliveries, suppressionOf } from '#tests/functional/bounces/helpers'
+
+test.group('RemoveSuppression', () => {
+  test('removing an entry restarts the address’s soft-bounce streak, and no other', async ({
+    assert,
+  }) => {
+    const { tenant, run } = await startedRun(1)
+    const email = 'full-mailbox@example.com'
+    const other = 'also-full@example.com'
+    const ids = await insertDeliveries(run, [email, email, email, email, other], 'sent')
+    const soft = (deliveryId: number) =>
+      RecordBounce.handle({ deliveryId, kind: 'soft', status: '4.2.2', source: 'dsn' })
+    for (const id of ids.slice(0, 3)) await soft(id)
+    await soft(ids[4])
+    const entry = await Suppression.query()
+      .where({ tenant_id: tenant.id, email, reason: 'hard_bounce' })
+      .firstOrFail()
+
+    assert.equal(await RemoveSuppression.handle(entry), 'removed')
+    const streak = (address: string) =>
+      db.from('soft_bounce_streaks').where({ tenant_id: tenant.id, email: address }).first()
+    assert.isNull(await streak(email))
+    assert.equal(Number((await streak(other)).count), 1)
+
+    // The mailbox is full once more: a new streak of one, not a fourth in a row.
+    await soft(ids[3])
+    assert.isNull(await suppressionOf(tenant.id, email))
+    assert.equal(Number((await streak(email)).count), 1)
+  })
+})
