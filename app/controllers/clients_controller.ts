@@ -46,13 +46,11 @@ export default class ClientsController {
   async store({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
-    const client = await CreateClient.handle(tenant, data)
+    const { client, suppressed } = await CreateClient.handle(tenant, data)
 
-    // A suppressed address is saved all the same, and never mailed: say so.
-    const suppressed = await suppressionReasonsOf(tenant, [client.email])
     session.flash(
       'success',
-      suppressed.has(client.email)
+      suppressed
         ? flashMessages.clients.addedSuppressed(client.email)
         : flashMessages.clients.added(client.email)
     )

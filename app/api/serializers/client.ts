@@ -45,6 +45,24 @@ export const clientSchema = {
 } as const
 
 /**
+ * `POST /clients`' answer: the client, and whether its address is on the
+ * suppression list (saved, never mailed), like each bulk upsert item's.
+ */
+export const createdClientSchema = {
+  ...clientSchema,
+  required: [...clientSchema.required, 'suppressed'],
+  properties: {
+    ...clientSchema.properties,
+    suppressed: {
+      type: 'boolean',
+      description:
+        'The address is on the workspace’s suppression list: the client is saved, but no ' +
+        'mailing reaches it.',
+    },
+  },
+} as const
+
+/**
  * What `POST /clients`, `PUT /clients/{id}` and each bulk item accept.
  */
 export const clientInputSchema = {

@@ -32,11 +32,11 @@ export default class ClientsController {
       data: apiBody(request),
       meta: tenantMeta(tenant),
     })
-    const client = await CreateClient.handle(tenant, data)
+    const { client, suppressed } = await CreateClient.handle(tenant, data)
     await client.refresh()
 
     response.header('Location', `/api/v1/clients/${client.id}`)
-    return response.created(serializeClient(client))
+    return response.created({ ...serializeClient(client), suppressed })
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {

@@ -24,11 +24,13 @@ test.group('API: clients', () => {
       full_name: 'Ada Lovelace',
       comment: 'VIP',
       unsubscribed_at: null,
+      suppressed: false,
     })
 
     const read = await calls.get(`/clients/${id}`)
     read.assertStatus(200)
-    assert.deepEqual(read.body(), created.body())
+    const { suppressed, ...createdClient } = created.body()
+    assert.deepEqual(read.body(), createdClient)
 
     const updated = await calls.put(`/clients/${id}`, { email: 'ada@example.org' })
     updated.assertStatus(200)
@@ -38,6 +40,24 @@ test.group('API: clients', () => {
     deleted.assertStatus(204)
     assert.isNull(await tenant.related('clients').query().where('id', id).first())
     assert.equal(await statusOf(calls.get(`/clients/${id}`)), 404)
+  })
+
+  test('a client created with a suppressed address is saved, and the answer says it is not mailed', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'bounced@example.com',
+      reason: 'hard_bounce',
+      source: 'smtp',
+    })
+    const calls = api(client, await createToken(user))
+
+    const created = await calls.post('/clients', { email: 'Bounced@example.com' })
+    created.assertStatus(201)
+    assert.include(created.body(), { email: 'bounced@example.com', suppressed: true })
   })
 
   test('validation errors list every failing field in snake_case', async ({ client, assert }) => {

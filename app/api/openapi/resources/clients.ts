@@ -1,4 +1,4 @@
-import { clientInputSchema, clientSchema } from '#api/serializers/client'
+import { clientInputSchema, clientSchema, createdClientSchema } from '#api/serializers/client'
 import { bulkUpsertResultSchema } from '#api/serializers/bulk_upsert'
 import { listSchema, operation, ref } from '#api/openapi/operation'
 import type { ApiResource } from '#api/openapi/document'
@@ -13,6 +13,7 @@ export const clientsResource: ApiResource = {
   },
   schemas: {
     Client: clientSchema,
+    CreatedClient: createdClientSchema,
     ClientInput: clientInputSchema,
     ClientList: listSchema('Client'),
     BulkUpsertResult: bulkUpsertResultSchema,
@@ -44,7 +45,7 @@ export const clientsResource: ApiResource = {
         tag,
         ability: 'clients:write',
         body: ref('ClientInput'),
-        responses: { 201: { description: 'The new client', schema: ref('Client') } },
+        responses: { 201: { description: 'The new client', schema: ref('CreatedClient') } },
       }),
     },
     '/clients/bulk': operation({
