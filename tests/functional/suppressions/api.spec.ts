@@ -122,7 +122,10 @@ test.group('API: suppressions', () => {
 
     // Even with the complaint confirmation, by address or by id.
     const entry = await Suppression.query().where('tenant_id', tenant.id).firstOrFail()
-    for (const path of ['/suppressions/left@example.com', `/suppressions/${entry.id}?confirm=complaint`]) {
+    for (const path of [
+      '/suppressions/left@example.com',
+      `/suppressions/${entry.id}?confirm=complaint`,
+    ]) {
       const refused = await calls.delete(path)
       refused.assertStatus(409)
       assert.equal(
