@@ -108,7 +108,8 @@ export default class MainSeeder extends BaseSeeder {
     const clients = []
     for (const [index, fullName] of CLIENT_NAMES.entries()) {
       const email = `${fullName.split(' ')[0].toLowerCase()}.${index + 1}@example.com`
-      clients.push((await CreateClient.handle(tenant, { email, fullName })).client)
+      const { client } = await CreateClient.handle(tenant, { email, fullName })
+      clients.push(client)
     }
     await this.#demoSuppressions(tenant, clients)
     const message = await CreateMessage.handle(tenant, {
