@@ -3,7 +3,7 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 
 test.group('Suppressions in the browser', () => {
-  test('a user finds the list under Clients, adds an address, and removes a complaint only once confirmed', async ({
+  test('a user finds the list under Clients, adds an address, removes a complaint only once confirmed, and cannot remove an unsubscribe', async ({
     visit,
     assert,
   }) => {
@@ -15,6 +15,12 @@ test.group('Suppressions in the browser', () => {
       source: 'arf',
       detail: 'Reported as spam',
     })
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'left@example.com',
+      reason: 'unsubscribed',
+      source: 'unsubscribe',
+    })
     const page = await visit('/login')
     await page.getByLabel('Email').fill(user.email)
     await page.getByLabel('Password').fill(STRONG_PASSWORD)
@@ -24,6 +30,12 @@ test.group('Suppressions in the browser', () => {
     await page.getByRole('link', { name: 'Clients', exact: true }).click()
     await page.getByRole('link', { name: 'Suppression list' }).click()
     await page.assertTextContains('[data-testid="suppressions-table"]', 'angry@example.com')
+    // An unsubscribe is the recipient's: no Remove button, and the row says why.
+    assert.equal(await page.getByRole('button', { name: 'Remove left@example.com' }).count(), 0)
+    await page.assertTextContains(
+      '[data-testid="unsubscribed-note"]',
+      'They unsubscribed: only they can subscribe again.'
+    )
 
     await page.getByLabel('Email').fill('Gone@Example.com')
     await page.getByLabel('Note (optional)').fill('Asked by phone')
