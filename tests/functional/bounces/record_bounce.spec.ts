@@ -122,10 +122,8 @@ test.group('RecordBounce', () => {
     const complaint = { deliveryId: bounced.ids[0], kind: 'complaint' as const, source: 'arf' }
     assert.equal(await RecordBounce.handle(complaint), 'recorded')
     assert.include(await runCounters(bounced.run.id), { bounced: 0, complained: 1 })
-    assert.equal(
-      (await db.from('deliveries').where('id', bounced.ids[0]).first()).status,
-      'complained'
-    )
+    const complained = await db.from('deliveries').where('id', bounced.ids[0]).first()
+    assert.equal(complained.status, 'complained')
     assert.include(await suppressionOf(bounced.tenant.id, bounced.email), { reason: 'complaint' })
     assert.equal(await RecordBounce.handle(complaint), 'duplicate')
     assert.equal(await RecordBounce.handle(hard), 'duplicate')
