@@ -13,6 +13,14 @@ const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname.toLowerCase()
 const OUR_MESSAGE_ID = /^<?delivery-(\d{1,15})@([^>\s]+)>?$/i
 
 /**
+ * The Message-ID a delivery is sent with (send_delivery.ts): the one place
+ * its format is written, with deliveryIdOfMessageId its reader.
+ */
+export function messageIdOfDelivery(deliveryId: number) {
+  return `<delivery-${deliveryId}@${MESSAGE_ID_DOMAIN}>`
+}
+
+/**
  * The delivery our Message-ID names, or null for anybody else's.
  */
 export function deliveryIdOfMessageId(value: string | null | undefined) {

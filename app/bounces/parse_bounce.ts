@@ -5,8 +5,10 @@
  * - DSNs (RFC 3464): multipart/report; report-type=delivery-status. The
  *   message/delivery-status part has one group of fields per recipient;
  *   the first whose Action is `failed` (else `delayed`) is the one read:
- *   Status 5.x.x is a hard bounce, 4.x.x a soft one, `delayed` only news
- *   that the remote server still tries (recorded by nobody).
+ *   Status 5.1.x and 5.2.1 (the address is dead, enhanced_status.ts) or
+ *   none is a hard bounce; any other 5.x.x (a spam block, a full mailbox)
+ *   and 4.x.x a soft one; `delayed` only news that the remote server still
+ *   tries (recorded by nobody).
  * - ARF complaints (RFC 5965): multipart/report;
  *   report-type=feedback-report, with a message/feedback-report part
  *   (Feedback-Type abuse, fraud, virus, other…: all complaints, except
@@ -24,6 +26,12 @@
  * multipart bodies on their boundaries and decodes only the small parts it
  * reads, so a DSN costs microseconds (docs/benchmarks.md).
  */
+
+import {
+  findEnhancedStatus,
+  matchEnhancedStatus,
+  permanentFailureKind,
+} from '#bounces/enhanced_status'
 
 export type BounceKind = 'hard' | 'soft' | 'delayed' | 'complaint'
 
@@ -55,7 +63,6 @@ const MOST_PARTS = 32
 const MOST_DIAGNOSTIC_CHARS = 1000
 
 const TOKEN_IN_ADDRESS = /\bbounces\+([a-z2-7]{26})@/i
-const ENHANCED_STATUS = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/
 const LOOKS_LIKE_BOUNCE_FROM = /mailer-daemon|postmaster/i
 const LOOKS_LIKE_BOUNCE_SUBJECT =
   /undeliver|undelivered|delivery (status notification|failure|has failed)|returned mail|failure notice|mail delivery failed/i
@@ -107,16 +114,15 @@ export function parseBounceMessage(raw: Buffer | string, options: ParseOptions =
       addressOf(chosen.get('final-recipient')) ?? addressOf(chosen.get('original-recipient'))
     result.diagnostic = diagnostic ? clip(decodeWords(stripType(diagnostic))) : null
     result.status =
-      ENHANCED_STATUS.exec(chosen.get('status') ?? '')?.[0] ??
-      ENHANCED_STATUS.exec(result.diagnostic ?? '')?.[0] ??
-      null
+      findEnhancedStatus(chosen.get('status')) ?? findEnhancedStatus(result.diagnostic)
     if (actionOf(chosen) === 'delayed') {
       result.kind = 'delayed'
     } else {
       // A failure without a status is final: hard, unless the server's
-      // own code says it was a temporary one.
+      // own code says it was a temporary one. A permanent one suppresses
+      // only when its status says the address is dead (enhanced_status.ts).
       const klass = result.status?.[0] ?? (/^\s*4\d\d\b/.test(result.diagnostic ?? '') ? '4' : '5')
-      result.kind = klass === '4' ? 'soft' : 'hard'
+      result.kind = klass === '4' ? 'soft' : permanentFailureKind(result.status)
     }
     return result
   }
@@ -126,10 +132,10 @@ export function parseBounceMessage(raw: Buffer | string, options: ParseOptions =
   const subject = headers.get('subject') ?? ''
   if (!LOOKS_LIKE_BOUNCE_FROM.test(from) && !LOOKS_LIKE_BOUNCE_SUBJECT.test(subject)) return result
   const prose = found.text ?? ''
-  const status = ENHANCED_STATUS.exec(prose)
+  const status = matchEnhancedStatus(prose)
   if (!status || status[1] === '2') return result
   result.status = status[0]
-  result.kind = status[1] === '5' ? 'hard' : 'soft'
+  result.kind = status[1] === '5' ? permanentFailureKind(status[0]) : 'soft'
   const line = prose.slice(Math.max(0, prose.lastIndexOf('\n', status.index) + 1))
   result.diagnostic = clip(line.split(/\r?\n/, 1)[0].trim())
   return result

@@ -1,4 +1,3 @@
-import env from '#start/env'
 import type { ClaimedDelivery } from '#sending/delivery_claims'
 import { settlementOf } from '#sending/delivery_settlements'
 import { sqlTime } from '#services/database/sql_time'
@@ -10,8 +9,7 @@ import { acceptedOutcome, classifySmtpError, type SmtpOutcome } from '#sending/s
 import { countTry } from '#sending/send_metrics'
 import { noteRunTry } from '#sending/run_lateness'
 import { nodemailerDkim, type SenderIdentity } from '#sending/sender_identity'
-
-const MESSAGE_ID_DOMAIN = new URL(env.get('APP_URL')).hostname
+import { messageIdOfDelivery } from '#bounces/delivery_refs'
 
 /**
  * Hands one claimed delivery to the mail server and writes the attempt to
@@ -43,7 +41,7 @@ export default class SendDelivery {
         text: envelope.rendered.text,
         html: envelope.rendered.html ?? undefined,
         headers: envelope.headers,
-        messageId: `<delivery-${delivery.id}@${MESSAGE_ID_DOMAIN}>`,
+        messageId: messageIdOfDelivery(delivery.id),
         envelope: envelope.smtp,
       })
       outcome = acceptedOutcome(info.response)

@@ -1,4 +1,5 @@
 import { storableText } from '#services/database/storable_text'
+import { enhancedStatusOfReply, isDeadAddressStatus } from '#bounces/enhanced_status'
 
 /**
  * What one try means to the engine, read from the mail server's answer:
@@ -63,41 +64,16 @@ export function classifySmtpError(error: any): SmtpOutcome {
 }
 
 /**
- * The enhanced status codes (RFC 3463) of a 5xx reply that say the address
- * will never take mail: any other status (a policy refusal, 5.7.x; a full
- * mailbox, 5.2.2; the message too big, 5.3.4; a relay problem, 5.4.x)
- * is about this message or this moment, so it fails the delivery without
- * suppressing the address. The rules are the table of
- * tests/unit/smtp_outcomes.spec.ts.
- */
-const HARD_BOUNCE_STATUSES = [
-  // 5.1.1 bad mailbox, 5.1.2 bad domain, 5.1.3 bad address syntax,
-  // 5.1.6 mailbox moved, 5.1.10 the domain accepts no mail (null MX), …:
-  // every 5.1.x is about the address.
-  /^5\.1\.\d{1,3}$/,
-  // Mailbox disabled, not accepting messages.
-  /^5\.2\.1$/,
-]
-
-/**
- * The enhanced status code at the start of a reply's text ("550 5.1.1 …"
- * or "550-5.1.1 …"), or null when the server gives none.
- */
-export function enhancedStatus(response: string) {
-  const match = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\b/.exec(response)
-  return match ? match[1] : null
-}
-
-/**
  * A hard bounce at send time: a 5xx answer to RCPT TO (the recipient, not
- * the message, refused) whose enhanced status is in HARD_BOUNCE_STATUSES.
+ * the message, refused) whose enhanced status says the address is dead (isDeadAddressStatus, the
+ * same rule as for bounces reported later; its table is
+ * tests/unit/smtp_outcomes.spec.ts).
  * A bare "550 no such user" without a status is not taken as one: too many
  * servers use 550 for policy refusals to suppress on the code alone.
  */
 function isHardBounce(command: string | undefined, code: number, response: string) {
   if (command !== 'RCPT TO' || code < 500) return false
-  const status = enhancedStatus(response)
-  return status !== null && HARD_BOUNCE_STATUSES.some((rule) => rule.test(status))
+  return isDeadAddressStatus(enhancedStatusOfReply(response))
 }
 
 /**

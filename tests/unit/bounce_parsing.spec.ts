@@ -34,7 +34,7 @@ test.group('Bounce parsing', () => {
       },
       { title: 'Action delayed is only news', action: 'delayed', status: '4.4.1', kind: 'delayed' },
       { title: 'Action delivered is no bounce', action: 'delivered', status: '2.0.0', kind: null },
-      { title: '5.7.1 policy refusal is hard', action: 'failed', status: '5.7.1', kind: 'hard' },
+      { title: '5.7.1 policy refusal is soft', action: 'failed', status: '5.7.1', kind: 'soft' },
     ])
     .run(({ assert }, { action, status, kind }) => {
       const parsed = parseBounceMessage(dsnMessage(original, { action, status }))
@@ -87,7 +87,7 @@ test.group('Bounce parsing', () => {
       "Sorry, I couldn't deliver your message.",
       '<anna@example.com>: 552 5.2.2 Mailbox full',
     ].join('\r\n')
-    assert.include(parseBounceMessage(prose), { kind: 'hard', status: '5.2.2', token })
+    assert.include(parseBounceMessage(prose), { kind: 'soft', status: '5.2.2', token })
   })
 
   test('an auto-reply, or garbage, is no bounce', ({ assert }) => {

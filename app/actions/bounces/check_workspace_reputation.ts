@@ -19,24 +19,37 @@ const MOST_RUNS = 200
 /**
  * The operator protects the reputation every workspace shares (listmonk's
  * and SES's practice): when a workspace's bounce or complaint rate over its
- * last REPUTATION_WINDOW sent messages passes BOUNCE_RATE_TO_PAUSE or
+ * last REPUTATION_WINDOW messages passes BOUNCE_RATE_TO_PAUSE or
  * COMPLAINT_RATE_TO_PAUSE, its running mailings are paused (the owner sees
  * why; resuming is theirs to decide) and the staff find it in the admin
  * panel (an audit log entry by "system", listed on the panel's home).
  *
  * "The last N messages" are read from the run counters, newest runs first
- * until they hold N sent messages: a few rows, never the delivery log. A
- * workspace that has sent fewer is judged once it has sent min(N, 100), so
- * three messages and one bounce pause nobody.
+ * until they hold N sent messages: a few rows, never the delivery log.
+ * Bounces are the ones reported later (the `bounced` counter) and the hard
+ * bounces at send time, which are `failed` deliveries the server never
+ * took: counted from the workspace's suppression list (reason hard_bounce,
+ * source smtp, since the window's oldest run), a few rows, and added to
+ * the messages too. A workspace that has sent fewer is judged once it has
+ * sent min(N, 100), so three messages and one bounce pause nobody.
  *
- * Called after each recorded bounce or complaint; cheap when nothing is
- * wrong (one query), and quiet when the workspace is already paused.
+ * A workspace paused here and resumed is judged on the mail it sends after
+ * the pause: the pause's audit entry keeps each window run's counters and
+ * the last suppression's id as they were, and the next check counts only
+ * what came since. Otherwise the next late bounce would find the same rate
+ * over the same runs and pause it again at once.
+ *
+ * Called after each recorded bounce or complaint and once per settled
+ * slice that had a hard bounce at send time (hard_bounces.ts); cheap when
+ * nothing is wrong (three small queries), and quiet when the workspace is
+ * already paused.
  */
 export default class CheckWorkspaceReputation {
   static async handle(tenantId: number) {
     const { window, bounceRateToPause, complaintRateToPause } = bouncesConfig.reputation
     if (window <= 0 || (bounceRateToPause <= 0 && complaintRateToPause <= 0)) return null
 
+    const since = await lastPause(tenantId)
     const runs = await db
       .from('mailing_runs')
       .where('tenant_id', tenantId)
@@ -45,16 +58,28 @@ export default class CheckWorkspaceReputation {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(MOST_RUNS)
-      .select('sent', 'bounced', 'complained')
+      .select('id', 'sent', 'bounced', 'complained', 'created_at')
     let sent = 0
     let bounced = 0
     let complained = 0
+    const windowRuns: RunCounters = {}
+    let oldest: unknown = null
     for (const run of runs) {
       if (sent >= window) break
-      sent += Number(run.sent)
-      bounced += Number(run.bounced)
-      complained += Number(run.complained)
+      const [baseSent, baseBounced, baseComplained] = since.runs[run.id] ?? [0, 0, 0]
+      windowRuns[run.id] = [Number(run.sent), Number(run.bounced), Number(run.complained)]
+      oldest = run.created_at
+      sent += Number(run.sent) - baseSent
+      bounced += Number(run.bounced) - baseBounced
+      complained += Number(run.complained) - baseComplained
     }
+    const { atSend, lastSuppressionId } = await hardBouncesAtSend(
+      tenantId,
+      oldest,
+      since.suppressionId
+    )
+    sent += atSend
+    bounced += atSend
     if (sent < Math.min(window, 100)) return null
 
     const bounceRate = bounced / sent
@@ -88,12 +113,54 @@ export default class CheckWorkspaceReputation {
         complained,
         bounce_rate: bounceRate,
         complaint_rate: complaintRate,
+        hard_bounces_at_send: atSend,
         paused_mailings: paused,
+        // What the next check starts from (lastPause).
+        runs: windowRuns,
+        last_suppression_id: lastSuppressionId,
       },
     })
     logger.warn({ tenantId, sent, bounced, complained, paused }, reason)
     return { reason, paused }
   }
+}
+
+/** A run's sent, bounced and complained counters. */
+type RunCounters = Record<string, [number, number, number]>
+
+/**
+ * Where the workspace's last pause left its counters: each window run's, and
+ * the last suppression then. Nothing before a first pause.
+ */
+async function lastPause(tenantId: number) {
+  const entry = await AuditLog.query()
+    .where({ action: 'workspace.sending_paused', subjectType: 'workspace', subjectId: tenantId })
+    .orderBy('id', 'desc')
+    .first()
+  const details = entry?.details ?? {}
+  const runs = (details.runs && typeof details.runs === 'object' ? details.runs : {}) as RunCounters
+  return { runs, suppressionId: Number(details.last_suppression_id ?? 0) }
+}
+
+/**
+ * The hard bounces at send time (the address suppressed from the SMTP
+ * answer, hard_bounces.ts) since the window's oldest run started and after
+ * the last pause, and the workspace's newest suppression id.
+ */
+async function hardBouncesAtSend(tenantId: number, oldest: unknown, afterId: number) {
+  const [counted, newest] = await Promise.all([
+    oldest === null
+      ? null
+      : db
+          .from('suppressions')
+          .where({ tenant_id: tenantId, reason: 'hard_bounce', source: 'smtp' })
+          .where('created_at', '>=', oldest as string)
+          .where('id', '>', afterId)
+          .count('* as total')
+          .first(),
+    db.from('suppressions').where('tenant_id', tenantId).max('id as id').first(),
+  ])
+  return { atSend: Number(counted?.total ?? 0), lastSuppressionId: Number(newest?.id ?? 0) }
 }
 
 /**

@@ -21,11 +21,16 @@ export interface BounceReport {
   /** Where it came from: dsn, arf, ses, postmark, sendgrid, mailgun. */
   source: string
   /**
-   * The address the report is about, when the delivery was found by
-   * something that does not prove it (a Message-ID): it must be the
+   * The address the report is about: when given, it must be the
    * delivery's, or the report is taken for somebody else's.
    */
   recipient?: string | null
+  /**
+   * How the report named its delivery: a VERP token proves it alone; our
+   * Message-ID (`<delivery-N@host>`) is guessable, so a report that names
+   * its delivery by it must also give the delivery's address.
+   */
+  namedBy?: 'token' | 'message_id'
 }
 
 /**
@@ -46,7 +51,7 @@ const MOST_REASON_CHARS = 500
  * to settle it (a slice settles within a second or so) before answering
  * not_sent_yet: a fast remote server bounces before our own bookkeeping.
  */
-const SETTLEMENT_WAIT_MS = 3000
+export const SETTLEMENT_WAIT_MS = 3000
 const SETTLEMENT_POLL_MS = 250
 
 /**
@@ -56,10 +61,18 @@ const SETTLEMENT_POLL_MS = 250
  * same report twice counts once; the run's counter moves in the same
  * transaction, and the address is suppressed:
  *
- * - hard bounce → `hard_bounce`;
- * - complaint → `complaint` (also when the delivery had already bounced);
+ * - hard bounce → `hard_bounce` (which reports are hard, and which soft,
+ *   is the rule of app/bounces/enhanced_status.ts);
+ * - complaint → `complaint`;
  * - soft bounce → counted in the address's streak; the streak reaches
  *   SOFT_BOUNCES_TO_SUPPRESS → `hard_bounce`.
+ *
+ * A later report about a message already reported is news only when it is
+ * stronger: a complaint about a bounced message makes it `complained` (its
+ * count moves from bounced to complained), a hard bounce after a soft one
+ * of the same message suppresses the address (the delivery stays `bounced`,
+ * counted once, with the hard reason); both are announced. Anything else
+ * is a `duplicate`.
  *
  * "In a row" means consecutive deliveries to the address in the
  * workspace: a delivery to it sent after the streak's last bounced one,
@@ -94,6 +107,7 @@ async function record(report: BounceReport): Promise<RecordOutcome> {
     )
     .first()
   if (!delivery) return 'unknown'
+  if (report.namedBy === 'message_id' && !report.recipient) return 'unknown'
   if (report.recipient && report.recipient.trim().toLowerCase() !== delivery.email.toLowerCase()) {
     return 'unknown'
   }
@@ -102,42 +116,61 @@ async function record(report: BounceReport): Promise<RecordOutcome> {
 
   const tenantId = Number(delivery.tenant_id)
   const deliveryId = Number(delivery.id)
-  const newStatus = report.kind === 'complaint' ? 'complained' : 'bounced'
   const now = sqlTime()
 
   const { changed, suppressed } = await db.transaction(async (trx) => {
-    const updated = await trx
-      .from('deliveries')
-      .where({ id: deliveryId, status: 'sent' })
-      .update({ status: newStatus, reason: reasonOf(report), updated_at: now })
-    const changedRow = affectedRows(updated) === 1
-    if (changedRow) {
-      await trx.from('mailing_runs').where('id', delivery.run_id).increment(newStatus, 1)
+    const moveTo = async (from: 'sent' | 'bounced', to: 'bounced' | 'complained') => {
+      const updated = await trx
+        .from('deliveries')
+        .where({ id: deliveryId, status: from })
+        .update({ status: to, reason: reasonOf(report), updated_at: now })
+      if (affectedRows(updated) !== 1) return false
+      const counters = trx.from('mailing_runs').where('id', delivery.run_id)
+      // The run's bounced and complained counters are its deliveries in
+      // those statuses: a complaint about a bounced message moves it.
+      await (from === 'bounced'
+        ? counters.increment({ complained: 1, bounced: -1 })
+        : counters.increment(to, 1))
+      return true
     }
-
     const suppress = (reason: 'hard_bounce' | 'complaint', detail: string | null) =>
       SuppressAddress.handle(
         { tenantId, email: delivery.email, reason, source: report.source, detail, deliveryId },
         trx
       )
-    let newlySuppressed = false
+
     if (report.kind === 'complaint') {
-      // A complaint suppresses even when repeated or after a bounce:
+      // A complaint is news even after a bounce of the same message (a
+      // provider may report both): the delivery becomes `complained`.
+      const changedRow =
+        (await moveTo('sent', 'complained')) || (await moveTo('bounced', 'complained'))
       // SuppressAddress is idempotent and only ever strengthens a reason.
-      newlySuppressed = await suppress('complaint', report.diagnostic ?? null)
-    } else if (report.kind === 'hard') {
-      newlySuppressed = await suppress('hard_bounce', reasonOf(report))
-    } else if (changedRow) {
-      const streak = await countSoftBounce(trx, tenantId, delivery.email, deliveryId, now)
-      const threshold = bouncesConfig.softBouncesToSuppress
-      if (threshold > 0 && streak >= threshold) {
-        newlySuppressed = await suppress(
-          'hard_bounce',
-          `${streak} soft bounces in a row; last: ${reasonOf(report)}`
-        )
-      }
+      const newlySuppressed = await suppress('complaint', report.diagnostic ?? null)
+      return { changed: changedRow, suppressed: newlySuppressed }
     }
-    return { changed: changedRow, suppressed: newlySuppressed }
+
+    const changedRow = await moveTo('sent', 'bounced')
+    if (report.kind === 'hard') {
+      const newlySuppressed = await suppress('hard_bounce', reasonOf(report))
+      if (!changedRow && newlySuppressed) {
+        // A hard report after a soft one of the same message: the delivery
+        // stays `bounced` (counted once) with the stronger reason, and the
+        // report is announced since it suppressed the address.
+        await trx
+          .from('deliveries')
+          .where({ id: deliveryId, status: 'bounced' })
+          .update({ reason: reasonOf(report), updated_at: now })
+      }
+      return { changed: changedRow || newlySuppressed, suppressed: newlySuppressed }
+    }
+    if (!changedRow) return { changed: false, suppressed: false }
+    const streak = await countSoftBounce(trx, tenantId, delivery.email, deliveryId, now)
+    const threshold = bouncesConfig.softBouncesToSuppress
+    const newlySuppressed =
+      threshold > 0 &&
+      streak >= threshold &&
+      (await suppress('hard_bounce', `${streak} soft bounces in a row; last: ${reasonOf(report)}`))
+    return { changed: true, suppressed: newlySuppressed }
   })
 
   if (!changed) return 'duplicate'

@@ -1,15 +1,17 @@
 import logger from '@adonisjs/core/services/logger'
-import RecordBounce, { type RecordOutcome } from '#actions/bounces/record_bounce'
+import RecordBounce, {
+  SETTLEMENT_WAIT_MS,
+  type RecordOutcome,
+} from '#actions/bounces/record_bounce'
 import { deliveryIdOfBounceRef, deliveryIdOfMessageId } from '#bounces/delivery_refs'
 import type { ProviderReport } from '#bounces/providers/reports'
-
-const SETTLEMENT_WAIT_MS = 3000
 
 /**
  * The reports of one verified provider webhook request, recorded one by
  * one. A report names its delivery by a VERP token (self-proving) or by our
  * Message-ID, believed only because the request's signature was verified,
- * and then only for the delivery's own address. Returns how many of each
+ * and then only for the delivery's own address, which the report must
+ * give (a Message-ID is guessable). Returns how many of each
  * outcome, so the controller can ask the provider to retry when one came
  * before our own send was settled (every other report of the request is
  * idempotent, so a retry repeats nothing).
@@ -27,8 +29,8 @@ export default class RecordProviderReports {
     // of reports about a run still being sent must not hold the request.
     const waitUntil = Date.now() + SETTLEMENT_WAIT_MS
     for (const report of reports) {
-      const deliveryId =
-        deliveryIdOfBounceRef(report.token) ?? deliveryIdOfMessageId(report.messageId)
+      const byToken = deliveryIdOfBounceRef(report.token)
+      const deliveryId = byToken ?? deliveryIdOfMessageId(report.messageId)
       if (deliveryId === null) {
         outcomes.unknown += 1
         continue
@@ -41,6 +43,7 @@ export default class RecordProviderReports {
           diagnostic: report.diagnostic,
           source,
           recipient: report.recipient,
+          namedBy: byToken === null ? 'message_id' : 'token',
         },
         { wait: Math.max(0, waitUntil - Date.now()) }
       )

@@ -1,4 +1,5 @@
 import { parseBounceMessage } from '#bounces/parse_bounce'
+import { findEnhancedStatus, permanentFailureKind } from '#bounces/enhanced_status'
 
 /**
  * What each provider's webhook payload says, in one shape: the bounces and
@@ -20,7 +21,6 @@ export interface ProviderReport {
 
 /** Events per request we read: a provider batching more is cut off here. */
 const MOST_EVENTS = 1000
-const ENHANCED_STATUS = /\b[245]\.\d{1,3}\.\d{1,3}\b/
 
 type Json = Record<string, unknown>
 
@@ -40,8 +40,8 @@ function bracketed(value: string | null) {
 
 function statusIn(...values: unknown[]) {
   for (const value of values) {
-    const match = typeof value === 'string' ? ENHANCED_STATUS.exec(value) : null
-    if (match) return match[0]
+    const status = findEnhancedStatus(value)
+    if (status) return status
   }
   return null
 }
@@ -49,7 +49,8 @@ function statusIn(...values: unknown[]) {
 /**
  * SES (the `Message` of an SNS notification, JSON): notificationType (or
  * eventType, for configuration-set events) Bounce or Complaint. Permanent
- * bounces are hard; Transient and Undetermined soft. The Message-ID is in
+ * bounces are hard when their status says the address is dead or they give
+ * none (enhanced_status.ts), soft otherwise; Transient and Undetermined soft. The Message-ID is in
  * mail.commonHeaders (or mail.headers, with "include original headers").
  */
 export function sesReports(message: unknown): ProviderReport[] {
@@ -64,15 +65,16 @@ export function sesReports(message: unknown): ProviderReport[] {
 
   if (type === 'Bounce') {
     const bounce = object(body.bounce)
-    const kind = bounce.bounceType === 'Permanent' ? 'hard' : 'soft'
+    const permanent = bounce.bounceType === 'Permanent'
     const recipients = Array.isArray(bounce.bouncedRecipients) ? bounce.bouncedRecipients : []
     return recipients.slice(0, MOST_EVENTS).map((entry) => {
       const recipient = object(entry)
       const diagnostic = text(recipient.diagnosticCode) ?? text(bounce.bounceSubType)
+      const status = statusIn(recipient.status, diagnostic)
       return {
-        kind,
+        kind: permanent ? permanentFailureKind(status) : 'soft',
         recipient: text(recipient.emailAddress),
-        status: statusIn(recipient.status, diagnostic),
+        status,
         diagnostic,
         messageId,
         token,
@@ -118,11 +120,12 @@ export function postmarkReports(payload: unknown): ProviderReport[] {
   const content = text(body.Content)
   const quoted = content ? parseBounceMessage(content) : null
   const diagnostic = text(body.Details) ?? text(body.Description)
+  const status = statusIn(diagnostic, quoted?.status)
   return [
     {
-      kind,
+      kind: kind === 'hard' ? permanentFailureKind(status) : kind,
       recipient: text(body.Email),
-      status: statusIn(diagnostic, quoted?.status),
+      status,
       diagnostic: kind === 'complaint' ? 'abuse' : diagnostic,
       messageId: quoted?.messageId ?? null,
       token: text(object(body.Metadata)['mailings-token']) ?? quoted?.token ?? null,
@@ -132,7 +135,7 @@ export function postmarkReports(payload: unknown): ProviderReport[] {
 
 /**
  * SendGrid's Event Webhook: an array of events. `bounce` of type bounce is
- * hard, of type blocked soft; `spamreport` a complaint. Mail sent through
+ * hard or soft by its status (permanentFailureKind), of type blocked soft; `spamreport` a complaint. Mail sent through
  * SendGrid's SMTP keeps our Message-ID as `smtp-id`.
  */
 export function sendgridReports(payload: unknown): ProviderReport[] {
@@ -149,11 +152,12 @@ export function sendgridReports(payload: unknown): ProviderReport[] {
     }
     if (event.event !== 'bounce') return []
     const reason = text(event.reason)
+    const status = statusIn(event.status, reason)
     return [
       {
         ...common,
-        kind: event.type === 'blocked' ? 'soft' : 'hard',
-        status: statusIn(event.status, reason),
+        kind: event.type === 'blocked' ? 'soft' : permanentFailureKind(status),
+        status,
         diagnostic: reason,
       },
     ]
@@ -162,7 +166,7 @@ export function sendgridReports(payload: unknown): ProviderReport[] {
 
 /**
  * Mailgun's webhooks (one event per request): `failed` with severity
- * permanent is hard, unless Mailgun gave up retrying (reason `old`: soft);
+ * permanent is hard or soft by its status (permanentFailureKind), unless Mailgun gave up retrying (reason `old`: soft);
  * temporary failures are attempts Mailgun retries itself, news like a DSN's
  * `delayed`, so nothing. `complained` is a complaint. Mailgun keeps our
  * Message-ID (message.headers.message-id, without brackets).
@@ -177,11 +181,12 @@ export function mailgunReports(payload: unknown): ProviderReport[] {
   if (event.event !== 'failed' || event.severity !== 'permanent') return []
   const delivery = object(event['delivery-status'])
   const diagnostic = text(delivery.message) ?? text(delivery.description) ?? text(event.reason)
+  const status = statusIn(delivery['enhanced-code'], diagnostic, delivery.description)
   return [
     {
       ...common,
-      kind: event.reason === 'old' ? 'soft' : 'hard',
-      status: statusIn(delivery['enhanced-code'], diagnostic, delivery.description),
+      kind: event.reason === 'old' ? 'soft' : permanentFailureKind(status),
+      status,
       diagnostic,
     },
   ]

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import RecordBounce, { type BounceReport } from '#actions/bounces/record_bounce'
 import bouncesConfig from '#config/bounces'
 import { startedRun } from '#tests/helpers/sending'
@@ -86,5 +87,49 @@ test.group('RecordBounce', () => {
       'recorded'
     )
     assert.isNull(await suppressionOf(failed.tenant.id, failed.email))
+  })
+
+  test('a report named by our Message-ID counts only with the delivery’s address', async ({
+    assert,
+  }) => {
+    const { ids, email } = await deliveriesTo(1)
+    const byMessageId = { ...soft(ids[0]), namedBy: 'message_id' as const }
+    assert.equal(await RecordBounce.handle(byMessageId), 'unknown')
+    assert.equal(await RecordBounce.handle({ ...byMessageId, recipient: email }), 'recorded')
+  })
+
+  test('a stronger report after a bounce is recorded and announced; a weaker one is a duplicate', async ({
+    assert,
+    cleanup,
+  }) => {
+    const events = emitter.fake(['delivery:bounced'])
+    cleanup(() => emitter.restore())
+
+    // A hard report after a soft one of the same message suppresses.
+    const bounced = await deliveriesTo(1)
+    assert.equal(await RecordBounce.handle(soft(bounced.ids[0])), 'recorded')
+    const hard = { ...soft(bounced.ids[0]), kind: 'hard' as const, status: '5.1.1' }
+    assert.equal(await RecordBounce.handle(hard), 'recorded')
+    assert.include(await suppressionOf(bounced.tenant.id, bounced.email), { reason: 'hard_bounce' })
+    assert.include(await runCounters(bounced.run.id), { bounced: 1 })
+    const row = await db.from('deliveries').where('id', bounced.ids[0]).first()
+    assert.equal(row.status, 'bounced')
+    assert.include(row.reason, 'Hard bounce: 5.1.1')
+    assert.equal(await RecordBounce.handle(hard), 'duplicate')
+    assert.equal(await RecordBounce.handle(soft(bounced.ids[0])), 'duplicate')
+
+    // A complaint about the bounced message: complained, counted there.
+    const complaint = { deliveryId: bounced.ids[0], kind: 'complaint' as const, source: 'arf' }
+    assert.equal(await RecordBounce.handle(complaint), 'recorded')
+    assert.include(await runCounters(bounced.run.id), { bounced: 0, complained: 1 })
+    const complained = await db.from('deliveries').where('id', bounced.ids[0]).first()
+    assert.equal(complained.status, 'complained')
+    assert.include(await suppressionOf(bounced.tenant.id, bounced.email), { reason: 'complaint' })
+    assert.equal(await RecordBounce.handle(complaint), 'duplicate')
+    assert.equal(await RecordBounce.handle(hard), 'duplicate')
+
+    events.assertEmittedCount('delivery:bounced', 3)
+    events.assertEmitted('delivery:bounced', ({ data }) => data.kind === 'hard' && data.suppressed)
+    events.assertEmitted('delivery:bounced', ({ data }) => data.kind === 'complaint')
   })
 })
