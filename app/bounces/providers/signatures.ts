@@ -49,7 +49,11 @@ export function sendgridSigned(
     if (sendgridKey?.text !== publicKey) {
       sendgridKey = {
         text: publicKey,
-        key: createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' }),
+        key: createPublicKey({
+          key: Buffer.from(publicKey, 'base64'),
+          format: 'der',
+          type: 'spki',
+        }),
       }
     }
     return verify(

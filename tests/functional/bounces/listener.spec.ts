@@ -227,7 +227,10 @@ test.group('bounces:listen', (group) => {
       assert.deepEqual(replies.slice(0, 10), Array(10).fill('550'))
       assert.equal(replies[10], '421')
       // Nothing answered after the 421: the server hung up.
-      assert.deepEqual([...new Set(replies.slice(11))].filter((r) => r !== 'closed'), [])
+      assert.deepEqual(
+        [...new Set(replies.slice(11))].filter((r) => r !== 'closed'),
+        []
+      )
       await waitUntil('the connection closed', async () => smtp.isClosed())
     } finally {
       smtp.end()
