@@ -4,6 +4,7 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 import env from '#start/env'
 import bouncesConfig from '#config/bounces'
 import { startWorkerHttpServer } from '#services/observability/worker_http_server'
+import { openCache } from '#services/cache/open_cache'
 
 /**
  * The bounce listener process: an SMTP server for BOUNCE_DOMAIN's MX that
@@ -33,6 +34,11 @@ export default class BouncesListen extends BaseCommand {
       this.exitCode = 1
       return this.terminate()
     }
+    // As the worker: what recording a bounce runs may use the cache
+    // (webhook subscriptions, subscriptions.ts), and a cache first opened
+    // during a Redis outage would kill the process with an unhandled
+    // rejection (open_cache.ts).
+    openCache()
     const { BounceListener } = await import('#bounces/bounce_listener')
     const listener = new BounceListener(logger)
     const port = this.port ?? bouncesConfig.port

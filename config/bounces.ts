@@ -58,7 +58,7 @@ const bouncesConfig = {
     ratePerMinute: env.get('BOUNCE_WEBHOOK_RATE_LIMIT', 600),
     /** The largest body taken (SES and SendGrid batch events). */
     maxBodyBytes: 1024 * 1024,
-    /** How old a signed timestamp may be (SendGrid, Mailgun). */
+    /** How old a signed timestamp may be (SendGrid; Mailgun has its own below). */
     toleranceSeconds: 5 * 60,
     ses: {
       /**
@@ -85,6 +85,13 @@ const bouncesConfig = {
     },
     mailgun: {
       signingKey: env.get('MAILGUN_WEBHOOK_SIGNING_KEY')?.trim() || null,
+      /**
+       * How old Mailgun's signed timestamp may be: Mailgun retries a
+       * request that got no 200 with the same signed body for 8 hours, so
+       * a 5-minute tolerance would refuse every retry. Replays within it are
+       * refused by the request's token, taken once (mailgun_replay.ts).
+       */
+      toleranceSeconds: 9 * 60 * 60,
     },
   },
 }

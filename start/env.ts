@@ -10,6 +10,7 @@
 */
 
 import { isIP } from 'node:net'
+import { createPublicKey } from 'node:crypto'
 import proxyaddr from 'proxy-addr'
 import { Env } from '@adonisjs/core/env'
 import { duration } from '#services/config/duration'
@@ -105,6 +106,31 @@ export function dnsServerList(key: string, value?: string): string[] {
     }
   }
   return entries
+}
+
+/**
+ * SendGrid's signed-webhook verification key (SENDGRID_WEBHOOK_PUBLIC_KEY):
+ * the base64 of an ECDSA public key (DER, SubjectPublicKeyInfo), as
+ * SendGrid shows it. Checked at boot: a key that cannot be read would
+ * otherwise fail every webhook request.
+ */
+export function sendgridPublicKey(key: string, value?: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined
+  const text = value.trim()
+  let type: string | undefined
+  try {
+    const der = Buffer.from(text, 'base64')
+    type = createPublicKey({ key: der, format: 'der', type: 'spki' }).asymmetricKeyType
+  } catch {
+    type = undefined
+  }
+  if (type !== 'ec') {
+    throw new Error(
+      `${key} must be the "Verification Key" SendGrid shows for its Signed Event Webhook ` +
+        `(base64, one line, starting "MFkw"), or empty to leave SendGrid off`
+    )
+  }
+  return text
 }
 
 export default await Env.create(new URL('../', import.meta.url), {
@@ -222,7 +248,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   SNS_ORIGIN_PATTERN: regExp,
   POSTMARK_WEBHOOK_USERNAME: Env.schema.string.optional(),
   POSTMARK_WEBHOOK_PASSWORD: monitoringToken,
-  SENDGRID_WEBHOOK_PUBLIC_KEY: Env.schema.string.optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridPublicKey,
   MAILGUN_WEBHOOK_SIGNING_KEY: Env.schema.string.optional(),
 
   /*

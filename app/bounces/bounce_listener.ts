@@ -19,6 +19,28 @@ const MOST_RECIPIENTS = 5
  */
 const CONNECTIONS_PER_MINUTE = 120
 
+/**
+ * Refused recipients per connection: smtp-server bounds neither RCPTs nor
+ * messages per connection and the rate limit counts connections, so
+ * without these one connection could try tokens (or fill the logs)
+ * forever. An MTA delivering a DSN to a token it was given is refused at
+ * most a few times (a revoked token, a typo in a forwarding rule); past
+ * this, it is somebody guessing, answered 421 and disconnected.
+ */
+const MOST_REFUSED_RECIPIENTS = 10
+
+/**
+ * Messages per connection: an MTA with a backlog of DSNs for us sends a
+ * few on one connection before opening another; past this, one valid
+ * token looped over DATA would cost a parse and a database write each
+ * time, so the connection is closed with 421 (a real MTA reconnects,
+ * under the connection rate limit).
+ */
+const MOST_MESSAGES = 20
+
+/** What one connection has done so far (the session object lives as long as it). */
+type SessionCounts = { refused: number; messages: number }
+
 type SmtpError = Error & { responseCode?: number }
 
 function smtpError(code: number, message: string): SmtpError {
@@ -36,7 +58,8 @@ function smtpError(code: number, message: string): SmtpError {
  *   cost one line.
  * - Messages are bounded (BOUNCES_MAX_MESSAGE_BYTES, refused with 552),
  *   connections too (BOUNCES_MAX_CONNECTIONS at once, BOUNCES_SOCKET_TIMEOUT,
- *   CONNECTIONS_PER_MINUTE per client network, 5 recipients a message).
+ *   CONNECTIONS_PER_MINUTE per client network, 5 recipients a message,
+ *   MOST_REFUSED_RECIPIENTS and MOST_MESSAGES a connection, then 421).
  * - A message is read (parse_bounce.ts) and recorded (RecordBounce) before
  *   it is answered: 250 once recorded or deliberately dropped (no valid
  *   token, not a bounce, a delay notice), 451 when it cannot be recorded
@@ -50,6 +73,7 @@ export class BounceListener {
   #server: SMTPServer
   #recentConnections = new Map<string, number>()
   #windowStartedAt = Date.now()
+  #sessions = new WeakMap<SMTPServerSession, SessionCounts>()
 
   constructor(private logger: Logger) {
     this.#server = new SMTPServer({
@@ -66,8 +90,10 @@ export class BounceListener {
       // Nothing reads the client's host name: no DNS query per connection.
       disableReverseLookup: true,
       onConnect: (session, callback) => callback(this.#checkRate(session)),
+      onMailFrom: (_address, session, callback) => callback(this.#checkMessages(session)),
       onRcptTo: (address, session, callback) => callback(this.#checkRecipient(address, session)),
       onData: (stream, session, callback) => {
+        this.#countsOf(session).messages++
         this.#receive(stream, session).then(
           () => callback(),
           (error: SmtpError) => callback(error)
@@ -114,7 +140,43 @@ export class BounceListener {
     return smtpError(421, 'Too many connections, try again later')
   }
 
+  #countsOf(session: SMTPServerSession) {
+    let counts = this.#sessions.get(session)
+    if (!counts) {
+      counts = { refused: 0, messages: 0 }
+      this.#sessions.set(session, counts)
+    }
+    return counts
+  }
+
+  /** At MAIL FROM: past MOST_MESSAGES on this connection, 421 (smtp-server closes on 421). */
+  #checkMessages(session: SMTPServerSession) {
+    if (this.#countsOf(session).messages < MOST_MESSAGES) return undefined
+    this.logger.warn(
+      { remote: session.remoteAddress },
+      'Bounce listener closed a connection: too many messages'
+    )
+    return smtpError(421, 'Too many messages on this connection, reconnect later')
+  }
+
   #checkRecipient(address: SMTPServerAddress, session: SMTPServerSession) {
+    const refusal = this.#recipientRefusal(address, session)
+    if (!refusal) return undefined
+    const counts = this.#countsOf(session)
+    counts.refused++
+    const about = { recipient: address.address, remote: session.remoteAddress }
+    if (counts.refused > MOST_REFUSED_RECIPIENTS) {
+      this.logger.warn(about, 'Bounce listener closed a connection: too many refused recipients')
+      return smtpError(421, 'Too many refused recipients, closing connection')
+    }
+    // One line a connection at info, the rest at debug: a client trying
+    // addresses cannot fill the logs.
+    if (counts.refused === 1) this.logger.info(about, 'Bounce listener refused RCPT')
+    else this.logger.debug(about, 'Bounce listener refused RCPT')
+    return refusal
+  }
+
+  #recipientRefusal(address: SMTPServerAddress, session: SMTPServerSession) {
     if (!bouncesConfig.domain) return smtpError(550, 'No bounce domain is configured')
     if (session.envelope.rcptTo.length >= MOST_RECIPIENTS) {
       return smtpError(452, 'Too many recipients')
@@ -123,7 +185,6 @@ export class BounceListener {
     if (recipient === `bounces@${bouncesConfig.domain}`) return undefined
     const token = tokenOfBounceAddress(recipient, bouncesConfig.domain)
     if (token && deliveryIdFromBounceToken(token) !== null) return undefined
-    this.logger.info({ recipient, remote: session.remoteAddress }, 'Bounce listener refused RCPT')
     return smtpError(550, 'No such recipient here')
   }
 

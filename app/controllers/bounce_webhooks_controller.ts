@@ -1,8 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import logger from '@adonisjs/core/services/logger'
-import redis from '@adonisjs/redis/services/main'
 import bouncesConfig from '#config/bounces'
 import RecordProviderReports from '#actions/bounces/record_provider_reports'
+import ConfirmSnsSubscription from '#actions/bounces/confirm_sns_subscription'
 import {
   mailgunReports,
   postmarkReports,
@@ -11,7 +10,8 @@ import {
   type ProviderReport,
 } from '#bounces/providers/reports'
 import { mailgunSigned, postmarkAuthorized, sendgridSigned } from '#bounces/providers/signatures'
-import { boundedGet, isSnsUrl, snsMessageOf, snsSigned } from '#bounces/providers/sns'
+import { snsMessageOf, snsSigned } from '#bounces/providers/sns'
+import { onceForToken } from '#bounces/providers/mailgun_replay'
 
 const config = bouncesConfig.webhooks
 
@@ -43,16 +43,13 @@ export default class BounceWebhooksController {
     if (!(await snsSigned(message, config.ses.originPattern))) return unsigned(response)
 
     if (message.Type === 'SubscriptionConfirmation') {
-      if (!isSnsUrl(message.SubscribeURL!, config.ses.originPattern)) {
+      const confirmation = await ConfirmSnsSubscription.handle(message)
+      if (confirmation === 'not_sns_url') {
         return response.status(400).send({ error: 'SubscribeURL is not an SNS URL' })
       }
-      try {
-        await boundedGet(message.SubscribeURL!)
-      } catch (error) {
-        logger.warn({ err: error, topic: message.TopicArn }, 'SNS subscription not confirmed')
+      if (confirmation === 'failed') {
         return response.status(502).send({ error: 'The subscription could not be confirmed' })
       }
-      logger.info({ topic: message.TopicArn }, 'SNS subscription confirmed')
       return response.ok({ confirmed: true })
     }
     if (message.Type !== 'Notification') return response.ok({})
@@ -93,21 +90,21 @@ export default class BounceWebhooksController {
   }
 
   async mailgun({ request, response }: HttpContext) {
-    const { signingKey } = config.mailgun
+    const { signingKey, toleranceSeconds } = config.mailgun
     if (!signingKey) return notConfigured(response)
     const signature = request.body().signature
-    if (!mailgunSigned(signature, signingKey, config.toleranceSeconds)) return unsigned(response)
-    // Each token once: a captured request replayed within the tolerance is
-    // refused (the key outlives the tolerance).
-    const fresh = await redis.set(
-      `bounce-webhooks:mailgun-token:${signature.token}`,
-      '1',
-      'EX',
-      config.toleranceSeconds * 2,
-      'NX'
+    if (!mailgunSigned(signature, signingKey, toleranceSeconds)) return unsigned(response)
+    // Each token once, spent only by a 200: a retry of a 503 is taken.
+    const guarded = await onceForToken(
+      signature.token,
+      toleranceSeconds * 2,
+      () => RecordProviderReports.handle(mailgunReports(request.body()), 'mailgun'),
+      (outcomes) => outcomes.not_sent_yet === 0
     )
-    if (!fresh) return response.status(409).send({ error: 'This request was already received' })
-    return record(response, mailgunReports(request.body()), 'mailgun')
+    if (guarded.replayed) {
+      return response.status(409).send({ error: 'This request was already received' })
+    }
+    return answer(response, guarded.result)
   }
 }
 
@@ -116,7 +113,14 @@ async function record(
   reports: ProviderReport[],
   source: string
 ) {
-  const outcomes = await RecordProviderReports.handle(reports, source)
+  return answer(response, await RecordProviderReports.handle(reports, source))
+}
+
+/** 503 with Retry-After when a report came before our send was settled, else 200. */
+function answer(
+  response: HttpContext['response'],
+  outcomes: Awaited<ReturnType<typeof RecordProviderReports.handle>>
+) {
   if (outcomes.not_sent_yet > 0) {
     response.header('Retry-After', 60)
     return response.status(503).send({ error: 'Not ready for this report, retry later' })

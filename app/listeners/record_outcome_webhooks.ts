@@ -2,6 +2,7 @@ import logger from '@adonisjs/core/services/logger'
 import type { EventsList } from '@adonisjs/core/types'
 import RecordWebhookEvent, { type WebhookEvent } from '#actions/webhooks/record_webhook_event'
 import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
+import type { WebhookEventType } from '#models/webhook_endpoint'
 import {
   bouncePayload,
   clientSuppressedPayload,
@@ -64,16 +65,10 @@ export default class RecordOutcomeWebhooks {
 
   async clientUnsubscribed(event: EventsList['client:unsubscribed']) {
     const { tenantId } = event.client
-    let endpointIds: number[]
-    try {
-      // Read from the database: the one-click unsubscribe must answer
-      // while Redis is away (subscriptions.ts).
-      endpointIds = await subscribedEndpointIds(tenantId, 'client.unsubscribed', { fresh: true })
-    } catch (error) {
-      logger.error({ err: error, tenantId }, 'Webhook subscriptions could not be read')
-      return
-    }
-    if (endpointIds.length === 0) return
+    // Read from the database: the one-click unsubscribe must answer
+    // while Redis is away (subscriptions.ts).
+    const endpointIds = await freshEndpointIds(tenantId, 'client.unsubscribed')
+    if (!endpointIds?.length) return
     await record({
       tenantId,
       type: 'client.unsubscribed',
@@ -89,9 +84,12 @@ export default class RecordOutcomeWebhooks {
    */
   async clientSuppressed(event: EventsList['client:suppressed']) {
     if (event.reason === 'unsubscribed') return
+    const endpointIds = await freshEndpointIds(event.tenantId, 'client.suppressed')
+    if (!endpointIds?.length) return
     await record({
       tenantId: event.tenantId,
       type: 'client.suppressed',
+      endpointIds,
       data: () => clientSuppressedPayload(event),
     })
   }
@@ -101,11 +99,27 @@ export default class RecordOutcomeWebhooks {
    * the process that recorded the report (bounces:listen or the web process).
    */
   async deliveryBounced(event: EventsList['delivery:bounced']) {
-    await record({
-      tenantId: event.tenantId,
-      type: event.kind === 'complaint' ? 'client.complained' : 'message.bounced',
-      data: bouncePayload(event),
-    })
+    const type = event.kind === 'complaint' ? 'client.complained' : 'message.bounced'
+    const endpointIds = await freshEndpointIds(event.tenantId, type)
+    if (!endpointIds?.length) return
+    await record({ tenantId: event.tenantId, type, endpointIds, data: bouncePayload(event) })
+  }
+}
+
+/**
+ * The endpoints subscribed to a rare event, read from the database (null
+ * when it cannot be read, logged): unsubscribes, bounces and complaints
+ * are announced while a mail program, bounces:listen's SMTP client or a
+ * provider's webhook waits for the answer, which must not wait out Redis's
+ * reconnects in the cache while Redis is away; next to sends they are
+ * rare, so the query costs little.
+ */
+async function freshEndpointIds(tenantId: number, type: WebhookEventType) {
+  try {
+    return await subscribedEndpointIds(tenantId, type, { fresh: true })
+  } catch (error) {
+    logger.error({ err: error, tenantId }, 'Webhook subscriptions could not be read')
+    return null
   }
 }
 

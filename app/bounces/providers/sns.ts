@@ -86,10 +86,26 @@ export async function boundedGet(url: string, mostBytes = MOST_CERT_BYTES) {
     redirect: 'error',
     signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
   })
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`)
-  const body = Buffer.from(await response.arrayBuffer())
-  if (body.length > mostBytes) throw new Error(`GET ${url} answered more than ${mostBytes} bytes`)
-  return body.toString('utf8')
+  if (!response.ok || !response.body) {
+    await response.body?.cancel()
+    throw new Error(`GET ${url} answered ${response.status}`)
+  }
+  // Read as it arrives and stop at the bound: a server sending gigabytes
+  // (or never ending) costs mostBytes of memory, not the whole body.
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let bytes = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    bytes += value.byteLength
+    if (bytes > mostBytes) {
+      await reader.cancel()
+      throw new Error(`GET ${url} answered more than ${mostBytes} bytes`)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 async function certificateKey(url: string) {

@@ -29,6 +29,58 @@ function deliverReport(to: string, raw: string) {
   return transport.sendMail({ envelope: { from: '', to: [to] }, raw })
 }
 
+/**
+ * A client speaking SMTP by hand, one command at a time: nodemailer stops
+ * at the first refusal, these tests need to keep going on one connection.
+ */
+async function rawSmtp() {
+  const socket = connect(port, '127.0.0.1')
+  let buffered = ''
+  let closed = false
+  const waiting: Array<(line: string) => void> = []
+  const flush = () => {
+    while (waiting.length > 0) {
+      const end = buffered.indexOf('\r\n')
+      // A multi-line reply (EHLO) ends with the line whose code is followed by a space.
+      const lines = buffered.split('\r\n')
+      const last = lines.findIndex((line) => /^\d{3} /.test(line))
+      if (end === -1 || last === -1) {
+        if (closed) waiting.shift()!('closed')
+        else return
+        continue
+      }
+      buffered = lines.slice(last + 1).join('\r\n')
+      waiting.shift()!(lines[last])
+    }
+  }
+  socket.on('data', (data) => {
+    buffered += data.toString()
+    flush()
+  })
+  socket.on('close', () => {
+    closed = true
+    flush()
+  })
+  socket.on('error', () => {})
+  const reply = () =>
+    new Promise<string>((resolve) => {
+      waiting.push(resolve)
+      flush()
+    })
+  const greeting = await reply()
+  return {
+    greeting,
+    isClosed: () => closed,
+    /** The command's reply, `closed` when the server hung up instead. */
+    async say(command: string) {
+      if (!closed) socket.write(`${command}\r\n`)
+      const line = await reply()
+      return line === 'closed' ? line : line.slice(0, 3)
+    },
+    end: () => socket.destroy(),
+  }
+}
+
 test.group('bounces:listen', (group) => {
   group.setup(async () => {
     port = await freePort()
@@ -161,6 +213,53 @@ test.group('bounces:listen', (group) => {
     )
     const delivery = await Delivery.findOrFail(deliveries[0].id)
     assert.equal(delivery.status, 'sent')
+  })
+
+  test('a connection trying many recipients is answered 421 and closed', async ({ assert }) => {
+    const smtp = await rawSmtp()
+    try {
+      assert.equal(await smtp.say('EHLO mx.example.test'), '250')
+      assert.equal(await smtp.say('MAIL FROM:<>'), '250')
+      const replies: string[] = []
+      for (let attempt = 0; attempt < 15 && !smtp.isClosed(); attempt++) {
+        replies.push(await smtp.say(`RCPT TO:<guess${attempt}@${bouncesConfig.domain}>`))
+      }
+      assert.deepEqual(replies.slice(0, 10), Array(10).fill('550'))
+      assert.equal(replies[10], '421')
+      // Nothing answered after the 421: the server hung up.
+      assert.deepEqual(
+        [...new Set(replies.slice(11))].filter((r) => r !== 'closed'),
+        []
+      )
+      await waitUntil('the connection closed', async () => smtp.isClosed())
+    } finally {
+      smtp.end()
+    }
+    // One line for the connection at info and one for closing it, not one per guess.
+    await listener.waitForOutput('too many refused recipients', 5000)
+    assert.equal(listener.output.split('guess').length - 1, 2)
+  })
+
+  test('a connection sending many messages is answered 421', async ({ assert }) => {
+    const smtp = await rawSmtp()
+    try {
+      assert.equal(await smtp.say('EHLO mx.example.test'), '250')
+      const accepted: string[] = []
+      for (let message = 0; message < 25; message++) {
+        const from = await smtp.say('MAIL FROM:<>')
+        if (from !== '250') {
+          assert.equal(from, '421')
+          break
+        }
+        assert.equal(await smtp.say(`RCPT TO:<bounces@${bouncesConfig.domain}>`), '250')
+        assert.equal(await smtp.say('DATA'), '354')
+        accepted.push(await smtp.say('Subject: not a report\r\n\r\nHello\r\n.'))
+      }
+      assert.deepEqual(accepted, Array(20).fill('250'))
+      await waitUntil('the connection closed', async () => smtp.isClosed())
+    } finally {
+      smtp.end()
+    }
   })
 
   // Last: it spends this minute's connections of 127.0.0.1.

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { createHmac, createSign, generateKeyPairSync, sign } from 'node:crypto'
 import type { ApiClient, ApiRequest } from '@japa/api-client'
 import bouncesConfig from '#config/bounces'
+import Delivery from '#models/delivery'
 import { bounceToken } from '#bounces/verp'
 import { snsStringToSign, type SnsMessage } from '#bounces/providers/sns'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
@@ -327,8 +328,9 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
       'message': { headers: { 'message-id': originals[0].messageId.replace(/[<>]/g, '') } },
     }
 
+    // Older than Mailgun's 8 hours of retries.
     const stale = {
-      'signature': signature(Math.floor(Date.now() / 1000) - 3600),
+      'signature': signature(Math.floor(Date.now() / 1000) - 10 * 3600),
       'event-data': eventData,
     }
     assert.equal(await statusOf(post(client, 'mailgun').json(stale)), 401)
@@ -347,6 +349,46 @@ test.group('Provider bounce webhooks: Postmark, SendGrid, Mailgun', () => {
 
     assert.deepEqual(await runCounters(run.id), { sent: 1, bounced: 1, complained: 0 })
     assert.include(await suppressionOf(tenant.id, deliveries[0].email), { reason: 'hard_bounce' })
+  })
+
+  test('Mailgun: a request answered 503 is taken when Mailgun retries it, minutes later', async ({
+    client,
+    assert,
+  }) => {
+    const key = bouncesConfig.webhooks.mailgun.signingKey!
+    const { tenant, run, deliveries, originals } = await sentMailing(1)
+    // Signed 10 minutes ago: Mailgun's first retries come 10 and 20 minutes
+    // after the first attempt, with the same signed body.
+    const timestamp = String(Math.floor(Date.now() / 1000) - 10 * 60)
+    const token = `tok-${Math.random()}`
+    const body = {
+      'signature': {
+        timestamp,
+        token,
+        signature: createHmac('sha256', key).update(`${timestamp}${token}`).digest('hex'),
+      },
+      'event-data': {
+        'event': 'failed',
+        'severity': 'permanent',
+        'recipient': deliveries[0].email,
+        'delivery-status': { code: 550, message: '5.1.1 The email account does not exist' },
+        'message': { headers: { 'message-id': originals[0].messageId.replace(/[<>]/g, '') } },
+      },
+    }
+
+    // Our own send not settled yet (a worker still holding it): 503.
+    await Delivery.query().where('id', deliveries[0].id).update({ status: 'sending' })
+    const early = await post(client, 'mailgun').json(body)
+    early.assertStatus(503)
+
+    await Delivery.query().where('id', deliveries[0].id).update({ status: 'sent' })
+    const retried = await post(client, 'mailgun').json(body)
+    retried.assertStatus(200)
+    retried.assertBodyContains({ recorded: 1 })
+    assert.deepEqual(await runCounters(run.id), { sent: 1, bounced: 1, complained: 0 })
+    assert.include(await suppressionOf(tenant.id, deliveries[0].email), { source: 'mailgun' })
+    // Taken once it was answered 200.
+    assert.equal(await statusOf(post(client, 'mailgun').json(body)), 409)
   })
 
   test('unconfigured providers answer 404; oversized bodies 413; floods 429', async ({
