@@ -36,7 +36,9 @@ export function addressDomain(address: string) {
  * (receivers then hold the operator's domain, which passes SPF and DKIM,
  * responsible), and replies go to the workspace's Reply-To, or its From
  * address. Verified, it goes from the workspace's address, signed with
- * the domain's key. The settings page shows this same value.
+ * the domain's key. The settings page shows this same value. The "via"
+ * arrangement holds on the platform's server only: the workspace's own
+ * server sends only from its verified domain (ownServerSenderProblem).
  */
 export function senderIdentityOf(
   tenant: SenderFields,
