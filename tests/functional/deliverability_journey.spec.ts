@@ -91,7 +91,10 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
     await own.start()
     cleanup(() => own.stop())
     await saveOwnServer(tenant, { port: own.port })
-    const [reader, dead, mailgunBounced, providerBounced, complainer] = await createClients(tenant, 5)
+    const [reader, dead, mailgunBounced, providerBounced, complainer] = await createClients(
+      tenant,
+      5
+    )
     own.refuseRecipient(dead.email, { code: 550, message: '5.1.1 user unknown' })
 
     // A daily mailing; its first occurrence.
@@ -153,7 +156,8 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
         headers: { 'message-id': received.get(recipient)!.parsed.messageId!.replace(/[<>]/g, '') },
       },
     })
-    ;(await mailgun(failedEvent(mailgunBounced.email))).assertStatus(200)
+    const mailgunResponse = await mailgun(failedEvent(mailgunBounced.email))
+    mailgunResponse.assertStatus(200)
 
     // 3. Postmark's webhook, which echoes the metadata header we sent.
     const postmark = (recipient: string, fields: object) => {
@@ -170,23 +174,25 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
           ...fields,
         })
     }
-    ;(
-      await postmark(providerBounced.email, {
-        RecordType: 'Bounce',
-        Type: 'HardBounce',
-        Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
-      })
-    ).assertStatus(200)
+    const bounceResponse = await postmark(providerBounced.email, {
+      RecordType: 'Bounce',
+      Type: 'HardBounce',
+      Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
+    })
+    bounceResponse.assertStatus(200)
 
     // 4. A complaint, as Postmark relays a feedback loop's.
-    ;(
-      await postmark(complainer.email, { RecordType: 'SpamComplaint', Type: 'SpamComplaint' })
-    ).assertStatus(200)
+    const complaintResponse = await postmark(complainer.email, {
+      RecordType: 'SpamComplaint',
+      Type: 'SpamComplaint',
+    })
+    complaintResponse.assertStatus(200)
 
     // Forged: a Mailgun report about the reader signed with another key is
     // refused, and a DSN about the reader forwarded to the bounce listener
     // (no token of ours: its Return-Path is the workspace's) changes nothing.
-    ;(await mailgun(failedEvent(reader.email), 'not-the-key')).assertStatus(401)
+    const forgedResponse = await mailgun(failedEvent(reader.email), 'not-the-key')
+    forgedResponse.assertStatus(401)
     const readerOriginal = originalOf(received.get(reader.email)!, reader.email)
     await deliverReport(`bounces@${bouncesConfig.domain}`, dsnMessage(readerOriginal))
 

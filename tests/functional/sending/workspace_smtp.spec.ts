@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { Queue } from 'bullmq'
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
 import bouncesConfig from '#config/bounces'
-import env from '#start/env'
+import appEnv from '#start/env'
 import SendBatch from '#sending/send_batch'
 import { batchRanges } from '#sending/batch_ranges'
 import { TestDnsServer } from '#tests/helpers/dns_server'
@@ -242,7 +242,7 @@ test.group('The sender and MAIL FROM on each route', () => {
       assert.deepEqual(mail.parsed.from?.value, [
         { name: tenant.name, address: tenant.senderEmail! },
       ])
-      assert.equal(mail.from, env.get('MAIL_FROM_ADDRESS'))
+      assert.equal(mail.from, appEnv.get('MAIL_FROM_ADDRESS'))
     }
   }).timeout(30_000)
 
