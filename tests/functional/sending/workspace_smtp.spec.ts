@@ -26,6 +26,16 @@ function runWithStatus(runId: number, status: MailingRun['status']) {
   )
 }
 
+/**
+ * Sends the run's batches here, in the test process, through the platform's
+ * server (the suite's SMTP peer), with this process's settings.
+ */
+async function sendInThisProcess(runId: number) {
+  for (const [fromId, toId] of await batchRanges(runId)) {
+    await SendBatch.handle({ runId, fromId, toId }, { requeue: false })
+  }
+}
+
 test.group("Sending through a workspace's own SMTP server", () => {
   test('a workspace whose server refuses its login pauses; the others keep sending, each through its own route', async ({
     assert,
@@ -231,9 +241,7 @@ test.group('The sender and MAIL FROM on each route', () => {
     const before = bouncesConfig.domain
     bouncesConfig.domain = null
     try {
-      for (const [fromId, toId] of await batchRanges(run.id)) {
-        await SendBatch.handle({ runId: run.id, fromId, toId }, { requeue: false })
-      }
+      await sendInThisProcess(run.id)
     } finally {
       bouncesConfig.domain = before
     }
@@ -251,9 +259,7 @@ test.group('The sender and MAIL FROM on each route', () => {
   }) => {
     const { tenant, clients, run } = await startedRun(1, 'Platform, VERP')
     await verifiedSender(tenant)
-    for (const [fromId, toId] of await batchRanges(run.id)) {
-      await SendBatch.handle({ runId: run.id, fromId, toId }, { requeue: false })
-    }
+    await sendInThisProcess(run.id)
     const mail = await smtp.waitForMailTo(clients[0].email)
     assert.match(mail.from, new RegExp(`^bounces\\+[^@]+@${bouncesConfig.domain}$`))
   }).timeout(30_000)
