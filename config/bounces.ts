@@ -9,6 +9,9 @@ const bouncesConfig = {
    * The domain of the VERP Return-Path (`bounces+<token>@<domain>`), whose
    * MX points at `node ace bounces:listen`. Unset: no VERP, the envelope
    * sender is MAIL_FROM_ADDRESS and only provider webhooks report bounces.
+   * Either way on the platform's server only: through a workspace's own
+   * server MAIL FROM is the workspace's address (app/sending/return_path.ts),
+   * so its DSNs reach its own mailbox and only provider webhooks report them.
    */
   domain: env.get('BOUNCE_DOMAIN')?.trim().toLowerCase() || null,
 

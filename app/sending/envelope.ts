@@ -1,7 +1,7 @@
 import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { compileMessage, RenderedMessage } from '#sending/message_renderer'
 import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
-import { providerHeadersOf, smtpEnvelopeOf } from '#sending/return_path'
+import { providerHeadersOf, smtpEnvelopeOf, type EnvelopeSender } from '#sending/return_path'
 
 /**
  * What goes to one recipient: the message rendered for them, and the
@@ -11,20 +11,22 @@ export interface Envelope {
   rendered: RenderedMessage
   headers: Record<string, string>
   /**
-   * MAIL FROM and RCPT TO, when they differ from the headers' From and To:
-   * the delivery's VERP bounce address (return_path.ts).
+   * MAIL FROM and RCPT TO (return_path.ts): the delivery's VERP bounce
+   * address, MAIL_FROM_ADDRESS, or the workspace's own on its own server.
    */
-  smtp?: { from: string; to: string }
+  smtp: { from: string; to: string }
 }
 
 /**
  * The message for one delivery: rendered for its client, with its own
  * unsubscribe link in the body and the List-Unsubscribe headers. `render`
- * is the message compiled once per batch.
+ * is the message compiled once per batch, `envelopeSender` its MAIL FROM
+ * decided once per batch (envelopeSenderOf).
  */
 export function envelopeFor(
   delivery: ClaimedDelivery,
-  render: ReturnType<typeof compileMessage>
+  render: ReturnType<typeof compileMessage>,
+  envelopeSender: EnvelopeSender
 ): Envelope {
   const url = delivery.clientId
     ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
@@ -35,6 +37,6 @@ export function envelopeFor(
       unsubscribe_url: url,
     }),
     headers: { ...(url ? unsubscribeHeaders(url) : {}), ...providerHeadersOf(delivery) },
-    smtp: smtpEnvelopeOf(delivery),
+    smtp: smtpEnvelopeOf(delivery, envelopeSender),
   }
 }

@@ -12,7 +12,12 @@ import LivenessCheck from '#sending/liveness_check'
 import { respectSendRates } from '#sending/send_rates'
 import { takeRoute, type SendRoute } from '#sending/send_routes'
 import { workerShutdown } from '#services/queue/worker_shutdown'
-import { senderIdentityFor, type SenderIdentity } from '#sending/sender_identity'
+import {
+  ownServerSenderProblem,
+  senderIdentityFor,
+  type SenderIdentity,
+} from '#sending/sender_identity'
+import { envelopeSenderOf, type EnvelopeSender } from '#sending/return_path'
 import {
   claimDeliveries,
   holdClaims,
@@ -50,6 +55,8 @@ interface BatchState {
   settlements: PendingSettlements
   render: ReturnType<typeof compileMessage>
   sender: SenderIdentity
+  /** MAIL FROM, by the route and the sender (return_path.ts). */
+  envelopeSender: EnvelopeSender
   liveness: LivenessCheck
   consecutiveTransient: number
   route: SendRoute
@@ -125,13 +132,22 @@ export default class SendBatch {
     settlements: PendingSettlements,
     route: SendRoute
   ) {
+    // Once per batch: a domain verified or lost applies from the next one.
+    const sender = await senderIdentityFor(mailing.tenantId)
+    // The workspace's own server sends only from its own verified domain:
+    // the run pauses before anything is claimed, so nothing is tried.
+    const senderProblem = route.own ? ownServerSenderProblem(sender) : null
+    if (senderProblem) {
+      if (await runMaySend(range.runId)) await PauseRun.handle(range.runId, senderProblem)
+      return 'stopped'
+    }
     const batch: BatchState = {
       range,
       mailing,
       settlements,
       render: compileMessage(mailing.message),
-      // Once per batch: a domain verified or lost applies from the next one.
-      sender: await senderIdentityFor(mailing.tenantId),
+      sender,
+      envelopeSender: envelopeSenderOf(route, sender),
       liveness: new LivenessCheck(range.runId),
       consecutiveTransient: 0,
       route,
@@ -184,7 +200,7 @@ export default class SendBatch {
 
       const settlement = await SendDelivery.handle(
         delivery,
-        envelopeFor(delivery, batch.render),
+        envelopeFor(delivery, batch.render, batch.envelopeSender),
         batch.sender,
         batch.route.transport
       )

@@ -36,7 +36,9 @@ export function addressDomain(address: string) {
  * (receivers then hold the operator's domain, which passes SPF and DKIM,
  * responsible), and replies go to the workspace's Reply-To, or its From
  * address. Verified, it goes from the workspace's address, signed with
- * the domain's key. The settings page shows this same value.
+ * the domain's key. The settings page shows this same value. The "via"
+ * arrangement holds on the platform's server only: the workspace's own
+ * server sends only from its verified domain (ownServerSenderProblem).
  */
 export function senderIdentityOf(
   tenant: SenderFields,
@@ -96,6 +98,20 @@ export async function senderIdentityFor(tenantId: number): Promise<SenderIdentit
 }
 
 /**
+ * Why a workspace cannot send through its own SMTP server as it stands, or
+ * null: there, mail goes only from the workspace's own verified domain.
+ * The "via" arrangement would put the operator's address in the From (and
+ * MAIL FROM) of mail leaving a server the operator does not run: it fails
+ * DMARC for the operator's domain, and submission servers (Office 365,
+ * Gmail, SES) refuse a sender they do not own. Mailings pause with this
+ * reason before sending anything; the SMTP server test refuses with it.
+ */
+export function ownServerSenderProblem(sender: SenderIdentity) {
+  if (!sender.viaOperator) return null
+  return "Your workspace's own SMTP server sends only from your own verified domain, and your From address's domain is not verified. Verify it in Settings → Sending (or remove your SMTP server in Settings → SMTP server to send through ours), then resume the mailing."
+}
+
+/**
  * What a queued application mail carries (as its send config) to go out as
  * a workspace: only the workspace's id. The sender, and its private key
  * above all, is resolved by the worker that sends it, so no key sits in
@@ -119,8 +135,15 @@ export function isWorkspaceSenderConfig(config: unknown): config is WorkspaceSen
 
 /**
  * A compiled application message made to go out as the workspace: its
- * From, Reply-To and DKIM signature (test sends, which must look exactly
- * like the mailing they test).
+ * From, Reply-To and DKIM signature, and MAIL FROM the operator's
+ * MAIL_FROM_ADDRESS ("Send a test to me" of a message). It looks like the
+ * mailing it tests (same From, Reply-To, signature, body) but differs in
+ * how it leaves: always through the platform's server (the application
+ * mailer), never the workspace's own SMTP server, and never with a VERP
+ * Return-Path (there is no delivery to bounce). So a workspace with its own
+ * server and no verified domain still gets its test, "via" us, although its
+ * mailings pause (ownServerSenderProblem); Settings → SMTP server's own
+ * "Send a test" is the one that proves that server and sender.
  */
 export async function sentAsWorkspace<Message extends object>(
   message: Message,
@@ -132,5 +155,20 @@ export async function sentAsWorkspace<Message extends object>(
     from: sender.from,
     replyTo: sender.replyTo ? [sender.replyTo] : undefined,
     dkim: sender.dkim && nodemailerDkim(sender.dkim),
+    // As the platform's server sends mailings without VERP: left out,
+    // nodemailer would take MAIL FROM from the From header.
+    envelope: { from: env.get('MAIL_FROM_ADDRESS'), to: envelopeRecipients(message) },
   }
+}
+
+/**
+ * The To of a compiled message, as nodemailer takes RCPT TO: an envelope's
+ * `to` replaces every recipient, so all of them are named.
+ */
+function envelopeRecipients(message: object) {
+  const to = (message as { to?: unknown }).to
+  const list = Array.isArray(to) ? to : to === undefined ? [] : [to]
+  return list.map((entry) =>
+    typeof entry === 'string' ? entry : (entry as { address: string }).address
+  )
 }

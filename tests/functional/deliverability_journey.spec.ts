@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import nodemailer from 'nodemailer'
@@ -9,7 +10,6 @@ import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import CheckSendingDomain from '#actions/sending_domains/check_sending_domain'
 import StartRun from '#sending/start_run'
 import bouncesConfig from '#config/bounces'
-import { tokenOfBounceAddress } from '#bounces/verp'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
@@ -17,7 +17,7 @@ import { freePort } from '#tests/helpers/net'
 import { TestSmtpServer, type ReceivedMail } from '#tests/helpers/smtp_server'
 import { saveOwnServer } from '#tests/helpers/workspace_smtp'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
-import { arfMessage, dsnMessage, type OriginalMessage } from '#tests/helpers/bounce_messages'
+import { dsnMessage, type OriginalMessage } from '#tests/helpers/bounce_messages'
 import { publishRecords, startDnsServer, uniqueDomain } from './sending_domains/helpers.js'
 import { BounceListenerProcess, runCounters, suppressionOf } from './bounces/helpers.js'
 
@@ -25,9 +25,14 @@ import { BounceListenerProcess, runCounters, suppressionOf } from './bounces/hel
  * Issue 14's "how it will be checked", end to end and with real peers only:
  * a workspace verifies its domain against a DNS server started here, sends
  * DKIM-signed mail through its own SMTP server, hears of dead addresses
- * three ways (a 5.1.1 at RCPT TO, a DSN to `bounces:listen`, a provider's
- * webhook) and of a complaint (an ARF report), and the mailing's next
- * occurrence mails none of them; forged reports change nothing.
+ * three ways (a 5.1.1 at RCPT TO, Postmark's webhook naming our token,
+ * Mailgun's naming our Message-ID) and of a complaint (Postmark's), and the
+ * mailing's next occurrence mails none of them; forged reports change
+ * nothing. Through its own server MAIL FROM is the workspace's address, not
+ * a VERP one (return_path.ts): DSNs and ARF reports go to its own mailbox,
+ * so `bounces:listen` is not how it hears (tests/functional/bounces/
+ * listener.spec.ts proves that path on the platform's server), and a DSN
+ * forwarded there about its mail changes nothing.
  */
 const listener = new BounceListenerProcess()
 let listenerPort = 0
@@ -86,7 +91,10 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
     await own.start()
     cleanup(() => own.stop())
     await saveOwnServer(tenant, { port: own.port })
-    const [reader, dead, dsnBounced, providerBounced, complainer] = await createClients(tenant, 5)
+    const [reader, dead, mailgunBounced, providerBounced, complainer] = await createClients(
+      tenant,
+      5
+    )
     own.refuseRecipient(dead.email, { code: 550, message: '5.1.1 user unknown' })
 
     // A daily mailing; its first occurrence.
@@ -108,16 +116,17 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
     assert.deepEqual([first.sent, first.failed], [4, 1])
 
     // Everything went through the workspace's server, from its address,
-    // signed with its key, each with its own VERP Return-Path.
+    // signed with its key, with its address as MAIL FROM (its server would
+    // refuse our bounce domain).
     const received = new Map<string, ReceivedMail>()
-    for (const recipient of [reader, dsnBounced, providerBounced, complainer]) {
+    for (const recipient of [reader, mailgunBounced, providerBounced, complainer]) {
       const mail = await own.waitForMailTo(recipient.email)
       received.set(recipient.email, mail)
       assert.equal(mail.parsed.from?.value[0].address, `news@${domainName}`)
       const { results } = await dkimVerify(Buffer.from(mail.raw), { resolver: dns.resolver() })
       assert.equal(results[0].status.result, 'pass', JSON.stringify(results[0].status))
       assert.equal(results[0].signingDomain, domainName)
-      assert.isNotNull(tokenOfBounceAddress(mail.from, bouncesConfig.domain), mail.from)
+      assert.equal(mail.from, `news@${domainName}`)
     }
     assert.lengthOf(own.messagesTo(dead.email), 0)
 
@@ -127,54 +136,73 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
       source: 'smtp',
     })
 
-    // 2. Later, a DSN to the bounce listener.
-    const dsnOriginal = originalOf(received.get(dsnBounced.email)!, dsnBounced.email)
-    await deliverReport(dsnOriginal.returnPath, dsnMessage(dsnOriginal))
-
-    // 3. A provider's webhook (Postmark echoes the metadata header we sent).
-    const providerMail = received.get(providerBounced.email)!
-    const { username, password } = bouncesConfig.webhooks.postmark
-    const webhook = await throughTrustedProxy(client.post('/webhooks/bounces/postmark'), newIp())
-      .basicAuth(username, password!)
-      .json({
-        RecordType: 'Bounce',
-        Type: 'HardBounce',
-        Email: providerBounced.email,
-        Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
-        Metadata: {
-          'mailings-token': providerMail.parsed.headers.get('x-pm-metadata-mailings-token'),
-        },
+    // 2. Later, Mailgun's webhook (the provider behind its server, say),
+    // naming our Message-ID.
+    const mailgun = (eventData: object, key = bouncesConfig.webhooks.mailgun.signingKey!) => {
+      const timestamp = String(Math.floor(Date.now() / 1000))
+      const token = `tok-${Math.random()}`
+      const signature = createHmac('sha256', key).update(`${timestamp}${token}`).digest('hex')
+      return throughTrustedProxy(client.post('/webhooks/bounces/mailgun'), newIp()).json({
+        'signature': { timestamp, token, signature },
+        'event-data': eventData,
       })
-    webhook.assertStatus(200)
+    }
+    const failedEvent = (recipient: string) => ({
+      'event': 'failed',
+      'severity': 'permanent',
+      recipient,
+      'delivery-status': { code: 550, message: '5.1.1 The email account does not exist' },
+      'message': {
+        headers: { 'message-id': received.get(recipient)!.parsed.messageId!.replace(/[<>]/g, '') },
+      },
+    })
+    const mailgunResponse = await mailgun(failedEvent(mailgunBounced.email))
+    mailgunResponse.assertStatus(200)
 
-    // 4. A complaint, as a mailbox provider's feedback loop reports it.
-    const arfOriginal = originalOf(received.get(complainer.email)!, complainer.email)
-    await deliverReport(`bounces@${bouncesConfig.domain}`, arfMessage(arfOriginal))
+    // 3. Postmark's webhook, which echoes the metadata header we sent.
+    const postmark = (recipient: string, fields: object) => {
+      const { username, password } = bouncesConfig.webhooks.postmark
+      return throughTrustedProxy(client.post('/webhooks/bounces/postmark'), newIp())
+        .basicAuth(username, password!)
+        .json({
+          Email: recipient,
+          Metadata: {
+            'mailings-token': received
+              .get(recipient)!
+              .parsed.headers.get('x-pm-metadata-mailings-token'),
+          },
+          ...fields,
+        })
+    }
+    const bounceResponse = await postmark(providerBounced.email, {
+      RecordType: 'Bounce',
+      Type: 'HardBounce',
+      Details: 'smtp;550 5.1.1 The email account that you tried to reach does not exist.',
+    })
+    bounceResponse.assertStatus(200)
 
-    // Forged: a token that is not ours is refused at RCPT TO, and a report
-    // about the reader whose only token is forged changes nothing.
+    // 4. A complaint, as Postmark relays a feedback loop's.
+    const complaintResponse = await postmark(complainer.email, {
+      RecordType: 'SpamComplaint',
+      Type: 'SpamComplaint',
+    })
+    complaintResponse.assertStatus(200)
+
+    // Forged: a Mailgun report about the reader signed with another key is
+    // refused, and a DSN about the reader forwarded to the bounce listener
+    // (no token of ours: its Return-Path is the workspace's) changes nothing.
+    const forgedResponse = await mailgun(failedEvent(reader.email), 'not-the-key')
+    forgedResponse.assertStatus(401)
     const readerOriginal = originalOf(received.get(reader.email)!, reader.email)
-    const token = tokenOfBounceAddress(readerOriginal.returnPath, bouncesConfig.domain)!
-    const forged = `bounces+${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}@${bouncesConfig.domain}`
-    const refused = await deliverReport(
-      forged,
-      dsnMessage({ ...readerOriginal, returnPath: forged })
-    )
-      .then(() => null)
-      .catch((error) => error.responseCode)
-    assert.equal(refused, 550)
-    await deliverReport(
-      `bounces@${bouncesConfig.domain}`,
-      dsnMessage({ ...readerOriginal, returnPath: forged })
-    )
+    await deliverReport(`bounces@${bouncesConfig.domain}`, dsnMessage(readerOriginal))
 
     assert.deepEqual(
       await Promise.all(
-        [dsnBounced, providerBounced, complainer, reader].map((c) =>
+        [mailgunBounced, providerBounced, complainer, reader].map((c) =>
           suppressionOf(tenant.id, c.email)
         )
       ).then((entries) => entries.map((entry) => entry && [entry.reason, entry.source])),
-      [['hard_bounce', 'dsn'], ['hard_bounce', 'postmark'], ['complaint', 'arf'], null]
+      [['hard_bounce', 'mailgun'], ['hard_bounce', 'postmark'], ['complaint', 'postmark'], null]
     )
     assert.deepEqual(await runCounters(first.id), { sent: 4, bounced: 2, complained: 1 })
 
@@ -193,13 +221,13 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
       reasons.map((delivery) => [delivery.email, delivery.reason]),
       [
         [dead.email, 'Suppressed: hard bounce'],
-        [dsnBounced.email, 'Suppressed: hard bounce'],
+        [mailgunBounced.email, 'Suppressed: hard bounce'],
         [providerBounced.email, 'Suppressed: hard bounce'],
         [complainer.email, 'Suppressed: complaint'],
       ]
     )
     assert.lengthOf(own.messagesTo(reader.email), 2)
-    for (const gone of [dead, dsnBounced, providerBounced, complainer]) {
+    for (const gone of [dead, mailgunBounced, providerBounced, complainer]) {
       assert.isAtMost(own.messagesTo(gone.email).length, 1, gone.email)
     }
   }).timeout(120_000)

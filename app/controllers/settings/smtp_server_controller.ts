@@ -8,6 +8,7 @@ import SendSmtpTest, { SmtpTestThrottledError } from '#actions/smtp_servers/send
 import { UnverifiedAddressError } from '#actions/messages/send_test_message'
 import { smtpServerValidator } from '#validators/smtp_server'
 import { flashMessages } from '#services/flash_messages'
+import { senderIdentityFor } from '#sending/sender_identity'
 
 /**
  * Settings → SMTP server: the workspace's own server for its mailings,
@@ -18,8 +19,12 @@ export default class SmtpServerController {
   async edit({ view, bouncer, tenant }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
     const server = await WorkspaceSmtpServer.findBy('tenantId', tenant.id)
+    // Its own server sends only from its own verified domain: the page
+    // says whether that holds now (send_batch.ts pauses otherwise).
+    const sender = await senderIdentityFor(tenant.id)
     return view.render('pages/settings/smtp', {
       server,
+      senderVerified: !sender.viaOperator,
       allowed: customSmtpConfig.enabled,
       tlsModes: SMTP_TLS_MODES,
       maxPoolSize: customSmtpConfig.maxPoolSize,

@@ -9,7 +9,7 @@ export type SmtpTestResult =
   | { ok: false; kind: SmtpFailureKind; summary: string; detail: string }
 
 export type SmtpFailureKind =
-  'refused' | 'timeout' | 'auth' | 'tls' | 'private' | 'dns' | 'rejected' | 'other'
+  'refused' | 'timeout' | 'auth' | 'tls' | 'private' | 'dns' | 'rejected' | 'sender' | 'other'
 
 const SUMMARIES: Record<SmtpFailureKind, string> = {
   refused: 'Connection refused: nothing accepts connections at this host and port.',
@@ -19,7 +19,16 @@ const SUMMARIES: Record<SmtpFailureKind, string> = {
   private: 'Refused: the host is on a private, loopback, link-local or metadata address.',
   dns: 'The host name does not resolve.',
   rejected: 'The server refused the message.',
+  sender: 'Not sent: this workspace has no verified sender to send as through its own server.',
   other: 'The test could not be sent.',
+}
+
+/**
+ * The test refused before connecting, because mail through the workspace's
+ * own server needs its own verified sender (ownServerSenderProblem).
+ */
+export function senderProblemResult(problem: string): SmtpTestResult {
+  return { ok: false, kind: 'sender', summary: SUMMARIES.sender, detail: problem }
 }
 
 /**

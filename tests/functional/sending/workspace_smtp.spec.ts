@@ -1,10 +1,18 @@
 import { test } from '@japa/runner'
 import { Queue } from 'bullmq'
+import { dkimVerify } from 'mailauth/lib/dkim/verify.js'
+import bouncesConfig from '#config/bounces'
+import appEnv from '#start/env'
+import SendBatch from '#sending/send_batch'
+import { batchRanges } from '#sending/batch_ranges'
+import { TestDnsServer } from '#tests/helpers/dns_server'
+import { TestSmtpServer } from '#tests/helpers/smtp_server'
+import { publishRecords } from '../sending_domains/helpers.js'
 import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
 import Delivery from '#models/delivery'
 import { smtp } from '#tests/helpers/peers'
-import { saveOwnServer, startServerWithLogin } from '#tests/helpers/workspace_smtp'
+import { saveOwnServer, startServerWithLogin, verifiedSender } from '#tests/helpers/workspace_smtp'
 import { freePort } from '#tests/helpers/net'
 import { enqueueBatches, startedRun } from '#tests/helpers/sending'
 import { WorkerProcess } from '#tests/helpers/worker'
@@ -16,6 +24,16 @@ function runWithStatus(runId: number, status: MailingRun['status']) {
     () => MailingRun.query().where({ id: runId, status }).first(),
     60_000
   )
+}
+
+/**
+ * Sends the run's batches here, in the test process, through the platform's
+ * server (the suite's SMTP peer), with this process's settings.
+ */
+async function sendInThisProcess(runId: number) {
+  for (const [fromId, toId] of await batchRanges(runId)) {
+    await SendBatch.handle({ runId, fromId, toId }, { requeue: false })
+  }
 }
 
 test.group("Sending through a workspace's own SMTP server", () => {
@@ -32,6 +50,9 @@ test.group("Sending through a workspace's own SMTP server", () => {
     const queue = new Queue('workspace-smtp-isolation', { connection: redisConnection })
     const worker = new WorkerProcess(['--queue=workspace-smtp-isolation'])
     try {
+      // Their own servers send only from their own verified domains.
+      await verifiedSender(a.tenant)
+      await verifiedSender(c.tenant)
       await saveOwnServer(a.tenant, { port: strict.port, username: 'a', password: 'wrong' })
       await saveOwnServer(c.tenant, { port: good.port, username: 'c', password: 'right' })
 
@@ -108,6 +129,7 @@ test.group("Sending through a workspace's own SMTP server", () => {
       const queue = new Queue(`workspace-smtp-${run.id}`, { connection: redisConnection })
       const worker = new WorkerProcess([`--queue=workspace-smtp-${run.id}`])
       try {
+        await verifiedSender(tenant)
         await saveOwnServer(tenant, await server())
         await worker.start(env)
         await enqueueBatches(queue, run.id)
@@ -147,4 +169,98 @@ test.group("Sending through a workspace's own SMTP server", () => {
       await queue.close()
     }
   }).timeout(90_000)
+})
+
+test.group('The sender and MAIL FROM on each route', () => {
+  test("own server: paused before sending without a verified domain; with one, From and MAIL FROM the workspace's address, DKIM-signed", async ({
+    assert,
+  }) => {
+    const unverified = await startedRun(2, 'Own server, unverified domain')
+    const verified = await startedRun(2, 'Own server, verified domain')
+    const own = new TestSmtpServer(await freePort())
+    await own.start()
+    const dns = new TestDnsServer()
+    await dns.start()
+    const queue = new Queue('workspace-smtp-sender', { connection: redisConnection })
+    const worker = new WorkerProcess(['--queue=workspace-smtp-sender'])
+    try {
+      await saveOwnServer(unverified.tenant, { port: own.port })
+      const domain = await verifiedSender(verified.tenant)
+      publishRecords(dns, domain)
+      await saveOwnServer(verified.tenant, { port: own.port })
+
+      await worker.start()
+      await enqueueBatches(queue, unverified.run.id)
+      await enqueueBatches(queue, verified.run.id)
+
+      const paused = await runWithStatus(unverified.run.id, 'paused')
+      assert.include(paused.statusReason ?? '', 'only from your own verified domain')
+      assert.include(paused.statusReason ?? '', 'Settings → Sending')
+      assert.equal(paused.sent, 0)
+      await unverified.mailing.refresh()
+      assert.equal(unverified.mailing.status, 'paused')
+      const untried = await Delivery.query().where('run_id', unverified.run.id)
+      assert.isTrue(untried.every((d) => d.status === 'queued' && d.attempts === 0))
+
+      const done = await runWithStatus(verified.run.id, 'completed')
+      assert.equal(done.sent, 2)
+      for (const client of verified.clients) {
+        const [mail] = own.messagesTo(client.email)
+        assert.deepEqual(mail.parsed.from?.value, [
+          { name: verified.tenant.name, address: verified.tenant.senderEmail! },
+        ])
+        // The envelope sender: its own address, not our bounce domain.
+        assert.equal(mail.from, verified.tenant.senderEmail)
+        assert.deepEqual(mail.to, [client.email])
+        const { results } = await dkimVerify(Buffer.from(mail.raw), { resolver: dns.resolver() })
+        assert.lengthOf(results, 1)
+        assert.equal(results[0].status.result, 'pass')
+        assert.equal(results[0].signingDomain, domain.domain)
+      }
+      // Nothing of the paused workspace left anywhere.
+      for (const client of unverified.clients) {
+        assert.lengthOf(own.messagesTo(client.email), 0)
+        assert.lengthOf(smtp.messagesTo(client.email), 0)
+      }
+    } finally {
+      await worker.stop()
+      await queue.close()
+      await own.stop()
+      await dns.stop()
+    }
+  }).timeout(90_000)
+
+  test('platform server without BOUNCE_DOMAIN: MAIL FROM is MAIL_FROM_ADDRESS, whatever the From', async ({
+    assert,
+  }) => {
+    const { tenant, clients, run } = await startedRun(2, 'Platform, no VERP')
+    await verifiedSender(tenant)
+    // Sent in this process (the platform's server is the suite's SMTP
+    // peer): BOUNCE_DOMAIN cannot be emptied for a worker process, since
+    // .env.test's value fills an empty one.
+    const before = bouncesConfig.domain
+    bouncesConfig.domain = null
+    try {
+      await sendInThisProcess(run.id)
+    } finally {
+      bouncesConfig.domain = before
+    }
+    for (const client of clients) {
+      const mail = await smtp.waitForMailTo(client.email)
+      assert.deepEqual(mail.parsed.from?.value, [
+        { name: tenant.name, address: tenant.senderEmail! },
+      ])
+      assert.equal(mail.from, appEnv.get('MAIL_FROM_ADDRESS'))
+    }
+  }).timeout(30_000)
+
+  test("platform server with BOUNCE_DOMAIN: MAIL FROM is the delivery's own bounce address", async ({
+    assert,
+  }) => {
+    const { tenant, clients, run } = await startedRun(1, 'Platform, VERP')
+    await verifiedSender(tenant)
+    await sendInThisProcess(run.id)
+    const mail = await smtp.waitForMailTo(clients[0].email)
+    assert.match(mail.from, new RegExp(`^bounces\\+[^@]+@${bouncesConfig.domain}$`))
+  }).timeout(30_000)
 })

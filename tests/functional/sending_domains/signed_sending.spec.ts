@@ -130,6 +130,9 @@ test.group('Sending domains: what recipients receive', (group) => {
     assert.deepEqual(mail.parsed.from?.value, [
       { name: 'Acme Tests', address: `tests@${domainName}` },
     ])
+    // Through the platform's server, MAIL FROM is ours: there is no
+    // delivery for a VERP address (sentAsWorkspace).
+    assert.equal(mail.from, 'hello@mailings.test')
     const verified = await dkimVerify(Buffer.from(mail.raw), { resolver: dns.resolver() })
     assert.equal(verified.results[0].status.result, 'pass', JSON.stringify(verified.results))
     assert.equal(verified.results[0].signingDomain, domainName)

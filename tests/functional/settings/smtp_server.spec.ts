@@ -9,7 +9,7 @@ import customSmtpConfig from '#config/custom_smtp'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import { createUser } from '#tests/helpers/users'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
-import { saveOwnServer, startServerWithLogin } from '#tests/helpers/workspace_smtp'
+import { saveOwnServer, startServerWithLogin, verifiedSender } from '#tests/helpers/workspace_smtp'
 import { freePort } from '#tests/helpers/net'
 
 const SECRET = 'correct-horse-battery-staple'
@@ -270,13 +270,14 @@ test.group('Settings → SMTP server: send a test', () => {
     return { result, page, response }
   }
 
-  test('a working server: the message arrives and the page shows its answer', async ({
+  test('a working server: the message arrives as mailings will, and the page shows its answer', async ({
     client,
     assert,
   }) => {
     const { server, logins } = await startServerWithLogin(true)
     try {
       const { user, tenant } = await createUser()
+      const domain = await verifiedSender(tenant)
       await saveOwnServer(tenant, { port: server.port, username: 'mailer', password: SECRET })
 
       const { result, page } = await testSend(client, user)
@@ -285,10 +286,47 @@ test.group('Settings → SMTP server: send a test', () => {
       assert.deepEqual(logins, [`mailer:${SECRET}`])
       const mail = await server.waitForMailTo(user.email)
       assert.include(mail.parsed.subject ?? '', 'SMTP server')
+      // The sender of real sending through this server (send_batch.ts):
+      // From and MAIL FROM the workspace's verified address, DKIM-signed.
+      assert.deepEqual(mail.parsed.from?.value, [
+        { name: tenant.name, address: tenant.senderEmail! },
+      ])
+      assert.equal(mail.from, tenant.senderEmail)
+      assert.deepEqual(mail.to, [user.email])
+      assert.match(mail.raw, new RegExp(`^DKIM-Signature:[^]*?\\bd=${domain.domain};`, 'm'))
 
       page.assertTextIncludes('The test message was accepted')
       page.assertTextIncludes(result.reply)
       assert.notInclude(page.text(), SECRET)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('without a verified domain nothing is sent: the page says why, as the paused mailing would', async ({
+    client,
+    assert,
+  }) => {
+    const { server } = await startServerWithLogin(true)
+    try {
+      const { user, tenant } = await createUser()
+      await saveOwnServer(tenant, { port: server.port, username: 'mailer', password: SECRET })
+
+      const before = await client.get('/settings/smtp').loginAs(user)
+      before.assertTextIncludes('data-testid="smtp-sender-unverified"')
+      before.assertTextIncludes('Settings → Sending')
+
+      const { result, page } = await testSend(client, user)
+      assert.isFalse(result.ok)
+      assert.equal(result.kind, 'sender')
+      assert.include(result.detail, 'Settings → Sending')
+      page.assertTextIncludes('data-kind="sender"')
+      page.assertTextIncludes('no verified sender')
+      assert.lengthOf(server.received, 0)
+
+      await verifiedSender(tenant)
+      const after = await client.get('/settings/smtp').loginAs(user)
+      assert.notInclude(after.text(), 'data-testid="smtp-sender-unverified"')
     } finally {
       await server.stop()
     }
@@ -308,6 +346,7 @@ test.group('Settings → SMTP server: send a test', () => {
     .run(async ({ client, assert }, name) => {
       const kind = name.split(' ')[0]
       const { user, tenant } = await createUser()
+      await verifiedSender(tenant)
       const selfSigned = name.includes('self-signed')
       let port = await freePort()
       const cleanup: (() => Promise<void>)[] = []
@@ -361,6 +400,7 @@ test.group('Settings → SMTP server: send a test', () => {
 
   test('tests are limited per workspace', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
+    await verifiedSender(tenant)
     await saveOwnServer(tenant, { port: await freePort() })
 
     for (let i = 0; i < customSmtpConfig.testsPerWindow; i++) {
