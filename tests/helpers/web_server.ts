@@ -45,11 +45,14 @@ export class WebServerProcess extends ServiceProcess {
 
 /**
  * A web server process on a Redis of the test's own, which the test may
- * stop and start again; both end with the test (`cleanup`).
+ * stop and start again; both end with the test (`cleanup`). With
+ * `redisAway` the server starts while that Redis is stopped (its port is
+ * known, nobody answers there).
  */
 export async function webServerOnPrivateRedis(
   cleanup: (task: () => Promise<void>) => void,
-  env: Record<string, string | undefined> = {}
+  env: Record<string, string | undefined> = {},
+  { redisAway = false } = {}
 ) {
   const redis = new PrivateRedis()
   const server = new WebServerProcess()
@@ -58,6 +61,7 @@ export async function webServerOnPrivateRedis(
     await redis.close()
   })
   await redis.start()
+  if (redisAway) await redis.stop()
   await server.start({ ...redis.workerEnv, ...env })
   return { redis, server }
 }

@@ -1,9 +1,6 @@
 import { test } from '@japa/runner'
+import { selfSignedCertificate } from '#tests/helpers/certificates'
 import http from 'node:http'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createHmac, createSign, generateKeyPairSync, sign } from 'node:crypto'
 import type { ApiClient, ApiRequest } from '@japa/api-client'
@@ -35,29 +32,7 @@ function withRawBody(request: ApiRequest, type: string, body: string) {
  * for the test) and the SubscribeURL, and signs messages with its key.
  */
 async function startSns(cleanup: (handler: () => Promise<void>) => void) {
-  const dir = mkdtempSync(join(tmpdir(), 'sns-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=sns.amazonaws.com',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' }
-  )
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8')
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
-  rmSync(dir, { recursive: true })
+  const { key, cert } = selfSignedCertificate('sns.amazonaws.com', 2)
 
   const hits: string[] = []
   const server = http.createServer((request, response) => {

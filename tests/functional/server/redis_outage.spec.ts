@@ -1,7 +1,6 @@
 import { test } from '@japa/runner'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { WebServerProcess, webServerOnPrivateRedis } from '#tests/helpers/web_server'
-import { PrivateRedis } from '#tests/helpers/private_redis'
+import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import { waitUntil } from '#tests/helpers/wait'
 import { createUser } from '#tests/helpers/users'
 import { createToken } from '#tests/helpers/api'
@@ -55,16 +54,11 @@ test.group('Web server: a Redis outage', () => {
     assert,
     cleanup,
   }) => {
-    const redis = new PrivateRedis()
-    const server = new WebServerProcess()
-    cleanup(async () => {
-      await server.stop()
-      await redis.close()
-    })
-    // Its port, then nobody there.
-    await redis.start()
-    await redis.stop()
-    await server.start({ ...redis.workerEnv, SESSION_DRIVER: 'redis' })
+    const { redis, server } = await webServerOnPrivateRedis(
+      cleanup,
+      { SESSION_DRIVER: 'redis' },
+      { redisAway: true }
+    )
 
     // The cache bus subscribes at start; ioredis rejects a waiting command
     // after 20 reconnections, and bentocache left that rejection unhandled:

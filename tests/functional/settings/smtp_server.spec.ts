@@ -1,9 +1,6 @@
 import net from 'node:net'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from '@japa/runner'
+import { selfSignedCertificate } from '#tests/helpers/certificates'
 import db from '@adonisjs/lucid/services/db'
 import customSmtpConfig from '#config/custom_smtp'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
@@ -45,31 +42,7 @@ async function withOperatorSettings<T>(
  * server no client should trust.
  */
 function selfSignedTls() {
-  const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'))
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=localhost',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' }
-  )
-  const files = {
-    key: readFileSync(join(dir, 'key.pem')),
-    cert: readFileSync(join(dir, 'cert.pem')),
-  }
-  rmSync(dir, { recursive: true })
+  const files = selfSignedCertificate('localhost')
   return { secure: true, ...files }
 }
 
