@@ -59,6 +59,7 @@ test.group('API: Idempotency-Key', () => {
         updated: 0,
         unchanged: 0,
         invalid: 0,
+        suppressed: 0,
       })
     }
     for (const response of responses.filter((r) => r.status() === 409)) {
