@@ -114,10 +114,10 @@ export function deliveryIdFromBounceToken(token: string): number | null {
 }
 
 /**
- * The Return-Path of a delivery under `domain`.
+ * The Return-Path under `domain` that carries a delivery's token.
  */
-export function bounceAddress(deliveryId: number, domain: string) {
-  return `bounces+${bounceToken(deliveryId)}@${domain}`
+export function bounceAddress(token: string, domain: string) {
+  return `bounces+${token}@${domain}`
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ClaimedDelivery } from '#sending/delivery_claims'
 import type { compileMessage, RenderedMessage } from '#sending/message_renderer'
 import { unsubscribeHeaders, unsubscribeUrl } from '#sending/unsubscribe_links'
-import { providerHeadersOf, smtpEnvelopeOf, type EnvelopeSender } from '#sending/return_path'
+import { addressingOf, type EnvelopeSender } from '#sending/return_path'
 
 /**
  * What goes to one recipient: the message rendered for them, and the
@@ -31,12 +31,13 @@ export function envelopeFor(
   const url = delivery.clientId
     ? unsubscribeUrl({ id: delivery.clientId, tenantId: delivery.tenantId })
     : ''
+  const addressing = addressingOf(delivery, envelopeSender)
   return {
     rendered: render({
       client: { full_name: delivery.fullName, email: delivery.email },
       unsubscribe_url: url,
     }),
-    headers: { ...(url ? unsubscribeHeaders(url) : {}), ...providerHeadersOf(delivery) },
-    smtp: smtpEnvelopeOf(delivery, envelopeSender),
+    headers: { ...(url ? unsubscribeHeaders(url) : {}), ...addressing.headers },
+    smtp: addressing.smtp,
   }
 }

@@ -7,7 +7,7 @@ import type { SenderIdentity } from '#sending/sender_identity'
  * Whose address a batch's messages carry as MAIL FROM (the envelope sender,
  * which receivers write as the Return-Path, check SPF against and send
  * DSNs to). Decided once per batch from its route and sender; each
- * delivery then only formats it (smtpEnvelopeOf).
+ * delivery then only formats it (addressingOf).
  *
  * - On the workspace's own server: the workspace's From address. Its
  *   server (Office 365, Gmail, SES...) refuses a MAIL FROM it does not
@@ -31,20 +31,22 @@ export function envelopeSenderOf(route: { own: boolean }, sender: SenderIdentity
  * The SMTP envelope of a delivery: MAIL FROM as the batch decided (with
  * VERP, the delivery's own bounce address), RCPT TO the recipient. Always
  * explicit: left out, nodemailer would take MAIL FROM from the From header.
+ * And the headers that name the delivery to a sending provider that keeps
+ * its own Return-Path and Message-ID: Postmark echoes `X-PM-Metadata-*`
+ * headers in its bounce webhooks (postmarkReports), sent only when its
+ * webhook is configured. Both carry the VERP token, which proves itself;
+ * it is an AES block, made once per message for both.
  */
-export function smtpEnvelopeOf(delivery: { id: number; email: string }, sender: EnvelopeSender) {
-  const from =
-    'verpDomain' in sender ? bounceAddress(delivery.id, sender.verpDomain) : sender.address
-  return { from, to: delivery.email }
-}
-
-/**
- * Headers that name the delivery to a sending provider that keeps its own
- * Return-Path and Message-ID: Postmark echoes `X-PM-Metadata-*` headers in
- * its bounce webhooks (postmarkReports). Only when the Postmark webhook is
- * configured; the token is the VERP one, so it proves itself.
- */
-export function providerHeadersOf(delivery: { id: number }): Record<string, string> {
-  if (!bouncesConfig.webhooks.postmark.password) return {}
-  return { 'X-PM-Metadata-mailings-token': bounceToken(delivery.id) }
+export function addressingOf(delivery: { id: number; email: string }, sender: EnvelopeSender) {
+  const postmark = Boolean(bouncesConfig.webhooks.postmark.password)
+  const verp = 'verpDomain' in sender
+  const token = verp || postmark ? bounceToken(delivery.id) : ''
+  const headers: Record<string, string> = postmark ? { 'X-PM-Metadata-mailings-token': token } : {}
+  return {
+    smtp: {
+      from: verp ? bounceAddress(token, sender.verpDomain) : sender.address,
+      to: delivery.email,
+    },
+    headers,
+  }
 }

@@ -6,7 +6,7 @@ import type Tenant from '#models/tenant'
 import type User from '#models/user'
 import type WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import { workspaceTransportOptions } from '#sending/smtp_transport'
-import { envelopeSenderOf, smtpEnvelopeOf } from '#sending/return_path'
+import { addressingOf, envelopeSenderOf } from '#sending/return_path'
 import { nodemailerDkim, ownServerSenderProblem, senderIdentityFor } from '#sending/sender_identity'
 import { UnverifiedAddressError } from '#actions/messages/send_test_message'
 import {
@@ -65,10 +65,10 @@ export default class SendSmtpTest {
         from: sender.from,
         replyTo: sender.replyTo,
         dkim: sender.dkim && nodemailerDkim(sender.dkim),
-        envelope: smtpEnvelopeOf(
+        envelope: addressingOf(
           { id: 0, email: user.email },
           envelopeSenderOf({ own: true }, sender)
-        ),
+        ).smtp,
         to: user.email,
         subject: `Test of ${tenant.name}'s SMTP server`,
         text: `This message went through ${server.host}:${server.port}, the SMTP server set for ${tenant.name}. It works: its mailings will be sent through it.`,
