@@ -6,6 +6,8 @@ import Message from '#models/message'
 import Client from '#models/client'
 import User from '#models/user'
 import MailingRun from '#models/mailing_run'
+import Tag from '#models/tag'
+import Segment from '#models/segment'
 
 export const MAILING_STATUSES = ['created', 'running', 'completed', 'paused', 'disabled'] as const
 export type MailingStatus = (typeof MAILING_STATUSES)[number]
@@ -13,7 +15,12 @@ export type MailingStatus = (typeof MAILING_STATUSES)[number]
 export const PERIODICITIES = ['once', 'daily', 'weekly', 'monthly'] as const
 export type Periodicity = (typeof PERIODICITIES)[number]
 
-export const AUDIENCES = ['all', 'selected'] as const
+/**
+ * all clients; the `selected` ones (mailing_recipients); those with any of
+ * some `tags` (mailing_tags); those a `segment` matches. Fixed at each run's
+ * start (app/audiences/mailing_audience.ts).
+ */
+export const AUDIENCES = ['all', 'selected', 'tags', 'segment'] as const
 export type Audience = (typeof AUDIENCES)[number]
 
 /**
@@ -35,6 +42,12 @@ export default class Mailing extends BaseModel {
 
   @column()
   declare audience: Audience
+
+  /**
+   * The segment of the `segment` audience.
+   */
+  @column()
+  declare segmentId: number | null
 
   @column()
   declare periodicity: Periodicity
@@ -92,6 +105,15 @@ export default class Mailing extends BaseModel {
 
   @manyToMany(() => Client, { pivotTable: 'mailing_recipients' })
   declare recipients: ManyToMany<typeof Client>
+
+  /**
+   * The tags of the `tags` audience: clients with any of them.
+   */
+  @manyToMany(() => Tag, { pivotTable: 'mailing_tags' })
+  declare tags: ManyToMany<typeof Tag>
+
+  @belongsTo(() => Segment)
+  declare segment: BelongsTo<typeof Segment>
 
   @hasMany(() => MailingRun)
   declare runs: HasMany<typeof MailingRun>

@@ -8,6 +8,11 @@ import Mailing from '#models/mailing'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import SendingDomain from '#models/sending_domain'
 import Suppression from '#models/suppression'
+import Tag from '#models/tag'
+import AttributeDefinition from '#models/attribute_definition'
+import Segment from '#models/segment'
+import SignupForm from '#models/signup_form'
+import Consent from '#models/consent'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -66,6 +71,21 @@ export default class Tenant extends BaseModel {
   @hasMany(() => Suppression)
   declare suppressions: HasMany<typeof Suppression>
 
+  @hasMany(() => Tag)
+  declare tags: HasMany<typeof Tag>
+
+  @hasMany(() => AttributeDefinition)
+  declare attributeDefinitions: HasMany<typeof AttributeDefinition>
+
+  @hasMany(() => Segment)
+  declare segments: HasMany<typeof Segment>
+
+  @hasMany(() => SignupForm)
+  declare signupForms: HasMany<typeof SignupForm>
+
+  @hasMany(() => Consent)
+  declare consents: HasMany<typeof Consent>
+
   /**
    * One of the workspace's own records, by id. Another workspace's id fails
    * as a missing one does (404): a 403 would tell that the id exists.
@@ -88,4 +108,13 @@ export default class Tenant extends BaseModel {
  * What a workspace owns and looks up by id from a URL.
  */
 type OwnedRecords =
-  'clients' | 'messages' | 'mailings' | 'webhookEndpoints' | 'sendingDomains' | 'suppressions'
+  | 'clients'
+  | 'messages'
+  | 'mailings'
+  | 'webhookEndpoints'
+  | 'sendingDomains'
+  | 'suppressions'
+  | 'tags'
+  | 'attributeDefinitions'
+  | 'segments'
+  | 'signupForms'

@@ -13,6 +13,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'client.suppressed',
   'message.bounced',
   'client.complained',
+  'client.subscribed',
+  'client.updated',
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 

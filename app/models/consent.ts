@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column } from '@adonisjs/lucid/orm'
+
+/**
+ * One sign-up request through a form, kept as the record of consent: the
+ * address, when, from which IP and browser, through which form and the
+ * exact words shown. `confirmedAt` is set when the confirmation link is
+ * followed (once).
+ */
+export default class Consent extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare tenantId: number
+
+  @column()
+  declare signupFormId: number | null
+
+  @column()
+  declare clientId: number | null
+
+  @column()
+  declare email: string
+
+  @column()
+  declare ip: string | null
+
+  @column()
+  declare userAgent: string | null
+
+  @column()
+  declare consentText: string
+
+  /**
+   * What the visitor typed (full name, attribute values), applied to the
+   * client when the sign-up is confirmed.
+   */
+  @column({
+    prepare: (value: ConsentSubmission) => JSON.stringify(value),
+    consume: (value: string) => JSON.parse(value),
+  })
+  declare submitted: ConsentSubmission
+
+  @column.dateTime()
+  declare confirmedAt: DateTime | null
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+}
+
+export interface ConsentSubmission {
+  fullName?: string
+  attributes?: Record<string, string | number | boolean>
+}

@@ -1,0 +1,76 @@
+import { DateTime } from 'luxon'
+import { BaseModel, column, manyToMany } from '@adonisjs/lucid/orm'
+import type { ManyToMany } from '@adonisjs/lucid/types/relations'
+import Tag from '#models/tag'
+import AttributeDefinition from '#models/attribute_definition'
+
+/**
+ * A public sign-up form of a workspace: a hosted page at /f/<publicToken>
+ * and an HTML snippet for the business's own site. Every sign-up is double
+ * opt-in: the client stays pending until the link in the confirmation mail
+ * is followed.
+ */
+export default class SignupForm extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare tenantId: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare publicToken: string
+
+  @column()
+  declare title: string
+
+  @column()
+  declare intro: string | null
+
+  @column()
+  declare askName: boolean
+
+  @column()
+  declare consentText: string
+
+  @column()
+  declare successText: string
+
+  @column()
+  declare confirmedText: string
+
+  @column()
+  declare confirmationSubject: string
+
+  @column()
+  declare confirmationBody: string
+
+  @column()
+  declare redirectUrl: string | null
+
+  @column()
+  declare isEnabled: boolean
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  /**
+   * What a confirmed subscriber gets.
+   */
+  @manyToMany(() => Tag, { pivotTable: 'signup_form_tags' })
+  declare tags: ManyToMany<typeof Tag>
+
+  /**
+   * What the form asks, in `position` order; `is_required` on the pivot.
+   */
+  @manyToMany(() => AttributeDefinition, {
+    pivotTable: 'signup_form_attributes',
+    pivotColumns: ['is_required', 'position'],
+  })
+  declare attributes: ManyToMany<typeof AttributeDefinition>
+}

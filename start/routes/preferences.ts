@@ -1,0 +1,5 @@
+/*
+| Audiences: preferences (issue 15). Routes arrive with the feature.
+*/
+
+export {}

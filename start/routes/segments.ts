@@ -1,0 +1,5 @@
+/*
+| Audiences: segments (issue 15). Routes arrive with the feature.
+*/
+
+export {}

@@ -1,0 +1,5 @@
+/*
+| Audiences: tags (issue 15). Routes arrive with the feature.
+*/
+
+export {}
