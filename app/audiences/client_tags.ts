@@ -38,16 +38,14 @@ export async function findOrCreateTags(
   }
   if (byKey.size === 0) return new Map()
 
-  const found = async () =>
-    new Map(
-      (
-        await client
-          .from('tags')
-          .where('tenant_id', tenantId)
-          .whereIn('name_key', [...byKey.keys()])
-          .select('id', 'name_key')
-      ).map((row: { id: number; name_key: string }) => [row.name_key, Number(row.id)])
-    )
+  const found = async () => {
+    const rows: { id: number; name_key: string }[] = await client
+      .from('tags')
+      .where('tenant_id', tenantId)
+      .whereIn('name_key', [...byKey.keys()])
+      .select('id', 'name_key')
+    return new Map(rows.map((row) => [row.name_key, Number(row.id)]))
+  }
 
   const existing = await found()
   const missing = [...byKey].filter(([key]) => !existing.has(key))
