@@ -33,8 +33,8 @@ export async function withUniqueName<T>(save: () => Promise<T>) {
 
 /**
  * Adds a tag to the workspace (the form has checked the name is free),
- * within the workspace's limit of tags. Throws TagLimitError past it, TagNameTakenError on a
- * lost race for the name.
+ * within the workspace's limit of tags. Throws TagLimitError past it,
+ * TagNameTakenError on a lost race for the name.
  */
 export default class CreateTag {
   static async handle(tenant: Tenant, fields: TagFields) {
