@@ -30,6 +30,14 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'ids.array.minLength': 'Select at least one client',
     'ids.array.maxLength': 'Select at most {{ max }} clients at a time',
 
+    // Tags and attributes
+    'tagId.required': 'Choose a tag',
+    'tagId.number': 'Choose a tag',
+    'tagIds.array.maxLength': 'Choose at most {{ max }} tags',
+    'choices.required': 'List the choices, one per line',
+    'label.regex': 'The label must be one line of text',
+    'name.regex': 'The name must be one line of text',
+
     // Webhook endpoints
     'url.required': 'Enter the URL events are sent to',
     'events.required': 'Choose at least one event',

@@ -6,17 +6,20 @@ import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
+import ClientFormOptions from '#actions/clients/client_form_options'
 import {
   bulkDeleteClientsValidator,
   clientListValidator,
+  clientFormValidator,
   clientSearchValidator,
-  clientValidator,
 } from '#validators/client'
 import { tenantMeta } from '#validators/tenant_meta'
 import { flashMessages } from '#services/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
 import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
 import { SUPPRESSION_BADGES } from '#services/suppression_labels'
+import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { tagsOfClients } from '#audiences/client_tags'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -29,23 +32,33 @@ export default class ClientsController {
       tenant,
       page.clients.map((client) => client.email)
     )
+    // The page's clients' tags (one query), and the tags the bulk bar offers.
+    const tagsByClient = await tagsOfClients(page.clients.map((client) => client.id))
+    const tags = await tenant.related('tags').query().orderBy('name_key').select('id', 'name')
 
     return view.render('pages/clients/index', {
       page,
       suppressed,
       badges: SUPPRESSION_BADGES,
+      tagsByClient,
+      tags,
       listQuery: filtersQuery({ sort: page.sort, dir: page.dir, q: page.q }),
     })
   }
 
-  async create({ view, bouncer }: HttpContext) {
+  async create({ view, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    return view.render('pages/clients/create')
+    return view.render('pages/clients/create', await ClientFormOptions.handle(tenant))
   }
 
   async store({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    const data = await request.validateUsing(clientValidator, { meta: tenantMeta(tenant) })
+    const data = await request.validateUsing(clientFormValidator, {
+      meta: {
+        ...tenantMeta(tenant),
+        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
+      },
+    })
     const { client, suppressed } = await CreateClient.handle(tenant, data)
 
     session.flash(
@@ -60,16 +73,24 @@ export default class ClientsController {
   async edit({ params, view, tenant, bouncer }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
-    return view.render('pages/clients/edit', { client })
+    return view.render('pages/clients/edit', {
+      client,
+      ...(await ClientFormOptions.handle(tenant, client)),
+    })
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
-    const data = await request.validateUsing(clientValidator, {
-      meta: { ...tenantMeta(tenant), clientId: client.id },
+    const data = await request.validateUsing(clientFormValidator, {
+      meta: {
+        ...tenantMeta(tenant),
+        clientId: client.id,
+        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
+      },
     })
-    await UpdateClient.handle(client, data)
+    // Every tag is a box of the form: none ticked means none.
+    await UpdateClient.handle(client, { ...data, tagIds: data.tagIds ?? [] })
 
     session.flash('success', flashMessages.clients.saved(client.email))
     return response.redirect().toRoute('clients.index')

@@ -20,4 +20,6 @@ export const policies = {
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
   WebhookEndpointPolicy: () => import('#policies/webhook_endpoint_policy'),
+  TagPolicy: () => import('#policies/tag_policy'),
+  AttributeDefinitionPolicy: () => import('#policies/attribute_definition_policy'),
 }

@@ -3,6 +3,7 @@ import type Message from '#models/message'
 import type Post from '#models/post'
 import type { Role } from '#models/user'
 import type { EndReason } from '#services/accounts/active_sessions'
+import type { AudienceUsage } from '#audiences/usage'
 
 /**
  * The sentences a page shows after a redirect (the `success` and `error`
@@ -47,6 +48,37 @@ export const flashMessages = {
     deletedCount: (deleted: number) =>
       deleted === 1 ? '1 client is deleted.' : `${deleted} clients are deleted.`,
     noneLeftToDelete: 'None of the selected clients exists any more.',
+  },
+
+  tags: {
+    added: (name: string) => `The tag “${name}” is added.`,
+    saved: (name: string) => `The tag “${name}” is saved.`,
+    deleted: (name: string) => `The tag “${name}” is deleted. Its clients no longer have it.`,
+    notDeleted: (name: string, usedBy: AudienceUsage) =>
+      `The tag “${name}” cannot be deleted: it is used by ${usageList(usedBy)}. ` +
+      'Take it out of them first.' +
+      (usedBy.mailings.some((mailing) => mailing.archived)
+        ? ' Archived mailings keep the tags they were sent to, for their history.'
+        : ''),
+    addedToClients: (name: string, changed: number) =>
+      changed === 0
+        ? `These clients already have the tag “${name}”.`
+        : `The tag “${name}” is added to ${clientCount(changed)}.`,
+    removedFromClients: (name: string, changed: number) =>
+      changed === 0
+        ? `None of these clients has the tag “${name}”.`
+        : `The tag “${name}” is removed from ${clientCount(changed)}.`,
+  },
+
+  attributes: {
+    added: (label: string) => `The attribute “${label}” is added to the client form.`,
+    saved: (label: string) => `The attribute “${label}” is saved.`,
+    deleted: (label: string, cleared: number) =>
+      `The attribute “${label}” is deleted` +
+      (cleared > 0 ? `, and its value is cleared from ${clientCount(cleared)}.` : '.'),
+    notDeleted: (label: string, usedBy: AudienceUsage) =>
+      `The attribute “${label}” cannot be deleted: it is used by ${usageList(usedBy)}. ` +
+      'Take it out of them first.',
   },
 
   suppressions: {
@@ -156,4 +188,27 @@ function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
     sentences.push('Archived mailings keep the message they sent, for their history.')
   }
   return sentences.join(' ')
+}
+
+const USES_NAMED = 5
+
+/**
+ * "the mailing “Spring”, the sign-up form “Footer” and 2 more": what uses a
+ * tag or an attribute, first few by name.
+ */
+function usageList(usedBy: AudienceUsage) {
+  const all = [
+    ...usedBy.mailings.map(
+      (mailing) => `the mailing “${mailing.name}”${mailing.archived ? ' (archived)' : ''}`
+    ),
+    ...usedBy.forms.map((name) => `the sign-up form “${name}”`),
+    ...usedBy.segments.map((name) => `the segment “${name}”`),
+  ]
+  const names = all.slice(0, USES_NAMED)
+  if (all.length > names.length) names.push(`${all.length - names.length} more`)
+  return new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names)
+}
+
+function clientCount(count: number) {
+  return count === 1 ? '1 client' : `${count.toLocaleString('en')} clients`
 }

@@ -3,7 +3,10 @@ import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
 import { isJsonCursor, pageFields } from '#services/database/pagination'
-import { recordId } from '#validators/rules/record_id'
+import { isRecordId, recordId } from '#validators/rules/record_id'
+import type AttributeDefinition from '#models/attribute_definition'
+import { checkAttributeValues, type AttributeChanges } from '#audiences/attribute_values'
+import { MAX_TAGS_PER_WORKSPACE } from '#audiences/client_tags'
 import type { TenantMeta } from '#validators/tenant_meta'
 
 /**
@@ -54,6 +57,89 @@ export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
     email: clientEmail().use(uniqueInWorkspace()),
     fullName: clientFullName().optional(),
     comment: clientComment().optional(),
+  })
+)
+
+/**
+ * The web form's tags and attributes (issue 15). The workspace's attribute
+ * definitions come in the metadata, loaded once per request.
+ */
+type ClientAudienceMeta = ClientFormMeta & {
+  attributeDefinitions: Map<string, AttributeDefinition>
+}
+
+/**
+ * Ticked tags must all be the workspace's own; one foreign or unknown id
+ * fails the whole field (nothing is silently dropped).
+ */
+const workspaceTags = vine.createRule(async (value: unknown, _: undefined, field: FieldContext) => {
+  if (!Array.isArray(value) || !field.isValid || value.length === 0) return
+  const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
+  if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
+  const { tenantId } = field.meta as TenantMeta
+  const [row] = await db
+    .from('tags')
+    .where('tenant_id', tenantId)
+    .whereIn('id', ids)
+    .count('* as total')
+  if (Number(row.total) !== ids.length) {
+    field.report('Some selected tags are not in this workspace', 'workspaceTags', field)
+  }
+})
+
+/**
+ * The attribute inputs (`attributes[company]`), checked by the one rule
+ * book of attribute values; each refusal is reported beside its own input
+ * (`attributes.company`). The field's output is the changes to apply: a
+ * value sets, null (an emptied input) clears.
+ */
+const attributeValues = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
+  if (value === undefined || value === null) return
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    field.report('The attributes must be fields of the form', 'attributes.object', field)
+    return
+  }
+  const { attributeDefinitions } = field.meta as ClientAudienceMeta
+  const { changes, errors } = checkAttributeValues(
+    attributeDefinitions,
+    value as Record<string, unknown>
+  )
+  for (const error of errors) {
+    field.report(error.message, error.rule, {
+      ...field,
+      name: error.key,
+      wildCardPath: `${field.wildCardPath}.${error.key}`,
+      getFieldPath: () => `${field.getFieldPath()}.${error.key}`,
+    })
+  }
+  if (errors.length === 0) field.mutate(changes, field)
+})
+
+/**
+ * The web app's create and edit form: the client's fields, its tags (the
+ * ticked ones; none ticked means none) and its attributes. Pass
+ * `{ meta: { ...tenantMeta(tenant), clientId, attributeDefinitions } }`.
+ */
+export const clientFormValidator = vine.withMetaData<ClientAudienceMeta>().compile(
+  vine.object({
+    email: clientEmail().use(uniqueInWorkspace()),
+    fullName: clientFullName().optional(),
+    comment: clientComment().optional(),
+    tagIds: vine
+      .array(recordId())
+      // A form with one ticked tag sends a single value, not a list.
+      .parse((value) =>
+        value === undefined || value === null || Array.isArray(value) ? value : [value]
+      )
+      .maxLength(MAX_TAGS_PER_WORKSPACE)
+      .distinct()
+      .use(workspaceTags())
+      .optional(),
+    attributes: vine
+      .any()
+      .use(attributeValues())
+      .optional()
+      .transform((value) => value as AttributeChanges),
   })
 )
 

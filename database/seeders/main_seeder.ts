@@ -15,6 +15,11 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
 import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
 import CreatePost from '#actions/posts/create_post'
+import CreateTag from '#actions/tags/create_tag'
+import CreateAttribute from '#actions/attributes/create_attribute'
+import { addTagsToClients } from '#audiences/client_tags'
+import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { checkAttributeValues, applyAttributeChanges } from '#audiences/attribute_values'
 
 interface DemoAccounts {
   password: string
@@ -96,6 +101,7 @@ export default class MainSeeder extends BaseSeeder {
 
     const owner = await User.findByOrFail('email', demo.users.find((u) => u.role === 'user')!.email)
     await this.#demoWorkspace(owner)
+    await this.#demoAudiences(owner)
     await this.#demoSender(owner)
     const writer = await User.findByOrFail('role', 'content_manager')
     await this.#demoPosts(writer)
@@ -134,6 +140,74 @@ export default class MainSeeder extends BaseSeeder {
         endAt: firstRun.plus({ months: 3 }),
       },
     })
+  }
+
+  /**
+   * Tags (two of them topics for the preference page) and three attributes
+   * with values on the demo clients, so the client form, the list's tags
+   * and segments have something to work with. Values go through the same
+   * rule book as every write path.
+   */
+  async #demoAudiences(owner: User) {
+    const tenant = await Tenant.findOrFail(owner.tenantId)
+    if (await tenant.related('tags').query().first()) return
+
+    const tags = {
+      regulars: await CreateTag.handle(tenant, { name: 'Regulars' }),
+      wholesale: await CreateTag.handle(tenant, { name: 'Wholesale' }),
+      bread: await CreateTag.handle(tenant, {
+        name: 'Bread news',
+        isTopic: true,
+        description: 'What comes out of the oven this week',
+      }),
+      pastry: await CreateTag.handle(tenant, {
+        name: 'Pastry club',
+        isTopic: true,
+        description: 'Monthly pastry recipes and tastings',
+      }),
+    }
+    await CreateAttribute.handle(tenant, { key: 'company', label: 'Company', type: 'text' })
+    await CreateAttribute.handle(tenant, {
+      key: 'plan',
+      label: 'Plan',
+      type: 'choice',
+      choices: ['Retail', 'Café', 'Restaurant'],
+    })
+    await CreateAttribute.handle(tenant, { key: 'first_order', label: 'First order', type: 'date' })
+    const definitions = await attributeDefinitionsOf(tenant.id)
+
+    const clients = await tenant.related('clients').query().orderBy('id')
+    const companies = ['Café Lumière', 'Trattoria Bianchi', 'Hotel Nord', 'Bistro 24']
+    for (const [index, client] of clients.entries()) {
+      const isBusiness = index % 4 === 0
+      const { changes } = checkAttributeValues(definitions, {
+        company: isBusiness ? companies[(index / 4) % companies.length] : null,
+        plan: isBusiness ? (index % 8 === 0 ? 'café' : 'restaurant') : 'retail',
+        first_order: DateTime.fromISO('2024-03-01')
+          .plus({ days: index * 23 })
+          .toISODate(),
+      })
+      client.attributes = applyAttributeChanges(client.attributes, changes)
+      await client.save()
+    }
+    const ids = (pick: (index: number) => boolean) =>
+      clients.filter((_, index) => pick(index)).map((client) => client.id)
+    await addTagsToClients(
+      [tags.regulars.id],
+      ids((index) => index % 3 !== 2)
+    )
+    await addTagsToClients(
+      [tags.wholesale.id],
+      ids((index) => index % 4 === 0)
+    )
+    await addTagsToClients(
+      [tags.bread.id],
+      ids((index) => index % 2 === 0)
+    )
+    await addTagsToClients(
+      [tags.pastry.id],
+      ids((index) => index % 5 === 1)
+    )
   }
 
   /**

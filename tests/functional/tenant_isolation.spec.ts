@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
 import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
@@ -6,6 +7,8 @@ import SendingDomain from '#models/sending_domain'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import Suppression from '#models/suppression'
 import SuppressAddress from '#actions/suppressions/suppress_address'
+import Tag from '#models/tag'
+import AttributeDefinition from '#models/attribute_definition'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
@@ -142,5 +145,107 @@ test.group('Tenant isolation', () => {
         .then((r) => Number(r[0].$extras.n)),
       2
     )
+  })
+})
+
+/*
+| Tags and attributes (issue 15): their pages, and every form field that
+| names one (the client form, the list's bulk bar).
+*/
+test.group('Tenant isolation: tags and attributes', () => {
+  test('another workspace’s tags and attributes answer 404 or a field error', async ({
+    client,
+    assert,
+  }) => {
+    const victim = await createUser()
+    const [victimClient] = await createClients(victim.tenant, 1)
+    const victimTag = await Tag.create({ tenantId: victim.tenant.id, name: 'Victim tag secret' })
+    const victimAttribute = await AttributeDefinition.create({
+      tenantId: victim.tenant.id,
+      key: 'victim_secret',
+      label: 'Victim attribute secret',
+      type: 'text',
+    })
+    await db.table('client_tags').insert({ tag_id: victimTag.id, client_id: victimClient.id })
+
+    const intruder = await createUser()
+    const [ownClient] = await createClients(intruder.tenant, 1)
+    const ownTag = await Tag.create({ tenantId: intruder.tenant.id, name: 'Mine' })
+
+    const routes: [Method, string, Record<string, unknown>?][] = [
+      ['get', `/clients/tags/${victimTag.id}/edit`],
+      ['put', `/clients/tags/${victimTag.id}`, { name: 'Stolen', isTopic: 'true' }],
+      ['delete', `/clients/tags/${victimTag.id}`],
+      ['get', `/clients/attributes/${victimAttribute.id}/edit`],
+      ['put', `/clients/attributes/${victimAttribute.id}`, { label: 'Stolen' }],
+      ['delete', `/clients/attributes/${victimAttribute.id}`],
+    ]
+    for (const [method, path, form] of routes) {
+      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
+      if (form) request.form(form)
+      const response = await request
+      assert.equal(
+        response.status(),
+        404,
+        `${method.toUpperCase()} ${path} answered ${response.status()}`
+      )
+    }
+
+    // Lists, the bulk bar and the client form never show them.
+    for (const path of ['/clients/tags', '/clients/attributes', '/clients', '/clients/create']) {
+      const page = await client.get(path).loginAs(intruder.user)
+      assert.notInclude(page.text(), 'Victim tag secret', path)
+      assert.notInclude(page.text(), 'Victim attribute secret', path)
+    }
+
+    // Form fields naming them are refused beside the field.
+    const created = await postForm(client, '/clients', {
+      email: 'new@example.com',
+      tagIds: [victimTag.id],
+      attributes: { victim_secret: 'x' },
+    }).loginAs(intruder.user)
+    created.assertFlashMessage('inputErrorsBag', {
+      'tagIds': ['Some selected tags are not in this workspace'],
+      'attributes.victim_secret': ['Unknown attribute "victim_secret"'],
+    })
+    const edited = await putForm(client, `/clients/${ownClient.id}`, {
+      email: ownClient.email,
+      tagIds: [ownTag.id, victimTag.id],
+    }).loginAs(intruder.user)
+    edited.assertFlashMessage('inputErrorsBag', {
+      tagIds: ['Some selected tags are not in this workspace'],
+    })
+    for (const scope of ['selected', 'search']) {
+      const bulk = await postForm(client, '/clients/bulk-tag', {
+        tagId: victimTag.id,
+        op: 'remove',
+        scope,
+        ids: [victimClient.id, ownClient.id],
+      }).loginAs(intruder.user)
+      bulk.assertFlashMessage('inputErrorsBag', { tagId: ['Choose one of your tags'] })
+    }
+    // Their clients ticked with one's own tag are not found, so not tagged.
+    await postForm(client, '/clients/bulk-tag', {
+      tagId: ownTag.id,
+      op: 'add',
+      scope: 'selected',
+      ids: [victimClient.id],
+    }).loginAs(intruder.user)
+
+    // And nothing of the victim's changed.
+    const untouchedTag = await Tag.findOrFail(victimTag.id)
+    assert.equal(untouchedTag.name, 'Victim tag secret')
+    assert.isFalse(untouchedTag.isTopic)
+    const untouchedAttribute = await AttributeDefinition.findOrFail(victimAttribute.id)
+    assert.equal(untouchedAttribute.label, 'Victim attribute secret')
+    const victimTags = await db
+      .from('client_tags')
+      .where('client_id', victimClient.id)
+      .select('tag_id')
+    assert.deepEqual(
+      victimTags.map((row) => Number(row.tag_id)),
+      [victimTag.id]
+    )
+    assert.isNull(await Client.query().where('email', 'new@example.com').first())
   })
 })

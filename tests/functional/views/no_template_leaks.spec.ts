@@ -4,6 +4,12 @@ import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createPost } from '#tests/helpers/posts'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import SuppressAddress from '#actions/suppressions/suppress_address'
+import {
+  createAttribute,
+  createTag,
+  setAttributes,
+  tagClients,
+} from '#tests/functional/clients/audience_helpers'
 
 /**
  * Edge reads a tag only at the start of a line: `<td>@!mailingStatus(…)</td>`
@@ -14,7 +20,14 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
  */
 const TEMPLATE_SYNTAX = /@!|@(?:if|elseif|else|each|let|include|component|end)\b/
 
-type Ids = { mailing: number; message: number; client: number; post: number }
+type Ids = {
+  mailing: number
+  message: number
+  client: number
+  post: number
+  tag: number
+  attribute: number
+}
 
 const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'guest', path: '/' },
@@ -28,6 +41,11 @@ const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'owner', path: '/clients/create' },
   { as: 'owner', path: '/clients/import' },
   { as: 'owner', path: '/clients/suppressions' },
+  { as: 'owner', path: '/clients/tags' },
+  { as: 'owner', path: '/clients/tags/:tag/edit' },
+  { as: 'owner', path: '/clients/attributes' },
+  { as: 'owner', path: '/clients/attributes/create' },
+  { as: 'owner', path: '/clients/attributes/:attribute/edit' },
   { as: 'owner', path: '/messages' },
   { as: 'owner', path: '/messages/:message' },
   { as: 'owner', path: '/messages/:message/edit' },
@@ -81,7 +99,22 @@ test.group('Views: no template syntax reaches the page', (group) => {
     await AddSendingDomain.handle(account.tenant, `leaks-${account.tenant.id}.example`)
     const post = await createPost()
     await createPost({ publishedAt: null })
-    ids = { mailing: mailing.id, message: mailing.messageId, client: client.id, post: post.id }
+    // The client list and form show tags and an input of every attribute type.
+    const tag = await createTag(account.tenant, 'VIP', { isTopic: true, description: 'News' })
+    await tagClients(tag, [client])
+    const attribute = await createAttribute(account.tenant, 'plan', 'choice', ['Free', 'Pro'])
+    for (const type of ['text', 'number', 'date', 'boolean'] as const) {
+      await createAttribute(account.tenant, `field_${type}`, type)
+    }
+    await setAttributes(client, { plan: 'Pro', field_boolean: true, field_date: '2026-01-01' })
+    ids = {
+      mailing: mailing.id,
+      message: mailing.messageId,
+      client: client.id,
+      post: post.id,
+      tag: tag.id,
+      attribute: attribute.id,
+    }
   })
 
   test('{path} as {as}')

@@ -1,0 +1,27 @@
+import db from '@adonisjs/lucid/services/db'
+import type AttributeDefinition from '#models/attribute_definition'
+import { isUsed, usageOfAttribute, type AudienceUsage } from '#audiences/usage'
+import { removeAttributeValues } from '#audiences/attribute_storage'
+
+export type DeleteAttributeResult =
+  { deleted: true; cleared: number } | { deleted: false; usedBy: AudienceUsage }
+
+/**
+ * Deletes an attribute unless a sign-up form asks it or a segment tests it,
+ * and takes its values off the workspace's clients in the same transaction
+ * (one UPDATE): a key defined again later starts empty rather than finding
+ * old values of another meaning. Returns how many clients lost a value.
+ */
+export default class DeleteAttribute {
+  static async handle(definition: AttributeDefinition): Promise<DeleteAttributeResult> {
+    const usedBy = await usageOfAttribute(definition.tenantId, definition)
+    if (isUsed(usedBy)) return { deleted: false, usedBy }
+
+    const cleared = await db.transaction(async (trx) => {
+      definition.useTransaction(trx)
+      await definition.delete()
+      return removeAttributeValues(trx, definition.tenantId, definition.key)
+    })
+    return { deleted: true, cleared }
+  }
+}

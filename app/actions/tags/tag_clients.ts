@@ -1,0 +1,57 @@
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import Client from '#models/client'
+import type Tag from '#models/tag'
+import type Tenant from '#models/tenant'
+import { whereMatches } from '#services/database/list_filters'
+import { affectedRows } from '#services/database/affected_rows'
+
+/**
+ * Which clients a bulk change is for: ids ticked in the list, or every
+ * client the list's search matches (all of its pages).
+ */
+export type ClientSelection = { ids: number[] } | { search: { q?: string } }
+
+/**
+ * Adds a tag to, or removes it from, a selection of the workspace's
+ * clients, with one statement rooted at the workspace: `INSERT … SELECT`
+ * or `DELETE … WHERE client_id IN (SELECT …)`. A whole search of 100,000
+ * clients never comes into Node, and ids of another workspace's clients
+ * match nothing. Returns how many clients changed (those that already had,
+ * or did not have, the tag are not counted).
+ */
+export default class TagClients {
+  static async handle(
+    tenant: Tenant,
+    tag: Tag,
+    operation: 'add' | 'remove',
+    selection: ClientSelection
+  ): Promise<number> {
+    return db.transaction(async (trx) => {
+      const clients = matching(trx, tenant, selection)
+      if (operation === 'remove') {
+        const result = await trx
+          .from('client_tags')
+          .where('tag_id', tag.id)
+          .whereIn('client_id', clients.select('id'))
+          .delete()
+        return affectedRows(result)
+      }
+
+      const select = clients.select(trx.raw('CAST(? AS INTEGER)', [tag.id]), 'id').toSQL()
+      const result = await trx.rawQuery(
+        `INSERT INTO client_tags (tag_id, client_id) ${select.sql}
+         ON CONFLICT (tag_id, client_id) DO NOTHING`,
+        select.bindings as any[]
+      )
+      // PostgreSQL reports rowCount, better-sqlite3 changes.
+      return Number(result.rowCount ?? result.changes ?? 0)
+    })
+  }
+}
+
+function matching(trx: TransactionClientContract, tenant: Tenant, selection: ClientSelection) {
+  const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
+  if ('ids' in selection) return query.whereIn('id', selection.ids)
+  return whereMatches(query, selection.search.q ?? '')
+}

@@ -1,0 +1,117 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import TagPolicy from '#policies/tag_policy'
+import ClientPolicy from '#policies/client_policy'
+import ListTags from '#actions/tags/list_tags'
+import CreateTag, { TagNameTakenError } from '#actions/tags/create_tag'
+import UpdateTag from '#actions/tags/update_tag'
+import DeleteTag from '#actions/tags/delete_tag'
+import TagClients from '#actions/tags/tag_clients'
+import FindOwnClients from '#actions/clients/find_own_clients'
+import { TagLimitError } from '#audiences/client_tags'
+import { usageOfTag } from '#audiences/usage'
+import { bulkTagClientsValidator, tagValidator } from '#validators/tag'
+import { tenantMeta } from '#validators/tenant_meta'
+import { flashMessages } from '#services/flash_messages'
+
+/**
+ * Clients → Tags: the workspace's tags with their client counts, created,
+ * renamed, marked as topics and deleted; and the clients list's bulk bar,
+ * which adds or removes a tag for many clients at once.
+ */
+export default class TagsController {
+  async index({ view, tenant, bouncer }: HttpContext) {
+    await bouncer.with(TagPolicy).authorize('viewList')
+    const tags = await ListTags.handle(tenant)
+    return view.render('pages/tags/index', { tags })
+  }
+
+  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+    await bouncer.with(TagPolicy).authorize('create')
+    const data = await request.validateUsing(tagValidator, { meta: tenantMeta(tenant) })
+    const tag = await nameRefusalsBesideTheField(() => CreateTag.handle(tenant, data))
+
+    session.flash('success', flashMessages.tags.added(tag.name))
+    return response.redirect().toRoute('tags.index')
+  }
+
+  async edit({ params, view, tenant, bouncer }: HttpContext) {
+    const tag = await tenant.findOwn('tags', params.id)
+    await bouncer.with(TagPolicy).authorize('update', tag)
+    const usedBy = await usageOfTag(tenant.id, tag.id)
+    return view.render('pages/tags/edit', { tag, usedBy })
+  }
+
+  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+    const tag = await tenant.findOwn('tags', params.id)
+    await bouncer.with(TagPolicy).authorize('update', tag)
+    const data = await request.validateUsing(tagValidator, {
+      meta: { ...tenantMeta(tenant), tagId: tag.id },
+    })
+    await nameRefusalsBesideTheField(() => UpdateTag.handle(tag, data))
+
+    session.flash('success', flashMessages.tags.saved(tag.name))
+    return response.redirect().toRoute('tags.index')
+  }
+
+  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+    const tag = await tenant.findOwn('tags', params.id)
+    await bouncer.with(TagPolicy).authorize('delete', tag)
+
+    const result = await DeleteTag.handle(tag)
+    if (!result.deleted) {
+      session.flash('error', flashMessages.tags.notDeleted(tag.name, result.usedBy))
+      return response.redirect().toRoute('tags.edit', { id: tag.id })
+    }
+    session.flash('success', flashMessages.tags.deleted(tag.name))
+    return response.redirect().toRoute('tags.index')
+  }
+
+  /**
+   * The clients list's bulk bar: one tag added to or removed from the
+   * ticked clients, or from every client the list's search matches.
+   */
+  async bulk({ request, response, tenant, bouncer, session }: HttpContext) {
+    await bouncer.with(ClientPolicy).authorize('viewList')
+    const data = await request.validateUsing(bulkTagClientsValidator, { meta: tenantMeta(tenant) })
+    const tag = await tenant.findOwn('tags', data.tagId)
+    await bouncer.with(TagPolicy).authorize('tagClients', tag)
+
+    let selection: { ids: number[] } | { search: { q?: string } } = { search: { q: data.q } }
+    if (data.scope === 'selected') {
+      // Ids of other workspaces are not found here, so never tagged.
+      const clients = await FindOwnClients.handle(tenant, data.ids ?? [])
+      for (const client of clients) {
+        await bouncer.with(ClientPolicy).authorize('update', client)
+      }
+      selection = { ids: clients.map((client) => client.id) }
+    }
+    const changed = await TagClients.handle(tenant, tag, data.op, selection)
+
+    session.flash(
+      'success',
+      data.op === 'add'
+        ? flashMessages.tags.addedToClients(tag.name, changed)
+        : flashMessages.tags.removedFromClients(tag.name, changed)
+    )
+    // Back to the list as it was (search, sort, page).
+    return response.redirect().withQs().back()
+  }
+}
+
+/**
+ * A full workspace or a name taken meanwhile, answered beside the name as
+ * a validation error is.
+ */
+async function nameRefusalsBesideTheField<T>(save: () => Promise<T>) {
+  try {
+    return await save()
+  } catch (error) {
+    if (error instanceof TagLimitError || error instanceof TagNameTakenError) {
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'name', message: error.message, rule: 'tag' },
+      ])
+    }
+    throw error
+  }
+}

@@ -1,0 +1,25 @@
+import type User from '#models/user'
+import type AttributeDefinition from '#models/attribute_definition'
+import AppPolicy from '#policies/app_policy'
+
+/**
+ * A workspace's custom attributes are its own, like its clients: nobody
+ * else sees or changes them, staff included.
+ */
+export default class AttributeDefinitionPolicy extends AppPolicy {
+  viewList(_user: User) {
+    return true
+  }
+
+  create(_user: User) {
+    return true
+  }
+
+  update(user: User, definition: AttributeDefinition) {
+    return this.ownsRecord(user, definition)
+  }
+
+  delete(user: User, definition: AttributeDefinition) {
+    return this.ownsRecord(user, definition)
+  }
+}

@@ -1,0 +1,32 @@
+import type User from '#models/user'
+import type Tag from '#models/tag'
+import AppPolicy from '#policies/app_policy'
+
+/**
+ * A workspace's tags are its own, like its clients: nobody else sees,
+ * changes or hands them out, staff included.
+ */
+export default class TagPolicy extends AppPolicy {
+  viewList(_user: User) {
+    return true
+  }
+
+  create(_user: User) {
+    return true
+  }
+
+  update(user: User, tag: Tag) {
+    return this.ownsRecord(user, tag)
+  }
+
+  delete(user: User, tag: Tag) {
+    return this.ownsRecord(user, tag)
+  }
+
+  /**
+   * Adding the tag to clients, or taking it off them, in bulk.
+   */
+  tagClients(user: User, tag: Tag) {
+    return this.ownsRecord(user, tag)
+  }
+}
