@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
+import db from '@adonisjs/lucid/services/db'
 import User, { type Role } from '#models/user'
 import Tenant from '#models/tenant'
 import Post from '#models/post'
@@ -15,6 +16,8 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
 import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
 import CreatePost from '#actions/posts/create_post'
+import { tagNameKey } from '#models/tag'
+import { addTagsToClients, findOrCreateTags } from '#audiences/client_tags'
 
 interface DemoAccounts {
   password: string
@@ -112,6 +115,7 @@ export default class MainSeeder extends BaseSeeder {
       clients.push(client)
     }
     await this.#demoSuppressions(tenant, clients)
+    await this.#demoTopics(tenant, clients)
     const message = await CreateMessage.handle(tenant, {
       subject: 'Fresh bread this weekend, {{ client.full_name }}',
       bodyText:
@@ -180,6 +184,35 @@ export default class MainSeeder extends BaseSeeder {
       },
     ] as const
     for (const entry of entries) await SuppressAddress.handle({ tenantId: tenant.id, ...entry })
+  }
+
+  /**
+   * Two tags are topics, offered on the preference page (where the demo
+   * mailing's link leads), and some clients have chosen them. Tags of the
+   * same names made elsewhere in the seeder are reused.
+   */
+  async #demoTopics(tenant: Tenant, clients: Client[]) {
+    const topics = [
+      { name: 'Bread news', description: 'What comes out of the oven each week', from: 0, to: 8 },
+      {
+        name: 'Baking workshops',
+        description: 'Saturday classes in the bakehouse',
+        from: 5,
+        to: 10,
+      },
+    ]
+    const ids = await findOrCreateTags(
+      tenant.id,
+      topics.map((topic) => topic.name)
+    )
+    for (const { name, description, from, to } of topics) {
+      const id = ids.get(tagNameKey(name))!
+      await db.from('tags').where('id', id).update({ is_topic: true, description })
+      await addTagsToClients(
+        [id],
+        clients.slice(from, to).map((client) => client.id)
+      )
+    }
   }
 
   async #demoPosts(writer: User) {
