@@ -186,10 +186,32 @@ test.group('Preferences: saving topics', () => {
       response.assertStatus(422)
       response.assertTextIncludes('Your choice could not be read')
     }
-    // One value without the brackets of the page's field is not a list.
-    const single = await client.post(`${linkOf(reader)}/topics`).form({ topics: '5' })
-    single.assertStatus(422)
+    const nested = await client.post(`${linkOf(reader)}/topics`).form({ 'topics[a][b]': '5' })
+    nested.assertStatus(422)
     assert.deepEqual(await tagNamesOf(reader), ['Bread news', 'VIP'])
+  })
+
+  test('a workspace with many topics: ticking more than 20 saves them all', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const topics = []
+    for (let index = 0; index < 30; index++) {
+      topics.push(await createTopic(tenant, `Topic ${String(index).padStart(2, '0')}`))
+    }
+    const reader = await createReader(tenant)
+
+    const response = await client
+      .post(`${linkOf(reader)}/topics`)
+      .form({ 'topics[]': topics.map((topic) => topic.id) })
+      .redirects(0)
+
+    response.assertStatus(303)
+    assert.lengthOf(await tagNamesOf(reader), 30)
+    // A lone value without the brackets counts as a choice of one.
+    await client.post(`${linkOf(reader)}/topics`).form({ topics: topics[3].id })
+    assert.deepEqual(await tagNamesOf(reader), ['Topic 03'])
   })
 
   test('an unsubscribed client who saves topics stays unsubscribed', async ({ client, assert }) => {
@@ -203,7 +225,7 @@ test.group('Preferences: saving topics', () => {
     assert.deepEqual(await tagNamesOf(reader), ['VIP', 'Workshops'])
   })
 
-  test('saves are limited per link, and a refused save changes nothing', async ({
+  test('saves are limited per link and per network, and a refused save changes nothing', async ({
     client,
     assert,
     cleanup,
@@ -239,6 +261,16 @@ test.group('Preferences: saving topics', () => {
       .form({ 'topics[]': [] })
       .redirects(0)
     other.assertStatus(303)
+
+    // One network cycling through links it collected meets its own limit.
+    Object.assign(limits, { perToken: 100, perIp: 1 })
+    const first = await client
+      .post(`${linkOf(reader)}/topics`)
+      .form({})
+      .redirects(0)
+    first.assertStatus(303)
+    const next = await client.post(`${linkOf(neighbour)}/topics`).form({})
+    next.assertStatus(429)
   })
 })
 
