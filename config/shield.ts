@@ -10,11 +10,17 @@ import { isApiRequest } from '#api/request'
  * - `unsubscribe.store`: the RFC 8058 one-click unsubscribe that mail
  *   programs send without cookies; the opaque token in its URL is the
  *   authorization.
+ * - `preferences.update`, `preferences.resubscribe`: the preference page's
+ *   forms, opened from a mail without a session; the same token is their
+ *   authorization (a forged request could only change the preferences of
+ *   a link its author already holds).
  * - `bounce_webhooks.*`: sending providers reporting bounces; each request
  *   is authorized by the provider's signature (bounce_webhooks_controller.ts).
  */
 const CSRF_EXEMPT_ROUTES = new Set([
   'unsubscribe.store',
+  'preferences.update',
+  'preferences.resubscribe',
   'bounce_webhooks.ses',
   'bounce_webhooks.postmark',
   'bounce_webhooks.sendgrid',

@@ -66,9 +66,9 @@ router
 /*
 | Unsubscribe links in sent messages: public, no log-in. The POST is also
 | the RFC 8058 one-click target mail programs call without cookies, so it
-| is exempt from CSRF (config/shield.ts).
+| is exempt from CSRF (config/shield.ts). The GET is the preference page
+| (start/routes/preferences.ts).
 */
-router.get('/u/:token', [UnsubscribeController, 'show']).as('unsubscribe.show')
 router.post('/u/:token', [UnsubscribeController, 'store']).as('unsubscribe.store')
 
 /*

@@ -1,6 +1,7 @@
 import '@adonisjs/core/types'
 import type { DateTime } from 'luxon'
 import type Client from '#models/client'
+import type { ClientState } from '#models/client'
 import type { SuppressionReason } from '#models/suppression'
 
 /**
@@ -41,6 +42,21 @@ declare module '@adonisjs/core/types' {
      * stored date.
      */
     'client:unsubscribed': { client: Client; unsubscribedAt: DateTime }
+    /**
+     * A client's topics or subscription state changed on the preference
+     * page (UpdateClientTopics, ResubscribeClient), after the commit. The
+     * client has been refreshed. `changes` holds only what changed: tag
+     * names taken on and off, the subscription state before and after.
+     */
+    'client:updated': {
+      client: Client
+      changes: {
+        tags?: { added: string[]; removed: string[] }
+        state?: { from: ClientState; to: ClientState }
+      }
+      /** Who made the change: "preference_page" (the client themselves). */
+      source: string
+    }
     /**
      * An address got on a workspace's suppression list, or its reason was
      * raised (an unsubscribed address that bounced): emitted by

@@ -7,6 +7,7 @@ import {
   bouncePayload,
   clientSuppressedPayload,
   clientUnsubscribedPayload,
+  clientUpdatedPayload,
   messagePayload,
   runCompletedPayload,
   runStartedPayload,
@@ -74,6 +75,23 @@ export default class RecordOutcomeWebhooks {
       type: 'client.unsubscribed',
       endpointIds,
       data: clientUnsubscribedPayload(event),
+    })
+  }
+
+  /**
+   * `client.updated`, from the preference page: topics chosen, or a
+   * resubscribe. Read fresh like the unsubscribe's: the page must answer
+   * while Redis is away.
+   */
+  async clientUpdated(event: EventsList['client:updated']) {
+    const { tenantId } = event.client
+    const endpointIds = await freshEndpointIds(tenantId, 'client.updated')
+    if (!endpointIds?.length) return
+    await record({
+      tenantId,
+      type: 'client.updated',
+      endpointIds,
+      data: () => clientUpdatedPayload(event),
     })
   }
 

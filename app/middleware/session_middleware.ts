@@ -11,13 +11,16 @@ import { isApiRequest } from '#api/request'
 
 /**
  * Routes, by name, that serve people who are not our users and must work
- * with the database alone: the unsubscribe link's page and its RFC 8058
- * one-click POST, which mail programs send once, without cookies, and do
- * not retry. With a session in Redis they answered 500 while Redis was
- * away, and the unsubscribe was lost.
+ * with the database alone: the unsubscribe link's page (the preference
+ * page) and its RFC 8058 one-click POST, which mail programs send once,
+ * without cookies, and do not retry. With a session in Redis they answered
+ * 500 while Redis was away, and the unsubscribe was lost. The preference
+ * page's own forms keep no session either (their token is their key).
  */
 const SESSIONLESS_ROUTES = new Set([
-  'unsubscribe.show',
+  'preferences.show',
+  'preferences.update',
+  'preferences.resubscribe',
   'unsubscribe.store',
   // Sending providers reporting bounces: machines, signed requests.
   'bounce_webhooks.ses',

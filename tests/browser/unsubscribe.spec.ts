@@ -30,7 +30,8 @@ test.group('Unsubscribe in the browser', () => {
     // Coming back later says so instead of asking again.
     await page.goto(new URL(link, page.url()).href)
     await page.assertTextContains('h1', 'You are already unsubscribed')
-    await page.assertNotExists('button')
+    await page.assertNotExists('button:text-is("Unsubscribe")')
+    await page.assertExists('button:text-is("Resubscribe")')
   })
 
   test('a user sends a test of a message to themselves', async ({ visit }) => {

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { EventsList } from '@adonisjs/core/types'
 import Suppression from '#models/suppression'
 import { isoTime } from '#api/serializers/time'
+import { tagsOfClients } from '#audiences/client_tags'
 
 /**
  * The `data` of each outcome webhook, one function per event type, built
@@ -61,6 +62,31 @@ export function clientUnsubscribedPayload({
     email: client.email,
     // The stored date (the client was refreshed), as the API shows it.
     unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
+  }
+}
+
+/**
+ * `client.updated`: a client changed their topics or came back on the
+ * preference page. `tags` is every tag the client has now (names, by name),
+ * `changes` only what changed: `tags.added`/`tags.removed` (names) and
+ * `state.from`/`state.to` (subscribed, pending, unsubscribed). Reads the
+ * client's tags: call it only when an endpoint listens.
+ */
+export async function clientUpdatedPayload({
+  client,
+  changes,
+  source,
+}: EventsList['client:updated']) {
+  const tagsByClient = await tagsOfClients([client.id])
+  const tags = tagsByClient.get(client.id) ?? []
+  return {
+    client_id: client.id,
+    email: client.email,
+    state: client.state,
+    tags: tags.map((tag) => tag.name),
+    changes,
+    source,
+    updated_at: client.updatedAt ? isoTime(client.updatedAt) : null,
   }
 }
 
