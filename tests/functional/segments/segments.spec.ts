@@ -30,6 +30,11 @@ test.group('Segments: the pages and the editor', () => {
       { field: 'attribute:city', op: 'contains', value: 'PAR' },
     ]
 
+    const blank = await client.get('/segments/create').loginAs(user)
+    blank.assertStatus(200)
+    assert.include(blank.text(), 'value="attribute:city"')
+    assert.include(blank.text(), 'VIP')
+
     // The editor's Preview shows the count and the sample, saving nothing.
     const preview = await postForm(client, '/segments/editor', {
       name: 'Parisian VIPs',
@@ -96,6 +101,10 @@ test.group('Segments: the pages and the editor', () => {
     assert.deepEqual(count.body(), { count: 2 })
     const list = await client.get('/segments').loginAs(user)
     assert.include(list.text(), 'Parisian VIPs')
+    // The mailing form offers the segment and the tags.
+    const mailingForm = await client.get('/mailings/create').loginAs(user)
+    assert.include(mailingForm.text(), `<option value="${segment.id}" >Parisian VIPs</option>`)
+    assert.include(mailingForm.text(), `<option value="${vip.id}" >VIP</option>`)
 
     await putForm(client, `/segments/${segment.id}`, {
       name: 'Scores',
