@@ -20,7 +20,9 @@ export default class CountSegment {
       key: `segment-count:${version.join(':')}`,
       ttl: COUNT_TTL,
       factory: async () => {
-        const { count } = await PreviewSegment.handle(tenant, segment.definition)
+        const { count } = await PreviewSegment.handle(tenant, segment.definition, {
+          withSample: false,
+        })
         return count
       },
     })

@@ -13,7 +13,11 @@ export const SEGMENT_SAMPLE_SIZE = 10
  * a mailing's run uses.
  */
 export default class PreviewSegment {
-  static async handle(tenant: Tenant, definition: SegmentDefinition) {
+  static async handle(
+    tenant: Tenant,
+    definition: SegmentDefinition,
+    { withSample = true }: { withSample?: boolean } = {}
+  ) {
     const context = await segmentContextOf(tenant)
     const condition = compileSegment(definition, context)
     const count = await countMatching({
@@ -22,7 +26,7 @@ export default class PreviewSegment {
     })
     const listed = compileSegment(definition, { ...context, alias: 'clients' })
     const sample =
-      count === 0
+      count === 0 || !withSample
         ? []
         : await Client.query()
             .where('tenant_id', tenant.id)
