@@ -21,6 +21,10 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'messageId.database.exists': 'Choose one of your messages',
     'clientIds.required': 'Choose at least one client, or send to all clients',
     'clientIds.array.minLength': 'Choose at least one client, or send to all clients',
+    'tagIds.required': 'Choose at least one tag',
+    'tagIds.array.minLength': 'Choose at least one tag',
+    'segmentId.required': 'Choose the segment to send to',
+    'segmentId.database.exists': 'Choose one of your segments',
     'startAt.dateTime': 'Enter the start as a date and time',
     'endAt.dateTime': 'Enter the end as a date and time',
 

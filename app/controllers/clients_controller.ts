@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import SearchClients from '#actions/clients/search_clients'
+import ListClientFilters from '#actions/clients/list_client_filters'
 import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
@@ -26,7 +27,12 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('viewList')
     // A hand-edited query string (unknown sort...) shows the default list.
     const [, filters] = await clientListValidator.tryValidate(request.qs())
-    const page = await ListClients.handle(tenant, filters ?? {})
+    // Another workspace's tag or segment is not found (404).
+    const page = await ListClients.handle(tenant, {
+      ...filters,
+      tag: filters?.tag ? await tenant.findOwn('tags', filters.tag) : null,
+      segment: filters?.segment ? await tenant.findOwn('segments', filters.segment) : null,
+    })
     // The page's clients on the suppression list: one query for the page.
     const suppressed = await suppressionReasonsOf(
       tenant,
@@ -42,7 +48,15 @@ export default class ClientsController {
       badges: SUPPRESSION_BADGES,
       tagsByClient,
       tags,
-      listQuery: filtersQuery({ sort: page.sort, dir: page.dir, q: page.q }),
+      listQuery: filtersQuery({
+        sort: page.sort,
+        dir: page.dir,
+        q: page.q,
+        tag: page.tag?.id,
+        segment: page.segment?.id,
+        state: page.state ?? undefined,
+      }),
+      ...(await ListClientFilters.handle(tenant)),
     })
   }
 

@@ -16,6 +16,7 @@ export const policies = {
   MailingPolicy: () => import('#policies/mailing_policy'),
   MessagePolicy: () => import('#policies/message_policy'),
   PostPolicy: () => import('#policies/post_policy'),
+  SegmentPolicy: () => import('#policies/segment_policy'),
   SendingDomainPolicy: () => import('#policies/sending_domain_policy'),
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),

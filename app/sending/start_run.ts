@@ -8,6 +8,7 @@ import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import DispatchBatches from '#sending/dispatch_batches'
 import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
+import { mailingAudienceOf } from '#audiences/mailing_audience'
 import type { WorkCause } from '#services/queue/work_context'
 
 export interface StartRunOptions {
@@ -26,7 +27,8 @@ export interface StartRunOptions {
  * Starts the run of one occurrence of a mailing: exactly once, however many
  * schedulers, workers or operators try at the same moment (the unique
  * (mailing_id, occurrence_at) index decides), with its recipients fixed as
- * deliveries by one INSERT … SELECT (nothing is loaded into memory), then
+ * deliveries by one INSERT … SELECT built from its audience
+ * (app/audiences/mailing_audience.ts; nothing is loaded into memory), then
  * hands the deliveries to the queue in batches.
  *
  * Returns the new run, or null when this occurrence already has one.
@@ -53,17 +55,10 @@ export default class StartRun {
       const runId = Number((inserted[0] as any)?.id ?? inserted[0])
       if (!runId) return null
 
-      const audience =
-        mailing.audience === 'selected'
-          ? 'JOIN mailing_recipients r ON r.client_id = c.id AND r.mailing_id = ?'
-          : ''
-      const bindings = [
-        runId,
-        now,
-        now,
-        ...(mailing.audience === 'selected' ? [mailing.id] : []),
-        mailing.tenantId,
-      ]
+      // Who the mailing goes to as it stands now (a segment is evaluated
+      // afresh at every occurrence); pending sign-ups are never included.
+      const audience = await mailingAudienceOf(mailing, { client: trx })
+      const bindings = [runId, now, now, ...audience.bindings]
       // Unsubscribed clients and suppressed addresses are copied too, as
       // `skipped` with the reason, so the log says why they got nothing.
       // The suppression list is left-joined on (tenant_id, email), inside
@@ -76,9 +71,9 @@ export default class StartRun {
                 CASE WHEN c.unsubscribed_at IS NOT NULL THEN 'Unsubscribed'
                      WHEN s.reason IS NOT NULL THEN ${SUPPRESSED_REASON_SQL} END,
                 0, ?, ?
-         FROM clients c ${audience}
+         FROM clients c
          LEFT JOIN suppressions s ON s.tenant_id = c.tenant_id AND s.email = c.email
-         WHERE c.tenant_id = ?
+         WHERE ${audience.sql}
          ORDER BY c.id`
       const counts = await insertDeliveries(trx, insert, bindings, runId)
       await trx.from('mailing_runs').where('id', runId).update(counts)

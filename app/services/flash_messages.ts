@@ -99,7 +99,7 @@ export const flashMessages = {
     saved: 'Your changes are saved.',
     duplicated: 'This is your copy. Change what you need and save it.',
     deleted: (message: Pick<Message, 'subject'>) => `The message “${message.subject}” is deleted.`,
-    notDeleted: whyNotDeleted,
+    notDeleted: (usedBy: UsedBy) => whyNotDeleted(usedBy, USED_AS.message),
     testSent: (to: string) => `A test is on its way to ${to}. It can take a minute to arrive.`,
   },
 
@@ -126,6 +126,15 @@ export const flashMessages = {
     enableFirst: 'Enable the endpoint first: a disabled endpoint receives nothing.',
     redelivering: (messageId: string) => `Message ${messageId} will be sent again in a moment.`,
     alreadyWaiting: (messageId: string) => `Message ${messageId} is already waiting to be sent.`,
+  },
+
+  segments: {
+    created: (name: string) => `The segment “${name}” is saved.`,
+    saved: (name: string) => `The segment “${name}” is saved.`,
+    deleted: (name: string) => `The segment “${name}” is deleted.`,
+    notDeleted: (usedBy: UsedBy) => whyNotDeleted(usedBy, USED_AS.segment),
+    limitReached: (max: number) =>
+      `A workspace has at most ${max} segments: delete one you no longer use first.`,
   },
 
   smtpServer: {
@@ -168,7 +177,27 @@ const MAILING_NAMES_SHOWN = 5
  * "This message cannot be deleted: it is used by the mailings “A” and “B”…",
  * with advice that fits. The page it leads to lists and links them all.
  */
-function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
+type UsedBy = { current: Mailing[]; archived: Mailing[] }
+
+/**
+ * What a mailing uses that cannot be deleted under it, and what to do.
+ */
+const USED_AS = {
+  message: {
+    thing: 'message',
+    advice: (one: boolean) =>
+      `Choose another message for ${one ? 'that mailing' : 'those mailings'} first.`,
+    archived: 'Archived mailings keep the message they sent, for their history.',
+  },
+  segment: {
+    thing: 'segment',
+    advice: (one: boolean) =>
+      `Choose another audience for ${one ? 'that mailing' : 'those mailings'} first.`,
+    archived: 'Archived mailings keep the segment they were sent to, for their history.',
+  },
+}
+
+function whyNotDeleted(usedBy: UsedBy, usedAs: (typeof USED_AS)[keyof typeof USED_AS]) {
   const all = [...usedBy.current, ...usedBy.archived]
   const names = all
     .slice(0, MAILING_NAMES_SHOWN)
@@ -177,15 +206,13 @@ function whyNotDeleted(usedBy: { current: Mailing[]; archived: Mailing[] }) {
   const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names)
 
   const sentences = [
-    `This message cannot be deleted: it is used by ${all.length === 1 ? 'the mailing' : 'the mailings'} ${list}.`,
+    `This ${usedAs.thing} cannot be deleted: it is used by ${all.length === 1 ? 'the mailing' : 'the mailings'} ${list}.`,
   ]
   if (usedBy.current.length > 0) {
-    sentences.push(
-      `Choose another message for ${usedBy.current.length === 1 ? 'that mailing' : 'those mailings'} first.`
-    )
+    sentences.push(usedAs.advice(usedBy.current.length === 1))
   }
   if (usedBy.archived.length > 0) {
-    sentences.push('Archived mailings keep the message they sent, for their history.')
+    sentences.push(usedAs.archived)
   }
   return sentences.join(' ')
 }

@@ -7,6 +7,7 @@ import { isRecordId, recordId } from '#validators/rules/record_id'
 import type AttributeDefinition from '#models/attribute_definition'
 import { checkAttributeValues, type AttributeChanges } from '#audiences/attribute_values'
 import { MAX_TAGS_PER_WORKSPACE } from '#audiences/client_tags'
+import { CLIENT_STATES } from '#models/client'
 import type { TenantMeta } from '#validators/tenant_meta'
 
 /**
@@ -149,11 +150,21 @@ export const SORT_DIRECTIONS = ['asc', 'desc'] as const
 export type SortDirection = (typeof SORT_DIRECTIONS)[number]
 
 /**
- * The list's query string: search, sort and the keyset cursors.
+ * A filter left at "any" arrives as an empty parameter: no filter.
+ */
+const blankAsAbsent = (value: unknown) => (value === '' ? undefined : value)
+
+/**
+ * The list's query string: search, filters (a tag, a segment, a state),
+ * sort and the keyset cursors. The tag and segment must be the workspace's:
+ * the controller finds them from the workspace (another's answers 404).
  */
 export const clientListValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+    tag: recordId().parse(blankAsAbsent).optional(),
+    segment: recordId().parse(blankAsAbsent).optional(),
+    state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
     sort: vine.enum(CLIENT_SORTS).optional(),
     dir: vine.enum(SORT_DIRECTIONS).optional(),
     after: vine.string().maxLength(1000).optional(),
@@ -191,11 +202,15 @@ export const bulkDeleteClientsValidator = vine.compile(
 )
 
 /**
- * The API's list query: search, page size and opaque cursor.
+ * The API's list query: search, filters (`tag`, `segment_id`, `state`),
+ * page size and opaque cursor.
  */
 export const apiClientListValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+    tag: recordId().parse(blankAsAbsent).optional(),
+    segment_id: recordId().parse(blankAsAbsent).optional(),
+    state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
     ...pageFields(isJsonCursor),
   })
 )

@@ -8,6 +8,7 @@ import { pageFields } from '#services/database/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
 import { parseMailingTime } from '#services/mailings/mailing_time'
 import type { TenantMeta } from '#validators/tenant_meta'
+import { SEGMENT_MAX_TAGS_PER_CONDITION } from '#audiences/segment_definition'
 
 /**
  * The start or end as an instant, whether the parent holds it as written
@@ -113,6 +114,38 @@ const workspaceClients = vine.createRule(
   }
 )
 
+/**
+ * The segment of the `segment` audience must be one of the workspace's own.
+ */
+const workspaceSegment = () =>
+  recordId().exists(async (query, value, field) => {
+    const { tenantId } = field.meta as TenantMeta
+    return !!(await query.from('segments').where({ id: value, tenant_id: tenantId }).first())
+  })
+
+/**
+ * The tags of the `tags` audience: the workspace's own, every one of them.
+ */
+const workspaceTags = vine.createRule(async (value: unknown, _: undefined, field: FieldContext) => {
+  if (!Array.isArray(value) || !field.isValid || value.length === 0) return
+  const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
+  if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
+  const { tenantId } = field.meta as TenantMeta
+  const [row] = await db
+    .from('tags')
+    .where('tenant_id', tenantId)
+    .whereIn('id', ids)
+    .count('* as total')
+  if (Number(row.total) !== ids.length) {
+    field.report('Choose tags of this workspace', 'workspaceTags', field)
+  }
+})
+
+/**
+ * As many tags as a segment's condition may have.
+ */
+export const MAX_AUDIENCE_TAGS = SEGMENT_MAX_TAGS_PER_CONDITION
+
 const name = () => vine.string().trim().minLength(2).maxLength(200)
 const endAt = () => dateTime(afterStartAt())
 
@@ -132,6 +165,17 @@ export const createMailingValidator = vine.withMetaData<TenantMeta>().compile(
       .use(workspaceClients())
       .optional()
       .requiredWhen('audience', '=', 'selected'),
+    tagIds: vine
+      .array(recordId())
+      .parse((value) =>
+        value === undefined || value === null || Array.isArray(value) ? value : [value]
+      )
+      .minLength(1)
+      .maxLength(MAX_AUDIENCE_TAGS)
+      .use(workspaceTags())
+      .optional()
+      .requiredWhen('audience', '=', 'tags'),
+    segmentId: workspaceSegment().optional().requiredWhen('audience', '=', 'segment'),
     periodicity: vine.enum(PERIODICITIES),
     startAt: dateTime(),
     endAt: endAt(),

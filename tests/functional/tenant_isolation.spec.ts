@@ -249,3 +249,110 @@ test.group('Tenant isolation: tags and attributes', () => {
     assert.isNull(await Client.query().where('email', 'new@example.com').first())
   })
 })
+
+/*
+| ---------------------------------------------------------------------------
+| Audiences (issue 15): segments and the tags/segments that mailings and the
+| clients list refer to.
+| ---------------------------------------------------------------------------
+*/
+test.group('Tenant isolation: segments and audiences', () => {
+  test('another workspace’s segments answer 404 and its tags and segments are refused in every field', async ({
+    client,
+    assert,
+  }) => {
+    const { default: Segment } = await import('#models/segment')
+    const { default: Tag } = await import('#models/tag')
+    const victim = await createUser()
+    const [victimTag] = await Tag.createMany([{ tenantId: victim.tenant.id, name: 'victim-tag' }])
+    const victimSegment = await Segment.create({
+      tenantId: victim.tenant.id,
+      name: 'Victim segment',
+      definition: {
+        match: 'all',
+        conditions: [{ field: 'tags', op: 'any', tagIds: [victimTag.id] }],
+      },
+    })
+    const [victimClient] = await createClients(victim.tenant, 1)
+    await victimClient.related('tags').attach([victimTag.id])
+
+    const intruder = await createUser()
+    const ownMessage = await createMessage(intruder.tenant)
+    const ownMailing = await createMailing(intruder.tenant)
+    const row = (index: number, fields: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(fields).map(([key, value]) => [
+          `conditions[${index}][${key}]${Array.isArray(value) ? '[]' : ''}`,
+          value,
+        ])
+      )
+    const stolen = {
+      name: 'Stolen',
+      match: 'all',
+      ...row(0, { field: 'state', op: 'is', value: 'subscribed' }),
+    }
+
+    const routes: [Method, string, Record<string, unknown>?][] = [
+      ['get', `/segments/${victimSegment.id}/edit`],
+      ['put', `/segments/${victimSegment.id}`, stolen],
+      ['delete', `/segments/${victimSegment.id}`],
+      ['post', `/segments/${victimSegment.id}/editor`, { ...stolen, intent: 'preview' }],
+      ['get', `/segments/${victimSegment.id}/count`],
+      ['get', `/clients?segment=${victimSegment.id}`],
+      ['get', `/clients?tag=${victimTag.id}`],
+    ]
+    for (const [method, path, form] of routes) {
+      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
+      if (form) request.form(form)
+      const response = await request
+      assert.equal(
+        response.status(),
+        404,
+        `${method.toUpperCase()} ${path} answered ${response.status()}`
+      )
+    }
+
+    // The segments list shows none of the victim's.
+    const list = await client.get('/segments').loginAs(intruder.user)
+    assert.notInclude(list.text(), 'Victim segment')
+
+    // A segment condition on the victim's tag is refused beside the field,
+    // and the preview never counts the victim's clients.
+    const foreignTag = await postForm(client, '/segments', {
+      name: 'Mine',
+      match: 'all',
+      ...row(0, { field: 'tags', op: 'none', tagIds: [victimTag.id] }),
+    }).loginAs(intruder.user)
+    foreignTag.assertFlashMessage('inputErrorsBag', {
+      'conditions.0.tagIds': ['Choose tags of this workspace'],
+    })
+    const preview = await client
+      .post('/segments/preview')
+      .withCsrfToken()
+      .header('Accept', 'application/json')
+      .form({ match: 'all', ...row(0, { field: 'state', op: 'is', value: 'subscribed' }) })
+      .loginAs(intruder.user)
+    assert.equal(preview.body().count, 0)
+
+    // The mailing form refuses the victim's tags and segment.
+    const mailing = await putForm(client, `/mailings/${ownMailing.id}`, {
+      name: 'Mine',
+      messageId: ownMessage.id,
+      audience: 'tags',
+      tagIds: [victimTag.id],
+      segmentId: victimSegment.id,
+      periodicity: 'once',
+      startAt: '2035-01-01T10:00',
+      endAt: '2035-01-02T10:00',
+    }).loginAs(intruder.user)
+    mailing.assertFlashMessage('inputErrorsBag', {
+      tagIds: ['Choose tags of this workspace'],
+      segmentId: ['Choose one of your segments'],
+    })
+
+    // Nothing of the victim's changed.
+    const untouched = await Segment.findOrFail(victimSegment.id)
+    assert.equal(untouched.name, 'Victim segment')
+    assert.lengthOf(await Segment.query().where('tenant_id', intruder.tenant.id), 0)
+  })
+})

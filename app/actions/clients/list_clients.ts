@@ -1,5 +1,10 @@
 import type Client from '#models/client'
+import type { ClientState } from '#models/client'
 import type Tenant from '#models/tenant'
+import type Tag from '#models/tag'
+import type Segment from '#models/segment'
+import { compileSegment, segmentContextOf, type SqlFragment } from '#audiences/segment_sql'
+import { tagsFilter } from '#audiences/mailing_audience'
 import { sqlTime } from '#services/database/sql_time'
 import { seekRows } from '#services/database/pagination'
 import { whereMatches } from '#services/database/list_filters'
@@ -11,6 +16,11 @@ const SORT_COLUMNS = { email: 'email', name: 'full_name', created: 'created_at' 
 
 export interface ClientListOptions {
   q?: string
+  /** Only the clients with this tag (the workspace's own: found by the caller). */
+  tag?: Tag | null
+  /** Only the clients this segment matches now (the workspace's own). */
+  segment?: Segment | null
+  state?: ClientState
   sort?: ClientSort
   dir?: SortDirection
   /** Cursor of the last row of the previous page: the page after it. */
@@ -23,6 +33,11 @@ export interface ClientListOptions {
 export interface ClientListPage {
   clients: Client[]
   q: string
+  tag: Tag | null
+  segment: Segment | null
+  state: ClientState | null
+  /** Whether anything narrows the list (a search or a filter). */
+  filtered: boolean
   sort: ClientSort
   dir: SortDirection
   isFirstPage: boolean
@@ -47,7 +62,19 @@ export default class ListClients {
     const dir = options.dir ?? (sort === 'created' ? 'desc' : 'asc')
     const q = options.q?.trim() ?? ''
     const perPage = options.perPage ?? CLIENTS_PER_PAGE
-    const listing = { tenant, q, sort, perPage }
+    const filters = {
+      tag: options.tag ?? null,
+      segment: options.segment ?? null,
+      state: options.state ?? null,
+    }
+    const listing = { tenant, q, sort, perPage, condition: await conditionOf(tenant, filters) }
+    const shown = {
+      q,
+      ...filters,
+      filtered: Boolean(q || filters.tag || filters.segment || filters.state),
+      sort,
+      dir,
+    }
 
     const before = decodeCursor(options.before, sort, dir)
     if (before) {
@@ -57,9 +84,7 @@ export default class ListClients {
       if (clients.length > 0) {
         return {
           clients,
-          q,
-          sort,
-          dir,
+          ...shown,
           isFirstPage: rows.length <= perPage,
           previousCursor: rows.length > perPage ? encodeCursor(clients[0], sort, dir) : null,
           nextCursor: encodeCursor(clients[clients.length - 1], sort, dir),
@@ -72,9 +97,7 @@ export default class ListClients {
     const clients = rows.slice(0, perPage)
     return {
       clients,
-      q,
-      sort,
-      dir,
+      ...shown,
       isFirstPage: !after,
       previousCursor: after && clients.length > 0 ? encodeCursor(clients[0], sort, dir) : null,
       nextCursor:
@@ -83,18 +106,52 @@ export default class ListClients {
   }
 }
 
-type Listing = { tenant: Tenant; q: string; sort: ClientSort; perPage: number }
+type Listing = {
+  tenant: Tenant
+  q: string
+  sort: ClientSort
+  perPage: number
+  condition: SqlFragment | null
+}
+
+/**
+ * The tag, segment and state filters as one condition over `clients`,
+ * compiled by the module that makes mailing audiences (a tag is a "has any
+ * of" condition), so "Show clients" of a segment lists whom it matches.
+ */
+async function conditionOf(
+  tenant: Tenant,
+  filters: { tag: Tag | null; segment: Segment | null; state: ClientState | null }
+): Promise<SqlFragment | null> {
+  if (!filters.tag && !filters.segment && !filters.state) return null
+  const context = await segmentContextOf(tenant, { alias: 'clients' })
+  const parts: SqlFragment[] = []
+  if (filters.tag) parts.push(tagsFilter([filters.tag.id], context))
+  if (filters.segment) parts.push(compileSegment(filters.segment.definition, context))
+  if (filters.state) {
+    const state = { field: 'state' as const, op: 'is' as const, value: filters.state }
+    parts.push(compileSegment({ match: 'all', conditions: [state] }, context))
+  }
+  return {
+    sql: parts.map((part) => part.sql).join(' AND '),
+    bindings: parts.flatMap((part) => part.bindings),
+  }
+}
 
 /**
  * Up to perPage + 1 rows after the cursor in the given direction: the extra
  * row tells whether there is a next page without counting anything.
  */
 function fetchRows(
-  { tenant, q, sort, perPage }: Listing,
+  { tenant, q, sort, perPage, condition }: Listing,
   dir: SortDirection,
   cursor: Cursor | null
 ) {
-  return seekRows(() => whereMatches(tenant.related('clients').query(), q), {
+  const rows = () => {
+    const query = whereMatches(tenant.related('clients').query(), q)
+    return condition ? query.whereRaw(condition.sql, condition.bindings) : query
+  }
+  return seekRows(rows, {
     column: SORT_COLUMNS[sort],
     dir,
     after: cursor,

@@ -4,6 +4,7 @@ import type Tenant from '#models/tenant'
 import type User from '#models/user'
 import Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
+import ReplaceMailingTags from '#actions/mailings/replace_mailing_tags'
 import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import type { createMailingValidator } from '#validators/mailing'
@@ -34,6 +35,9 @@ export default class CreateMailing {
       )
       if (data.audience === 'selected') {
         await ReplaceRecipients.handle(created, data.clientIds ?? [], trx)
+      }
+      if (data.audience === 'tags') {
+        await ReplaceMailingTags.handle(created, data.tagIds ?? [], trx)
       }
       return created
     })

@@ -7,6 +7,10 @@ import { type KeysetPosition, newestFirstPage } from '#services/database/paginat
  */
 export default class ListMailingsByKeyset {
   static handle(tenant: Tenant, position: KeysetPosition) {
-    return newestFirstPage(tenant.related('mailings').query().whereNull('archived_at'), position)
+    // The tags of `tags` audiences, which the API lists: one query for the page.
+    return newestFirstPage(
+      tenant.related('mailings').query().whereNull('archived_at').preload('tags'),
+      position
+    )
   }
 }

@@ -4,8 +4,9 @@ import { countWorkspaceClients } from '#services/clients/client_count'
 
 /**
  * What the mailing form offers: the workspace's messages to choose from
- * (last changed first), how many clients "all clients" means today, and
- * the clients chosen so far when an edited mailing goes to selected ones.
+ * (last changed first), how many clients "all clients" means today, its
+ * tags and segments for the other audiences, and the clients or tags
+ * chosen so far when an edited mailing goes to selected ones or tags.
  */
 export default class LoadMailingForm {
   static async handle(tenant: Tenant, mailing?: Mailing) {
@@ -23,6 +24,18 @@ export default class LoadMailingForm {
             .select('id', 'email', 'full_name')
             .orderBy('email')
         : []
-    return { messages, clientsCount, selectedClients, timeZone: tenant.timeZone }
+    const tags = await tenant.related('tags').query().select('id', 'name').orderBy('name_key')
+    const segments = await tenant.related('segments').query().select('id', 'name').orderBy('name')
+    const selectedTags =
+      mailing?.audience === 'tags' ? await mailing.related('tags').query().select('id') : []
+    return {
+      messages,
+      clientsCount,
+      selectedClients,
+      tags,
+      segments,
+      selectedTagIds: selectedTags.map((tag) => tag.id),
+      timeZone: tenant.timeZone,
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import type Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
+import ReplaceMailingTags from '#actions/mailings/replace_mailing_tags'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
@@ -57,6 +58,11 @@ export default class UpdateMailing {
       await mailing.save()
       const clientIds = data.audience === 'selected' ? (data.clientIds ?? []) : []
       await ReplaceRecipients.handle(mailing, clientIds, trx)
+      await ReplaceMailingTags.handle(
+        mailing,
+        data.audience === 'tags' ? (data.tagIds ?? []) : [],
+        trx
+      )
       return mailing
     })
   }

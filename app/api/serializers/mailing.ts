@@ -2,11 +2,22 @@ import type Mailing from '#models/mailing'
 import { AUDIENCES, MAILING_STATUSES, PERIODICITIES } from '#models/mailing'
 import { isoTime, nullableTimeSchema, timeSchema } from '#api/serializers/time'
 import { INSTANT_TIME, WALL_CLOCK_TIME } from '#services/mailings/mailing_time'
+import { SEGMENT_MAX_TAGS_PER_CONDITION as MAX_AUDIENCE_TAGS } from '#audiences/segment_definition'
+
+/**
+ * Loads the tags of a `tags` audience, which serializeMailing lists (a list
+ * preloads them instead: ListMailingsByKeyset).
+ */
+export async function loadAudienceTags(mailing: Mailing) {
+  if (mailing.audience === 'tags') await mailing.load('tags')
+  return mailing
+}
 
 /**
  * A mailing as every API endpoint shows it (`Mailing` in the OpenAPI
  * document). Times are instants in UTC; `time_zone` is the workspace's,
- * in which the schedule repeats.
+ * in which the schedule repeats. A `tags` audience needs its tags loaded
+ * (`loadAudienceTags`).
  */
 export function serializeMailing(mailing: Mailing, timeZone: string) {
   return {
@@ -14,6 +25,8 @@ export function serializeMailing(mailing: Mailing, timeZone: string) {
     name: mailing.name,
     message_id: mailing.messageId,
     audience: mailing.audience,
+    tag_ids: mailing.audience === 'tags' ? (mailing.tags ?? []).map((tag) => tag.id) : [],
+    segment_id: mailing.audience === 'segment' ? mailing.segmentId : null,
     periodicity: mailing.periodicity,
     start_at: isoTime(mailing.startAt),
     end_at: isoTime(mailing.endAt),
@@ -34,6 +47,8 @@ export const mailingSchema = {
     'name',
     'message_id',
     'audience',
+    'tag_ids',
+    'segment_id',
     'periodicity',
     'start_at',
     'end_at',
@@ -53,7 +68,19 @@ export const mailingSchema = {
     audience: {
       type: 'string',
       enum: [...AUDIENCES],
-      description: '`all` clients of the workspace, or the `selected` ones.',
+      description:
+        '`all` clients of the workspace, the `selected` ones, those with any of some `tags`, or ' +
+        'those a `segment` matches when each run starts. Clients awaiting their sign-up ' +
+        'confirmation are never mailed.',
+    },
+    tag_ids: {
+      type: 'array',
+      items: { type: 'integer' },
+      description: 'The tags of a `tags` audience (empty for the others).',
+    },
+    segment_id: {
+      type: ['integer', 'null'],
+      description: 'The segment of a `segment` audience (null for the others).',
     },
     periodicity: { type: 'string', enum: [...PERIODICITIES] },
     start_at: timeSchema,
@@ -98,6 +125,19 @@ export const mailingInputSchema = {
       minItems: 1,
       maxItems: 100000,
       description: 'Required when `audience` is `selected`: the workspace’s clients.',
+    },
+    tag_ids: {
+      type: 'array',
+      items: { type: 'integer' },
+      minItems: 1,
+      maxItems: MAX_AUDIENCE_TAGS,
+      description:
+        'Required when `audience` is `tags`: the workspace’s tags; clients with any of them are mailed.',
+    },
+    segment_id: {
+      type: 'integer',
+      description:
+        'Required when `audience` is `segment`: one of the workspace’s segments, evaluated when each run starts.',
     },
     periodicity: { type: 'string', enum: [...PERIODICITIES] },
     start_at: mailingTime,

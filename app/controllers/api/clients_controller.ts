@@ -19,10 +19,16 @@ import { serializeBulkUpsert } from '#api/serializers/bulk_upsert'
 export default class ClientsController {
   async index({ request, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('viewList')
-    const { q, limit, cursor } = await request.validateUsing(apiClientListValidator, {
-      data: request.qs(),
+    const filters = await request.validateUsing(apiClientListValidator, { data: request.qs() })
+    // Another workspace's tag or segment is not found (404).
+    const page = await ListClients.handle(tenant, {
+      q: filters.q,
+      tag: filters.tag ? await tenant.findOwn('tags', filters.tag) : null,
+      segment: filters.segment_id ? await tenant.findOwn('segments', filters.segment_id) : null,
+      state: filters.state,
+      after: filters.cursor,
+      perPage: pageSize(filters.limit),
     })
-    const page = await ListClients.handle(tenant, { q, after: cursor, perPage: pageSize(limit) })
     return listOf(page.clients.map(serializeClient), page.nextCursor)
   }
 

@@ -15,7 +15,7 @@ import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
 import { keysetListOf, keysetRequest } from '#services/database/pagination'
-import { serializeMailing } from '#api/serializers/mailing'
+import { loadAudienceTags, serializeMailing } from '#api/serializers/mailing'
 import { serializeRun } from '#api/serializers/mailing_stats'
 
 type MailingAction = 'update' | 'delete' | 'pause' | 'resume' | 'send'
@@ -47,13 +47,13 @@ export default class MailingsController {
     await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
-    return response.created(serializeMailing(mailing, tenant.timeZone))
+    return response.created(serializeMailing(await loadAudienceTags(mailing), tenant.timeZone))
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
-    return serializeMailing(mailing, tenant.timeZone)
+    return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 
   /**
@@ -64,7 +64,7 @@ export default class MailingsController {
     await ensureAllowed(bouncer, 'update', mailing)
     await UpdateMailing.handle({ tenant, mailing, input: apiBody(request) })
     await mailing.refresh()
-    return serializeMailing(mailing, tenant.timeZone)
+    return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 
   /**
@@ -93,14 +93,14 @@ export default class MailingsController {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'pause', mailing)
     await PauseMailing.handle(mailing, auth.getUserOrFail())
-    return serializeMailing(mailing, tenant.timeZone)
+    return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 
   async resume({ params, tenant, bouncer, auth }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'resume', mailing)
     await ResumeMailing.handle(mailing, auth.getUserOrFail())
-    return serializeMailing(mailing, tenant.timeZone)
+    return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 }
 

@@ -13,6 +13,7 @@ export function plannedColumns(data: Infer<typeof createMailingValidator>, tenan
     name: data.name,
     messageId: data.messageId,
     audience: data.audience,
+    segmentId: data.audience === 'segment' ? (data.segmentId ?? null) : null,
     periodicity: data.periodicity,
     startAt: data.startAt,
     endAt: data.endAt,

@@ -1,3 +1,4 @@
+import { CLIENT_STATES } from '#models/client'
 import { clientInputSchema, clientSchema, createdClientSchema } from '#api/serializers/client'
 import { bulkUpsertResultSchema } from '#api/serializers/bulk_upsert'
 import { listSchema, operation, ref } from '#api/openapi/operation'
@@ -34,6 +35,29 @@ export const clientsResource: ApiResource = {
             required: false,
             description: 'Only clients whose email or name contains this (any case).',
             schema: { type: 'string', maxLength: 254 },
+          },
+          {
+            name: 'tag',
+            in: 'query',
+            required: false,
+            description: 'Only clients with this tag (an id of the workspace’s tags; another answers 404).',
+            schema: { type: 'integer', minimum: 1 },
+          },
+          {
+            name: 'segment_id',
+            in: 'query',
+            required: false,
+            description:
+              'Only clients this segment matches now (one of the workspace’s segments; another answers 404).',
+            schema: { type: 'integer', minimum: 1 },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            description:
+              '`subscribed`, `pending` (signed up, not confirmed yet: never mailed) or `unsubscribed`.',
+            schema: { type: 'string', enum: [...CLIENT_STATES] },
           },
         ],
         responses: { 200: { description: 'A page of clients', schema: ref('ClientList') } },

@@ -1,0 +1,31 @@
+import type Segment from '#models/segment'
+import type Mailing from '#models/mailing'
+import FindMailingsUsingSegment from '#actions/segments/find_mailings_using_segment'
+import { isConstraintViolation } from '#services/database/errors'
+
+export type DeleteSegmentResult =
+  { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }
+
+/**
+ * Deletes a segment unless a mailing is sent to it. Deleted (archived)
+ * mailings count too, as for messages: their history says who they were
+ * for, and the database refuses (RESTRICT) to delete a segment a mailing
+ * row refers to.
+ */
+export default class DeleteSegment {
+  static async handle(segment: Segment): Promise<DeleteSegmentResult> {
+    const usedBy = await FindMailingsUsingSegment.handle(segment)
+    if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
+      return { deleted: false, usedBy }
+    }
+
+    try {
+      await segment.delete()
+    } catch (error) {
+      // A mailing chose it between the check and the delete.
+      if (!isConstraintViolation(error, 'foreignKey')) throw error
+      return { deleted: false, usedBy: await FindMailingsUsingSegment.handle(segment) }
+    }
+    return { deleted: true }
+  }
+}

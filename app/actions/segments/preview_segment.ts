@@ -1,0 +1,39 @@
+import type Tenant from '#models/tenant'
+import Client from '#models/client'
+import type { SegmentDefinition } from '#audiences/segment_definition'
+import { compileSegment, segmentContextOf } from '#audiences/segment_sql'
+import { countMatching } from '#audiences/mailing_audience'
+
+export const SEGMENT_SAMPLE_SIZE = 10
+
+/**
+ * What the editor shows before a segment is saved: how many of the
+ * workspace's clients its conditions match now, and the newest ten of
+ * them. Both are evaluated in the database by the same compiled condition
+ * a mailing's run uses.
+ */
+export default class PreviewSegment {
+  static async handle(
+    tenant: Tenant,
+    definition: SegmentDefinition,
+    { withSample = true }: { withSample?: boolean } = {}
+  ) {
+    const context = await segmentContextOf(tenant)
+    const condition = compileSegment(definition, context)
+    const count = await countMatching({
+      sql: `c.tenant_id = ? AND (${condition.sql})`,
+      bindings: [tenant.id, ...condition.bindings],
+    })
+    const listed = compileSegment(definition, { ...context, alias: 'clients' })
+    const sample =
+      count === 0 || !withSample
+        ? []
+        : await Client.query()
+            .where('tenant_id', tenant.id)
+            .whereRaw(listed.sql, listed.bindings)
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(SEGMENT_SAMPLE_SIZE)
+    return { count, sample }
+  }
+}
