@@ -6,7 +6,7 @@ import ListTags from '#actions/tags/list_tags'
 import CreateTag, { TagNameTakenError } from '#actions/tags/create_tag'
 import UpdateTag from '#actions/tags/update_tag'
 import DeleteTag from '#actions/tags/delete_tag'
-import TagClients from '#actions/tags/tag_clients'
+import TagClients, { type ClientSelection } from '#actions/tags/tag_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
 import { TagLimitError } from '#audiences/client_tags'
 import { usageOfTag } from '#audiences/usage'
@@ -69,7 +69,8 @@ export default class TagsController {
 
   /**
    * The clients list's bulk bar: one tag added to or removed from the
-   * ticked clients, or from every client the list's search matches.
+   * ticked clients, or from every client the list shows (its search and
+   * filters, all of its pages).
    */
   async bulk({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('viewList')
@@ -77,7 +78,16 @@ export default class TagsController {
     const tag = await tenant.findOwn('tags', data.tagId)
     await bouncer.with(TagPolicy).authorize('tagClients', tag)
 
-    let selection: { ids: number[] } | { search: { q?: string } } = { search: { q: data.q } }
+    let selection: ClientSelection = {
+      // "Every client in this list": the list's own filters (another
+      // workspace's tag or segment is not found: 404).
+      filters: {
+        q: data.q,
+        tag: data.tag ? await tenant.findOwn('tags', data.tag) : null,
+        segment: data.segment ? await tenant.findOwn('segments', data.segment) : null,
+        state: data.state ?? null,
+      },
+    }
     if (data.scope === 'selected') {
       // Ids of other workspaces are not found here, so never tagged.
       const clients = await FindOwnClients.handle(tenant, data.ids ?? [])

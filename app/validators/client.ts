@@ -155,16 +155,24 @@ export type SortDirection = (typeof SORT_DIRECTIONS)[number]
 const blankAsAbsent = (value: unknown) => (value === '' ? undefined : value)
 
 /**
- * The list's query string: search, filters (a tag, a segment, a state),
- * sort and the keyset cursors. The tag and segment must be the workspace's:
- * the controller finds them from the workspace (another's answers 404).
+ * The list's search and filters (a tag, a segment, a state): of the list's
+ * query string, and of the bulk bar's "every client in this list". The tag
+ * and segment must be the workspace's: the controller finds them from the
+ * workspace (another's answers 404).
+ */
+export const clientListFilterFields = () => ({
+  q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+  tag: recordId().parse(blankAsAbsent).optional(),
+  segment: recordId().parse(blankAsAbsent).optional(),
+  state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
+})
+
+/**
+ * The list's query string: search, filters, sort and the keyset cursors.
  */
 export const clientListValidator = vine.compile(
   vine.object({
-    q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
-    tag: recordId().parse(blankAsAbsent).optional(),
-    segment: recordId().parse(blankAsAbsent).optional(),
-    state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
+    ...clientListFilterFields(),
     sort: vine.enum(CLIENT_SORTS).optional(),
     dir: vine.enum(SORT_DIRECTIONS).optional(),
     after: vine.string().maxLength(1000).optional(),

@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import { TAG_NAME_MAX_LENGTH, tagNameKey } from '#models/tag'
-import { BULK_DELETE_MAX, CLIENT_EMAIL_MAX_LENGTH } from '#validators/client'
+import { BULK_DELETE_MAX, clientListFilterFields } from '#validators/client'
 import { recordId } from '#validators/rules/record_id'
 import type { TenantMeta } from '#validators/tenant_meta'
 
@@ -93,7 +93,7 @@ export const bulkTagClientsValidator = vine.withMetaData<TenantMeta>().compile(
       .distinct()
       .optional()
       .requiredWhen('scope', '=', 'selected'),
-    // The list's search, for scope "search" (the list's own rules).
-    q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
+    // The list's search and filters, for scope "search" (the list's own rules).
+    ...clientListFilterFields(),
   })
 )

@@ -3,11 +3,9 @@ import type { ClientState } from '#models/client'
 import type Tenant from '#models/tenant'
 import type Tag from '#models/tag'
 import type Segment from '#models/segment'
-import { compileSegment, segmentContextOf, type SqlFragment } from '#audiences/segment_sql'
-import { tagsFilter } from '#audiences/mailing_audience'
+import { clientFilterOf, isFiltered } from '#audiences/client_filters'
 import { sqlTime } from '#services/database/sql_time'
 import { seekRows } from '#services/database/pagination'
-import { whereMatches } from '#services/database/list_filters'
 import type { ClientSort, SortDirection } from '#validators/client'
 
 export const CLIENTS_PER_PAGE = 50
@@ -67,11 +65,12 @@ export default class ListClients {
       segment: options.segment ?? null,
       state: options.state ?? null,
     }
-    const listing = { tenant, q, sort, perPage, condition: await conditionOf(tenant, filters) }
+    const narrow = await clientFilterOf(tenant, { q, ...filters })
+    const listing = { tenant, sort, perPage, narrow }
     const shown = {
       q,
       ...filters,
-      filtered: Boolean(q || filters.tag || filters.segment || filters.state),
+      filtered: isFiltered({ q, ...filters }),
       sort,
       dir,
     }
@@ -108,34 +107,9 @@ export default class ListClients {
 
 type Listing = {
   tenant: Tenant
-  q: string
   sort: ClientSort
   perPage: number
-  condition: SqlFragment | null
-}
-
-/**
- * The tag, segment and state filters as one condition over `clients`,
- * compiled by the module that makes mailing audiences (a tag is a "has any
- * of" condition), so "Show clients" of a segment lists whom it matches.
- */
-async function conditionOf(
-  tenant: Tenant,
-  filters: { tag: Tag | null; segment: Segment | null; state: ClientState | null }
-): Promise<SqlFragment | null> {
-  if (!filters.tag && !filters.segment && !filters.state) return null
-  const context = await segmentContextOf(tenant, { alias: 'clients' })
-  const parts: SqlFragment[] = []
-  if (filters.tag) parts.push(tagsFilter([filters.tag.id], context))
-  if (filters.segment) parts.push(compileSegment(filters.segment.definition, context))
-  if (filters.state) {
-    const state = { field: 'state' as const, op: 'is' as const, value: filters.state }
-    parts.push(compileSegment({ match: 'all', conditions: [state] }, context))
-  }
-  return {
-    sql: parts.map((part) => part.sql).join(' AND '),
-    bindings: parts.flatMap((part) => part.bindings),
-  }
+  narrow: Awaited<ReturnType<typeof clientFilterOf>>
 }
 
 /**
@@ -143,14 +117,11 @@ async function conditionOf(
  * row tells whether there is a next page without counting anything.
  */
 function fetchRows(
-  { tenant, q, sort, perPage, condition }: Listing,
+  { tenant, sort, perPage, narrow }: Listing,
   dir: SortDirection,
   cursor: Cursor | null
 ) {
-  const rows = () => {
-    const query = whereMatches(tenant.related('clients').query(), q)
-    return condition ? query.whereRaw(condition.sql, condition.bindings) : query
-  }
+  const rows = () => narrow(tenant.related('clients').query())
   return seekRows(rows, {
     column: SORT_COLUMNS[sort],
     dir,

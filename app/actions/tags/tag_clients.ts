@@ -1,16 +1,15 @@
 import db from '@adonisjs/lucid/services/db'
-import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 import type Tag from '#models/tag'
 import type Tenant from '#models/tenant'
-import { whereMatches } from '#services/database/list_filters'
+import { clientFilterOf, type ClientFilters } from '#audiences/client_filters'
 import { affectedRows } from '#services/database/affected_rows'
 
 /**
  * Which clients a bulk change is for: ids ticked in the list, or every
- * client the list's search matches (all of its pages).
+ * client the list shows with its search and filters (all of its pages).
  */
-export type ClientSelection = { ids: number[] } | { search: { q?: string } }
+export type ClientSelection = { ids: number[] } | { filters: ClientFilters }
 
 /**
  * Adds a tag to, or removes it from, a selection of the workspace's
@@ -27,8 +26,10 @@ export default class TagClients {
     operation: 'add' | 'remove',
     selection: ClientSelection
   ): Promise<number> {
+    const narrow = 'filters' in selection ? await clientFilterOf(tenant, selection.filters) : null
     return db.transaction(async (trx) => {
-      const clients = matching(trx, tenant, selection)
+      const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
+      const clients = narrow ? narrow(query) : query.whereIn('id', (selection as { ids: number[] }).ids)
       if (operation === 'remove') {
         const result = await trx
           .from('client_tags')
@@ -48,10 +49,4 @@ export default class TagClients {
       return Number(result.rowCount ?? result.changes ?? 0)
     })
   }
-}
-
-function matching(trx: TransactionClientContract, tenant: Tenant, selection: ClientSelection) {
-  const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
-  if ('ids' in selection) return query.whereIn('id', selection.ids)
-  return whereMatches(query, selection.search.q ?? '')
 }

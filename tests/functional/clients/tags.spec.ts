@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import Tag from '#models/tag'
@@ -373,6 +374,56 @@ test.group('Tags: bulk from the clients list', () => {
     all.assertFlashMessage('success', 'The tag “fans” is added to 32 clients.')
     assert.equal(await count(tenant.id), 122)
     assert.equal(await count(other.tenant.id), 0)
+  })
+
+  test('"every client in this list" keeps the list’s tag, segment and state filters', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const clients = await createClients(tenant, 6)
+    const vip = await createTag(tenant, 'vip')
+    const target = await createTag(tenant, 'target')
+    await tagClients(vip, clients.slice(0, 4))
+    // Of the four VIPs, one unsubscribed and one awaits confirmation.
+    await clients[2].merge({ unsubscribedAt: DateTime.now() }).save()
+    await clients[3].merge({ pendingAt: DateTime.now() }).save()
+    const segment = await segmentOnTag(tenant, vip, 'VIPs')
+    const targeted = async () => {
+      const [row] = await db.from('client_tags').where('tag_id', target.id).count('* as total')
+      return Number(row.total)
+    }
+
+    const byTag = await postForm(client, '/clients/bulk-tag', {
+      tagId: target.id,
+      op: 'add',
+      scope: 'search',
+      tag: vip.id,
+      state: 'subscribed',
+    }).loginAs(user)
+    byTag.assertFlashMessage('success', 'The tag “target” is added to 2 clients.')
+    assert.equal(await targeted(), 2)
+
+    const bySegment = await postForm(client, '/clients/bulk-tag', {
+      tagId: target.id,
+      op: 'add',
+      scope: 'search',
+      segment: segment.id,
+    }).loginAs(user)
+    bySegment.assertFlashMessage('success', 'The tag “target” is added to 2 clients.')
+    assert.equal(await targeted(), 4)
+
+    // Another workspace's segment as the list's filter is not found.
+    const other = await createUser()
+    const theirs = await segmentOnTag(other.tenant, await createTag(other.tenant, 'x'), 'Theirs')
+    const foreign = await postForm(client, '/clients/bulk-tag', {
+      tagId: target.id,
+      op: 'remove',
+      scope: 'search',
+      segment: theirs.id,
+    }).loginAs(user)
+    foreign.assertStatus(404)
+    assert.equal(await targeted(), 4)
   })
 
   test('refuses another workspace’s tag, no tag, no selection and hostile fields', async ({
