@@ -12,9 +12,14 @@ import { isApiRequest } from '#api/request'
  *   authorization.
  * - `bounce_webhooks.*`: sending providers reporting bounces; each request
  *   is authorized by the provider's signature (bounce_webhooks_controller.ts).
+ * - `signup_forms.public.store`: a sign-up form's submissions, from our
+ *   hosted page or a snippet pasted on any site (which has no token of
+ *   ours). It acts on no session; the honeypot, the rate limits and the
+ *   double opt-in protect it (public_signup_forms_controller.ts).
  */
 const CSRF_EXEMPT_ROUTES = new Set([
   'unsubscribe.store',
+  'signup_forms.public.store',
   'bounce_webhooks.ses',
   'bounce_webhooks.postmark',
   'bounce_webhooks.sendgrid',

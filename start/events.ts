@@ -25,6 +25,7 @@ emitter.on('mailing_run:started', [RecordOutcomeWebhooks, 'runStarted'])
 emitter.on('mailing_run:completed', [RecordOutcomeWebhooks, 'runCompleted'])
 emitter.on('deliveries:finished', [RecordOutcomeWebhooks, 'deliveriesFinished'])
 emitter.on('client:unsubscribed', [RecordOutcomeWebhooks, 'clientUnsubscribed'])
+emitter.on('client:subscribed', [RecordOutcomeWebhooks, 'clientSubscribed'])
 emitter.on('client:suppressed', [RecordOutcomeWebhooks, 'clientSuppressed'])
 emitter.on('delivery:bounced', [RecordOutcomeWebhooks, 'deliveryBounced'])
 

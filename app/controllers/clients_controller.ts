@@ -6,6 +6,7 @@ import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
+import ListClientConsents from '#actions/signup_forms/list_client_consents'
 import {
   bulkDeleteClientsValidator,
   clientListValidator,
@@ -60,7 +61,8 @@ export default class ClientsController {
   async edit({ params, view, tenant, bouncer }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
-    return view.render('pages/clients/edit', { client })
+    const consents = await ListClientConsents.handle(client)
+    return view.render('pages/clients/edit', { client, consents })
   }
 
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {

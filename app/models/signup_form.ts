@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column, manyToMany } from '@adonisjs/lucid/orm'
-import type { ManyToMany } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, manyToMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, ManyToMany } from '@adonisjs/lucid/types/relations'
+import Tenant from '#models/tenant'
 import Tag from '#models/tag'
 import AttributeDefinition from '#models/attribute_definition'
 
@@ -58,6 +59,12 @@ export default class SignupForm extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+
+  /**
+   * The hosted page shows the workspace's name.
+   */
+  @belongsTo(() => Tenant)
+  declare tenant: BelongsTo<typeof Tenant>
 
   /**
    * What a confirmed subscriber gets.

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { EventsList } from '@adonisjs/core/types'
 import Suppression from '#models/suppression'
 import { isoTime } from '#api/serializers/time'
+import { tagsOfClients } from '#audiences/client_tags'
 
 /**
  * The `data` of each outcome webhook, one function per event type, built
@@ -61,6 +62,32 @@ export function clientUnsubscribedPayload({
     email: client.email,
     // The stored date (the client was refreshed), as the API shows it.
     unsubscribed_at: (client.unsubscribedAt ?? unsubscribedAt).toUTC().toISO(),
+  }
+}
+
+/**
+ * `client.subscribed`: a sign-up through a form was confirmed. Carries what
+ * the client now is (name, attributes, tag names), so a receiver need not
+ * call the API back. Reads the client's tags: call it only when an endpoint
+ * listens.
+ */
+export async function clientSubscribedPayload({
+  client,
+  subscribedAt,
+  signupFormId,
+  consentId,
+}: EventsList['client:subscribed']) {
+  const tagsByClient = await tagsOfClients([client.id])
+  const tags = tagsByClient.get(client.id) ?? []
+  return {
+    client_id: client.id,
+    email: client.email,
+    full_name: client.fullName,
+    attributes: client.attributes,
+    tags: tags.map((tag) => tag.name),
+    signup_form_id: signupFormId,
+    consent_id: consentId,
+    subscribed_at: isoTime(subscribedAt),
   }
 }
 
