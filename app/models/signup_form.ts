@@ -30,7 +30,8 @@ export default class SignupForm extends BaseModel {
   @column()
   declare intro: string | null
 
-  @column()
+  // SQLite answers booleans as 0 and 1.
+  @column({ consume: (value: number | boolean) => Boolean(value) })
   declare askName: boolean
 
   @column()
@@ -51,7 +52,7 @@ export default class SignupForm extends BaseModel {
   @column()
   declare redirectUrl: string | null
 
-  @column()
+  @column({ consume: (value: number | boolean) => Boolean(value) })
   declare isEnabled: boolean
 
   @column.dateTime({ autoCreate: true })

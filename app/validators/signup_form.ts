@@ -24,10 +24,13 @@ export const CONFIRM_URL_PLACEHOLDER = /\{\{\s*confirm_url\s*\}\}/
 
 const withConfirmUrl = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (typeof value !== 'string' || CONFIRM_URL_PLACEHOLDER.test(value)) return
+  // The placeholder arrives as an argument: the messages provider would
+  // read it in the message as one of its own.
   field.report(
-    'Put {{ confirm_url }} in the mail: it becomes the link that confirms the sign-up',
+    'Put {{ placeholder }} in the mail: it becomes the link that confirms the sign-up',
     'confirmUrl',
-    field
+    field,
+    { placeholder: '{{ confirm_url }}' }
   )
 })
 
