@@ -30,6 +30,16 @@ function isApiReference(url: string | undefined) {
   return url === '/docs/api' || url?.startsWith('/docs/api?') === true
 }
 
+/**
+ * A sign-up form's hosted page (/f/<token>, not its confirmation links):
+ * a form with a redirect address answers its POST with a 303 to the
+ * business's own site, and browsers hold a form's redirects to
+ * `form-action` too.
+ */
+function isHostedSignupForm(url: string | undefined) {
+  return /^\/f\/[0-9A-Za-z]{24,40}(?:\?|$)/.test(url ?? '')
+}
+
 const shieldConfig = defineConfig({
   /**
    * No inline scripts or styles anywhere: every script is a file under
@@ -51,7 +61,10 @@ const shieldConfig = defineConfig({
       connectSrc: [`'self'`],
       objectSrc: [`'none'`],
       baseUri: [`'self'`],
-      formAction: [`'self'`],
+      formAction: [
+        `'self'`,
+        (request) => (isHostedSignupForm(request.url) ? 'https: http:' : `'self'`),
+      ],
       frameAncestors: [`'none'`],
     },
     reportOnly: false,
