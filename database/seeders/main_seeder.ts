@@ -15,6 +15,8 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
 import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
 import CreatePost from '#actions/posts/create_post'
+import CreateSignupForm from '#actions/signup_forms/create_signup_form'
+import { newSignupFormDefaults } from '#audiences/signup_forms'
 
 interface DemoAccounts {
   password: string
@@ -97,6 +99,7 @@ export default class MainSeeder extends BaseSeeder {
     const owner = await User.findByOrFail('email', demo.users.find((u) => u.role === 'user')!.email)
     await this.#demoWorkspace(owner)
     await this.#demoSender(owner)
+    await this.#demoSignupForm(owner)
     const writer = await User.findByOrFail('role', 'content_manager')
     await this.#demoPosts(writer)
   }
@@ -180,6 +183,32 @@ export default class MainSeeder extends BaseSeeder {
       },
     ] as const
     for (const entry of entries) await SuppressAddress.handle({ tenantId: tenant.id, ...entry })
+  }
+
+  /**
+   * A sign-up form for the bakery's site, with its default texts: its page
+   * shows the hosted address and the snippet to try.
+   */
+  async #demoSignupForm(owner: User) {
+    const tenant = await Tenant.findOrFail(owner.tenantId)
+    if (await tenant.related('signupForms').query().first()) return
+    const defaults = newSignupFormDefaults(tenant)
+    await CreateSignupForm.handle({
+      tenant,
+      data: {
+        name: 'Bakery newsletter',
+        title: 'Fresh bread news from Demo Bakery',
+        intro: 'Our weekend specials, once a week. No spam, ever.',
+        askName: true,
+        tags: 'newsletter, website',
+        consentText: defaults.consentText,
+        successText: defaults.successText,
+        confirmedText: defaults.confirmedText,
+        confirmationSubject: defaults.confirmationSubject,
+        confirmationBody: defaults.confirmationBody,
+        enabled: true,
+      },
+    })
   }
 
   async #demoPosts(writer: User) {
