@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import SignupForm from '#models/signup_form'
+import Client from '#models/client'
 import Consent from '#models/consent'
 import { askedAttributesOf, tagNamesOf } from '#audiences/signup_forms'
 import { MAX_TAGS_PER_WORKSPACE, findOrCreateTags } from '#audiences/client_tags'
@@ -284,4 +285,42 @@ test.group('Sign-up forms: the editor', () => {
     assert.notInclude(page.text(), '<script>alert(1)</script>')
     page.assertTextIncludes('Title&quot;&gt;&lt;script&gt;')
   })
+})
+
+test.group('Sign-up forms: pages', () => {
+  test('no template syntax reaches any page of the editor or the visitor', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const flag = await createAttribute(tenant, 'vip', 'boolean')
+    const plan = await createAttribute(tenant, 'plan', 'choice', ['Basic', 'Pro'])
+    const when = await createAttribute(tenant, 'birthday', 'date')
+    const form = await createSignupForm(tenant, {
+      intro: 'Hello',
+      attributes: [{ definition: flag }, { definition: plan }, { definition: when }],
+    })
+    const email = visitorEmail()
+    const submitted = await submitSignup(client, form, { email })
+    const { link } = await confirmationLinkFor(email)
+    const { page: confirm, confirmed } = await followConfirmation(client, link)
+    const refused = await submitSignup(client, form, { email: 'nope', attributes: { plan: 'x' } })
+    const subscriber = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+
+    const pages = [
+      await client.get('/clients/forms').loginAs(user),
+      await client.get('/clients/forms/create').loginAs(user),
+      await client.get(`/clients/forms/${form.id}/edit`).loginAs(user),
+      await client.get(`/clients?q=${encodeURIComponent(email)}`).loginAs(user),
+      await client.get(`/clients/${subscriber.id}/edit`).loginAs(user),
+      await client.get(`/f/${form.publicToken}`),
+      submitted,
+      refused,
+      confirm,
+      confirmed,
+    ]
+    for (const page of pages) {
+      assert.notMatch(page.text(), /@!|@(?:if|elseif|else|each|let|include|component|end)\b/)
+    }
+  }).timeout(30_000)
 })
