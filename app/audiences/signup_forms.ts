@@ -123,7 +123,7 @@ export function checkSignupAnswers(
     if (typeof answer === 'string' && answer.trim() !== '') {
       given[definition.key] = answer
     } else if (required) {
-      errors[definition.key] = `Please fill in ${definition.label}`
+      errors[definition.key] = missingAnswer(definition)
     }
   }
 
@@ -134,6 +134,12 @@ export function checkSignupAnswers(
     if (value !== null) attributes[key] = value
   }
   return { attributes, errors }
+}
+
+function missingAnswer({ type, label }: AttributeDefinition) {
+  if (type === 'boolean') return `Please tick ${label}`
+  if (type === 'choice') return `Please choose ${label}`
+  return `Please fill in ${label}`
 }
 
 /**
