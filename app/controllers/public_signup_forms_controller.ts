@@ -48,7 +48,7 @@ export default class PublicSignupFormsController {
     // are, and nothing is kept or sent.
     if (isFilled(request.input('website'))) return succeeded(found.form, { response, view })
 
-    const input = request.only(['email', 'name', 'attributes', 'website'])
+    const input = request.only(['email', 'name', 'attributes'])
     const [error, data] = await signupSubmissionValidator.tryValidate(input)
     const answers = checkSignupAnswers(
       found.asked,

@@ -153,15 +153,15 @@ export type SignupFormData = Infer<typeof signupFormValidator>
 
 /**
  * A visitor's submission, before the form's own questions are checked
- * (#audiences/signup_submissions): the address, the name, the attribute
- * values by key (text, as a form posts them) and the honeypot.
+ * (checkSignupAnswers of #audiences/signup_forms): the address, the name
+ * and the attribute values by key (text, as a form posts them). The
+ * honeypot is looked at before, by the controller.
  */
 export const signupSubmissionValidator = vine.compile(
   vine.object({
     email: clientEmail(),
     name: clientFullName().optional(),
     attributes: vine.record(vine.string().maxLength(1000).optional()).optional(),
-    website: vine.any().optional(),
   })
 )
 
