@@ -16,11 +16,16 @@ import { isApiRequest } from '#api/request'
  *   a link its author already holds).
  * - `bounce_webhooks.*`: sending providers reporting bounces; each request
  *   is authorized by the provider's signature (bounce_webhooks_controller.ts).
+ * - `signup_forms.public.store`: a sign-up form's submissions, from our
+ *   hosted page or a snippet pasted on any site (which has no token of
+ *   ours). It acts on no session; the honeypot, the rate limits and the
+ *   double opt-in protect it (public_signup_forms_controller.ts).
  */
 const CSRF_EXEMPT_ROUTES = new Set([
   'unsubscribe.store',
   'preferences.update',
   'preferences.resubscribe',
+  'signup_forms.public.store',
   'bounce_webhooks.ses',
   'bounce_webhooks.postmark',
   'bounce_webhooks.sendgrid',
@@ -29,6 +34,16 @@ const CSRF_EXEMPT_ROUTES = new Set([
 
 function isApiReference(url: string | undefined) {
   return url === '/docs/api' || url?.startsWith('/docs/api?') === true
+}
+
+/**
+ * A sign-up form's hosted page (/f/<token>, not its confirmation links):
+ * a form with a redirect address answers its POST with a 303 to the
+ * business's own site, and browsers hold a form's redirects to
+ * `form-action` too.
+ */
+function isHostedSignupForm(url: string | undefined) {
+  return /^\/f\/[0-9A-Za-z]{24,40}(?:\?|$)/.test(url ?? '')
 }
 
 const shieldConfig = defineConfig({
@@ -52,7 +67,10 @@ const shieldConfig = defineConfig({
       connectSrc: [`'self'`],
       objectSrc: [`'none'`],
       baseUri: [`'self'`],
-      formAction: [`'self'`],
+      formAction: [
+        `'self'`,
+        (request) => (isHostedSignupForm(request.url) ? 'https: http:' : `'self'`),
+      ],
       frameAncestors: [`'none'`],
     },
     reportOnly: false,

@@ -325,6 +325,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   MAIL_LIMIT_PER_IP: Env.schema.number.optional(),
   MAIL_LIMIT_WINDOW: duration,
   SIGN_UPS_PER_IP: Env.schema.number.optional(),
+  SIGNUP_FORM_SUBMISSIONS_PER_IP: Env.schema.number.optional(),
+  SIGNUP_FORM_MAILS_PER_WORKSPACE: Env.schema.number.optional(),
 
   /*
   |----------------------------------------------------------

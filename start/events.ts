@@ -26,6 +26,7 @@ emitter.on('mailing_run:completed', [RecordOutcomeWebhooks, 'runCompleted'])
 emitter.on('deliveries:finished', [RecordOutcomeWebhooks, 'deliveriesFinished'])
 emitter.on('client:unsubscribed', [RecordOutcomeWebhooks, 'clientUnsubscribed'])
 emitter.on('client:updated', [RecordOutcomeWebhooks, 'clientUpdated'])
+emitter.on('client:subscribed', [RecordOutcomeWebhooks, 'clientSubscribed'])
 emitter.on('client:suppressed', [RecordOutcomeWebhooks, 'clientSuppressed'])
 emitter.on('delivery:bounced', [RecordOutcomeWebhooks, 'deliveryBounced'])
 

@@ -35,6 +35,8 @@ server.use([
   () => import('#middleware/public_responses_middleware'),
   // Provider bounce webhooks: size bound and rate limit before the body is read.
   () => import('#middleware/bounce_webhook_guard_middleware'),
+  // Public sign-up form posts: size bound before the body is read.
+  () => import('#middleware/signup_form_guard_middleware'),
   () => import('#middleware/versioned_assets_middleware'),
   () => import('@adonisjs/static/static_middleware'),
 ])

@@ -65,6 +65,10 @@ vine.messagesProvider = new SimpleMessagesProvider(
       'The first row looks like a header but has no email column (found: {{ found }}). Name the column of addresses "email".',
     'file.noRows': 'The file has a header row but no clients under it.',
 
+    // Sign-up forms
+    'confirmationSubject.regex': 'The subject must be one line',
+    'redirectUrl.url': 'Enter a full http:// or https:// address, or leave it empty',
+
     // Staff: disabling a mailing, blocking a user
     'reason.required': 'Please give the reason: the owner sees it',
     'reason.minLength': 'Please give the reason in a few words: the owner sees it',
@@ -98,5 +102,11 @@ vine.messagesProvider = new SimpleMessagesProvider(
     bodyText: 'text body',
     bodyHtml: 'HTML body',
     publishedAt: 'publication time',
+    consentText: 'consent text',
+    successText: 'success text',
+    confirmedText: 'confirmed text',
+    confirmationSubject: 'confirmation subject',
+    confirmationBody: 'confirmation mail',
+    redirectUrl: 'redirect address',
   }
 )

@@ -58,6 +58,18 @@ declare module '@adonisjs/core/types' {
       source: string
     }
     /**
+     * A client confirmed a sign-up through a form and became subscribed
+     * (new, pending or unsubscribed before): emitted once per confirmation
+     * that changed their state, by ConfirmSignup, after its commit. The
+     * client holds the stored values.
+     */
+    'client:subscribed': {
+      client: Client
+      subscribedAt: DateTime
+      signupFormId: number | null
+      consentId: number
+    }
+    /**
      * An address got on a workspace's suppression list, or its reason was
      * raised (an unsubscribed address that bounced): emitted by
      * SuppressAddress, after its transaction commits.

@@ -8,6 +8,7 @@ import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
 import ClientFormOptions from '#actions/clients/client_form_options'
+import ListClientConsents from '#actions/signup_forms/list_client_consents'
 import {
   bulkDeleteClientsValidator,
   clientListValidator,
@@ -87,8 +88,10 @@ export default class ClientsController {
   async edit({ params, view, tenant, bouncer }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
+    const consents = await ListClientConsents.handle(client)
     return view.render('pages/clients/edit', {
       client,
+      consents,
       ...(await ClientFormOptions.handle(tenant, client)),
     })
   }

@@ -5,6 +5,7 @@ import { subscribedEndpointIds } from '#services/webhooks/subscriptions'
 import type { WebhookEventType } from '#models/webhook_endpoint'
 import {
   bouncePayload,
+  clientSubscribedPayload,
   clientSuppressedPayload,
   clientUnsubscribedPayload,
   clientUpdatedPayload,
@@ -92,6 +93,22 @@ export default class RecordOutcomeWebhooks {
       type: 'client.updated',
       endpointIds,
       data: () => clientUpdatedPayload(event),
+    })
+  }
+
+  /**
+   * `client.subscribed`, in the web process that took the confirmation
+   * click (read from the database, as unsubscribes are).
+   */
+  async clientSubscribed(event: EventsList['client:subscribed']) {
+    const { tenantId } = event.client
+    const endpointIds = await freshEndpointIds(tenantId, 'client.subscribed')
+    if (!endpointIds?.length) return
+    await record({
+      tenantId,
+      type: 'client.subscribed',
+      endpointIds,
+      data: () => clientSubscribedPayload(event),
     })
   }
 

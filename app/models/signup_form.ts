@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column, manyToMany } from '@adonisjs/lucid/orm'
-import type { ManyToMany } from '@adonisjs/lucid/types/relations'
+import { BaseModel, belongsTo, column, manyToMany } from '@adonisjs/lucid/orm'
+import type { BelongsTo, ManyToMany } from '@adonisjs/lucid/types/relations'
+import Tenant from '#models/tenant'
 import Tag from '#models/tag'
 import AttributeDefinition from '#models/attribute_definition'
 
@@ -29,7 +30,8 @@ export default class SignupForm extends BaseModel {
   @column()
   declare intro: string | null
 
-  @column()
+  // SQLite answers booleans as 0 and 1.
+  @column({ consume: (value: number | boolean) => Boolean(value) })
   declare askName: boolean
 
   @column()
@@ -50,7 +52,7 @@ export default class SignupForm extends BaseModel {
   @column()
   declare redirectUrl: string | null
 
-  @column()
+  @column({ consume: (value: number | boolean) => Boolean(value) })
   declare isEnabled: boolean
 
   @column.dateTime({ autoCreate: true })
@@ -58,6 +60,12 @@ export default class SignupForm extends BaseModel {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+
+  /**
+   * The hosted page shows the workspace's name.
+   */
+  @belongsTo(() => Tenant)
+  declare tenant: BelongsTo<typeof Tenant>
 
   /**
    * What a confirmed subscriber gets.

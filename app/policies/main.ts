@@ -18,6 +18,7 @@ export const policies = {
   PostPolicy: () => import('#policies/post_policy'),
   SegmentPolicy: () => import('#policies/segment_policy'),
   SendingDomainPolicy: () => import('#policies/sending_domain_policy'),
+  SignupFormPolicy: () => import('#policies/signup_form_policy'),
   UserPolicy: () => import('#policies/user_policy'),
   WorkspacePolicy: () => import('#policies/workspace_policy'),
   WebhookEndpointPolicy: () => import('#policies/webhook_endpoint_policy'),

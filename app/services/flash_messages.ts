@@ -94,6 +94,16 @@ export const flashMessages = {
       `${email} reported your mail as spam. Tick the box to confirm they want it again.`,
   },
 
+  signupForms: {
+    created: (name: string) =>
+      `The form “${name}” is saved. Share its address or paste its snippet on your site.`,
+    saved: (name: string) => `The form “${name}” is saved.`,
+    deleted: (name: string) =>
+      `The form “${name}” is deleted: its page and snippet stop working. Its consent records are kept.`,
+    tokenRegenerated:
+      'The form has a new address: the old page and the snippets pasted with it stop working. Paste the new snippet.',
+  },
+
   messages: {
     created: 'Your message is saved. Here is how it looks.',
     saved: 'Your changes are saved.',

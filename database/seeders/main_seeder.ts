@@ -20,6 +20,8 @@ import CreateAttribute from '#actions/attributes/create_attribute'
 import { addTagsToClients } from '#audiences/client_tags'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { checkAttributeValues, applyAttributeChanges } from '#audiences/attribute_values'
+import CreateSignupForm from '#actions/signup_forms/create_signup_form'
+import { newSignupFormDefaults } from '#audiences/signup_forms'
 
 interface DemoAccounts {
   password: string
@@ -103,6 +105,7 @@ export default class MainSeeder extends BaseSeeder {
     await this.#demoWorkspace(owner)
     await this.#demoAudiences(owner)
     await this.#demoSender(owner)
+    await this.#demoSignupForm(owner)
     const writer = await User.findByOrFail('role', 'content_manager')
     await this.#demoPosts(writer)
   }
@@ -254,6 +257,32 @@ export default class MainSeeder extends BaseSeeder {
       },
     ] as const
     for (const entry of entries) await SuppressAddress.handle({ tenantId: tenant.id, ...entry })
+  }
+
+  /**
+   * A sign-up form for the bakery's site, with its default texts: its page
+   * shows the hosted address and the snippet to try.
+   */
+  async #demoSignupForm(owner: User) {
+    const tenant = await Tenant.findOrFail(owner.tenantId)
+    if (await tenant.related('signupForms').query().first()) return
+    const defaults = newSignupFormDefaults(tenant)
+    await CreateSignupForm.handle({
+      tenant,
+      data: {
+        name: 'Bakery newsletter',
+        title: 'Fresh bread news from Demo Bakery',
+        intro: 'Our weekend specials, once a week. No spam, ever.',
+        askName: true,
+        tags: 'newsletter, website',
+        consentText: defaults.consentText,
+        successText: defaults.successText,
+        confirmedText: defaults.confirmedText,
+        confirmationSubject: defaults.confirmationSubject,
+        confirmationBody: defaults.confirmationBody,
+        enabled: true,
+      },
+    })
   }
 
   async #demoPosts(writer: User) {

@@ -8,7 +8,10 @@ import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import Suppression from '#models/suppression'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import Tag from '#models/tag'
+import Segment from '#models/segment'
 import AttributeDefinition from '#models/attribute_definition'
+import SignupForm from '#models/signup_form'
+import CreateSignupForm from '#actions/signup_forms/create_signup_form'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
@@ -261,8 +264,6 @@ test.group('Tenant isolation: segments and audiences', () => {
     client,
     assert,
   }) => {
-    const { default: Segment } = await import('#models/segment')
-    const { default: Tag } = await import('#models/tag')
     const victim = await createUser()
     const [victimTag] = await Tag.createMany([{ tenantId: victim.tenant.id, name: 'victim-tag' }])
     const victimSegment = await Segment.create({
@@ -354,5 +355,92 @@ test.group('Tenant isolation: segments and audiences', () => {
     const untouched = await Segment.findOrFail(victimSegment.id)
     assert.equal(untouched.name, 'Victim segment')
     assert.lengthOf(await Segment.query().where('tenant_id', intruder.tenant.id), 0)
+  })
+})
+
+/*
+|--------------------------------------------------------------------------
+| Sign-up forms (issue 15)
+|--------------------------------------------------------------------------
+*/
+test.group('Tenant isolation: sign-up forms', () => {
+  test('another workspace’s forms answer 404 on every route and are never listed or used', async ({
+    client,
+    assert,
+  }) => {
+    const victim = await createUser()
+    const victimAttribute = await AttributeDefinition.create({
+      tenantId: victim.tenant.id,
+      key: 'secret',
+      label: 'Secret',
+      type: 'text',
+    })
+    const victimForm = await CreateSignupForm.handle({
+      tenant: victim.tenant,
+      data: {
+        name: 'Victim form',
+        title: 'Victim title',
+        consentText: 'Yes',
+        successText: 'Thanks',
+        confirmedText: 'Confirmed',
+        confirmationSubject: 'Confirm',
+        confirmationBody: 'Go {{ confirm_url }}',
+        enabled: true,
+      },
+    })
+    const intruder = await createUser()
+
+    const routes: [Method, string, Record<string, unknown>?][] = [
+      ['get', `/clients/forms/${victimForm.id}/edit`],
+      [
+        'put',
+        `/clients/forms/${victimForm.id}`,
+        {
+          name: 'Stolen',
+          title: 'Stolen',
+          consentText: 'x',
+          successText: 'x',
+          confirmedText: 'x',
+          confirmationSubject: 'x',
+          confirmationBody: '{{ confirm_url }}',
+        },
+      ],
+      ['delete', `/clients/forms/${victimForm.id}`],
+      ['post', `/clients/forms/${victimForm.id}/regenerate-token`],
+    ]
+    for (const [method, path, form] of routes) {
+      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
+      if (form) request.form(form)
+      const response = await request
+      assert.equal(
+        response.status(),
+        404,
+        `${method.toUpperCase()} ${path} answered ${response.status()}`
+      )
+    }
+
+    const list = await client.get('/clients/forms').loginAs(intruder.user)
+    assert.notInclude(list.text(), 'Victim form')
+
+    // The victim's attribute cannot be asked by the intruder's form.
+    const foreign = await postForm(client, '/clients/forms', {
+      'name': 'Mine',
+      'title': 'Mine',
+      'consentText': 'x',
+      'successText': 'x',
+      'confirmedText': 'x',
+      'confirmationSubject': 'x',
+      'confirmationBody': '{{ confirm_url }}',
+      'attributes[0][id]': victimAttribute.id,
+      'attributes[0][asked]': '1',
+    }).loginAs(intruder.user)
+    foreign.assertFlashMessage('inputErrorsBag', {
+      attributes: ['Choose among your own attributes'],
+    })
+
+    const untouched = await SignupForm.findOrFail(victimForm.id)
+    assert.equal(untouched.name, 'Victim form')
+    assert.equal(untouched.publicToken, victimForm.publicToken)
+    assert.isNull(await SignupForm.query().where('tenant_id', intruder.tenant.id).first())
   })
 })

@@ -29,7 +29,9 @@ export default class TagClients {
     const narrow = 'filters' in selection ? await clientFilterOf(tenant, selection.filters) : null
     return db.transaction(async (trx) => {
       const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
-      const clients = narrow ? narrow(query) : query.whereIn('id', (selection as { ids: number[] }).ids)
+      const clients = narrow
+        ? narrow(query)
+        : query.whereIn('id', (selection as { ids: number[] }).ids)
       if (operation === 'remove') {
         const result = await trx
           .from('client_tags')

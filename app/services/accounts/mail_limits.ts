@@ -33,10 +33,25 @@ export async function allowAccountMail({ to, ip, userId }: MailRequest): Promise
     limiter: limiter.use({ requests, duration: windowSeconds }),
     key,
   }))
+  return takeAllOrNone(buckets)
+}
 
-  // Each bucket is taken atomically; when a later one is full, the earlier
-  // ones are given back, so a refused mail uses up nobody's allowance.
-  const taken: typeof buckets = []
+/**
+ * A rate-limit bucket: a limiter and the key counted in it.
+ */
+export interface LimitBucket {
+  limiter: ReturnType<typeof limiter.use>
+  key: string
+}
+
+/**
+ * Takes one from every bucket, or from none: each bucket is taken
+ * atomically, and when a later one is full the earlier ones are given back,
+ * so a refused mail uses up nobody's allowance. Returns whether all were
+ * taken.
+ */
+export async function takeAllOrNone(buckets: LimitBucket[]): Promise<boolean> {
+  const taken: LimitBucket[] = []
   for (const bucket of buckets) {
     try {
       await bucket.limiter.consume(bucket.key)

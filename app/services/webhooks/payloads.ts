@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { EventsList } from '@adonisjs/core/types'
 import Suppression from '#models/suppression'
+import type Client from '#models/client'
 import { isoTime } from '#api/serializers/time'
 import { tagsOfClients } from '#audiences/client_tags'
 
@@ -77,16 +78,38 @@ export async function clientUpdatedPayload({
   changes,
   source,
 }: EventsList['client:updated']) {
-  const tagsByClient = await tagsOfClients([client.id])
-  const tags = tagsByClient.get(client.id) ?? []
   return {
     client_id: client.id,
     email: client.email,
     state: client.state,
-    tags: tags.map((tag) => tag.name),
+    tags: await tagNamesOf(client),
     changes,
     source,
     updated_at: client.updatedAt ? isoTime(client.updatedAt) : null,
+  }
+}
+
+/**
+ * `client.subscribed`: a sign-up through a form was confirmed. Carries what
+ * the client now is (name, attributes, tag names), so a receiver need not
+ * call the API back. Reads the client's tags: call it only when an endpoint
+ * listens.
+ */
+export async function clientSubscribedPayload({
+  client,
+  subscribedAt,
+  signupFormId,
+  consentId,
+}: EventsList['client:subscribed']) {
+  return {
+    client_id: client.id,
+    email: client.email,
+    full_name: client.fullName,
+    attributes: client.attributes,
+    tags: await tagNamesOf(client),
+    signup_form_id: signupFormId,
+    consent_id: consentId,
+    subscribed_at: isoTime(subscribedAt),
   }
 }
 
@@ -143,4 +166,12 @@ export function bouncePayload(event: EventsList['delivery:bounced']) {
 
 function runOf(runId: number) {
   return db.from('mailing_runs').where('id', runId).firstOrFail()
+}
+
+/**
+ * The names of a client's tags, by name, as the client payloads list them.
+ */
+async function tagNamesOf(client: Client) {
+  const tagsByClient = await tagsOfClients([client.id])
+  return (tagsByClient.get(client.id) ?? []).map((tag) => tag.name)
 }

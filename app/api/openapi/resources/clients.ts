@@ -40,7 +40,8 @@ export const clientsResource: ApiResource = {
             name: 'tag',
             in: 'query',
             required: false,
-            description: 'Only clients with this tag (an id of the workspace’s tags; another answers 404).',
+            description:
+              'Only clients with this tag (an id of the workspace’s tags; another answers 404).',
             schema: { type: 'integer', minimum: 1 },
           },
           {

@@ -1,0 +1,26 @@
+import db from '@adonisjs/lucid/services/db'
+import type Tenant from '#models/tenant'
+import SignupForm from '#models/signup_form'
+import type { SignupFormData } from '#validators/signup_form'
+import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
+import { newSignupFormToken } from '#audiences/signup_links'
+
+/**
+ * A new sign-up form with a fresh public token, the tags it gives (missing
+ * ones created) and the attributes it asks. Throws TagLimitError
+ * (#audiences/client_tags) when its new tags would pass the workspace's
+ * limit; nothing is saved then.
+ */
+export default class CreateSignupForm {
+  static async handle({ tenant, data }: { tenant: Tenant; data: SignupFormData }) {
+    const { columns, choices } = signupFormSettings(data)
+    return db.transaction(async (trx) => {
+      const form = await SignupForm.create(
+        { ...columns, tenantId: tenant.id, publicToken: newSignupFormToken() },
+        { client: trx }
+      )
+      await replaceFormChoices(form, choices, trx)
+      return form
+    })
+  }
+}

@@ -1,0 +1,20 @@
+import SignupForm from '#models/signup_form'
+import { askedAttributesOf } from '#audiences/signup_forms'
+import { SIGNUP_TOKEN_PATTERN } from '#audiences/signup_links'
+
+/**
+ * The enabled form behind a public token, with its workspace and what it
+ * asks; null for an unknown, malformed or disabled one (all answer 404).
+ */
+export default class FindPublicSignupForm {
+  static async handle(token: string) {
+    if (!SIGNUP_TOKEN_PATTERN.test(token)) return null
+    const form = await SignupForm.query()
+      .where('public_token', token)
+      .where('is_enabled', true)
+      .preload('tenant')
+      .first()
+    if (!form) return null
+    return { form, asked: await askedAttributesOf(form) }
+  }
+}

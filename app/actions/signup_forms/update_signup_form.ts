@@ -1,0 +1,22 @@
+import db from '@adonisjs/lucid/services/db'
+import type SignupForm from '#models/signup_form'
+import type { SignupFormData } from '#validators/signup_form'
+import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
+
+/**
+ * Saves a form's settings, tags and attributes. Sign-ups already waiting
+ * for their confirmation keep the words they were shown (their consent);
+ * they get the tags the form gives when they confirm. Throws TagLimitError
+ * as CreateSignupForm does.
+ */
+export default class UpdateSignupForm {
+  static async handle({ form, data }: { form: SignupForm; data: SignupFormData }) {
+    const { columns, choices } = signupFormSettings(data)
+    await db.transaction(async (trx) => {
+      form.useTransaction(trx)
+      await form.merge(columns).save()
+      await replaceFormChoices(form, choices, trx)
+    })
+    return form
+  }
+}

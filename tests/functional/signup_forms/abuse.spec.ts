@@ -1,0 +1,178 @@
+import { test } from '@japa/runner'
+import Client from '#models/client'
+import Consent from '#models/consent'
+import SuppressAddress from '#actions/suppressions/suppress_address'
+import UnsubscribeClient from '#actions/clients/unsubscribe_client'
+import signupFormsConfig from '#config/signup_forms'
+import { createUser } from '#tests/helpers/users'
+import { settledMailsTo } from '#tests/helpers/account_mail'
+import { newIp } from '#tests/helpers/proxy'
+import {
+  confirmationLinkFor,
+  createSignupForm,
+  submitSignup,
+  visitorEmail,
+} from '#tests/functional/signup_forms/helpers'
+
+test.group('Sign-up forms: abuse', (group) => {
+  const configured = structuredClone(signupFormsConfig)
+  group.each.setup(() => () => {
+    Object.assign(signupFormsConfig.submissions, configured.submissions)
+    Object.assign(signupFormsConfig.mails, configured.mails)
+  })
+
+  test('a filled honeypot gets the same answer as a person, and nothing is kept or sent', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const person = await submitSignup(client, form, { email: visitorEmail('person') })
+    const robotEmail = visitorEmail('robot')
+    const robot = await submitSignup(client, form, {
+      email: robotEmail,
+      name: 'Buy pills',
+      website: 'https://spam.example',
+    })
+
+    robot.assertStatus(200)
+    assert.equal(robot.text(), person.text())
+    assert.isNull(await Client.query().where({ tenant_id: tenant.id, email: robotEmail }).first())
+    assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email: robotEmail }).first())
+    assert.lengthOf(await settledMailsTo(robotEmail), 0)
+  })
+
+  test('one network may submit so many times in a window, to any form, valid or not', async ({
+    client,
+    assert,
+  }) => {
+    signupFormsConfig.submissions.perIp = 3
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const stranger = await createUser()
+    const other = await createSignupForm(stranger.tenant)
+    const ip = newIp()
+
+    const answers = [
+      await submitSignup(client, form, { email: visitorEmail() }, ip),
+      await submitSignup(client, form, { email: 'not an address' }, ip),
+      await submitSignup(client, other, { email: visitorEmail() }, ip),
+    ]
+    assert.deepEqual(
+      answers.map((answer) => answer.status()),
+      [200, 422, 200]
+    )
+
+    const refusedEmail = visitorEmail('refused')
+    const refused = await submitSignup(client, other, { email: refusedEmail }, ip)
+    refused.assertStatus(429)
+    refused.assertTextIncludes('Please wait a little')
+    assert.isAbove(Number(refused.header('retry-after')), 0)
+    assert.isNull(await Consent.query().where('email', refusedEmail).first())
+
+    // Another network is not held back.
+    const elsewhere = await submitSignup(client, form, { email: visitorEmail() }, newIp())
+    elsewhere.assertStatus(200)
+  })
+
+  test('a flood of sign-ups of one address sends it one mail, with the same answer every time', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const target = visitorEmail('target')
+
+    const answers = []
+    for (let i = 0; i < 10; i++) {
+      answers.push(await submitSignup(client, form, { email: target }))
+    }
+    assert.lengthOf(new Set(answers.map((answer) => `${answer.status()} ${answer.text()}`)), 1)
+    assert.lengthOf(await settledMailsTo(target), 1)
+    // Only the mailed sign-up is kept: it is the one its link confirms.
+    const consents = await Consent.query().where({ tenant_id: tenant.id, email: target })
+    assert.lengthOf(consents, 1)
+
+    // Another workspace's form may still write to the address.
+    const stranger = await createUser()
+    const other = await createSignupForm(stranger.tenant)
+    await submitSignup(client, other, { email: target })
+    assert.lengthOf(await settledMailsTo(target), 2)
+  }).timeout(30_000)
+
+  test('an address gets at most five mails a day from one workspace', async ({
+    client,
+    assert,
+  }) => {
+    // Without the 10-minute spacing, which a test cannot wait out.
+    signupFormsConfig.mails.perAddressShort = 100
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const target = visitorEmail('daily')
+    for (let i = 0; i < 8; i++) await submitSignup(client, form, { email: target })
+    assert.lengthOf(await settledMailsTo(target), 5)
+  }).timeout(30_000)
+
+  test('a workspace’s forms send so many mails an hour, whatever the addresses', async ({
+    client,
+    assert,
+  }) => {
+    signupFormsConfig.mails.perWorkspaceHourly = 2
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const targets = [visitorEmail('a'), visitorEmail('b'), visitorEmail('c')]
+    for (const email of targets) await submitSignup(client, form, { email })
+
+    const mails = await Promise.all(targets.map((email) => settledMailsTo(email)))
+    assert.deepEqual(
+      mails.map((list) => list.length),
+      [1, 1, 0]
+    )
+  }).timeout(30_000)
+
+  test('the answer is the same bytes for a new, pending, subscribed, unsubscribed or suppressed address', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+
+    const pending = visitorEmail('pending')
+    await submitSignup(client, form, { email: pending })
+    await confirmationLinkFor(pending)
+    const subscribed = await tenant.related('clients').create({ email: visitorEmail('member') })
+    const unsubscribed = await tenant.related('clients').create({ email: visitorEmail('left') })
+    await UnsubscribeClient.handle(unsubscribed)
+    const bounced = visitorEmail('bounced')
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: bounced,
+      reason: 'hard_bounce',
+      source: 'test',
+    })
+
+    const addresses = {
+      new: visitorEmail('new'),
+      pending,
+      subscribed: subscribed.email,
+      unsubscribed: unsubscribed.email,
+      suppressed: bounced,
+    }
+    const answers: Record<string, string> = {}
+    for (const [kind, email] of Object.entries(addresses)) {
+      const answer = await submitSignup(client, form, { email })
+      answers[kind] = `${answer.status()} ${answer.header('content-type')}\n${answer.text()}`
+    }
+    assert.lengthOf(new Set(Object.values(answers)), 1, JSON.stringify(answers, null, 2))
+  }).timeout(30_000)
+
+  test('a body larger than a form needs is refused unread', async ({ client, assert }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('large')
+    const response = await submitSignup(client, form, { email, name: 'x'.repeat(20_000) })
+    response.assertStatus(413)
+    response.assertTextIncludes('Too much text')
+    assert.isNull(await Consent.query().where('email', email).first())
+  })
+})
