@@ -6,6 +6,11 @@ const bodyParserConfig = defineConfig({
   form: {
     convertEmptyStringsToNull: true,
     types: ['application/x-www-form-urlencoded'],
+    // A field repeated per ticked box (clients on a page, tags, picked
+    // recipients) stays a list up to 1,000 values; qs's default of 20 turned
+    // a longer one into an object that every list validator refused.
+    // parameterLimit (1,000 fields) still bounds the whole form.
+    queryString: { arrayLimit: 1000 },
   },
 
   json: {
