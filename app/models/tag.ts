@@ -23,7 +23,8 @@ export default class Tag extends BaseModel {
   @column({ serializeAs: null })
   declare nameKey: string
 
-  @column()
+  // SQLite answers 0 or 1.
+  @column({ consume: (value: number | boolean) => Boolean(value) })
   declare isTopic: boolean
 
   @column()

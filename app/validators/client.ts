@@ -5,6 +5,7 @@ import apiConfig from '#config/api'
 import { isJsonCursor, pageFields } from '#services/database/pagination'
 import { recordId } from '#validators/rules/record_id'
 import type { TenantMeta } from '#validators/tenant_meta'
+import { clientAudienceFields, type AudienceMeta } from '#validators/client_audience'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -54,6 +55,20 @@ export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
     email: clientEmail().use(uniqueInWorkspace()),
     fullName: clientFullName().optional(),
     comment: clientComment().optional(),
+  })
+)
+
+/**
+ * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
+ * form's fields, plus tags to add or remove by name and attributes to set or
+ * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`.
+ */
+export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
+  vine.object({
+    email: clientEmail().use(uniqueInWorkspace()),
+    fullName: clientFullName().optional(),
+    comment: clientComment().optional(),
+    ...clientAudienceFields(),
   })
 )
 
