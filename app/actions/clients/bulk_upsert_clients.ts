@@ -66,11 +66,16 @@ export default class BulkUpsertClients {
         slice.map(({ row }) => row)
       )
       const batch: { index: number; row: ClientUpsertRow }[] = []
-      slice.forEach(({ index, row: { addTags, removeTags, ...row } }, i) => {
+      slice.forEach(({ index, row }, i) => {
         const tagIds = tags[i]
-        if (tagIds) batch.push({ index, row: { ...row, ...tagIds } })
-        else
+        if (!tagIds) {
           results[index] = { outcome: 'invalid', email: row.email, errors: [tagLimitFieldError()] }
+          return
+        }
+        // The validator's own output: completed in place (no copy of 1,000 rows).
+        row.addTagIds = tagIds.addTagIds
+        row.removeTagIds = tagIds.removeTagIds
+        batch.push({ index, row })
       })
       const saved = await UpsertClients.handle(
         tenant,

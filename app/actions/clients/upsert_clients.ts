@@ -86,9 +86,10 @@ export default class UpsertClients {
       const current = savedByEmail.get(row.email)
       const fullName = row.fullName ?? current?.full_name ?? ''
       const comment = row.comment ?? current?.comment ?? null
-      const patch = row.attributes ?? {}
-      const currentAttributes = current ? current.attributes : {}
-      const attributes = applyAttributeChanges(currentAttributes, patch)
+      const patch = row.attributes
+      const currentAttributes = current ? current.attributes : NO_ATTRIBUTES
+      // Most rows change no attribute (every row of most imports): no copy.
+      const attributes = patch ? applyAttributeChanges(currentAttributes, patch) : currentAttributes
       const tags = tagChangesOf(row, current ? savedTags.get(current.id) : undefined)
       if (tags) tagChanges.set(row.email, tags)
 
@@ -96,7 +97,7 @@ export default class UpsertClients {
         current &&
         current.full_name === fullName &&
         current.comment === comment &&
-        sameAttributes(currentAttributes, attributes) &&
+        (!patch || sameAttributes(currentAttributes, attributes)) &&
         !tags
       ) {
         outcomes.push('unchanged')
@@ -110,7 +111,7 @@ export default class UpsertClients {
         comment,
         // A new client gets its values; a saved one the changes, merged into
         // what is saved by the upsert (nulls remove keys).
-        attributes: JSON.stringify(current ? patch : attributes),
+        attributes: patch ? JSON.stringify(current ? patch : attributes) : EMPTY_JSON,
         created_at: now,
         updated_at: now,
       })
@@ -134,6 +135,9 @@ export default class UpsertClients {
     }))
   }
 }
+
+const NO_ATTRIBUTES: AttributeValues = Object.freeze({}) as AttributeValues
+const EMPTY_JSON = '{}'
 
 type ClientWrite = {
   tenant_id: number
@@ -184,6 +188,7 @@ async function upsertRows(rows: ClientWrite[]): Promise<{ id: number; email: str
  * for a new client), or null when it changes none.
  */
 function tagChangesOf(row: ClientUpsertRow, saved: Set<number> | undefined) {
+  if (!row.addTagIds?.length && !row.removeTagIds?.length) return null
   const removeTagIds = (row.removeTagIds ?? []).filter((id) => saved?.has(id))
   const removing = new Set(row.removeTagIds)
   const addTagIds = (row.addTagIds ?? []).filter((id) => !saved?.has(id) && !removing.has(id))
