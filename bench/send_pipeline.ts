@@ -32,6 +32,8 @@
 |
 | Options (environment): BENCH_RECIPIENTS (20000; 100000 with --full),
 | BENCH_WORKERS (the passes' worker counts, "1,<cores>"; "2" for one pass),
+| BENCH_ATTRIBUTES (1: the clients have attributes and the message names
+| one, `{{ client.attributes.company }}`, so the claims return them),
 | BENCH_PROFILE (a folder for the workers' CPU profiles; summed up by
 | bench/cpu_profile_summary.ts), BENCH_BUILT (0: run the TypeScript sources
 | under ts-node instead of a build), SEND_BATCH_SIZE (500),
@@ -74,6 +76,15 @@ const PASSES = (process.env.BENCH_WORKERS ?? [...new Set([1, availableParallelis
 const DATABASE = 'tmp/bench-send.sqlite3'
 const POSTGRES = process.env.DB_CONNECTION === 'postgres'
 const SUBJECT = 'News for {{ client.full_name }}'
+const WITH_ATTRIBUTES = process.env.BENCH_ATTRIBUTES === '1'
+/**
+ * How the message greets its client: by name, and by company when the
+ * clients have attributes.
+ */
+const GREETING = WITH_ATTRIBUTES
+  ? '{{ client.full_name }} of {{ client.attributes.company }}'
+  : '{{ client.full_name }}'
+const attributesOf = (index: number) => ({ company: `Company ${index % 500}`, seats: index % 100 })
 
 // The committed test configuration (.env.test) boots the app; everything
 // that could touch shared data is the benchmark's own.
@@ -412,6 +423,7 @@ async function seedClients(count: number) {
           tenant_id: tenant.id,
           email: `client.${index}@example-${index % 97}.com`,
           full_name: `Client ${index}`,
+          ...(WITH_ATTRIBUTES ? { attributes: JSON.stringify(attributesOf(index)) } : {}),
           created_at: now,
           updated_at: now,
         })
@@ -433,7 +445,7 @@ async function createMailing(
   const message = await Message.create({
     tenantId: tenant.id,
     subject: SUBJECT,
-    ...messageBody('{{ client.full_name }}', '{{ unsubscribe_url }}'),
+    ...messageBody(GREETING, '{{ unsubscribe_url }}'),
   })
   const startAt = DateTime.utc().startOf('second')
   return Mailing.create({
@@ -477,7 +489,7 @@ async function sendStraight(count: number, poolSize: number) {
   })
   const render = compileMessage({
     subject: SUBJECT,
-    ...messageBody('{{ client.full_name }}', '{{ unsubscribe_url }}'),
+    ...messageBody(GREETING, '{{ unsubscribe_url }}'),
   })
   let next = 0
   const sender = async () => {
@@ -486,6 +498,7 @@ async function sendStraight(count: number, poolSize: number) {
       const client = {
         full_name: `Client ${index}`,
         email: `client.${index}@example-${index % 97}.com`,
+        attributes: WITH_ATTRIBUTES ? attributesOf(index) : undefined,
       }
       const url = unsubscribeUrl({ id: index + 1, tenantId: 1 })
       const rendered = render({ client, unsubscribe_url: url })

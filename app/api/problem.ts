@@ -189,11 +189,14 @@ export function sendProblem(
 
 /**
  * The API spells fields in snake_case; validators name them in camelCase
- * (`clientIds.2` → `client_ids.2`).
+ * (`clientIds.2` → `client_ids.2`). An attribute's key is the workspace's
+ * own, kept as sent (`attributes.plan2`, not `attributes.plan_2`).
  */
 export function apiFieldName(field: string) {
-  return field
-    .split('.')
-    .map((part) => (/^\d+$/.test(part) ? part : string.snakeCase(part)))
+  const parts = field.split('.')
+  return parts
+    .map((part, index) =>
+      /^\d+$/.test(part) || parts[index - 1] === 'attributes' ? part : string.snakeCase(part)
+    )
     .join('.')
 }

@@ -34,7 +34,9 @@ export async function findOrCreateTags(
   const byKey = new Map<string, string>()
   for (const name of names) {
     const trimmed = name.trim().slice(0, TAG_NAME_MAX_LENGTH)
-    if (trimmed) byKey.set(tagNameKey(trimmed), trimmed)
+    const key = tagNameKey(trimmed)
+    // The first spelling of a new tag names it ("Newsletter", then "newsletter").
+    if (trimmed && !byKey.has(key)) byKey.set(key, trimmed)
   }
   if (byKey.size === 0) return new Map()
 

@@ -46,6 +46,6 @@ export default class ClientImportsController {
     response.header('content-type', 'text/csv; charset=utf-8')
     response.header('content-disposition', `attachment; filename="clients-${day}.csv"`)
     response.header('cache-control', 'no-store')
-    response.stream(ExportClients.handle(tenant, { q, sort, dir }))
+    response.stream(await ExportClients.handle(tenant, { q, sort, dir }))
   }
 }

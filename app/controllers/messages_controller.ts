@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import MessagePolicy from '#policies/message_policy'
-import { messageValidator } from '#validators/message'
+import { messageMeta, messageValidator } from '#validators/message'
 import { PLACEHOLDERS } from '#sending/message_renderer'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
@@ -39,14 +39,20 @@ export default class MessagesController {
     return view.render('pages/messages/index', { messages })
   }
 
-  async create({ view, bouncer }: HttpContext) {
+  async create({ view, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('create')
-    return view.render('pages/messages/create', { placeholders: PLACEHOLDERS })
+    const { attributeKeys } = await messageMeta(tenant)
+    return view.render('pages/messages/create', {
+      placeholders: PLACEHOLDERS,
+      attributeKeys: [...attributeKeys],
+    })
   }
 
   async store({ request, response, tenant, bouncer, session }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('create')
-    const input = await request.validateUsing(messageValidator)
+    const input = await request.validateUsing(messageValidator, {
+      meta: await messageMeta(tenant),
+    })
 
     const message = await CreateMessage.handle(tenant, input)
 
@@ -59,13 +65,19 @@ export default class MessagesController {
     await bouncer.with(MessagePolicy).authorize('view', message)
 
     const clientId = clientIdFrom(request.qs())
-    const { client, rendered } = await PreviewMessage.handle(tenant, message, clientId)
+    const { client, rendered, unknownPlaceholders, attributeKeys } = await PreviewMessage.handle(
+      tenant,
+      message,
+      clientId
+    )
 
     const clientChoices = await ListPreviewClients.handle(tenant, client)
 
     return view.render('pages/messages/show', {
       message,
       rendered,
+      unknownPlaceholders,
+      attributeKeys,
       client,
       clientChoices,
       exampleClient: EXAMPLE_CLIENT,
@@ -96,9 +108,11 @@ export default class MessagesController {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
 
+    const { attributeKeys } = await messageMeta(tenant)
     return view.render('pages/messages/edit', {
       message,
       placeholders: PLACEHOLDERS,
+      attributeKeys: [...attributeKeys],
       usedBy: await FindMailingsUsingMessage.handle(message),
     })
   }
@@ -106,7 +120,9 @@ export default class MessagesController {
   async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
-    const input = await request.validateUsing(messageValidator)
+    const input = await request.validateUsing(messageValidator, {
+      meta: await messageMeta(tenant),
+    })
 
     await UpdateMessage.handle(message, input)
 

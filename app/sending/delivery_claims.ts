@@ -7,6 +7,7 @@ import { preparedStatement, rowsOf } from '#services/database/prepared_statement
 import type { BatchRange } from '#sending/batch_ranges'
 import { affectedRows } from '#services/database/affected_rows'
 import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
+import type { AttributeValues } from '#audiences/attribute_values'
 
 /**
  * Who may take which delivery, decided by conditional updates so that any
@@ -26,6 +27,11 @@ export interface ClaimedDelivery {
   email: string
   fullName: string
   attempts: number
+  /**
+   * The client's attributes, as they are when the delivery is claimed: only
+   * when the message uses them (claimDeliveries' `withAttributes`).
+   */
+  attributes?: AttributeValues
   /** The claim that took it, shared by the deliveries of one claim. */
   claim: Claim
 }
@@ -119,14 +125,31 @@ const CLAIM = `WITH due AS MATERIALIZED (
   RETURNING id, run_id, tenant_id, client_id, email, full_name, attempts`
 
 /**
- * Claims up to `limit` due deliveries of a batch in one UPDATE … RETURNING,
- * in id order. Returns nothing when the run may not send (or nothing is due).
+ * The claim of a message with attribute placeholders: the same, returning
+ * each client's attributes too, read by the primary key the claim has just
+ * probed (SQLite and PostgreSQL both take a subquery in RETURNING), so a
+ * slice of 50 costs no extra statement. A deleted client has none.
  */
-export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit: number) {
+const CLAIM_WITH_ATTRIBUTES = `${CLAIM},
+    (SELECT clients.attributes FROM clients WHERE clients.id = deliveries.client_id) AS client_attributes`
+
+/**
+ * Claims up to `limit` due deliveries of a batch in one UPDATE … RETURNING,
+ * in id order, with their clients' attributes when told. Returns nothing
+ * when the run may not send (or nothing is due).
+ */
+export async function claimDeliveries(
+  { runId, fromId, toId }: BatchRange,
+  limit: number,
+  { withAttributes = false }: { withAttributes?: boolean } = {}
+) {
   // 48 random bits: two claims of one row share a token once in 2^48.
   const claim: Claim = { token: randomInt(1, 2 ** 48), at: Date.now() }
   const now = sqlTime(claim.at)
-  const result = await preparedStatement('claim_deliveries', CLAIM, [
+  const [name, sql] = withAttributes
+    ? ['claim_deliveries_with_attributes', CLAIM_WITH_ATTRIBUTES]
+    : ['claim_deliveries', CLAIM]
+  const result = await preparedStatement(name, sql, [
     runId,
     fromId,
     toId,
@@ -145,9 +168,18 @@ export async function claimDeliveries({ runId, fromId, toId }: BatchRange, limit
       email: row.email,
       fullName: row.full_name,
       attempts: row.attempts,
+      ...(withAttributes ? { attributes: attributesOf(row.client_attributes) } : {}),
       claim,
     }))
     .sort((a, b) => a.id - b.id)
+}
+
+/**
+ * jsonb arrives parsed, SQLite's JSON as text; no client, no attributes.
+ */
+function attributesOf(value: string | AttributeValues | null): AttributeValues {
+  if (value === null || value === undefined) return {}
+  return typeof value === 'string' ? JSON.parse(value) : value
 }
 
 /**

@@ -34,7 +34,11 @@ export function envelopeFor(
   const addressing = addressingOf(delivery, envelopeSender)
   return {
     rendered: render({
-      client: { full_name: delivery.fullName, email: delivery.email },
+      client: {
+        full_name: delivery.fullName,
+        email: delivery.email,
+        attributes: delivery.attributes,
+      },
       unsubscribe_url: url,
     }),
     headers: { ...(url ? unsubscribeHeaders(url) : {}), ...addressing.headers },

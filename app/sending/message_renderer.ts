@@ -1,31 +1,61 @@
 import Mustache from 'mustache'
 import sanitizeHtml from 'sanitize-html'
+import type { AttributeValue, AttributeValues } from '#audiences/attribute_values'
 
 /**
  * Message templates: what a message may contain, how its HTML is cleaned
  * when saved, and how it is rendered for one client. Used by the preview
  * and by the sending engine, so both show exactly the same thing.
  *
- * Templates are Mustache, restricted to three plain placeholders: no
- * sections, partials, triple braces or changed delimiters, so a message is
- * text with holes in it and nothing else (logic-less).
+ * Templates are Mustache, restricted to plain placeholders: three fixed
+ * ones and the workspace's attributes (`{{ client.attributes.company }}`);
+ * no sections, partials, triple braces or changed delimiters, so a message
+ * is text with holes in it and nothing else (logic-less).
  */
 
 export const PLACEHOLDERS = ['client.full_name', 'client.email', 'unsubscribe_url'] as const
 export type Placeholder = (typeof PLACEHOLDERS)[number]
 
 /**
+ * `client.attributes.<key>`, the key as attribute keys are made.
+ */
+const ATTRIBUTE_PLACEHOLDER = /^client\.attributes\.([a-z][a-z0-9_]{0,39})$/
+
+/**
  * The allowed placeholders as a user writes them, for help texts and
  * error messages.
  */
 export const PLACEHOLDER_LIST =
-  '{{ client.full_name }}, {{ client.email }} or {{ unsubscribe_url }}'
+  '{{ client.full_name }}, {{ client.email }}, {{ client.attributes.<key> }} or {{ unsubscribe_url }}'
+
+/**
+ * The allowed placeholders of a workspace, its attributes' by name.
+ */
+export function placeholderList(attributeKeys: Iterable<string>) {
+  const names = [
+    'client.full_name',
+    'client.email',
+    ...[...attributeKeys].map((key) => `client.attributes.${key}`),
+  ]
+  return `${names.map((name) => `{{ ${name} }}`).join(', ')} or {{ unsubscribe_url }}`
+}
+
+/**
+ * Which attribute keys a template may use: the workspace's (when saving a
+ * message), or any well-formed key (when sending one saved earlier: an
+ * attribute deleted since renders empty rather than stopping a mailing).
+ */
+export type KnownAttributes = ReadonlySet<string> | 'any'
 
 /**
  * What the placeholders are replaced with. Missing values render empty.
  */
 export interface PlaceholderValues {
-  client: { full_name?: string | null; email?: string | null }
+  client: {
+    full_name?: string | null
+    email?: string | null
+    attributes?: AttributeValues | null
+  }
   unsubscribe_url?: string | null
 }
 
@@ -64,9 +94,18 @@ const ALLOWED = new Set<string>(PLACEHOLDERS)
 /**
  * Client details are typed by the business (or imported from a CSV), so
  * they must not decide where a link goes: `href="{{ client.full_name }}"`
- * would let a name such as "javascript:…" become the link.
+ * would let a name such as "javascript:…" become the link. Attributes too.
  */
 const CLIENT_PLACEHOLDERS = new Set<string>(['client.full_name', 'client.email'])
+const isClientPlaceholder = (name: string) =>
+  CLIENT_PLACEHOLDERS.has(name) || ATTRIBUTE_PLACEHOLDER.test(name)
+
+/**
+ * The attribute key of a placeholder's name, or null.
+ */
+function attributeKeyOf(name: string) {
+  return ATTRIBUTE_PLACEHOLDER.exec(name)?.[1] ?? null
+}
 const URL_ATTRIBUTE_START = /\s(?:href|src)="\s*$/i
 
 /**
@@ -128,22 +167,32 @@ function* tagsOf(tokens: Token[]): Generator<Token> {
 
 /**
  * The tags of a template that are not one of the allowed placeholders, as
- * the user wrote them (each once, in order): unknown names, but also
- * sections, inverted sections, partials, comments, unescaped triple braces
- * and delimiter changes. Spacing does not matter: `{{client.email}}` is
- * fine. Throws a TemplateSyntaxError when the template does not parse.
+ * the user wrote them (each once, in order): unknown names (an attribute the
+ * workspace does not have among them), but also sections, inverted
+ * sections, partials, comments, unescaped triple braces and delimiter
+ * changes. Spacing does not matter: `{{client.email}}` is fine. Throws a
+ * TemplateSyntaxError when the template does not parse.
  */
-export function findUnknownPlaceholders(template: string): string[] {
-  return unknownTags(template, parse(template))
+export function findUnknownPlaceholders(
+  template: string,
+  attributeKeys: KnownAttributes = new Set()
+): string[] {
+  return unknownTags(template, parse(template), attributeKeys)
 }
 
-function unknownTags(template: string, tokens: Token[]) {
+function unknownTags(template: string, tokens: Token[], attributeKeys: KnownAttributes) {
   const unknown = new Set<string>()
   for (const [type, name, start, end] of tagsOf(tokens)) {
-    if (type === 'name' && ALLOWED.has(name)) continue
+    if (type === 'name' && isAllowed(name, attributeKeys)) continue
     unknown.add(type === 'name' && name ? `{{ ${name} }}` : template.slice(start, end))
   }
   return [...unknown]
+}
+
+function isAllowed(name: string, attributeKeys: KnownAttributes) {
+  if (ALLOWED.has(name)) return true
+  const key = attributeKeyOf(name)
+  return key !== null && (attributeKeys === 'any' || attributeKeys.has(key))
 }
 
 /**
@@ -160,7 +209,7 @@ function placeholdersStartingUrls(html: string, tokens: Token[]) {
   for (const [type, name, start] of tagsOf(tokens)) {
     if (
       type === 'name' &&
-      CLIENT_PLACEHOLDERS.has(name) &&
+      isClientPlaceholder(name) &&
       URL_ATTRIBUTE_START.test(html.slice(Math.max(0, start - 200), start))
     ) {
       found.add(`{{ ${name} }}`)
@@ -314,9 +363,21 @@ function keepAsIs(value: unknown) {
 }
 
 /**
- * The placeholders' values for one recipient, by placeholder name.
+ * The placeholders' values for one recipient, by placeholder name, and the
+ * client's attributes.
  */
-type Values = Record<Placeholder, string>
+type Values = Record<Placeholder, string> & { attributes: AttributeValues }
+
+/**
+ * An attribute as a message shows it: text, choices and dates (YYYY-MM-DD)
+ * as stored, numbers as written in JSON, booleans as yes or no; empty when
+ * the client has no value.
+ */
+export function attributeText(value: AttributeValue | undefined | null) {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'boolean') return value ? 'yes' : 'no'
+  return String(value)
+}
 
 /**
  * Parses a template once, refusing what a user could not have saved, and
@@ -328,7 +389,7 @@ type Values = Record<Placeholder, string>
  */
 function compileTemplate(template: string, { html }: { html: boolean }) {
   const tokens = parse(template)
-  const unknown = unknownTags(template, tokens)
+  const unknown = unknownTags(template, tokens, 'any')
   if (unknown.length > 0) {
     throw new TemplateError(`Unknown placeholders ${unknown.join(', ')}`)
   }
@@ -338,18 +399,28 @@ function compileTemplate(template: string, { html }: { html: boolean }) {
   }
 
   // Only text and allowed names are left (unknownTags refused the rest).
-  const pieces = tokens.map(([type, value]) =>
-    type === 'text' ? { text: value } : { placeholder: value as Placeholder }
-  )
+  const pieces: Piece[] = tokens.map(([type, value]) => {
+    if (type === 'text') return { text: value }
+    const attribute = attributeKeyOf(value)
+    return attribute === null ? { placeholder: value as Placeholder } : { attribute }
+  })
   const escape = html ? escapeHtml : keepAsIs
-  return (values: Values) => {
+  const render = (values: Values) => {
     let rendered = ''
     for (const piece of pieces) {
-      rendered += piece.text ?? escape(values[piece.placeholder!])
+      if (piece.text !== undefined) rendered += piece.text
+      else if (piece.placeholder) rendered += escape(values[piece.placeholder])
+      else rendered += escape(attributeText(values.attributes[piece.attribute]))
     }
     return rendered
   }
+  return { render, usesAttributes: pieces.some((piece) => piece.attribute !== undefined) }
 }
+
+type Piece =
+  | { text: string; placeholder?: never; attribute?: never }
+  | { text?: never; placeholder: Placeholder; attribute?: never }
+  | { text?: never; placeholder?: never; attribute: string }
 
 /**
  * The HTML body wrapped as a complete document, around its subject and body.
@@ -373,30 +444,38 @@ function htmlDocument(subject: string, body: string) {
  * Checks and parses a message's templates once and returns a function that
  * renders it for one recipient, for sending the same message to many
  * clients. Throws a TemplateError when a template is not one a user could
- * have saved.
+ * have saved. `usesAttributes` says whether the recipients' attributes are
+ * needed (the sending engine loads them only then).
  */
 export function compileMessage(message: MessageTemplate) {
-  const renderSubject = compileTemplate(message.subject, { html: false })
-  const renderText = compileTemplate(message.bodyText, { html: false })
-  const renderHtml = message.bodyHtml ? compileTemplate(message.bodyHtml, { html: true }) : null
+  const subject = compileTemplate(message.subject, { html: false })
+  const text = compileTemplate(message.bodyText, { html: false })
+  const html = message.bodyHtml ? compileTemplate(message.bodyHtml, { html: true }) : null
+  const renderSubject = subject.render
+  const renderText = text.render
+  const renderHtml = html?.render ?? null
 
-  return (values: PlaceholderValues): RenderedMessage => {
+  const render = (values: PlaceholderValues): RenderedMessage => {
     const filled: Values = {
       'client.full_name': values.client.full_name ?? '',
       'client.email': values.client.email ?? '',
       'unsubscribe_url': values.unsubscribe_url ?? '',
+      'attributes': values.client.attributes ?? {},
     }
     // A header is one line, whatever a client's name contains.
-    const subject = renderSubject(filled)
+    const renderedSubject = renderSubject(filled)
       .replace(/\s*[\r\n]+\s*/g, ' ')
       .trim()
 
     return {
-      subject,
+      subject: renderedSubject,
       text: renderText(filled),
-      html: renderHtml ? htmlDocument(subject, renderHtml(filled)) : null,
+      html: renderHtml ? htmlDocument(renderedSubject, renderHtml(filled)) : null,
     }
   }
+  return Object.assign(render, {
+    usesAttributes: subject.usesAttributes || text.usesAttributes || Boolean(html?.usesAttributes),
+  })
 }
 
 /**

@@ -153,7 +153,9 @@ export default class SendBatch {
       route,
     }
     for (;;) {
-      const slice = await claimDeliveries(range, CLAIM_SIZE)
+      const slice = await claimDeliveries(range, CLAIM_SIZE, {
+        withAttributes: batch.render.usesAttributes,
+      })
       if (slice.length === 0) {
         // Claims pass over clients who left or were deleted during the
         // run: close theirs.

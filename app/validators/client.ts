@@ -4,11 +4,14 @@ import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
 import { isJsonCursor, pageFields } from '#services/database/pagination'
 import { isRecordId, recordId } from '#validators/rules/record_id'
-import type AttributeDefinition from '#models/attribute_definition'
-import { checkAttributeValues, type AttributeChanges } from '#audiences/attribute_values'
 import { MAX_TAGS_PER_WORKSPACE } from '#audiences/client_tags'
 import { CLIENT_STATES } from '#models/client'
 import type { TenantMeta } from '#validators/tenant_meta'
+import {
+  attributeChanges,
+  clientAudienceFields,
+  type AudienceMeta,
+} from '#validators/client_audience'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -62,13 +65,6 @@ export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
 )
 
 /**
- * The web form's tags and attributes (issue 15). The workspace's attribute
- * definitions come in the metadata, loaded once per request.
- */
-type ClientAudienceMeta = ClientFormMeta & {
-  attributeDefinitions: Map<string, AttributeDefinition>
-}
-
 /**
  * Ticked tags must all be the workspace's own; one foreign or unknown id
  * fails the whole field (nothing is silently dropped).
@@ -89,39 +85,26 @@ const workspaceTags = vine.createRule(async (value: unknown, _: undefined, field
 })
 
 /**
- * The attribute inputs (`attributes[company]`), checked by the one rule
- * book of attribute values; each refusal is reported beside its own input
- * (`attributes.company`). The field's output is the changes to apply: a
- * value sets, null (an emptied input) clears.
+ * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
+ * form's fields, plus tags to add or remove by name and attributes to set or
+ * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`.
  */
-const attributeValues = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
-  if (value === undefined || value === null) return
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    field.report('The attributes must be fields of the form', 'attributes.object', field)
-    return
-  }
-  const { attributeDefinitions } = field.meta as ClientAudienceMeta
-  const { changes, errors } = checkAttributeValues(
-    attributeDefinitions,
-    value as Record<string, unknown>
-  )
-  for (const error of errors) {
-    field.report(error.message, error.rule, {
-      ...field,
-      name: error.key,
-      wildCardPath: `${field.wildCardPath}.${error.key}`,
-      getFieldPath: () => `${field.getFieldPath()}.${error.key}`,
-    })
-  }
-  if (errors.length === 0) field.mutate(changes, field)
-})
+export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
+  vine.object({
+    email: clientEmail().use(uniqueInWorkspace()),
+    fullName: clientFullName().optional(),
+    comment: clientComment().optional(),
+    ...clientAudienceFields(),
+  })
+)
 
 /**
  * The web app's create and edit form: the client's fields, its tags (the
- * ticked ones; none ticked means none) and its attributes. Pass
- * `{ meta: { ...tenantMeta(tenant), clientId, attributeDefinitions } }`.
+ * ticked ones; none ticked means none) and its attributes (`attributes[company]`,
+ * checked as the API's are, each refusal beside its own input). Pass
+ * `{ meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId } }`.
  */
-export const clientFormValidator = vine.withMetaData<ClientAudienceMeta>().compile(
+export const clientFormValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
   vine.object({
     email: clientEmail().use(uniqueInWorkspace()),
     fullName: clientFullName().optional(),
@@ -136,11 +119,7 @@ export const clientFormValidator = vine.withMetaData<ClientAudienceMeta>().compi
       .distinct()
       .use(workspaceTags())
       .optional(),
-    attributes: vine
-      .any()
-      .use(attributeValues())
-      .optional()
-      .transform((value) => value as AttributeChanges),
+    attributes: attributeChanges().optional(),
   })
 )
 

@@ -6,6 +6,7 @@ import uploadsConfig from '#config/uploads'
 import { inspectCsvFile, MalformedCsvError } from '#services/csv/reader'
 import { peekColumnLayout } from '#services/csv/client_columns'
 import { clientComment, clientEmail, clientFullName } from '#validators/client'
+import { clientAudienceFields, type AudienceMeta } from '#validators/client_audience'
 
 /**
  * The largest CSV we import (config/uploads.ts). The upload stops being
@@ -85,3 +86,19 @@ export const clientImportRowValidator = vine.compile(clientRow())
  * It fails as a whole; the rows are then checked one by one for their errors.
  */
 export const clientRowsValidator = vine.compile(vine.array(clientRow()))
+
+/**
+ * One item of the API's bulk upsert: a row, plus tags to add or remove by
+ * name and attributes to set or clear. Pass `{ meta: await audienceMeta(tenant) }`.
+ */
+const apiClientRow = () =>
+  vine.object({ ...clientRow().getProperties(), ...clientAudienceFields() })
+
+export const apiClientRowValidator = vine.withMetaData<AudienceMeta>().compile(apiClientRow())
+
+/**
+ * All the items of a bulk request at once (see clientRowsValidator).
+ */
+export const apiClientRowsValidator = vine
+  .withMetaData<AudienceMeta>()
+  .compile(vine.array(apiClientRow()))

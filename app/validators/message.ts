@@ -1,10 +1,12 @@
 import vine from '@vinejs/vine'
 import { pageFields } from '#services/database/pagination'
 import type { FieldContext } from '@vinejs/vine/types'
+import type Tenant from '#models/tenant'
+import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import {
   findPlaceholdersStartingUrls,
   findUnknownPlaceholders,
-  PLACEHOLDER_LIST,
+  placeholderList,
   sanitizeMessageHtml,
   TemplateSyntaxError,
 } from '#sending/message_renderer'
@@ -23,7 +25,24 @@ const notBlank = vine.createRule((value: unknown, _: undefined, field: FieldCont
 })
 
 /**
- * Reports every tag that is not one of the three placeholders, naming them,
+ * What the placeholder checks know of the workspace: its attribute keys,
+ * which `{{ client.attributes.<key> }}` may name.
+ */
+export interface MessageMeta {
+  attributeKeys: ReadonlySet<string>
+}
+
+/**
+ * The metadata to pass as `{ meta: await messageMeta(tenant) }`.
+ */
+export async function messageMeta(tenant: Tenant): Promise<MessageMeta> {
+  const definitions = await attributeDefinitionsOf(tenant.id)
+  return { attributeKeys: new Set(definitions.keys()) }
+}
+
+/**
+ * Reports every tag that is not one of the placeholders (the three fixed
+ * ones, or an attribute the workspace has), naming them,
  * or the sentence saying why the template cannot be read. Error sentences
  * live in start/validator.ts; the placeholders go in as arguments because
  * the messages provider would read "{{ client.phone }}" as one of its own.
@@ -32,9 +51,10 @@ const knownPlaceholders = vine.createRule(
   (value: unknown, options: { html: boolean }, field: FieldContext) => {
     if (typeof value !== 'string' || !field.isValid) return
 
+    const { attributeKeys } = field.meta as MessageMeta
     let unknown: string[]
     try {
-      unknown = findUnknownPlaceholders(value)
+      unknown = findUnknownPlaceholders(value, attributeKeys)
     } catch (error) {
       if (!(error instanceof TemplateSyntaxError)) throw error
       field.report('{{ problem }}', 'placeholders.syntax', field, { problem: error.message })
@@ -46,7 +66,7 @@ const knownPlaceholders = vine.createRule(
         'Unknown placeholder {{ placeholders }}. Use {{ allowed }}.',
         unknown.length === 1 ? 'placeholders.unknown' : 'placeholders.unknownMany',
         field,
-        { placeholders: unknown.join(', '), allowed: PLACEHOLDER_LIST }
+        { placeholders: unknown.join(', '), allowed: placeholderList(attributeKeys) }
       )
       return
     }
@@ -77,7 +97,7 @@ const sanitisedHtml = vine.createRule((value: unknown, _: undefined, field: Fiel
  */
 const unixLineEndings = (value: string) => value.replace(/\r\n?/g, '\n')
 
-export const messageValidator = vine.compile(
+export const messageValidator = vine.withMetaData<MessageMeta>().compile(
   vine.object({
     subject: vine
       .string()

@@ -23,6 +23,7 @@ const MailingsController = () => import('#controllers/api/mailings_controller')
 const MailingStatsController = () => import('#controllers/api/mailing_stats_controller')
 const WebhooksController = () => import('#controllers/api/webhooks_controller')
 const SuppressionsController = () => import('#controllers/api/suppressions_controller')
+const AudiencesController = () => import('#controllers/api/audiences_controller')
 
 /*
 | Settings → API tokens, and the reference pages
@@ -64,6 +65,15 @@ router
       })
       .as('clients')
       .where('id', router.matchers.number())
+
+    // What clients are labelled with: read with the clients.
+    router
+      .group(() => {
+        router.get('/tags', [AudiencesController, 'tags']).as('tags')
+        router.get('/attributes', [AudiencesController, 'attributes']).as('attributes')
+      })
+      .as('audiences')
+      .use(middleware.ability('clients:read'))
 
     router
       .group(() => {

@@ -311,3 +311,103 @@ test.group('Message renderer: sanitising HTML', () => {
     )
   })
 })
+
+test.group('Message renderer: attribute placeholders', () => {
+  const withAttributes = {
+    ...ada,
+    client: {
+      ...ada.client,
+      attributes: {
+        company: `<Engines> & "Co" 'Ltd'`,
+        seats: 12.5,
+        paying: true,
+        trial: false,
+        renewal: '2026-09-30',
+      },
+    },
+  }
+
+  test('renders text, numbers, dates as stored and booleans as yes or no; missing ones empty', ({
+    assert,
+  }) => {
+    const rendered = renderMessage(
+      message({
+        subject: 'For {{ client.attributes.company }}',
+        bodyText:
+          '{{ client.attributes.seats }} seats, paying {{client.attributes.paying}}, trial ' +
+          '{{ client.attributes.trial }}, renews {{ client.attributes.renewal }}, plan ' +
+          '[{{ client.attributes.plan }}]',
+      }),
+      withAttributes
+    )
+    assert.equal(rendered.subject, `For <Engines> & "Co" 'Ltd'`)
+    assert.equal(rendered.text, '12.5 seats, paying yes, trial no, renews 2026-09-30, plan []')
+    // A client without attributes at all.
+    assert.equal(
+      renderMessage(message({ bodyText: '[{{ client.attributes.company }}]' }), ada).text,
+      '[]'
+    )
+  })
+
+  test('escapes attribute values in HTML like every other value', ({ assert }) => {
+    const rendered = renderMessage(
+      message({
+        bodyHtml: '<p title="{{ client.attributes.company }}">{{ client.attributes.company }}</p>',
+      }),
+      withAttributes
+    )
+    assert.equal(
+      bodyOf(rendered.html),
+      '<p title="&lt;Engines&gt; &amp; &quot;Co&quot; &#39;Ltd&#39;">&lt;Engines&gt; &amp; &quot;Co&quot; &#39;Ltd&#39;</p>'
+    )
+  })
+
+  test('a subject stays one line whatever an attribute holds', ({ assert }) => {
+    const rendered = renderMessage(message({ subject: 'Hi {{ client.attributes.company }}!' }), {
+      ...ada,
+      client: { ...ada.client, attributes: { company: 'Evil\r\nBcc: victim@example.com' } },
+    })
+    assert.equal(rendered.subject, 'Hi Evil Bcc: victim@example.com!')
+  })
+
+  test('only the workspace’s keys are known when saving; any well-formed key when sending', ({
+    assert,
+  }) => {
+    const template =
+      '{{ client.attributes.company }} {{ client.attributes.gone }} {{ client.attributes.Bad }} {{ client.attributes. }}'
+    assert.deepEqual(findUnknownPlaceholders(template, new Set(['company'])), [
+      '{{ client.attributes.gone }}',
+      '{{ client.attributes.Bad }}',
+      '{{ client.attributes. }}',
+    ])
+    assert.deepEqual(findUnknownPlaceholders('{{ client.attributes.company }}'), [
+      '{{ client.attributes.company }}',
+    ])
+    // A message saved before its attribute was deleted still sends.
+    const render = compileMessage(message({ bodyText: 'x{{ client.attributes.gone }}y' }))
+    assert.equal(render(ada).text, 'xy')
+    assert.throws(
+      () => compileMessage(message({ bodyText: '{{ client.attributes.Bad }}' })),
+      TemplateError
+    )
+  })
+
+  test('says whether a message needs the recipients’ attributes', ({ assert }) => {
+    assert.isFalse(
+      compileMessage(message({ bodyText: 'Hi {{ client.full_name }}' })).usesAttributes
+    )
+    assert.isTrue(
+      compileMessage(message({ bodyHtml: '<p>{{ client.attributes.company }}</p>' })).usesAttributes
+    )
+    assert.isTrue(compileMessage(message({ subject: '{{client.attributes.x}}' })).usesAttributes)
+  })
+
+  test('an attribute cannot start a link or image address', ({ assert }) => {
+    assert.deepEqual(
+      findPlaceholdersStartingUrls(
+        '<a href="{{ client.attributes.site }}">x</a><a href="https://x.test/?c={{ client.attributes.site }}">ok</a>'
+      ),
+      ['{{ client.attributes.site }}']
+    )
+  })
+})

@@ -3,9 +3,18 @@ import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { applyAttributeChanges, type AttributeChanges } from '#audiences/attribute_values'
-import { addTagsToClients } from '#audiences/client_tags'
+import {
+  resolveClientTagChanges,
+  writeTagChanges,
+  type TagNameChanges,
+} from '#audiences/tag_changes'
 
-export interface ClientFields {
+/**
+ * A client as the web form and the API write it. Tags come as ids (the
+ * form's ticked boxes: exactly those) or by name (the API's `add_tags`,
+ * `remove_tags`: only those change).
+ */
+export interface ClientFields extends TagNameChanges {
   email: string
   fullName?: string
   comment?: string
@@ -22,16 +31,18 @@ export interface ClientFields {
 }
 
 /**
- * Adds a client to a workspace by hand (the form has checked the email is
- * free in this workspace), with its tags and attributes in the same
- * transaction. Says whether the address is on the workspace's suppression
- * list, as UpsertClients does for imports: the client is saved all the
- * same, and no mailing reaches it (adding a client never lifts a
- * suppression).
+ * Adds a client to a workspace by hand or over the API (the validator has
+ * checked the email is free in this workspace), with its tags and
+ * attributes, in one transaction: past the workspace's tag limit nothing is
+ * created (a validation error of `addTags`). Says whether the address is on
+ * the workspace's suppression list, as UpsertClients does for imports: the
+ * client is saved all the same, and no mailing reaches it (adding a client
+ * never lifts a suppression).
  */
 export default class CreateClient {
   static async handle(tenant: Tenant, fields: ClientFields) {
     const client = await db.transaction(async (trx) => {
+      const named = await resolveClientTagChanges(tenant.id, fields, trx)
       const created = await Client.create(
         {
           tenantId: tenant.id,
@@ -42,7 +53,8 @@ export default class CreateClient {
         },
         { client: trx }
       )
-      await addTagsToClients(fields.tagIds ?? [], [created.id], trx)
+      const addTagIds = [...new Set([...(fields.tagIds ?? []), ...named.addTagIds])]
+      await writeTagChanges([{ clientId: created.id, addTagIds, removeTagIds: [] }], trx)
       return created
     })
     await forgetWorkspaceClientCount(tenant)

@@ -16,6 +16,11 @@ import {
 } from '#services/csv/client_columns'
 import UpsertClients, { type ClientUpsertRow } from '#actions/clients/upsert_clients'
 import { clientImportRowValidator } from '#validators/client_import'
+import type AttributeDefinition from '#models/attribute_definition'
+import { TAG_NAME_MAX_LENGTH } from '#models/tag'
+import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { checkAttributeValues } from '#audiences/attribute_values'
+import { resolveTagChanges, tagLimitFieldError } from '#audiences/tag_changes'
 
 /**
  * Rows written per statement: half of what UpsertClients takes, so a batch
@@ -58,14 +63,18 @@ export interface ClientImportReport {
   invalidRows: ImportedRowIssue[]
   duplicateRows: ImportedRowIssue[]
   hasHeader: boolean
+  /** Header cells that name neither a client field, `tags`, nor an attribute. */
   ignoredColumns: string[]
+  /** The labels of the attributes the header's columns were read into. */
+  attributeColumns: string[]
+  hasTagsColumn: boolean
   delimiter: CsvDelimiter
   /** A malformed row ends the import; the rows before it are saved. */
   stoppedAt: { line: number; reason: string } | null
   durationMs: number
 }
 
-type ValidRow = ClientUpsertRow
+type ValidRow = ClientUpsertRow & { line: number; addTags?: string[] }
 
 /**
  * Imports a CSV file of clients into a workspace: creates new emails,
@@ -83,6 +92,12 @@ type ValidRow = ClientUpsertRow
  *   skipped and listed ("same email as line 12").
  * - An empty cell keeps what is saved (a file of emails and names does not
  *   wipe comments). Rows that change nothing count as unchanged (skipped).
+ * - Columns named after an attribute (key or label, any case) set it,
+ *   checked by the same rules as every write (checkAttributeValues): a bad
+ *   value makes the row invalid, with its line. A `tags` column adds tags
+ *   (names separated by commas or semicolons; new names create tags, resolved
+ *   once per batch); it never removes any. Other columns are reported as
+ *   ignored.
  * - No transaction around the whole file: it would lock an SQLite database
  *   for every other writer during the import. Each batch is one statement;
  *   importing the same file again is harmless, so a failed import is simply
@@ -97,7 +112,7 @@ export default class ImportClients {
     const { problem, delimiter } = await inspectCsvFile(path)
     if (problem) throw new Error(`The file cannot be imported: ${problem}`)
 
-    const run = new ImportRun(tenant, delimiter)
+    const run = new ImportRun(tenant, delimiter, await attributeDefinitionsOf(tenant.id))
     try {
       for await (const { line, cells } of readCsvRecords(path, delimiter)) {
         await run.take(line, cells)
@@ -124,7 +139,8 @@ class ImportRun {
 
   constructor(
     private tenant: Tenant,
-    delimiter: CsvDelimiter
+    delimiter: CsvDelimiter,
+    private attributeDefinitions: Map<string, AttributeDefinition>
   ) {
     this.report = {
       rows: 0,
@@ -138,6 +154,8 @@ class ImportRun {
       duplicateRows: [],
       hasHeader: false,
       ignoredColumns: [],
+      attributeColumns: [],
+      hasTagsColumn: false,
       delimiter,
       stoppedAt: null,
       durationMs: 0,
@@ -155,7 +173,7 @@ class ImportRun {
     }
 
     if (!this.#columns) {
-      const layout = readColumnLayout(cells)
+      const layout = readColumnLayout(cells, [...this.attributeDefinitions.values()])
       if (layout.kind === 'no_email_column') {
         throw new Error('The header row has no email column')
       }
@@ -163,20 +181,27 @@ class ImportRun {
       if (layout.kind === 'header') {
         this.report.hasHeader = true
         this.report.ignoredColumns = layout.ignored
+        this.report.attributeColumns = (layout.columns.attributes ?? []).map(
+          ({ key }) => this.attributeDefinitions.get(key)!.label
+        )
+        this.report.hasTagsColumn = layout.columns.tags !== undefined
         return
       }
     }
 
     this.report.rows += 1
     const fields = cellsToClientFields(cells, this.#columns)
-    const [error, row] = await clientImportRowValidator.tryValidate(fields)
-    if (error) {
-      this.report.invalid += 1
-      this.#list(this.report.invalidRows, {
-        line,
-        email: fields.email ?? '',
-        reason: reasonFor(error.messages, fields),
-      })
+    const { tags, attributes, ...clientFields } = fields
+    const [error, row] = await clientImportRowValidator.tryValidate(clientFields)
+    const checked = checkAttributeValues(this.attributeDefinitions, attributes ?? {})
+    const badTag = tags?.find((name) => name.length > TAG_NAME_MAX_LENGTH)
+    if (error || checked.errors.length > 0 || badTag) {
+      const reasons = [
+        ...(error ? [reasonFor(error.messages, fields)] : []),
+        ...checked.errors.map(({ message }) => message),
+        ...(badTag ? [`The tag "${badTag}" is longer than ${TAG_NAME_MAX_LENGTH} characters`] : []),
+      ]
+      this.#invalid(line, fields.email ?? '', reasons.join('. '))
       return
     }
 
@@ -192,17 +217,27 @@ class ImportRun {
     }
     this.#firstLineOf.set(row.email, line)
 
-    this.#pending.push(row)
+    this.#pending.push({ ...row, line, attributes: checked.changes, addTags: tags })
     if (this.#pending.length >= IMPORT_BATCH_SIZE) await this.flush()
   }
 
   /**
-   * Writes the pending rows (one lookup and one upsert, see UpsertClients).
+   * Writes the pending rows (their tags resolved for the whole batch, then
+   * one lookup and one upsert, see UpsertClients). Rows adding a new tag
+   * once the workspace has reached its tag limit are reported invalid.
    */
   async flush() {
-    const batch = this.#pending
+    const pending = this.#pending
     this.#pending = []
-    if (batch.length === 0) return
+    if (pending.length === 0) return
+
+    const tags = await resolveTagChanges(this.tenant.id, pending)
+    const batch: ClientUpsertRow[] = []
+    pending.forEach(({ line, addTags, ...row }, index) => {
+      const tagIds = tags[index]
+      if (tagIds) batch.push({ ...row, addTagIds: tagIds.addTagIds })
+      else this.#invalid(line, row.email, tagLimitFieldError().message)
+    })
 
     const results = await UpsertClients.handle(this.tenant, batch)
     for (const { outcome, suppressed } of results) {
@@ -210,6 +245,11 @@ class ImportRun {
       if (suppressed) this.report.suppressed += 1
     }
     await yieldToEventLoop()
+  }
+
+  #invalid(line: number, email: string, reason: string) {
+    this.report.invalid += 1
+    this.#list(this.report.invalidRows, { line, email, reason })
   }
 
   #list(rows: ImportedRowIssue[], issue: ImportedRowIssue) {

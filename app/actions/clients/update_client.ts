@@ -2,17 +2,20 @@ import db from '@adonisjs/lucid/services/db'
 import type Client from '#models/client'
 import type { ClientFields } from '#actions/clients/create_client'
 import { applyAttributeChanges } from '#audiences/attribute_values'
-import { addTagsToClients } from '#audiences/client_tags'
+import { resolveClientTagChanges, writeTagChanges } from '#audiences/tag_changes'
 
 /**
- * Saves the edit form. Every field is on the form, so an emptied field is
- * cleared; with `tagIds` the client has exactly those tags afterwards. The
- * client, its attributes and its tags change in one transaction. The
- * unsubscribed state is the recipient's to change, not ours.
+ * Saves the edit form or the API's `PUT`. Every field is sent, so an
+ * emptied one is cleared. With `tagIds` (the form) the client has exactly
+ * those tags afterwards; `addTags`/`removeTags` (the API) change only the
+ * tags named; attributes change only as told. The client, its attributes
+ * and its tags change in one transaction (past the workspace's tag limit,
+ * nothing). The unsubscribed state is the recipient's to change, not ours.
  */
 export default class UpdateClient {
   static async handle(client: Client, fields: ClientFields) {
     await db.transaction(async (trx) => {
+      const named = await resolveClientTagChanges(client.tenantId, fields, trx)
       client.useTransaction(trx)
       client.merge({
         email: fields.email,
@@ -24,13 +27,16 @@ export default class UpdateClient {
       }
       await client.save()
 
-      const tagIds = fields.tagIds
-      if (tagIds) {
+      if (fields.tagIds) {
         const untag = trx.from('client_tags').where('client_id', client.id)
-        if (tagIds.length > 0) untag.whereNotIn('tag_id', tagIds)
+        if (fields.tagIds.length > 0) untag.whereNotIn('tag_id', fields.tagIds)
         await untag.delete()
-        await addTagsToClients(tagIds, [client.id], trx)
       }
+      const addTagIds = [...new Set([...(fields.tagIds ?? []), ...named.addTagIds])]
+      await writeTagChanges(
+        [{ clientId: client.id, addTagIds, removeTagIds: named.removeTagIds }],
+        trx
+      )
     })
     return client
   }

@@ -2,10 +2,16 @@ import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import { sqlTime } from '#services/database/sql_time'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
+import {
+  applyAttributeChanges,
+  type AttributeChanges,
+  type AttributeValues,
+} from '#audiences/attribute_values'
+import { tagIdsOfClients, writeTagChanges, type ClientTagChange } from '#audiences/tag_changes'
 
 /**
  * Rows written per statement: an API bulk request (1,000 items) is one
- * lookup and one upsert. 6 bound values a row stay far below SQLite's limit
+ * lookup and one upsert. 7 bound values a row stay far below SQLite's limit
  * of 32,766 and PostgreSQL's of 65,535.
  */
 export const UPSERT_BATCH_SIZE = 1000
@@ -17,6 +23,11 @@ export interface ClientUpsertRow {
   email: string
   fullName?: string
   comment?: string
+  /** Checked values (parseAttributeValue): a value sets, null clears. */
+  attributes?: AttributeChanges
+  /** Tags to give and take (the workspace's own ids, see tag_changes.ts). */
+  addTagIds?: number[]
+  removeTagIds?: number[]
 }
 
 export type ClientUpsertOutcome = 'created' | 'updated' | 'unchanged'
@@ -32,14 +43,20 @@ export interface ClientUpsertResult {
 }
 
 /**
- * Creates the clients of new emails and updates the name and comment of
- * known ones (never their unsubscribed state), by email, for up to 1,000 rows
- * with distinct emails: one indexed query for the emails already saved
- * (so "created" and "updated" are exact), then one
+ * Creates the clients of new emails and updates the name, comment,
+ * attributes and tags of known ones (never their unsubscribed state), by
+ * email, for up to 1,000 rows with distinct emails: one indexed query for the
+ * emails already saved (so "created" and "updated" are exact), one for their
+ * tags when rows change tags, then one
  * `INSERT … ON CONFLICT (tenant_id, email) DO UPDATE` of the new and changed
- * rows. Rows that change nothing are not written. Serves the CSV import and
- * the API's bulk upsert. Says which rows' addresses are suppressed (one
- * more indexed query): they are saved all the same, and stay unmailed.
+ * rows, and one insert and one delete of tag pairs. Rows that change nothing
+ * are not written. Serves the CSV import and the API's bulk upsert. Says
+ * which rows' addresses are suppressed (one more indexed query): they are
+ * saved all the same, and stay unmailed.
+ *
+ * Attributes are merged into the saved JSON by the upsert itself
+ * (PostgreSQL `jsonb ||`, SQLite `json_patch`), so a key another request set
+ * meanwhile is kept. A tag both added and removed is removed.
  *
  * Returns one result per row, in order.
  */
@@ -56,15 +73,33 @@ export default class UpsertClients {
     )
     const savedByEmail = new Map(saved.map((client) => [client.email, client]))
 
+    const changesTags = rows.some((row) => row.addTagIds?.length || row.removeTagIds?.length)
+    const savedTags = changesTags
+      ? await tagIdsOfClients(saved.map((client) => client.id))
+      : new Map<number, Set<number>>()
+
     const now = sqlTime()
     const outcomes: ClientUpsertOutcome[] = []
     const writes: ClientWrite[] = []
+    const tagChanges = new Map<string, Omit<ClientTagChange, 'clientId'>>()
     for (const row of rows) {
       const current = savedByEmail.get(row.email)
       const fullName = row.fullName ?? current?.full_name ?? ''
       const comment = row.comment ?? current?.comment ?? null
+      const patch = row.attributes
+      const currentAttributes = current ? current.attributes : NO_ATTRIBUTES
+      // Most rows change no attribute (every row of most imports): no copy.
+      const attributes = patch ? applyAttributeChanges(currentAttributes, patch) : currentAttributes
+      const tags = tagChangesOf(row, current ? savedTags.get(current.id) : undefined)
+      if (tags) tagChanges.set(row.email, tags)
 
-      if (current && current.full_name === fullName && current.comment === comment) {
+      if (
+        current &&
+        current.full_name === fullName &&
+        current.comment === comment &&
+        (!patch || sameAttributes(currentAttributes, attributes)) &&
+        !tags
+      ) {
         outcomes.push('unchanged')
         continue
       }
@@ -74,6 +109,9 @@ export default class UpsertClients {
         email: row.email,
         full_name: fullName,
         comment,
+        // A new client gets its values; a saved one the changes, merged into
+        // what is saved by the upsert (nulls remove keys).
+        attributes: patch ? JSON.stringify(current ? patch : attributes) : EMPTY_JSON,
         created_at: now,
         updated_at: now,
       })
@@ -85,6 +123,9 @@ export default class UpsertClients {
     for (const row of written) {
       idByEmail.set(row.email, Number(row.id))
     }
+    await writeTagChanges(
+      [...tagChanges].map(([email, change]) => ({ clientId: idByEmail.get(email)!, ...change }))
+    )
 
     const suppressed = await suppressedAmong(tenant, rows)
     return rows.map((row, index) => ({
@@ -95,11 +136,16 @@ export default class UpsertClients {
   }
 }
 
+const NO_ATTRIBUTES: AttributeValues = Object.freeze({}) as AttributeValues
+const EMPTY_JSON = '{}'
+
 type ClientWrite = {
   tenant_id: number
   email: string
   full_name: string
   comment: string | null
+  /** JSON text: the values of a new client, the changes of a saved one. */
+  attributes: string
   created_at: string
   updated_at: string
 }
@@ -115,18 +161,43 @@ async function upsertRows(rows: ClientWrite[]): Promise<{ id: number; email: str
     row.email,
     row.full_name,
     row.comment,
+    row.attributes,
     row.created_at,
     row.updated_at,
   ])
+  const postgres = db.connection().dialect.name === 'postgres'
+  // A JSON merge patch: the changes' values replace the saved ones, their
+  // nulls remove keys (saved values are never null).
+  const mergedAttributes = postgres
+    ? 'jsonb_strip_nulls(clients.attributes || excluded.attributes)'
+    : 'json_patch(clients.attributes, excluded.attributes)'
   const result = await db.rawQuery(
-    `insert into clients (tenant_id, email, full_name, comment, created_at, updated_at)
-     values ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+    `insert into clients (tenant_id, email, full_name, comment, attributes, created_at, updated_at)
+     values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
      on conflict (tenant_id, email) do update
-       set full_name = excluded.full_name, comment = excluded.comment, updated_at = excluded.updated_at
+       set full_name = excluded.full_name, comment = excluded.comment,
+         attributes = ${mergedAttributes}, updated_at = excluded.updated_at
      returning id, email`,
     bindings
   )
-  return db.connection().dialect.name === 'postgres' ? result.rows : result
+  return postgres ? result.rows : result
+}
+
+/**
+ * The tags a row really adds and removes, given the saved client's tags (none
+ * for a new client), or null when it changes none.
+ */
+function tagChangesOf(row: ClientUpsertRow, saved: Set<number> | undefined) {
+  if (!row.addTagIds?.length && !row.removeTagIds?.length) return null
+  const removeTagIds = (row.removeTagIds ?? []).filter((id) => saved?.has(id))
+  const removing = new Set(row.removeTagIds)
+  const addTagIds = (row.addTagIds ?? []).filter((id) => !saved?.has(id) && !removing.has(id))
+  return addTagIds.length > 0 || removeTagIds.length > 0 ? { addTagIds, removeTagIds } : null
+}
+
+function sameAttributes(a: AttributeValues, b: AttributeValues) {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
 }
 
 /**
@@ -145,7 +216,13 @@ async function suppressedAmong(tenant: Tenant, rows: ClientUpsertRow[]) {
   return new Set(found.map(({ email }) => email))
 }
 
-type SavedClient = { id: number; email: string; full_name: string; comment: string | null }
+type SavedClient = {
+  id: number
+  email: string
+  full_name: string
+  comment: string | null
+  attributes: AttributeValues
+}
 
 /**
  * The workspace's clients among these emails: one query on the unique
@@ -160,10 +237,10 @@ type SavedClient = { id: number; email: string; full_name: string; comment: stri
 async function savedClients(tenant: Tenant, emails: string[]): Promise<SavedClient[]> {
   if (db.connection().dialect.name === 'postgres') {
     const result = await db.rawQuery(
-      `select saved.id, saved.email, saved.full_name, saved.comment
+      `select saved.id, saved.email, saved.full_name, saved.comment, saved.attributes
          from unnest(?::text[]) as wanted(email)
          cross join lateral (
-           select id, email, full_name, comment from clients
+           select id, email, full_name, comment, attributes from clients
             where tenant_id = ? and email = wanted.email
             limit 1
          ) as saved`,
@@ -171,9 +248,11 @@ async function savedClients(tenant: Tenant, emails: string[]): Promise<SavedClie
     )
     return result.rows
   }
-  return db
+  const rows = await db
     .from('clients')
-    .select('id', 'email', 'full_name', 'comment')
+    .select('id', 'email', 'full_name', 'comment', 'attributes')
     .where('tenant_id', tenant.id)
     .whereIn('email', emails)
+  // SQLite keeps the JSON as text.
+  return rows.map((row) => ({ ...row, attributes: JSON.parse(row.attributes) }))
 }

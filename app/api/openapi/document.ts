@@ -13,6 +13,7 @@ import { messagesResource } from '#api/openapi/resources/messages'
 import { mailingsResource } from '#api/openapi/resources/mailings'
 import { webhooksResource } from '#api/openapi/resources/webhooks'
 import { suppressionsResource } from '#api/openapi/resources/suppressions'
+import { audiencesResource } from '#api/openapi/resources/audiences'
 
 /**
  * One resource's part of the document: its tag, the schemas its
@@ -31,6 +32,7 @@ export interface ApiResource {
 const RESOURCES: ApiResource[] = [
   meResource,
   clientsResource,
+  audiencesResource,
   suppressionsResource,
   messagesResource,
   mailingsResource,

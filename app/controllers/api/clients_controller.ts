@@ -7,13 +7,14 @@ import DeleteClients from '#actions/clients/delete_clients'
 import BulkUpsertClients from '#actions/clients/bulk_upsert_clients'
 import {
   apiClientListValidator,
+  apiClientValidator,
   bulkUpsertClientsValidator,
-  clientValidator,
 } from '#validators/client'
+import { audienceMeta } from '#validators/client_audience'
 import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#services/database/pagination'
-import { serializeClient } from '#api/serializers/client'
+import { serializeClients } from '#api/serializers/client'
 import { serializeBulkUpsert } from '#api/serializers/bulk_upsert'
 
 export default class ClientsController {
@@ -29,40 +30,45 @@ export default class ClientsController {
       after: filters.cursor,
       perPage: pageSize(filters.limit),
     })
-    return listOf(page.clients.map(serializeClient), page.nextCursor)
+    return listOf(await serializeClients(page.clients), page.nextCursor)
   }
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    const data = await request.validateUsing(clientValidator, {
+    const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: tenantMeta(tenant),
+      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)) },
     })
     const { client, suppressed } = await CreateClient.handle(tenant, data)
     await client.refresh()
 
     response.header('Location', `/api/v1/clients/${client.id}`)
-    return response.created({ ...serializeClient(client), suppressed })
+    const [serialized] = await serializeClients([client])
+    return response.created({ ...serialized, suppressed })
   }
 
   async show({ params, tenant, bouncer }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('view', client)
-    return serializeClient(client)
+    const [serialized] = await serializeClients([client])
+    return serialized
   }
 
   /**
    * Replaces the client's fields: a missing name or comment is cleared.
+   * Tags and attributes change only as the body says (add_tags,
+   * remove_tags, attributes).
    */
   async update({ params, request, tenant, bouncer }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
-    const data = await request.validateUsing(clientValidator, {
+    const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: { ...tenantMeta(tenant), clientId: client.id },
+      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId: client.id },
     })
     await UpdateClient.handle(client, data)
-    return serializeClient(client)
+    const [serialized] = await serializeClients([client])
+    return serialized
   }
 
   async destroy({ params, response, tenant, bouncer }: HttpContext) {

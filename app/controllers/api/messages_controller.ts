@@ -4,7 +4,7 @@ import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DeleteMessage from '#actions/messages/delete_message'
 import ListMessagesByKeyset from '#actions/messages/list_messages_by_keyset'
-import { apiMessageListValidator, messageValidator } from '#validators/message'
+import { apiMessageListValidator, messageMeta, messageValidator } from '#validators/message'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
@@ -24,7 +24,10 @@ export default class MessagesController {
 
   async store({ request, response, tenant, bouncer }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('create')
-    const data = await request.validateUsing(messageValidator, { data: apiBody(request) })
+    const data = await request.validateUsing(messageValidator, {
+      data: apiBody(request),
+      meta: await messageMeta(tenant),
+    })
     const message = await CreateMessage.handle(tenant, data)
     await message.refresh()
 
@@ -44,7 +47,10 @@ export default class MessagesController {
   async update({ params, request, tenant, bouncer }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
-    const data = await request.validateUsing(messageValidator, { data: apiBody(request) })
+    const data = await request.validateUsing(messageValidator, {
+      data: apiBody(request),
+      meta: await messageMeta(tenant),
+    })
     await UpdateMessage.handle(message, data)
     return serializeMessage(message)
   }

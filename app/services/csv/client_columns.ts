@@ -5,7 +5,7 @@ import { restoreFormula } from '#services/csv/export'
  * How the columns of a client CSV file map to a client's fields, both ways.
  */
 
-export type ClientColumn = 'email' | 'fullName' | 'comment'
+export type ClientColumn = 'email' | 'fullName' | 'comment' | 'tags'
 
 /**
  * Header names we recognise, compared case-insensitively with spaces,
@@ -24,9 +24,33 @@ const HEADER_NAMES: Record<string, ClientColumn> = {
   'comments': 'comment',
   'note': 'comment',
   'notes': 'comment',
+  'tags': 'tags',
+  'tag': 'tags',
 }
 
-export type ColumnMap = { email: number; fullName?: number; comment?: number }
+/**
+ * The `tags` column holds names separated by commas or semicolons
+ * ("VIP, newsletter"); a tag name cannot contain either.
+ */
+export const TAGS_CELL_SEPARATOR = /[,;]/
+
+export type ColumnMap = {
+  email: number
+  fullName?: number
+  comment?: number
+  tags?: number
+  /** Attribute columns: the cell's index and the attribute's key. */
+  attributes?: { index: number; key: string }[]
+}
+
+/**
+ * What a header can name besides the client's own fields: the workspace's
+ * attributes, by key or label.
+ */
+export interface AttributeHeader {
+  key: string
+  label: string
+}
 
 export type ColumnLayout =
   /** The first row names the columns, in any order. */
@@ -48,19 +72,33 @@ function normalizeHeader(name: string) {
 /**
  * Decides from the first row whether the file has a header. A data row holds
  * an email address, so a first row without any "@" is a header; it must then
- * name an email column. Columns we do not know are ignored (and reported).
+ * name an email column. A header names, in this order of precedence: a
+ * client field (email, name, comment, tags), an attribute as
+ * `attributes.<key>` (what the export writes when the key alone would read
+ * as a client field), an attribute by key, an attribute by label (case,
+ * spaces, underscores and dashes aside). Other columns are ignored (and
+ * reported).
  */
-export function readColumnLayout(firstRow: string[]): ColumnLayout {
+export function readColumnLayout(
+  firstRow: string[],
+  attributes: AttributeHeader[] = []
+): ColumnLayout {
   if (firstRow.some((cell) => cell.includes('@'))) {
     return { kind: 'positional', columns: POSITIONAL }
   }
 
-  const found: Partial<ColumnMap> = {}
+  const found: Partial<Record<ClientColumn, number>> = {}
+  const attributeColumns: { index: number; key: string }[] = []
   const ignored: string[] = []
+  const attributeOf = attributeFinder(attributes)
   firstRow.forEach((cell, index) => {
-    const column = HEADER_NAMES[normalizeHeader(cell)]
+    const prefixed = /^\s*attributes?\.(.+)$/i.exec(cell)
+    const column = prefixed ? undefined : HEADER_NAMES[normalizeHeader(cell)]
+    const key = column ? undefined : attributeOf(prefixed ? prefixed[1] : cell)
     if (column && found[column] === undefined) {
       found[column] = index
+    } else if (key && !attributeColumns.some((taken) => taken.key === key)) {
+      attributeColumns.push({ index, key })
     } else if (cell !== '') {
       ignored.push(cell)
     }
@@ -69,7 +107,32 @@ export function readColumnLayout(firstRow: string[]): ColumnLayout {
   if (found.email === undefined) {
     return { kind: 'no_email_column', found: firstRow.filter((cell) => cell !== '') }
   }
-  return { kind: 'header', columns: { ...found, email: found.email }, ignored }
+  return {
+    kind: 'header',
+    columns: { ...found, email: found.email, attributes: attributeColumns },
+    ignored,
+  }
+}
+
+/**
+ * The key of the attribute a header names, by key first, then by label.
+ */
+function attributeFinder(attributes: AttributeHeader[]) {
+  const byKey = new Map(attributes.map(({ key }) => [normalizeHeader(key), key]))
+  const byLabel = new Map(attributes.map(({ key, label }) => [normalizeHeader(label), key]))
+  return (header: string) => {
+    const name = normalizeHeader(header)
+    return byKey.get(name) ?? byLabel.get(name)
+  }
+}
+
+/**
+ * The export's header of an attribute column: its key, or
+ * `attributes.<key>` when the key alone would be read as a client field
+ * ("name", "notes", "tags"...).
+ */
+export function attributeColumnHeader(key: string) {
+  return HEADER_NAMES[normalizeHeader(key)] ? `attributes.${key}` : key
 }
 
 /**
@@ -91,12 +154,16 @@ export interface ClientCells {
   email?: string
   fullName?: string
   comment?: string
+  /** The tag names of the `tags` cell. */
+  tags?: string[]
+  /** Attribute cells by key, as text (checked by checkAttributeValues). */
+  attributes?: Record<string, string>
 }
 
 /**
  * A row's cells by field. Empty and missing cells are left out: on an
  * existing client they keep what is saved, so a file with only emails and
- * names never wipes comments.
+ * names never wipes comments, and a `tags` cell only adds tags.
  */
 export function cellsToClientFields(cells: string[], columns: ColumnMap): ClientCells {
   const pick = (index: number | undefined) => {
@@ -105,11 +172,24 @@ export function cellsToClientFields(cells: string[], columns: ColumnMap): Client
     // A cell of our own export: back to the value it was (export.ts).
     return value === undefined || value === '' ? undefined : restoreFormula(value)
   }
-  return {
+  const fields: ClientCells = {
     email: pick(columns.email),
     fullName: pick(columns.fullName),
     comment: pick(columns.comment),
   }
+  const tags = pick(columns.tags)
+    ?.split(TAGS_CELL_SEPARATOR)
+    .map((name) => name.trim())
+    .filter((name) => name !== '')
+  if (tags?.length) fields.tags = tags
+  for (const { index, key } of columns.attributes ?? []) {
+    const value = pick(index)
+    if (value !== undefined && value.trim() !== '') {
+      fields.attributes ??= {}
+      fields.attributes[key] = value
+    }
+  }
+  return fields
 }
 
 /**
@@ -120,7 +200,15 @@ export function isBlankRow(cells: string[]) {
 }
 
 /**
- * The export's columns, in order. The import reads them back (full_name and
- * comment by name; the other columns are ignored).
+ * The export's columns, in order, before one column per attribute
+ * (attributeColumnHeader). The import reads them back (full_name, comment
+ * and tags by name; unsubscribed_at and created_at are ignored).
  */
-export const EXPORT_HEADER = ['email', 'full_name', 'comment', 'unsubscribed_at', 'created_at']
+export const EXPORT_HEADER = [
+  'email',
+  'full_name',
+  'comment',
+  'unsubscribed_at',
+  'created_at',
+  'tags',
+]

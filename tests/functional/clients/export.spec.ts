@@ -50,7 +50,9 @@ test.group('Clients: CSV export', (group) => {
       /^attachment; filename="clients-\d{4}-\d{2}-\d{2}\.csv"$/
     )
     const text = response.text()
-    assert.isTrue(text.startsWith('\uFEFFemail,full_name,comment,unsubscribed_at,created_at\n'))
+    assert.isTrue(
+      text.startsWith('\uFEFFemail,full_name,comment,unsubscribed_at,created_at,tags\n')
+    )
 
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[]
     assert.lengthOf(rows, 2)
@@ -66,6 +68,7 @@ test.group('Clients: CSV export', (group) => {
       comment: 'Line one\nline two',
       unsubscribed_at: '',
       created_at: '2026-02-03T04:05:06Z',
+      tags: '',
     })
   })
 

@@ -80,8 +80,11 @@ export const clientsResource: ApiResource = {
       description:
         'Each item is checked on its own: valid items are saved (a new email is created, a ' +
         'known one gets the name and comment sent; a missing name or comment keeps what is ' +
-        'saved; the unsubscribed state never changes), invalid ones are reported with their ' +
-        'errors. The same email twice: the first item wins.',
+        'saved; `add_tags`, `remove_tags` and `attributes` change only what they name; the ' +
+        'unsubscribed state never changes), invalid ones are reported with their errors ' +
+        '(`attributes.<key>` for a wrong or unknown attribute, `add_tags` when new tags would ' +
+        'pass the workspace’s limit). The same email twice: the first item wins. An item that ' +
+        'changes nothing is `unchanged` and not written.',
       tag,
       ability: 'clients:write',
       body: {
@@ -113,8 +116,10 @@ export const clientsResource: ApiResource = {
       ...operation({
         method: 'put',
         operationId: 'updateClient',
-        summary: 'Replace a client’s email, name and comment',
-        description: 'A missing name or comment is cleared.',
+        summary: 'Replace a client’s email, name and comment; change its tags and attributes',
+        description:
+          'A missing name or comment is cleared. Tags and attributes change only as ' +
+          '`add_tags`, `remove_tags` and `attributes` say; the others stay.',
         tag,
         ability: 'clients:write',
         hasId: true,
