@@ -40,7 +40,7 @@ vine.messagesProvider = new SimpleMessagesProvider(
     'tagIds.array.maxLength': 'Choose at most {{ max }} tags',
     'choices.required': 'List the choices, one per line',
     'label.regex': 'The label must be one line of text',
-    'name.regex': 'The name must be one line of text',
+    'name.regex': 'The name must be one line of text, without commas or semicolons',
 
     // Webhook endpoints
     'url.required': 'Enter the URL events are sent to',

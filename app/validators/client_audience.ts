@@ -36,7 +36,8 @@ export async function audienceMeta(tenant: Tenant): Promise<AudienceMeta> {
 }
 
 /**
- * A tag name as the API takes it: one line of text, no list separator.
+ * A tag name, wherever one is written (the tag form, the API, a sign-up
+ * form): one line of text, no list separator.
  */
 export const tagName = () =>
   vine

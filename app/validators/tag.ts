@@ -1,9 +1,10 @@
 import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
-import { TAG_NAME_MAX_LENGTH, tagNameKey } from '#models/tag'
+import { tagNameKey } from '#models/tag'
 import { BULK_DELETE_MAX, clientListFilterFields } from '#validators/client'
 import { recordId } from '#validators/rules/record_id'
+import { tagName } from '#validators/client_audience'
 import type { TenantMeta } from '#validators/tenant_meta'
 
 export const TAG_DESCRIPTION_MAX_LENGTH = 300
@@ -26,17 +27,6 @@ const uniqueTagName = vine.createRule(async (value: unknown, _: undefined, field
     field.report('Your workspace already has a tag with this name', 'tag.name.unique', field)
   }
 })
-
-/**
- * A tag's name is shown in badges, pickers and CSV cells: one line of text.
- */
-export const tagName = () =>
-  vine
-    .string()
-    .trim()
-    .minLength(1)
-    .maxLength(TAG_NAME_MAX_LENGTH)
-    .regex(/^[^\p{Cc}]*$/u)
 
 /**
  * The tag form (create and rename). Pass the workspace (and, when renaming,
