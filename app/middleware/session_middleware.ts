@@ -22,6 +22,10 @@ const SESSIONLESS_ROUTES = new Set([
   'preferences.update',
   'preferences.resubscribe',
   'unsubscribe.store',
+  // A business's sign-up form, hosted or posted from its own site: visitors
+  // are not our users, and the form must work while Redis is away.
+  'signup_forms.public.show',
+  'signup_forms.public.store',
   // Sending providers reporting bounces: machines, signed requests.
   'bounce_webhooks.ses',
   'bounce_webhooks.postmark',

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import env from '#start/env'
 import Client from '#models/client'
 import Consent from '#models/consent'
 import SuppressAddress from '#actions/suppressions/suppress_address'
@@ -40,6 +41,29 @@ test.group('Sign-up forms: abuse', (group) => {
     assert.isNull(await Client.query().where({ tenant_id: tenant.id, email: robotEmail }).first())
     assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email: robotEmail }).first())
     assert.lengthOf(await settledMailsTo(robotEmail), 0)
+  })
+
+  test('the hosted page and a post from another site leave no session cookie behind', async ({
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    // A browser's own requests, not the test client's (which brings a session).
+    const url = `${env.get('APP_URL')}/f/${form.publicToken}`
+    const page = await fetch(url)
+    const post = await fetch(url, {
+      method: 'POST',
+      headers: { 'origin': 'https://shop.example', 'x-forwarded-for': newIp() },
+      body: new URLSearchParams({ email: visitorEmail() }),
+      redirect: 'manual',
+    })
+
+    assert.equal(page.status, 200)
+    assert.equal(post.status, 200)
+    // A visitor of a business's site is not our user: nothing of theirs is
+    // kept in Redis, and the hosted page works while Redis is away.
+    assert.isNull(page.headers.get('set-cookie'))
+    assert.isNull(post.headers.get('set-cookie'))
   })
 
   test('one network may submit so many times in a window, to any form, valid or not', async ({
