@@ -38,6 +38,24 @@ export async function clientFilterOf(tenant: Tenant, filters: ClientFilters) {
   }
 }
 
+/**
+ * The filters of a request (the list's query string, the bulk bar's
+ * fields, the export link, the API's `tag`/`segment_id`), with the tag and
+ * segment found among the workspace's own: another workspace's id fails as
+ * a missing one does (404).
+ */
+export async function findClientFilters(
+  tenant: Tenant,
+  input: { q?: string; tag?: number; segment?: number; state?: ClientState }
+): Promise<ClientFilters> {
+  return {
+    q: input.q,
+    tag: input.tag ? await tenant.findOwn('tags', input.tag) : null,
+    segment: input.segment ? await tenant.findOwn('segments', input.segment) : null,
+    state: input.state ?? null,
+  }
+}
+
 export function isFiltered(filters: ClientFilters) {
   return Boolean(filters.q?.trim() || filters.tag || filters.segment || filters.state)
 }

@@ -3,6 +3,7 @@ import string from '@adonisjs/core/helpers/string'
 import { DateTime } from 'luxon'
 import ClientPolicy from '#policies/client_policy'
 import ImportClients, { REPORTED_ROWS_LIMIT } from '#actions/clients/import_clients'
+import { findClientFilters } from '#audiences/client_filters'
 import ExportClients from '#actions/clients/export_clients'
 import { clientListValidator } from '#validators/client'
 import { clientImportValidator, MAX_IMPORT_FILE_SIZE } from '#validators/client_import'
@@ -35,17 +36,18 @@ export default class ClientImportsController {
   }
 
   /**
-   * The list as CSV, with its current search and sort, streamed.
+   * The list as CSV, with its current search, filters and sort, streamed.
    */
   async export({ request, response, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('viewList')
     const [, filters] = await clientListValidator.tryValidate(request.qs())
-    const { q, sort, dir } = filters ?? {}
+    const { sort, dir } = filters ?? {}
+    const narrowed = await findClientFilters(tenant, filters ?? {})
 
     const day = DateTime.now().setZone(tenant.timeZone).toISODate()
     response.header('content-type', 'text/csv; charset=utf-8')
     response.header('content-disposition', `attachment; filename="clients-${day}.csv"`)
     response.header('cache-control', 'no-store')
-    response.stream(await ExportClients.handle(tenant, { q, sort, dir }))
+    response.stream(await ExportClients.handle(tenant, { ...narrowed, sort, dir }))
   }
 }

@@ -22,6 +22,7 @@ import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
 import { SUPPRESSION_BADGES } from '#services/suppression_labels'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { tagsOfClients } from '#audiences/client_tags'
+import { findClientFilters } from '#audiences/client_filters'
 
 export default class ClientsController {
   async index({ request, view, tenant, bouncer }: HttpContext) {
@@ -30,9 +31,11 @@ export default class ClientsController {
     const [, filters] = await clientListValidator.tryValidate(request.qs())
     // Another workspace's tag or segment is not found (404).
     const page = await ListClients.handle(tenant, {
-      ...filters,
-      tag: filters?.tag ? await tenant.findOwn('tags', filters.tag) : null,
-      segment: filters?.segment ? await tenant.findOwn('segments', filters.segment) : null,
+      ...(await findClientFilters(tenant, filters ?? {})),
+      sort: filters?.sort,
+      dir: filters?.dir,
+      after: filters?.after,
+      before: filters?.before,
     })
     // The page's clients on the suppression list: one query for the page.
     const suppressed = await suppressionReasonsOf(

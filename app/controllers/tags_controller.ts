@@ -10,6 +10,7 @@ import TagClients, { type ClientSelection } from '#actions/tags/tag_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
 import { TagLimitError } from '#audiences/client_tags'
 import { usageOfTag } from '#audiences/usage'
+import { findClientFilters } from '#audiences/client_filters'
 import { bulkTagClientsValidator, tagValidator } from '#validators/tag'
 import { tenantMeta } from '#validators/tenant_meta'
 import { flashMessages } from '#services/flash_messages'
@@ -78,16 +79,8 @@ export default class TagsController {
     const tag = await tenant.findOwn('tags', data.tagId)
     await bouncer.with(TagPolicy).authorize('tagClients', tag)
 
-    let selection: ClientSelection = {
-      // "Every client in this list": the list's own filters (another
-      // workspace's tag or segment is not found: 404).
-      filters: {
-        q: data.q,
-        tag: data.tag ? await tenant.findOwn('tags', data.tag) : null,
-        segment: data.segment ? await tenant.findOwn('segments', data.segment) : null,
-        state: data.state ?? null,
-      },
-    }
+    // "Every client in this list": the list's own filters.
+    let selection: ClientSelection = { filters: await findClientFilters(tenant, data) }
     if (data.scope === 'selected') {
       // Ids of other workspaces are not found here, so never tagged.
       const clients = await FindOwnClients.handle(tenant, data.ids ?? [])

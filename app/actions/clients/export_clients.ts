@@ -14,7 +14,8 @@ import type { AttributeValue } from '#audiences/attribute_values'
 export const EXPORT_CHUNK_SIZE = 1000
 
 /**
- * The workspace's clients as a CSV stream, with the list's search and sort:
+ * The workspace's clients as a CSV stream, with the list's search, filters
+ * and sort:
  * a header row, then one row per client, read 1,000 at a time with the
  * list's keyset pagination (and the tags of the 1,000 in one more query),
  * so 100,000 clients never sit in memory and the download starts at once.
@@ -25,7 +26,7 @@ export const EXPORT_CHUNK_SIZE = 1000
  * nothing.
  */
 export default class ExportClients {
-  static async handle(tenant: Tenant, filters: Pick<ClientListOptions, 'q' | 'sort' | 'dir'>) {
+  static async handle(tenant: Tenant, filters: Omit<ClientListOptions, 'after' | 'before'>) {
     const byKey = await attributeDefinitionsOf(tenant.id)
     const definitions = [...byKey.values()]
     const header = [

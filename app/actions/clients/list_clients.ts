@@ -3,7 +3,7 @@ import type { ClientState } from '#models/client'
 import type Tenant from '#models/tenant'
 import type Tag from '#models/tag'
 import type Segment from '#models/segment'
-import { clientFilterOf, isFiltered } from '#audiences/client_filters'
+import { clientFilterOf, isFiltered, type ClientFilters } from '#audiences/client_filters'
 import { sqlTime } from '#services/database/sql_time'
 import { seekRows } from '#services/database/pagination'
 import type { ClientSort, SortDirection } from '#validators/client'
@@ -12,13 +12,11 @@ export const CLIENTS_PER_PAGE = 50
 
 const SORT_COLUMNS = { email: 'email', name: 'full_name', created: 'created_at' } as const
 
-export interface ClientListOptions {
-  q?: string
-  /** Only the clients with this tag (the workspace's own: found by the caller). */
-  tag?: Tag | null
-  /** Only the clients this segment matches now (the workspace's own). */
-  segment?: Segment | null
-  state?: ClientState
+/**
+ * The filters (search, tag, segment, state: app/audiences/client_filters.ts),
+ * the order and the page.
+ */
+export interface ClientListOptions extends ClientFilters {
   sort?: ClientSort
   dir?: SortDirection
   /** Cursor of the last row of the previous page: the page after it. */

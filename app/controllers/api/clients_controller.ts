@@ -16,6 +16,7 @@ import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#services/database/pagination'
 import { serializeClients } from '#api/serializers/client'
 import { serializeBulkUpsert } from '#api/serializers/bulk_upsert'
+import { findClientFilters } from '#audiences/client_filters'
 
 export default class ClientsController {
   async index({ request, tenant, bouncer }: HttpContext) {
@@ -23,10 +24,7 @@ export default class ClientsController {
     const filters = await request.validateUsing(apiClientListValidator, { data: request.qs() })
     // Another workspace's tag or segment is not found (404).
     const page = await ListClients.handle(tenant, {
-      q: filters.q,
-      tag: filters.tag ? await tenant.findOwn('tags', filters.tag) : null,
-      segment: filters.segment_id ? await tenant.findOwn('segments', filters.segment_id) : null,
-      state: filters.state,
+      ...(await findClientFilters(tenant, { ...filters, segment: filters.segment_id })),
       after: filters.cursor,
       perPage: pageSize(filters.limit),
     })

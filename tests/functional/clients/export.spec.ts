@@ -12,6 +12,7 @@ import {
   writeUpload,
 } from '#tests/functional/clients/helpers'
 import { postForm } from '#tests/helpers/forms'
+import { createTag, segmentOnTag, tagClients } from '#tests/functional/clients/audience_helpers'
 
 /**
  * Downloads one user's export and uploads it to another's import.
@@ -89,6 +90,38 @@ test.group('Clients: CSV export', (group) => {
       rows.map((row) => row.email),
       ['b-shop@example.com', 'a-shop@example.com']
     )
+  })
+
+  test('exports what the list shows: its tag, segment and state filters', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [ada, , cy] = await tenant.related('clients').createMany([
+      { email: 'ada@example.com', fullName: 'Ada' },
+      { email: 'bob@example.com', fullName: 'Bob' },
+      { email: 'cy@example.com', fullName: 'Cy', unsubscribedAt: DateTime.now() },
+    ])
+    const vip = await createTag(tenant, 'vip')
+    await tagClients(vip, [ada, cy])
+    const segment = await segmentOnTag(tenant, vip, 'VIPs')
+    const exported = async (qs: Record<string, unknown>) => {
+      const response = await client.get('/clients/export').qs(qs).loginAs(user)
+      response.assertStatus(200)
+      const rows = parse(response.text(), { bom: true, columns: true }) as { email: string }[]
+      return rows.map((row) => row.email).sort()
+    }
+
+    assert.deepEqual(await exported({ tag: vip.id }), [ada.email, cy.email])
+    assert.deepEqual(await exported({ segment: segment.id, state: 'subscribed' }), [ada.email])
+    assert.deepEqual(await exported({ state: 'unsubscribed' }), [cy.email])
+    assert.lengthOf(await exported({}), 3)
+
+    // Another workspace's segment is not found, as in the list.
+    const other = await createUser()
+    const theirs = await segmentOnTag(other.tenant, await createTag(other.tenant, 'x'), 'Theirs')
+    const foreign = await client.get('/clients/export').qs({ segment: theirs.id }).loginAs(user)
+    foreign.assertStatus(404)
   })
 
   test('streams a list longer than one chunk, every client once', async ({ client, assert }) => {
