@@ -26,8 +26,8 @@ test.group('Mailings in the browser', () => {
     await page.assertTextContains('[data-picker-count]', '2')
 
     await page.getByLabel('Repeat').selectOption('weekly')
-    await page.getByLabel('Start').fill('2031-03-02T09:30')
-    await page.getByLabel('End').fill('2031-05-01T09:30')
+    await page.getByLabel('Start', { exact: true }).fill('2031-03-02T09:30')
+    await page.getByLabel('End', { exact: true }).fill('2031-05-01T09:30')
     await page.getByRole('button', { name: 'Create mailing' }).click()
 
     await page.assertTextContains('.alert-success', 'Mailing "Spring launch" is scheduled.')
@@ -49,8 +49,8 @@ test.group('Mailings in the browser', () => {
 
     await page.goto(new URL('/mailings/create', page.url()).href)
     await page.getByLabel('Name').fill('Backwards')
-    await page.getByLabel('Start').fill('2031-03-02T09:30')
-    await page.getByLabel('End').fill('2031-03-01T09:30')
+    await page.getByLabel('Start', { exact: true }).fill('2031-03-02T09:30')
+    await page.getByLabel('End', { exact: true }).fill('2031-03-01T09:30')
     await page.getByRole('button', { name: 'Create mailing' }).click()
 
     await page.assertTextContains('[data-testid="error-messageId"]', 'Choose the message to send')

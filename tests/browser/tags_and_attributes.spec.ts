@@ -59,7 +59,10 @@ test.group('Tags and attributes in the browser', () => {
 
     // Bulk: the ticked clients.
     await page.getByLabel('Select dee@other.example').check()
-    await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'VIP' })
+    await page
+      .getByTestId('bulk-form')
+      .getByLabel('Tag', { exact: true })
+      .selectOption({ label: 'VIP' })
     await page.getByLabel('Which clients').selectOption('selected')
     await page.getByRole('button', { name: 'Add tag' }).click()
     await page.assertTextContains('.alert-success', 'The tag “VIP” is added to 1 client.')
@@ -67,7 +70,10 @@ test.group('Tags and attributes in the browser', () => {
     // Bulk: every client the search matches.
     await page.getByLabel('Search clients by email or name').fill('fans.example')
     await page.getByRole('button', { name: 'Search' }).click()
-    await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'VIP' })
+    await page
+      .getByTestId('bulk-form')
+      .getByLabel('Tag', { exact: true })
+      .selectOption({ label: 'VIP' })
     await page.getByLabel('Which clients').selectOption('search')
     await page.getByRole('button', { name: 'Add tag' }).click()
     await page.assertTextContains('.alert-success', 'The tag “VIP” is added to 2 clients.')
