@@ -4,7 +4,9 @@ import { SIGNUP_TOKEN_PATTERN } from '#audiences/signup_links'
 
 /**
  * The enabled form behind a public token, with its workspace and what it
- * asks; null for an unknown, malformed or disabled one (all answer 404).
+ * asks; null for an unknown, malformed or disabled one, and for a form of a
+ * workspace whose people are all blocked (all answer 404): blocking stops a
+ * workspace's mailings, and must stop its forms mailing strangers too.
  */
 export default class FindPublicSignupForm {
   static async handle(token: string) {
@@ -12,6 +14,12 @@ export default class FindPublicSignupForm {
     const form = await SignupForm.query()
       .where('public_token', token)
       .where('is_enabled', true)
+      .whereExists((user) =>
+        user
+          .from('users')
+          .whereColumn('users.tenant_id', 'signup_forms.tenant_id')
+          .whereNull('users.blocked_at')
+      )
       .preload('tenant')
       .first()
     if (!form) return null

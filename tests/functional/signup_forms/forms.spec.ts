@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
 import SignupForm from '#models/signup_form'
 import Client from '#models/client'
 import Consent from '#models/consent'
@@ -258,6 +259,23 @@ test.group('Sign-up forms: the editor', () => {
     confirmed.assertStatus(200)
     confirmed.assertTextIncludes('Subscription confirmed')
   }).timeout(30_000)
+
+  test('the forms of a blocked workspace stop: no page, no sign-up, no mail', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    user.blockedAt = DateTime.now()
+    await user.save()
+
+    const page = await client.get(`/f/${form.publicToken}`)
+    page.assertStatus(404)
+    const email = visitorEmail()
+    const post = await submitSignup(client, form, { email })
+    post.assertStatus(404)
+    assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+  })
 
   test('the snippet escapes every value of the form; the hosted page too', async ({
     client,
