@@ -26,6 +26,15 @@ const attributeKey = vine.createRule(async (value: unknown, _: undefined, field:
     )
     return
   }
+  if (value in Object.prototype) {
+    // `constructor` would read as a function on every client without a value.
+    field.report(
+      `"${value}" is a reserved word: choose another key`,
+      'attribute.key.reserved',
+      field
+    )
+    return
+  }
   const { tenantId } = field.meta as AttributeFormMeta
   const taken = await db
     .from('attribute_definitions')

@@ -4,6 +4,7 @@ import type { FieldContext, Infer } from '@vinejs/vine/types'
 import { TAG_NAME_MAX_LENGTH } from '#models/tag'
 import { isRecordId, recordId } from '#validators/rules/record_id'
 import { clientEmail, clientFullName } from '#validators/client'
+import { TAG_SEPARATORS } from '#validators/client_audience'
 import type { TenantMeta } from '#validators/tenant_meta'
 
 export const SIGNUP_FORM_NAME_MAX_LENGTH = 100
@@ -36,12 +37,16 @@ const withConfirmUrl = vine.createRule((value: unknown, _: undefined, field: Fie
 
 /**
  * "vip, newsletter" → ["vip", "newsletter"]: the tags a form gives, by
- * name (missing ones are created, as the API and the CSV import do).
+ * name (missing ones are created, as the API and the CSV import do), split
+ * on the CSV `tags` column's separators so that no tag name holds one.
  */
 const tagNames = vine.createRule((value: unknown, _: undefined, field: FieldContext) => {
   if (typeof value !== 'string') return
   const names = splitTagNames(value)
-  if (names.some((name) => name.length > TAG_NAME_MAX_LENGTH)) {
+  // eslint-disable-next-line no-control-regex
+  if (names.some((name) => /[\u0000-\u001f\u007f]/.test(name))) {
+    field.report('A tag name is one line of text', 'tagNames', field)
+  } else if (names.some((name) => name.length > TAG_NAME_MAX_LENGTH)) {
     field.report(`A tag name has at most ${TAG_NAME_MAX_LENGTH} characters`, 'tagNames', field)
   } else if (names.length > SIGNUP_FORM_MAX_TAGS) {
     field.report(`A form gives at most ${SIGNUP_FORM_MAX_TAGS} tags`, 'tagNames', field)
@@ -50,7 +55,7 @@ const tagNames = vine.createRule((value: unknown, _: undefined, field: FieldCont
 
 export function splitTagNames(value: string) {
   const names = value
-    .split(',')
+    .split(TAG_SEPARATORS)
     .map((name) => name.trim())
     .filter(Boolean)
   return [...new Map(names.map((name) => [name.toLowerCase(), name])).values()]

@@ -71,6 +71,11 @@ test.group('Attributes: define', () => {
       [{ key: '1st', label: 'C', type: 'text' }, { key: [keyRule] }],
       [{ key: 'a'.repeat(41), label: 'C', type: 'text' }, { key: [keyRule] }],
       [{ key: `x'); DROP TABLE clients; --`, label: 'C', type: 'text' }, { key: [keyRule] }],
+      // A name every object has: it would read as a function on clients without a value.
+      [
+        { key: 'constructor', label: 'C', type: 'text' },
+        { key: ['"constructor" is a reserved word: choose another key'] },
+      ],
       [
         { key: 'company', label: 'C', type: 'text' },
         { key: ['Your workspace already has an attribute with this key'] },

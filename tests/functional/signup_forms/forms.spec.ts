@@ -145,6 +145,29 @@ test.group('Sign-up forms: the editor', () => {
     })
   })
 
+  test('a form’s tags split on the CSV separators and are one line each', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    // A name holding ";" would come back from a CSV export as two tags.
+    const saved = await postForm(
+      client,
+      '/clients/forms',
+      editorFields({ tags: 'bread; butter, jam' })
+    ).loginAs(user)
+    saved.assertStatus(302)
+    const form = await SignupForm.query().where('tenant_id', tenant.id).firstOrFail()
+    assert.sameMembers(await tagNamesOf(form), ['bread', 'butter', 'jam'])
+
+    const refused = await postForm(
+      client,
+      '/clients/forms',
+      editorFields({ name: 'Other', tags: 'two\u0001lines' })
+    ).loginAs(user)
+    refused.assertFlashMessage('inputErrorsBag', { tags: ['A tag name is one line of text'] })
+  })
+
   test('a form whose new tags would pass the workspace’s limit is refused beside its tags', async ({
     client,
     assert,
