@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { FieldContext } from '@vinejs/vine/types'
 import apiConfig from '#config/api'
 import { isJsonCursor, pageFields } from '#services/database/pagination'
-import { isRecordId, recordId } from '#validators/rules/record_id'
+import { recordId } from '#validators/rules/record_id'
 import { MAX_TAGS_PER_WORKSPACE } from '#audiences/client_tags'
 import { CLIENT_STATES } from '#models/client'
 import type { TenantMeta } from '#validators/tenant_meta'
@@ -12,6 +12,7 @@ import {
   clientAudienceFields,
   type AudienceMeta,
 } from '#validators/client_audience'
+import { workspaceTags } from '#validators/rules/workspace_tags'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -65,25 +66,6 @@ export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
 )
 
 /**
-/**
- * Ticked tags must all be the workspace's own; one foreign or unknown id
- * fails the whole field (nothing is silently dropped).
- */
-const workspaceTags = vine.createRule(async (value: unknown, _: undefined, field: FieldContext) => {
-  if (!Array.isArray(value) || !field.isValid || value.length === 0) return
-  const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
-  if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
-  const { tenantId } = field.meta as TenantMeta
-  const [row] = await db
-    .from('tags')
-    .where('tenant_id', tenantId)
-    .whereIn('id', ids)
-    .count('* as total')
-  if (Number(row.total) !== ids.length) {
-    field.report('Some selected tags are not in this workspace', 'workspaceTags', field)
-  }
-})
-
 /**
  * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
  * form's fields, plus tags to add or remove by name and attributes to set or

@@ -9,6 +9,7 @@ import { isRecordId, recordId } from '#validators/rules/record_id'
 import { parseMailingTime } from '#services/mailings/mailing_time'
 import type { TenantMeta } from '#validators/tenant_meta'
 import { SEGMENT_MAX_TAGS_PER_CONDITION } from '#audiences/segment_definition'
+import { workspaceTags } from '#validators/rules/workspace_tags'
 
 /**
  * The start or end as an instant, whether the parent holds it as written
@@ -122,24 +123,6 @@ const workspaceSegment = () =>
     const { tenantId } = field.meta as TenantMeta
     return !!(await query.from('segments').where({ id: value, tenant_id: tenantId }).first())
   })
-
-/**
- * The tags of the `tags` audience: the workspace's own, every one of them.
- */
-const workspaceTags = vine.createRule(async (value: unknown, _: undefined, field: FieldContext) => {
-  if (!Array.isArray(value) || !field.isValid || value.length === 0) return
-  const ids = [...new Set(value.map((id) => (typeof id === 'string' ? Number(id) : id)))]
-  if (!ids.every((id) => typeof id === 'number' && isRecordId(id))) return
-  const { tenantId } = field.meta as TenantMeta
-  const [row] = await db
-    .from('tags')
-    .where('tenant_id', tenantId)
-    .whereIn('id', ids)
-    .count('* as total')
-  if (Number(row.total) !== ids.length) {
-    field.report('Choose tags of this workspace', 'workspaceTags', field)
-  }
-})
 
 /**
  * As many tags as a segment's condition may have.

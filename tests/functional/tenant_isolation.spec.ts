@@ -208,7 +208,7 @@ test.group('Tenant isolation: tags and attributes', () => {
       attributes: { victim_secret: 'x' },
     }).loginAs(intruder.user)
     created.assertFlashMessage('inputErrorsBag', {
-      'tagIds': ['Some selected tags are not in this workspace'],
+      'tagIds': ['Choose tags of this workspace'],
       'attributes.victim_secret': ['Unknown attribute "victim_secret"'],
     })
     const edited = await putForm(client, `/clients/${ownClient.id}`, {
@@ -216,7 +216,7 @@ test.group('Tenant isolation: tags and attributes', () => {
       tagIds: [ownTag.id, victimTag.id],
     }).loginAs(intruder.user)
     edited.assertFlashMessage('inputErrorsBag', {
-      tagIds: ['Some selected tags are not in this workspace'],
+      tagIds: ['Choose tags of this workspace'],
     })
     for (const scope of ['selected', 'search']) {
       const bulk = await postForm(client, '/clients/bulk-tag', {

@@ -98,7 +98,7 @@ test.group('Client form: tags and attributes', () => {
     }).loginAs(user)
     response.assertStatus(302)
     response.assertFlashMessage('inputErrorsBag', {
-      'tagIds': ['Some selected tags are not in this workspace'],
+      'tagIds': ['Choose tags of this workspace'],
       'attributes.company': ['company must be at most 500 characters'],
       'attributes.seats': ['seats must be a number'],
       'attributes.signed_up': ['signed_up must be a date (YYYY-MM-DD)'],
