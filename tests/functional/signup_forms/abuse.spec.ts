@@ -128,8 +128,10 @@ test.group('Sign-up forms: abuse', (group) => {
     client,
     assert,
   }) => {
-    // Without the 10-minute spacing, which a test cannot wait out.
+    // Without the 10-minute spacing, which a test cannot wait out, nor the
+    // platform-wide hourly limit of a mailbox.
     signupFormsConfig.mails.perAddressShort = 100
+    signupFormsConfig.mails.perMailboxHourly = 100
     const { tenant } = await createUser()
     const form = await createSignupForm(tenant)
     const target = visitorEmail('daily')
@@ -153,6 +155,43 @@ test.group('Sign-up forms: abuse', (group) => {
       [1, 1, 0]
     )
   }).timeout(30_000)
+
+  test('the +tag and dot spellings of one mailbox share its allowance in a workspace', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const variants = gmailVariants('tagged')
+    for (const email of variants) await submitSignup(client, form, { email })
+
+    const mails = await Promise.all(variants.map((email) => settledMailsTo(email)))
+    assert.equal(mails.flat().length, 1)
+  }).timeout(30_000)
+
+  test('one mailbox gets so many mails an hour from all workspaces together, however spelt', async ({
+    client,
+    assert,
+  }) => {
+    // Without the per-workspace spacing, so only the platform-wide limit holds.
+    signupFormsConfig.mails.perAddressShort = 100
+    const first = await createUser()
+    const second = await createUser()
+    const forms = [await createSignupForm(first.tenant), await createSignupForm(second.tenant)]
+    const variants = gmailVariants('mailbox')
+    for (const form of forms) {
+      const answers = new Set<string>()
+      for (const email of variants) {
+        const answer = await submitSignup(client, form, { email })
+        answers.add(`${answer.status()} ${answer.text()}`)
+      }
+      // Mailed or not, the visitor sees the same page.
+      assert.lengthOf(answers, 1)
+    }
+
+    const mails = await Promise.all(variants.map((email) => settledMailsTo(email)))
+    assert.equal(mails.flat().length, signupFormsConfig.mails.perMailboxHourly)
+  }).timeout(60_000)
 
   test('the answer is the same bytes for a new, pending, subscribed, unsubscribed or suppressed address', async ({
     client,
@@ -200,3 +239,18 @@ test.group('Sign-up forms: abuse', (group) => {
     assert.isNull(await Consent.query().where('email', email).first())
   })
 })
+
+/**
+ * Four spellings of one new Gmail mailbox: tagged, dotted, and through
+ * googlemail.com.
+ */
+function gmailVariants(name: string) {
+  const local = visitorEmail(name).split('@')[0].replaceAll('-', '')
+  const dotted = `${local.slice(0, 3)}.${local.slice(3)}`
+  return [
+    `${local}@gmail.com`,
+    `${local}+news@gmail.com`,
+    `${dotted}+1@gmail.com`,
+    `${dotted}@googlemail.com`,
+  ]
+}
