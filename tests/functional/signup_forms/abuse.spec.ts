@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { test } from '@japa/runner'
 import env from '#start/env'
 import Client from '#models/client'
@@ -7,7 +8,7 @@ import UnsubscribeClient from '#actions/clients/unsubscribe_client'
 import signupFormsConfig from '#config/signup_forms'
 import { createUser } from '#tests/helpers/users'
 import { settledMailsTo } from '#tests/helpers/account_mail'
-import { newIp } from '#tests/helpers/proxy'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import {
   confirmationLinkFor,
   createSignupForm,
@@ -236,6 +237,49 @@ test.group('Sign-up forms: abuse', (group) => {
     const response = await submitSignup(client, form, { email, name: 'x'.repeat(20_000) })
     response.assertStatus(413)
     response.assertTextIncludes('Too much text')
+    assert.isNull(await Consent.query().where('email', email).first())
+  })
+
+  test('a JSON body is refused unread, small as it may be', async ({ client, assert }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('json')
+    const response = await throughTrustedProxy(
+      client.post(`/f/${form.publicToken}`).json({ email }),
+      newIp()
+    )
+    response.assertStatus(415)
+    response.assertTextIncludes('application/x-www-form-urlencoded')
+    assert.isNull(await Consent.query().where('email', email).first())
+  })
+
+  test('a body of undeclared length (chunked) is refused unread', async ({ assert }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('chunked')
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        `${env.get('APP_URL')}/f/${form.publicToken}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (response) => {
+          let body = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk) => (body += chunk))
+          response.on('end', () => resolve({ status: response.statusCode, body }))
+        }
+      )
+      request.on('error', reject)
+      request.write(new URLSearchParams({ email }).toString())
+      request.end(`&name=${'x'.repeat(20_000)}`)
+    })
+    assert.equal(answer.status, 411)
+    assert.include(answer.body, 'Content-Length')
     assert.isNull(await Consent.query().where('email', email).first())
   })
 })
