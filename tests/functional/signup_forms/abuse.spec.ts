@@ -6,6 +6,7 @@ import Consent from '#models/consent'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
 import signupFormsConfig from '#config/signup_forms'
+import { SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS } from '#validators/signup_form'
 import { createUser } from '#tests/helpers/users'
 import { settledMailsTo } from '#tests/helpers/account_mail'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
@@ -281,6 +282,23 @@ test.group('Sign-up forms: abuse', (group) => {
     assert.equal(answer.status, 411)
     assert.include(answer.body, 'Content-Length')
     assert.isNull(await Consent.query().where('email', email).first())
+  })
+
+  test('a submission with more attribute keys than any form sends is refused', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('keys')
+    const attributes = Object.fromEntries(
+      Array.from({ length: SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS + 1 }, (_, i) => [`k${i}`, 'x'])
+    )
+    const response = await submitSignup(client, form, { email, attributes })
+    response.assertStatus(422)
+    response.assertTextIncludes('data-testid="signup-form"')
+    assert.isNull(await Consent.query().where('email', email).first())
+    assert.isNull(await Client.query().where({ tenant_id: tenant.id, email }).first())
   })
 })
 
