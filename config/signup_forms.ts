@@ -32,6 +32,17 @@ const signupFormsConfig = {
     /** From one workspace's forms, all addresses together, per hour. */
     perWorkspaceHourly: env.get('SIGNUP_FORM_MAILS_PER_WORKSPACE', 300),
     workspaceWindowSeconds: 3600,
+    /**
+     * To one mailbox, from every workspace of the platform together: the
+     * limits above are per workspace, so without this one an inbox could be
+     * flooded through every workspace's forms. Counted on the mailbox
+     * (mailboxKey of #audiences/signup_limits), not the address typed, so
+     * `me+1@`, `me+2@` and Gmail's dotted spellings all count as one.
+     */
+    perMailboxHourly: 3,
+    mailboxHourlyWindowSeconds: 3600,
+    perMailboxDaily: 10,
+    mailboxDailyWindowSeconds: 86_400,
   },
 
   /** How long a confirmation link works. */

@@ -16,6 +16,12 @@ export const SIGNUP_FORM_REDIRECT_MAX_LENGTH = 2000
 /** Tags a form gives, attributes it asks: a form is short. */
 export const SIGNUP_FORM_MAX_TAGS = 20
 export const SIGNUP_FORM_MAX_ATTRIBUTES = 20
+/**
+ * The attribute values a submission may carry: more than a form asks (a
+ * snippet pasted before a question was dropped still sends it), but few,
+ * so a post cannot make the server read a record of thousands of keys.
+ */
+export const SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS = 50
 
 /**
  * The link placeholder of a confirmation mail, however it is spaced: a mail
@@ -166,7 +172,10 @@ export const signupSubmissionValidator = vine.compile(
   vine.object({
     email: clientEmail(),
     name: clientFullName().optional(),
-    attributes: vine.record(vine.string().maxLength(1000).optional()).optional(),
+    attributes: vine
+      .record(vine.string().maxLength(1000).optional())
+      .maxLength(SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS)
+      .optional(),
   })
 )
 

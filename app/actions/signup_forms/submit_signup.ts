@@ -31,8 +31,9 @@ const USER_AGENT_MAX_LENGTH = 300
  *
  * - a hard-bounced, complained or manually suppressed address gets nothing
  *   (no mail, not even one asking: the workspace must not mail it);
- * - past the confirmation-mail limits (per address, per workspace), nothing
- *   either: the mail already sent holds a working link;
+ * - past the confirmation-mail limits (per mailbox of the workspace, per
+ *   workspace, per mailbox across the platform), nothing either: the mail
+ *   already sent holds a working link;
  * - otherwise the consent is recorded (the words shown, the IP, the browser,
  *   what was typed), a new address becomes a pending client (never mailed
  *   until confirmed), an existing client is left as it is until the link is

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { test } from '@japa/runner'
 import env from '#start/env'
 import Client from '#models/client'
@@ -5,9 +6,10 @@ import Consent from '#models/consent'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
 import signupFormsConfig from '#config/signup_forms'
+import { SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS } from '#validators/signup_form'
 import { createUser } from '#tests/helpers/users'
 import { settledMailsTo } from '#tests/helpers/account_mail'
-import { newIp } from '#tests/helpers/proxy'
+import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import {
   confirmationLinkFor,
   createSignupForm,
@@ -128,8 +130,10 @@ test.group('Sign-up forms: abuse', (group) => {
     client,
     assert,
   }) => {
-    // Without the 10-minute spacing, which a test cannot wait out.
+    // Without the 10-minute spacing, which a test cannot wait out, nor the
+    // platform-wide hourly limit of a mailbox.
     signupFormsConfig.mails.perAddressShort = 100
+    signupFormsConfig.mails.perMailboxHourly = 100
     const { tenant } = await createUser()
     const form = await createSignupForm(tenant)
     const target = visitorEmail('daily')
@@ -153,6 +157,43 @@ test.group('Sign-up forms: abuse', (group) => {
       [1, 1, 0]
     )
   }).timeout(30_000)
+
+  test('the +tag and dot spellings of one mailbox share its allowance in a workspace', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const variants = gmailVariants('tagged')
+    for (const email of variants) await submitSignup(client, form, { email })
+
+    const mails = await Promise.all(variants.map((email) => settledMailsTo(email)))
+    assert.equal(mails.flat().length, 1)
+  }).timeout(30_000)
+
+  test('one mailbox gets so many mails an hour from all workspaces together, however spelt', async ({
+    client,
+    assert,
+  }) => {
+    // Without the per-workspace spacing, so only the platform-wide limit holds.
+    signupFormsConfig.mails.perAddressShort = 100
+    const first = await createUser()
+    const second = await createUser()
+    const forms = [await createSignupForm(first.tenant), await createSignupForm(second.tenant)]
+    const variants = gmailVariants('mailbox')
+    for (const form of forms) {
+      const answers = new Set<string>()
+      for (const email of variants) {
+        const answer = await submitSignup(client, form, { email })
+        answers.add(`${answer.status()} ${answer.text()}`)
+      }
+      // Mailed or not, the visitor sees the same page.
+      assert.lengthOf(answers, 1)
+    }
+
+    const mails = await Promise.all(variants.map((email) => settledMailsTo(email)))
+    assert.equal(mails.flat().length, signupFormsConfig.mails.perMailboxHourly)
+  }).timeout(60_000)
 
   test('the answer is the same bytes for a new, pending, subscribed, unsubscribed or suppressed address', async ({
     client,
@@ -199,4 +240,79 @@ test.group('Sign-up forms: abuse', (group) => {
     response.assertTextIncludes('Too much text')
     assert.isNull(await Consent.query().where('email', email).first())
   })
+
+  test('a JSON body is refused unread, small as it may be', async ({ client, assert }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('json')
+    const response = await throughTrustedProxy(
+      client.post(`/f/${form.publicToken}`).json({ email }),
+      newIp()
+    )
+    response.assertStatus(415)
+    response.assertTextIncludes('application/x-www-form-urlencoded')
+    assert.isNull(await Consent.query().where('email', email).first())
+  })
+
+  test('a body of undeclared length (chunked) is refused unread', async ({ assert }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('chunked')
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        `${env.get('APP_URL')}/f/${form.publicToken}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (response) => {
+          let body = ''
+          response.setEncoding('utf8')
+          response.on('data', (chunk) => (body += chunk))
+          response.on('end', () => resolve({ status: response.statusCode, body }))
+        }
+      )
+      request.on('error', reject)
+      request.write(new URLSearchParams({ email }).toString())
+      request.end(`&name=${'x'.repeat(20_000)}`)
+    })
+    assert.equal(answer.status, 411)
+    assert.include(answer.body, 'Content-Length')
+    assert.isNull(await Consent.query().where('email', email).first())
+  })
+
+  test('a submission with more attribute keys than any form sends is refused', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('keys')
+    const attributes = Object.fromEntries(
+      Array.from({ length: SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS + 1 }, (_, i) => [`k${i}`, 'x'])
+    )
+    const response = await submitSignup(client, form, { email, attributes })
+    response.assertStatus(422)
+    response.assertTextIncludes('data-testid="signup-form"')
+    assert.isNull(await Consent.query().where('email', email).first())
+    assert.isNull(await Client.query().where({ tenant_id: tenant.id, email }).first())
+  })
 })
+
+/**
+ * Four spellings of one new Gmail mailbox: tagged, dotted, and through
+ * googlemail.com.
+ */
+function gmailVariants(name: string) {
+  const local = visitorEmail(name).split('@')[0].replaceAll('-', '')
+  const dotted = `${local.slice(0, 3)}.${local.slice(3)}`
+  return [
+    `${local}@gmail.com`,
+    `${local}+news@gmail.com`,
+    `${dotted}+1@gmail.com`,
+    `${dotted}@googlemail.com`,
+  ]
+}
