@@ -353,7 +353,13 @@ test.group('Audiences: a workspace’s whole journey', () => {
     // vouches for them, as for any client it pushes), instead of leaving
     // them pending, and unmailed, for good.
     const customer = address('customer')
-    const stranger = await submitSignup(client, form, { email: customer, website: '' })
+    const stranger = await submitSignup(client, form, {
+      'email': customer,
+      'name': 'Someone',
+      'attributes[plan]': 'Free',
+      'attributes[company]': 'Prank Ltd',
+      'website': '',
+    })
     stranger.assertStatus(200)
     const signedUp = await Client.findByOrFail({ tenantId: tenant.id, email: customer })
     assert.equal(signedUp.state, 'pending')
