@@ -34,6 +34,10 @@ type ClientFormMeta = TenantMeta & { clientId?: number }
  * client). The email is already trimmed and lower-cased, as it is stored.
  * A rule of its own rather than Lucid's `unique`, whose message key is the
  * one of the sign-up form ("An account with this email...").
+ *
+ * Creating a client over an address still pending (a form's sign-up, not
+ * confirmed) is allowed: CreateClient takes that client over and subscribes
+ * it. Renaming another client to it is not.
  */
 const uniqueInWorkspace = vine.createRule(
   async (value: unknown, _: undefined, field: FieldContext) => {
@@ -42,6 +46,7 @@ const uniqueInWorkspace = vine.createRule(
 
     const taken = db.from('clients').select('id').where('tenant_id', tenantId).where('email', value)
     if (clientId) taken.whereNot('id', clientId)
+    else taken.whereNull('pending_at')
 
     if (await taken.first()) {
       field.report(

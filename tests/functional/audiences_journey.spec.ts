@@ -10,7 +10,7 @@ import Segment from '#models/segment'
 import SignupForm from '#models/signup_form'
 import Tag from '#models/tag'
 import StartRun from '#sending/start_run'
-import { tagsOfClients } from '#audiences/client_tags'
+import { addTagsToClients, tagsOfClients } from '#audiences/client_tags'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { api, createToken } from '#tests/helpers/api'
@@ -282,20 +282,25 @@ test.group('Audiences: a workspace’s whole journey', () => {
     const pending = await Client.findByOrFail({ tenantId: tenant.id, email: visitor })
     assert.equal(pending.state, 'pending')
 
-    // Between the occurrences the shop's sync says Grace is no VIP any more,
-    // Linus moved to Gold, and the visitor (who also ordered) is a Gold VIP:
-    // they match the segment now, but stay pending until they confirm.
+    // Between the occurrences the shop's sync says Grace is no VIP any more
+    // and Linus moved to Gold.
     const changed = await calls.post('/clients/bulk', {
       clients: [
         { email: grace, remove_tags: ['VIP'] },
         { email: linus, attributes: { plan: 'Gold' } },
-        { email: visitor, add_tags: ['vip'], attributes: { plan: 'Gold' } },
       ],
     })
     assert.deepEqual(
       changed.body().data.map((item: { status: string }) => item.status),
-      ['updated', 'updated', 'updated']
+      ['updated', 'updated']
     )
+    // The visitor is made a Gold VIP straight in the database, so they match
+    // the segment while still pending. The business would not do this: any
+    // write of theirs naming the address (import, API, edit form) vouches
+    // for the visitor's consent and subscribes them (the end of this test).
+    await addTagsToClients([vip.id], [pending.id])
+    pending.attributes = { ...pending.attributes, plan: 'Gold' }
+    await pending.save()
     await pending.refresh()
     assert.equal(pending.state, 'pending')
     // The segment counts them; the mailing, which never mails a pending
@@ -342,5 +347,25 @@ test.group('Audiences: a workspace’s whole journey', () => {
     assert.include(welcome.parsed.text, 'Hello Vera of Seed Savers.')
     assert.lengthOf(smtp.messagesTo(grace), 1)
     for (const email of [margaret, alan]) assert.lengthOf(smtp.messagesTo(email), 0)
+
+    // A stranger signs a real customer of the shop up, who never confirms;
+    // the shop's next sync names them: that subscribes them (the business
+    // vouches for them, as for any client it pushes), instead of leaving
+    // them pending, and unmailed, for good.
+    const customer = address('customer')
+    const stranger = await submitSignup(client, form, {
+      'email': customer,
+      'name': 'Someone',
+      'attributes[plan]': 'Free',
+      'attributes[company]': 'Prank Ltd',
+      'website': '',
+    })
+    stranger.assertStatus(200)
+    const signedUp = await Client.findByOrFail({ tenantId: tenant.id, email: customer })
+    assert.equal(signedUp.state, 'pending')
+    const synced = await calls.post('/clients/bulk', { clients: [{ email: customer }] })
+    assert.deepInclude(synced.body().data[0], { status: 'updated', id: signedUp.id })
+    await signedUp.refresh()
+    assert.equal(signedUp.state, 'subscribed')
   }).timeout(180_000)
 })

@@ -38,21 +38,41 @@ export interface ClientFields extends TagNameChanges {
  * the workspace's suppression list, as UpsertClients does for imports: the
  * client is saved all the same, and no mailing reaches it (adding a client
  * never lifts a suppression).
+ *
+ * An address still pending (signed up through a form, not confirmed; the
+ * validator lets it through) is that client, taken over and subscribed: the
+ * business adding the address vouches for its consent, as for a new client,
+ * so a stranger's sign-up cannot keep a real client unmailed. It keeps its
+ * id, consents and tags, and what the business leaves out (name, comment,
+ * attributes) stays as the visitor typed it.
  */
 export default class CreateClient {
   static async handle(tenant: Tenant, fields: ClientFields) {
     const client = await db.transaction(async (trx) => {
       const named = await resolveClientTagChanges(tenant.id, fields, trx)
-      const created = await Client.create(
-        {
-          tenantId: tenant.id,
-          email: fields.email,
-          fullName: fields.fullName ?? '',
-          comment: fields.comment ?? null,
-          attributes: applyAttributeChanges({}, fields.attributes ?? {}),
-        },
-        { client: trx }
-      )
+      const pending = await Client.query({ client: trx })
+        .where({ tenantId: tenant.id, email: fields.email })
+        .whereNotNull('pendingAt')
+        .first()
+      const created = pending
+        ? await pending
+            .merge({
+              fullName: fields.fullName ?? pending.fullName,
+              comment: fields.comment ?? pending.comment,
+              attributes: applyAttributeChanges(pending.attributes, fields.attributes ?? {}),
+              pendingAt: null,
+            })
+            .save()
+        : await Client.create(
+            {
+              tenantId: tenant.id,
+              email: fields.email,
+              fullName: fields.fullName ?? '',
+              comment: fields.comment ?? null,
+              attributes: applyAttributeChanges({}, fields.attributes ?? {}),
+            },
+            { client: trx }
+          )
       const addTagIds = [...new Set([...(fields.tagIds ?? []), ...named.addTagIds])]
       await writeTagChanges([{ clientId: created.id, addTagIds, removeTagIds: [] }], trx)
       return created

@@ -10,7 +10,9 @@ import { resolveClientTagChanges, writeTagChanges } from '#audiences/tag_changes
  * those tags afterwards; `addTags`/`removeTags` (the API) change only the
  * tags named; attributes change only as told. The client, its attributes
  * and its tags change in one transaction (past the workspace's tag limit,
- * nothing). The unsubscribed state is the recipient's to change, not ours.
+ * nothing). The unsubscribed state is the recipient's to change, not ours;
+ * a pending one (a form's sign-up, not confirmed) ends: the business saving
+ * the client vouches for its consent, as when it creates one.
  */
 export default class UpdateClient {
   static async handle(client: Client, fields: ClientFields) {
@@ -21,6 +23,7 @@ export default class UpdateClient {
         email: fields.email,
         fullName: fields.fullName ?? '',
         comment: fields.comment ?? null,
+        pendingAt: null,
       })
       if (fields.attributes) {
         client.attributes = applyAttributeChanges(client.attributes, fields.attributes)

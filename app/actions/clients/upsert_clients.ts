@@ -54,6 +54,13 @@ export interface ClientUpsertResult {
  * which rows' addresses are suppressed (one more indexed query): they are
  * saved all the same, and stay unmailed.
  *
+ * A known client still pending (signed up through a form, not confirmed)
+ * is subscribed: the business naming the address in an import or the API
+ * vouches for its consent, as it does for a client it creates this way
+ * (otherwise a stranger's sign-up would keep a real client unmailed for
+ * good). Such a row is "updated" even when nothing else changes. The
+ * unsubscribed state and suppressions stay as they are.
+ *
  * Attributes are merged into the saved JSON by the upsert itself
  * (PostgreSQL `jsonb ||`, SQLite `json_patch`), so a key another request set
  * meanwhile is kept. A tag both added and removed is removed.
@@ -95,6 +102,7 @@ export default class UpsertClients {
 
       if (
         current &&
+        current.pending_at === null &&
         current.full_name === fullName &&
         current.comment === comment &&
         (!patch || sameAttributes(currentAttributes, attributes)) &&
@@ -176,7 +184,7 @@ async function upsertRows(rows: ClientWrite[]): Promise<{ id: number; email: str
      values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
      on conflict (tenant_id, email) do update
        set full_name = excluded.full_name, comment = excluded.comment,
-         attributes = ${mergedAttributes}, updated_at = excluded.updated_at
+         attributes = ${mergedAttributes}, pending_at = null, updated_at = excluded.updated_at
      returning id, email`,
     bindings
   )
@@ -222,6 +230,8 @@ type SavedClient = {
   full_name: string
   comment: string | null
   attributes: AttributeValues
+  /** Set while a sign-up through a form awaits its confirmation. */
+  pending_at: unknown
 }
 
 /**
@@ -237,10 +247,11 @@ type SavedClient = {
 async function savedClients(tenant: Tenant, emails: string[]): Promise<SavedClient[]> {
   if (db.connection().dialect.name === 'postgres') {
     const result = await db.rawQuery(
-      `select saved.id, saved.email, saved.full_name, saved.comment, saved.attributes
+      `select saved.id, saved.email, saved.full_name, saved.comment, saved.attributes,
+                saved.pending_at
          from unnest(?::text[]) as wanted(email)
          cross join lateral (
-           select id, email, full_name, comment, attributes from clients
+           select id, email, full_name, comment, attributes, pending_at from clients
             where tenant_id = ? and email = wanted.email
             limit 1
          ) as saved`,
@@ -250,7 +261,7 @@ async function savedClients(tenant: Tenant, emails: string[]): Promise<SavedClie
   }
   const rows = await db
     .from('clients')
-    .select('id', 'email', 'full_name', 'comment', 'attributes')
+    .select('id', 'email', 'full_name', 'comment', 'attributes', 'pending_at')
     .where('tenant_id', tenant.id)
     .whereIn('email', emails)
   // SQLite keeps the JSON as text.

@@ -1,0 +1,192 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import Client from '#models/client'
+import type Tenant from '#models/tenant'
+import SuppressAddress from '#actions/suppressions/suppress_address'
+import { createUser } from '#tests/helpers/users'
+import { postForm, putForm } from '#tests/helpers/forms'
+import { api, createToken } from '#tests/helpers/api'
+import { reportFigures, removeUploads, writeUpload } from '#tests/functional/clients/helpers'
+import { defineAttributes, tagClients } from '#tests/helpers/client_audience'
+import { tagsOfClients } from '#audiences/client_tags'
+
+/**
+ * A client as a stranger's sign-up through a form leaves it: pending, with
+ * what the visitor typed, until someone confirms from the mail.
+ */
+async function pendingClient(tenant: Tenant, email = 'bob@customer.com') {
+  return tenant.related('clients').create({
+    email,
+    fullName: 'Typed by a stranger',
+    pendingAt: DateTime.utc().minus({ days: 2 }),
+  })
+}
+
+test.group('Clients: a write by the business subscribes a pending client', (group) => {
+  group.teardown(removeUploads)
+
+  test('a CSV import naming the address subscribes it, even with nothing else to change', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+    const path = await writeUpload('pending.csv', 'email\nbob@customer.com\n')
+
+    const response = await postForm(client, '/clients/import')
+      .file('file', path)
+      .header('referer', '/clients/import')
+      .loginAs(user)
+
+    response.assertStatus(200)
+    assert.deepEqual(reportFigures(response.text()), {
+      created: 0,
+      updated: 1,
+      skipped: 0,
+      invalid: 0,
+    })
+    await pending.refresh()
+    assert.equal(pending.state, 'subscribed')
+    assert.equal(pending.fullName, 'Typed by a stranger')
+  })
+
+  test('the API bulk upsert subscribes it ("updated"); unsubscribed and suppressed stay so', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+    const gone = await tenant.related('clients').create({
+      email: 'gone@customer.com',
+      unsubscribedAt: DateTime.utc(),
+    })
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email: 'bob@customer.com',
+      reason: 'manual',
+      source: 'manual',
+    })
+    const calls = api(client, await createToken(user))
+
+    const response = await calls.post('/clients/bulk', {
+      clients: [{ email: 'bob@customer.com' }, { email: 'gone@customer.com' }],
+    })
+
+    response.assertStatus(200)
+    assert.deepEqual(
+      response.body().data.map((item: { status: string; id: number }) => [item.status, item.id]),
+      [
+        ['updated', pending.id],
+        ['unchanged', gone.id],
+      ]
+    )
+    await pending.refresh()
+    await gone.refresh()
+    assert.equal(pending.state, 'subscribed')
+    assert.equal(gone.state, 'unsubscribed')
+    // Vouching for consent lifts no suppression.
+    const suppressed = await calls.get(`/suppressions?email=bob%40customer.com`)
+    assert.lengthOf(suppressed.body().data, 1)
+  })
+
+  test('the API create of a pending address takes that client over and subscribes it', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    await defineAttributes(tenant)
+    const pending = await pendingClient(tenant)
+    await pending.merge({ attributes: { company: 'Typed Co' } }).save()
+    await tagClients(tenant, ['From form'], [pending.id])
+    const calls = api(client, await createToken(user))
+
+    const created = await calls.post('/clients', {
+      email: 'Bob@Customer.com',
+      comment: 'Ordered twice',
+      add_tags: ['vip'],
+      attributes: { plan: 'pro' },
+    })
+
+    created.assertStatus(201)
+    assert.include(created.body(), {
+      id: pending.id,
+      email: 'bob@customer.com',
+      full_name: 'Typed by a stranger',
+      comment: 'Ordered twice',
+      state: 'subscribed',
+    })
+    await pending.refresh()
+    assert.equal(pending.state, 'subscribed')
+    assert.deepEqual(pending.attributes, { company: 'Typed Co', plan: 'Pro' })
+    const tags = await tagsOfClients([pending.id])
+    assert.sameMembers(
+      tags.get(pending.id)!.map((tag) => tag.name),
+      ['From form', 'vip']
+    )
+    assert.lengthOf(await Client.query().where('tenant_id', tenant.id), 1)
+  })
+
+  test('adding the address in the web form subscribes the pending client', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+
+    const response = await postForm(client, '/clients', {
+      email: 'bob@customer.com',
+      fullName: 'Bob',
+    }).loginAs(user)
+
+    assert.equal(response.header('location'), '/clients')
+    await pending.refresh()
+    assert.equal(pending.state, 'subscribed')
+    assert.equal(pending.fullName, 'Bob')
+  })
+
+  test('another client cannot be renamed to a pending address', async ({ client, assert }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+    const other = await tenant.related('clients').create({ email: 'other@customer.com' })
+
+    const response = await putForm(client, `/clients/${other.id}`, {
+      email: pending.email,
+    }).loginAs(user)
+
+    response.assertFlashMessage('inputErrorsBag', {
+      email: ['A client with this email already exists in your workspace'],
+    })
+    await pending.refresh()
+    assert.equal(pending.state, 'pending')
+  })
+
+  test('the list and the edit page say pending; saving the edit form subscribes', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+
+    const list = await client.get('/clients').loginAs(user)
+    list.assertStatus(200)
+    assert.match(list.text(), /data-testid="client-state"[^>]*>Pending</)
+
+    const edit = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
+    edit.assertStatus(200)
+    assert.match(
+      edit.text(),
+      /Awaiting sign-up confirmation since \d+ \w+ \d{4}, \d\d:\d\d;\s*saving this form marks them subscribed\./
+    )
+
+    const saved = await putForm(client, `/clients/${pending.id}`, {
+      email: pending.email,
+      fullName: 'Bob',
+    }).loginAs(user)
+    assert.equal(saved.header('location'), '/clients')
+    await pending.refresh()
+    assert.equal(pending.state, 'subscribed')
+
+    const after = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
+    assert.notInclude(after.text(), 'Awaiting sign-up confirmation')
+  })
+})
