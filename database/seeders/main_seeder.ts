@@ -16,6 +16,7 @@ import CreateMessage from '#actions/messages/create_message'
 import CreateMailing from '#actions/mailings/create_mailing'
 import CreatePost from '#actions/posts/create_post'
 import CreateTag from '#actions/tags/create_tag'
+import SaveSegment from '#actions/segments/save_segment'
 import CreateAttribute from '#actions/attributes/create_attribute'
 import { addTagsToClients } from '#audiences/client_tags'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
@@ -211,6 +212,46 @@ export default class MainSeeder extends BaseSeeder {
       [tags.pastry.id],
       ids((index) => index % 5 === 1)
     )
+
+    // A segment and a monthly mailing to it: each run reaches whoever
+    // matches then (the mailing page says how many match now).
+    const segment = await SaveSegment.handle({
+      tenant,
+      data: {
+        name: 'Wholesale cafés and restaurants',
+        definition: {
+          match: 'all',
+          conditions: [
+            { field: 'tags', op: 'any', tagIds: [tags.wholesale.id] },
+            { field: 'attribute', key: 'plan', op: 'neq', value: 'Retail' },
+            { field: 'state', op: 'is', value: 'subscribed' },
+          ],
+        },
+      },
+    })
+    const message = await CreateMessage.handle(tenant, {
+      subject: 'Your wholesale order for next month, {{ client.full_name }}',
+      bodyText:
+        'Hello {{ client.full_name }} of {{ client.attributes.company }},\n\nNext month’s wholesale list is ready: reply to this mail to order.\n\nNo more mail from us: {{ unsubscribe_url }}',
+      bodyHtml: null,
+    })
+    const firstRun = DateTime.now()
+      .setZone(tenant.timeZone)
+      .plus({ days: 3 })
+      .set({ hour: 8, minute: 0, second: 0, millisecond: 0 })
+    await CreateMailing.handle({
+      tenant,
+      user: owner,
+      data: {
+        name: 'Wholesale monthly',
+        messageId: message.id,
+        audience: 'segment',
+        segmentId: segment.id,
+        periodicity: 'monthly',
+        startAt: firstRun,
+        endAt: firstRun.plus({ months: 6 }),
+      },
+    })
   }
 
   /**
