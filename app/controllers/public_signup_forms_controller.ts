@@ -8,6 +8,7 @@ import { checkSignupAnswers, consentSubmission } from '#audiences/signup_forms'
 import { confirmationLinkState } from '#audiences/signup_links'
 import { takeSubmission } from '#audiences/signup_limits'
 import { signupSubmissionValidator } from '#validators/signup_form'
+import { noStore } from '#services/http/no_store'
 
 type Found = NonNullable<Awaited<ReturnType<typeof FindPublicSignupForm.handle>>>
 type Page = Pick<HttpContext, 'response' | 'view'>
@@ -29,7 +30,9 @@ export default class PublicSignupFormsController {
   /**
    * Whatever happens to a valid address (new, pending, a client,
    * unsubscribed, suppressed, over its mail limit) the answer is the same
-   * bytes: the form's success page, or the same redirect.
+   * bytes: the form's success page, or the same redirect. Without Redis
+   * (limits, queue) the visitor is asked to come back: a 503
+   * (SignupsPausedException).
    */
   async store({ params, request, response, view }: HttpContext) {
     noStore(response)
@@ -163,16 +166,6 @@ function expiredLink({ response, view }: Page, workspaceName: string, form: Sign
     workspaceName,
     formToken: form?.publicToken ?? null,
   })
-}
-
-/**
- * The pages answer one visitor at one moment: nothing for a cache to keep,
- * nor for search engines to list.
- */
-function noStore(response: HttpContext['response']) {
-  response.header('Cache-Control', 'no-store')
-  response.header('X-Robots-Tag', 'noindex')
-  response.header('Referrer-Policy', 'no-referrer')
 }
 
 function isFilled(value: unknown) {

@@ -23,6 +23,7 @@ import {
   createAttribute,
   createSignupForm,
   followConfirmation,
+  recordedConsent,
   submitSignup,
   visitorEmail,
 } from '#tests/functional/signup_forms/helpers'
@@ -110,12 +111,12 @@ test.group('Sign-up forms: double opt-in', () => {
     answer.assertTextIncludes('Check your inbox')
 
     // Pending: a client, never mailed, with nothing applied yet.
+    const consent = await recordedConsent(tenant, email)
     const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
     assert.equal(pending.state, 'pending')
     assert.equal(pending.fullName, '')
     assert.deepEqual(pending.attributes, {})
 
-    const consent = await Consent.query().where({ tenant_id: tenant.id, email }).firstOrFail()
     assert.equal(consent.ip, '203.0.113.7')
     assert.equal(consent.userAgent, 'Mozilla/5.0 (Signup test)')
     assert.equal(consent.signupFormId, form.id)
@@ -434,6 +435,7 @@ test.group('Sign-up forms: double opt-in', () => {
     })
     const email = visitorEmail('recorded')
     await submitSignup(client, form, { email }, '198.51.100.23')
+    await recordedConsent(tenant, email)
     const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
 
     const page = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
