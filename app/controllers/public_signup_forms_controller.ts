@@ -87,7 +87,7 @@ export default class PublicSignupFormsController {
     const state = confirmationLinkState(request)
     const found = state === 'invalid' ? null : await FindSignupConfirmation.handle(params.id)
     if (!found) return invalidLink({ response, view })
-    const { consent, tenant, form } = found
+    const { consent, tenant, form, canSignUpAgain } = found
     if (consent.confirmedAt) {
       return view.render('pages/signup_forms/public/confirmed', {
         workspaceName: tenant.name,
@@ -95,7 +95,9 @@ export default class PublicSignupFormsController {
         confirmedText: null,
       })
     }
-    if (state === 'expired') return expiredLink({ response, view }, tenant.name, form)
+    if (state === 'expired') {
+      return expiredLink({ response, view }, tenant.name, canSignUpAgain ? form : null)
+    }
     return view.render('pages/signup_forms/public/confirm', {
       workspaceName: tenant.name,
       title: form?.title ?? null,
@@ -110,10 +112,14 @@ export default class PublicSignupFormsController {
     if (state === 'expired') {
       const found = await FindSignupConfirmation.handle(params.id)
       if (!found) return invalidLink({ response, view })
-      return expiredLink({ response, view }, found.tenant.name, found.form)
+      const { tenant, form, canSignUpAgain } = found
+      return expiredLink({ response, view }, tenant.name, canSignUpAgain ? form : null)
     }
 
-    const outcome = await ConfirmSignup.handle(Number(params.id))
+    const outcome = await ConfirmSignup.handle(Number(params.id), {
+      ip: request.ip(),
+      userAgent: request.header('user-agent') ?? null,
+    })
     if (outcome.status === 'not_found') return invalidLink({ response, view })
     return view.render('pages/signup_forms/public/confirmed', {
       workspaceName: outcome.tenant.name,
