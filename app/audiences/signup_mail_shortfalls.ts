@@ -14,16 +14,31 @@ import { sqlTime } from '#services/database/sql_time'
 export const SHORTFALL_WINDOW_HOURS = 24
 
 /**
- * Counts one such sign-up of the form, in the bucket of this hour.
+ * Counts one such sign-up of the form, in the bucket of this hour, and
+ * forgets the form's buckets past the window (nothing reads them).
  */
 export async function recordMailShortfall(form: SignupForm) {
-  const hour = sqlTime(DateTime.utc().startOf('hour'))
+  const now = DateTime.utc()
   await db
     .knexQuery()
     .table('signup_mail_shortfalls')
-    .insert({ tenant_id: form.tenantId, signup_form_id: form.id, hour, count: 1 })
+    .insert({
+      tenant_id: form.tenantId,
+      signup_form_id: form.id,
+      hour: sqlTime(now.startOf('hour')),
+      count: 1,
+    })
     .onConflict(['signup_form_id', 'hour'])
     .merge({ count: db.knexRawQuery('signup_mail_shortfalls.count + 1') })
+  await db
+    .from('signup_mail_shortfalls')
+    .where('signup_form_id', form.id)
+    .where('hour', '<', sqlTime(windowStart(now)))
+    .delete()
+}
+
+function windowStart(now: DateTime) {
+  return now.minus({ hours: SHORTFALL_WINDOW_HOURS }).startOf('hour')
 }
 
 /**
@@ -36,7 +51,7 @@ export async function mailShortfallsOf(
   formIds: number[]
 ): Promise<Map<number, number>> {
   if (formIds.length === 0) return new Map()
-  const since = DateTime.utc().minus({ hours: SHORTFALL_WINDOW_HOURS }).startOf('hour')
+  const since = windowStart(DateTime.utc())
   const rows = await db
     .from('signup_mail_shortfalls')
     .where('tenant_id', tenantId)
