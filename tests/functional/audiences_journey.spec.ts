@@ -364,7 +364,9 @@ test.group('Audiences: a workspace’s whole journey', () => {
       'website': '',
     })
     stranger.assertStatus(200)
-    const signedUp = await Client.findByOrFail({ tenantId: tenant.id, email: customer })
+    const signedUp = await waitUntil('the customer’s pending client', () =>
+      Client.findBy({ tenantId: tenant.id, email: customer })
+    )
     assert.equal(signedUp.state, 'pending')
     const synced = await calls.post('/clients/bulk', { clients: [{ email: customer }] })
     assert.deepInclude(synced.body().data[0], { status: 'updated', id: signedUp.id })
