@@ -405,3 +405,25 @@ function gmailVariants(name: string) {
     `${dotted}@googlemail.com`,
   ]
 }
+
+test.group('Sign-up forms: Redis refusing commands', () => {
+  test('a sign-up is answered with a 503 when Redis answers errors while connected', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup)
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    await privateRedis.client().config('SET', 'maxmemory', '1')
+
+    const email = visitorEmail('refused')
+    const answer = await fetch(server.url(`/f/${form.publicToken}`), {
+      method: 'POST',
+      body: new URLSearchParams({ email }),
+      redirect: 'manual',
+    })
+    assert.equal(answer.status, 503, server.output)
+    assert.include(await answer.text(), 'Sign-ups are paused for a moment')
+    assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+  }).timeout(60_000)
+})
