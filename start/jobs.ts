@@ -21,6 +21,7 @@ export const jobs = {
   deliver_webhooks: () => import('#jobs/deliver_webhooks_job'),
   prune_webhooks: () => import('#jobs/prune_webhooks_job'),
   recheck_domains: () => import('#jobs/recheck_domains_job'),
+  record_signup: () => import('#jobs/record_signup_job'),
 }
 
 export type JobName = keyof typeof jobs

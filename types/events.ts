@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon'
 import type Client from '#models/client'
 import type { ClientState } from '#models/client'
 import type { SuppressionReason } from '#models/suppression'
+import type { AttributeValue } from '#audiences/attribute_values'
 
 /**
  * What the application announces, for outcome webhooks and anything else
@@ -44,17 +45,24 @@ declare module '@adonisjs/core/types' {
     'client:unsubscribed': { client: Client; unsubscribedAt: DateTime }
     /**
      * A client's topics or subscription state changed on the preference
-     * page (UpdateClientTopics, ResubscribeClient), after the commit. The
-     * client has been refreshed. `changes` holds only what changed: tag
-     * names taken on and off, the subscription state before and after.
+     * page (UpdateClientTopics, ResubscribeClient), or a subscribed client
+     * confirmed a sign-up (ConfirmSignup), after the commit. The client
+     * has been refreshed. `changes` holds only what changed: tag names
+     * taken on and off, the subscription state, name and attribute values
+     * before and after.
      */
     'client:updated': {
       client: Client
       changes: {
         tags?: { added: string[]; removed: string[] }
         state?: { from: ClientState; to: ClientState }
+        full_name?: { from: string; to: string }
+        attributes?: Record<string, { from: AttributeValue | null; to: AttributeValue | null }>
       }
-      /** Who made the change: "preference_page" (the client themselves). */
+      /**
+       * Who made the change: "preference_page" (the client themselves),
+       * "signup_form" (a confirmed sign-up of a subscribed client).
+       */
       source: string
     }
     /**

@@ -1,9 +1,9 @@
 import logger from '@adonisjs/core/services/logger'
 import limiter from '@adonisjs/limiter/services/main'
 import redis from '@adonisjs/redis/services/main'
-import { errors as limiterErrors } from '@adonisjs/limiter'
 import preferencesConfig from '#config/preferences'
 import { networkKey } from '#services/http/client_networks'
+import { takeAllOrRefusal } from '#services/accounts/mail_limits'
 
 /**
  * Takes one save of the preference page from the link's bucket (counted by
@@ -15,37 +15,34 @@ import { networkKey } from '#services/http/client_networks'
  *
  * While Redis is away the save goes uncounted: the page works on the
  * database alone, like the one-click unsubscribe, instead of waiting out
- * the reconnects and failing. What an outage lets through is bounded anyway
- * (a save rewrites one client's topics).
+ * the reconnects and failing. That holds whether the connection says so
+ * (not ready) or a command fails while it still claims to be ready (a
+ * timeout, a connection lost mid-command). What an outage lets through is
+ * bounded anyway (a save rewrites one client's topics).
  */
 export async function takePreferenceSave(
   client: { id: number; tenantId: number },
   ip: string
 ): Promise<number | null> {
-  if (redis.connection().status !== 'ready') {
-    logger.warn('Redis is away: a preference save is not counted against its limits')
-    return null
-  }
+  if (redis.connection().status !== 'ready') return uncounted('Redis is away')
   const { perToken, perIp, windowSeconds } = preferencesConfig.rateLimit
   const policy = `${perToken}/${perIp}/${windowSeconds}`
   const buckets = [
     { requests: perToken, key: `preferences:${policy}:client:${client.tenantId}:${client.id}` },
     { requests: perIp, key: `preferences:${policy}:ip:${networkKey(ip)}` },
   ].map(({ requests, key }) => ({
-    bucket: limiter.use({ requests, duration: windowSeconds }),
+    limiter: limiter.use({ requests, duration: windowSeconds }),
     key,
   }))
-
-  const taken: typeof buckets = []
-  for (const entry of buckets) {
-    try {
-      await entry.bucket.consume(entry.key)
-      taken.push(entry)
-    } catch (error) {
-      if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
-      await Promise.all(taken.map(({ bucket, key }) => bucket.decrement(key)))
-      return Math.max(1, error.response.availableIn)
-    }
+  try {
+    const refusal = await takeAllOrRefusal(buckets)
+    return refusal ? refusal.availableIn : null
+  } catch (error) {
+    return uncounted(error instanceof Error ? error.message : String(error))
   }
+}
+
+function uncounted(why: string) {
+  logger.warn({ why }, 'A preference save is not counted against its limits')
   return null
 }

@@ -8,6 +8,7 @@ import { checkSignupAnswers, consentSubmission } from '#audiences/signup_forms'
 import { confirmationLinkState } from '#audiences/signup_links'
 import { takeSubmission } from '#audiences/signup_limits'
 import { signupSubmissionValidator } from '#validators/signup_form'
+import { noStore } from '#services/http/no_store'
 
 type Found = NonNullable<Awaited<ReturnType<typeof FindPublicSignupForm.handle>>>
 type Page = Pick<HttpContext, 'response' | 'view'>
@@ -29,7 +30,9 @@ export default class PublicSignupFormsController {
   /**
    * Whatever happens to a valid address (new, pending, a client,
    * unsubscribed, suppressed, over its mail limit) the answer is the same
-   * bytes: the form's success page, or the same redirect.
+   * bytes: the form's success page, or the same redirect. Without Redis
+   * (limits, queue) the visitor is asked to come back: a 503
+   * (SignupsPausedException).
    */
   async store({ params, request, response, view }: HttpContext) {
     noStore(response)
@@ -84,7 +87,7 @@ export default class PublicSignupFormsController {
     const state = confirmationLinkState(request)
     const found = state === 'invalid' ? null : await FindSignupConfirmation.handle(params.id)
     if (!found) return invalidLink({ response, view })
-    const { consent, tenant, form } = found
+    const { consent, tenant, form, canSignUpAgain } = found
     if (consent.confirmedAt) {
       return view.render('pages/signup_forms/public/confirmed', {
         workspaceName: tenant.name,
@@ -92,7 +95,9 @@ export default class PublicSignupFormsController {
         confirmedText: null,
       })
     }
-    if (state === 'expired') return expiredLink({ response, view }, tenant.name, form)
+    if (state === 'expired') {
+      return expiredLink({ response, view }, tenant.name, canSignUpAgain ? form : null)
+    }
     return view.render('pages/signup_forms/public/confirm', {
       workspaceName: tenant.name,
       title: form?.title ?? null,
@@ -107,10 +112,14 @@ export default class PublicSignupFormsController {
     if (state === 'expired') {
       const found = await FindSignupConfirmation.handle(params.id)
       if (!found) return invalidLink({ response, view })
-      return expiredLink({ response, view }, found.tenant.name, found.form)
+      const { tenant, form, canSignUpAgain } = found
+      return expiredLink({ response, view }, tenant.name, canSignUpAgain ? form : null)
     }
 
-    const outcome = await ConfirmSignup.handle(Number(params.id))
+    const outcome = await ConfirmSignup.handle(Number(params.id), {
+      ip: request.ip(),
+      userAgent: request.header('user-agent') ?? null,
+    })
     if (outcome.status === 'not_found') return invalidLink({ response, view })
     return view.render('pages/signup_forms/public/confirmed', {
       workspaceName: outcome.tenant.name,
@@ -163,16 +172,6 @@ function expiredLink({ response, view }: Page, workspaceName: string, form: Sign
     workspaceName,
     formToken: form?.publicToken ?? null,
   })
-}
-
-/**
- * The pages answer one visitor at one moment: nothing for a cache to keep,
- * nor for search engines to list.
- */
-function noStore(response: HttpContext['response']) {
-  response.header('Cache-Control', 'no-store')
-  response.header('X-Robots-Tag', 'noindex')
-  response.header('Referrer-Policy', 'no-referrer')
 }
 
 function isFilled(value: unknown) {

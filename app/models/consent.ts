@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
+import { storableText } from '#services/database/storable_text'
 
 /**
  * One sign-up request through a form, kept as the record of consent: the
@@ -45,6 +46,20 @@ export default class Consent extends BaseModel {
   @column.dateTime()
   declare confirmedAt: DateTime | null
 
+  /** Where the confirming click came from (null before it, and for older records). */
+  @column()
+  declare confirmedIp: string | null
+
+  @column()
+  declare confirmedUserAgent: string | null
+
+  /**
+   * The submission's id given by the request that queued it: the job that
+   * records it finds it again when it runs twice.
+   */
+  @column()
+  declare submissionId: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 }
@@ -52,4 +67,15 @@ export default class Consent extends BaseModel {
 export interface ConsentSubmission {
   fullName?: string
   attributes?: Record<string, string | number | boolean>
+}
+
+/** The length of the user-agent columns of consents. */
+const USER_AGENT_MAX_LENGTH = 300
+
+/**
+ * A browser's User-Agent header as the consent columns keep it: whatever a
+ * client sent, storable on every database and within the column.
+ */
+export function storableUserAgent(userAgent: string | null | undefined) {
+  return userAgent ? storableText(userAgent, USER_AGENT_MAX_LENGTH) : null
 }

@@ -279,7 +279,10 @@ test.group('Audiences: a workspace’s whole journey', () => {
       .header('Referer', 'https://shop.atelier-vert.example/newsletter')
     signup.assertStatus(200)
     signup.assertTextIncludes('Almost there: check your inbox.')
-    const pending = await Client.findByOrFail({ tenantId: tenant.id, email: visitor })
+    // The worker records the sign-up (the request only queues it).
+    const pending = await waitUntil('the visitor’s pending client', () =>
+      Client.findBy({ tenantId: tenant.id, email: visitor })
+    )
     assert.equal(pending.state, 'pending')
 
     // Between the occurrences the shop's sync says Grace is no VIP any more
@@ -361,7 +364,9 @@ test.group('Audiences: a workspace’s whole journey', () => {
       'website': '',
     })
     stranger.assertStatus(200)
-    const signedUp = await Client.findByOrFail({ tenantId: tenant.id, email: customer })
+    const signedUp = await waitUntil('the customer’s pending client', () =>
+      Client.findBy({ tenantId: tenant.id, email: customer })
+    )
     assert.equal(signedUp.state, 'pending')
     const synced = await calls.post('/clients/bulk', { clients: [{ email: customer }] })
     assert.deepInclude(synced.body().data[0], { status: 'updated', id: signedUp.id })

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import type Client from '#models/client'
+import { storableUserAgent } from '#models/consent'
 import { subscriptionOf } from '#audiences/preferences'
 import { sqlTime } from '#services/database/sql_time'
 import { affectedRows } from '#services/database/affected_rows'
@@ -22,8 +23,6 @@ export interface ResubscribeRequest {
  * hand, which only the workspace may lift (Clients → Suppression list).
  */
 export type ResubscribeOutcome = 'resubscribed' | 'not_unsubscribed' | 'suppressed'
-
-const USER_AGENT_MAX_LENGTH = 300
 
 /**
  * A client who unsubscribed comes back, from the link of a message they
@@ -63,7 +62,7 @@ export default class ResubscribeClient {
         client_id: client.id,
         signup_form_id: null,
         ip: request.ip,
-        user_agent: request.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+        user_agent: storableUserAgent(request.userAgent),
         consent_text: request.consentText,
         submitted: '{}',
         confirmed_at: sqlTime(now),

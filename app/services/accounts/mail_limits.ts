@@ -51,16 +51,34 @@ export interface LimitBucket {
  * taken.
  */
 export async function takeAllOrNone(buckets: LimitBucket[]): Promise<boolean> {
+  return (await takeAllOrRefusal(buckets)) === null
+}
+
+/**
+ * What refused a takeAllOrNone: the full bucket (its index in the list) and
+ * the seconds until it has room again.
+ */
+export interface LimitRefusal {
+  index: number
+  availableIn: number
+}
+
+/**
+ * takeAllOrNone, telling which bucket was full: null when all were taken.
+ * Other errors (Redis away) are thrown, after nothing is given back (the
+ * caller decides whether to fail open or closed).
+ */
+export async function takeAllOrRefusal(buckets: LimitBucket[]): Promise<LimitRefusal | null> {
   const taken: LimitBucket[] = []
-  for (const bucket of buckets) {
+  for (const [index, bucket] of buckets.entries()) {
     try {
       await bucket.limiter.consume(bucket.key)
       taken.push(bucket)
     } catch (error) {
       if (!(error instanceof limiterErrors.E_TOO_MANY_REQUESTS)) throw error
       await Promise.all(taken.map(({ limiter: l, key }) => l.decrement(key)))
-      return false
+      return { index, availableIn: Math.max(1, error.response.availableIn) }
     }
   }
-  return true
+  return null
 }

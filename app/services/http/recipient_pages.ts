@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import FindUnsubscribeRecipient from '#actions/clients/find_unsubscribe_recipient'
 import { EXAMPLE_UNSUBSCRIBE_TOKEN } from '#sending/unsubscribe_links'
+import { noStore } from '#services/http/no_store'
 
 /**
  * What the pages of the link in every message (unsubscribe and preferences)
@@ -31,16 +32,6 @@ export async function answerForLink(
     return view.render('pages/unsubscribe/invalid')
   }
   return answer(recipient)
-}
-
-/**
- * Links are personal and the pages answer what they were asked at that
- * moment: nothing to keep in a cache, and search engines should not list them.
- */
-function noStore(response: HttpContext['response']) {
-  response.header('Cache-Control', 'no-store')
-  response.header('X-Robots-Tag', 'noindex')
-  response.header('Referrer-Policy', 'no-referrer')
 }
 
 /**

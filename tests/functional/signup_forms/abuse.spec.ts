@@ -1,8 +1,12 @@
 import { request as httpRequest } from 'node:http'
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
+import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import Client from '#models/client'
 import Consent from '#models/consent'
+import type Tenant from '#models/tenant'
+import type SignupForm from '#models/signup_form'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
 import signupFormsConfig from '#config/signup_forms'
@@ -10,12 +14,45 @@ import { SIGNUP_SUBMISSION_MAX_ATTRIBUTE_KEYS } from '#validators/signup_form'
 import { createUser } from '#tests/helpers/users'
 import { settledMailsTo } from '#tests/helpers/account_mail'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
+import { waitUntil } from '#tests/helpers/wait'
+import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import {
   confirmationLinkFor,
   createSignupForm,
   submitSignup,
   visitorEmail,
 } from '#tests/functional/signup_forms/helpers'
+
+test.group('Sign-up forms: without Redis', () => {
+  test('a sign-up is answered with a 503 asking to try again, and nothing is kept; it works again with Redis', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup)
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('paused')
+    const signUp = () =>
+      fetch(server.url(`/f/${form.publicToken}`), {
+        method: 'POST',
+        body: new URLSearchParams({ email }),
+        redirect: 'manual',
+      })
+    await privateRedis.stop()
+
+    const paused = await signUp()
+    assert.equal(paused.status, 503, server.output)
+    assert.include(await paused.text(), 'Sign-ups are paused for a moment, please try again')
+    assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+
+    // Back: the visitor's next try goes through, nothing was counted.
+    await privateRedis.start()
+    await waitUntil('sign-ups to work again', async () => {
+      const answer = await signUp()
+      return answer.status === 200
+    })
+  }).timeout(60_000)
+})
 
 test.group('Sign-up forms: abuse', (group) => {
   const configured = structuredClone(signupFormsConfig)
@@ -146,7 +183,7 @@ test.group('Sign-up forms: abuse', (group) => {
     assert,
   }) => {
     signupFormsConfig.mails.perWorkspaceHourly = 2
-    const { tenant } = await createUser()
+    const { user, tenant } = await createUser()
     const form = await createSignupForm(tenant)
     const targets = [visitorEmail('a'), visitorEmail('b'), visitorEmail('c')]
     for (const email of targets) await submitSignup(client, form, { email })
@@ -156,6 +193,17 @@ test.group('Sign-up forms: abuse', (group) => {
       mails.map((list) => list.length),
       [1, 1, 0]
     )
+
+    // The owner hears of the sign-up that went unmailed, on the list and
+    // on the form's page.
+    const notice = '1 sign-up got no confirmation mail in the last 24 hours'
+    await waitUntil('the unmailed sign-up to be counted', async () => {
+      const list = await client.get('/clients/forms').loginAs(user)
+      return list.text().includes(notice)
+    })
+    const edit = await client.get(`/clients/forms/${form.id}/edit`).loginAs(user)
+    edit.assertTextIncludes(notice)
+    edit.assertTextIncludes('because the hourly limit was reached')
   }).timeout(30_000)
 
   test('the +tag and dot spellings of one mailbox share its allowance in a workspace', async ({
@@ -195,6 +243,23 @@ test.group('Sign-up forms: abuse', (group) => {
     assert.equal(mails.flat().length, signupFormsConfig.mails.perMailboxHourly)
   }).timeout(60_000)
 
+  test('the request does the same database work for a new, pending, subscribed, unsubscribed or suppressed address', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const addresses = await addressesOfEveryKind(client, tenant, form)
+    // The first sign-up of a form warms what any first request warms.
+    await submitSignup(client, form, { email: visitorEmail('warm-up') })
+
+    const queries: Record<string, number> = {}
+    for (const [kind, email] of Object.entries(addresses)) {
+      queries[kind] = await queriesDuring(() => submitSignup(client, form, { email }))
+    }
+    assert.lengthOf(new Set(Object.values(queries)), 1, JSON.stringify(queries))
+  }).timeout(30_000)
+
   test('the answer is the same bytes for a new, pending, subscribed, unsubscribed or suppressed address', async ({
     client,
     assert,
@@ -202,27 +267,7 @@ test.group('Sign-up forms: abuse', (group) => {
     const { tenant } = await createUser()
     const form = await createSignupForm(tenant)
 
-    const pending = visitorEmail('pending')
-    await submitSignup(client, form, { email: pending })
-    await confirmationLinkFor(pending)
-    const subscribed = await tenant.related('clients').create({ email: visitorEmail('member') })
-    const unsubscribed = await tenant.related('clients').create({ email: visitorEmail('left') })
-    await UnsubscribeClient.handle(unsubscribed)
-    const bounced = visitorEmail('bounced')
-    await SuppressAddress.handle({
-      tenantId: tenant.id,
-      email: bounced,
-      reason: 'hard_bounce',
-      source: 'test',
-    })
-
-    const addresses = {
-      new: visitorEmail('new'),
-      pending,
-      subscribed: subscribed.email,
-      unsubscribed: unsubscribed.email,
-      suppressed: bounced,
-    }
+    const addresses = await addressesOfEveryKind(client, tenant, form)
     const answers: Record<string, string> = {}
     for (const [kind, email] of Object.entries(addresses)) {
       const answer = await submitSignup(client, form, { email })
@@ -303,6 +348,50 @@ test.group('Sign-up forms: abuse', (group) => {
 })
 
 /**
+ * One address of every kind a visitor may type: new, pending (signed up,
+ * not confirmed), a subscribed client, an unsubscribed one, a suppressed
+ * one.
+ */
+async function addressesOfEveryKind(client: ApiClient, tenant: Tenant, form: SignupForm) {
+  const pending = visitorEmail('pending')
+  await submitSignup(client, form, { email: pending })
+  await confirmationLinkFor(pending)
+  const subscribed = await tenant.related('clients').create({ email: visitorEmail('member') })
+  const unsubscribed = await tenant.related('clients').create({ email: visitorEmail('left') })
+  await UnsubscribeClient.handle(unsubscribed)
+  const bounced = visitorEmail('bounced')
+  await SuppressAddress.handle({
+    tenantId: tenant.id,
+    email: bounced,
+    reason: 'hard_bounce',
+    source: 'test',
+  })
+  return {
+    new: visitorEmail('new'),
+    pending,
+    subscribed: subscribed.email,
+    unsubscribed: unsubscribed.email,
+    suppressed: bounced,
+  }
+}
+
+/**
+ * How many SQL statements the web server (this process) ran during `task`.
+ */
+async function queriesDuring(task: () => Promise<unknown>) {
+  const clients = new Set([db.connection().getWriteClient(), db.connection().getReadClient()])
+  let count = 0
+  const onQuery = () => (count += 1)
+  for (const knex of clients) knex.on('query', onQuery)
+  try {
+    await task()
+  } finally {
+    for (const knex of clients) knex.off('query', onQuery)
+  }
+  return count
+}
+
+/**
  * Four spellings of one new Gmail mailbox: tagged, dotted, and through
  * googlemail.com.
  */
@@ -316,3 +405,25 @@ function gmailVariants(name: string) {
     `${dotted}@googlemail.com`,
   ]
 }
+
+test.group('Sign-up forms: Redis refusing commands', () => {
+  test('a sign-up is answered with a 503 when Redis answers errors while connected', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup)
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    await privateRedis.client().config('SET', 'maxmemory', '1')
+
+    const email = visitorEmail('refused')
+    const answer = await fetch(server.url(`/f/${form.publicToken}`), {
+      method: 'POST',
+      body: new URLSearchParams({ email }),
+      redirect: 'manual',
+    })
+    assert.equal(answer.status, 503, server.output)
+    assert.include(await answer.text(), 'Sign-ups are paused for a moment')
+    assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+  }).timeout(60_000)
+})

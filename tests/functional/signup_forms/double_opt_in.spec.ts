@@ -23,6 +23,7 @@ import {
   createAttribute,
   createSignupForm,
   followConfirmation,
+  recordedConsent,
   submitSignup,
   visitorEmail,
 } from '#tests/functional/signup_forms/helpers'
@@ -110,12 +111,12 @@ test.group('Sign-up forms: double opt-in', () => {
     answer.assertTextIncludes('Check your inbox')
 
     // Pending: a client, never mailed, with nothing applied yet.
+    const consent = await recordedConsent(tenant, email)
     const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
     assert.equal(pending.state, 'pending')
     assert.equal(pending.fullName, '')
     assert.deepEqual(pending.attributes, {})
 
-    const consent = await Consent.query().where({ tenant_id: tenant.id, email }).firstOrFail()
     assert.equal(consent.ip, '203.0.113.7')
     assert.equal(consent.userAgent, 'Mozilla/5.0 (Signup test)')
     assert.equal(consent.signupFormId, form.id)
@@ -434,6 +435,7 @@ test.group('Sign-up forms: double opt-in', () => {
     })
     const email = visitorEmail('recorded')
     await submitSignup(client, form, { email }, '198.51.100.23')
+    await recordedConsent(tenant, email)
     const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
 
     const page = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
@@ -452,3 +454,152 @@ function assertBefore(first: number, second: number) {
     throw new Error(`Expected position ${first} before ${second}`)
   }
 }
+
+test.group('Sign-up forms: what a confirmation changes and announces', () => {
+  test('an address suppressed as unsubscribed, with no unsubscribe of its client, is announced as subscribed', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const receiver = await startReceiver(cleanup)
+    const { tenant } = await createUser()
+    const endpoint = await createEndpoint(tenant, receiver.url(), ['client.subscribed'])
+    const form = await createSignupForm(tenant)
+    const email = visitorEmail('listed')
+    // Unsubscribed before it was a client (an import of a list of leavers).
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email,
+      reason: 'unsubscribed',
+      source: 'test',
+    })
+    const member = await tenant.related('clients').create({ email })
+    await member.refresh()
+    assert.equal(member.state, 'subscribed')
+
+    await submitSignup(client, form, { email })
+    const { link } = await confirmationLinkFor(email)
+    await followConfirmation(client, link)
+
+    await waitUntil('the client.subscribed webhook', async () => receiver.received.length >= 1)
+    const [event] = receiver.verified(endpoint.secret)
+    assert.equal(event.type, 'client.subscribed')
+    assert.equal(event.data.email, email)
+    assert.lengthOf(await db.from('suppressions').where({ tenant_id: tenant.id, email }), 0)
+  }).timeout(30_000)
+
+  test('an address suppressed for a bounce after its sign-up confirms the consent, stays suppressed and is not announced', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const endpoint = await createEndpoint(tenant, 'https://hooks.example/signup', [
+      'client.subscribed',
+      'client.updated',
+    ])
+    const form = await createSignupForm(tenant, { confirmedText: 'Welcome aboard.' })
+    const email = visitorEmail('bounced-later')
+    await submitSignup(client, form, { email, name: 'Later Bounce' })
+    const { link } = await confirmationLinkFor(email)
+    await SuppressAddress.handle({
+      tenantId: tenant.id,
+      email,
+      reason: 'hard_bounce',
+      source: 'test',
+    })
+
+    const { confirmed } = await followConfirmation(client, link)
+    confirmed.assertStatus(200)
+    confirmed.assertTextIncludes(form.confirmedText)
+
+    const consent = await Consent.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.isNotNull(consent.confirmedAt)
+    const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.equal(pending.state, 'pending')
+    assert.equal(pending.fullName, '')
+    const entry = await db.from('suppressions').where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.equal(entry.reason, 'hard_bounce')
+    const messages = await db.from('webhook_messages').where('tenant_id', tenant.id)
+    assert.lengthOf(messages, 0, `endpoint ${endpoint.id}`)
+  }).timeout(30_000)
+
+  test('a subscribed client who confirms is announced as client.updated with what changed', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const receiver = await startReceiver(cleanup)
+    const { tenant } = await createUser()
+    const endpoint = await createEndpoint(tenant, receiver.url(), [
+      'client.subscribed',
+      'client.updated',
+    ])
+    const company = await createAttribute(tenant, 'company')
+    const member = await tenant.related('clients').create({
+      email: visitorEmail('member'),
+      fullName: 'Ada L.',
+      attributes: { company: 'Analytical' },
+    })
+    const form = await createSignupForm(tenant, {
+      tags: 'newsletter',
+      attributes: [{ definition: company }],
+    })
+
+    await submitSignup(client, form, {
+      email: member.email,
+      name: 'Ada Lovelace',
+      attributes: { company: 'Babbage & Co' },
+    })
+    const { link } = await confirmationLinkFor(member.email)
+    await followConfirmation(client, link)
+
+    await waitUntil('the client.updated webhook', async () => receiver.received.length >= 1)
+    const events = receiver.verified(endpoint.secret)
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['client.updated']
+    )
+    assert.equal(events[0].data.source, 'signup_form')
+    assert.deepEqual(events[0].data.changes, {
+      full_name: { from: 'Ada L.', to: 'Ada Lovelace' },
+      attributes: { company: { from: 'Analytical', to: 'Babbage & Co' } },
+      tags: { added: ['newsletter'], removed: [] },
+    })
+  }).timeout(30_000)
+
+  test('a form disabled after the mail still confirms with its tags; the click’s IP and browser are kept', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant, {
+      tags: 'spring',
+      title: 'Spring letters',
+      confirmedText: 'Welcome to spring.',
+    })
+    const email = visitorEmail('disabled')
+    await submitSignup(client, form, { email })
+    const { link } = await confirmationLinkFor(email)
+    form.isEnabled = false
+    await form.save()
+
+    const page = await client.get(link)
+    page.assertStatus(200)
+    page.assertTextIncludes(form.title)
+    const confirmed = await postForm(client, link).header('User-Agent', 'Confirming browser/1.0')
+    confirmed.assertStatus(200)
+    confirmed.assertTextIncludes(form.confirmedText)
+
+    const member = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.equal(member.state, 'subscribed')
+    const tags = await tagsOfClients([member.id])
+    assert.deepEqual(
+      tags.get(member.id)?.map((tag) => tag.name),
+      ['spring']
+    )
+    const consent = await Consent.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.isString(consent.confirmedIp)
+    assert.isNotEmpty(consent.confirmedIp)
+    assert.equal(consent.confirmedUserAgent, 'Confirming browser/1.0')
+  }).timeout(30_000)
+})

@@ -8,6 +8,8 @@ import { smtp } from '#tests/helpers/peers'
 import { linkIn } from '#tests/helpers/account_mail'
 import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import { postForm } from '#tests/helpers/forms'
+import { waitUntil } from '#tests/helpers/wait'
+import Consent from '#models/consent'
 
 let sequence = 0
 
@@ -111,4 +113,14 @@ export async function followConfirmation(client: ApiClient, link: string) {
   const page = await client.get(link)
   const confirmed = await postForm(client, link)
   return { page, confirmed }
+}
+
+/**
+ * The consent of a sign-up once the worker has recorded it (the request
+ * only queues it).
+ */
+export function recordedConsent(tenant: { id: number }, email: string) {
+  return waitUntil(`the sign-up of ${email}`, () =>
+    Consent.query().where({ tenant_id: tenant.id, email }).first()
+  )
 }

@@ -540,3 +540,25 @@ test.group('Preferences: without Redis', () => {
     assert.isNull(reader.unsubscribedAt)
   }).timeout(60_000)
 })
+
+test.group('Preferences: Redis refusing commands', () => {
+  test('a save goes uncounted when Redis answers errors while connected', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { redis: privateRedis, server } = await webServerOnPrivateRedis(cleanup)
+    const { reader, workshops } = await workspaceWithTopics()
+    // Connected, but every write is refused (out of memory): the limiter's
+    // commands fail while the connection says it is ready.
+    await privateRedis.client().config('SET', 'maxmemory', '1')
+
+    const body = new URLSearchParams([['topics[]', String(workshops.id)]])
+    const saved = await fetch(server.url(`${linkOf(reader)}/topics`), {
+      method: 'POST',
+      body,
+      redirect: 'manual',
+    })
+    assert.equal(saved.status, 303, server.output)
+    assert.deepEqual(await tagNamesOf(reader), ['VIP', 'Workshops'])
+  }).timeout(60_000)
+})
