@@ -65,8 +65,10 @@ export async function segmentContextOf(
 /**
  * A segment as a boolean SQL expression over one row of `clients` (aliased
  * `context.alias`), to put in a WHERE beside `tenant_id = ?`: the run start's
- * INSERT … SELECT, the counts and the clients list all use it, so whoever
- * the editor's preview shows is whoever a run mails.
+ * INSERT … SELECT, the counts and the clients list all use it, so the
+ * editor's preview matches whoever a run would list, except that a run
+ * leaves out pending clients (mailingAudienceOf adds that) while the
+ * preview counts them and says how many are pending.
  *
  * Every condition is evaluated on the row itself (JSON attributes, state
  * columns, creation time) or by a correlated probe of client_tags' (client_id,
