@@ -13,6 +13,7 @@ import {
   type AudienceMeta,
 } from '#validators/client_audience'
 import { workspaceTags } from '#validators/rules/workspace_tags'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -98,10 +99,7 @@ export const clientFormValidator = vine.withMetaData<ClientFormMeta & AudienceMe
     comment: clientComment().optional(),
     tagIds: vine
       .array(recordId())
-      // A form with one ticked tag sends a single value, not a list.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
+      .parse(oneOrMany)
       .maxLength(MAX_TAGS_PER_WORKSPACE)
       .distinct()
       .use(workspaceTags())
@@ -163,15 +161,7 @@ export const BULK_DELETE_MAX = 500
 
 export const bulkDeleteClientsValidator = vine.compile(
   vine.object({
-    ids: vine
-      .array(recordId())
-      // One ticked box may arrive as `ids=7` rather than `ids[]=7`.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
-      .minLength(1)
-      .maxLength(BULK_DELETE_MAX)
-      .distinct(),
+    ids: vine.array(recordId()).parse(oneOrMany).minLength(1).maxLength(BULK_DELETE_MAX).distinct(),
   })
 )
 
