@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { AttributeType } from '#models/attribute_definition'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { jsonPath } from '#audiences/attribute_storage'
 import type {
   AttributeCondition,
   CreatedCondition,
@@ -159,7 +160,7 @@ function accessors(key: string, { dialect, alias }: SegmentContext) {
       type: { sql: `jsonb_typeof(${column} -> ?::text)`, bindings: [key] },
     }
   }
-  const path = `$.${key}`
+  const path = jsonPath(key)
   return {
     // A string's text, a number, 1/0 for booleans; NULL when absent or null.
     text: { sql: `json_extract(${column}, ?)`, bindings: [path] },
