@@ -87,7 +87,7 @@ export function compileSegment(
   return join(parts, definition.match === 'any' ? 'OR' : 'AND')
 }
 
-export function compileCondition(condition: SegmentCondition, context: SegmentContext) {
+function compileCondition(condition: SegmentCondition, context: SegmentContext) {
   switch (condition.field) {
     case 'tags':
       return tagCondition(condition, context)

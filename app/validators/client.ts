@@ -60,22 +60,10 @@ const uniqueInWorkspace = vine.createRule(
 )
 
 /**
- * The create and edit form. Pass the workspace (and, when editing, the
- * client) as metadata: `{ meta: { ...tenantMeta(tenant), clientId } }`.
- */
-export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
-  vine.object({
-    email: clientEmail().use(uniqueInWorkspace()),
-    fullName: clientFullName().optional(),
-    comment: clientComment().optional(),
-  })
-)
-
-/**
-/**
  * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
  * form's fields, plus tags to add or remove by name and attributes to set or
- * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`.
+ * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`
+ * (the client's id when editing).
  */
 export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
   vine.object({
