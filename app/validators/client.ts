@@ -154,13 +154,13 @@ export const bulkDeleteClientsValidator = vine.compile(
 )
 
 /**
- * The API's list query: search, filters (`tag`, `segment_id`, `state`),
+ * The API's list query: search, filters (`tag_id`, `segment_id`, `state`),
  * page size and opaque cursor.
  */
 export const apiClientListValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
-    tag: recordId().parse(blankAsAbsent).optional(),
+    tag_id: recordId().parse(blankAsAbsent).optional(),
     segment_id: recordId().parse(blankAsAbsent).optional(),
     state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
     ...pageFields(isJsonCursor),
