@@ -308,7 +308,8 @@ test.group('The clients list filtered by tag, segment and state', () => {
     const badState = await calls.get('/clients?state=gone')
     badState.assertStatus(422)
     // Another workspace's tag is not found.
-    const [theirs] = await createTags((await createUser()).tenant, ['vip'])
+    const other = await createUser()
+    const [theirs] = await createTags(other.tenant, ['vip'])
     const foreign = await calls.get(`/clients?tag_id=${theirs.id}`)
     foreign.assertStatus(404)
   })
