@@ -15,9 +15,10 @@ function isPostgres(client: QueryClientContract) {
 }
 
 /**
- * The SQLite JSON path of a key (`$."company"`).
+ * The SQLite JSON path of a key (`$."company"`): quoted, so it names the
+ * key whatever it holds (the segment compiler uses it too).
  */
-function jsonPath(key: string) {
+export function jsonPath(key: string) {
   return `$."${key}"`
 }
 

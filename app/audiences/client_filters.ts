@@ -40,7 +40,7 @@ export async function clientFilterOf(tenant: Tenant, filters: ClientFilters) {
 
 /**
  * The filters of a request (the list's query string, the bulk bar's
- * fields, the export link, the API's `tag`/`segment_id`), with the tag and
+ * fields, the export link, the API's `tag_id`/`segment_id`), with the tag and
  * segment found among the workspace's own: another workspace's id fails as
  * a missing one does (404).
  */

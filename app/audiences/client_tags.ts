@@ -13,7 +13,14 @@ export const MAX_TAGS_PER_WORKSPACE = 500
  * Pairs written per statement: 2 bound values each, far below SQLite's and
  * PostgreSQL's limits.
  */
-const PAIRS_PER_STATEMENT = 5000
+export const PAIRS_PER_STATEMENT = 5000
+
+/**
+ * The first key of the PostgreSQL advisory lock that serialises creating a
+ * workspace's tags (the second is the workspace's id): any constant no other
+ * lock of the app uses.
+ */
+const TAG_CREATION_LOCK = 0x7461_6773
 
 export class TagLimitError extends Error {
   constructor() {
@@ -25,6 +32,13 @@ export class TagLimitError extends Error {
  * The ids of the workspace's tags with these names (case aside), creating
  * the missing ones: what the API and the CSV import mean by "add tag vip".
  * Throws TagLimitError when creating them would pass the workspace's limit.
+ *
+ * Creating is count-then-insert, so two requests could each see room for
+ * their new tag and pass the limit together. On PostgreSQL they take turns:
+ * a transaction-scoped advisory lock per workspace (held to the end of the
+ * caller's transaction, or of one opened here), taken before counting, so
+ * the second counts the first's tags. SQLite runs one writing transaction
+ * at a time anyway.
  */
 export async function findOrCreateTags(
   tenantId: number,
@@ -40,16 +54,27 @@ export async function findOrCreateTags(
   }
   if (byKey.size === 0) return new Map()
 
-  const found = async () => {
-    const rows: { id: number; name_key: string }[] = await client
-      .from('tags')
-      .where('tenant_id', tenantId)
-      .whereIn('name_key', [...byKey.keys()])
-      .select('id', 'name_key')
-    return new Map(rows.map((row) => [row.name_key, Number(row.id)]))
+  const existing = await tagIdsByKey(tenantId, [...byKey.keys()], client)
+  if (existing.size === byKey.size) return existing
+  if (client.dialect.name !== 'postgres') return createTags(tenantId, byKey, client)
+  const locked = async (trx: QueryClientContract) => {
+    await trx.rawQuery('SELECT pg_advisory_xact_lock(?, ?)', [TAG_CREATION_LOCK, tenantId])
+    return createTags(tenantId, byKey, trx)
   }
+  return client.isTransaction ? locked(client) : client.transaction(locked)
+}
 
-  const existing = await found()
+/**
+ * Creates the tags of these name keys the workspace does not have yet (one
+ * lookup, a count, one insert), or throws TagLimitError; returns the ids
+ * of all of them.
+ */
+async function createTags(
+  tenantId: number,
+  byKey: Map<string, string>,
+  client: QueryClientContract
+) {
+  const existing = await tagIdsByKey(tenantId, [...byKey.keys()], client)
   const missing = [...byKey].filter(([key]) => !existing.has(key))
   if (missing.length === 0) return existing
 
@@ -73,7 +98,19 @@ export async function findOrCreateTags(
     // Another request created the same tag meanwhile: theirs serves.
     .onConflict(['tenant_id', 'name_key'])
     .ignore()
-  return found()
+  return tagIdsByKey(tenantId, [...byKey.keys()], client)
+}
+
+/**
+ * The workspace's tags of these name keys, by key.
+ */
+export async function tagIdsByKey(tenantId: number, keys: string[], client: QueryClientContract) {
+  const rows: { id: number; name_key: string }[] = await client
+    .from('tags')
+    .where('tenant_id', tenantId)
+    .whereIn('name_key', keys)
+    .select('id', 'name_key')
+  return new Map(rows.map((row) => [row.name_key, Number(row.id)]))
 }
 
 /**
@@ -86,6 +123,14 @@ export async function addTagsToClients(
   client: QueryClientContract = db.connection()
 ) {
   const pairs = tagIds.flatMap((tagId) => clientIds.map((clientId) => [tagId, clientId]))
+  await insertTagPairs(pairs, client)
+}
+
+/**
+ * Writes (tag_id, client_id) pairs, one statement per PAIRS_PER_STATEMENT;
+ * pairs already there stay as they are. Ids must be the workspace's.
+ */
+export async function insertTagPairs(pairs: number[][], client: QueryClientContract) {
   for (let start = 0; start < pairs.length; start += PAIRS_PER_STATEMENT) {
     const chunk = pairs.slice(start, start + PAIRS_PER_STATEMENT)
     await client.rawQuery(

@@ -107,7 +107,7 @@ async function contextOf(tenantId: number, client: QueryClientContract, alias: s
  * How many clients a condition over `c` matches (the condition names the
  * workspace: mailingAudienceOf's does).
  */
-export async function countMatching(
+async function countMatching(
   condition: SqlFragment,
   client: QueryClientContract = db.connection()
 ) {

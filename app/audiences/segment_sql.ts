@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { AttributeType } from '#models/attribute_definition'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { jsonPath } from '#audiences/attribute_storage'
 import type {
   AttributeCondition,
   CreatedCondition,
@@ -65,8 +66,10 @@ export async function segmentContextOf(
 /**
  * A segment as a boolean SQL expression over one row of `clients` (aliased
  * `context.alias`), to put in a WHERE beside `tenant_id = ?`: the run start's
- * INSERT … SELECT, the counts and the clients list all use it, so whoever
- * the editor's preview shows is whoever a run mails.
+ * INSERT … SELECT, the counts and the clients list all use it, so the
+ * editor's preview matches whoever a run would list, except that a run
+ * leaves out pending clients (mailingAudienceOf adds that) while the
+ * preview counts them and says how many are pending.
  *
  * Every condition is evaluated on the row itself (JSON attributes, state
  * columns, creation time) or by a correlated probe of client_tags' (client_id,
@@ -84,7 +87,7 @@ export function compileSegment(
   return join(parts, definition.match === 'any' ? 'OR' : 'AND')
 }
 
-export function compileCondition(condition: SegmentCondition, context: SegmentContext) {
+function compileCondition(condition: SegmentCondition, context: SegmentContext) {
   switch (condition.field) {
     case 'tags':
       return tagCondition(condition, context)
@@ -157,7 +160,7 @@ function accessors(key: string, { dialect, alias }: SegmentContext) {
       type: { sql: `jsonb_typeof(${column} -> ?::text)`, bindings: [key] },
     }
   }
-  const path = `$.${key}`
+  const path = jsonPath(key)
   return {
     // A string's text, a number, 1/0 for booleans; NULL when absent or null.
     text: { sql: `json_extract(${column}, ?)`, bindings: [path] },

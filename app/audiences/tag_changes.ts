@@ -2,7 +2,14 @@ import db from '@adonisjs/lucid/services/db'
 import { errors as vineErrors } from '@vinejs/vine'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { tagNameKey } from '#models/tag'
-import { findOrCreateTags, MAX_TAGS_PER_WORKSPACE, TagLimitError } from '#audiences/client_tags'
+import {
+  findOrCreateTags,
+  insertTagPairs,
+  tagIdsByKey,
+  MAX_TAGS_PER_WORKSPACE,
+  PAIRS_PER_STATEMENT,
+  TagLimitError,
+} from '#audiences/client_tags'
 
 /**
  * Tags changed by name, as the API and the CSV import take them: "add vip,
@@ -20,11 +27,6 @@ export interface TagIdChanges {
   addTagIds: number[]
   removeTagIds: number[]
 }
-
-/**
- * Pairs per statement: 2 bound values each (see client_tags.ts).
- */
-const PAIRS_PER_STATEMENT = 5000
 
 const NO_CHANGE: TagIdChanges = { addTagIds: [], removeTagIds: [] }
 
@@ -106,12 +108,7 @@ function namesToIds(names: string[] | undefined, ids: Map<string, number>) {
 async function existingTags(tenantId: number, names: string[], client: QueryClientContract) {
   const keys = [...new Set(names.map(tagNameKey))]
   if (keys.length === 0) return new Map<string, number>()
-  const rows: { id: number; name_key: string }[] = await client
-    .from('tags')
-    .where('tenant_id', tenantId)
-    .whereIn('name_key', keys)
-    .select('id', 'name_key')
-  return new Map(rows.map((row) => [row.name_key, Number(row.id)]))
+  return tagIdsByKey(tenantId, keys, client)
 }
 
 /**
@@ -153,14 +150,7 @@ export async function writeTagChanges(
   const removed = changes.flatMap(({ clientId, removeTagIds }) =>
     removeTagIds.map((id) => [id, clientId])
   )
-  for (let start = 0; start < added.length; start += PAIRS_PER_STATEMENT) {
-    const chunk = added.slice(start, start + PAIRS_PER_STATEMENT)
-    await client.rawQuery(
-      `INSERT INTO client_tags (tag_id, client_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}
-       ON CONFLICT (tag_id, client_id) DO NOTHING`,
-      chunk.flat()
-    )
-  }
+  await insertTagPairs(added, client)
   for (let start = 0; start < removed.length; start += PAIRS_PER_STATEMENT) {
     const chunk = removed.slice(start, start + PAIRS_PER_STATEMENT)
     // Typed, so PostgreSQL compares integers with integers (an untyped VALUES

@@ -1,20 +1,25 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { SegmentDefinition } from '#audiences/segment_definition'
+import { usesAttribute } from '#sending/message_renderer'
 
 /**
  * What refers to a tag or an attribute, by name: what a refused deletion
  * lists. Mailings include archived ones: their history says whom they were
  * sent to, and the database refuses to delete a tag a mailing row names.
+ * Messages (by subject) are those whose placeholders render an attribute.
  */
 export interface AudienceUsage {
   mailings: { name: string; archived: boolean }[]
   forms: string[]
   segments: string[]
+  messages: string[]
 }
 
 export function isUsed(usage: AudienceUsage) {
-  return usage.mailings.length + usage.forms.length + usage.segments.length > 0
+  return (
+    usage.mailings.length + usage.forms.length + usage.segments.length + usage.messages.length > 0
+  )
 }
 
 /**
@@ -48,12 +53,14 @@ export async function usageOfTag(
     mailings: mailings.map((row) => ({ name: row.name, archived: row.archived_at !== null })),
     forms: forms.map((row) => row.name as string),
     segments,
+    messages: [],
   }
 }
 
 /**
- * The sign-up forms and segments of the workspace that use the attribute
- * (no mailing refers to an attribute but through a segment).
+ * The sign-up forms, segments and messages of the workspace that use the
+ * attribute (no mailing refers to an attribute but through a segment or
+ * its message).
  */
 export async function usageOfAttribute(
   tenantId: number,
@@ -72,7 +79,38 @@ export async function usageOfAttribute(
     client,
     (condition) => condition.field === 'attribute' && condition.key === definition.key
   )
-  return { mailings: [], forms: forms.map((row) => row.name as string), segments }
+  const messages = await messagesRendering(tenantId, definition.key, client)
+  return { mailings: [], forms: forms.map((row) => row.name as string), segments, messages }
+}
+
+/**
+ * The subjects of the workspace's messages with a placeholder of the
+ * attribute: deleting it would leave the placeholder empty in every mail.
+ * LIKE narrows the messages to those mentioning the placeholder's name
+ * (`_` matching any character only lets more through); parsing each then
+ * tells a placeholder from the same words in the text, and `company` from
+ * `company_size`.
+ */
+async function messagesRendering(tenantId: number, key: string, client: QueryClientContract) {
+  const mention = `%client.attributes.${key}%`
+  const rows = await client
+    .from('messages')
+    .where('tenant_id', tenantId)
+    .where((query) =>
+      query
+        .whereLike('subject', mention)
+        .orWhereLike('body_text', mention)
+        .orWhereLike('body_html', mention)
+    )
+    .orderBy('subject')
+    .select('subject', 'body_text', 'body_html')
+  return rows
+    .filter((row) =>
+      [row.subject, row.body_text, row.body_html].some(
+        (template) => template !== null && usesAttribute(template, key)
+      )
+    )
+    .map((row) => row.subject as string)
 }
 
 /**

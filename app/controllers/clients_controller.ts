@@ -42,16 +42,17 @@ export default class ClientsController {
       tenant,
       page.clients.map((client) => client.email)
     )
-    // The page's clients' tags (one query), and the tags the bulk bar offers.
+    // The page's clients' tags (one query).
     const tagsByClient = await tagsOfClients(page.clients.map((client) => client.id))
-    const tags = await tenant.related('tags').query().orderBy('name_key').select('id', 'name')
+    // The filter bar's tags are also those the bulk bar offers.
+    const filterOptions = await ListClientFilters.handle(tenant)
 
     return view.render('pages/clients/index', {
       page,
       suppressed,
       badges: SUPPRESSION_BADGES,
       tagsByClient,
-      tags,
+      tags: filterOptions.filterTags,
       listQuery: filtersQuery({
         sort: page.sort,
         dir: page.dir,
@@ -60,7 +61,7 @@ export default class ClientsController {
         segment: page.segment?.id,
         state: page.state ?? undefined,
       }),
-      ...(await ListClientFilters.handle(tenant)),
+      ...filterOptions,
     })
   }
 

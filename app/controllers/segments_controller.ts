@@ -154,7 +154,7 @@ export default class SegmentsController {
   }
 
   /**
-   * `POST /segments/preview` → `{ count, sample }` for the editor's live
+   * `POST /segments/preview` → `{ count, pending, sample }` for the editor's live
    * count: the same check and evaluation as the Preview button.
    */
   async preview({ request, bouncer, tenant }: HttpContext) {
@@ -162,9 +162,13 @@ export default class SegmentsController {
     const data = await request.validateUsing(segmentPreviewValidator, {
       meta: await segmentMeta(tenant),
     })
-    const { count, sample } = await PreviewSegment.handle(tenant, segmentDefinitionOf(data))
+    const { count, pending, sample } = await PreviewSegment.handle(
+      tenant,
+      segmentDefinitionOf(data)
+    )
     return {
       count,
+      pending,
       sample: sample.map(({ id, email, fullName }) => ({ id, email, fullName })),
     }
   }

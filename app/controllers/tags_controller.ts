@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
+import type Tenant from '#models/tenant'
 import TagPolicy from '#policies/tag_policy'
 import ClientPolicy from '#policies/client_policy'
 import ListTags from '#actions/tags/list_tags'
@@ -79,16 +80,11 @@ export default class TagsController {
     const tag = await tenant.findOwn('tags', data.tagId)
     await bouncer.with(TagPolicy).authorize('tagClients', tag)
 
-    // "Every client in this list": the list's own filters.
-    let selection: ClientSelection = { filters: await findClientFilters(tenant, data) }
-    if (data.scope === 'selected') {
-      // Ids of other workspaces are not found here, so never tagged.
-      const clients = await FindOwnClients.handle(tenant, data.ids ?? [])
-      for (const client of clients) {
-        await bouncer.with(ClientPolicy).authorize('update', client)
-      }
-      selection = { ids: clients.map((client) => client.id) }
-    }
+    const selection: ClientSelection =
+      data.scope === 'selected'
+        ? { ids: await ownTickedClients(bouncer, tenant, data.ids ?? []) }
+        : // "Every client in this list": the list's own filters.
+          { filters: await findClientFilters(tenant, data) }
     const changed = await TagClients.handle(tenant, tag, data.op, selection)
 
     session.flash(
@@ -100,6 +96,18 @@ export default class TagsController {
     // Back to the list as it was (search, sort, page).
     return response.redirect().withQs().back()
   }
+}
+
+/**
+ * The ids of the ticked clients, each one the user may change: ids of other
+ * workspaces are not found here, so never tagged.
+ */
+async function ownTickedClients(bouncer: HttpContext['bouncer'], tenant: Tenant, ids: number[]) {
+  const clients = await FindOwnClients.handle(tenant, ids)
+  for (const client of clients) {
+    await bouncer.with(ClientPolicy).authorize('update', client)
+  }
+  return clients.map((client) => client.id)
 }
 
 /**

@@ -196,6 +196,22 @@ function isAllowed(name: string, attributeKeys: KnownAttributes) {
 }
 
 /**
+ * Whether a saved template renders the attribute (`{{ client.attributes.<key> }}`):
+ * deleting the attribute would leave it empty in every mail. A template
+ * that does not parse (saving refuses those) uses nothing.
+ */
+export function usesAttribute(template: string, key: string) {
+  try {
+    for (const [type, name] of tagsOf(parse(template))) {
+      if (type === 'name' && attributeKeyOf(name) === key) return true
+    }
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error
+  }
+  return false
+}
+
+/**
  * Client placeholders that begin a link or image address in an HTML
  * template (see CLIENT_PLACEHOLDERS). Expects sanitised HTML, whose
  * attributes are always double-quoted.

@@ -240,6 +240,7 @@ function usageList(usedBy: AudienceUsage) {
     ),
     ...usedBy.forms.map((name) => `the sign-up form “${name}”`),
     ...usedBy.segments.map((name) => `the segment “${name}”`),
+    ...usedBy.messages.map((subject) => `the message “${subject}”`),
   ]
   const names = all.slice(0, USES_NAMED)
   if (all.length > names.length) names.push(`${all.length - names.length} more`)

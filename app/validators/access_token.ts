@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { TOKEN_ABILITIES } from '#api/abilities'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 /**
  * How long a new token lives: a few fixed choices, or until revoked.
@@ -14,14 +15,7 @@ export const TOKEN_LIFETIMES = {
 export const createAccessTokenValidator = vine.compile(
   vine.object({
     name: vine.string().trim().minLength(1).maxLength(100),
-    abilities: vine
-      .array(vine.enum(TOKEN_ABILITIES))
-      // One ticked box arrives as a single value, not a list.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
-      .minLength(1)
-      .distinct(),
+    abilities: vine.array(vine.enum(TOKEN_ABILITIES)).parse(oneOrMany).minLength(1).distinct(),
     expiresIn: vine.enum(Object.keys(TOKEN_LIFETIMES) as (keyof typeof TOKEN_LIFETIMES)[]),
   })
 )

@@ -13,6 +13,7 @@ import {
   type AudienceMeta,
 } from '#validators/client_audience'
 import { workspaceTags } from '#validators/rules/workspace_tags'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 /**
  * The rules of a client's fields, shared by the form and the CSV import so a
@@ -59,22 +60,10 @@ const uniqueInWorkspace = vine.createRule(
 )
 
 /**
- * The create and edit form. Pass the workspace (and, when editing, the
- * client) as metadata: `{ meta: { ...tenantMeta(tenant), clientId } }`.
- */
-export const clientValidator = vine.withMetaData<ClientFormMeta>().compile(
-  vine.object({
-    email: clientEmail().use(uniqueInWorkspace()),
-    fullName: clientFullName().optional(),
-    comment: clientComment().optional(),
-  })
-)
-
-/**
-/**
  * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
  * form's fields, plus tags to add or remove by name and attributes to set or
- * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`.
+ * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`
+ * (the client's id when editing).
  */
 export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
   vine.object({
@@ -98,10 +87,7 @@ export const clientFormValidator = vine.withMetaData<ClientFormMeta & AudienceMe
     comment: clientComment().optional(),
     tagIds: vine
       .array(recordId())
-      // A form with one ticked tag sends a single value, not a list.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
+      .parse(oneOrMany)
       .maxLength(MAX_TAGS_PER_WORKSPACE)
       .distinct()
       .use(workspaceTags())
@@ -163,26 +149,18 @@ export const BULK_DELETE_MAX = 500
 
 export const bulkDeleteClientsValidator = vine.compile(
   vine.object({
-    ids: vine
-      .array(recordId())
-      // One ticked box may arrive as `ids=7` rather than `ids[]=7`.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
-      .minLength(1)
-      .maxLength(BULK_DELETE_MAX)
-      .distinct(),
+    ids: vine.array(recordId()).parse(oneOrMany).minLength(1).maxLength(BULK_DELETE_MAX).distinct(),
   })
 )
 
 /**
- * The API's list query: search, filters (`tag`, `segment_id`, `state`),
+ * The API's list query: search, filters (`tag_id`, `segment_id`, `state`),
  * page size and opaque cursor.
  */
 export const apiClientListValidator = vine.compile(
   vine.object({
     q: vine.string().trim().maxLength(CLIENT_EMAIL_MAX_LENGTH).optional(),
-    tag: recordId().parse(blankAsAbsent).optional(),
+    tag_id: recordId().parse(blankAsAbsent).optional(),
     segment_id: recordId().parse(blankAsAbsent).optional(),
     state: vine.enum(CLIENT_STATES).parse(blankAsAbsent).optional(),
     ...pageFields(isJsonCursor),

@@ -10,6 +10,7 @@ import { parseMailingTime } from '#services/mailings/mailing_time'
 import type { TenantMeta } from '#validators/tenant_meta'
 import { SEGMENT_MAX_TAGS_PER_CONDITION } from '#audiences/segment_definition'
 import { workspaceTags } from '#validators/rules/workspace_tags'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 /**
  * The start or end as an instant, whether the parent holds it as written
@@ -139,10 +140,7 @@ export const createMailingValidator = vine.withMetaData<TenantMeta>().compile(
     audience: vine.enum(AUDIENCES),
     clientIds: vine
       .array(recordId())
-      // A form with one chosen client sends a single value, not a list.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
+      .parse(oneOrMany)
       .minLength(1)
       .maxLength(MAX_SELECTED_CLIENTS)
       .use(workspaceClients())
@@ -150,9 +148,7 @@ export const createMailingValidator = vine.withMetaData<TenantMeta>().compile(
       .requiredWhen('audience', '=', 'selected'),
     tagIds: vine
       .array(recordId())
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
+      .parse(oneOrMany)
       .minLength(1)
       .maxLength(MAX_AUDIENCE_TAGS)
       .use(workspaceTags())

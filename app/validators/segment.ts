@@ -20,6 +20,7 @@ import {
 } from '#audiences/segment_definition'
 import { isRecordId } from '#validators/rules/record_id'
 import { tenantMeta, type TenantMeta } from '#validators/tenant_meta'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 export const SEGMENT_NAME_MAX_LENGTH = 100
 
@@ -167,7 +168,7 @@ const uniqueName = vine.createRule(async (value: unknown, _: undefined, field: F
  * (a form) as numbers.
  */
 function listOfIds(value: unknown) {
-  const list = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]
+  const list = (oneOrMany(value) ?? []) as unknown[]
   return [...new Set(list.map((id) => (typeof id === 'string' ? Number(id) : id)))].map((id) =>
     typeof id === 'number' && isRecordId(id) ? id : null
   )

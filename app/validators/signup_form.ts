@@ -6,6 +6,7 @@ import { isRecordId, recordId } from '#validators/rules/record_id'
 import { clientEmail, clientFullName } from '#validators/client'
 import { TAG_SEPARATORS } from '#validators/client_audience'
 import type { TenantMeta } from '#validators/tenant_meta'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 export const SIGNUP_FORM_NAME_MAX_LENGTH = 100
 export const SIGNUP_FORM_TITLE_MAX_LENGTH = 200
@@ -103,15 +104,6 @@ const askableAttributes = vine.createRule(async (value: unknown, _: undefined, f
 })
 
 /**
- * A list sent by a form: `attributes[0][id]=…` arrives as an array, or, past
- * the query-string parser's 20 indexes, as an object keyed by index.
- */
-function asList(value: unknown) {
-  if (value === undefined || value === null || Array.isArray(value)) return value
-  return typeof value === 'object' ? Object.values(value) : value
-}
-
-/**
  * The form of Clients → Sign-up forms (create and edit). Pass the workspace:
  * `{ meta: tenantMeta(tenant) }`.
  */
@@ -131,7 +123,7 @@ export const signupFormValidator = vine.withMetaData<TenantMeta>().compile(
           position: vine.number().withoutDecimals().range([0, 999]).optional(),
         })
       )
-      .parse(asList)
+      .parse(oneOrMany)
       .maxLength(500)
       .use(askableAttributes())
       .optional(),

@@ -6,6 +6,7 @@ import { BULK_DELETE_MAX, clientListFilterFields } from '#validators/client'
 import { recordId } from '#validators/rules/record_id'
 import { tagName } from '#validators/client_audience'
 import type { TenantMeta } from '#validators/tenant_meta'
+import { oneOrMany } from '#validators/rules/one_or_many'
 
 export const TAG_DESCRIPTION_MAX_LENGTH = 300
 
@@ -74,10 +75,7 @@ export const bulkTagClientsValidator = vine.withMetaData<TenantMeta>().compile(
     scope: vine.enum(BULK_TAG_SCOPES),
     ids: vine
       .array(recordId())
-      // One ticked box may arrive as `ids=7` rather than `ids[]=7`.
-      .parse((value) =>
-        value === undefined || value === null || Array.isArray(value) ? value : [value]
-      )
+      .parse(oneOrMany)
       .minLength(1)
       .maxLength(BULK_DELETE_MAX)
       .distinct()

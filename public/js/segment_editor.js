@@ -43,7 +43,11 @@ if (editor) {
     }
     const result = await response.json()
     count.textContent = result.count.toLocaleString('en')
-    hint.textContent = result.count === 1 ? 'client' : 'clients'
+    hint.textContent =
+      (result.count === 1 ? 'client' : 'clients') +
+      (result.pending > 0
+        ? ` (${result.pending.toLocaleString('en')} of them awaiting confirmation are not mailed)`
+        : '')
     sample.replaceChildren(
       ...result.sample.map((client) => {
         const item = document.createElement('li')

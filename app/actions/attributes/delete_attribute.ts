@@ -7,7 +7,8 @@ export type DeleteAttributeResult =
   { deleted: true; cleared: number } | { deleted: false; usedBy: AudienceUsage }
 
 /**
- * Deletes an attribute unless a sign-up form asks it or a segment tests it,
+ * Deletes an attribute unless a sign-up form asks it, a segment tests it
+ * or a message renders it (its placeholder would render empty),
  * and takes its values off the workspace's clients in the same transaction
  * (one UPDATE): a key defined again later starts empty rather than finding
  * old values of another meaning. Returns how many clients lost a value.

@@ -20,7 +20,10 @@ export const EXPORT_CHUNK_SIZE = 1000
  * list's keyset pagination (and the tags of the 1,000 in one more query),
  * so 100,000 clients never sit in memory and the download starts at once.
  * Starts with a BOM so Excel reads it as UTF-8 (the import accepts it back).
- * Times are ISO 8601, UTC. Tags are one cell ("newsletter, VIP"), each
+ * Times are ISO 8601, UTC. The state (subscribed, pending, unsubscribed)
+ * tells whoever moves the clients elsewhere which ones not to mail; the
+ * import never reads it back (EXPORT_HEADER): a file makes nobody
+ * subscribed, pending or unsubscribed. Tags are one cell ("newsletter, VIP"), each
  * attribute a column of its own, written as the import reads them back
  * (booleans true/false, dates YYYY-MM-DD): export then import changes
  * nothing.
@@ -58,6 +61,7 @@ async function* exportRows(
         client.email,
         client.fullName,
         client.comment,
+        client.state,
         isoTime(client.unsubscribedAt),
         isoTime(client.createdAt),
         (tags.get(client.id) ?? []).map((tag) => tag.name).join(', '),

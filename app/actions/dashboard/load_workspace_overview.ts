@@ -84,7 +84,8 @@ export default class LoadWorkspaceOverview {
       .slice(0, 8)
 
     return {
-      clientsCount: clients,
+      clientsCount: clients.total,
+      pendingClientsCount: clients.pending,
       messagesCount: Number(messages[0].total),
       mailingsByStatus,
       nextRuns,

@@ -1,10 +1,11 @@
 import type Mailing from '#models/mailing'
 import type Tenant from '#models/tenant'
-import { countWorkspaceClients } from '#services/clients/client_count'
+import { countWorkspaceClients, mailableClients } from '#services/clients/client_count'
 
 /**
  * What the mailing form offers: the workspace's messages to choose from
- * (last changed first), how many clients "all clients" means today, its
+ * (last changed first), how many clients "all clients" means today (not
+ * the pending ones), its
  * tags and segments for the other audiences, and the clients or tags
  * chosen so far when an edited mailing goes to selected ones or tags.
  */
@@ -15,7 +16,7 @@ export default class LoadMailingForm {
       .query()
       .select('id', 'subject')
       .orderBy('updated_at', 'desc')
-    const clientsCount = await countWorkspaceClients(tenant)
+    const clientsCount = mailableClients(await countWorkspaceClients(tenant))
     const selectedClients =
       mailing?.audience === 'selected'
         ? await mailing

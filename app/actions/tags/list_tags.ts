@@ -13,7 +13,8 @@ export interface TagWithCount {
  * The workspace's tags by name, each with how many clients have it: one
  * grouped query (the join's primary key, tag_id first, counts each tag's
  * clients from the index). A workspace has at most MAX_TAGS_PER_WORKSPACE
- * tags, so the list is one page.
+ * tags, so the list is one page. The tags page and the API's `GET /tags`
+ * both show it.
  */
 export default class ListTags {
   static async handle(tenant: Tenant): Promise<TagWithCount[]> {

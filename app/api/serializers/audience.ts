@@ -1,17 +1,17 @@
 import type AttributeDefinition from '#models/attribute_definition'
 import { ATTRIBUTE_TYPES } from '#models/attribute_definition'
-import type { TagWithCount } from '#audiences/tag_counts'
+import type { TagWithCount } from '#actions/tags/list_tags'
 
 /**
  * A tag as `GET /tags` shows it (`Tag` in the OpenAPI document).
  */
-export function serializeTag({ tag, clients }: TagWithCount) {
+export function serializeTag(tag: TagWithCount) {
   return {
     id: tag.id,
     name: tag.name,
     description: tag.description,
     is_topic: tag.isTopic,
-    client_count: clients,
+    client_count: tag.clientCount,
   }
 }
 

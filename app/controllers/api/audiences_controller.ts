@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ClientPolicy from '#policies/client_policy'
-import { tagsWithClientCounts } from '#audiences/tag_counts'
+import ListTags from '#actions/tags/list_tags'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { listOf } from '#services/database/pagination'
 import { serializeAttribute, serializeTag } from '#api/serializers/audience'
@@ -16,7 +16,7 @@ export default class AudiencesController {
    */
   async tags({ tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('viewList')
-    const tags = await tagsWithClientCounts(tenant)
+    const tags = await ListTags.handle(tenant)
     return listOf(tags.map(serializeTag), null)
   }
 

@@ -24,7 +24,12 @@ export default class ClientsController {
     const filters = await request.validateUsing(apiClientListValidator, { data: request.qs() })
     // Another workspace's tag or segment is not found (404).
     const page = await ListClients.handle(tenant, {
-      ...(await findClientFilters(tenant, { ...filters, segment: filters.segment_id })),
+      ...(await findClientFilters(tenant, {
+        q: filters.q,
+        tag: filters.tag_id,
+        segment: filters.segment_id,
+        state: filters.state,
+      })),
       after: filters.cursor,
       perPage: pageSize(filters.limit),
     })

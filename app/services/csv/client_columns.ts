@@ -29,6 +29,16 @@ const HEADER_NAMES: Record<string, ClientColumn> = {
 }
 
 /**
+ * Columns the export writes for the reader's information and the import
+ * never reads, whatever attributes the workspace has: a file cannot make
+ * anyone subscribed, pending or unsubscribed (only the recipient's own
+ * click, the confirmation mail and the business's write through the app
+ * do), nor backdate a client. An attribute with one of these keys is
+ * exported and read as `attributes.<key>`.
+ */
+const EXPORT_ONLY_HEADERS = new Set(['state', 'unsubscribed at', 'created at'])
+
+/**
  * The `tags` column holds names separated by commas or semicolons
  * ("VIP, newsletter"); a tag name cannot contain either.
  */
@@ -76,7 +86,8 @@ function normalizeHeader(name: string) {
  * client field (email, name, comment, tags), an attribute as
  * `attributes.<key>` (what the export writes when the key alone would read
  * as a client field), an attribute by key, an attribute by label (case,
- * spaces, underscores and dashes aside). Other columns are ignored (and
+ * spaces, underscores and dashes aside). The export's informational
+ * columns (EXPORT_ONLY_HEADERS) and other columns are ignored (and
  * reported).
  */
 export function readColumnLayout(
@@ -93,8 +104,9 @@ export function readColumnLayout(
   const attributeOf = attributeFinder(attributes)
   firstRow.forEach((cell, index) => {
     const prefixed = /^\s*attributes?\.(.+)$/i.exec(cell)
+    const exportOnly = !prefixed && EXPORT_ONLY_HEADERS.has(normalizeHeader(cell))
     const column = prefixed ? undefined : HEADER_NAMES[normalizeHeader(cell)]
-    const key = column ? undefined : attributeOf(prefixed ? prefixed[1] : cell)
+    const key = column || exportOnly ? undefined : attributeOf(prefixed ? prefixed[1] : cell)
     if (column && found[column] === undefined) {
       found[column] = index
     } else if (key && !attributeColumns.some((taken) => taken.key === key)) {
@@ -129,10 +141,12 @@ function attributeFinder(attributes: AttributeHeader[]) {
 /**
  * The export's header of an attribute column: its key, or
  * `attributes.<key>` when the key alone would be read as a client field
- * ("name", "notes", "tags"...).
+ * ("name", "notes", "tags"...) or is one of the export's informational
+ * columns ("state", "created_at"...).
  */
 export function attributeColumnHeader(key: string) {
-  return HEADER_NAMES[normalizeHeader(key)] ? `attributes.${key}` : key
+  const header = normalizeHeader(key)
+  return HEADER_NAMES[header] || EXPORT_ONLY_HEADERS.has(header) ? `attributes.${key}` : key
 }
 
 /**
@@ -202,12 +216,14 @@ export function isBlankRow(cells: string[]) {
 /**
  * The export's columns, in order, before one column per attribute
  * (attributeColumnHeader). The import reads them back (full_name, comment
- * and tags by name; unsubscribed_at and created_at are ignored).
+ * and tags by name); state (subscribed, pending or unsubscribed),
+ * unsubscribed_at and created_at are for information and never read.
  */
 export const EXPORT_HEADER = [
   'email',
   'full_name',
   'comment',
+  'state',
   'unsubscribed_at',
   'created_at',
   'tags',

@@ -303,4 +303,36 @@ test.group('Attributes: delete', () => {
     assert.isNotNull(await AttributeDefinition.find(company.id))
     assert.deepEqual(await attributesOf(a), { company: 'Acme' })
   })
+  test('refuses to delete an attribute a message renders, naming the messages', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const company = await createAttribute(tenant, 'company', 'text')
+    const size = await createAttribute(tenant, 'company_size', 'number')
+    await tenant.related('messages').createMany([
+      { subject: 'Hello {{ client.attributes.company }}', bodyText: 'Hi' },
+      { subject: 'Offer', bodyText: 'Hi', bodyHtml: '<p>For {{client.attributes.company}}</p>' },
+      // Only a longer key, and the words outside a placeholder: neither uses it.
+      {
+        subject: 'Sizes',
+        bodyText: '{{ client.attributes.company_size }} client.attributes.company',
+      },
+    ])
+
+    const edit = await client.get(`/clients/attributes/${company.id}/edit`).loginAs(user)
+    edit.assertTextIncludes('Message “Offer”')
+
+    const response = await deleteForm(client, `/clients/attributes/${company.id}`).loginAs(user)
+    response.assertFlashMessage(
+      'error',
+      'The attribute “company” cannot be deleted: it is used by the message “Hello {{ client.attributes.company }}” and the message “Offer”. Take it out of them first.'
+    )
+    assert.isNotNull(await AttributeDefinition.find(company.id))
+
+    const other = await createAttribute(tenant, 'city', 'text')
+    const deleted = await deleteForm(client, `/clients/attributes/${other.id}`).loginAs(user)
+    deleted.assertFlashMessage('success', 'The attribute “city” is deleted.')
+    assert.isNotNull(await AttributeDefinition.find(size.id))
+  })
 })

@@ -177,7 +177,7 @@ test.group('Clients: CSV import and export of tags and attributes', (group) => {
     const text = exported.text()
     assert.isTrue(
       text.startsWith(
-        '\uFEFFemail,full_name,comment,unsubscribed_at,created_at,tags,company,attributes.name,paying,renewal,seats\n'
+        '\uFEFFemail,full_name,comment,state,unsubscribed_at,created_at,tags,company,attributes.name,paying,renewal,seats\n'
       )
     )
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[]

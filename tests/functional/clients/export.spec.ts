@@ -13,6 +13,7 @@ import {
 } from '#tests/functional/clients/helpers'
 import { postForm } from '#tests/helpers/forms'
 import { createTag, segmentOnTag, tagClients } from '#tests/functional/clients/audience_helpers'
+import { defineAttributes } from '#tests/helpers/client_audience'
 
 /**
  * Downloads one user's export and uploads it to another's import.
@@ -52,7 +53,7 @@ test.group('Clients: CSV export', (group) => {
     )
     const text = response.text()
     assert.isTrue(
-      text.startsWith('\uFEFFemail,full_name,comment,unsubscribed_at,created_at,tags\n')
+      text.startsWith('\uFEFFemail,full_name,comment,state,unsubscribed_at,created_at,tags\n')
     )
 
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[]
@@ -61,12 +62,14 @@ test.group('Clients: CSV export', (group) => {
       email: 'gone@example.com',
       full_name: 'Gone',
       comment: '',
+      state: 'unsubscribed',
       unsubscribed_at: '2026-04-05T06:07:08Z',
     })
     assert.deepEqual(rows[1], {
       email: 'quoted@example.com',
       full_name: 'Doe, "Johnny"',
       comment: 'Line one\nline two',
+      state: 'subscribed',
       unsubscribed_at: '',
       created_at: '2026-02-03T04:05:06Z',
       tags: '',
@@ -179,6 +182,53 @@ test.group('Clients: CSV export', (group) => {
       .firstOrFail()
     assert.equal(copy.fullName, 'One; with semicolon')
     assert.equal(copy.comment, 'multi\nline')
+  })
+
+  test('the state column informs and is never read back: states come from the workspace, an attribute named state from its own column', async ({
+    client,
+    assert,
+  }) => {
+    const source = await createUser()
+    const target = await createUser()
+    const stateAttribute = [{ key: 'state', label: 'US state', type: 'text' as const }]
+    await defineAttributes(source.tenant, stateAttribute)
+    await defineAttributes(target.tenant, stateAttribute)
+    await source.tenant.related('clients').createMany([
+      { email: 'sub@example.com', attributes: { state: 'Ohio' } },
+      { email: 'pending@example.com', pendingAt: DateTime.utc() },
+      { email: 'gone@example.com', unsubscribedAt: DateTime.utc() },
+    ])
+    // Already in the target: a pending and an unsubscribed client stay so.
+    await target.tenant.related('clients').createMany([
+      { email: 'sub@example.com', pendingAt: DateTime.utc() },
+      { email: 'gone@example.com', unsubscribedAt: DateTime.utc() },
+    ])
+
+    const exported = await client.get('/clients/export').qs({ sort: 'email' }).loginAs(source.user)
+    const rows = parse(exported.text(), { bom: true, columns: true }) as Record<string, string>[]
+    assert.deepEqual(
+      rows.map((row) => [row.email, row.state, row['attributes.state']]),
+      [
+        ['gone@example.com', 'unsubscribed', ''],
+        ['pending@example.com', 'pending', ''],
+        ['sub@example.com', 'subscribed', 'Ohio'],
+      ]
+    )
+
+    const imported = await exportThenImport(client, source.user, target.user)
+    imported.assertStatus(200)
+    imported.assertTextIncludes('Ignored columns: state, unsubscribed_at, created_at.')
+    const copies = await target.tenant.related('clients').query().orderBy('email')
+    assert.deepEqual(
+      copies.map((copy) => [copy.email, copy.state, copy.attributes]),
+      [
+        ['gone@example.com', 'unsubscribed', {}],
+        // A new client from a file is subscribed, whatever the cell said.
+        ['pending@example.com', 'subscribed', {}],
+        // The business's import vouches for a pending client, as any of its writes.
+        ['sub@example.com', 'subscribed', { state: 'Ohio' }],
+      ]
+    )
   })
 
   test('neutralises every text cell, the email included, and leaves normal ones alone', async ({

@@ -190,3 +190,27 @@ test.group('Clients: a write by the business subscribes a pending client', (grou
     assert.notInclude(after.text(), 'Awaiting sign-up confirmation')
   })
 })
+
+test.group('Clients: pending ones are counted apart', () => {
+  test('the mailing form counts only the clients a run mails; the dashboard shows the pending apart', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+    await tenant.related('clients').create({ email: 'ann@customer.com', fullName: 'Ann' })
+
+    const form = await client.get('/mailings/create').loginAs(user)
+    form.assertStatus(200)
+    assert.include(form.text(), 'All clients of the workspace (1 today;')
+
+    const dashboard = await client.get('/dashboard').loginAs(user)
+    assert.match(dashboard.text(), /Clients<\/div>\s*<div[^>]*>2<\/div>/)
+    assert.match(dashboard.text(), /data-testid="pending-clients">1 awaiting confirmation</)
+
+    // Subscribing the pending client forgets the cached count.
+    await putForm(client, `/clients/${pending.id}`, { email: pending.email }).loginAs(user)
+    const after = await client.get('/mailings/create').loginAs(user)
+    assert.include(after.text(), 'All clients of the workspace (2 today;')
+  })
+})

@@ -292,7 +292,7 @@ test.group('The clients list filtered by tag, segment and state', () => {
     let cursor: string | null = null
     do {
       const page: any = await calls.get(
-        `/clients?tag=${vip.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`
+        `/clients?tag_id=${vip.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`
       )
       seen.push(...page.body().data.map((row: { email: string }) => row.email))
       cursor = page.body().next_cursor
@@ -307,5 +307,10 @@ test.group('The clients list filtered by tag, segment and state', () => {
     )
     const badState = await calls.get('/clients?state=gone')
     badState.assertStatus(422)
+    // Another workspace's tag is not found.
+    const other = await createUser()
+    const [theirs] = await createTags(other.tenant, ['vip'])
+    const foreign = await calls.get(`/clients?tag_id=${theirs.id}`)
+    foreign.assertStatus(404)
   })
 })

@@ -118,6 +118,35 @@ test.group('Segments: the pages and the editor', () => {
     ])
   })
 
+  test('the preview says how many of the matches are pending, whom a run does not mail', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [vip] = await createTags(tenant, ['VIP'])
+    const clients = await createClients(tenant, 3)
+    await tag(clients, vip)
+    await clients[0].merge({ pendingAt: DateTime.utc() }).save()
+    const conditions = [{ field: 'tags', op: 'any', tagIds: [vip.id] }]
+
+    const preview = await postForm(client, '/segments/editor', {
+      name: 'VIPs',
+      match: 'all',
+      ...conditionFields(conditions),
+      intent: 'preview',
+    }).loginAs(user)
+    assert.include(preview.text(), 'data-testid="segment-count" data-preview-count>3<')
+    assert.match(preview.text(), /clients \(1 of them awaiting confirmation are not mailed\)/)
+
+    const live = await client
+      .post('/segments/preview')
+      .withCsrfToken()
+      .header('Accept', 'application/json')
+      .form({ match: 'all', ...conditionFields(conditions) })
+      .loginAs(user)
+    assert.include(live.body(), { count: 3, pending: 1 })
+  })
+
   test('conditions are checked per type, beside their fields', async ({ client, assert }) => {
     const { user, tenant } = await createUser()
     await defineAttributes(tenant)

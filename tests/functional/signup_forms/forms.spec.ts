@@ -47,6 +47,33 @@ function editorFields(
 }
 
 test.group('Sign-up forms: the editor', () => {
+  test('a workspace with 25 attributes: every row of the editor is read', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const definitions = []
+    for (let index = 0; index < 25; index++) {
+      definitions.push(await createAttribute(tenant, `field_${String(index).padStart(2, '0')}`))
+    }
+    const rows = definitions.map((definition, index): Record<string, string | number> =>
+      index >= 23 ? { id: definition.id, asked: '1' } : { id: definition.id }
+    )
+
+    const created = await postForm(
+      client,
+      '/clients/forms',
+      editorFields({ attributes: rows })
+    ).loginAs(user)
+    const form = await SignupForm.query().where('tenant_id', tenant.id).firstOrFail()
+    created.assertHeader('location', `/clients/forms/${form.id}/edit`)
+    const asked = await askedAttributesOf(form)
+    assert.deepEqual(
+      asked.map(({ definition }) => definition.key),
+      ['field_23', 'field_24']
+    )
+  })
+
   test('creates a form with its tags and asked attributes, and shows its address and snippet', async ({
     client,
     assert,

@@ -37,7 +37,7 @@ export const clientsResource: ApiResource = {
             schema: { type: 'string', maxLength: 254 },
           },
           {
-            name: 'tag',
+            name: 'tag_id',
             in: 'query',
             required: false,
             description:
@@ -62,6 +62,8 @@ export const clientsResource: ApiResource = {
           },
         ],
         responses: { 200: { description: 'A page of clients', schema: ref('ClientList') } },
+        // `tag_id` or `segment_id` not of the workspace.
+        problems: [404],
       }),
       ...operation({
         method: 'post',
