@@ -83,7 +83,8 @@ export default class ConfirmSignup {
     if (!change) return { status: 'already_confirmed', tenant, form }
     if (change.kind === 'suppressed') return { status: 'confirmed', tenant, form }
 
-    if (change.created) await forgetWorkspaceClientCount(tenant)
+    // A new or formerly pending client is one more a mailing to all reaches.
+    if (change.created || change.kind === 'subscribed') await forgetWorkspaceClientCount(tenant)
     if (change.kind === 'subscribed') {
       await emitter.emit('client:subscribed', {
         client: change.client,
