@@ -1,4 +1,7 @@
 import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
+import type { Assert } from '@japa/assert'
+import type User from '#models/user'
 import db from '@adonisjs/lucid/services/db'
 import Client from '#models/client'
 import Message from '#models/message'
@@ -17,6 +20,29 @@ import { createClients, createMailing, createMessage } from '#tests/helpers/work
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
+
+type Route = [Method, string, Record<string, unknown>?]
+
+/**
+ * Every route answers the intruder 404, as a missing record does.
+ */
+async function assertEveryRouteNotFound(
+  client: ApiClient,
+  assert: Assert,
+  intruder: User,
+  routes: Route[]
+) {
+  for (const [method, path, form] of routes) {
+    const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder)
+    if (form) request.form(form)
+    const response = await request
+    assert.equal(
+      response.status(),
+      404,
+      `${method.toUpperCase()} ${path} answered ${response.status()}`
+    )
+  }
+}
 
 /**
  * A second workspace's user tries every workspace route of the first
@@ -53,7 +79,7 @@ test.group('Tenant isolation', () => {
     const ownMessage = await createMessage(intruder.tenant)
     const ownMailing = await createMailing(intruder.tenant)
 
-    const routes: [Method, string, Record<string, unknown>?][] = [
+    const routes: Route[] = [
       ['get', `/clients/${victimClient.id}/edit`],
       ['put', `/clients/${victimClient.id}`, { email: 'stolen@example.com', fullName: 'Stolen' }],
       ['delete', `/clients/${victimClient.id}`],
@@ -77,16 +103,7 @@ test.group('Tenant isolation', () => {
       ['delete', `/clients/suppressions/${victimSuppression.id}`, { confirmComplaint: 'true' }],
     ]
 
-    for (const [method, path, form] of routes) {
-      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
-      if (form) request.form(form)
-      const response = await request
-      assert.equal(
-        response.status(),
-        404,
-        `${method.toUpperCase()} ${path} answered ${response.status()}`
-      )
-    }
+    await assertEveryRouteNotFound(client, assert, intruder.user, routes)
 
     // Lists and searches never show the other workspace's records.
     const search = await client
@@ -175,7 +192,7 @@ test.group('Tenant isolation: tags and attributes', () => {
     const [ownClient] = await createClients(intruder.tenant, 1)
     const ownTag = await Tag.create({ tenantId: intruder.tenant.id, name: 'Mine' })
 
-    const routes: [Method, string, Record<string, unknown>?][] = [
+    const routes: Route[] = [
       ['get', `/clients/tags/${victimTag.id}/edit`],
       ['put', `/clients/tags/${victimTag.id}`, { name: 'Stolen', isTopic: 'true' }],
       ['delete', `/clients/tags/${victimTag.id}`],
@@ -183,16 +200,7 @@ test.group('Tenant isolation: tags and attributes', () => {
       ['put', `/clients/attributes/${victimAttribute.id}`, { label: 'Stolen' }],
       ['delete', `/clients/attributes/${victimAttribute.id}`],
     ]
-    for (const [method, path, form] of routes) {
-      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
-      if (form) request.form(form)
-      const response = await request
-      assert.equal(
-        response.status(),
-        404,
-        `${method.toUpperCase()} ${path} answered ${response.status()}`
-      )
-    }
+    await assertEveryRouteNotFound(client, assert, intruder.user, routes)
 
     // Lists, the bulk bar and the client form never show them.
     for (const path of ['/clients/tags', '/clients/attributes', '/clients', '/clients/create']) {
@@ -293,7 +301,7 @@ test.group('Tenant isolation: segments and audiences', () => {
       ...row(0, { field: 'state', op: 'is', value: 'subscribed' }),
     }
 
-    const routes: [Method, string, Record<string, unknown>?][] = [
+    const routes: Route[] = [
       ['get', `/segments/${victimSegment.id}/edit`],
       ['put', `/segments/${victimSegment.id}`, stolen],
       ['delete', `/segments/${victimSegment.id}`],
@@ -302,16 +310,7 @@ test.group('Tenant isolation: segments and audiences', () => {
       ['get', `/clients?segment=${victimSegment.id}`],
       ['get', `/clients?tag=${victimTag.id}`],
     ]
-    for (const [method, path, form] of routes) {
-      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
-      if (form) request.form(form)
-      const response = await request
-      assert.equal(
-        response.status(),
-        404,
-        `${method.toUpperCase()} ${path} answered ${response.status()}`
-      )
-    }
+    await assertEveryRouteNotFound(client, assert, intruder.user, routes)
 
     // The segments list shows none of the victim's.
     const list = await client.get('/segments').loginAs(intruder.user)
@@ -390,7 +389,7 @@ test.group('Tenant isolation: sign-up forms', () => {
     })
     const intruder = await createUser()
 
-    const routes: [Method, string, Record<string, unknown>?][] = [
+    const routes: Route[] = [
       ['get', `/clients/forms/${victimForm.id}/edit`],
       [
         'put',
@@ -408,16 +407,7 @@ test.group('Tenant isolation: sign-up forms', () => {
       ['delete', `/clients/forms/${victimForm.id}`],
       ['post', `/clients/forms/${victimForm.id}/regenerate-token`],
     ]
-    for (const [method, path, form] of routes) {
-      const request = submitForm(client, method.toUpperCase(), path).loginAs(intruder.user)
-      if (form) request.form(form)
-      const response = await request
-      assert.equal(
-        response.status(),
-        404,
-        `${method.toUpperCase()} ${path} answered ${response.status()}`
-      )
-    }
+    await assertEveryRouteNotFound(client, assert, intruder.user, routes)
 
     const list = await client.get('/clients/forms').loginAs(intruder.user)
     assert.notInclude(list.text(), 'Victim form')
