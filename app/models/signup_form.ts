@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { BaseModel, belongsTo, column, manyToMany } from '@adonisjs/lucid/orm'
+import { BaseModel, belongsTo, column, manyToMany, scope } from '@adonisjs/lucid/orm'
 import type { BelongsTo, ManyToMany } from '@adonisjs/lucid/types/relations'
 import Tenant from '#models/tenant'
 import Tag from '#models/tag'
@@ -66,6 +66,23 @@ export default class SignupForm extends BaseModel {
    */
   @belongsTo(() => Tenant)
   declare tenant: BelongsTo<typeof Tenant>
+
+  /**
+   * Forms that take sign-ups: enabled, of a workspace with someone not
+   * blocked (blocking stops a workspace's mailings, and must stop its forms
+   * mailing strangers too). The public page checks it, and so does the job
+   * that records a queued sign-up, which may run after either changed.
+   */
+  static takingSignups = scope((query) => {
+    query
+      .where('is_enabled', true)
+      .whereExists((user) =>
+        user
+          .from('users')
+          .whereColumn('users.tenant_id', 'signup_forms.tenant_id')
+          .whereNull('users.blocked_at')
+      )
+  })
 
   /**
    * What a confirmed subscriber gets.

@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import AttributeDefinition, { type AttributeType } from '#models/attribute_definition'
 import type Tenant from '#models/tenant'
 import { MAX_ATTRIBUTES_PER_WORKSPACE } from '#audiences/attribute_definitions'
 import { isConstraintViolation } from '#services/database/errors'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export class AttributeLimitError extends Error {
   constructor() {
@@ -32,7 +32,7 @@ export interface NewAttribute {
 export default class CreateAttribute {
   static async handle(tenant: Tenant, fields: NewAttribute) {
     try {
-      return await db.transaction(async (trx) => {
+      return await writeTransaction(async (trx) => {
         const [{ total }] = await trx
           .from('attribute_definitions')
           .where('tenant_id', tenant.id)

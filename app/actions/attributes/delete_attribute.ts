@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type AttributeDefinition from '#models/attribute_definition'
 import { isUsed, usageOfAttribute, type AudienceUsage } from '#audiences/usage'
 import { removeAttributeValues } from '#audiences/attribute_storage'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export type DeleteAttributeResult =
   { deleted: true; cleared: number } | { deleted: false; usedBy: AudienceUsage }
@@ -18,7 +18,7 @@ export default class DeleteAttribute {
     const usedBy = await usageOfAttribute(definition.tenantId, definition)
     if (isUsed(usedBy)) return { deleted: false, usedBy }
 
-    const cleared = await db.transaction(async (trx) => {
+    const cleared = await writeTransaction(async (trx) => {
       definition.useTransaction(trx)
       await definition.delete()
       return removeAttributeValues(trx, definition.tenantId, definition.key)

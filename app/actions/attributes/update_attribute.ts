@@ -1,10 +1,10 @@
-import db from '@adonisjs/lucid/services/db'
 import type AttributeDefinition from '#models/attribute_definition'
 import {
   countAttributeValues,
   removeAttributeValues,
   replaceAttributeValue,
 } from '#audiences/attribute_storage'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Clients hold choices the new list removes, and the form did not confirm
@@ -50,7 +50,7 @@ export default class UpdateAttribute {
       (choice) => byKey.has(choice.toLowerCase()) && byKey.get(choice.toLowerCase()) !== choice
     )
 
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       const holding = await countAttributeValues(trx, definition.tenantId, definition.key, removed)
       if (holding > 0 && !input.clearRemoved) throw new RemovedChoicesInUseError(holding, removed)
 

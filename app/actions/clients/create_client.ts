@@ -8,6 +8,7 @@ import {
   writeTagChanges,
   type TagNameChanges,
 } from '#audiences/tag_changes'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A client as the web form and the API write it. Tags come as ids (the
@@ -48,7 +49,7 @@ export interface ClientFields extends TagNameChanges {
  */
 export default class CreateClient {
   static async handle(tenant: Tenant, fields: ClientFields) {
-    const client = await db.transaction(async (trx) => {
+    const client = await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(tenant.id, fields, trx)
       const pending = await Client.query({ client: trx })
         .where({ tenantId: tenant.id, email: fields.email })

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
-import db from '@adonisjs/lucid/services/db'
 import type Client from '#models/client'
 import { storableUserAgent } from '#models/consent'
 import { subscriptionOf } from '#audiences/preferences'
 import { sqlTime } from '#services/database/sql_time'
 import { affectedRows } from '#services/database/affected_rows'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * What the consent record keeps of the request that resubscribed.
@@ -42,7 +42,7 @@ export default class ResubscribeClient {
     if (!before.canResubscribe) return 'suppressed'
 
     const now = DateTime.utc()
-    const changed = await db.transaction(async (trx) => {
+    const changed = await writeTransaction(async (trx) => {
       const address = { tenant_id: client.tenantId, email: client.email }
       // Conditional on the reason: a bounce recorded since the check stays.
       const entries = await trx

@@ -1,10 +1,10 @@
-import db from '@adonisjs/lucid/services/db'
 import type Client from '#models/client'
 import Tenant from '#models/tenant'
 import type { ClientFields } from '#actions/clients/create_client'
 import { applyAttributeChanges } from '#audiences/attribute_values'
 import { resolveClientTagChanges, writeTagChanges } from '#audiences/tag_changes'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves the edit form or the API's `PUT`. Every field is sent, so an
@@ -19,7 +19,7 @@ import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 export default class UpdateClient {
   static async handle(client: Client, fields: ClientFields) {
     const wasPending = client.pendingAt !== null
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(client.tenantId, fields, trx)
       client.useTransaction(trx)
       client.merge({

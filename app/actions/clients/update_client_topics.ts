@@ -1,9 +1,9 @@
 import emitter from '@adonisjs/core/services/emitter'
-import db from '@adonisjs/lucid/services/db'
 import type Client from '#models/client'
 import { addTagsToClients, removeTagsFromClients } from '#audiences/client_tags'
 import { chosenTopicIds, topicsOf } from '#audiences/preferences'
 import { sqlTime } from '#services/database/sql_time'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A client chooses their topics on the preference page: `chosen` is the
@@ -19,7 +19,7 @@ import { sqlTime } from '#services/database/sql_time'
  */
 export default class UpdateClientTopics {
   static async handle(client: Client, chosen: number[]) {
-    const changes = await db.transaction(async (trx) => {
+    const changes = await writeTransaction(async (trx) => {
       const topics = await topicsOf(client.tenantId, trx)
       const wanted = new Set(chosen)
       const held = await chosenTopicIds(

@@ -10,6 +10,7 @@ import {
   type AttributeValues,
 } from '#audiences/attribute_values'
 import { tagIdsOfClients, writeTagChanges, type ClientTagChange } from '#audiences/tag_changes'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Rows written per statement: an API bulk request (1,000 items) is one
@@ -80,7 +81,7 @@ export default class UpsertClients {
     }
     if (rows.length === 0) return []
 
-    const { outcomes, idByEmail, wrote } = await db.transaction((trx) => write(trx, tenant, rows))
+    const { outcomes, idByEmail, wrote } = await writeTransaction((trx) => write(trx, tenant, rows))
     if (wrote) await forgetWorkspaceClientCount(tenant)
 
     const suppressed = await suppressedAmong(tenant, rows)

@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import SignupForm from '#models/signup_form'
 import type { SignupFormData } from '#validators/signup_form'
 import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
 import { newSignupFormToken } from '#audiences/signup_links'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A new sign-up form with a fresh public token, the tags it gives (missing
@@ -14,7 +14,7 @@ import { newSignupFormToken } from '#audiences/signup_links'
 export default class CreateSignupForm {
   static async handle({ tenant, data }: { tenant: Tenant; data: SignupFormData }) {
     const { columns, choices } = signupFormSettings(data)
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const form = await SignupForm.create(
         { ...columns, tenantId: tenant.id, publicToken: newSignupFormToken() },
         { client: trx }

@@ -50,8 +50,12 @@ export interface QueuedSignup {
  */
 export default class RecordSignup {
   static async handle(signup: QueuedSignup) {
-    // A form deleted since the sign-up has no words left to mail.
-    const form = await SignupForm.query().where('id', signup.formId).preload('tenant').first()
+    // A form deleted, disabled or blocked since the sign-up mails no one.
+    const form = await SignupForm.query()
+      .where('id', signup.formId)
+      .withScopes((scopes) => scopes.takingSignups())
+      .preload('tenant')
+      .first()
     if (!form) return
     const recorded = await Consent.findBy('submissionId', signup.submissionId)
     if (recorded) {

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type SignupForm from '#models/signup_form'
 import type { SignupFormData } from '#validators/signup_form'
 import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves a form's settings, tags and attributes. Sign-ups already waiting
@@ -12,7 +12,7 @@ import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
 export default class UpdateSignupForm {
   static async handle({ form, data }: { form: SignupForm; data: SignupFormData }) {
     const { columns, choices } = signupFormSettings(data)
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       form.useTransaction(trx)
       await form.merge(columns).save()
       await replaceFormChoices(form, choices, trx)

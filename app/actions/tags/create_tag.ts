@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import Tag from '#models/tag'
 import { MAX_TAGS_PER_WORKSPACE, TagLimitError } from '#audiences/client_tags'
 import { isConstraintViolation } from '#services/database/errors'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export interface TagFields {
   name: string
@@ -39,7 +39,7 @@ export async function withUniqueName<T>(save: () => Promise<T>) {
 export default class CreateTag {
   static async handle(tenant: Tenant, fields: TagFields) {
     return withUniqueName(() =>
-      db.transaction(async (trx) => {
+      writeTransaction(async (trx) => {
         const [{ total }] = await trx.from('tags').where('tenant_id', tenant.id).count('* as total')
         if (Number(total) >= MAX_TAGS_PER_WORKSPACE) throw new TagLimitError()
         return Tag.create(

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import SignupForm from '#models/signup_form'
+import RecordSignup from '#actions/signup_forms/record_signup'
 import Client from '#models/client'
 import Consent from '#models/consent'
 import { askedAttributesOf, tagNamesOf } from '#audiences/signup_forms'
@@ -325,6 +327,41 @@ test.group('Sign-up forms: the editor', () => {
     const post = await submitSignup(client, form, { email })
     post.assertStatus(404)
     assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+  })
+
+  test('a sign-up queued before its form was disabled or its workspace blocked records nothing', async ({
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const signup = (email: string) =>
+      RecordSignup.handle({
+        submissionId: randomUUID(),
+        formId: form.id,
+        email,
+        submitted: {},
+        consentText: form.consentText,
+        ip: '192.0.2.1',
+        userAgent: null,
+        mail: 'allowed',
+      })
+
+    form.isEnabled = false
+    await form.save()
+    const whileDisabled = visitorEmail()
+    await signup(whileDisabled)
+
+    form.isEnabled = true
+    await form.save()
+    user.blockedAt = DateTime.now()
+    await user.save()
+    const whileBlocked = visitorEmail()
+    await signup(whileBlocked)
+
+    for (const email of [whileDisabled, whileBlocked]) {
+      assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+      assert.isNull(await Client.query().where({ tenant_id: tenant.id, email }).first())
+    }
   })
 
   test('the snippet escapes every value of the form; the hosted page too', async ({
