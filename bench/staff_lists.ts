@@ -19,8 +19,9 @@
 */
 
 import 'reflect-metadata'
-import { performance } from 'node:perf_hooks'
 import { bootBenchApp } from './helpers/boot_app.js'
+import { insertChunks } from './helpers/bulk_rows.js'
+import { medianOf } from './helpers/latency.js'
 
 const USERS = Number(process.env.BENCH_USERS ?? 20_000)
 const MAILINGS = Number(process.env.BENCH_MAILINGS ?? 100_000)
@@ -137,29 +138,6 @@ async function seed() {
       updated_at: now,
     }
   })
-}
-
-async function insertChunks(
-  table: string,
-  count: number,
-  row: (i: number) => Record<string, unknown>
-) {
-  const size = 500
-  for (let start = 1; start <= count; start += size) {
-    const rows = []
-    for (let i = start; i < Math.min(start + size, count + 1); i++) rows.push(row(i))
-    await db.table(table).multiInsert(rows)
-  }
-}
-
-async function medianOf(runs: number, work: () => Promise<unknown>) {
-  const times: number[] = []
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now()
-    await work()
-    times.push(performance.now() - started)
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]
 }
 
 function millis(value: number) {

@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os'
+import { performance } from 'node:perf_hooks'
 
 /**
  * The value below which `fraction` of the samples fall (nearest rank).
@@ -32,4 +33,17 @@ export function loadAverages() {
   return loadavg()
     .map((value) => value.toFixed(2))
     .join(' / ')
+}
+
+/**
+ * The median time, in milliseconds, of `runs` runs of some work.
+ */
+export async function medianOf(runs: number, work: () => Promise<unknown>) {
+  const times: number[] = []
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now()
+    await work()
+    times.push(performance.now() - started)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]
 }
