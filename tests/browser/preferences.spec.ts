@@ -1,22 +1,11 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import Tag from '#models/tag'
-import type Client from '#models/client'
 import { addTagsToClients } from '#audiences/client_tags'
 import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createMessage, createOpenMailing } from '#tests/helpers/workspace'
-
-async function tagNamesOf(client: Client) {
-  const rows = await db
-    .from('client_tags')
-    .join('tags', 'tags.id', 'client_tags.tag_id')
-    .where('client_tags.client_id', client.id)
-    .orderBy('tags.name_key')
-    .select('tags.name')
-  return rows.map((row) => row.name as string)
-}
+import { tagNamesOf } from '#tests/functional/clients/audience_helpers'
 
 test.group('Preference page in the browser', () => {
   test('a reader follows the link of a mailing they received, chooses topics, then leaves', async ({

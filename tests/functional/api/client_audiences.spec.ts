@@ -8,21 +8,12 @@ import { createUser } from '#tests/helpers/users'
 import { createClients } from '#tests/helpers/workspace'
 import { api, createToken, statusOf } from '#tests/helpers/api'
 import { defineAttributes, tagClients } from '#tests/helpers/client_audience'
+import { tagNamesOf } from '#tests/functional/clients/audience_helpers'
 
 type FieldError = { field: string; rule: string; message: string }
 
 function fieldsOf(errors: FieldError[]) {
   return errors.map(({ field, rule }) => [field, rule])
-}
-
-async function tagNamesOf(clientId: number) {
-  const rows = await db
-    .from('client_tags')
-    .join('tags', 'tags.id', 'client_tags.tag_id')
-    .where('client_tags.client_id', clientId)
-    .orderBy('tags.name_key')
-    .select('tags.name')
-  return rows.map((row) => row.name)
 }
 
 async function countOf(table: string, tenantId: number) {
@@ -245,7 +236,7 @@ test.group('API: client tags and attributes', () => {
       404
     )
 
-    assert.deepEqual(await tagNamesOf(theirs.id), ['VIP'])
+    assert.deepEqual(await tagNamesOf(theirs), ['VIP'])
     const ourTags = await calls.get('/tags')
     assert.deepEqual(
       ourTags.body().data.map((t: { name: string }) => t.name),
@@ -338,10 +329,10 @@ test.group('API: bulk upsert with tags and attributes', () => {
 
     await known.refresh()
     assert.deepEqual(known.attributes, { seats: 4, plan: 'Free' })
-    assert.deepEqual(await tagNamesOf(known.id), ['Customer', 'VIP'])
+    assert.deepEqual(await tagNamesOf(known), ['Customer', 'VIP'])
     const created = await Client.findByOrFail({ tenantId: tenant.id, email: 'new@example.com' })
     assert.deepEqual(created.attributes, { paying: true })
-    assert.deepEqual(await tagNamesOf(created.id), ['Customer', 'VIP'])
+    assert.deepEqual(await tagNamesOf(created), ['Customer', 'VIP'])
 
     const again = await calls.post('/clients/bulk', { clients: items })
     assert.deepEqual(
@@ -354,7 +345,7 @@ test.group('API: bulk upsert with tags and attributes', () => {
       clients: [{ email: 'new@example.com', remove_tags: ['VIP'] }],
     })
     assert.equal(tagOnly.body().data[0].status, 'updated')
-    assert.deepEqual(await tagNamesOf(created.id), ['Customer'])
+    assert.deepEqual(await tagNamesOf(created), ['Customer'])
     await created.refresh()
     assert.deepEqual(created.attributes, { paying: true })
   })

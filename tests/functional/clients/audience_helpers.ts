@@ -33,7 +33,7 @@ export async function tagClients(tag: Tag, clients: Client[]) {
 /**
  * The names of a client's tags, sorted.
  */
-export async function tagNamesOf(client: Client) {
+export async function tagNamesOf(client: Pick<Client, 'id'>) {
   const rows = await db
     .from('client_tags')
     .join('tags', 'tags.id', 'client_tags.tag_id')

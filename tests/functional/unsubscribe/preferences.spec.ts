@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import db from '@adonisjs/lucid/services/db'
 import Tag from '#models/tag'
 import Consent from '#models/consent'
 import WebhookMessage from '#models/webhook_message'
@@ -15,6 +14,7 @@ import { waitUntil } from '#tests/helpers/wait'
 import { webServerOnPrivateRedis } from '#tests/helpers/web_server'
 import { startReceiver } from '#tests/functional/webhooks/receiver'
 import { createEndpoint } from '#tests/functional/webhooks/helpers'
+import { tagNamesOf } from '#tests/functional/clients/audience_helpers'
 
 let sequence = 0
 
@@ -52,16 +52,6 @@ async function workspaceWithTopics(name = 'Boulangerie Rive') {
 
 function linkOf(client: Client) {
   return new URL(unsubscribeUrl(client)).pathname
-}
-
-async function tagNamesOf(client: Client) {
-  const rows = await db
-    .from('client_tags')
-    .join('tags', 'tags.id', 'client_tags.tag_id')
-    .where('client_tags.client_id', client.id)
-    .orderBy('tags.name_key')
-    .select('tags.name')
-  return rows.map((row) => row.name as string)
 }
 
 test.group('Preferences: the page', () => {
