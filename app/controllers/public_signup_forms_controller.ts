@@ -1,16 +1,18 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import FindPublicSignupForm from '#actions/signup_forms/find_public_signup_form'
+import FindPublicSignupForm, {
+  type PublicSignupForm,
+} from '#actions/signup_forms/find_public_signup_form'
+import ReadSignupSubmission, {
+  type EnteredValues,
+} from '#actions/signup_forms/read_signup_submission'
 import FindSignupConfirmation from '#actions/signup_forms/find_signup_confirmation'
 import SubmitSignup from '#actions/signup_forms/submit_signup'
 import ConfirmSignup from '#actions/signup_forms/confirm_signup'
 import type SignupForm from '#models/signup_form'
-import { checkSignupAnswers, consentSubmission } from '#audiences/signup_forms'
 import { confirmationLinkState } from '#audiences/signup_links'
 import { takeSubmission } from '#audiences/signup_limits'
-import { signupSubmissionValidator } from '#validators/signup_form'
 import { noStore } from '#services/http/no_store'
 
-type Found = NonNullable<Awaited<ReturnType<typeof FindPublicSignupForm.handle>>>
 type Page = Pick<HttpContext, 'response' | 'view'>
 
 /**
@@ -47,33 +49,24 @@ export default class PublicSignupFormsController {
         minutes: Math.ceil(wait / 60),
       })
     }
-    // Robots fill the field people never see: they are answered as people
-    // are, and nothing is kept or sent.
-    if (isFilled(request.input('website'))) return succeeded(found.form, { response, view })
-
-    const input = request.only(['email', 'name', 'attributes'])
-    const [error, data] = await signupSubmissionValidator.tryValidate(input)
-    const answers = checkSignupAnswers(
-      found.asked,
-      data?.attributes ?? textRecord(input.attributes)
+    const submission = await ReadSignupSubmission.handle(
+      found,
+      request.only(['email', 'name', 'attributes', 'website'])
     )
-    const errors: Record<string, string> = {}
-    for (const message of error?.messages ?? []) errors[message.field] ??= message.message
-    for (const [key, message] of Object.entries(answers.errors)) {
-      errors[`attributes.${key}`] ??= message
-    }
-    if (!data || Object.keys(errors).length > 0) {
+    if (submission.kind === 'invalid') {
       response.status(422)
-      return formPage(view, found, enteredValues(input), errors)
+      return formPage(view, found, submission.values, submission.errors)
     }
-
-    await SubmitSignup.handle({
-      form: found.form,
-      email: data.email,
-      submitted: consentSubmission(found.form.askName ? data.name : null, answers.attributes),
-      ip: request.ip(),
-      userAgent: request.header('user-agent') ?? null,
-    })
+    if (submission.kind === 'valid') {
+      await SubmitSignup.handle({
+        form: found.form,
+        email: submission.email,
+        submitted: submission.submitted,
+        ip: request.ip(),
+        userAgent: request.header('user-agent') ?? null,
+      })
+    }
+    // A robot is answered as a person is.
     return succeeded(found.form, { response, view })
   }
 
@@ -131,8 +124,8 @@ export default class PublicSignupFormsController {
 
 function formPage(
   view: HttpContext['view'],
-  { form, asked }: Found,
-  values: ReturnType<typeof enteredValues> | Record<string, never>,
+  { form, asked }: PublicSignupForm,
+  values: EnteredValues | Record<string, never>,
   errors: Record<string, string>
 ) {
   return view.render('pages/signup_forms/public/show', {
@@ -172,26 +165,4 @@ function expiredLink({ response, view }: Page, workspaceName: string, form: Sign
     workspaceName,
     formToken: form?.publicToken ?? null,
   })
-}
-
-function isFilled(value: unknown) {
-  return typeof value === 'string' ? value.trim() !== '' : value !== undefined && value !== null
-}
-
-/**
- * What the visitor typed, as text only, to fill the form in again.
- */
-function enteredValues(input: Record<string, unknown>) {
-  return {
-    email: typeof input.email === 'string' ? input.email : '',
-    name: typeof input.name === 'string' ? input.name : '',
-    attributes: textRecord(input.attributes),
-  }
-}
-
-function textRecord(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {}
-  return Object.fromEntries(
-    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
-  )
 }

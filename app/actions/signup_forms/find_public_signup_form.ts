@@ -19,3 +19,8 @@ export default class FindPublicSignupForm {
     return { form, asked: await askedAttributesOf(form) }
   }
 }
+
+/**
+ * A form taking sign-ups, with what it asks.
+ */
+export type PublicSignupForm = NonNullable<Awaited<ReturnType<typeof FindPublicSignupForm.handle>>>
