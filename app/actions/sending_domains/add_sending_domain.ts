@@ -32,7 +32,7 @@ export class SendingDomainTakenError extends Error {
  */
 export default class AddSendingDomain {
   static async handle(tenant: Tenant, domain: string) {
-    const existing = await tenant.related('sendingDomains').query().select('domain')
+    const existing = await SendingDomain.query().where('tenantId', tenant.id).select('domain')
     if (existing.some((row) => row.domain === domain)) throw new SendingDomainTakenError(domain)
     if (existing.length >= sendingDomainsConfig.maxPerWorkspace) {
       throw new SendingDomainLimitError()
@@ -44,8 +44,14 @@ export default class AddSendingDomain {
       publicKeyEncoding: { type: 'spki', format: 'der' },
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     })
+    // Not `tenant.related(...).create()`: Lucid runs that in a transaction it
+    // parks on the tenant (`tenant.$trx`), so two calls sharing one tenant
+    // instance (a double submit in one process) would run the second inside
+    // the first's transaction, or after its commit ("Transaction query
+    // already complete").
     try {
-      return await tenant.related('sendingDomains').create({
+      return await SendingDomain.create({
+        tenantId: tenant.id,
         domain,
         verificationToken: randomBytes(16).toString('hex'),
         dkimSelector: await AddSendingDomain.#freeSelector(domain),
@@ -57,7 +63,10 @@ export default class AddSendingDomain {
       // (tenant_id, domain) index lets one in; the other is told so. (The
       // other unique index, on the selector, would take another workspace
       // adding the same domain in the same instant: that one fails.)
-      const added = await tenant.related('sendingDomains').query().where('domain', domain).first()
+      const added = await SendingDomain.query()
+        .where('tenantId', tenant.id)
+        .where('domain', domain)
+        .first()
       if (isConstraintViolation(error, 'unique') && added) throw new SendingDomainTakenError(domain)
       throw error
     }

@@ -230,20 +230,26 @@ test.group('Settings → Sending', (group) => {
   })
 
   test('the same domain added twice at once is added once', async ({ assert }) => {
+    // Both calls share one tenant instance, as two submits handled in one
+    // process may: a round in forty once ran the second inside the first's
+    // transaction on PostgreSQL. Ten rounds make that visible.
     const { tenant } = await createUser()
-    const domain = uniqueDomain()
-    const results = await Promise.allSettled([
-      AddSendingDomain.handle(tenant, domain),
-      AddSendingDomain.handle(tenant, domain),
-    ])
-    assert.sameMembers(
-      results.map((result) => result.status),
-      ['fulfilled', 'rejected']
-    )
-    const refused = results.find((result) => result.status === 'rejected')
-    assert.instanceOf(refused?.reason, SendingDomainTakenError)
-    assert.lengthOf(await tenant.related('sendingDomains').query(), 1)
-  })
+    for (let round = 0; round < 10; round++) {
+      const domain = uniqueDomain()
+      const results = await Promise.allSettled([
+        AddSendingDomain.handle(tenant, domain),
+        AddSendingDomain.handle(tenant, domain),
+      ])
+      assert.sameMembers(
+        results.map((result) => result.status),
+        ['fulfilled', 'rejected']
+      )
+      const refused = results.find((result) => result.status === 'rejected')
+      assert.instanceOf(refused?.reason, SendingDomainTakenError)
+      assert.lengthOf(await tenant.related('sendingDomains').query().where('domain', domain), 1)
+      await tenant.related('sendingDomains').query().delete()
+    }
+  }).timeout(30_000)
 
   test('a From address on another domain is kept, and mail says "via"', async ({
     client,
