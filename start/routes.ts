@@ -30,6 +30,7 @@ const ReportsController = () => import('#controllers/reports_controller')
 const UnsubscribeController = () => import('#controllers/unsubscribe_controller')
 const TestSendsController = () => import('#controllers/test_sends_controller')
 const SmtpServerController = () => import('#controllers/settings/smtp_server_controller')
+const WorkspacesController = () => import('#controllers/workspaces_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -70,6 +71,17 @@ router
 | (start/routes/preferences.ts).
 */
 router.post('/u/:token', [UnsubscribeController, 'store']).as('unsubscribe.store')
+
+/*
+| Starting a workspace (the switcher's "New workspace"; where a person
+| without any lands): signed in, but in no workspace yet.
+*/
+router
+  .group(() => {
+    router.get('/workspaces/new', [WorkspacesController, 'create']).as('workspaces.create')
+    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store')
+  })
+  .use(middleware.auth())
 
 /*
 | The workspace

@@ -1,3 +1,5 @@
+import type { WorkspaceRole } from '#teams/workspace_roles'
+
 /**
  * What a personal access token may do. Each API route requires one
  * (start/routes/api.ts); the OpenAPI document lists it per operation.
@@ -27,4 +29,21 @@ export const TOKEN_ABILITY_DESCRIPTIONS: Record<TokenAbility, string> = {
   'mailings:write': 'Create, update, delete, send, pause and resume mailings',
   'webhooks:manage':
     'Manage webhook endpoints, rotate their secrets, read and redeliver their deliveries',
+}
+
+/**
+ * The least workspace role a token's member needs for each ability: a token
+ * never does more than its member may (an editor's token cannot manage
+ * webhooks, a viewer's cannot write), whatever abilities it was given.
+ */
+export const LEAST_ROLE_FOR_ABILITY: Record<TokenAbility, WorkspaceRole> = {
+  'clients:read': 'viewer',
+  'clients:write': 'editor',
+  'suppressions:read': 'viewer',
+  'suppressions:write': 'editor',
+  'messages:read': 'viewer',
+  'messages:write': 'editor',
+  'mailings:read': 'viewer',
+  'mailings:write': 'editor',
+  'webhooks:manage': 'admin',
 }

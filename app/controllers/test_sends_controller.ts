@@ -16,7 +16,7 @@ export default class TestSendsController {
   async message(ctx: HttpContext) {
     const { params, response, tenant, bouncer } = ctx
     const message = await tenant.findOwn('messages', params.id)
-    await bouncer.with(MessagePolicy).authorize('view', message)
+    await bouncer.with(MessagePolicy).authorize('testSend', message)
 
     await sendTest(ctx, message)
     return response.redirect().toRoute('messages.show', { id: message.id })

@@ -1,23 +1,32 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { errors as authErrors } from '@adonisjs/auth'
-import Tenant from '#models/tenant'
+import type { WorkspaceAccessToken } from '#api/access_tokens_provider'
+import { membershipOf } from '#teams/memberships'
 
 /**
  * Requires a valid personal access token (unknown, revoked and expired
  * tokens are refused by the guard), refuses blocked users' tokens, and
- * roots the request in the token user's workspace (`ctx.tenant`), as the
- * web's tenant middleware does.
+ * roots the request in the token's workspace (`ctx.tenant`), as the web's
+ * tenant middleware does. The token acts as its member: once they are
+ * removed from (or leave) that workspace, the token is refused on its next
+ * request, and their role caps what its abilities allow (the policies
+ * read `user.currentMembership`).
  */
 export default class ApiAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     const user = await ctx.auth.authenticateUsing(['api'])
-    if (user.isBlocked) {
+    const token = ctx.auth.use('api').user?.currentAccessToken as WorkspaceAccessToken | undefined
+    const membership =
+      !user.isBlocked && token?.tenantId ? await membershipOf(user.id, token.tenantId) : null
+    if (!membership) {
       throw new authErrors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
         guardDriverName: 'access_tokens',
       })
     }
-    ctx.tenant = await Tenant.findOrFail(user.tenantId)
+    user.currentMembership = membership
+    ctx.membership = membership
+    ctx.tenant = membership.tenant
     return next()
   }
 }

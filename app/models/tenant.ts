@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
-import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
-import type { HasMany } from '@adonisjs/lucid/types/relations'
+import { BaseModel, column, hasMany, manyToMany } from '@adonisjs/lucid/orm'
+import type { HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
 import User from '#models/user'
+import Membership from '#models/membership'
 import Client from '#models/client'
 import Message from '#models/message'
 import Mailing from '#models/mailing'
@@ -50,8 +51,17 @@ export default class Tenant extends BaseModel {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
 
-  @hasMany(() => User)
-  declare users: HasMany<typeof User>
+  /**
+   * Members must use two-factor log-in to act in this workspace.
+   */
+  @column({ consume: (value: number | boolean) => Boolean(value) })
+  declare requireTwoFactor: boolean
+
+  @hasMany(() => Membership)
+  declare memberships: HasMany<typeof Membership>
+
+  @manyToMany(() => User, { pivotTable: 'memberships', pivotColumns: ['role'] })
+  declare members: ManyToMany<typeof User>
 
   @hasMany(() => Client)
   declare clients: HasMany<typeof Client>

@@ -8,6 +8,7 @@ import { DbRememberMeTokensProvider } from '@adonisjs/auth/session'
 import { ApiAccessTokensProvider } from '#api/access_tokens_provider'
 import Tenant from '#models/tenant'
 import Mailing from '#models/mailing'
+import Membership from '#models/membership'
 
 export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -39,8 +40,13 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column({ isPrimary: true })
   declare id: number
 
-  @column()
-  declare tenantId: number
+  /**
+   * The workspace the user was last in, where a log-in lands; null once it
+   * is deleted. Which workspaces they belong to, and as what, is
+   * `memberships`; never authorize with this.
+   */
+  @column({ columnName: 'tenant_id' })
+  declare lastTenantId: number | null
 
   @column()
   declare fullName: string
@@ -72,8 +78,18 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
 
-  @belongsTo(() => Tenant)
-  declare tenant: BelongsTo<typeof Tenant>
+  @belongsTo(() => Tenant, { foreignKey: 'lastTenantId' })
+  declare lastTenant: BelongsTo<typeof Tenant>
+
+  @hasMany(() => Membership)
+  declare memberships: HasMany<typeof Membership>
+
+  /**
+   * The membership of the workspace this request acts in, set by the tenant
+   * middleware (web) or the API's (from the token): what the Bouncer
+   * policies read the workspace role from. Not a column.
+   */
+  currentMembership?: Membership
 
   /**
    * The mailings this user created (the staff users list counts them).

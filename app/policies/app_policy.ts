@@ -1,9 +1,12 @@
 import { BasePolicy } from '@adonisjs/bouncer'
 import type User from '#models/user'
+import { roleAtLeast, type WorkspaceRole } from '#teams/workspace_roles'
 
 /**
  * Base class of every policy: the role and ownership helpers the
- * permission table in docs/product.md is written in.
+ * permission table in docs/product.md is written in. Staff roles
+ * (`users.role`) and workspace roles (the membership's, for the workspace
+ * the request acts in) are independent.
  */
 export default abstract class AppPolicy extends BasePolicy {
   protected isAdmin(user: User) {
@@ -30,9 +33,52 @@ export default abstract class AppPolicy extends BasePolicy {
   }
 
   /**
-   * Whether a record belongs to the user's own workspace.
+   * The user's role in the workspace the request acts in (set by the tenant
+   * or API middleware), null outside one.
+   */
+  protected workspaceRole(user: User): WorkspaceRole | null {
+    return user.currentMembership?.role ?? null
+  }
+
+  /**
+   * Reads: every member, viewers included.
+   */
+  protected isMember(user: User) {
+    return this.workspaceRole(user) !== null
+  }
+
+  /**
+   * Clients, messages, mailings and the audience's tools.
+   */
+  protected canEdit(user: User) {
+    return roleAtLeast(this.workspaceRole(user), 'editor')
+  }
+
+  /**
+   * Members, settings, sending, tokens, webhooks, the audit log.
+   */
+  protected canAdminister(user: User) {
+    return roleAtLeast(this.workspaceRole(user), 'admin')
+  }
+
+  protected isOwner(user: User) {
+    return this.workspaceRole(user) === 'owner'
+  }
+
+  /**
+   * Whether a record belongs to the workspace the user acts in.
    */
   protected ownsRecord(user: User, record: { tenantId: number }) {
-    return record.tenantId === user.tenantId
+    return (
+      user.currentMembership !== undefined && record.tenantId === user.currentMembership.tenantId
+    )
+  }
+
+  /**
+   * A record of the workspace the user acts in, which their role lets them
+   * change.
+   */
+  protected editsRecord(user: User, record: { tenantId: number }) {
+    return this.canEdit(user) && this.ownsRecord(user, record)
   }
 }

@@ -7,19 +7,19 @@ import AppPolicy from '#policies/app_policy'
  * else sees or changes them, staff included.
  */
 export default class AttributeDefinitionPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, definition: AttributeDefinition) {
-    return this.ownsRecord(user, definition)
+    return this.editsRecord(user, definition)
   }
 
   delete(user: User, definition: AttributeDefinition) {
-    return this.ownsRecord(user, definition)
+    return this.editsRecord(user, definition)
   }
 }

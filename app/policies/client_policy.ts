@@ -7,23 +7,23 @@ import AppPolicy from '#policies/app_policy'
  * staff included.
  */
 export default class ClientPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
   view(user: User, client: Client) {
     return this.ownsRecord(user, client)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, client: Client) {
-    return this.ownsRecord(user, client)
+    return this.editsRecord(user, client)
   }
 
   delete(user: User, client: Client) {
-    return this.ownsRecord(user, client)
+    return this.editsRecord(user, client)
   }
 }

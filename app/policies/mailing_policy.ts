@@ -8,8 +8,8 @@ import AppPolicy from '#policies/app_policy'
  * history: nobody changes them.
  */
 export default class MailingPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
   view(user: User, mailing: Mailing) {
@@ -23,8 +23,8 @@ export default class MailingPolicy extends AppPolicy {
     return this.canOverseeMailings(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, mailing: Mailing) {
@@ -74,13 +74,13 @@ export default class MailingPolicy extends AppPolicy {
 
   /**
    * A test goes to the user's own address with their workspace's content:
-   * only the owner's users send one, staff overseeing a workspace do not.
+   * only its editors (and up) send one, staff overseeing a workspace do not.
    */
   testSend(user: User, mailing: Mailing) {
-    return this.ownsRecord(user, mailing)
+    return this.editsRecord(user, mailing)
   }
 
   #ownsLive(user: User, mailing: Mailing) {
-    return this.ownsRecord(user, mailing) && mailing.archivedAt === null
+    return this.editsRecord(user, mailing) && mailing.archivedAt === null
   }
 }

@@ -7,23 +7,30 @@ import AppPolicy from '#policies/app_policy'
  * staff included.
  */
 export default class MessagePolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
   view(user: User, message: Message) {
     return this.ownsRecord(user, message)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, message: Message) {
-    return this.ownsRecord(user, message)
+    return this.editsRecord(user, message)
   }
 
   delete(user: User, message: Message) {
-    return this.ownsRecord(user, message)
+    return this.editsRecord(user, message)
+  }
+
+  /**
+   * A test to the member's own address: editors and up, as sending is.
+   */
+  testSend(user: User, message: Message) {
+    return this.editsRecord(user, message)
   }
 }

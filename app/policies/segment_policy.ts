@@ -7,23 +7,23 @@ import AppPolicy from '#policies/app_policy'
  * staff included.
  */
 export default class SegmentPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
   view(user: User, segment: Segment) {
     return this.ownsRecord(user, segment)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, segment: Segment) {
-    return this.ownsRecord(user, segment)
+    return this.editsRecord(user, segment)
   }
 
   delete(user: User, segment: Segment) {
-    return this.ownsRecord(user, segment)
+    return this.editsRecord(user, segment)
   }
 }

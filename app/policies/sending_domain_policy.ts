@@ -6,15 +6,15 @@ import AppPolicy from '#policies/app_policy'
  * Sending domains are their workspace's alone: they carry its DKIM key.
  */
 export default class SendingDomainPolicy extends AppPolicy {
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canAdminister(user)
   }
 
   update(user: User, domain: SendingDomain) {
-    return this.ownsRecord(user, domain)
+    return this.canAdminister(user) && this.ownsRecord(user, domain)
   }
 
   delete(user: User, domain: SendingDomain) {
-    return this.ownsRecord(user, domain)
+    return this.canAdminister(user) && this.ownsRecord(user, domain)
   }
 }

@@ -8,19 +8,19 @@ import AppPolicy from '#policies/app_policy'
  * it is found by its unguessable token, logged in or not.)
  */
 export default class SignupFormPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, form: SignupForm) {
-    return this.ownsRecord(user, form)
+    return this.editsRecord(user, form)
   }
 
   delete(user: User, form: SignupForm) {
-    return this.ownsRecord(user, form)
+    return this.editsRecord(user, form)
   }
 }

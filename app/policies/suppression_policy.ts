@@ -7,15 +7,15 @@ import AppPolicy from '#policies/app_policy'
  * sees or changes it, staff included.
  */
 export default class SuppressionPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   delete(user: User, entry: Suppression) {
-    return this.ownsRecord(user, entry)
+    return this.editsRecord(user, entry)
   }
 }

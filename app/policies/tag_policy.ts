@@ -7,26 +7,26 @@ import AppPolicy from '#policies/app_policy'
  * changes or hands them out, staff included.
  */
 export default class TagPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.isMember(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canEdit(user)
   }
 
   update(user: User, tag: Tag) {
-    return this.ownsRecord(user, tag)
+    return this.editsRecord(user, tag)
   }
 
   delete(user: User, tag: Tag) {
-    return this.ownsRecord(user, tag)
+    return this.editsRecord(user, tag)
   }
 
   /**
    * Adding the tag to clients, or taking it off them, in bulk.
    */
   tagClients(user: User, tag: Tag) {
-    return this.ownsRecord(user, tag)
+    return this.editsRecord(user, tag)
   }
 }

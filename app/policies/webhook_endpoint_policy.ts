@@ -6,23 +6,23 @@ import AppPolicy from '#policies/app_policy'
  * Webhook endpoints are their workspace's alone: they carry its secrets.
  */
 export default class WebhookEndpointPolicy extends AppPolicy {
-  viewList(_user: User) {
-    return true
+  viewList(user: User) {
+    return this.canAdminister(user)
   }
 
-  create(_user: User) {
-    return true
+  create(user: User) {
+    return this.canAdminister(user)
   }
 
   view(user: User, endpoint: WebhookEndpoint) {
-    return this.ownsRecord(user, endpoint)
+    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
   }
 
   update(user: User, endpoint: WebhookEndpoint) {
-    return this.ownsRecord(user, endpoint)
+    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
   }
 
   delete(user: User, endpoint: WebhookEndpoint) {
-    return this.ownsRecord(user, endpoint)
+    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
   }
 }

@@ -1,13 +1,57 @@
 import type User from '#models/user'
 import type Tenant from '#models/tenant'
+import type Membership from '#models/membership'
 import AppPolicy from '#policies/app_policy'
 
+/**
+ * The workspace itself: its settings, members and life. Always about the
+ * workspace the request acts in.
+ */
 export default class WorkspacePolicy extends AppPolicy {
   view(user: User, tenant: Tenant) {
-    return user.tenantId === tenant.id
+    return this.#actsIn(user, tenant)
   }
 
+  /**
+   * Settings, sending, the workspace's SMTP server.
+   */
   update(user: User, tenant: Tenant) {
-    return user.tenantId === tenant.id
+    return this.#actsIn(user, tenant) && this.canAdminister(user)
+  }
+
+  /**
+   * The member list, invitations, and the API tokens of every member.
+   */
+  manageMembers(user: User, tenant: Tenant) {
+    return this.#actsIn(user, tenant) && this.canAdminister(user)
+  }
+
+  /**
+   * Changing a member's role or removing them: admins manage everyone but
+   * owners; only an owner touches an owner or makes one.
+   */
+  changeMember(user: User, member: Membership, newRole?: Membership['role']) {
+    if (!this.ownsRecord(user, member) || !this.canAdminister(user)) return false
+    if (member.role === 'owner' || newRole === 'owner') return this.isOwner(user)
+    return true
+  }
+
+  viewAuditLog(user: User, tenant: Tenant) {
+    return this.#actsIn(user, tenant) && this.canAdminister(user)
+  }
+
+  /**
+   * Deleting the workspace and handing it over are the owners'.
+   */
+  delete(user: User, tenant: Tenant) {
+    return this.#actsIn(user, tenant) && this.isOwner(user)
+  }
+
+  transferOwnership(user: User, tenant: Tenant) {
+    return this.#actsIn(user, tenant) && this.isOwner(user)
+  }
+
+  #actsIn(user: User, tenant: Tenant) {
+    return user.currentMembership?.tenantId === tenant.id
   }
 }

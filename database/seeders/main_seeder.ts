@@ -112,7 +112,7 @@ export default class MainSeeder extends BaseSeeder {
   }
 
   async #demoWorkspace(owner: User) {
-    const tenant = await Tenant.findOrFail(owner.tenantId)
+    const tenant = await Tenant.findOrFail(owner.lastTenantId)
     if (await tenant.related('clients').query().first()) return
 
     const clients = []
@@ -153,7 +153,7 @@ export default class MainSeeder extends BaseSeeder {
    * rule book as every write path.
    */
   async #demoAudiences(owner: User) {
-    const tenant = await Tenant.findOrFail(owner.tenantId)
+    const tenant = await Tenant.findOrFail(owner.lastTenantId)
     if (await tenant.related('tags').query().first()) return
 
     const tags = {
@@ -260,7 +260,7 @@ export default class MainSeeder extends BaseSeeder {
    * publish and explains that mail goes "via" meanwhile.
    */
   async #demoSender(owner: User) {
-    const tenant = await Tenant.findOrFail(owner.tenantId)
+    const tenant = await Tenant.findOrFail(owner.lastTenantId)
     if (await tenant.related('sendingDomains').query().first()) return
     await UpdateSenderIdentity.handle(tenant, {
       senderName: tenant.name,
@@ -305,7 +305,7 @@ export default class MainSeeder extends BaseSeeder {
    * shows the hosted address and the snippet to try.
    */
   async #demoSignupForm(owner: User) {
-    const tenant = await Tenant.findOrFail(owner.tenantId)
+    const tenant = await Tenant.findOrFail(owner.lastTenantId)
     if (await tenant.related('signupForms').query().first()) return
     const defaults = newSignupFormDefaults(tenant)
     await CreateSignupForm.handle({

@@ -68,7 +68,7 @@ export async function createOpenMailing(
   overrides: { name?: string; nextRunAt?: DateTime | null } = {}
 ) {
   return Mailing.create({
-    tenantId: owner.tenantId,
+    tenantId: owner.lastTenantId!,
     messageId: message.id,
     name: overrides.name ?? `Mailing ${++sequence}`,
     audience: 'all',

@@ -40,7 +40,7 @@ export class UnverifiedAddressError extends Error {
  * stranger's address and use tests to mail them whatever they like.
  */
 export default class SendTestMessage {
-  static async handle(user: User, message: MessageTemplate) {
+  static async handle(user: User, message: MessageTemplate & { tenantId: number }) {
     if (!user.isVerified) throw new UnverifiedAddressError()
 
     const rendered = renderMessage(message, {
@@ -60,7 +60,7 @@ export default class SendTestMessage {
     }
 
     // From the workspace's sender, as its mailings are (resolved by the worker).
-    await mail.sendLater(new TestMessageMail(user.email, rendered), asWorkspace(user.tenantId))
+    await mail.sendLater(new TestMessageMail(user.email, rendered), asWorkspace(message.tenantId))
     return { to: user.email }
   }
 }

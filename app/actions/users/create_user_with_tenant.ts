@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Tenant from '#models/tenant'
-import type { Role } from '#models/user'
+import User, { type Role } from '#models/user'
+import Membership from '#models/membership'
 import { isValidTimeZone } from '#validators/workspace'
 
 export interface CreateUserWithTenantInput {
@@ -15,7 +16,7 @@ export interface CreateUserWithTenantInput {
 }
 
 /**
- * Creates a person and the workspace they own, atomically. Sign-up, the
+ * Creates a person and the workspace they own (its first owner), atomically. Sign-up, the
  * `users:create` command and the demo seeder all go through here.
  */
 export default class CreateUserWithTenant {
@@ -29,13 +30,21 @@ export default class CreateUserWithTenant {
         { client: trx }
       )
 
-      const user = await tenant.related('users').create({
-        fullName: input.fullName,
-        email: input.email,
-        password: input.password,
-        role: input.role ?? 'user',
-        emailVerifiedAt: input.verified ? DateTime.now() : null,
-      })
+      const user = await User.create(
+        {
+          lastTenantId: tenant.id,
+          fullName: input.fullName,
+          email: input.email,
+          password: input.password,
+          role: input.role ?? 'user',
+          emailVerifiedAt: input.verified ? DateTime.now() : null,
+        },
+        { client: trx }
+      )
+      await Membership.create(
+        { tenantId: tenant.id, userId: user.id, role: 'owner' },
+        { client: trx }
+      )
 
       return { tenant, user }
     })

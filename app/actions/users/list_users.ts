@@ -16,12 +16,17 @@ export const STAFF_USERS_PER_PAGE = 50
 export default class ListUsers {
   static async handle(filters: Infer<typeof staffUserFilterValidator>) {
     const query = whereMatches(User.query(), filters.q ?? '')
-      .preload('tenant', (tenant) => tenant.select('id', 'name'))
+      .preload('lastTenant', (tenant) => tenant.select('id', 'name'))
       .withCount('createdMailings')
     if (filters.role) query.where('role', filters.role)
     if (filters.status === 'blocked') query.whereNotNull('blocked_at')
     if (filters.status === 'active') query.whereNull('blocked_at')
-    if (filters.workspace) query.where('tenant_id', filters.workspace)
+    if (filters.workspace) {
+      const workspace = filters.workspace
+      query.whereIn('id', (members) =>
+        members.from('memberships').where('tenant_id', workspace).select('user_id')
+      )
+    }
     const page = await newestFirstPage(query, {
       after: filters.after,
       perPage: STAFF_USERS_PER_PAGE,

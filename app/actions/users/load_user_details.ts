@@ -6,7 +6,7 @@ import type User from '#models/user'
  */
 export default class LoadUserDetails {
   static async handle(user: User) {
-    await user.load('tenant')
+    await user.load('lastTenant')
     await user.loadCount('createdMailings')
     return user
   }

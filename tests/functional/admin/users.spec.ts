@@ -1,3 +1,4 @@
+import Membership from '#models/membership'
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
@@ -11,8 +12,8 @@ import { postForm, putForm } from '#tests/helpers/forms'
 
 /** A mailing created by `user` in their workspace. */
 async function mailingBy(user: User) {
-  await user.load('tenant')
-  const mailing = await createMailing(user.tenant)
+  await user.load('lastTenant')
+  const mailing = await createMailing(user.lastTenant)
   mailing.createdById = user.id
   await mailing.save()
   return mailing
@@ -28,8 +29,9 @@ test.group('Admin: users', () => {
       email: 'zelda.q@example.org',
     })
     const { user: colleague } = await createUser({ fullName: 'Yorick Quartermain' })
-    colleague.merge({ tenantId: tenant.id, blockedAt: DateTime.now(), blockedReason: 'Spam' })
+    colleague.merge({ lastTenantId: tenant.id, blockedAt: DateTime.now(), blockedReason: 'Spam' })
     await colleague.save()
+    await Membership.create({ tenantId: tenant.id, userId: colleague.id, role: 'editor' })
     await createUser({ role: 'content_manager', fullName: 'Xavier Quartermain' })
 
     const byName = await client.get('/admin/users?q=quartermain').loginAs(staff)
@@ -65,7 +67,7 @@ test.group('Admin: users', () => {
     author.lastLoginAt = DateTime.fromISO('2026-01-15T08:30:00Z')
     await author.save()
 
-    const page = await client.get(`/admin/users?workspace=${author.tenantId}`).loginAs(staff)
+    const page = await client.get(`/admin/users?workspace=${author.lastTenantId!}`).loginAs(staff)
     const row = new RegExp(`data-testid="user-row-${author.id}"[\\s\\S]*?</tr>`).exec(
       page.text()
     )?.[0]

@@ -39,12 +39,12 @@ test.group('Sign up', (group) => {
     // not open a session.
     assert.isUndefined(response.cookie('remember_web'))
 
-    const user = await User.query().where('email', email).preload('tenant').firstOrFail()
+    const user = await User.query().where('email', email).preload('lastTenant').firstOrFail()
     assert.equal(user.fullName, 'Ada Lovelace')
     assert.equal(user.role, 'user')
     assert.isNull(user.emailVerifiedAt)
-    assert.equal(user.tenant.name, 'Analytical Engines Ltd')
-    assert.equal(user.tenant.timeZone, 'Europe/Paris')
+    assert.equal(user.lastTenant.name, 'Analytical Engines Ltd')
+    assert.equal(user.lastTenant.timeZone, 'Europe/Paris')
     assert.notEqual(user.password, STRONG_PASSWORD)
 
     const mail = await smtp.waitForMailTo(email, 'Confirm your email')
@@ -127,8 +127,8 @@ test.group('Sign up', (group) => {
     const email = `tz-${Date.now()}@example.com`
     await postForm(client, '/signup', { ...validForm(email), timeZone: 'Mars/Olympus_Mons' })
 
-    const user = await User.query().where('email', email).preload('tenant').firstOrFail()
-    assert.equal(user.tenant.timeZone, 'UTC')
+    const user = await User.query().where('email', email).preload('lastTenant').firstOrFail()
+    assert.equal(user.lastTenant.timeZone, 'UTC')
   })
 
   test('one network makes at most SIGN_UPS_PER_IP sign-ups, new addresses or taken ones', async ({

@@ -20,11 +20,11 @@ test.group('users:create', (group) => {
     await command.exec()
 
     command.assertSucceeded()
-    const user = await User.query().where('email', email).preload('tenant').firstOrFail()
+    const user = await User.query().where('email', email).preload('lastTenant').firstOrFail()
     assert.equal(user.role, 'admin')
     assert.equal(user.fullName, 'Ops Person')
     assert.isNotNull(user.emailVerifiedAt)
-    assert.equal(user.tenant.name, "Ops's workspace")
+    assert.equal(user.lastTenant.name, "Ops's workspace")
   })
 
   test('without --name the name comes from the email, always valid ({case})')
@@ -55,11 +55,11 @@ test.group('users:create', (group) => {
         .join('\n')
       assert.notInclude(logs, '--name')
       command.assertSucceeded()
-      const user = await User.query().where('email', email).preload('tenant').firstOrFail()
+      const user = await User.query().where('email', email).preload('lastTenant').firstOrFail()
       assert.equal(user.fullName, row.name(email))
       // Named after the user, within the 120 characters a workspace name has.
-      assert.isAtMost(user.tenant.name.length, 120)
-      assert.match(user.tenant.name, /'s workspace$/)
+      assert.isAtMost(user.lastTenant.name.length, 120)
+      assert.match(user.lastTenant.name, /'s workspace$/)
     })
 
   test('bad arguments end with a non-zero exit and a sentence per flag', async ({ assert }) => {

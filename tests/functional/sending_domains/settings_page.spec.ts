@@ -259,7 +259,7 @@ test.group('Settings → Sending', (group) => {
     await putForm(client, '/settings/sending', {
       senderEmail: 'me@gmail.example',
     }).loginAs(user)
-    const tenant = await Tenant.findOrFail(user.tenantId)
+    const tenant = await Tenant.findOrFail(user.lastTenantId!)
     assert.equal(tenant.senderEmail, 'me@gmail.example')
     const html = await sendingPage(client, user)
     assert.equal(

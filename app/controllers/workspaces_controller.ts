@@ -1,0 +1,24 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import CreateWorkspace from '#actions/teams/create_workspace'
+import { updateWorkspaceValidator } from '#validators/workspace'
+import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
+
+/**
+ * Starting a workspace: from the switcher's "New workspace", and the page
+ * a person without any workspace (they left their last) lands on.
+ */
+export default class WorkspacesController {
+  async create({ view }: HttpContext) {
+    return view.render('pages/workspaces/create', {
+      timeZones: Intl.supportedValuesOf('timeZone'),
+    })
+  }
+
+  async store({ request, response, auth, session }: HttpContext) {
+    const input = await request.validateUsing(updateWorkspaceValidator)
+    const tenant = await CreateWorkspace.handle(auth.getUserOrFail(), input)
+    session.put(WORKSPACE_SESSION_KEY, tenant.id)
+    session.flash('success', `${tenant.name} is ready: you are its owner.`)
+    return response.redirect().toRoute('dashboard')
+  }
+}
