@@ -59,8 +59,8 @@ export default class TenantMiddleware {
       workspaces: await workspacesOf(user.id),
       csrfField: () =>
         edge.globals.html.safe(
-          `<input type="hidden" name="_csrf" value="${ctx.request.csrfToken}">` +
-            `<input type="hidden" name="${WORKSPACE_FORM_FIELD}" value="${membership.tenantId}">`
+          `<input type='hidden' name='_csrf' value='${ctx.request.csrfToken}'>` +
+            `<input type='hidden' name='${WORKSPACE_FORM_FIELD}' value='${membership.tenantId}'>`
         ),
     })
 

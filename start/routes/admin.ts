@@ -38,4 +38,4 @@ router
   .prefix('/admin')
   .as('admin')
   .where('id', router.matchers.number())
-  .use([middleware.auth(), middleware.tenant()])
+  .use(middleware.auth())
