@@ -91,7 +91,7 @@ try {
 }
 
 /**
- * Users with a workspace and a message each, one in 200 blocked, a few
+ * Users owning a workspace (its membership) and a message each, one in 200 blocked, a few
  * staff; mailings spread over the users and over a year of creation days.
  */
 async function seed() {
@@ -110,6 +110,13 @@ async function seed() {
     password: 'not-a-hash',
     role: i % 1000 === 0 ? roles[(i / 1000) % 4] : 'user',
     blocked_at: i % 200 === 0 ? now : null,
+    created_at: now,
+    updated_at: now,
+  }))
+  await insertChunks('memberships', USERS, (i) => ({
+    tenant_id: i,
+    user_id: i,
+    role: 'owner',
     created_at: now,
     updated_at: now,
   }))
