@@ -53,6 +53,11 @@ const appUrl = env.APP_URL || `http://localhost:${env.PORT || 3333}`
 const smtpPort = env.SMTP_PORT || '1025'
 const inboxPort = env.MAILDEV_WEB_PORT || '1080'
 const demoAccounts = JSON.parse(readFileSync(join(root, 'database/demo_accounts.json'), 'utf8'))
+const teamWorkspace = demoAccounts.users.find((user) => user.email === demoAccounts.team.workspaceOf)
+const teamRole = (email) => {
+  const member = demoAccounts.team.members.find((entry) => entry.email === email)
+  return member ? `   (also ${member.role} in ${teamWorkspace.workspace})` : ''
+}
 
 console.log(`
   Mailings is starting
@@ -61,7 +66,7 @@ console.log(`
   Mail inbox   http://localhost:${inboxPort}   (every email the app sends lands here)
 
   Demo logins (password: ${demoAccounts.password})
-${demoAccounts.users.map((user) => `    ${user.role.padEnd(16)} ${user.email}`).join('\n')}
+${demoAccounts.users.map((user) => `    ${user.role.padEnd(16)} ${user.email}${teamRole(user.email)}`).join('\n')}
 
   Stop with Ctrl+C.
 `)

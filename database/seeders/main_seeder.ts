@@ -4,6 +4,8 @@ import app from '@adonisjs/core/services/app'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import User, { type Role } from '#models/user'
 import Tenant from '#models/tenant'
+import Membership from '#models/membership'
+import type { WorkspaceRole } from '#teams/workspace_roles'
 import Post from '#models/post'
 import CreateUserWithTenant from '#actions/users/create_user_with_tenant'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
@@ -27,6 +29,8 @@ import { newSignupFormDefaults } from '#audiences/signup_forms'
 interface DemoAccounts {
   password: string
   users: { role: Role; email: string; fullName: string; workspace: string }[]
+  /** Colleagues in one workspace (a team), each with a workspace role. */
+  team: { workspaceOf: string; members: { email: string; role: WorkspaceRole }[] }
 }
 
 const CLIENT_NAMES = [
@@ -77,7 +81,8 @@ const POSTS = [
 /**
  * Demo data for the quick start: one account per role, each with its own
  * workspace (listed in database/demo_accounts.json, which the quick start
- * also prints); the plain user's workspace gets clients, a message and a
+ * also prints), a team of four in the demo owner's workspace (an editor, a
+ * viewer and an admin join it); the demo owner's workspace gets clients, a message and a
  * weekly mailing, and the blog gets a few published articles. Runs again
  * harmlessly: what exists is left alone.
  */
@@ -102,13 +107,28 @@ export default class MainSeeder extends BaseSeeder {
       })
     }
 
-    const owner = await User.findByOrFail('email', demo.users.find((u) => u.role === 'user')!.email)
+    const owner = await User.findByOrFail('email', demo.team.workspaceOf)
+    await this.#demoTeam(owner, demo.team.members)
     await this.#demoWorkspace(owner)
     await this.#demoAudiences(owner)
     await this.#demoSender(owner)
     await this.#demoSignupForm(owner)
     const writer = await User.findByOrFail('role', 'content_manager')
     await this.#demoPosts(writer)
+  }
+
+  /**
+   * The owner's colleagues join their workspace (each keeps their own):
+   * one of them is then in two workspaces, as the switcher shows.
+   */
+  async #demoTeam(owner: User, members: DemoAccounts['team']['members']) {
+    for (const member of members) {
+      const user = await User.findByOrFail('email', member.email)
+      await Membership.updateOrCreate(
+        { tenantId: owner.lastTenantId!, userId: user.id },
+        { role: member.role }
+      )
+    }
   }
 
   async #demoWorkspace(owner: User) {
