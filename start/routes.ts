@@ -157,6 +157,9 @@ router
     router
       .put('/settings/workspace', [WorkspaceSettingsController, 'update'])
       .as('settings.workspace.update')
+    router
+      .delete('/settings/workspace', [WorkspaceSettingsController, 'destroy'])
+      .as('settings.workspace.destroy')
     router.get('/settings/profile', [ProfileController, 'edit']).as('settings.profile.edit')
     router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
     router

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import CreateWorkspace from '#actions/teams/create_workspace'
+import { errors as vineErrors } from '@vinejs/vine'
+import CreateWorkspace, { OwnedWorkspacesLimitError } from '#actions/teams/create_workspace'
 import { updateWorkspaceValidator } from '#validators/workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 
@@ -16,7 +17,15 @@ export default class WorkspacesController {
 
   async store({ request, response, auth, session }: HttpContext) {
     const input = await request.validateUsing(updateWorkspaceValidator)
-    const tenant = await CreateWorkspace.handle(auth.getUserOrFail(), input)
+    let tenant
+    try {
+      tenant = await CreateWorkspace.handle(auth.getUserOrFail(), input)
+    } catch (error) {
+      if (!(error instanceof OwnedWorkspacesLimitError)) throw error
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'name', message: error.message, rule: 'ownedWorkspaces' },
+      ])
+    }
     session.put(WORKSPACE_SESSION_KEY, tenant.id)
     session.flash('success', `${tenant.name} is ready: you are its owner.`)
     return response.redirect().toRoute('dashboard')

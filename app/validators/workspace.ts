@@ -17,3 +17,9 @@ export const updateWorkspaceValidator = vine.compile(
     timeZone: vine.string().trim().maxLength(64).use(ianaTimeZone()),
   })
 )
+
+export const deleteWorkspaceValidator = vine.compile(
+  vine.object({
+    confirmation: vine.string().trim().maxLength(200),
+  })
+)

@@ -1,7 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import WorkspacePolicy from '#policies/workspace_policy'
 import UpdateWorkspace from '#actions/workspaces/update_workspace'
-import { updateWorkspaceValidator } from '#validators/workspace'
+import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/workspace'
+import DeleteWorkspace, { WorkspaceNameMismatchError } from '#actions/teams/delete_workspace'
+import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 import { flashMessages } from '#services/flash_messages'
 
 export default class WorkspaceController {
@@ -19,5 +22,26 @@ export default class WorkspaceController {
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')
+  }
+
+  /**
+   * Owners only; the form asks for the workspace's name, as GitHub does for
+   * a repository. The person lands in another of their workspaces, or on
+   * "New workspace" when it was their only one.
+   */
+  async destroy({ request, response, bouncer, tenant, session }: HttpContext) {
+    await bouncer.with(WorkspacePolicy).authorize('delete', tenant)
+    const { confirmation } = await request.validateUsing(deleteWorkspaceValidator)
+    try {
+      await DeleteWorkspace.handle(tenant, confirmation)
+    } catch (error) {
+      if (!(error instanceof WorkspaceNameMismatchError)) throw error
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'confirmation', message: error.message, rule: 'workspaceName' },
+      ])
+    }
+    session.forget(WORKSPACE_SESSION_KEY)
+    session.flash('success', `${tenant.name} and everything in it are deleted.`)
+    return response.redirect().toRoute('dashboard')
   }
 }
