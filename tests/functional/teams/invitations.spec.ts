@@ -335,4 +335,22 @@ test.group('Invitations', () => {
     await invitation.refresh()
     assert.isNull(invitation.revokedAt)
   })
+
+  test('one link used twice at the same moment makes one account and one membership', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const { link, invitation } = await createInvitation(tenant)
+    const responses = await Promise.all([
+      postForm(client, link, signUp),
+      postForm(client, link, signUp),
+    ])
+    const statuses = responses.map((response) => response.status()).sort()
+    assert.equal(statuses[0], 302)
+    assert.include([409, 410], statuses[1])
+    const users = await User.query().where('email', invitation.email)
+    assert.lengthOf(users, 1)
+    assert.lengthOf(await Membership.query().where('userId', users[0].id), 1)
+  })
 })

@@ -7,6 +7,8 @@ import { createUser } from '#tests/helpers/users'
 import { api, createToken } from '#tests/helpers/api'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 import type { WorkspaceRole } from '#teams/workspace_roles'
+import { TeamRuleError } from '#teams/team_rule_error'
+import ChangeMemberRole from '#actions/teams/change_member_role'
 import { addMember, auditActionsOf, createInvitation, ownersOf, roleIn } from './team_helpers.js'
 
 const tokensOf = async (userId: number, tenantId: number) => {
@@ -46,6 +48,19 @@ test.group('Members', () => {
         }
       }
     }
+  })
+
+  test('an owner sees every form, hand-over included', async ({ client }) => {
+    const { user: owner, tenant } = await createUser()
+    const { user: editor } = await addMember(tenant, 'editor')
+    const { invitation } = await createInvitation(tenant, { role: 'admin' })
+    const page = await client.get('/settings/members').loginAs(owner)
+    page.assertStatus(200)
+    page.assertTextIncludes(editor.email)
+    page.assertTextIncludes(invitation.email)
+    page.assertTextIncludes('Hand over ownership')
+    page.assertTextIncludes('<option value="owner"')
+    page.assertTextIncludes('Remove')
   })
 
   test('viewers and editors cannot invite, change roles, remove or revoke (404, no effect)', async ({
@@ -237,6 +252,25 @@ test.group('Members', () => {
       putForm(client, `/settings/members/${secondMembership.id}`, { role: 'admin' }).loginAs(first),
       putForm(client, `/settings/members/${firstMembership.id}`, { role: 'admin' }).loginAs(second),
     ])
+    assert.equal(await ownersOf(tenant.id), 1)
+
+    // The same race below the policies (both still owners when they act):
+    // the workspace's lock lets one through and refuses the other.
+    const { user: third, membership: thirdMembership } = await addMember(tenant, 'owner')
+    const remaining = await Membership.query()
+      .where('tenantId', tenant.id)
+      .where('role', 'owner')
+      .whereNot('userId', third.id)
+      .preload('user')
+      .firstOrFail()
+    const actor = (user: User) => ({ user, ip: null, userAgent: null })
+    const results = await Promise.allSettled([
+      ChangeMemberRole.handle(actor(remaining.user), thirdMembership, 'admin'),
+      ChangeMemberRole.handle(actor(third), remaining, 'admin'),
+    ])
+    assert.deepEqual(results.map((result) => result.status).sort(), ['fulfilled', 'rejected'])
+    const refusal = results.find((result) => result.status === 'rejected')!
+    assert.instanceOf((refusal as PromiseRejectedResult).reason, TeamRuleError)
     assert.equal(await ownersOf(tenant.id), 1)
   })
 
