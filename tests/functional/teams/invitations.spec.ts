@@ -51,6 +51,7 @@ test.group('Invitations', () => {
     page.assertStatus(200)
     page.assertTextIncludes(`Join ${tenant.name}`)
     page.assertTextIncludes('Make my account and join')
+    assert.notMatch(page.text(), /@!|@(?:if|elseif|else|each|let|include|component|end)\b/)
 
     const accepted = await postForm(client, link, signUp)
     accepted.assertStatus(302)
@@ -186,6 +187,7 @@ test.group('Invitations', () => {
       const page = as ? await client.get(link).loginAs(as) : await client.get(link)
       page.assertStatus(abuse.status)
       page.assertTextIncludes(`data-problem="${abuse.problem}"`)
+      assert.notMatch(page.text(), /@!|@(?:if|elseif|else|each|let|include|component|end)\b/)
 
       const post = as
         ? await postForm(client, link).loginAs(as)
