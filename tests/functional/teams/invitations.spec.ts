@@ -68,6 +68,10 @@ test.group('Invitations', () => {
     await stored.refresh()
     assert.equal(stored.acceptedById, invitee.id)
 
+    // Logged in by the sign-up itself, in the workspace.
+    assert.equal(accepted.session().auth_web, invitee.id)
+    assert.equal(accepted.session().workspace_id, tenant.id)
+
     const dashboard = await client.get('/dashboard').loginAs(invitee)
     dashboard.assertStatus(200)
     dashboard.assertTextIncludes(tenant.name)
@@ -354,5 +358,27 @@ test.group('Invitations', () => {
     const users = await User.query().where('email', invitation.email)
     assert.lengthOf(users, 1)
     assert.lengthOf(await Membership.query().where('userId', users[0].id), 1)
+  })
+
+  test('the sign-up form of a link checks the password like at sign-up, and keeps the link', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const { link, invitation } = await createInvitation(tenant)
+    const weak = await postForm(client, link, {
+      fullName: 'Weak Password',
+      password: 'qwerty12345',
+      passwordConfirmation: 'qwerty12345',
+    })
+    weak.assertStatus(302)
+    weak.assertFlashMessage('inputErrorsBag', {
+      password: [
+        'This password is too common or too easy to guess. Try a longer phrase of unrelated words.',
+      ],
+    })
+    assert.isNull(await User.findBy('email', invitation.email))
+    const retry = await postForm(client, link, signUp)
+    retry.assertHeader('location', '/dashboard')
   })
 })
