@@ -31,6 +31,7 @@ const STATUS_OF: Record<InvitationProblem, number> = {
 export default class InvitationsController {
   async show(ctx: HttpContext) {
     const { params, auth, view } = ctx
+    keepLinkPrivate(ctx)
     try {
       const invitation = await findInvitation(params.token)
       const user = auth.user
@@ -51,6 +52,7 @@ export default class InvitationsController {
 
   async accept(ctx: HttpContext) {
     const { params, auth, request, response, session } = ctx
+    keepLinkPrivate(ctx)
     const from = { ip: request.ip(), userAgent: request.header('user-agent') ?? null }
     try {
       const user = auth.user
@@ -87,4 +89,13 @@ export default class InvitationsController {
       user: auth.user,
     })
   }
+}
+
+/**
+ * The page's address is the invitation's secret: no other site learns it
+ * from a Referer, and no cache keeps the page.
+ */
+function keepLinkPrivate({ response }: HttpContext) {
+  response.header('Referrer-Policy', 'no-referrer')
+  response.header('Cache-Control', 'no-store')
 }

@@ -51,6 +51,7 @@ test.group('Invitations', () => {
     page.assertStatus(200)
     page.assertTextIncludes(`Join ${tenant.name}`)
     page.assertTextIncludes('Make my account and join')
+    page.assertHeader('referrer-policy', 'no-referrer')
     assert.notMatch(page.text(), /@!|@(?:if|elseif|else|each|let|include|component|end)\b/)
 
     const accepted = await postForm(client, link, signUp)
