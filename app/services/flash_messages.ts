@@ -2,6 +2,7 @@ import type Mailing from '#models/mailing'
 import type Message from '#models/message'
 import type Post from '#models/post'
 import type { Role } from '#models/user'
+import type { WorkspaceRole } from '#teams/workspace_roles'
 import type { EndReason } from '#services/accounts/active_sessions'
 import type { AudienceUsage } from '#audiences/usage'
 
@@ -178,6 +179,20 @@ export const flashMessages = {
     postUnpublished: (post: Pick<Post, 'title'>) =>
       `Post “${post.title}” is back to draft: it is off the blog.`,
     postDeleted: (post: Pick<Post, 'title'>) => `Post “${post.title}” is deleted.`,
+  },
+
+  members: {
+    invited: (email: string) =>
+      `An invitation is on its way to ${email}. Its link works once, for 7 days.`,
+    invitationRevoked: (email: string) =>
+      `The invitation to ${email} is revoked: its link no longer works.`,
+    roleChanged: (email: string, role: WorkspaceRole) => `${email} is now ${role}.`,
+    removed: (email: string) =>
+      `${email} is removed from this workspace, with the API tokens they made for it.`,
+    ownershipTransferred: (email: string) => `${email} is now an owner of this workspace.`,
+    left: (workspace: string) => `You left ${workspace}.`,
+    joined: (workspace: string, role: WorkspaceRole) =>
+      `Welcome to ${workspace}: you joined it as ${role}.`,
   },
 }
 

@@ -62,6 +62,7 @@ const PAGES: { path: string; as: 'owner' | 'admin' | 'guest' }[] = [
   { as: 'owner', path: '/settings/webhooks' },
   { as: 'owner', path: '/settings/smtp' },
   { as: 'owner', path: '/settings/sending' },
+  { as: 'owner', path: '/settings/members' },
   { as: 'admin', path: '/admin' },
   { as: 'admin', path: '/admin/mailings' },
   { as: 'admin', path: '/admin/mailings/:mailing' },
