@@ -74,7 +74,15 @@ const countOf = async (table: string, tenantId: number) => {
   const [row] = await db.from(table).where('tenant_id', tenantId).count('* as n')
   return Number(row.n)
 }
-const oneClient = async (tenant: Tenant) => (await createClients(tenant, 1))[0]
+/** A record's id, once made. */
+const idOf = async (record: Promise<{ id: number }>) => {
+  const { id } = await record
+  return id
+}
+const oneClient = async (tenant: Tenant) => {
+  const [client] = await createClients(tenant, 1)
+  return client
+}
 const at = (date: DateTime) => date.toFormat("yyyy-MM-dd'T'HH:mm")
 const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`
 const liveMailing = (tenant: Tenant) =>
@@ -128,23 +136,23 @@ const reads: Array<[string, (scene: Scene) => Promise<string>]> = [
   ['the attributes', async () => '/clients/attributes'],
   ['the sign-up forms', async () => '/clients/forms'],
   ['the segments', async () => '/segments'],
-  ['a segment count', async ({ tenant }) => `/segments/${(await segmentOf(tenant)).id}/count`],
+  ['a segment count', async ({ tenant }) => `/segments/${await idOf(segmentOf(tenant))}/count`],
   ['the messages', async () => '/messages'],
-  ['a message', async ({ tenant }) => `/messages/${(await createMessage(tenant)).id}`],
+  ['a message', async ({ tenant }) => `/messages/${await idOf(createMessage(tenant))}`],
   [
     'a message preview',
-    async ({ tenant }) => `/messages/${(await createMessage(tenant)).id}/preview`,
+    async ({ tenant }) => `/messages/${await idOf(createMessage(tenant))}/preview`,
   ],
   ['the mailings', async () => '/mailings'],
-  ['a mailing', async ({ tenant }) => `/mailings/${(await liveMailing(tenant)).id}`],
-  ['its statistics', async ({ tenant }) => `/mailings/${(await liveMailing(tenant)).id}/stats`],
+  ['a mailing', async ({ tenant }) => `/mailings/${await idOf(liveMailing(tenant))}`],
+  ['its statistics', async ({ tenant }) => `/mailings/${await idOf(liveMailing(tenant))}/stats`],
   [
     'its delivery log',
-    async ({ tenant }) => `/mailings/${(await liveMailing(tenant)).id}/deliveries`,
+    async ({ tenant }) => `/mailings/${await idOf(liveMailing(tenant))}/deliveries`,
   ],
   [
     'its delivery export',
-    async ({ tenant }) => `/mailings/${(await liveMailing(tenant)).id}/deliveries/export`,
+    async ({ tenant }) => `/mailings/${await idOf(liveMailing(tenant))}/deliveries/export`,
   ],
   ['the report', async () => '/reports'],
   ['the profile', async () => '/settings/profile'],
@@ -154,7 +162,7 @@ const reads: Array<[string, (scene: Scene) => Promise<string>]> = [
 
 const editorPages: Array<[string, (scene: Scene) => Promise<string>]> = [
   ['the new client form', async () => '/clients/create'],
-  ['a client’s form', async ({ tenant }) => `/clients/${(await oneClient(tenant)).id}/edit`],
+  ['a client’s form', async ({ tenant }) => `/clients/${await idOf(oneClient(tenant))}/edit`],
   ['the import form', async () => '/clients/import'],
   ['the new attribute form', async () => '/clients/attributes/create'],
   [
@@ -172,19 +180,19 @@ const editorPages: Array<[string, (scene: Scene) => Promise<string>]> = [
   [
     'a tag’s form',
     async ({ tenant }) =>
-      `/clients/tags/${(await Tag.create({ tenantId: tenant.id, name: 'Vip' })).id}/edit`,
+      `/clients/tags/${await idOf(Tag.create({ tenantId: tenant.id, name: 'Vip' }))}/edit`,
   ],
   ['the new segment form', async () => '/segments/create'],
-  ['a segment’s form', async ({ tenant }) => `/segments/${(await segmentOf(tenant)).id}/edit`],
+  ['a segment’s form', async ({ tenant }) => `/segments/${await idOf(segmentOf(tenant))}/edit`],
   ['the new sign-up form', async () => '/clients/forms/create'],
   [
     'a sign-up form’s form',
-    async ({ tenant }) => `/clients/forms/${(await signupFormOf(tenant)).id}/edit`,
+    async ({ tenant }) => `/clients/forms/${await idOf(signupFormOf(tenant))}/edit`,
   ],
   ['the new message form', async () => '/messages/create'],
-  ['a message’s form', async ({ tenant }) => `/messages/${(await createMessage(tenant)).id}/edit`],
+  ['a message’s form', async ({ tenant }) => `/messages/${await idOf(createMessage(tenant))}/edit`],
   ['the new mailing form', async () => '/mailings/create'],
-  ['a mailing’s form', async ({ tenant }) => `/mailings/${(await liveMailing(tenant)).id}/edit`],
+  ['a mailing’s form', async ({ tenant }) => `/mailings/${await idOf(liveMailing(tenant))}/edit`],
 ]
 
 const adminPages: Array<[string, (scene: Scene) => Promise<string>]> = [
@@ -193,10 +201,10 @@ const adminPages: Array<[string, (scene: Scene) => Promise<string>]> = [
   ['the SMTP server settings', async () => '/settings/smtp'],
   ['the webhooks', async () => '/settings/webhooks'],
   ['the new webhook form', async () => '/settings/webhooks/create'],
-  ['a webhook', async ({ tenant }) => `/settings/webhooks/${(await webhookOf(tenant)).id}`],
+  ['a webhook', async ({ tenant }) => `/settings/webhooks/${await idOf(webhookOf(tenant))}`],
   [
     'a webhook’s form',
-    async ({ tenant }) => `/settings/webhooks/${(await webhookOf(tenant)).id}/edit`,
+    async ({ tenant }) => `/settings/webhooks/${await idOf(webhookOf(tenant))}/edit`,
   ],
 ]
 
@@ -518,7 +526,7 @@ const rows: Row[] = [
     least: 'editor',
     allowedStatus: 200,
     prepare: async ({ tenant }) => ({
-      url: `/segments/${(await segmentOf(tenant)).id}/editor`,
+      url: `/segments/${await idOf(segmentOf(tenant))}/editor`,
       form: { intent: 'add', name: 'x' },
     }),
   },
@@ -527,7 +535,7 @@ const rows: Row[] = [
     method: 'get',
     least: 'editor',
     allowedStatus: 302,
-    prepare: async ({ tenant }) => ({ url: `/segments/${(await segmentOf(tenant)).id}/editor` }),
+    prepare: async ({ tenant }) => ({ url: `/segments/${await idOf(segmentOf(tenant))}/editor` }),
   },
 
   // Sign-up forms
@@ -634,7 +642,7 @@ const rows: Row[] = [
     method: 'post',
     least: 'editor',
     prepare: async ({ tenant }) => ({
-      url: `/messages/${(await createMessage(tenant)).id}/test-send`,
+      url: `/messages/${await idOf(createMessage(tenant))}/test-send`,
     }),
   },
 
@@ -723,7 +731,7 @@ const rows: Row[] = [
     method: 'post',
     least: 'editor',
     prepare: async ({ tenant }) => ({
-      url: `/mailings/${(await liveMailing(tenant)).id}/test-send`,
+      url: `/mailings/${await idOf(liveMailing(tenant))}/test-send`,
     }),
   },
 
@@ -874,7 +882,7 @@ const rows: Row[] = [
     method: 'post',
     least: 'admin',
     prepare: async ({ tenant }) => ({
-      url: `/settings/webhooks/${(await webhookOf(tenant)).id}/test`,
+      url: `/settings/webhooks/${await idOf(webhookOf(tenant))}/test`,
     }),
   },
   {
@@ -884,7 +892,7 @@ const rows: Row[] = [
     // (a delivery that does not exist: allowed roles get 404, after the role check)
     allowedStatus: 404,
     prepare: async ({ tenant }) => ({
-      url: `/settings/webhooks/${(await webhookOf(tenant)).id}/deliveries/2147483646/redeliver`,
+      url: `/settings/webhooks/${await idOf(webhookOf(tenant))}/deliveries/2147483646/redeliver`,
     }),
   },
 ]

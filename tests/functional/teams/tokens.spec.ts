@@ -24,7 +24,10 @@ async function memberOf(tenant: Tenant, role: WorkspaceRole, fullName?: string) 
 }
 
 async function tokenFor(user: User, tenant: Tenant, name: string) {
-  const token = await User.accessTokens.create(user, ['clients:read'], { name, tenantId: tenant.id })
+  const token = await User.accessTokens.create(user, ['clients:read'], {
+    name,
+    tenantId: tenant.id,
+  })
   return Number(token.identifier)
 }
 
