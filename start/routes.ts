@@ -31,6 +31,7 @@ const UnsubscribeController = () => import('#controllers/unsubscribe_controller'
 const TestSendsController = () => import('#controllers/test_sends_controller')
 const SmtpServerController = () => import('#controllers/settings/smtp_server_controller')
 const WorkspacesController = () => import('#controllers/workspaces_controller')
+const SettingsHomeController = () => import('#controllers/settings/settings_home_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -149,8 +150,8 @@ router
       .as('mailings.deliveries.export')
     router.get('/reports', [ReportsController, 'show']).as('reports.show')
 
-    // The top bar's "Settings": the first of its pages.
-    router.on('/settings').redirect('settings.workspace.edit').as('settings')
+    // The top bar's "Settings": the first of its pages the member's role opens.
+    router.get('/settings', [SettingsHomeController, 'show']).as('settings')
     router
       .get('/settings/workspace', [WorkspaceSettingsController, 'edit'])
       .as('settings.workspace.edit')

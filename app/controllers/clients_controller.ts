@@ -128,7 +128,7 @@ export default class ClientsController {
   }
 
   async bulkDestroy({ request, response, tenant, bouncer, session }: HttpContext) {
-    await bouncer.with(ClientPolicy).authorize('viewList')
+    await bouncer.with(ClientPolicy).authorize('changeMany')
     const { ids } = await request.validateUsing(bulkDeleteClientsValidator)
     // Ids of other workspaces are not found here, so never deleted.
     const clients = await FindOwnClients.handle(tenant, ids)

@@ -147,7 +147,8 @@ export default class SegmentsController {
    * A refused preview or save from the editor's own page (a POST) comes
    * back here: to the editor of the segment, with the errors.
    */
-  async editorBack({ response, params, session }: HttpContext) {
+  async editorBack({ response, params, session, bouncer, tenant }: HttpContext) {
+    await editedSegment({ params, bouncer, tenant })
     session.reflash()
     if (params.id) return response.redirect().toRoute('segments.edit', { id: params.id })
     return response.redirect().toRoute('segments.create')
@@ -158,7 +159,7 @@ export default class SegmentsController {
    * count: the same check and evaluation as the Preview button.
    */
   async preview({ request, bouncer, tenant }: HttpContext) {
-    await bouncer.with(SegmentPolicy).authorize('viewList')
+    await bouncer.with(SegmentPolicy).authorize('preview')
     const data = await request.validateUsing(segmentPreviewValidator, {
       meta: await segmentMeta(tenant),
     })

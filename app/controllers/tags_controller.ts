@@ -75,7 +75,7 @@ export default class TagsController {
    * filters, all of its pages).
    */
   async bulk({ request, response, tenant, bouncer, session }: HttpContext) {
-    await bouncer.with(ClientPolicy).authorize('viewList')
+    await bouncer.with(ClientPolicy).authorize('changeMany')
     const data = await request.validateUsing(bulkTagClientsValidator, { meta: tenantMeta(tenant) })
     const tag = await tenant.findOwn('tags', data.tagId)
     await bouncer.with(TagPolicy).authorize('tagClients', tag)

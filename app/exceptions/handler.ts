@@ -8,6 +8,7 @@ import { problemFromError, sendProblem } from '#api/problem'
 import { methodNotAllowed } from '#api/method_not_allowed'
 import { withoutQuery } from '#services/database/errors'
 import { runCausedBy } from '#services/queue/work_context'
+import { isRoleRefusal } from '#policies/app_policy'
 
 export default class HttpExceptionHandler extends ExceptionHandler {
   /**
@@ -24,6 +25,7 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected renderStatusPages = app.inProduction || app.inTest
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '403': (error, { view }) => view.render('pages/errors/forbidden', { error }),
     '404': (error, { view }) => view.render('pages/errors/not_found', { error }),
     // The body parser refuses oversized uploads before any form validation.
     '413': (error, { view }) => view.render('pages/errors/too_large', { error }),
@@ -32,7 +34,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   /**
    * Refused authorizations answer 404 rather than 403, so nobody learns that
-   * another workspace's record (or a staff page) exists.
+   * another workspace's record (or a staff page) exists. The one exception:
+   * a member whose workspace role is too weak (roleRefusal in
+   * app/policies/app_policy.ts) gets 403 and why: it hides nothing from them.
    */
   async handle(error: unknown, ctx: HttpContext) {
     // The API answers every error as RFC 9457 problem details, never a page
@@ -40,6 +44,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     if (isApiRequest(ctx)) {
       const { problem, headers } = problemFromError(methodNotAllowed(error, ctx) ?? error)
       return sendProblem(ctx.response, problem, headers)
+    }
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE && isRoleRefusal(error.response)) {
+      const refusal = new Exception(error.response.message, { status: 403, code: 'E_FORBIDDEN' })
+      return super.handle(refusal, ctx)
     }
     if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
       return super.handle(new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' }), ctx)

@@ -1,4 +1,4 @@
-import { BasePolicy } from '@adonisjs/bouncer'
+import { AuthorizationResponse, BasePolicy } from '@adonisjs/bouncer'
 import type User from '#models/user'
 import { roleAtLeast, type WorkspaceRole } from '#teams/workspace_roles'
 
@@ -81,4 +81,37 @@ export default abstract class AppPolicy extends BasePolicy {
   protected editsRecord(user: User, record: { tenantId: number }) {
     return this.canEdit(user) && this.ownsRecord(user, record)
   }
+
+  /**
+   * Editors and up; a member below is refused by role (403: they know the
+   * workspace, so nothing is hidden from them). Another workspace's record
+   * is refused as not found (false: the exception handler answers 404).
+   */
+  protected mayEdit(user: User, record?: { tenantId: number }) {
+    if (record && !this.ownsRecord(user, record)) return false
+    return this.canEdit(user) || roleRefusal('editor')
+  }
+
+  /**
+   * Admins and owners, as mayEdit.
+   */
+  protected mayAdminister(user: User, record?: { tenantId: number }) {
+    if (record && !this.ownsRecord(user, record)) return false
+    return this.canAdminister(user) || roleRefusal('admin')
+  }
+}
+
+/**
+ * A member's role is too weak for what they asked: answered 403 (see
+ * app/exceptions/handler.ts), unlike every other refusal, which is a 404.
+ */
+export function roleRefusal(least: WorkspaceRole) {
+  return AuthorizationResponse.deny(
+    `This needs the ${least} role (or higher) in this workspace. Ask one of its admins.`,
+    403
+  )
+}
+
+export function isRoleRefusal(response: AuthorizationResponse) {
+  return response.status === 403
 }

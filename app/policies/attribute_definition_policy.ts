@@ -12,14 +12,14 @@ export default class AttributeDefinitionPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, definition: AttributeDefinition) {
-    return this.editsRecord(user, definition)
+    return this.mayEdit(user, definition)
   }
 
   delete(user: User, definition: AttributeDefinition) {
-    return this.editsRecord(user, definition)
+    return this.mayEdit(user, definition)
   }
 }

@@ -16,14 +16,22 @@ export default class ClientPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, client: Client) {
-    return this.editsRecord(user, client)
+    return this.mayEdit(user, client)
   }
 
   delete(user: User, client: Client) {
-    return this.editsRecord(user, client)
+    return this.mayEdit(user, client)
+  }
+
+  /**
+   * The list's bulk actions (delete, tag): editors and up, whichever clients
+   * are ticked (none, or only other workspaces', included).
+   */
+  changeMany(user: User) {
+    return this.mayEdit(user)
   }
 }

@@ -16,21 +16,21 @@ export default class MessagePolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, message: Message) {
-    return this.editsRecord(user, message)
+    return this.mayEdit(user, message)
   }
 
   delete(user: User, message: Message) {
-    return this.editsRecord(user, message)
+    return this.mayEdit(user, message)
   }
 
   /**
    * A test to the member's own address: editors and up, as sending is.
    */
   testSend(user: User, message: Message) {
-    return this.editsRecord(user, message)
+    return this.mayEdit(user, message)
   }
 }

@@ -16,14 +16,21 @@ export default class SegmentPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, segment: Segment) {
-    return this.editsRecord(user, segment)
+    return this.mayEdit(user, segment)
   }
 
   delete(user: User, segment: Segment) {
-    return this.editsRecord(user, segment)
+    return this.mayEdit(user, segment)
+  }
+
+  /**
+   * The editor's live count: part of writing a segment, so editors and up.
+   */
+  preview(user: User) {
+    return this.mayEdit(user)
   }
 }

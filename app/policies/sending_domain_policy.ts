@@ -7,14 +7,14 @@ import AppPolicy from '#policies/app_policy'
  */
 export default class SendingDomainPolicy extends AppPolicy {
   create(user: User) {
-    return this.canAdminister(user)
+    return this.mayAdminister(user)
   }
 
   update(user: User, domain: SendingDomain) {
-    return this.canAdminister(user) && this.ownsRecord(user, domain)
+    return this.mayAdminister(user, domain)
   }
 
   delete(user: User, domain: SendingDomain) {
-    return this.canAdminister(user) && this.ownsRecord(user, domain)
+    return this.mayAdminister(user, domain)
   }
 }

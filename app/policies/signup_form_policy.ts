@@ -13,14 +13,14 @@ export default class SignupFormPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, form: SignupForm) {
-    return this.editsRecord(user, form)
+    return this.mayEdit(user, form)
   }
 
   delete(user: User, form: SignupForm) {
-    return this.editsRecord(user, form)
+    return this.mayEdit(user, form)
   }
 }

@@ -12,10 +12,10 @@ export default class SuppressionPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   delete(user: User, entry: Suppression) {
-    return this.editsRecord(user, entry)
+    return this.mayEdit(user, entry)
   }
 }

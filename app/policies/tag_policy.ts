@@ -12,21 +12,21 @@ export default class TagPolicy extends AppPolicy {
   }
 
   create(user: User) {
-    return this.canEdit(user)
+    return this.mayEdit(user)
   }
 
   update(user: User, tag: Tag) {
-    return this.editsRecord(user, tag)
+    return this.mayEdit(user, tag)
   }
 
   delete(user: User, tag: Tag) {
-    return this.editsRecord(user, tag)
+    return this.mayEdit(user, tag)
   }
 
   /**
    * Adding the tag to clients, or taking it off them, in bulk.
    */
   tagClients(user: User, tag: Tag) {
-    return this.editsRecord(user, tag)
+    return this.mayEdit(user, tag)
   }
 }

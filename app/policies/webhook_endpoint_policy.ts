@@ -7,22 +7,22 @@ import AppPolicy from '#policies/app_policy'
  */
 export default class WebhookEndpointPolicy extends AppPolicy {
   viewList(user: User) {
-    return this.canAdminister(user)
+    return this.mayAdminister(user)
   }
 
   create(user: User) {
-    return this.canAdminister(user)
+    return this.mayAdminister(user)
   }
 
   view(user: User, endpoint: WebhookEndpoint) {
-    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
+    return this.mayAdminister(user, endpoint)
   }
 
   update(user: User, endpoint: WebhookEndpoint) {
-    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
+    return this.mayAdminister(user, endpoint)
   }
 
   delete(user: User, endpoint: WebhookEndpoint) {
-    return this.canAdminister(user) && this.ownsRecord(user, endpoint)
+    return this.mayAdminister(user, endpoint)
   }
 }

@@ -16,7 +16,7 @@ export default class WorkspacePolicy extends AppPolicy {
    * Settings, sending, the workspace's SMTP server.
    */
   update(user: User, tenant: Tenant) {
-    return this.#actsIn(user, tenant) && this.canAdminister(user)
+    return this.#actsIn(user, tenant) && this.mayAdminister(user)
   }
 
   /**

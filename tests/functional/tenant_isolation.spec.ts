@@ -434,3 +434,162 @@ test.group('Tenant isolation: sign-up forms', () => {
     assert.isNull(await SignupForm.query().where('tenant_id', intruder.tenant.id).first())
   })
 })
+
+/*
+|--------------------------------------------------------------------------
+| Teams (issue 16): one person, two workspaces
+|--------------------------------------------------------------------------
+| A member of A and B, acting in A, reaches none of B's records through A:
+| not in paths, not in form fields. `?workspace=` switches to a workspace
+| they are a member of, and answers 404 for any other.
+*/
+test.group('Tenant isolation: a member of two workspaces', () => {
+  test('acting in A, B’s ids answer 404 or a field error, and nothing of B changes', async ({
+    client,
+    assert,
+  }) => {
+    const { user: member, tenant: workspaceA } = await createUser()
+    const { tenant: workspaceB } = await createUser()
+    const { default: Membership } = await import('#models/membership')
+    await Membership.create({ tenantId: workspaceB.id, userId: member.id, role: 'editor' })
+    // Acting in A: the workspace they were last in.
+    member.lastTenantId = workspaceA.id
+    await member.save()
+
+    const [clientB] = await createClients(workspaceB, 1)
+    const messageB = await createMessage(workspaceB, { subject: 'B secret subject' })
+    const mailingB = await createMailing(workspaceB, { name: 'B mailing', status: 'running' })
+    const tagB = await Tag.create({ tenantId: workspaceB.id, name: 'B tag' })
+    const segmentB = await Segment.create({
+      tenantId: workspaceB.id,
+      name: 'B segment',
+      definition: { match: 'all', conditions: [{ field: 'state', op: 'is', value: 'subscribed' }] },
+    })
+    const [clientA] = await createClients(workspaceA, 1)
+    const messageA = await createMessage(workspaceA)
+    const mailingA = await createMailing(workspaceA)
+
+    const routes: Route[] = [
+      ['get', `/clients/${clientB.id}/edit`],
+      ['put', `/clients/${clientB.id}`, { email: 'stolen@example.com', fullName: 'Stolen' }],
+      ['delete', `/clients/${clientB.id}`],
+      ['get', `/messages/${messageB.id}`],
+      ['get', `/messages/${messageB.id}/edit`],
+      ['put', `/messages/${messageB.id}`, { subject: 'Stolen', bodyText: 'Stolen' }],
+      ['delete', `/messages/${messageB.id}`],
+      ['post', `/messages/${messageB.id}/duplicate`],
+      ['get', `/messages/${messageA.id}/preview?clientId=${clientB.id}`],
+      ['get', `/mailings/${mailingB.id}`],
+      ['get', `/mailings/${mailingB.id}/stats`],
+      ['get', `/mailings/${mailingB.id}/deliveries`],
+      ['put', `/mailings/${mailingB.id}`, { name: 'Stolen', endAt: '2040-01-01T00:00' }],
+      ['delete', `/mailings/${mailingB.id}`],
+      ['post', `/mailings/${mailingB.id}/pause`],
+      ['get', `/clients/tags/${tagB.id}/edit`],
+      ['put', `/clients/tags/${tagB.id}`, { name: 'Stolen' }],
+      ['delete', `/clients/tags/${tagB.id}`],
+      ['get', `/segments/${segmentB.id}/edit`],
+      ['delete', `/segments/${segmentB.id}`],
+      ['get', `/segments/${segmentB.id}/count`],
+      ['get', `/clients?segment=${segmentB.id}`],
+      ['get', `/clients?tag=${tagB.id}`],
+    ]
+    await assertEveryRouteNotFound(client, assert, member, routes)
+
+    // Form fields naming B's records are refused beside the field.
+    const mailing = await putForm(client, `/mailings/${mailingA.id}`, {
+      name: 'Mine',
+      messageId: messageB.id,
+      audience: 'selected',
+      clientIds: [clientB.id, clientA.id],
+      periodicity: 'once',
+      startAt: '2035-01-01T10:00',
+      endAt: '2035-01-02T10:00',
+    }).loginAs(member)
+    mailing.assertFlashMessage('inputErrorsBag', {
+      messageId: ['Choose one of your messages'],
+      clientIds: ['Some selected clients are not in this workspace'],
+    })
+    const tagged = await postForm(client, '/clients/bulk-tag', {
+      tagId: tagB.id,
+      op: 'add',
+      scope: 'selected',
+      ids: [clientA.id],
+    }).loginAs(member)
+    tagged.assertFlashMessage('inputErrorsBag', { tagId: ['Choose one of your tags'] })
+    const created = await postForm(client, '/clients', {
+      email: 'new-in-a@example.com',
+      tagIds: [tagB.id],
+    }).loginAs(member)
+    created.assertFlashMessage('inputErrorsBag', { tagIds: ['Choose tags of this workspace'] })
+    await postForm(client, '/clients/bulk-delete', { ids: [clientB.id] }).loginAs(member)
+
+    // A form of A's page posted with B's workspace field is refused whole.
+    const crossed = await postForm(client, '/clients', {
+      email: 'crossed@example.com',
+      _workspace: String(workspaceB.id),
+    }).loginAs(member)
+    crossed.assertStatus(302)
+    assert.isNull(await Client.query().where('email', 'crossed@example.com').first())
+
+    // Lists in A never show B's records.
+    const messages = await client.get('/messages').loginAs(member)
+    assert.notInclude(messages.text(), 'B secret subject')
+    const mailings = await client.get('/mailings').loginAs(member)
+    assert.notInclude(mailings.text(), 'B mailing')
+
+    // Nothing of B's changed.
+    const untouchedClient = await Client.findOrFail(clientB.id)
+    assert.equal(untouchedClient.email, clientB.email)
+    const untouchedMessage = await Message.findOrFail(messageB.id)
+    assert.equal(untouchedMessage.subject, 'B secret subject')
+    const untouchedMailing = await Mailing.findOrFail(mailingB.id)
+    assert.equal(untouchedMailing.name, 'B mailing')
+    assert.equal(untouchedMailing.status, 'running')
+    assert.isNull(untouchedMailing.archivedAt)
+    const untouchedTag = await Tag.findOrFail(tagB.id)
+    assert.equal(untouchedTag.name, 'B tag')
+    assert.isNotNull(await Segment.find(segmentB.id))
+    const tagsOfA = await db.from('client_tags').where('tag_id', tagB.id)
+    assert.lengthOf(tagsOfA, 0)
+  })
+
+  test('?workspace= switches to a workspace the person is a member of, and 404s for another', async ({
+    client,
+    assert,
+  }) => {
+    const { user: member, tenant: workspaceA } = await createUser()
+    const { tenant: workspaceB } = await createUser()
+    const { tenant: workspaceC } = await createUser()
+    const { default: Membership } = await import('#models/membership')
+    await Membership.create({ tenantId: workspaceB.id, userId: member.id, role: 'viewer' })
+    member.lastTenantId = workspaceA.id
+    await member.save()
+    const messageB = await createMessage(workspaceB, { subject: 'Only in B' })
+    const messageC = await createMessage(workspaceC, { subject: 'Only in C' })
+
+    // Acting in A, B's message is not found...
+    const fromA = await client.get(`/messages/${messageB.id}`).loginAs(member)
+    fromA.assertStatus(404)
+    // ...until the link names B, which switches to it.
+    const inB = await client
+      .get(`/messages/${messageB.id}?workspace=${workspaceB.id}`)
+      .loginAs(member)
+    inB.assertStatus(200)
+    assert.include(inB.text(), 'Only in B')
+    await member.refresh()
+    assert.equal(member.lastTenantId, workspaceB.id)
+
+    // A workspace they are not a member of is not found, whatever the path.
+    for (const path of [`/messages/${messageC.id}`, '/dashboard', '/clients']) {
+      const response = await client.get(`${path}?workspace=${workspaceC.id}`).loginAs(member)
+      response.assertStatus(404)
+    }
+    const stolen = await client.get(`/messages/${messageC.id}`).loginAs(member)
+    stolen.assertStatus(404)
+    await member.refresh()
+    assert.notEqual(member.lastTenantId, workspaceC.id)
+    const untouchedC = await Message.findOrFail(messageC.id)
+    assert.equal(untouchedC.subject, 'Only in C')
+  })
+})

@@ -1,16 +1,32 @@
 import type { Infer } from '@vinejs/vine/types'
 import User from '#models/user'
+import type Tenant from '#models/tenant'
 import type { createAccessTokenValidator } from '#validators/access_token'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
- * A personal access token for the API. Only its hash is stored: the secret
+ * A personal access token for the API, acting in one workspace (the one
+ * the member made it in) as its member. Only its hash is stored: the secret
  * it returns is shown once and never again.
  */
 export default class CreateAccessToken {
-  static async handle(user: User, data: Infer<typeof createAccessTokenValidator>) {
-    const token = await User.accessTokens.create(user, data.abilities, {
+  static async handle(
+    actor: Actor,
+    tenant: Tenant,
+    data: Infer<typeof createAccessTokenValidator>
+  ) {
+    const token = await User.accessTokens.create(actor.user, data.abilities, {
       name: data.name,
       expiresIn: data.expiresIn === 'never' ? undefined : `${data.expiresIn} days`,
+      tenantId: tenant.id,
+    })
+    // (The auth package writes the token outside any transaction of ours,
+    // so its audit entry follows it.)
+    await RecordWorkspaceEvent.handle(actor, {
+      tenantId: tenant.id,
+      action: 'token.create',
+      subject: { type: 'access_token', id: Number(token.identifier), label: data.name },
+      details: { abilities: data.abilities },
     })
     return { token, secret: token.value!.release() }
   }

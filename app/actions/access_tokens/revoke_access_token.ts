@@ -1,12 +1,42 @@
-import User from '#models/user'
+import db from '@adonisjs/lucid/services/db'
+import type Tenant from '#models/tenant'
+import { isRecordId } from '#validators/rules/record_id'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
- * Deletes one of the user's personal access tokens; the API refuses it from
- * the next request. Scoped to the user: another user's token id deletes
- * nothing (false).
+ * Deletes an API token of the workspace; the API refuses it from the next
+ * request. The member's own, or (`anyMember`, for admins) any member's;
+ * a token of another workspace or (without `anyMember`) of another member
+ * deletes nothing (false).
  */
 export default class RevokeAccessToken {
-  static async handle(user: User, tokenId: string | number) {
-    return Boolean(await User.accessTokens.delete(user, tokenId))
+  static async handle(
+    actor: Actor,
+    tenant: Tenant,
+    tokenId: string | number,
+    { anyMember = false }: { anyMember?: boolean } = {}
+  ) {
+    const id = Number(tokenId)
+    if (!isRecordId(id)) return false
+
+    return db.transaction(async (trx) => {
+      const query = trx.from('auth_access_tokens').where({ id, tenant_id: tenant.id })
+      if (!anyMember) query.where('tokenable_id', actor.user.id)
+      const token = await query.first()
+      if (!token) return false
+
+      await trx.from('auth_access_tokens').where('id', id).delete()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'token.revoke',
+          subject: { type: 'access_token', id, label: token.name },
+          details: { memberId: Number(token.tokenable_id) },
+        },
+        trx
+      )
+      return true
+    })
   }
 }

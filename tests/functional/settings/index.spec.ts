@@ -2,13 +2,13 @@ import { test } from '@japa/runner'
 import { createUser } from '#tests/helpers/users'
 
 test.group('Settings: /settings', () => {
-  test('opens the first settings page, the one the top bar links to', async ({
+  test('opens the first settings page an owner may use, the one the top bar links to', async ({
     client,
     assert,
   }) => {
     const { user } = await createUser()
     const dashboard = await client.get('/dashboard').loginAs(user)
-    assert.match(dashboard.text(), /href="\/settings\/workspace"[^>]*>\s*Settings/)
+    assert.match(dashboard.text(), /href="\/settings"[^>]*>\s*Settings/)
 
     const response = await client.get('/settings').loginAs(user).redirects(0)
     response.assertStatus(302)
