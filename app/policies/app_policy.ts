@@ -99,6 +99,14 @@ export default abstract class AppPolicy extends BasePolicy {
     if (record && !this.ownsRecord(user, record)) return false
     return this.canAdminister(user) || roleRefusal('admin')
   }
+
+  /**
+   * Owners only, as mayEdit.
+   */
+  protected mayOwn(user: User, record?: { tenantId: number }) {
+    if (record && !this.ownsRecord(user, record)) return false
+    return this.isOwner(user) || roleRefusal('owner')
+  }
 }
 
 /**

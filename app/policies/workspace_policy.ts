@@ -5,7 +5,8 @@ import AppPolicy from '#policies/app_policy'
 
 /**
  * The workspace itself: its settings, members and life. Always about the
- * workspace the request acts in.
+ * workspace the request acts in. A role too weak is a 403 with the role it
+ * needs (roleRefusal); another workspace's member is a 404.
  */
 export default class WorkspacePolicy extends AppPolicy {
   view(user: User, tenant: Tenant) {
@@ -23,7 +24,7 @@ export default class WorkspacePolicy extends AppPolicy {
    * The member list, invitations, and the API tokens of every member.
    */
   manageMembers(user: User, tenant: Tenant) {
-    return this.#actsIn(user, tenant) && this.canAdminister(user)
+    return this.#actsIn(user, tenant) && this.mayAdminister(user)
   }
 
   /**
@@ -31,24 +32,23 @@ export default class WorkspacePolicy extends AppPolicy {
    * owners; only an owner touches an owner or makes one.
    */
   changeMember(user: User, member: Membership, newRole?: Membership['role']) {
-    if (!this.ownsRecord(user, member) || !this.canAdminister(user)) return false
-    if (member.role === 'owner' || newRole === 'owner') return this.isOwner(user)
-    return true
+    if (member.role === 'owner' || newRole === 'owner') return this.mayOwn(user, member)
+    return this.mayAdminister(user, member)
   }
 
   viewAuditLog(user: User, tenant: Tenant) {
-    return this.#actsIn(user, tenant) && this.canAdminister(user)
+    return this.#actsIn(user, tenant) && this.mayAdminister(user)
   }
 
   /**
    * Deleting the workspace and handing it over are the owners'.
    */
   delete(user: User, tenant: Tenant) {
-    return this.#actsIn(user, tenant) && this.isOwner(user)
+    return this.#actsIn(user, tenant) && this.mayOwn(user)
   }
 
   transferOwnership(user: User, tenant: Tenant) {
-    return this.#actsIn(user, tenant) && this.isOwner(user)
+    return this.#actsIn(user, tenant) && this.mayOwn(user)
   }
 
   #actsIn(user: User, tenant: Tenant) {

@@ -63,7 +63,7 @@ test.group('Members', () => {
     page.assertTextIncludes('Remove')
   })
 
-  test('viewers and editors cannot invite, change roles, remove or revoke (404, no effect)', async ({
+  test('viewers and editors cannot invite, change roles, remove or revoke (403, no effect)', async ({
     client,
     assert,
   }) => {
@@ -76,18 +76,18 @@ test.group('Members', () => {
         email: `nope-${role}@example.com`,
         role: 'viewer',
       }).loginAs(user)
-      invite.assertStatus(404)
+      invite.assertStatus(403)
       const change = await putForm(client, `/settings/members/${target.id}`, {
         role: 'admin',
       }).loginAs(user)
-      change.assertStatus(404)
+      change.assertStatus(403)
       const remove = await deleteForm(client, `/settings/members/${target.id}`).loginAs(user)
-      remove.assertStatus(404)
+      remove.assertStatus(403)
       const revoke = await deleteForm(
         client,
         `/settings/members/invitations/${invitation.id}`
       ).loginAs(user)
-      revoke.assertStatus(404)
+      revoke.assertStatus(403)
     }
     assert.equal(await roleIn(tenant.id, target.userId), 'viewer')
     await invitation.refresh()
@@ -107,15 +107,15 @@ test.group('Members', () => {
     const demoteOwner = await putForm(client, `/settings/members/${ownerMembership.id}`, {
       role: 'viewer',
     }).loginAs(admin)
-    demoteOwner.assertStatus(404)
+    demoteOwner.assertStatus(403)
     const removeOwner = await deleteForm(client, `/settings/members/${ownerMembership.id}`).loginAs(
       admin
     )
-    removeOwner.assertStatus(404)
+    removeOwner.assertStatus(403)
     const makeOwner = await putForm(client, `/settings/members/${editor.id}`, {
       role: 'owner',
     }).loginAs(admin)
-    makeOwner.assertStatus(404)
+    makeOwner.assertStatus(403)
     const inviteOwner = await postForm(client, '/settings/members/invitations', {
       email: 'future-owner@example.com',
       role: 'owner',
@@ -307,6 +307,6 @@ test.group('Members', () => {
     const again = await postForm(client, `/settings/members/${membership.id}/ownership`, {
       stepDown: 'true',
     }).loginAs(owner)
-    again.assertStatus(404)
+    again.assertStatus(403)
   })
 })

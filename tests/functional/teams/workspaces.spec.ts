@@ -171,7 +171,7 @@ test.group('Teams: workspaces', () => {
       })
         .loginAs(user)
         .withSession({ workspace_id: tenant.id })
-      response.assertStatus(404)
+      response.assertStatus(403)
       assert.isNotNull(await Tenant.find(tenant.id))
     }
   })
