@@ -14,8 +14,9 @@ export default class WorkspaceController {
 
   async update({ request, response, bouncer, tenant, session }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    const { name, timeZone } = await request.validateUsing(updateWorkspaceValidator)
-    await UpdateWorkspace.handle(tenant, { name, timeZone })
+    const { name, timeZone, requireTwoFactor } =
+      await request.validateUsing(updateWorkspaceValidator)
+    await UpdateWorkspace.handle(tenant, { name, timeZone, requireTwoFactor: !!requireTwoFactor })
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')
