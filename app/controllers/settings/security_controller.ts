@@ -33,6 +33,7 @@ export default class SecurityController {
     const pendingSecret = user.hasTwoFactor ? null : openSecret(user.twoFactorSecret)
     // Flashed by the request that made them: on this one page view only.
     const freshCodes = session.flashMessages.get('recoveryCodes') as string[] | undefined
+    const devices = await trustedDevices.listFor(user)
     return view.render('pages/settings/security', {
       enrolment: pendingSecret && {
         qrCode: await enrolmentQrCode(pendingSecret, user.email),
@@ -43,7 +44,7 @@ export default class SecurityController {
         freshCodes &&
         `data:text/plain;charset=utf-8,${encodeURIComponent(recoveryCodesText(user.email, freshCodes))}`,
       recoveryCodesLeft: user.hasTwoFactor ? await CheckSecondFactor.recoveryCodesLeft(user) : 0,
-      devices: (await trustedDevices.listFor(user)).map((device) => ({
+      devices: devices.map((device) => ({
         id: device.id,
         name: describeDevice(device.userAgent ?? undefined),
         ip: device.ip,
