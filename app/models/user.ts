@@ -133,7 +133,8 @@ export default class User extends compose(BaseModel, AuthFinder) {
   }
 
   get hasTwoFactor() {
-    return this.twoFactorEnabledAt !== null
+    // Undefined on a user just created (the column was not written).
+    return !!this.twoFactorEnabledAt
   }
 
   get isStaff() {

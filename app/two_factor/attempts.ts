@@ -37,9 +37,11 @@ export const secondFactorAttempts = {
       throw new SecondFactorThrottledError(count.availableIn)
     }
     return {
-      /** The code was wrong: the last allowed attempt locks now. */
+      /** The code was wrong: the last allowed attempt locks now, and says so. */
       async failed() {
-        if (count.consumed >= count.limit) await attempts.block(key, LOCK)
+        if (count.consumed < count.limit) return
+        await attempts.block(key, LOCK)
+        throw new SecondFactorThrottledError(await attempts.availableIn(key))
       },
       async succeeded() {
         await attempts.delete(key)

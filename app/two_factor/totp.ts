@@ -23,7 +23,7 @@ export function sealSecret(secret: string) {
   return encryption.encrypt(secret)
 }
 
-export function openSecret(sealed: string | null) {
+export function openSecret(sealed: string | null | undefined) {
   if (!sealed) return null
   return encryption.decrypt<string>(sealed)
 }
