@@ -13,6 +13,8 @@ export const twoFactorMessages = {
   deviceForgotten: 'That device will be asked for a code at its next log-in.',
   usedRecoveryCode: (left: number) =>
     `You logged in with a recovery code; ${left} left. Make new ones on the Security page if you are running out.`,
+  adminFirst:
+    'Turn on two-factor log-in for yourself first (Settings → Security), then require it of the members.',
   requiredBy: (workspace: string) =>
     `${workspace} requires its members to use two-factor log-in. Set it up here to keep working in it.`,
 }
