@@ -117,6 +117,21 @@ test.group('Two-factor log-in', (group) => {
     next.assertHeader('location', '/dashboard')
   })
 
+  test('the same code sent twice at once logs in once', async ({ client, assert }) => {
+    const { user, secret } = await enrolledUser()
+    const code = await codeAt(secret, FIXED_TIME)
+    const sessions = [await passwordStep(client, user), await passwordStep(client, user)]
+
+    const answers = await Promise.all(
+      sessions.map((first) => codeStep(client, first.session(), { code }))
+    )
+
+    assert.sameMembers(
+      answers.map((answer) => answer.header('location')),
+      ['/dashboard', '/login/two-factor']
+    )
+  })
+
   test('a recovery code logs in once', async ({ client, assert }) => {
     const { user, recoveryCodes } = await enrolledUser()
     const [code] = recoveryCodes
