@@ -32,6 +32,9 @@ const TestSendsController = () => import('#controllers/test_sends_controller')
 const SmtpServerController = () => import('#controllers/settings/smtp_server_controller')
 const WorkspacesController = () => import('#controllers/workspaces_controller')
 const SettingsHomeController = () => import('#controllers/settings/settings_home_controller')
+const TwoFactorChallengesController = () =>
+  import('#controllers/auth/two_factor_challenges_controller')
+const SecurityController = () => import('#controllers/settings/security_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -44,6 +47,13 @@ router
     router.post('/signup', [SignUpController, 'store']).as('sign_up.store')
     router.get('/login', [SessionsController, 'create']).as('session.create')
     router.post('/login', [SessionsController, 'store']).as('session.store')
+    // The second step of a log-in with two-factor on (not logged in yet).
+    router
+      .get('/login/two-factor', [TwoFactorChallengesController, 'create'])
+      .as('session.two_factor.create')
+    router
+      .post('/login/two-factor', [TwoFactorChallengesController, 'store'])
+      .as('session.two_factor.store')
   })
   .use(middleware.guest())
 
@@ -176,6 +186,25 @@ router
       .post('/settings/sessions/:handle/log-out', [ActiveSessionsController, 'destroy'])
       .where('handle', /^[a-f0-9]{24}$/)
       .as('settings.sessions.destroy')
+    // Two-factor log-in and remembered devices: open even where a workspace
+    // requires two-factor of its members (app/two_factor/workspace_requirement.ts).
+    router.get('/settings/security', [SecurityController, 'show']).as('settings.security.show')
+    router
+      .post('/settings/security/two-factor', [SecurityController, 'start'])
+      .as('settings.security.start')
+    router
+      .post('/settings/security/two-factor/confirm', [SecurityController, 'confirm'])
+      .as('settings.security.confirm')
+    router
+      .delete('/settings/security/two-factor', [SecurityController, 'destroy'])
+      .as('settings.security.destroy')
+    router
+      .post('/settings/security/recovery-codes', [SecurityController, 'regenerateRecoveryCodes'])
+      .as('settings.security.recovery_codes')
+    router
+      .delete('/settings/security/devices/:id', [SecurityController, 'destroyDevice'])
+      .where('id', router.matchers.number())
+      .as('settings.security.devices.destroy')
     // The workspace's own SMTP server (its "Send a test" opens a connection)
     router.get('/settings/smtp', [SmtpServerController, 'edit']).as('settings.smtp.edit')
     router.put('/settings/smtp', [SmtpServerController, 'update']).as('settings.smtp.update')

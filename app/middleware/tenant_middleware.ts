@@ -13,6 +13,8 @@ import {
   workspaceIdFrom,
   workspacesOf,
 } from '#teams/memberships'
+import { mustSetUpTwoFactorFirst } from '#two_factor/workspace_requirement'
+import { twoFactorMessages } from '#two_factor/messages'
 
 /**
  * Resolves the workspace the request acts in (`ctx.tenant`) and the user's
@@ -63,6 +65,11 @@ export default class TenantMiddleware {
             `<input type='hidden' name='${WORKSPACE_FORM_FIELD}' value='${membership.tenantId}'>`
         ),
     })
+
+    if (mustSetUpTwoFactorFirst(ctx, user, membership)) {
+      ctx.session.flash('error', twoFactorMessages.requiredBy(membership.tenant.name))
+      return ctx.response.redirect().toRoute('settings.security.show')
+    }
 
     return next()
   }

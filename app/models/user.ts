@@ -9,6 +9,7 @@ import { ApiAccessTokensProvider } from '#api/access_tokens_provider'
 import Tenant from '#models/tenant'
 import Mailing from '#models/mailing'
 import Membership from '#models/membership'
+import TrustedDevice from '#models/trusted_device'
 
 export const ROLES = ['user', 'manager', 'content_manager', 'admin'] as const
 export type Role = (typeof ROLES)[number]
@@ -72,6 +73,21 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column.dateTime()
   declare lastLoginAt: DateTime | null
 
+  /**
+   * The TOTP secret, encrypted with the app key (app/two_factor/totp.ts).
+   * Set from the start of an enrolment; two-factor log-in is on only once
+   * `twoFactorEnabledAt` is set (the user proved their app has it).
+   */
+  @column({ serializeAs: null })
+  declare twoFactorSecret: string | null
+
+  @column.dateTime()
+  declare twoFactorEnabledAt: DateTime | null
+
+  /** The time step of the last TOTP code accepted (replay guard, migration 48). */
+  @column({ serializeAs: null, consume: (value) => (value === null ? null : Number(value)) })
+  declare twoFactorLastTimeStep: number | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
@@ -83,6 +99,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @hasMany(() => Membership)
   declare memberships: HasMany<typeof Membership>
+
+  /** Browsers remembered for two-factor log-in (app/two_factor/trusted_devices.ts). */
+  @hasMany(() => TrustedDevice)
+  declare trustedDevices: HasMany<typeof TrustedDevice>
 
   /**
    * The membership of the workspace this request acts in, set by the tenant
@@ -110,6 +130,11 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   get isBlocked() {
     return this.blockedAt !== null
+  }
+
+  get hasTwoFactor() {
+    // Undefined on a user just created (the column was not written).
+    return !!this.twoFactorEnabledAt
   }
 
   get isStaff() {

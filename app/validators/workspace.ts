@@ -15,6 +15,8 @@ export const updateWorkspaceValidator = vine.compile(
   vine.object({
     name: vine.string().trim().minLength(2).maxLength(120),
     timeZone: vine.string().trim().maxLength(64).use(ianaTimeZone()),
+    // A checkbox: absent when unticked.
+    requireTwoFactor: vine.boolean().optional(),
   })
 )
 

@@ -3,6 +3,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
 import { endSessions } from '#services/accounts/active_sessions'
+import { trustedDevices } from '#two_factor/trusted_devices'
 
 interface Options {
   /** The request whose session stays: the one changing its own password. */
@@ -27,6 +28,9 @@ interface Options {
 export default class EndSessions {
   static async handle(user: User, { keep, client }: Options = {}) {
     await (client ?? db).from('remember_me_tokens').where('tokenable_id', user.id).delete()
+    // Devices remembered for two-factor log-in too: a new password (or a
+    // block, or "log out everywhere else") asks every browser for a code again.
+    await trustedDevices.forgetAll(user, client)
     const ended = await endSessions(user.id, {
       except: keep?.session.sessionId,
       client,

@@ -4,6 +4,8 @@ import LogIn, { AccountBlockedError, LoginThrottledError } from '#actions/auth/l
 import { logInValidator } from '#validators/auth'
 import { loginDevices } from '#services/accounts/login_devices'
 import { flashMessages } from '#services/flash_messages'
+import { pendingLogin } from '#two_factor/pending_login'
+import { trustedDevices } from '#two_factor/trusted_devices'
 
 export default class SessionsController {
   async create({ view }: HttpContext) {
@@ -16,6 +18,12 @@ export default class SessionsController {
     try {
       const deviceToken = loginDevices.tokenFor(request, email)
       const user = await LogIn.handle({ email, password, ip: request.ip(), deviceToken })
+      // With two-factor on, the password alone logs in only on a device the
+      // user chose to remember; elsewhere the code comes first.
+      if (user.hasTwoFactor && !(await trustedDevices.recognises({ request }, user))) {
+        pendingLogin.start(session, user, !!rememberMe)
+        return response.redirect().toRoute('session.two_factor.create')
+      }
       await auth.use('web').login(user, !!rememberMe)
       loginDevices.remember({ request, response }, user.email)
     } catch (error) {

@@ -6,6 +6,7 @@ import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/
 import DeleteWorkspace, { WorkspaceNameMismatchError } from '#actions/teams/delete_workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 import { flashMessages } from '#services/flash_messages'
+import { twoFactorMessages } from '#two_factor/messages'
 
 export default class WorkspaceController {
   async edit({ view, bouncer, tenant }: HttpContext) {
@@ -15,10 +16,17 @@ export default class WorkspaceController {
     })
   }
 
-  async update({ request, response, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    const { name, timeZone } = await request.validateUsing(updateWorkspaceValidator)
-    await UpdateWorkspace.handle(tenant, { name, timeZone })
+    const { name, timeZone, requireTwoFactor } =
+      await request.validateUsing(updateWorkspaceValidator)
+    // An admin without two-factor would shut themselves out of this page.
+    if (requireTwoFactor && !tenant.requireTwoFactor && !auth.getUserOrFail().hasTwoFactor) {
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'requireTwoFactor', message: twoFactorMessages.adminFirst, rule: 'twoFactor' },
+      ])
+    }
+    await UpdateWorkspace.handle(tenant, { name, timeZone, requireTwoFactor: !!requireTwoFactor })
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')

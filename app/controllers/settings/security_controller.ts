@@ -1,0 +1,139 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
+import AccountPolicy from '#policies/account_policy'
+import StartEnrolment from '#actions/two_factor/start_enrolment'
+import ConfirmEnrolment from '#actions/two_factor/confirm_enrolment'
+import CheckSecondFactor from '#actions/two_factor/check_second_factor'
+import DisableTwoFactor from '#actions/two_factor/disable_two_factor'
+import ReplaceRecoveryCodes from '#actions/two_factor/replace_recovery_codes'
+import {
+  confirmEnrolmentValidator,
+  disableTwoFactorValidator,
+  regenerateRecoveryCodesValidator,
+} from '#validators/two_factor'
+import { enrolmentQrCode, openSecret, readableSecret } from '#two_factor/totp'
+import { recoveryCodesText } from '#two_factor/recovery_codes'
+import { trustedDevices } from '#two_factor/trusted_devices'
+import { SecondFactorThrottledError } from '#two_factor/attempts'
+import { twoFactorMessages } from '#two_factor/messages'
+import { describeDevice } from '#services/accounts/device_names'
+
+/**
+ * Settings → Security: two-factor log-in (set up, turn off, recovery
+ * codes) and the devices remembered for it. The person's own account, so
+ * open in any workspace, also one that requires two-factor log-in of its
+ * members (app/two_factor/workspace_requirement.ts).
+ */
+export default class SecurityController {
+  async show({ view, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+
+    const pendingSecret = user.hasTwoFactor ? null : openSecret(user.twoFactorSecret)
+    // Flashed by the request that made them: on this one page view only.
+    const freshCodes = session.flashMessages.get('recoveryCodes') as string[] | undefined
+    const devices = await trustedDevices.listFor(user)
+    return view.render('pages/settings/security', {
+      enrolment: pendingSecret && {
+        qrCode: await enrolmentQrCode(pendingSecret, user.email),
+        secret: readableSecret(pendingSecret),
+      },
+      freshCodes,
+      freshCodesFile:
+        freshCodes &&
+        `data:text/plain;charset=utf-8,${encodeURIComponent(recoveryCodesText(user.email, freshCodes))}`,
+      recoveryCodesLeft: user.hasTwoFactor ? await CheckSecondFactor.recoveryCodesLeft(user) : 0,
+      devices: devices.map((device) => ({
+        id: device.id,
+        name: describeDevice(device.userAgent ?? undefined),
+        ip: device.ip,
+        expiresAt: device.expiresAt,
+      })),
+    })
+  }
+
+  async start({ response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    if (user.hasTwoFactor) session.flash('error', twoFactorMessages.alreadyEnabled)
+    else await StartEnrolment.handle(user)
+    return response.redirect().toRoute('settings.security.show')
+  }
+
+  async confirm({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    const { code } = await request.validateUsing(confirmEnrolmentValidator)
+    if (user.hasTwoFactor || !user.twoFactorSecret) {
+      session.flash(
+        'error',
+        user.hasTwoFactor ? twoFactorMessages.alreadyEnabled : twoFactorMessages.notStarted
+      )
+      return response.redirect().toRoute('settings.security.show')
+    }
+
+    const codes = await ConfirmEnrolment.handle(user, code)
+    if (!codes) throw codeError(twoFactorMessages.wrongCode)
+
+    session.flash('recoveryCodes', codes)
+    session.flash('success', twoFactorMessages.enabled)
+    return response.redirect().toRoute('settings.security.show')
+  }
+
+  async destroy({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    const { code } = await request.validateUsing(disableTwoFactorValidator, {
+      meta: { passwordHash: user.password },
+    })
+    if (!user.hasTwoFactor) return response.redirect().toRoute('settings.security.show')
+
+    await checkSecondFactor(user, code)
+    await DisableTwoFactor.handle(user)
+    session.flash('success', twoFactorMessages.disabled)
+    return response.redirect().toRoute('settings.security.show')
+  }
+
+  async regenerateRecoveryCodes({ request, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    await request.validateUsing(regenerateRecoveryCodesValidator, {
+      meta: { passwordHash: user.password },
+    })
+    if (!user.hasTwoFactor) return response.redirect().toRoute('settings.security.show')
+
+    const codes = await db.transaction((trx) => ReplaceRecoveryCodes.handle(user, trx))
+    session.flash('recoveryCodes', codes)
+    session.flash('success', twoFactorMessages.codesRegenerated)
+    return response.redirect().toRoute('settings.security.show')
+  }
+
+  async destroyDevice({ params, response, auth, bouncer, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    await bouncer.with(AccountPolicy).authorize('update', user)
+    // Rooted at the user: another person's device id is a 404.
+    const device = await user.related('trustedDevices').query().where('id', params.id).firstOrFail()
+    await device.delete()
+    session.flash('success', twoFactorMessages.deviceForgotten)
+    return response.redirect().toRoute('settings.security.show')
+  }
+}
+
+function codeError(message: string) {
+  return new vineErrors.E_VALIDATION_ERROR([{ field: 'code', message, rule: 'twoFactorCode' }])
+}
+
+/** A wrong or throttled code is answered beside the code field. */
+async function checkSecondFactor(
+  user: Parameters<typeof CheckSecondFactor.handle>[0],
+  code: string
+) {
+  try {
+    if (await CheckSecondFactor.handle(user, code)) return
+  } catch (error) {
+    if (error instanceof SecondFactorThrottledError) throw codeError(error.message)
+    throw error
+  }
+  throw codeError(twoFactorMessages.wrongCode)
+}
