@@ -15,8 +15,9 @@ export function fail(sentence) {
 
 export function ensureNodeVersion() {
   const [major, minor] = process.versions.node.split('.').map(Number)
-  if (major < 20 || (major === 20 && minor < 6)) {
-    fail(`Mailings needs Node.js 20.6 or newer; this is ${process.versions.node}.`)
+  // 20.19: what @noble/hashes 2 (otplib's TOTP hashing) declares it needs.
+  if (major < 20 || (major === 20 && minor < 19)) {
+    fail(`Mailings needs Node.js 20.19 or newer; this is ${process.versions.node}.`)
   }
 }
 
