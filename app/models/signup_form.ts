@@ -68,18 +68,21 @@ export default class SignupForm extends BaseModel {
   declare tenant: BelongsTo<typeof Tenant>
 
   /**
-   * Forms that take sign-ups: enabled, of a workspace with someone not
-   * blocked (blocking stops a workspace's mailings, and must stop its forms
-   * mailing strangers too). The public page checks it, and so does the job
-   * that records a queued sign-up, which may run after either changed.
+   * Forms that take sign-ups: enabled, of a workspace with an owner not
+   * blocked (blocking stops a person's mailings, and a workspace whose
+   * owners are all blocked must not have its forms mail strangers either).
+   * The public page checks it, and so does the job that records a queued
+   * sign-up, which may run after either changed.
    */
   static takingSignups = scope((query) => {
     query
       .where('is_enabled', true)
-      .whereExists((user) =>
-        user
-          .from('users')
-          .whereColumn('users.tenant_id', 'signup_forms.tenant_id')
+      .whereExists((owner) =>
+        owner
+          .from('memberships')
+          .join('users', 'users.id', 'memberships.user_id')
+          .whereColumn('memberships.tenant_id', 'signup_forms.tenant_id')
+          .where('memberships.role', 'owner')
           .whereNull('users.blocked_at')
       )
   })

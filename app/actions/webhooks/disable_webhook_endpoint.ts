@@ -9,7 +9,8 @@ import { appUrl } from '#config/app'
 
 /**
  * Stops sending to an endpoint that asked us to (410) or seems dead, with
- * the reason shown in Settings, and emails the workspace's owner once.
+ * the reason shown in Settings, and emails the workspace's owners and admins
+ * (who manage webhooks) once.
  */
 export default class DisableWebhookEndpoint {
   static async handle(endpoint: WebhookEndpoint, reason: string) {
@@ -21,8 +22,17 @@ export default class DisableWebhookEndpoint {
     if (Number(changed) !== 1) return false
 
     await forgetSubscriptions(endpoint.tenantId)
-    const owner = await User.query().where('tenant_id', endpoint.tenantId).orderBy('id').first()
-    if (owner) {
+    const owners = await User.query()
+      .whereIn('id', (members) =>
+        members
+          .from('memberships')
+          .where('tenant_id', endpoint.tenantId)
+          .whereIn('role', ['owner', 'admin'])
+          .select('user_id')
+      )
+      .whereNull('blocked_at')
+      .orderBy('id')
+    for (const owner of owners) {
       await mail.sendLater(
         new WebhookEndpointDisabledNotification({
           email: owner.email,

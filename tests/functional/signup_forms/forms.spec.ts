@@ -5,6 +5,7 @@ import SignupForm from '#models/signup_form'
 import RecordSignup from '#actions/signup_forms/record_signup'
 import Client from '#models/client'
 import Consent from '#models/consent'
+import Membership from '#models/membership'
 import { askedAttributesOf, tagNamesOf } from '#audiences/signup_forms'
 import { MAX_TAGS_PER_WORKSPACE, findOrCreateTags } from '#audiences/client_tags'
 import { createUser } from '#tests/helpers/users'
@@ -327,6 +328,28 @@ test.group('Sign-up forms: the editor', () => {
     const post = await submitSignup(client, form, { email })
     post.assertStatus(404)
     assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
+  })
+
+  test("a team's forms stop only once every owner is blocked, whoever was last in the workspace", async ({
+    client,
+  }) => {
+    const { user: owner, tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    // An editor who was last in this workspace, then blocked: the forms go on.
+    const { user: editor } = await createUser()
+    await Membership.create({ tenantId: tenant.id, userId: editor.id, role: 'editor' })
+    editor.merge({ lastTenantId: tenant.id, blockedAt: DateTime.now() })
+    await editor.save()
+    const open = await client.get(`/f/${form.publicToken}`)
+    open.assertStatus(200)
+
+    // The owner was last elsewhere; blocking them stops the forms all the same.
+    const { tenant: elsewhere } = await createUser()
+    await Membership.create({ tenantId: elsewhere.id, userId: owner.id, role: 'viewer' })
+    owner.merge({ lastTenantId: elsewhere.id, blockedAt: DateTime.now() })
+    await owner.save()
+    const closed = await client.get(`/f/${form.publicToken}`)
+    closed.assertStatus(404)
   })
 
   test('a sign-up queued before its form was disabled or its workspace blocked records nothing', async ({
