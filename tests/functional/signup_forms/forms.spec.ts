@@ -335,7 +335,12 @@ test.group('Sign-up forms: the editor', () => {
   }) => {
     const { user: owner, tenant } = await createUser()
     const form = await createSignupForm(tenant)
-    // An editor who was last in this workspace, then blocked: the forms go on.
+    // The owner was last in another workspace; an editor was last here, and
+    // is blocked: the forms go on.
+    const { tenant: elsewhere } = await createUser()
+    await Membership.create({ tenantId: elsewhere.id, userId: owner.id, role: 'viewer' })
+    owner.lastTenantId = elsewhere.id
+    await owner.save()
     const { user: editor } = await createUser()
     await Membership.create({ tenantId: tenant.id, userId: editor.id, role: 'editor' })
     editor.merge({ lastTenantId: tenant.id, blockedAt: DateTime.now() })
@@ -343,10 +348,8 @@ test.group('Sign-up forms: the editor', () => {
     const open = await client.get(`/f/${form.publicToken}`)
     open.assertStatus(200)
 
-    // The owner was last elsewhere; blocking them stops the forms all the same.
-    const { tenant: elsewhere } = await createUser()
-    await Membership.create({ tenantId: elsewhere.id, userId: owner.id, role: 'viewer' })
-    owner.merge({ lastTenantId: elsewhere.id, blockedAt: DateTime.now() })
+    // Blocking the owner stops them.
+    owner.blockedAt = DateTime.now()
     await owner.save()
     const closed = await client.get(`/f/${form.publicToken}`)
     closed.assertStatus(404)
