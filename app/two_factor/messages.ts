@@ -2,6 +2,8 @@
  * The sentences of two-factor log-in, word for word as the tests assert them.
  */
 export const twoFactorMessages = {
+  unverified:
+    'Confirm your email address first (the link we mailed you): two-factor log-in is set up on an account whose address is proven.',
   wrongCode:
     'That code is not right, or was used already. Enter the current code from your app, or a recovery code.',
   loginExpired: 'Please log in again: the code was not entered within ten minutes.',

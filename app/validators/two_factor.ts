@@ -27,6 +27,15 @@ export const twoFactorChallengeValidator = vine.compile(
   })
 )
 
+/**
+ * Setting up asks for the password: a session alone (a borrowed laptop, a
+ * stolen cookie) must not be able to put its own authenticator on the
+ * account and lock its owner out.
+ */
+export const startEnrolmentValidator = vine
+  .withMetaData<{ passwordHash: string }>()
+  .compile(vine.object({ password: currentPassword() }))
+
 export const confirmEnrolmentValidator = vine.compile(
   vine.object({
     code: vine.string().trim().minLength(6).maxLength(10),

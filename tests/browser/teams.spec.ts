@@ -56,6 +56,7 @@ test.group('Teams in the browser', (group) => {
     // Two-factor log-in, enrolled from Settings → Security with an
     // authenticator app's code (the app's clock is stopped: FIXED_TIME).
     await page.goto(new URL('/settings/security', page.url()).href)
+    await page.getByLabel('Your password').fill(STRONG_PASSWORD)
     await page.getByRole('button', { name: 'Set up two-factor log-in' }).click()
     const shown = await page.getByTestId('two-factor-secret').textContent()
     const secret = (shown ?? '').replace(/\s+/g, '')

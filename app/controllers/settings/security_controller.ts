@@ -8,6 +8,7 @@ import CheckSecondFactor from '#actions/two_factor/check_second_factor'
 import DisableTwoFactor from '#actions/two_factor/disable_two_factor'
 import ReplaceRecoveryCodes from '#actions/two_factor/replace_recovery_codes'
 import {
+  startEnrolmentValidator,
   confirmEnrolmentValidator,
   disableTwoFactorValidator,
   regenerateRecoveryCodesValidator,
@@ -53,15 +54,18 @@ export default class SecurityController {
     })
   }
 
-  async start({ response, auth, bouncer, session }: HttpContext) {
+  async start({ request, response, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
+    await request.validateUsing(startEnrolmentValidator, { meta: { passwordHash: user.password } })
     if (user.hasTwoFactor) session.flash('error', twoFactorMessages.alreadyEnabled)
+    else if (!user.isVerified) session.flash('error', twoFactorMessages.unverified)
     else await StartEnrolment.handle(user)
     return response.redirect().toRoute('settings.security.show')
   }
 
-  async confirm({ request, response, auth, bouncer, session }: HttpContext) {
+  async confirm(ctx: HttpContext) {
+    const { request, response, auth, bouncer, session } = ctx
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     const { code } = await request.validateUsing(confirmEnrolmentValidator)
@@ -73,7 +77,7 @@ export default class SecurityController {
       return response.redirect().toRoute('settings.security.show')
     }
 
-    const codes = await ConfirmEnrolment.handle(user, code)
+    const codes = await ConfirmEnrolment.handle(user, code, ctx)
     if (!codes) throw codeError(twoFactorMessages.wrongCode)
 
     session.flash('recoveryCodes', codes)

@@ -20,7 +20,9 @@ import { twoFactorMessages } from '#two_factor/messages'
 
 /** Settings → Security → "Set up": returns the secret the page shows. */
 async function startSetUp(client: ApiClient, user: User) {
-  const started = await postForm(client, '/settings/security/two-factor').loginAs(user)
+  const started = await postForm(client, '/settings/security/two-factor', {
+    password: STRONG_PASSWORD,
+  }).loginAs(user)
   started.assertHeader('location', '/settings/security')
   const fresh = await User.findOrFail(user.id)
   return openSecret(fresh.twoFactorSecret)!
@@ -194,5 +196,43 @@ test.group('Two-factor enrolment', (group) => {
     response.assertFlashMessage('success', twoFactorMessages.enabled)
     const reloaded4 = await User.findOrFail(user.id)
     assert.isNotNull(reloaded4.twoFactorEnabledAt)
+  })
+
+  test('setting up needs the password and a confirmed address; nothing starts otherwise', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    const noPassword = await postForm(client, '/settings/security/two-factor', {
+      password: 'not-the-password-1',
+    })
+      .loginAs(user)
+      .header('referer', '/settings/security')
+    assert.property(noPassword.flashMessages().inputErrorsBag ?? {}, 'password')
+    const untouched = await User.findOrFail(user.id)
+    assert.isNull(untouched.twoFactorSecret)
+
+    const { user: unverified } = await createUser({ verified: false })
+    const refused = await postForm(client, '/settings/security/two-factor', {
+      password: STRONG_PASSWORD,
+    }).loginAs(unverified)
+    refused.assertFlashMessage('error', twoFactorMessages.unverified)
+    const stillOff = await User.findOrFail(unverified.id)
+    assert.isNull(stillOff.twoFactorSecret)
+  })
+
+  test('turning it on ends the other sessions and every "remember me" token', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await createUser()
+    await User.rememberMeTokens.create(user, '30 days')
+    const secret = await startSetUp(client, user)
+    const on = await postForm(client, '/settings/security/two-factor/confirm', {
+      code: await codeAt(secret, FIXED_TIME),
+    }).loginAs(user)
+    on.assertFlashMessage('success', twoFactorMessages.enabled)
+    const tokens = await db.from('remember_me_tokens').where('tokenable_id', user.id)
+    assert.lengthOf(tokens, 0)
   })
 })

@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import Tenant from '#models/tenant'
 import User from '#models/user'
 import Membership from '#models/membership'
-import { createUser } from '#tests/helpers/users'
+import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import { postForm, putForm } from '#tests/helpers/forms'
 import { createToken } from '#tests/helpers/api'
 import {
@@ -77,7 +77,7 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
       requireTwoFactor: 'true',
     }).loginAs(editor)
     // Refused as every workspace action beyond one's role is: not found.
-    response.assertStatus(404)
+    response.assertStatus(403)
     const unchanged = await Tenant.findOrFail(tenant.id)
     assert.isFalse(unchanged.requireTwoFactor)
   })
@@ -107,7 +107,9 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
     logout.assertHeader('location', '/')
 
     // Setting it up from there.
-    const started = await postForm(client, '/settings/security/two-factor').loginAs(editor)
+    const started = await postForm(client, '/settings/security/two-factor', {
+      password: STRONG_PASSWORD,
+    }).loginAs(editor)
     started.assertHeader('location', '/settings/security')
     const enrolling = await User.findOrFail(editor.id)
     const secret = openSecret(enrolling.twoFactorSecret)!
