@@ -29,8 +29,19 @@ export default class InvitationMail extends BaseMail {
     this.message
       .to(this.data.email)
       .replyTo(this.data.inviterEmail, this.data.inviterName)
-      .subject(`${this.data.inviterName} invited you to ${this.data.workspaceName} on Mailings`)
+      .subject(
+        `${shorten(this.data.inviterName, 40)} invited you to ${shorten(this.data.workspaceName, 60)} on Mailings`
+      )
       .htmlView('emails/invitation_html', view)
       .textView('emails/invitation_text', view)
   }
+}
+
+/**
+ * Names in the subject are the inviter's own words: kept short, so a
+ * subject line cannot carry a message of its own.
+ */
+function shorten(text: string, max: number) {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim())
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`
 }

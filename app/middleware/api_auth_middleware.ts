@@ -3,6 +3,8 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { errors as authErrors } from '@adonisjs/auth'
 import type { WorkspaceAccessToken } from '#api/access_tokens_provider'
 import { membershipOf } from '#teams/memberships'
+import { ApiProblem } from '#api/problem'
+import { twoFactorMessages } from '#two_factor/messages'
 
 /**
  * Requires a valid personal access token (unknown, revoked and expired
@@ -11,7 +13,9 @@ import { membershipOf } from '#teams/memberships'
  * tenant middleware does. The token acts as its member: once they are
  * removed from (or leave) that workspace, the token is refused on its next
  * request, and their role caps what its abilities allow (the policies
- * read `user.currentMembership`).
+ * read `user.currentMembership`). In a workspace that requires two-factor
+ * log-in, a member without it is refused here too: a token made before the
+ * requirement must not keep acting for someone the workspace shut out.
  */
 export default class ApiAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -23,6 +27,9 @@ export default class ApiAuthMiddleware {
       throw new authErrors.E_UNAUTHORIZED_ACCESS('Unauthorized access', {
         guardDriverName: 'access_tokens',
       })
+    }
+    if (membership.tenant.requireTwoFactor && !user.hasTwoFactor) {
+      throw new ApiProblem('forbidden', twoFactorMessages.requiredForTokens)
     }
     user.currentMembership = membership
     ctx.membership = membership

@@ -2,6 +2,8 @@
  * The sentences of two-factor log-in, word for word as the tests assert them.
  */
 export const twoFactorMessages = {
+  requiredForTokens:
+    "This workspace requires two-factor log-in of its members, and this token's member has not turned it on: they turn it on in Settings → Security, and the token works again.",
   unverified:
     'Confirm your email address first (the link we mailed you): two-factor log-in is set up on an account whose address is proven.',
   wrongCode:

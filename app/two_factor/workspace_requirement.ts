@@ -11,8 +11,8 @@ import type User from '#models/user'
  * (logout is outside the workspace routes; a switch names the other
  * workspace, which is judged by its own setting).
  *
- * API tokens are not affected: a token is its own credential, made by a
- * member, and the API middleware does not pass here.
+ * API tokens are refused in the same case by the API's own middleware
+ * (api_auth_middleware.ts), which does not pass here.
  */
 const OPEN_ROUTE_PREFIXES = [
   'settings.security.',

@@ -52,6 +52,14 @@ export default class InviteMember {
     input: { email: string; role: WorkspaceRole; resend?: boolean }
   ) {
     const email = input.email.trim().toLowerCase()
+    // An unconfirmed account could be anyone's: it may not make us mail
+    // strangers (as its own mailings wait for the confirmation too).
+    if (!actor.user.isVerified) {
+      throw new TeamRuleError(
+        'Confirm your email address first (the link we mailed you): invitations go out once it is.',
+        'email'
+      )
+    }
     const inviter = actor.user.currentMembership
     if (input.role === 'owner' && inviter?.role !== 'owner') {
       throw new TeamRuleError('Only an owner may invite another owner.', 'role')

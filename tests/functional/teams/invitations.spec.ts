@@ -247,6 +247,35 @@ test.group('Invitations', () => {
     fresh.assertHeader('location', '/dashboard')
   })
 
+  test('an unconfirmed account cannot invite; a long name is cut in the subject', async ({
+    client,
+    assert,
+  }) => {
+    const { user: unconfirmed, tenant: theirs } = await createUser({ verified: false })
+    const refused = await postForm(client, '/settings/members/invitations', {
+      email: newAddress(),
+      role: 'editor',
+    })
+      .loginAs(unconfirmed)
+      .header('referer', '/settings/members')
+    refused.assertFlashMessage('inputErrorsBag', {
+      email: [
+        'Confirm your email address first (the link we mailed you): invitations go out once it is.',
+      ],
+    })
+    assert.lengthOf(await Invitation.query().where('tenantId', theirs.id), 0)
+
+    const { user: owner, tenant } = await createUser({ fullName: `Win ${'a'.repeat(110)}` })
+    await tenant.merge({ name: `Click here to claim your prize ${'!'.repeat(80)}` }).save()
+    const email = newAddress()
+    await postForm(client, '/settings/members/invitations', { email, role: 'viewer' }).loginAs(
+      owner
+    )
+    const mail = await smtp.waitForMailTo(email, 'invited you to')
+    assert.isAtMost(Array.from(mail.parsed.subject ?? '').length, 40 + 60 + 30)
+    assert.include(mail.parsed.subject, '…')
+  })
+
   test('refuses to invite a member again', async ({ client, assert }) => {
     const { user: owner, tenant } = await createUser()
     const { user: member } = await addMember(tenant, 'viewer')

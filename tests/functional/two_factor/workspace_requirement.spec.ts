@@ -137,10 +137,15 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
     response.assertStatus(200)
   })
 
-  test("API tokens keep working: a token is the member's own credential", async ({ client }) => {
+  test("a member's API token is refused until they turn it on, then works", async ({ client }) => {
     const { editor } = await requiringWorkspace()
     const token = await createToken(editor)
-    const response = await client.get('/api/v1/me').bearerToken(token)
-    response.assertStatus(200)
+    const refused = await client.get('/api/v1/me').bearerToken(token)
+    refused.assertStatus(403)
+    refused.assertBodyContains({ detail: twoFactorMessages.requiredForTokens })
+
+    await enrol(editor)
+    const allowed = await client.get('/api/v1/me').bearerToken(token)
+    allowed.assertStatus(200)
   })
 })
