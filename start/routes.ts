@@ -95,6 +95,49 @@ router
   .use(middleware.auth())
 
 /*
+| The person's own account (profile, password, sessions, two-factor): in no
+| workspace at all too, and open where a workspace requires two-factor of its
+| members, since that is where they turn it on (the tenant middleware's
+| `optional` mode).
+*/
+router
+  .group(() => {
+    router.get('/settings/profile', [ProfileController, 'edit']).as('settings.profile.edit')
+    router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
+    router
+      .put('/settings/password', [ProfileController, 'updatePassword'])
+      .as('settings.password.update')
+    router
+      .get('/settings/sessions', [ActiveSessionsController, 'index'])
+      .as('settings.sessions.index')
+    router
+      .post('/settings/sessions/others/log-out', [ActiveSessionsController, 'destroyOthers'])
+      .as('settings.sessions.destroy_others')
+    router
+      .post('/settings/sessions/:handle/log-out', [ActiveSessionsController, 'destroy'])
+      .where('handle', /^[a-f0-9]{24}$/)
+      .as('settings.sessions.destroy')
+    router.get('/settings/security', [SecurityController, 'show']).as('settings.security.show')
+    router
+      .post('/settings/security/two-factor', [SecurityController, 'start'])
+      .as('settings.security.start')
+    router
+      .post('/settings/security/two-factor/confirm', [SecurityController, 'confirm'])
+      .as('settings.security.confirm')
+    router
+      .delete('/settings/security/two-factor', [SecurityController, 'destroy'])
+      .as('settings.security.destroy')
+    router
+      .post('/settings/security/recovery-codes', [SecurityController, 'regenerateRecoveryCodes'])
+      .as('settings.security.recovery_codes')
+    router
+      .delete('/settings/security/devices/:id', [SecurityController, 'destroyDevice'])
+      .where('id', router.matchers.number())
+      .as('settings.security.devices.destroy')
+  })
+  .use([middleware.auth(), middleware.tenant({ optional: true })])
+
+/*
 | The workspace
 */
 router
@@ -171,40 +214,6 @@ router
     router
       .delete('/settings/workspace', [WorkspaceSettingsController, 'destroy'])
       .as('settings.workspace.destroy')
-    router.get('/settings/profile', [ProfileController, 'edit']).as('settings.profile.edit')
-    router.put('/settings/profile', [ProfileController, 'update']).as('settings.profile.update')
-    router
-      .put('/settings/password', [ProfileController, 'updatePassword'])
-      .as('settings.password.update')
-    router
-      .get('/settings/sessions', [ActiveSessionsController, 'index'])
-      .as('settings.sessions.index')
-    router
-      .post('/settings/sessions/others/log-out', [ActiveSessionsController, 'destroyOthers'])
-      .as('settings.sessions.destroy_others')
-    router
-      .post('/settings/sessions/:handle/log-out', [ActiveSessionsController, 'destroy'])
-      .where('handle', /^[a-f0-9]{24}$/)
-      .as('settings.sessions.destroy')
-    // Two-factor log-in and remembered devices: open even where a workspace
-    // requires two-factor of its members (app/two_factor/workspace_requirement.ts).
-    router.get('/settings/security', [SecurityController, 'show']).as('settings.security.show')
-    router
-      .post('/settings/security/two-factor', [SecurityController, 'start'])
-      .as('settings.security.start')
-    router
-      .post('/settings/security/two-factor/confirm', [SecurityController, 'confirm'])
-      .as('settings.security.confirm')
-    router
-      .delete('/settings/security/two-factor', [SecurityController, 'destroy'])
-      .as('settings.security.destroy')
-    router
-      .post('/settings/security/recovery-codes', [SecurityController, 'regenerateRecoveryCodes'])
-      .as('settings.security.recovery_codes')
-    router
-      .delete('/settings/security/devices/:id', [SecurityController, 'destroyDevice'])
-      .where('id', router.matchers.number())
-      .as('settings.security.devices.destroy')
     // The workspace's own SMTP server (its "Send a test" opens a connection)
     router.get('/settings/smtp', [SmtpServerController, 'edit']).as('settings.smtp.edit')
     router.put('/settings/smtp', [SmtpServerController, 'update']).as('settings.smtp.update')

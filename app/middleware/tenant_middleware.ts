@@ -26,17 +26,24 @@ import { twoFactorMessages } from '#two_factor/messages'
  * Which workspace: `?workspace=<id>` when a link names one (404 if the user
  * is not a member), else the session's, else the one they were last in,
  * else their first. With none at all, they are sent to create one.
+ *
+ * `optional` is for the person's own account pages (profile, password,
+ * sessions, two-factor): they work in no workspace at all (someone who left
+ * their last must still change their password), show the current one in
+ * the top bar when there is one, and are where a workspace's two-factor
+ * requirement sends its members, so it does not apply to them.
  */
 export default class TenantMiddleware {
-  async handle(ctx: HttpContext, next: NextFn) {
+  async handle(ctx: HttpContext, next: NextFn, options: { optional?: boolean } = {}) {
     const user = ctx.auth.getUserOrFail()
     const membership = await this.#membership(ctx)
     if (!membership) {
       ctx.session.forget(WORKSPACE_SESSION_KEY)
+      if (options.optional) return next()
       return ctx.response.redirect().toRoute('workspaces.create')
     }
 
-    if (!this.#formIsOfThisWorkspace(ctx, membership)) {
+    if (!options.optional && !this.#formIsOfThisWorkspace(ctx, membership)) {
       ctx.session.flash(
         'error',
         `That form was for another workspace than ${membership.tenant.name}, which you switched to since. Nothing was changed; please try again here.`
@@ -66,7 +73,7 @@ export default class TenantMiddleware {
         ),
     })
 
-    if (mustSetUpTwoFactorFirst(ctx, user, membership)) {
+    if (!options.optional && mustSetUpTwoFactorFirst(user, membership)) {
       ctx.session.flash('error', twoFactorMessages.requiredBy(membership.tenant.name))
       return ctx.response.redirect().toRoute('settings.security.show')
     }

@@ -7,7 +7,7 @@ import User from '#models/user'
 import teamsConfig from '#config/teams'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
-import { deleteForm, postForm } from '#tests/helpers/forms'
+import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 
 /**
  * A person's workspaces: starting one, landing in the right one, switching
@@ -83,13 +83,29 @@ test.group('Teams: workspaces', () => {
     assert.lengthOf(await owned(), teamsConfig.maxOwnedWorkspaces)
   })
 
-  test('a person in no workspace is sent to start one', async ({ client }) => {
+  test('a person in no workspace is sent to start one, and keeps their account settings', async ({
+    client,
+    assert,
+  }) => {
     const { user, tenant } = await createUser()
     await Membership.query().where({ tenantId: tenant.id, userId: user.id }).delete()
     const response = await client.get('/clients').loginAs(user).redirects(0)
     response.assertHeader('location', '/workspaces/new')
     const page = await client.get('/workspaces/new').loginAs(user)
     page.assertTextIncludes('You are not a member of any workspace now')
+
+    // Their own account stays in reach: profile, password, sessions, two-factor.
+    for (const url of ['/settings/profile', '/settings/sessions', '/settings/security']) {
+      const account = await client.get(url).loginAs(user)
+      account.assertStatus(200)
+    }
+    const renamed = await putForm(client, '/settings/profile', {
+      fullName: 'Still Here',
+      email: user.email,
+    }).loginAs(user)
+    renamed.assertHeader('location', '/settings/profile')
+    await user.refresh()
+    assert.equal(user.fullName, 'Still Here')
   })
 
   test('a form from a tab of another workspace is refused and changes nothing', async ({
