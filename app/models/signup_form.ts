@@ -68,22 +68,19 @@ export default class SignupForm extends BaseModel {
   declare tenant: BelongsTo<typeof Tenant>
 
   /**
-   * Forms that take sign-ups: enabled, of a workspace with an owner not
-   * blocked (blocking stops a person's mailings, and a workspace whose
-   * owners are all blocked must not have its forms mail strangers either).
-   * The public page checks it, and so does the job that records a queued
-   * sign-up, which may run after either changed.
+   * Forms that take sign-ups: enabled, of a workspace no block stops
+   * (BlockUser suspends the workspaces a blocked person owns: their forms
+   * must not mail strangers either). The public page checks it, and so does
+   * the job that records a queued sign-up, which may run after either
+   * changed.
    */
   static takingSignups = scope((query) => {
     query
       .where('is_enabled', true)
-      .whereExists((owner) =>
-        owner
-          .from('memberships')
-          .join('users', 'users.id', 'memberships.user_id')
-          .whereColumn('memberships.tenant_id', 'signup_forms.tenant_id')
-          .where('memberships.role', 'owner')
-          .whereNull('users.blocked_at')
+      .whereNotExists((suspension) =>
+        suspension
+          .from('workspace_suspensions')
+          .whereColumn('workspace_suspensions.tenant_id', 'signup_forms.tenant_id')
       )
   })
 

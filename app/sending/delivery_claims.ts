@@ -54,9 +54,16 @@ export interface Claim {
 }
 
 /**
+ * A workspace sends only while no block stops it (BlockUser: one of its
+ * owners is blocked). Checked once per statement: the run is bound.
+ */
+export const WORKSPACE_NOT_SUSPENDED = `NOT EXISTS (SELECT 1 FROM workspace_suspensions
+    WHERE workspace_suspensions.tenant_id = mailings.tenant_id)`
+
+/**
  * Limits a query to a run that may send now: the run and its mailing are
- * running (not paused, disabled or completed), the mailing is not archived
- * and whoever created it is not blocked.
+ * running (not paused, disabled or completed), the mailing is not archived,
+ * whoever created it is not blocked and its workspace is not suspended.
  */
 export function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
   return query
@@ -68,6 +75,7 @@ export function whereRunMaySend(query: Knex.QueryBuilder, runIdColumn: string) {
     .where('mailings.status', 'running')
     .whereNull('mailings.archived_at')
     .whereNull('users.blocked_at')
+    .whereRaw(WORKSPACE_NOT_SUSPENDED)
 }
 
 /**
@@ -80,7 +88,8 @@ const RUN_MAY_SEND = `SELECT 1 FROM mailing_runs
     AND mailing_runs.status = 'running'
     AND mailings.status = 'running'
     AND mailings.archived_at IS NULL
-    AND users.blocked_at IS NULL`
+    AND users.blocked_at IS NULL
+    AND ${WORKSPACE_NOT_SUSPENDED}`
 
 /**
  * The claim, written out once rather than built per slice. Its shape keeps

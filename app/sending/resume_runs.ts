@@ -62,6 +62,24 @@ export async function dispatchResumedRuns(mailing: Mailing, runs: MailingRun[]) 
  * batches stopped while the owner was blocked (the scheduler picks up their
  * due occurrences by itself).
  */
+/**
+ * After an unblock: the running runs of the workspaces the person owns,
+ * which their block had stopped whoever made the mailing.
+ */
+export async function dispatchWorkspaceRuns(owner: User) {
+  const runs = await MailingRun.query()
+    .where('status', 'running')
+    .whereIn('tenantId', (owned) =>
+      owned
+        .from('memberships')
+        .where('user_id', owner.id)
+        .where('role', 'owner')
+        .select('tenant_id')
+    )
+    .whereHas('mailing', (mailing) => mailing.where('status', 'running'))
+  for (const run of runs) await DispatchBatches.handle(run)
+}
+
 export async function dispatchOwnerRuns(owner: User) {
   const runs = await MailingRun.query()
     .where('status', 'running')

@@ -1,3 +1,4 @@
+import { WORKSPACE_NOT_SUSPENDED } from '#sending/delivery_claims'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import Mailing from '#models/mailing'
@@ -28,6 +29,7 @@ export default class StartDueRuns {
           .whereNotNull('users.email_verified_at')
           .whereNull('users.blocked_at')
       )
+      .whereRaw(WORKSPACE_NOT_SUSPENDED)
       .preload('tenant')
       .orderBy('next_run_at')
       .limit(100)

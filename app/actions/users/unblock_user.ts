@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import RecordStaffAction from '#actions/audit/record_staff_action'
-import { dispatchOwnerRuns } from '#sending/resume_runs'
+import { dispatchOwnerRuns, dispatchWorkspaceRuns } from '#sending/resume_runs'
 
 interface Params {
   user: User
@@ -20,6 +20,9 @@ export default class UnblockUser {
       user.useTransaction(trx)
       user.merge({ blockedAt: null, blockedReason: null })
       await user.save()
+      // The workspaces their block stopped send again (unless another
+      // blocked owner's stop remains).
+      await trx.from('workspace_suspensions').where('user_id', user.id).delete()
       await RecordStaffAction.handle(
         {
           actor,
@@ -32,5 +35,6 @@ export default class UnblockUser {
     })
 
     await dispatchOwnerRuns(user)
+    await dispatchWorkspaceRuns(user)
   }
 }

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq'
 import type { ApiClient } from '@japa/api-client'
 import { redisConnection } from '#config/redis'
 import MailingRun from '#models/mailing_run'
+import Membership from '#models/membership'
 import Delivery from '#models/delivery'
 import type Client from '#models/client'
 import StartRun from '#sending/start_run'
@@ -20,12 +21,20 @@ const RECIPIENTS = 12
  * A mailing sending to RECIPIENTS clients on the real worker, each message
  * held a moment by the SMTP server so that staff act in the middle of it.
  */
-async function sendingMailing() {
+async function sendingMailing(options: { byColleague?: boolean } = {}) {
   const { user: owner, tenant } = await createUser()
   const clients = await createClients(tenant, RECIPIENTS)
   for (const client of clients) smtp.scriptFor(client.email, { kind: 'delay', ms: 150 })
   const message = await createMessage(tenant)
-  const mailing = await createOpenMailing(owner, message, { name: 'Stopped by staff' })
+  let author = owner
+  if (options.byColleague) {
+    const { user: colleague } = await createUser()
+    await Membership.create({ tenantId: tenant.id, userId: colleague.id, role: 'editor' })
+    colleague.lastTenantId = tenant.id
+    await colleague.save()
+    author = colleague
+  }
+  const mailing = await createOpenMailing(author, message, { name: 'Stopped by staff' })
   const run = (await StartRun.handle(mailing, DateTime.now()))!
   await waitUntil('a few messages sent', async () => {
     const sent = await Delivery.query().where({ run_id: run.id, status: 'sent' })
@@ -103,6 +112,21 @@ test.group('Staff stop a sending mailing (real worker and SMTP server)', () => {
   }) => {
     const { user: admin } = await createUser({ role: 'admin' })
     const { owner, clients, run } = await sendingMailing()
+
+    const blocked = await staffPost(client, `/admin/users/${owner.id}/block`, admin, 'Fraud')
+    blocked.assertStatus(302)
+    await assertStoppedMidway(assert, run.id, clients)
+
+    await staffPost(client, `/admin/users/${owner.id}/unblock`, admin, '')
+    await assertFinishesOnce(assert, run.id, clients)
+  }).timeout(60_000)
+
+  test("blocking an owner stops a colleague's mailing in their workspace too; unblocking finishes it", async ({
+    client,
+    assert,
+  }) => {
+    const { user: admin } = await createUser({ role: 'admin' })
+    const { owner, clients, run } = await sendingMailing({ byColleague: true })
 
     const blocked = await staffPost(client, `/admin/users/${owner.id}/block`, admin, 'Fraud')
     blocked.assertStatus(302)

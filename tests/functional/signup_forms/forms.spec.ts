@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { test } from '@japa/runner'
-import { DateTime } from 'luxon'
 import SignupForm from '#models/signup_form'
 import RecordSignup from '#actions/signup_forms/record_signup'
 import Client from '#models/client'
 import Consent from '#models/consent'
 import Membership from '#models/membership'
+import BlockUser from '#actions/users/block_user'
+import UnblockUser from '#actions/users/unblock_user'
 import { askedAttributesOf, tagNamesOf } from '#audiences/signup_forms'
 import { MAX_TAGS_PER_WORKSPACE, findOrCreateTags } from '#audiences/client_tags'
 import { createUser } from '#tests/helpers/users'
@@ -319,8 +320,8 @@ test.group('Sign-up forms: the editor', () => {
   }) => {
     const { user, tenant } = await createUser()
     const form = await createSignupForm(tenant)
-    user.blockedAt = DateTime.now()
-    await user.save()
+    const { user: staff } = await createUser({ role: 'admin' })
+    await BlockUser.handle({ user, actor: staff, reason: 'Spam' })
 
     const page = await client.get(`/f/${form.publicToken}`)
     page.assertStatus(404)
@@ -330,11 +331,12 @@ test.group('Sign-up forms: the editor', () => {
     assert.isNull(await Consent.query().where({ tenant_id: tenant.id, email }).first())
   })
 
-  test("a team's forms stop only once every owner is blocked, whoever was last in the workspace", async ({
+  test("a team's forms stop when an owner is blocked, whoever was last in the workspace, and removing them does not lift it", async ({
     client,
   }) => {
     const { user: owner, tenant } = await createUser()
     const form = await createSignupForm(tenant)
+    const { user: staff } = await createUser({ role: 'admin' })
     // The owner was last in another workspace; an editor was last here, and
     // is blocked: the forms go on.
     const { tenant: elsewhere } = await createUser()
@@ -343,16 +345,23 @@ test.group('Sign-up forms: the editor', () => {
     await owner.save()
     const { user: editor } = await createUser()
     await Membership.create({ tenantId: tenant.id, userId: editor.id, role: 'editor' })
-    editor.merge({ lastTenantId: tenant.id, blockedAt: DateTime.now() })
+    editor.lastTenantId = tenant.id
     await editor.save()
+    await BlockUser.handle({ user: editor, actor: staff, reason: 'Spam' })
     const open = await client.get(`/f/${form.publicToken}`)
     open.assertStatus(200)
 
-    // Blocking the owner stops them.
-    owner.blockedAt = DateTime.now()
-    await owner.save()
+    // Blocking the owner stops them; a co-owner removing them does not help.
+    const { user: coOwner } = await createUser()
+    await Membership.create({ tenantId: tenant.id, userId: coOwner.id, role: 'owner' })
+    await BlockUser.handle({ user: owner, actor: staff, reason: 'Spam' })
+    await Membership.query().where({ tenantId: tenant.id, userId: owner.id }).delete()
     const closed = await client.get(`/f/${form.publicToken}`)
     closed.assertStatus(404)
+
+    await UnblockUser.handle({ user: owner, actor: staff })
+    const reopened = await client.get(`/f/${form.publicToken}`)
+    reopened.assertStatus(200)
   })
 
   test('a sign-up queued before its form was disabled or its workspace blocked records nothing', async ({
@@ -379,8 +388,8 @@ test.group('Sign-up forms: the editor', () => {
 
     form.isEnabled = true
     await form.save()
-    user.blockedAt = DateTime.now()
-    await user.save()
+    const { user: staff } = await createUser({ role: 'admin' })
+    await BlockUser.handle({ user, actor: staff, reason: 'Spam' })
     const whileBlocked = visitorEmail()
     await signup(whileBlocked)
 
