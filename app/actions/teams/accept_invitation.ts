@@ -7,6 +7,7 @@ import RecordWorkspaceEvent from '#actions/audit/record_workspace_event'
 import { writeTransaction } from '#services/database/write_transaction'
 import { isConstraintViolation } from '#services/database/errors'
 import { lockWorkspace } from '#teams/owners'
+import { roleAtLeast } from '#teams/workspace_roles'
 
 /**
  * Why a link does not (or no longer) open a workspace. Each is a page of
@@ -34,7 +35,11 @@ export type Acceptor = { user: User } | { newAccount: { fullName: string; passwo
  * The invitation of a link's secret, or why it cannot be used. A secret
  * that is not one of ours is just unknown.
  */
-export async function findInvitation(token: string, trx?: TransactionClientContract) {
+export async function findInvitation(
+  token: string,
+  trx?: TransactionClientContract,
+  options: { lock?: boolean } = {}
+) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new InvitationRefusedError('unknown')
   const query = Invitation.query({ client: trx })
     .where('tokenHash', Invitation.hashOf(token))
@@ -42,7 +47,7 @@ export async function findInvitation(token: string, trx?: TransactionClientContr
     .preload('invitedBy')
   // The row is re-read under its lock when accepting: a second use of the
   // same link waits for the first and then finds it used.
-  if (trx?.dialect.name === 'postgres') query.forUpdate()
+  if (trx?.dialect.name === 'postgres' && options.lock !== false) query.forUpdate()
   const invitation = await query.first()
   if (!invitation) throw new InvitationRefusedError('unknown')
   if (invitation.acceptedAt) throw new InvitationRefusedError('used', invitation)
@@ -68,8 +73,12 @@ export default class AcceptInvitation {
   ) {
     try {
       return await writeTransaction(async (trx) => {
+        // The workspace's lock first, then the invitation's: the order
+        // InviteMember's resend takes them in, so the two cannot deadlock.
+        const unlocked = await findInvitation(token, trx, { lock: false })
+        await lockWorkspace(trx, unlocked.tenantId)
         const invitation = await findInvitation(token, trx)
-        await lockWorkspace(trx, invitation.tenantId)
+        await assertInviterMayStillInvite(invitation, trx)
 
         const user = await userFor(invitation, acceptor, trx)
         const existing = await Membership.query({ client: trx })
@@ -138,4 +147,22 @@ async function userFor(invitation: Invitation, acceptor: Acceptor, trx: Transact
     },
     { client: trx }
   )
+}
+
+/**
+ * An invitation speaks for whoever sent it: once they may no longer invite
+ * with that role (removed, left, demoted, or their account is gone), their
+ * pending links stop working too, as if revoked.
+ */
+async function assertInviterMayStillInvite(invitation: Invitation, trx: TransactionClientContract) {
+  const inviter = invitation.invitedById
+    ? await Membership.query({ client: trx })
+        .where('tenantId', invitation.tenantId)
+        .where('userId', invitation.invitedById)
+        .first()
+    : null
+  const least = invitation.role === 'owner' ? 'owner' : 'admin'
+  if (!inviter || !roleAtLeast(inviter.role, least)) {
+    throw new InvitationRefusedError('revoked', invitation)
+  }
 }

@@ -276,6 +276,21 @@ test.group('Invitations', () => {
     assert.include(mail.parsed.subject, '…')
   })
 
+  test("an admin's pending invitations stop working once they may no longer invite", async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const { user: admin } = await addMember(tenant, 'admin')
+    const { link, invitation } = await createInvitation(tenant, { invitedById: admin.id })
+    await Membership.query()
+      .where({ tenantId: tenant.id, userId: admin.id })
+      .update({ role: 'editor' })
+    const refused = await postForm(client, link, signUp)
+    refused.assertStatus(410)
+    assert.isNull(await User.findBy('email', invitation.email))
+  })
+
   test('refuses to invite a member again', async ({ client, assert }) => {
     const { user: owner, tenant } = await createUser()
     const { user: member } = await addMember(tenant, 'viewer')

@@ -20,15 +20,19 @@ export async function addMember(tenant: Tenant, role: WorkspaceRole) {
 
 /**
  * An invitation saved directly (the invite form has its own tests), with
- * the secret of its link.
+ * the secret of its link, sent by the workspace's first owner unless told.
  */
 export async function createInvitation(
   tenant: Tenant,
   overrides: Partial<
-    Pick<Invitation, 'email' | 'role' | 'expiresAt' | 'revokedAt' | 'acceptedAt'>
+    Pick<Invitation, 'email' | 'role' | 'expiresAt' | 'revokedAt' | 'acceptedAt' | 'invitedById'>
   > = {}
 ) {
   const token = Invitation.newToken()
+  const owner = await Membership.query()
+    .where({ tenantId: tenant.id, role: 'owner' })
+    .orderBy('id')
+    .firstOrFail()
   const invitation = await Invitation.create({
     tenantId: tenant.id,
     email: overrides.email ?? `invitee-${token.slice(0, 8).toLowerCase()}@example.com`,
@@ -37,6 +41,7 @@ export async function createInvitation(
     expiresAt: overrides.expiresAt ?? DateTime.now().plus({ days: 7 }),
     revokedAt: overrides.revokedAt ?? null,
     acceptedAt: overrides.acceptedAt ?? null,
+    invitedById: overrides.invitedById ?? owner.userId,
   })
   return { invitation, token, link: `/invitations/${token}` }
 }
