@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { Exception } from '@adonisjs/core/exceptions'
 import AccountPolicy from '#policies/account_policy'
 import CreateAccessToken from '#actions/access_tokens/create_access_token'
@@ -26,22 +27,22 @@ export default class AccessTokensController {
     })
   }
 
-  async store({ request, response, auth, bouncer, session }: HttpContext) {
+  async store({ request, response, auth, bouncer, session, tenant }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     const data = await request.validateUsing(createAccessTokenValidator)
-    const { secret } = await CreateAccessToken.handle(user, data)
+    const { secret } = await CreateAccessToken.handle(actorOf({ auth, request }), tenant, data)
 
     // Shown once, on the next page only: the database keeps a hash.
     session.flash('newToken', { name: data.name, secret })
     return response.redirect().toRoute('settings.tokens.index')
   }
 
-  async destroy({ params, response, auth, bouncer, session }: HttpContext) {
+  async destroy({ params, response, auth, bouncer, session, request }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     // Scoped to the user: another user's token id deletes nothing (404).
-    if (!(await RevokeAccessToken.handle(user, params.id))) {
+    if (!(await RevokeAccessToken.handle(actorOf({ auth, request }), params.id))) {
       throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
     }
 

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import WorkspacePolicy from '#policies/workspace_policy'
 import UpdateWorkspace from '#actions/workspaces/update_workspace'
 import { updateWorkspaceValidator } from '#validators/workspace'
@@ -12,10 +13,10 @@ export default class WorkspaceController {
     })
   }
 
-  async update({ request, response, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
     const { name, timeZone } = await request.validateUsing(updateWorkspaceValidator)
-    await UpdateWorkspace.handle(tenant, { name, timeZone })
+    await UpdateWorkspace.handle(actorOf({ auth, request }), tenant, { name, timeZone })
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')
