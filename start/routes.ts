@@ -31,6 +31,7 @@ const UnsubscribeController = () => import('#controllers/unsubscribe_controller'
 const TestSendsController = () => import('#controllers/test_sends_controller')
 const SmtpServerController = () => import('#controllers/settings/smtp_server_controller')
 const WorkspacesController = () => import('#controllers/workspaces_controller')
+const AuditLogController = () => import('#controllers/settings/audit_log_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -177,6 +178,11 @@ router
     router.put('/settings/smtp', [SmtpServerController, 'update']).as('settings.smtp.update')
     router.delete('/settings/smtp', [SmtpServerController, 'destroy']).as('settings.smtp.destroy')
     router.post('/settings/smtp/test', [SmtpServerController, 'test']).as('settings.smtp.test')
+    // Who changed what in the workspace (owners and admins), and its CSV
+    router.get('/settings/audit-log', [AuditLogController, 'index']).as('settings.audit_log.index')
+    router
+      .get('/settings/audit-log/export', [AuditLogController, 'export'])
+      .as('settings.audit_log.export')
   })
   .use([middleware.auth(), middleware.tenant()])
 
