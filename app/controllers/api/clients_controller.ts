@@ -89,10 +89,14 @@ export default class ClientsController {
   /**
    * Upserts up to 1,000 clients by email, with a result per item.
    */
-  async bulk({ request, tenant, bouncer }: HttpContext) {
+  async bulk({ request, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const { clients } = await request.validateUsing(bulkUpsertClientsValidator)
-    const results = await BulkUpsertClients.handle(tenant, clients.map(camelKeys))
+    const results = await BulkUpsertClients.handle(
+      actorOf({ auth, request }),
+      tenant,
+      clients.map(camelKeys)
+    )
     return serializeBulkUpsert(results)
   }
 }

@@ -153,6 +153,18 @@ const cases: AuditCase[] = [
     },
   },
   {
+    action: 'clients.bulk_upsert',
+    subjectType: 'client',
+    change: async ({ client, user }) => {
+      const calls = api(client, await createToken(user, ['clients:write']))
+      return {
+        response: await calls.post('/clients/bulk', {
+          clients: [{ email: `${unique('a')}@example.com` }, { email: 'not an email' }],
+        }),
+      }
+    },
+  },
+  {
     action: 'message.create',
     subjectType: 'message',
     change: async ({ client, user }) => ({
