@@ -15,9 +15,12 @@ import Segment from '#models/segment'
 import Suppression from '#models/suppression'
 import RecordWorkspaceEvent from '#actions/audit/record_workspace_event'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
+import SaveSmtpServer from '#actions/smtp_servers/save_smtp_server'
+import CreateMessage from '#actions/messages/create_message'
+import DeleteTag from '#actions/tags/delete_tag'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
-import { createAttribute, createTag } from '#tests/functional/clients/audience_helpers'
+import { createAttribute, createTag, tagClients } from '#tests/functional/clients/audience_helpers'
 import { conditionFields } from '#tests/functional/segments/helpers'
 import { createEndpoint } from '#tests/functional/webhooks/helpers'
 import { createSignupForm } from '#tests/functional/signup_forms/helpers'
@@ -134,6 +137,24 @@ const cases: AuditCase[] = [
       const response = await postForm(client, '/clients/bulk-tag', {
         tagId: tag.id,
         op: 'add',
+        scope: 'selected',
+        ids: [saved.id],
+      })
+        .header('referer', '/clients')
+        .loginAs(user)
+      return { response, subjectId: tag.id }
+    },
+  },
+  {
+    action: 'clients.untag',
+    subjectType: 'tag',
+    change: async ({ client, user, tenant }) => {
+      const [saved] = await createClients(tenant, 1)
+      const tag = await createTag(tenant, unique('VIP'))
+      await tagClients(tag, [saved])
+      const response = await postForm(client, '/clients/bulk-tag', {
+        tagId: tag.id,
+        op: 'remove',
         scope: 'selected',
         ids: [saved.id],
       })
@@ -325,6 +346,23 @@ const cases: AuditCase[] = [
         sendRate: '',
       }).loginAs(user),
     }),
+  },
+  {
+    action: 'smtp_server.remove',
+    subjectType: 'smtp_server',
+    change: async ({ client, user, tenant }) => {
+      await SaveSmtpServer.handle(actorFor(user), tenant, {
+        host: 'smtp.example.com',
+        port: 587,
+        tlsMode: 'starttls',
+        username: null,
+        password: null,
+        poolSize: 1,
+        sendRate: null,
+      } as any)
+      await WorkspaceAuditLog.query().where('tenant_id', tenant.id).delete()
+      return { response: await deleteForm(client, '/settings/smtp').loginAs(user) }
+    },
   },
   {
     action: 'webhook.create',
@@ -523,6 +561,18 @@ const cases: AuditCase[] = [
     },
   },
   {
+    action: 'signup_form.new_address',
+    subjectType: 'signup_form',
+    change: async ({ client, user, tenant }) => {
+      const form = await createSignupForm(tenant)
+      await WorkspaceAuditLog.query().where('tenant_id', tenant.id).delete()
+      const response = await postForm(client, `/clients/forms/${form.id}/regenerate-token`).loginAs(
+        user
+      )
+      return { response, subjectId: form.id }
+    },
+  },
+  {
     action: 'signup_form.delete',
     subjectType: 'signup_form',
     change: async ({ client, user, tenant }) => {
@@ -621,6 +671,26 @@ test.group('Workspace audit log: only what happened', () => {
         await trx.from('messages').where('id', message.id).delete()
       })
     )
+    assert.lengthOf(await logOf(tenant), 0)
+  })
+
+  test('an action whose entry cannot be written changes nothing', async ({ assert }) => {
+    const { user, tenant } = await createUser()
+    // An actor the users table does not know: the entry's foreign key
+    // fails after the change was written, in the same transaction.
+    const ghost = actorFor({ id: 2 ** 31 - 1, email: user.email } as User)
+    await assert.rejects(() =>
+      CreateMessage.handle(ghost, tenant, {
+        subject: 'Never saved',
+        bodyText: 'Hi. Unsubscribe: {{ unsubscribe_url }}',
+      } as any)
+    )
+    const tag = await createTag(tenant, unique('Kept'))
+    // (A refused delete, to DeleteTag: its foreign-key refusals mean "in use".)
+    const refused = await DeleteTag.handle(ghost, tag)
+    assert.isFalse(refused.deleted)
+    assert.isNull(await db.from('messages').where('subject', 'Never saved').first())
+    assert.isNotNull(await db.from('tags').where('id', tag.id).first())
     assert.lengthOf(await logOf(tenant), 0)
   })
 
