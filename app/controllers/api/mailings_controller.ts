@@ -87,10 +87,12 @@ export default class MailingsController {
    * Starts a run now (as `node ace mailings:send --mailing=ID`); the
    * workers send it.
    */
-  async send({ params, response, tenant, bouncer }: HttpContext) {
+  async send({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'send', mailing)
-    const run = await StartRun.handle(mailing, DateTime.now())
+    const run = await StartRun.handle(mailing, DateTime.now(), {
+      actor: actorOf({ auth, request }),
+    })
     if (!run) throw new ApiProblem('conflict', problemMessages.mailings.runAlreadyStarted)
     return response.accepted(serializeRun(run))
   }

@@ -271,6 +271,16 @@ const cases: AuditCase[] = [
     },
   },
   {
+    action: 'mailing.start',
+    subjectType: 'mailing',
+    change: async ({ client, user, tenant }) => {
+      await createClients(tenant, 1)
+      const mailing = await createMailing(tenant)
+      const calls = api(client, await createToken(user, ['mailings:write']))
+      return { response: await calls.post(`/mailings/${mailing.id}/send`), subjectId: mailing.id }
+    },
+  },
+  {
     action: 'mailing.pause',
     subjectType: 'mailing',
     change: async ({ client, user, tenant }) => {
