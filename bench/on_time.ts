@@ -235,8 +235,8 @@ async function mailingsAt(
     const clientIds = workspace.clientIds.slice(workspace.used, workspace.used + 2)
     workspace.used += 2
     await CreateMailing.handle({
+      actor: { user: workspace.user, ip: null, userAgent: null },
       tenant: workspace.tenant,
-      user: workspace.user,
       data: {
         name: `${label} ${index}`,
         messageId: workspace.message.id,

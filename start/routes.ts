@@ -35,6 +35,7 @@ const SettingsHomeController = () => import('#controllers/settings/settings_home
 const TwoFactorChallengesController = () =>
   import('#controllers/auth/two_factor_challenges_controller')
 const SecurityController = () => import('#controllers/settings/security_controller')
+const AuditLogController = () => import('#controllers/settings/audit_log_controller')
 
 router.get('/', [HomeController, 'show']).as('home').use(middleware.httpCache())
 
@@ -219,6 +220,11 @@ router
     router.put('/settings/smtp', [SmtpServerController, 'update']).as('settings.smtp.update')
     router.delete('/settings/smtp', [SmtpServerController, 'destroy']).as('settings.smtp.destroy')
     router.post('/settings/smtp/test', [SmtpServerController, 'test']).as('settings.smtp.test')
+    // Who changed what in the workspace (owners and admins), and its CSV
+    router.get('/settings/audit-log', [AuditLogController, 'index']).as('settings.audit_log.index')
+    router
+      .get('/settings/audit-log/export', [AuditLogController, 'export'])
+      .as('settings.audit_log.export')
   })
   .use([middleware.auth(), middleware.tenant()])
 

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { errors as vineErrors } from '@vinejs/vine'
 import AttributeDefinitionPolicy from '#policies/attribute_definition_policy'
 import CreateAttribute, {
@@ -33,12 +34,12 @@ export default class AttributeDefinitionsController {
     return view.render('pages/attributes/create', { types: ATTRIBUTE_TYPES })
   }
 
-  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+  async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(AttributeDefinitionPolicy).authorize('create')
     const data = await request.validateUsing(createAttributeValidator, { meta: tenantMeta(tenant) })
     let definition
     try {
-      definition = await CreateAttribute.handle(tenant, data)
+      definition = await CreateAttribute.handle(actorOf({ auth, request }), tenant, data)
     } catch (error) {
       // Answered beside the key, as a validation error is.
       if (error instanceof AttributeLimitError || error instanceof AttributeKeyTakenError) {
@@ -60,14 +61,14 @@ export default class AttributeDefinitionsController {
     return view.render('pages/attributes/edit', { definition, usedBy })
   }
 
-  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+  async update({ params, request, response, tenant, bouncer, session, auth }: HttpContext) {
     const definition = await tenant.findOwn('attributeDefinitions', params.id)
     await bouncer.with(AttributeDefinitionPolicy).authorize('update', definition)
     const data = await request.validateUsing(updateAttributeValidator, {
       meta: { ...tenantMeta(tenant), type: definition.type },
     })
     try {
-      await UpdateAttribute.handle(definition, data)
+      await UpdateAttribute.handle(actorOf({ auth, request }), definition, data)
     } catch (error) {
       if (error instanceof RemovedChoicesInUseError) {
         throw new vineErrors.E_VALIDATION_ERROR([
@@ -81,11 +82,11 @@ export default class AttributeDefinitionsController {
     return response.redirect().toRoute('attributes.index')
   }
 
-  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, session, auth, request }: HttpContext) {
     const definition = await tenant.findOwn('attributeDefinitions', params.id)
     await bouncer.with(AttributeDefinitionPolicy).authorize('delete', definition)
 
-    const result = await DeleteAttribute.handle(definition)
+    const result = await DeleteAttribute.handle(actorOf({ auth, request }), definition)
     if (!result.deleted) {
       session.flash('error', flashMessages.attributes.notDeleted(definition.label, result.usedBy))
       return response.redirect().toRoute('attributes.edit', { id: definition.id })

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import string from '@adonisjs/core/helpers/string'
 import { DateTime } from 'luxon'
 import ClientPolicy from '#policies/client_policy'
@@ -22,12 +23,12 @@ export default class ClientImportsController {
    * other requests are served meanwhile) and shows the report. The report is
    * rendered, not flashed: it can list hundreds of rows.
    */
-  async store({ request, view, tenant, bouncer }: HttpContext) {
+  async store({ request, view, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     // The upload's temporary file is removed after the request by
     // app/middleware/multipart_middleware.ts, whatever happens here.
     const { file } = await request.validateUsing(clientImportValidator)
-    const report = await ImportClients.handle(tenant, file.tmpPath!)
+    const report = await ImportClients.handle(actorOf({ auth, request }), tenant, file.tmpPath!)
     return view.render('pages/clients/import_report', {
       report,
       fileName: file.clientName,

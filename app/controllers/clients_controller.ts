@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import SearchClients from '#actions/clients/search_clients'
@@ -70,7 +71,7 @@ export default class ClientsController {
     return view.render('pages/clients/create', await ClientFormOptions.handle(tenant))
   }
 
-  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+  async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientFormValidator, {
       meta: {
@@ -78,7 +79,11 @@ export default class ClientsController {
         attributeDefinitions: await attributeDefinitionsOf(tenant.id),
       },
     })
-    const { client, suppressed } = await CreateClient.handle(tenant, data)
+    const { client, suppressed } = await CreateClient.handle(
+      actorOf({ auth, request }),
+      tenant,
+      data
+    )
 
     session.flash(
       'success',
@@ -100,7 +105,7 @@ export default class ClientsController {
     })
   }
 
-  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+  async update({ params, request, response, tenant, bouncer, session, auth }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientFormValidator, {
@@ -111,23 +116,26 @@ export default class ClientsController {
       },
     })
     // Every tag is a box of the form: none ticked means none.
-    await UpdateClient.handle(client, { ...data, tagIds: data.tagIds ?? [] })
+    await UpdateClient.handle(actorOf({ auth, request }), client, {
+      ...data,
+      tagIds: data.tagIds ?? [],
+    })
 
     session.flash('success', flashMessages.clients.saved(client.email))
     return response.redirect().toRoute('clients.index')
   }
 
-  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, session, auth, request }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
-    await DeleteClients.handle(tenant, [client.id])
+    await DeleteClients.handle(actorOf({ auth, request }), tenant, [client.id])
 
     session.flash('success', flashMessages.clients.deleted(client.email))
     // Back to the list as it was (search, sort, page).
     return response.redirect().withQs().back()
   }
 
-  async bulkDestroy({ request, response, tenant, bouncer, session }: HttpContext) {
+  async bulkDestroy({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('changeMany')
     const { ids } = await request.validateUsing(bulkDeleteClientsValidator)
     // Ids of other workspaces are not found here, so never deleted.
@@ -136,6 +144,7 @@ export default class ClientsController {
       await bouncer.with(ClientPolicy).authorize('delete', client)
     }
     const deleted = await DeleteClients.handle(
+      actorOf({ auth, request }),
       tenant,
       clients.map((client) => client.id)
     )

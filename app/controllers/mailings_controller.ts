@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import MailingPolicy from '#policies/mailing_policy'
 import CreateMailing from '#actions/mailings/create_mailing'
 import UpdateMailing from '#actions/mailings/update_mailing'
@@ -33,7 +34,7 @@ export default class MailingsController {
     const data = await request.validateUsing(createMailingValidator, {
       meta: tenantMeta(tenant),
     })
-    const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
+    const mailing = await CreateMailing.handle({ actor: actorOf({ auth, request }), tenant, data })
 
     session.flash('success', flashMessages.mailings.scheduled(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
@@ -59,37 +60,42 @@ export default class MailingsController {
     })
   }
 
-  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, params, bouncer, tenant, session, auth }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('update', mailing)
-    await UpdateMailing.handle({ tenant, mailing, input: request.all() })
+    await UpdateMailing.handle({
+      actor: actorOf({ auth, request }),
+      tenant,
+      mailing,
+      input: request.all(),
+    })
 
     session.flash('success', flashMessages.mailings.saved(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
-  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+  async destroy({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('delete', mailing)
-    await ArchiveMailing.handle(mailing)
+    await ArchiveMailing.handle(actorOf({ auth, request }), mailing)
 
     session.flash('success', flashMessages.mailings.archived(mailing))
     return response.redirect().toRoute('mailings.index')
   }
 
-  async pause({ response, params, bouncer, tenant, auth, session }: HttpContext) {
+  async pause({ response, params, bouncer, tenant, auth, session, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('pause', mailing)
-    await PauseMailing.handle(mailing, auth.getUserOrFail())
+    await PauseMailing.handle(actorOf({ auth, request }), mailing)
 
     session.flash('success', flashMessages.mailings.paused(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })
   }
 
-  async resume({ response, params, bouncer, tenant, auth, session }: HttpContext) {
+  async resume({ response, params, bouncer, tenant, auth, session, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await bouncer.with(MailingPolicy).authorize('resume', mailing)
-    await ResumeMailing.handle(mailing, auth.getUserOrFail())
+    await ResumeMailing.handle(actorOf({ auth, request }), mailing)
 
     session.flash('success', flashMessages.mailings.resumed(mailing))
     return response.redirect().toRoute('mailings.show', { id: mailing.id })

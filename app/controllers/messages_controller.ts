@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { Exception } from '@adonisjs/core/exceptions'
 import MessagePolicy from '#policies/message_policy'
 import { messageMeta, messageValidator } from '#validators/message'
@@ -48,13 +49,13 @@ export default class MessagesController {
     })
   }
 
-  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+  async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('create')
     const input = await request.validateUsing(messageValidator, {
       meta: await messageMeta(tenant),
     })
 
-    const message = await CreateMessage.handle(tenant, input)
+    const message = await CreateMessage.handle(actorOf({ auth, request }), tenant, input)
 
     session.flash('success', flashMessages.messages.created)
     return response.redirect().toRoute('messages.show', { id: message.id })
@@ -117,35 +118,35 @@ export default class MessagesController {
     })
   }
 
-  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+  async update({ params, request, response, tenant, bouncer, session, auth }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
     const input = await request.validateUsing(messageValidator, {
       meta: await messageMeta(tenant),
     })
 
-    await UpdateMessage.handle(message, input)
+    await UpdateMessage.handle(actorOf({ auth, request }), message, input)
 
     session.flash('success', flashMessages.messages.saved)
     return response.redirect().toRoute('messages.show', { id: message.id })
   }
 
-  async duplicate({ params, response, tenant, bouncer, session }: HttpContext) {
+  async duplicate({ params, response, tenant, bouncer, session, auth, request }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('view', message)
     await bouncer.with(MessagePolicy).authorize('create')
 
-    const copy = await DuplicateMessage.handle(message)
+    const copy = await DuplicateMessage.handle(actorOf({ auth, request }), message)
 
     session.flash('success', flashMessages.messages.duplicated)
     return response.redirect().toRoute('messages.edit', { id: copy.id })
   }
 
-  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, session, auth, request }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('delete', message)
 
-    const result = await DeleteMessage.handle(message)
+    const result = await DeleteMessage.handle(actorOf({ auth, request }), message)
     if (!result.deleted) {
       session.flash('error', flashMessages.messages.notDeleted(result.usedBy))
       return response.redirect().toRoute('messages.show', { id: message.id })

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import type Segment from '#models/segment'
 import SegmentPolicy from '#policies/segment_policy'
 import ListSegments from '#actions/segments/list_segments'
@@ -47,11 +48,12 @@ export default class SegmentsController {
     })
   }
 
-  async store({ request, response, bouncer, tenant, session }: HttpContext) {
+  async store({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(SegmentPolicy).authorize('create')
     const data = await request.validateUsing(segmentValidator, { meta: await segmentMeta(tenant) })
     try {
       const segment = await SaveSegment.handle({
+        actor: actorOf({ auth, request }),
         tenant,
         data: { name: data.name, definition: segmentDefinitionOf(data) },
       })
@@ -79,13 +81,14 @@ export default class SegmentsController {
     })
   }
 
-  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, params, bouncer, tenant, session, auth }: HttpContext) {
     const segment = await tenant.findOwn('segments', params.id)
     await bouncer.with(SegmentPolicy).authorize('update', segment)
     const data = await request.validateUsing(segmentValidator, {
       meta: await segmentMeta(tenant, segment.id),
     })
     await SaveSegment.handle({
+      actor: actorOf({ auth, request }),
       tenant,
       segment,
       data: { name: data.name, definition: segmentDefinitionOf(data) },
@@ -95,10 +98,10 @@ export default class SegmentsController {
     return response.redirect().toRoute('segments.edit', { id: segment.id })
   }
 
-  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+  async destroy({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const segment = await tenant.findOwn('segments', params.id)
     await bouncer.with(SegmentPolicy).authorize('delete', segment)
-    const result = await DeleteSegment.handle(segment)
+    const result = await DeleteSegment.handle(actorOf({ auth, request }), segment)
 
     if (result.deleted) {
       session.flash('success', flashMessages.segments.deleted(segment.name))

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { errors as vineErrors } from '@vinejs/vine'
 import SignupFormPolicy from '#policies/signup_form_policy'
 import ListSignupForms from '#actions/signup_forms/list_signup_forms'
@@ -35,10 +36,12 @@ export default class SignupFormsController {
     })
   }
 
-  async store({ request, response, bouncer, tenant, session }: HttpContext) {
+  async store({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(SignupFormPolicy).authorize('create')
     const data = await request.validateUsing(signupFormValidator, { meta: tenantMeta(tenant) })
-    const form = await withinTagLimit(() => CreateSignupForm.handle({ tenant, data }))
+    const form = await withinTagLimit(() =>
+      CreateSignupForm.handle({ actor: actorOf({ auth, request }), tenant, data })
+    )
 
     session.flash('success', flashMessages.signupForms.created(form.name))
     return response.redirect().toRoute('signup_forms.edit', { id: form.id })
@@ -51,29 +54,39 @@ export default class SignupFormsController {
     return view.render('pages/signup_forms/form', { ...editor, form, editing: true })
   }
 
-  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, params, bouncer, tenant, session, auth }: HttpContext) {
     const form = await tenant.findOwn('signupForms', params.id)
     await bouncer.with(SignupFormPolicy).authorize('update', form)
     const data = await request.validateUsing(signupFormValidator, { meta: tenantMeta(tenant) })
-    await withinTagLimit(() => UpdateSignupForm.handle({ form, data }))
+    await withinTagLimit(() =>
+      UpdateSignupForm.handle({ actor: actorOf({ auth, request }), form, data })
+    )
 
     session.flash('success', flashMessages.signupForms.saved(form.name))
     return response.redirect().toRoute('signup_forms.edit', { id: form.id })
   }
 
-  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+  async destroy({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const form = await tenant.findOwn('signupForms', params.id)
     await bouncer.with(SignupFormPolicy).authorize('delete', form)
-    await DeleteSignupForm.handle(form)
+    await DeleteSignupForm.handle(actorOf({ auth, request }), form)
 
     session.flash('success', flashMessages.signupForms.deleted(form.name))
     return response.redirect().toRoute('signup_forms.index')
   }
 
-  async regenerateToken({ response, params, bouncer, tenant, session }: HttpContext) {
+  async regenerateToken({
+    response,
+    params,
+    bouncer,
+    tenant,
+    session,
+    auth,
+    request,
+  }: HttpContext) {
     const form = await tenant.findOwn('signupForms', params.id)
     await bouncer.with(SignupFormPolicy).authorize('update', form)
-    await RegenerateSignupFormToken.handle(form)
+    await RegenerateSignupFormToken.handle(actorOf({ auth, request }), form)
 
     session.flash('success', flashMessages.signupForms.tokenRegenerated)
     return response.redirect().toRoute('signup_forms.edit', { id: form.id })

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { DateTime } from 'luxon'
 import SuppressionPolicy from '#policies/suppression_policy'
 import ListSuppressions from '#actions/suppressions/list_suppressions'
@@ -40,10 +41,14 @@ export default class SuppressionsController {
     })
   }
 
-  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+  async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(SuppressionPolicy).authorize('create')
     const { email, detail } = await request.validateUsing(suppressionValidator)
-    const { created } = await AddSuppression.handle(tenant, { email, detail, source: 'manual' })
+    const { created } = await AddSuppression.handle(actorOf({ auth, request }), tenant, {
+      email,
+      detail,
+      source: 'manual',
+    })
 
     session.flash(
       'success',
@@ -52,12 +57,12 @@ export default class SuppressionsController {
     return response.redirect().toRoute('suppressions.index')
   }
 
-  async destroy({ params, request, response, tenant, bouncer, session }: HttpContext) {
+  async destroy({ params, request, response, tenant, bouncer, session, auth }: HttpContext) {
     const entry = await tenant.findOwn('suppressions', params.id)
     await bouncer.with(SuppressionPolicy).authorize('delete', entry)
     const { confirmComplaint } = await request.validateUsing(removeSuppressionValidator)
     try {
-      const removal = await RemoveSuppression.handle(entry, {
+      const removal = await RemoveSuppression.handle(actorOf({ auth, request }), entry, {
         complaintConfirmed: confirmComplaint === true,
       })
       session.flash(

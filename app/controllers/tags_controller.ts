@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { errors as vineErrors } from '@vinejs/vine'
 import type Tenant from '#models/tenant'
 import TagPolicy from '#policies/tag_policy'
@@ -28,10 +29,12 @@ export default class TagsController {
     return view.render('pages/tags/index', { tags })
   }
 
-  async store({ request, response, tenant, bouncer, session }: HttpContext) {
+  async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(TagPolicy).authorize('create')
     const data = await request.validateUsing(tagValidator, { meta: tenantMeta(tenant) })
-    const tag = await nameRefusalsBesideTheField(() => CreateTag.handle(tenant, data))
+    const tag = await nameRefusalsBesideTheField(() =>
+      CreateTag.handle(actorOf({ auth, request }), tenant, data)
+    )
 
     session.flash('success', flashMessages.tags.added(tag.name))
     return response.redirect().toRoute('tags.index')
@@ -44,23 +47,23 @@ export default class TagsController {
     return view.render('pages/tags/edit', { tag, usedBy })
   }
 
-  async update({ params, request, response, tenant, bouncer, session }: HttpContext) {
+  async update({ params, request, response, tenant, bouncer, session, auth }: HttpContext) {
     const tag = await tenant.findOwn('tags', params.id)
     await bouncer.with(TagPolicy).authorize('update', tag)
     const data = await request.validateUsing(tagValidator, {
       meta: { ...tenantMeta(tenant), tagId: tag.id },
     })
-    await nameRefusalsBesideTheField(() => UpdateTag.handle(tag, data))
+    await nameRefusalsBesideTheField(() => UpdateTag.handle(actorOf({ auth, request }), tag, data))
 
     session.flash('success', flashMessages.tags.saved(tag.name))
     return response.redirect().toRoute('tags.index')
   }
 
-  async destroy({ params, response, tenant, bouncer, session }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, session, auth, request }: HttpContext) {
     const tag = await tenant.findOwn('tags', params.id)
     await bouncer.with(TagPolicy).authorize('delete', tag)
 
-    const result = await DeleteTag.handle(tag)
+    const result = await DeleteTag.handle(actorOf({ auth, request }), tag)
     if (!result.deleted) {
       session.flash('error', flashMessages.tags.notDeleted(tag.name, result.usedBy))
       return response.redirect().toRoute('tags.edit', { id: tag.id })
@@ -74,7 +77,7 @@ export default class TagsController {
    * ticked clients, or from every client the list shows (its search and
    * filters, all of its pages).
    */
-  async bulk({ request, response, tenant, bouncer, session }: HttpContext) {
+  async bulk({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('changeMany')
     const data = await request.validateUsing(bulkTagClientsValidator, { meta: tenantMeta(tenant) })
     const tag = await tenant.findOwn('tags', data.tagId)
@@ -85,7 +88,13 @@ export default class TagsController {
         ? { ids: await ownTickedClients(bouncer, tenant, data.ids ?? []) }
         : // "Every client in this list": the list's own filters.
           { filters: await findClientFilters(tenant, data) }
-    const changed = await TagClients.handle(tenant, tag, data.op, selection)
+    const changed = await TagClients.handle(
+      actorOf({ auth, request }),
+      tenant,
+      tag,
+      data.op,
+      selection
+    )
 
     session.flash(
       'success',

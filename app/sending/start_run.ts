@@ -7,6 +7,7 @@ import MailingRun from '#models/mailing_run'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import DispatchBatches from '#sending/dispatch_batches'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
 import { mailingAudienceOf } from '#audiences/mailing_audience'
 import type { WorkCause } from '#services/queue/work_context'
@@ -21,6 +22,11 @@ export interface StartRunOptions {
    * scheduler's tick).
    */
   cause?: WorkCause
+  /**
+   * The member who starts it now ("send now"), recorded in the workspace's
+   * audit log with the run; the scheduler's runs have none.
+   */
+  actor?: Actor
 }
 
 /**
@@ -77,6 +83,18 @@ export default class StartRun {
          ORDER BY c.id`
       const counts = await insertDeliveries(trx, insert, bindings, runId)
       await trx.from('mailing_runs').where('id', runId).update(counts)
+      if (options.actor) {
+        await RecordWorkspaceEvent.handle(
+          options.actor,
+          {
+            tenantId: mailing.tenantId,
+            action: 'mailing.start',
+            subject: { type: 'mailing', id: mailing.id, label: mailing.name },
+            details: { runId, recipients: counts.total - counts.skipped },
+          },
+          trx
+        )
+      }
 
       // The next occurrence after this one; none left means this is the last run.
       const tenant = await trx

@@ -134,7 +134,7 @@ export async function pauseAndDrain(bench: ScaleBench, mailingId: number) {
   const { default: PauseMailing } = await import('#actions/mailings/pause_mailing')
   const { default: queue } = await import('@rlanz/bull-queue/services/main')
   const mailing = await Mailing.findOrFail(mailingId)
-  await PauseMailing.handle(mailing, bench.workspace.user)
+  await PauseMailing.handle({ user: bench.workspace.user, ip: null, userAgent: null }, mailing)
   const deadline = Date.now() + 120_000
   for (;;) {
     const counts = await queue.get('default')?.getJobCounts('active', 'waiting', 'prioritized')

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import type { Actor } from '#actions/audit/record_workspace_event'
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
@@ -138,11 +139,11 @@ export default class MainSeeder extends BaseSeeder {
     const clients = []
     for (const [index, fullName] of CLIENT_NAMES.entries()) {
       const email = `${fullName.split(' ')[0].toLowerCase()}.${index + 1}@example.com`
-      const { client } = await CreateClient.handle(tenant, { email, fullName })
+      const { client } = await CreateClient.handle(seedActor(owner), tenant, { email, fullName })
       clients.push(client)
     }
     await this.#demoSuppressions(tenant, clients)
-    const message = await CreateMessage.handle(tenant, {
+    const message = await CreateMessage.handle(seedActor(owner), tenant, {
       subject: 'Fresh bread this weekend, {{ client.full_name }}',
       bodyText:
         'Hello {{ client.full_name }},\n\nOur rye and sourdough are back on Saturday morning.\n\nNo more mail from us: {{ unsubscribe_url }}',
@@ -153,8 +154,8 @@ export default class MainSeeder extends BaseSeeder {
       .plus({ days: 1 })
       .set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
     await CreateMailing.handle({
+      actor: seedActor(owner),
       tenant,
-      user: owner,
       data: {
         name: 'Weekend specials',
         messageId: message.id,
@@ -177,27 +178,35 @@ export default class MainSeeder extends BaseSeeder {
     if (await tenant.related('tags').query().first()) return
 
     const tags = {
-      regulars: await CreateTag.handle(tenant, { name: 'Regulars' }),
-      wholesale: await CreateTag.handle(tenant, { name: 'Wholesale' }),
-      bread: await CreateTag.handle(tenant, {
+      regulars: await CreateTag.handle(seedActor(owner), tenant, { name: 'Regulars' }),
+      wholesale: await CreateTag.handle(seedActor(owner), tenant, { name: 'Wholesale' }),
+      bread: await CreateTag.handle(seedActor(owner), tenant, {
         name: 'Bread news',
         isTopic: true,
         description: 'What comes out of the oven this week',
       }),
-      pastry: await CreateTag.handle(tenant, {
+      pastry: await CreateTag.handle(seedActor(owner), tenant, {
         name: 'Pastry club',
         isTopic: true,
         description: 'Monthly pastry recipes and tastings',
       }),
     }
-    await CreateAttribute.handle(tenant, { key: 'company', label: 'Company', type: 'text' })
-    await CreateAttribute.handle(tenant, {
+    await CreateAttribute.handle(seedActor(owner), tenant, {
+      key: 'company',
+      label: 'Company',
+      type: 'text',
+    })
+    await CreateAttribute.handle(seedActor(owner), tenant, {
       key: 'plan',
       label: 'Plan',
       type: 'choice',
       choices: ['Retail', 'Café', 'Restaurant'],
     })
-    await CreateAttribute.handle(tenant, { key: 'first_order', label: 'First order', type: 'date' })
+    await CreateAttribute.handle(seedActor(owner), tenant, {
+      key: 'first_order',
+      label: 'First order',
+      type: 'date',
+    })
     const definitions = await attributeDefinitionsOf(tenant.id)
 
     const clients = await tenant.related('clients').query().orderBy('id')
@@ -236,6 +245,7 @@ export default class MainSeeder extends BaseSeeder {
     // A segment and a monthly mailing to it: each run reaches whoever
     // matches then (the mailing page says how many match now).
     const segment = await SaveSegment.handle({
+      actor: seedActor(owner),
       tenant,
       data: {
         name: 'Wholesale cafés and restaurants',
@@ -249,7 +259,7 @@ export default class MainSeeder extends BaseSeeder {
         },
       },
     })
-    const message = await CreateMessage.handle(tenant, {
+    const message = await CreateMessage.handle(seedActor(owner), tenant, {
       subject: 'Your wholesale order for next month, {{ client.full_name }}',
       bodyText:
         'Hello {{ client.full_name }} of {{ client.attributes.company }},\n\nNext month’s wholesale list is ready: reply to this mail to order.\n\nNo more mail from us: {{ unsubscribe_url }}',
@@ -260,8 +270,8 @@ export default class MainSeeder extends BaseSeeder {
       .plus({ days: 3 })
       .set({ hour: 8, minute: 0, second: 0, millisecond: 0 })
     await CreateMailing.handle({
+      actor: seedActor(owner),
       tenant,
-      user: owner,
       data: {
         name: 'Wholesale monthly',
         messageId: message.id,
@@ -282,12 +292,12 @@ export default class MainSeeder extends BaseSeeder {
   async #demoSender(owner: User) {
     const tenant = await Tenant.findOrFail(owner.lastTenantId)
     if (await tenant.related('sendingDomains').query().first()) return
-    await UpdateSenderIdentity.handle(tenant, {
+    await UpdateSenderIdentity.handle(seedActor(owner), tenant, {
       senderName: tenant.name,
       senderEmail: 'news@bakery.example',
       replyTo: 'hello@bakery.example',
     })
-    await AddSendingDomain.handle(tenant, 'bakery.example')
+    await AddSendingDomain.handle(seedActor(owner), tenant, 'bakery.example')
   }
 
   /**
@@ -329,6 +339,7 @@ export default class MainSeeder extends BaseSeeder {
     if (await tenant.related('signupForms').query().first()) return
     const defaults = newSignupFormDefaults(tenant)
     await CreateSignupForm.handle({
+      actor: seedActor(owner),
       tenant,
       data: {
         name: 'Bakery newsletter',
@@ -355,4 +366,12 @@ export default class MainSeeder extends BaseSeeder {
       })
     }
   }
+}
+
+/**
+ * The demo owner as the actor of the seeded changes (the workspace audit log
+ * shows them as theirs, from no address).
+ */
+function seedActor(owner: User): Actor {
+  return { user: owner, ip: null, userAgent: null }
 }

@@ -20,6 +20,7 @@ import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import { dsnMessage, type OriginalMessage } from '#tests/helpers/bounce_messages'
 import { publishRecords, startDnsServer, uniqueDomain } from './sending_domains/helpers.js'
 import { BounceListenerProcess, runCounters, suppressionOf } from './bounces/helpers.js'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * Issue 14's "how it will be checked", end to end and with real peers only:
@@ -81,9 +82,9 @@ test.group('Deliverability: a workspace’s whole journey', (group) => {
     const domainName = uniqueDomain('journey')
     tenant.merge({ senderName: 'Journey News', senderEmail: `news@${domainName}` })
     await tenant.save()
-    const domain = await AddSendingDomain.handle(tenant, domainName)
+    const domain = await AddSendingDomain.handle(await ownerActorOf(tenant), tenant, domainName)
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isTrue(domain.isVerified)
 
     // The workspace's own server; it knows no "dead" user.

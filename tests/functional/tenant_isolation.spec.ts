@@ -18,6 +18,7 @@ import CreateSignupForm from '#actions/signup_forms/create_signup_form'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
 import { postForm, putForm, submitForm } from '#tests/helpers/forms'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -60,6 +61,7 @@ test.group('Tenant isolation', () => {
       status: 'running',
     })
     const victimDomain = await AddSendingDomain.handle(
+      await ownerActorOf(victim.tenant),
       victim.tenant,
       `victim-${victim.tenant.id}.example`
     )
@@ -375,6 +377,7 @@ test.group('Tenant isolation: sign-up forms', () => {
       type: 'text',
     })
     const victimForm = await CreateSignupForm.handle({
+      actor: await ownerActorOf(victim.tenant),
       tenant: victim.tenant,
       data: {
         name: 'Victim form',

@@ -5,6 +5,7 @@ import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import { TestSmtpServer } from '#tests/helpers/smtp_server'
 import { freePort } from '#tests/helpers/net'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * A workspace's own SMTP server saved straight in the table (the settings
@@ -63,7 +64,7 @@ export async function verifiedSender(tenant: Tenant, local = 'news') {
   const name = `own-${Date.now().toString(36)}${domains}.example`
   tenant.merge({ senderName: tenant.name, senderEmail: `${local}@${name}` })
   await tenant.save()
-  const domain = await AddSendingDomain.handle(tenant, name)
+  const domain = await AddSendingDomain.handle(await ownerActorOf(tenant), tenant, name)
   domain.verifiedAt = DateTime.now()
   await domain.save()
   return domain

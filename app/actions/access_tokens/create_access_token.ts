@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import User from '#models/user'
 import type Tenant from '#models/tenant'
@@ -8,6 +9,10 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  * A personal access token for the API, acting in one workspace (the one
  * the member made it in) as its member. Only its hash is stored: the secret
  * it returns is shown once and never again.
+ *
+ * The auth package writes the token outside any transaction of ours, so
+ * the audit entry cannot share it: when the entry cannot be written, the
+ * token is deleted again (both or neither, as a transaction would).
  */
 export default class CreateAccessToken {
   static async handle(
@@ -20,14 +25,23 @@ export default class CreateAccessToken {
       expiresIn: data.expiresIn === 'never' ? undefined : `${data.expiresIn} days`,
       tenantId: tenant.id,
     })
-    // (The auth package writes the token outside any transaction of ours,
-    // so its audit entry follows it.)
-    await RecordWorkspaceEvent.handle(actor, {
-      tenantId: tenant.id,
-      action: 'token.create',
-      subject: { type: 'access_token', id: Number(token.identifier), label: data.name },
-      details: { abilities: data.abilities },
-    })
+    try {
+      await db.transaction((trx) =>
+        RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: 'token.create',
+            subject: { type: 'access_token', id: Number(token.identifier), label: data.name },
+            details: { abilities: data.abilities, expiresIn: data.expiresIn },
+          },
+          trx
+        )
+      )
+    } catch (error) {
+      await User.accessTokens.delete(actor.user, token.identifier)
+      throw error
+    }
     return { token, secret: token.value!.release() }
   }
 }

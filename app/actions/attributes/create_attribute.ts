@@ -3,6 +3,7 @@ import type Tenant from '#models/tenant'
 import { MAX_ATTRIBUTES_PER_WORKSPACE } from '#audiences/attribute_definitions'
 import { isConstraintViolation } from '#services/database/errors'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 export class AttributeLimitError extends Error {
   constructor() {
@@ -30,7 +31,7 @@ export interface NewAttribute {
  * a lost race for the key.
  */
 export default class CreateAttribute {
-  static async handle(tenant: Tenant, fields: NewAttribute) {
+  static async handle(actor: Actor, tenant: Tenant, fields: NewAttribute) {
     try {
       return await writeTransaction(async (trx) => {
         const [{ total }] = await trx
@@ -38,7 +39,7 @@ export default class CreateAttribute {
           .where('tenant_id', tenant.id)
           .count('* as total')
         if (Number(total) >= MAX_ATTRIBUTES_PER_WORKSPACE) throw new AttributeLimitError()
-        return AttributeDefinition.create(
+        const definition = await AttributeDefinition.create(
           {
             tenantId: tenant.id,
             key: fields.key,
@@ -48,6 +49,17 @@ export default class CreateAttribute {
           },
           { client: trx }
         )
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: 'attribute.create',
+            subject: { type: 'attribute', id: definition.id, label: definition.key },
+            details: { label: definition.label, type: definition.type },
+          },
+          trx
+        )
+        return definition
       })
     } catch (error) {
       if (isConstraintViolation(error, 'unique')) throw new AttributeKeyTakenError()

@@ -5,6 +5,7 @@ import {
   replaceAttributeValue,
 } from '#audiences/attribute_storage'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Clients hold choices the new list removes, and the form did not confirm
@@ -41,7 +42,7 @@ export interface AttributeChangesInput {
  * the same transaction as the new list.
  */
 export default class UpdateAttribute {
-  static async handle(definition: AttributeDefinition, input: AttributeChangesInput) {
+  static async handle(actor: Actor, definition: AttributeDefinition, input: AttributeChangesInput) {
     const before = definition.choices ?? []
     const after = definition.type === 'choice' ? (input.choices ?? before) : null
     const byKey = new Map((after ?? []).map((choice) => [choice.toLowerCase(), choice]))
@@ -62,6 +63,16 @@ export default class UpdateAttribute {
         const spelling = byKey.get(choice.toLowerCase())!
         await replaceAttributeValue(trx, definition.tenantId, definition.key, choice, spelling)
       }
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: definition.tenantId,
+          action: 'attribute.update',
+          subject: { type: 'attribute', id: definition.id, label: definition.key },
+          details: { label: definition.label, removedChoices: removed },
+        },
+        trx
+      )
     })
     return definition
   }

@@ -1,4 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+import db from '@adonisjs/lucid/services/db'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Tenant from '#models/tenant'
 import { apiClientRowValidator, apiClientRowsValidator } from '#validators/client_import'
 import { audienceMeta, type AudienceMeta } from '#validators/client_audience'
@@ -31,10 +33,17 @@ type ValidItem = ClientUpsertRow & TagNameChanges
  * new tag when the workspace has reached its tag limit is reported invalid
  * (`add_tags`).
  *
+ * One audit entry for the call, with its counts, once the last batch is
+ * written (as ImportClients: no transaction spans the batches).
+ *
  * Returns one result per item, in order.
  */
 export default class BulkUpsertClients {
-  static async handle(tenant: Tenant, items: unknown[]): Promise<BulkUpsertItemResult[]> {
+  static async handle(
+    actor: Actor,
+    tenant: Tenant,
+    items: unknown[]
+  ): Promise<BulkUpsertItemResult[]> {
     const results: BulkUpsertItemResult[] = new Array(items.length)
     const firstIndexOf = new Map<string, number>()
     const valid: { index: number; row: ValidItem }[] = []
@@ -87,7 +96,25 @@ export default class BulkUpsertClients {
       // SQLite answers synchronously: let waiting requests through.
       await yieldToEventLoop()
     }
+    await BulkUpsertClients.#record(actor, tenant, results)
     return results
+  }
+
+  static async #record(actor: Actor, tenant: Tenant, results: BulkUpsertItemResult[]) {
+    const counts: Record<string, number> = { items: results.length }
+    for (const { outcome } of results) counts[outcome] = (counts[outcome] ?? 0) + 1
+    await db.transaction((trx) =>
+      RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'clients.bulk_upsert',
+          subject: { type: 'client', id: null, label: `${results.length} items` },
+          details: counts,
+        },
+        trx
+      )
+    )
   }
 }
 

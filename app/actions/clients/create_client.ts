@@ -9,6 +9,7 @@ import {
   type TagNameChanges,
 } from '#audiences/tag_changes'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * A client as the web form and the API write it. Tags come as ids (the
@@ -48,7 +49,7 @@ export interface ClientFields extends TagNameChanges {
  * attributes) stays as the visitor typed it.
  */
 export default class CreateClient {
-  static async handle(tenant: Tenant, fields: ClientFields) {
+  static async handle(actor: Actor, tenant: Tenant, fields: ClientFields) {
     const client = await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(tenant.id, fields, trx)
       const pending = await Client.query({ client: trx })
@@ -76,6 +77,16 @@ export default class CreateClient {
           )
       const addTagIds = [...new Set([...(fields.tagIds ?? []), ...named.addTagIds])]
       await writeTagChanges([{ clientId: created.id, addTagIds, removeTagIds: [] }], trx)
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'client.create',
+          subject: { type: 'client', id: created.id, label: created.email },
+          details: pending ? { wasPending: true } : null,
+        },
+        trx
+      )
       return created
     })
     await forgetWorkspaceClientCount(tenant)

@@ -3,6 +3,12 @@ import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { affectedRows } from '#services/database/affected_rows'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+
+/**
+ * How many deleted addresses the audit log names (it counts them all).
+ */
+const NAMED_IN_LOG = 20
 
 /**
  * Deletes clients of a workspace by id. Rooted at the workspace: ids of
@@ -17,12 +23,21 @@ import { affectedRows } from '#services/database/affected_rows'
  * deliveries: an index would cost every run start more than it saves here
  * (docs/architecture.md, "Sending: runs, deliveries, attempts").
  *
+ * The audit log gets one entry for the lot (`client.delete` for one
+ * client, `clients.delete` for several), naming the first addresses.
+ *
  * Returns how many were deleted.
  */
 export default class DeleteClients {
-  static async handle(tenant: Tenant, ids: number[]) {
+  static async handle(actor: Actor, tenant: Tenant, ids: number[]) {
     if (ids.length === 0) return 0
     const deleted = await db.transaction(async (trx) => {
+      const named = await Client.query({ client: trx })
+        .where('tenant_id', tenant.id)
+        .whereIn('id', ids)
+        .orderBy('id')
+        .select('id', 'email')
+        .limit(NAMED_IN_LOG)
       const result = await Client.query({ client: trx })
         .where('tenant_id', tenant.id)
         .whereIn('id', ids)
@@ -32,7 +47,24 @@ export default class DeleteClients {
         .where('tenant_id', tenant.id)
         .whereIn('client_id', ids)
         .update({ client_id: null })
-      return affectedRows(result)
+      const count = affectedRows(result)
+      if (count > 0) {
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: count === 1 ? 'client.delete' : 'clients.delete',
+            subject: {
+              type: 'client',
+              id: count === 1 ? named[0].id : null,
+              label: count === 1 ? named[0].email : `${count} clients`,
+            },
+            details: count === 1 ? null : { count, emails: named.map(({ email }) => email) },
+          },
+          trx
+        )
+      }
+      return count
     })
     if (deleted > 0) await forgetWorkspaceClientCount(tenant)
     return deleted

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import db from '@adonisjs/lucid/services/db'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Tenant from '#models/tenant'
 import {
@@ -15,6 +16,7 @@ import {
   type ColumnMap,
 } from '#services/csv/client_columns'
 import UpsertClients, { type ClientUpsertRow } from '#actions/clients/upsert_clients'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { clientImportRowValidator } from '#validators/client_import'
 import type AttributeDefinition from '#models/attribute_definition'
 import { TAG_NAME_MAX_LENGTH } from '#models/tag'
@@ -102,12 +104,15 @@ type ValidRow = ClientUpsertRow & { line: number; addTags?: string[] }
  *   for every other writer during the import. Each batch is one statement;
  *   importing the same file again is harmless, so a failed import is simply
  *   retried.
+ * - So the audit log gets one entry for the whole import, with its counts,
+ *   once the last batch is written (its own transaction: there is none
+ *   around the file to share).
  *
  * The file is expected to have passed `clientImportValidator` (UTF-8 text,
  * not empty, a usable header if any).
  */
 export default class ImportClients {
-  static async handle(tenant: Tenant, path: string): Promise<ClientImportReport> {
+  static async handle(actor: Actor, tenant: Tenant, path: string): Promise<ClientImportReport> {
     const startedAt = performance.now()
     const { problem, delimiter } = await inspectCsvFile(path)
     if (problem) throw new Error(`The file cannot be imported: ${problem}`)
@@ -124,7 +129,33 @@ export default class ImportClients {
     await run.flush()
 
     run.report.durationMs = Math.round(performance.now() - startedAt)
+    await ImportClients.#record(actor, tenant, run.report)
     return run.report
+  }
+
+  static async #record(actor: Actor, tenant: Tenant, report: ClientImportReport) {
+    const { rows, created, updated, unchanged, duplicates, invalid, suppressed } = report
+    await db.transaction((trx) =>
+      RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'clients.import',
+          subject: { type: 'client', id: null, label: `${rows} rows` },
+          details: {
+            rows,
+            created,
+            updated,
+            unchanged,
+            duplicates,
+            invalid,
+            suppressed,
+            stoppedAtLine: report.stoppedAt?.line ?? null,
+          },
+        },
+        trx
+      )
+    )
   }
 }
 

@@ -5,6 +5,7 @@ import { applyAttributeChanges } from '#audiences/attribute_values'
 import { resolveClientTagChanges, writeTagChanges } from '#audiences/tag_changes'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Saves the edit form or the API's `PUT`. Every field is sent, so an
@@ -17,7 +18,7 @@ import { writeTransaction } from '#services/database/write_transaction'
  * the client vouches for its consent, as when it creates one.
  */
 export default class UpdateClient {
-  static async handle(client: Client, fields: ClientFields) {
+  static async handle(actor: Actor, client: Client, fields: ClientFields) {
     const wasPending = client.pendingAt !== null
     await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(client.tenantId, fields, trx)
@@ -41,6 +42,15 @@ export default class UpdateClient {
       const addTagIds = [...new Set([...(fields.tagIds ?? []), ...named.addTagIds])]
       await writeTagChanges(
         [{ clientId: client.id, addTagIds, removeTagIds: named.removeTagIds }],
+        trx
+      )
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: client.tenantId,
+          action: 'client.update',
+          subject: { type: 'client', id: client.id, label: client.email },
+        },
         trx
       )
     })

@@ -1,7 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
-import type User from '#models/user'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import Mailing from '#models/mailing'
 import ReplaceRecipients from '#actions/mailings/replace_recipients'
 import ReplaceMailingTags from '#actions/mailings/replace_mailing_tags'
@@ -15,12 +15,12 @@ import type { createMailingValidator } from '#validators/mailing'
  */
 export default class CreateMailing {
   static async handle({
+    actor,
     tenant,
-    user,
     data,
   }: {
+    actor: Actor
     tenant: Tenant
-    user: User
     data: Infer<typeof createMailingValidator>
   }) {
     const mailing = await db.transaction(async (trx) => {
@@ -29,7 +29,7 @@ export default class CreateMailing {
           ...plannedColumns(data, tenant),
           tenantId: tenant.id,
           status: 'created',
-          createdById: user.id,
+          createdById: actor.user.id,
         },
         { client: trx }
       )
@@ -39,6 +39,15 @@ export default class CreateMailing {
       if (data.audience === 'tags') {
         await ReplaceMailingTags.handle(created, data.tagIds ?? [], trx)
       }
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'mailing.create',
+          subject: { type: 'mailing', id: created.id, label: created.name },
+        },
+        trx
+      )
       return created
     })
     await wakeSchedulerFor(mailing.nextRunAt)

@@ -1,18 +1,31 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
-import type User from '#models/user'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
- * The owner holds a mailing: nothing more is sent until they resume it.
+ * A member holds a mailing: nothing more is sent until it is resumed.
  */
 export default class PauseMailing {
-  static async handle(mailing: Mailing, user: User) {
-    mailing.merge({
-      status: 'paused',
-      statusReason: `Paused by ${user.fullName}`,
-      statusChangedById: user.id,
-      statusChangedAt: DateTime.now(),
+  static async handle(actor: Actor, mailing: Mailing) {
+    await db.transaction(async (trx) => {
+      mailing.useTransaction(trx)
+      mailing.merge({
+        status: 'paused',
+        statusReason: `Paused by ${actor.user.fullName}`,
+        statusChangedById: actor.user.id,
+        statusChangedAt: DateTime.now(),
+      })
+      await mailing.save()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: mailing.tenantId,
+          action: 'mailing.pause',
+          subject: { type: 'mailing', id: mailing.id, label: mailing.name },
+        },
+        trx
+      )
     })
-    await mailing.save()
   }
 }

@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import type Mailing from '#models/mailing'
@@ -10,6 +11,7 @@ import { wakeSchedulerFor } from '#sending/scheduler'
 import CompleteMailing from '#sending/complete_mailing'
 import { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Before its first run everything about a mailing may change; once it has
@@ -26,10 +28,12 @@ export default class UpdateMailing {
    * mailing left without one completes.
    */
   static async handle({
+    actor,
     tenant,
     mailing,
     input,
   }: {
+    actor: Actor
     tenant: Tenant
     mailing: Mailing
     input: unknown
@@ -38,16 +42,17 @@ export default class UpdateMailing {
       const data = await updateStartedMailingValidator.validate(input, {
         meta: { ...tenantMeta(tenant), startAt: mailing.startAt },
       })
-      await UpdateMailing.#updateStarted(tenant, mailing, data)
+      await UpdateMailing.#updateStarted(actor, tenant, mailing, data)
     } else {
       const data = await createMailingValidator.validate(input, { meta: tenantMeta(tenant) })
-      await UpdateMailing.#updateAll(tenant, mailing, data)
+      await UpdateMailing.#updateAll(actor, tenant, mailing, data)
     }
     await wakeSchedulerFor(mailing.nextRunAt)
     return mailing
   }
 
   static async #updateAll(
+    actor: Actor,
     tenant: Tenant,
     mailing: Mailing,
     data: Infer<typeof createMailingValidator>
@@ -63,11 +68,13 @@ export default class UpdateMailing {
         data.audience === 'tags' ? (data.tagIds ?? []) : [],
         trx
       )
+      await UpdateMailing.#record(actor, mailing, trx)
       return mailing
     })
   }
 
   static async #updateStarted(
+    actor: Actor,
     tenant: Tenant,
     mailing: Mailing,
     data: Infer<typeof updateStartedMailingValidator>
@@ -85,6 +92,19 @@ export default class UpdateMailing {
       await mailing.save()
       // A window shortened past its last occurrence leaves nothing to run.
       if (await CompleteMailing.handle(mailing.id, { trx })) await mailing.refresh()
+      await UpdateMailing.#record(actor, mailing, trx)
     })
+  }
+
+  static async #record(actor: Actor, mailing: Mailing, trx: TransactionClientContract) {
+    await RecordWorkspaceEvent.handle(
+      actor,
+      {
+        tenantId: mailing.tenantId,
+        action: 'mailing.update',
+        subject: { type: 'mailing', id: mailing.id, label: mailing.name },
+      },
+      trx
+    )
   }
 }

@@ -1,19 +1,40 @@
+import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
+import Message from '#models/message'
 import type { messageValidator } from '#validators/message'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 export type MessageInput = Infer<typeof messageValidator>
 
 /**
  * Writes a new message into a workspace. The input comes from the message
  * validator: its HTML is already sanitised and its placeholders checked.
+ * Not `tenant.related(...).create()`: that parks its own transaction on the
+ * tenant, and the message and its audit entry share ours.
  */
 export default class CreateMessage {
-  static async handle(tenant: Tenant, input: MessageInput) {
-    return tenant.related('messages').create({
-      subject: input.subject,
-      bodyText: input.bodyText,
-      bodyHtml: input.bodyHtml ?? null,
+  static async handle(actor: Actor, tenant: Tenant, input: MessageInput) {
+    return db.transaction(async (trx) => {
+      const message = await Message.create(
+        {
+          tenantId: tenant.id,
+          subject: input.subject,
+          bodyText: input.bodyText,
+          bodyHtml: input.bodyHtml ?? null,
+        },
+        { client: trx }
+      )
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'message.create',
+          subject: { type: 'message', id: message.id, label: message.subject },
+        },
+        trx
+      )
+      return message
     })
   }
 }

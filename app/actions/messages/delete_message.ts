@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type Message from '#models/message'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import { isConstraintViolation } from '#services/database/errors'
@@ -12,14 +14,26 @@ export type DeleteMessageResult =
  * to delete a message any mailing row refers to.
  */
 export default class DeleteMessage {
-  static async handle(message: Message): Promise<DeleteMessageResult> {
+  static async handle(actor: Actor, message: Message): Promise<DeleteMessageResult> {
     const usedBy = await FindMailingsUsingMessage.handle(message)
     if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
       return { deleted: false, usedBy }
     }
 
     try {
-      await message.delete()
+      await db.transaction(async (trx) => {
+        message.useTransaction(trx)
+        await message.delete()
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: message.tenantId,
+            action: 'message.delete',
+            subject: { type: 'message', id: message.id, label: message.subject },
+          },
+          trx
+        )
+      })
     } catch (error) {
       // A mailing created between the check and the delete.
       if (!isConstraintViolation(error, 'foreignKey')) throw error

@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import Message from '#models/message'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { SUBJECT_MAX_LENGTH } from '#validators/message'
 
 /**
@@ -6,12 +8,28 @@ import { SUBJECT_MAX_LENGTH } from '#validators/message'
  * new message from an existing one.
  */
 export default class DuplicateMessage {
-  static async handle(message: Message) {
-    return Message.create({
-      tenantId: message.tenantId,
-      subject: copySubject(message.subject),
-      bodyText: message.bodyText,
-      bodyHtml: message.bodyHtml,
+  static async handle(actor: Actor, message: Message) {
+    return db.transaction(async (trx) => {
+      const copy = await Message.create(
+        {
+          tenantId: message.tenantId,
+          subject: copySubject(message.subject),
+          bodyText: message.bodyText,
+          bodyHtml: message.bodyHtml,
+        },
+        { client: trx }
+      )
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: message.tenantId,
+          action: 'message.duplicate',
+          subject: { type: 'message', id: copy.id, label: copy.subject },
+          details: { copiedFromId: message.id },
+        },
+        trx
+      )
+      return copy
     })
   }
 }

@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type Segment from '#models/segment'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingSegment from '#actions/segments/find_mailings_using_segment'
 import { isConstraintViolation } from '#services/database/errors'
@@ -13,14 +15,26 @@ export type DeleteSegmentResult =
  * row refers to.
  */
 export default class DeleteSegment {
-  static async handle(segment: Segment): Promise<DeleteSegmentResult> {
+  static async handle(actor: Actor, segment: Segment): Promise<DeleteSegmentResult> {
     const usedBy = await FindMailingsUsingSegment.handle(segment)
     if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
       return { deleted: false, usedBy }
     }
 
     try {
-      await segment.delete()
+      await db.transaction(async (trx) => {
+        segment.useTransaction(trx)
+        await segment.delete()
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: segment.tenantId,
+            action: 'segment.delete',
+            subject: { type: 'segment', id: segment.id, label: segment.name },
+          },
+          trx
+        )
+      })
     } catch (error) {
       // A mailing chose it between the check and the delete.
       if (!isConstraintViolation(error, 'foreignKey')) throw error

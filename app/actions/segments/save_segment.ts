@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import Segment from '#models/segment'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type { SegmentDefinition } from '#audiences/segment_definition'
 import { MAX_SEGMENTS_PER_WORKSPACE } from '#audiences/segment_definition'
 
@@ -17,21 +18,39 @@ export class SegmentLimitError extends Error {
  */
 export default class SaveSegment {
   static async handle({
+    actor,
     tenant,
     segment,
     data,
   }: {
+    actor: Actor
     tenant: Tenant
     segment?: Segment
     data: { name: string; definition: SegmentDefinition }
   }) {
-    if (segment) {
-      segment.merge(data)
-      await segment.save()
-      return segment
-    }
-    const [{ total }] = await db.from('segments').where('tenant_id', tenant.id).count('* as total')
-    if (Number(total) >= MAX_SEGMENTS_PER_WORKSPACE) throw new SegmentLimitError()
-    return tenant.related('segments').create(data)
+    return db.transaction(async (trx) => {
+      let saved: Segment
+      if (segment) {
+        segment.useTransaction(trx)
+        saved = await segment.merge(data).save()
+      } else {
+        const [{ total }] = await trx
+          .from('segments')
+          .where('tenant_id', tenant.id)
+          .count('* as total')
+        if (Number(total) >= MAX_SEGMENTS_PER_WORKSPACE) throw new SegmentLimitError()
+        saved = await Segment.create({ ...data, tenantId: tenant.id }, { client: trx })
+      }
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: segment ? 'segment.update' : 'segment.create',
+          subject: { type: 'segment', id: saved.id, label: saved.name },
+        },
+        trx
+      )
+      return saved
+    })
   }
 }

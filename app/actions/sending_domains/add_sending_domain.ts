@@ -5,6 +5,8 @@ import type Tenant from '#models/tenant'
 import SendingDomain from '#models/sending_domain'
 import sendingDomainsConfig from '#config/sending_domains'
 import { isConstraintViolation } from '#services/database/errors'
+import db from '@adonisjs/lucid/services/db'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 const generateRsaKeyPair = promisify(generateKeyPair)
 
@@ -31,7 +33,7 @@ export class SendingDomainTakenError extends Error {
  * `domain` is already normalized (validators/sending_domain.ts).
  */
 export default class AddSendingDomain {
-  static async handle(tenant: Tenant, domain: string) {
+  static async handle(actor: Actor, tenant: Tenant, domain: string) {
     const existing = await SendingDomain.query().where('tenantId', tenant.id).select('domain')
     if (existing.some((row) => row.domain === domain)) throw new SendingDomainTakenError(domain)
     if (existing.length >= sendingDomainsConfig.maxPerWorkspace) {
@@ -49,14 +51,30 @@ export default class AddSendingDomain {
     // instance (a double submit in one process) would run the second inside
     // the first's transaction, or after its commit ("Transaction query
     // already complete").
+    const dkimSelector = await AddSendingDomain.#freeSelector(domain)
     try {
-      return await SendingDomain.create({
-        tenantId: tenant.id,
-        domain,
-        verificationToken: randomBytes(16).toString('hex'),
-        dkimSelector: await AddSendingDomain.#freeSelector(domain),
-        dkimPublicKey: publicKey.toString('base64'),
-        dkimPrivateKey: privateKey,
+      return await db.transaction(async (trx) => {
+        const added = await SendingDomain.create(
+          {
+            tenantId: tenant.id,
+            domain,
+            verificationToken: randomBytes(16).toString('hex'),
+            dkimSelector,
+            dkimPublicKey: publicKey.toString('base64'),
+            dkimPrivateKey: privateKey,
+          },
+          { client: trx }
+        )
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: 'sending_domain.add',
+            subject: { type: 'sending_domain', id: added.id, label: domain },
+          },
+          trx
+        )
+        return added
       })
     } catch (error) {
       // The same domain added twice at once (a double submit): the unique

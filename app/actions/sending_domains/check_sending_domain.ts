@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type SendingDomain from '#models/sending_domain'
 import { REQUIRED_RECORD_KINDS, type CheckResults, type RecordCheck } from '#models/sending_domain'
 import { DnsLookupError, txtRecords } from '#services/dns/txt_records'
@@ -10,10 +12,11 @@ import { domainRecords, judgeRecord } from '#services/sending_domains/domain_rec
  * and DKIM key are both there; a later check that finds either missing or
  * wrong unverifies it (its mail goes "via" the operator again) and notes
  * when. A lookup that got no answer changes nothing: a DNS server's bad
- * minute must not take a workspace's domain away.
+ * minute must not take a workspace's domain away. A member's "Check now"
+ * (an actor) is in the audit log; the daily recheck (null) is not.
  */
 export default class CheckSendingDomain {
-  static async handle(domain: SendingDomain) {
+  static async handle(actor: Actor | null, domain: SendingDomain) {
     const records = domainRecords(domain)
     const checks = await Promise.all(
       records.map(async (record): Promise<RecordCheck> => {
@@ -41,7 +44,24 @@ export default class CheckSendingDomain {
       domain.verificationLostAt = now
     }
     domain.merge({ checkResults: results, checkedAt: now })
-    await domain.save()
+    if (!actor) {
+      await domain.save()
+      return domain
+    }
+    await db.transaction(async (trx) => {
+      domain.useTransaction(trx)
+      await domain.save()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: domain.tenantId,
+          action: 'sending_domain.check',
+          subject: { type: 'sending_domain', id: domain.id, label: domain.domain },
+          details: { verified: domain.verifiedAt !== null },
+        },
+        trx
+      )
+    })
     return domain
   }
 }

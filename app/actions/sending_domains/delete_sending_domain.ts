@@ -1,11 +1,25 @@
+import db from '@adonisjs/lucid/services/db'
 import type SendingDomain from '#models/sending_domain'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Removes a domain and its key. Mail from its addresses goes "via" the
  * operator from the next batch on (the sender is resolved per batch).
  */
 export default class DeleteSendingDomain {
-  static async handle(domain: SendingDomain) {
-    await domain.delete()
+  static async handle(actor: Actor, domain: SendingDomain) {
+    await db.transaction(async (trx) => {
+      domain.useTransaction(trx)
+      await domain.delete()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: domain.tenantId,
+          action: 'sending_domain.delete',
+          subject: { type: 'sending_domain', id: domain.id, label: domain.domain },
+        },
+        trx
+      )
+    })
   }
 }

@@ -29,7 +29,7 @@ export default class RecheckSendingDomains {
         .orderBy('id')
         .limit(CHUNK)
       if (due.length === 0) return checked
-      await Promise.all(due.map((domain) => CheckSendingDomain.handle(domain)))
+      await Promise.all(due.map((domain) => CheckSendingDomain.handle(null, domain)))
       checked += due.length
       afterId = due.at(-1)!.id
     }

@@ -4,6 +4,7 @@ import type { SignupFormData } from '#validators/signup_form'
 import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
 import { newSignupFormToken } from '#audiences/signup_links'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * A new sign-up form with a fresh public token, the tags it gives (missing
@@ -12,7 +13,15 @@ import { writeTransaction } from '#services/database/write_transaction'
  * limit; nothing is saved then.
  */
 export default class CreateSignupForm {
-  static async handle({ tenant, data }: { tenant: Tenant; data: SignupFormData }) {
+  static async handle({
+    actor,
+    tenant,
+    data,
+  }: {
+    actor: Actor
+    tenant: Tenant
+    data: SignupFormData
+  }) {
     const { columns, choices } = signupFormSettings(data)
     return writeTransaction(async (trx) => {
       const form = await SignupForm.create(
@@ -20,6 +29,15 @@ export default class CreateSignupForm {
         { client: trx }
       )
       await replaceFormChoices(form, choices, trx)
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'signup_form.create',
+          subject: { type: 'signup_form', id: form.id, label: form.name },
+        },
+        trx
+      )
       return form
     })
   }

@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type SignupForm from '#models/signup_form'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Deletes a form: its page and snippet stop answering (404), its links to
@@ -7,7 +9,19 @@ import type SignupForm from '#models/signup_form'
  * still confirm, without the form's tags.
  */
 export default class DeleteSignupForm {
-  static async handle(form: SignupForm) {
-    await form.delete()
+  static async handle(actor: Actor, form: SignupForm) {
+    await db.transaction(async (trx) => {
+      form.useTransaction(trx)
+      await form.delete()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: form.tenantId,
+          action: 'signup_form.delete',
+          subject: { type: 'signup_form', id: form.id, label: form.name },
+        },
+        trx
+      )
+    })
   }
 }

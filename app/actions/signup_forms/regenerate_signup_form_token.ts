@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type SignupForm from '#models/signup_form'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { newSignupFormToken } from '#audiences/signup_links'
 
 /**
@@ -8,9 +10,21 @@ import { newSignupFormToken } from '#audiences/signup_links'
  * not the form's address).
  */
 export default class RegenerateSignupFormToken {
-  static async handle(form: SignupForm) {
-    form.publicToken = newSignupFormToken()
-    await form.save()
+  static async handle(actor: Actor, form: SignupForm) {
+    await db.transaction(async (trx) => {
+      form.useTransaction(trx)
+      form.publicToken = newSignupFormToken()
+      await form.save()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: form.tenantId,
+          action: 'signup_form.new_address',
+          subject: { type: 'signup_form', id: form.id, label: form.name },
+        },
+        trx
+      )
+    })
     return form
   }
 }

@@ -2,6 +2,7 @@ import type SignupForm from '#models/signup_form'
 import type { SignupFormData } from '#validators/signup_form'
 import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Saves a form's settings, tags and attributes. Sign-ups already waiting
@@ -10,12 +11,29 @@ import { writeTransaction } from '#services/database/write_transaction'
  * as CreateSignupForm does.
  */
 export default class UpdateSignupForm {
-  static async handle({ form, data }: { form: SignupForm; data: SignupFormData }) {
+  static async handle({
+    actor,
+    form,
+    data,
+  }: {
+    actor: Actor
+    form: SignupForm
+    data: SignupFormData
+  }) {
     const { columns, choices } = signupFormSettings(data)
     await writeTransaction(async (trx) => {
       form.useTransaction(trx)
       await form.merge(columns).save()
       await replaceFormChoices(form, choices, trx)
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: form.tenantId,
+          action: 'signup_form.update',
+          subject: { type: 'signup_form', id: form.id, label: form.name },
+        },
+        trx
+      )
     })
     return form
   }

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import type { SmtpServerData } from '#validators/smtp_server'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Saves the workspace's own SMTP server. An empty password keeps the saved
@@ -10,7 +11,7 @@ import type { SmtpServerData } from '#validators/smtp_server'
  * the old one at their next batch (send_routes.ts).
  */
 export default class SaveSmtpServer {
-  static async handle(tenant: Tenant, data: SmtpServerData) {
+  static async handle(actor: Actor, tenant: Tenant, data: SmtpServerData) {
     return db.transaction(async (trx) => {
       const existing = await WorkspaceSmtpServer.query({ client: trx })
         .where('tenant_id', tenant.id)
@@ -31,6 +32,17 @@ export default class SaveSmtpServer {
         version: (existing?.version ?? 0) + 1,
       })
       await server.save()
+      // Never the password.
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'smtp_server.save',
+          subject: { type: 'smtp_server', id: server.id, label: `${server.host}:${server.port}` },
+          details: { tlsMode: server.tlsMode, username: server.username, version: server.version },
+        },
+        trx
+      )
       return server
     })
   }

@@ -1,4 +1,7 @@
+import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
+import Suppression from '#models/suppression'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 
 /**
@@ -11,21 +14,30 @@ import SuppressAddress from '#actions/suppressions/suppress_address'
  */
 export default class AddSuppression {
   static async handle(
+    actor: Actor,
     tenant: Tenant,
     { email, detail, source }: { email: string; detail?: string; source: 'manual' | 'api' }
   ) {
-    const created = await SuppressAddress.handle({
-      tenantId: tenant.id,
-      email,
-      reason: 'manual',
-      source,
-      detail: detail || null,
+    return db.transaction(async (trx) => {
+      const created = await SuppressAddress.handle(
+        { tenantId: tenant.id, email, reason: 'manual', source, detail: detail || null },
+        trx
+      )
+      const entry = await Suppression.query({ client: trx })
+        .where('tenant_id', tenant.id)
+        .where('email', email.trim().toLowerCase())
+        .firstOrFail()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'suppression.add',
+          subject: { type: 'suppression', id: entry.id, label: entry.email },
+          details: { created, reason: entry.reason },
+        },
+        trx
+      )
+      return { entry, created }
     })
-    const entry = await tenant
-      .related('suppressions')
-      .query()
-      .where('email', email.trim().toLowerCase())
-      .firstOrFail()
-    return { entry, created }
   }
 }

@@ -1,6 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type Suppression from '#models/suppression'
 import { sqlTime } from '#services/database/sql_time'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * A complaint's entry is removed only when the person confirms it: the
@@ -46,6 +48,7 @@ export type SuppressionRemoval = 'removed' | 'kept_unsubscribed'
  */
 export default class RemoveSuppression {
   static async handle(
+    actor: Actor,
     entry: Suppression,
     { complaintConfirmed = false }: { complaintConfirmed?: boolean } = {}
   ): Promise<SuppressionRemoval> {
@@ -54,24 +57,42 @@ export default class RemoveSuppression {
       throw new ComplaintRemovalNotConfirmedError()
     }
     return db.transaction(async (trx) => {
-      const now = sqlTime()
-      const address = { tenant_id: entry.tenantId, email: entry.email }
-      const client = await trx.from('clients').where(address).select('unsubscribed_at').first()
-      await trx.from('soft_bounce_streaks').where(address).delete()
-      const row = () => trx.from('suppressions').where({ id: entry.id, tenant_id: entry.tenantId })
-
-      if (client?.unsubscribed_at) {
-        await row().update({
-          reason: 'unsubscribed',
-          source: 'unsubscribe',
-          detail: null,
-          delivery_id: null,
-          updated_at: now,
-        })
-        return 'kept_unsubscribed'
-      }
-      await row().delete()
-      return 'removed'
+      const outcome = await RemoveSuppression.#remove(entry, trx)
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: entry.tenantId,
+          action: 'suppression.remove',
+          subject: { type: 'suppression', id: entry.id, label: entry.email },
+          details: { reason: entry.reason, outcome },
+        },
+        trx
+      )
+      return outcome
     })
+  }
+
+  static async #remove(
+    entry: Suppression,
+    trx: TransactionClientContract
+  ): Promise<SuppressionRemoval> {
+    const now = sqlTime()
+    const address = { tenant_id: entry.tenantId, email: entry.email }
+    const client = await trx.from('clients').where(address).select('unsubscribed_at').first()
+    await trx.from('soft_bounce_streaks').where(address).delete()
+    const row = () => trx.from('suppressions').where({ id: entry.id, tenant_id: entry.tenantId })
+
+    if (client?.unsubscribed_at) {
+      await row().update({
+        reason: 'unsubscribed',
+        source: 'unsubscribe',
+        detail: null,
+        delivery_id: null,
+        updated_at: now,
+      })
+      return 'kept_unsubscribed'
+    }
+    await row().delete()
+    return 'removed'
   }
 }

@@ -3,6 +3,7 @@ import Tag from '#models/tag'
 import { MAX_TAGS_PER_WORKSPACE, TagLimitError } from '#audiences/client_tags'
 import { isConstraintViolation } from '#services/database/errors'
 import { writeTransaction } from '#services/database/write_transaction'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 export interface TagFields {
   name: string
@@ -37,12 +38,12 @@ export async function withUniqueName<T>(save: () => Promise<T>) {
  * TagNameTakenError on a lost race for the name.
  */
 export default class CreateTag {
-  static async handle(tenant: Tenant, fields: TagFields) {
+  static async handle(actor: Actor, tenant: Tenant, fields: TagFields) {
     return withUniqueName(() =>
       writeTransaction(async (trx) => {
         const [{ total }] = await trx.from('tags').where('tenant_id', tenant.id).count('* as total')
         if (Number(total) >= MAX_TAGS_PER_WORKSPACE) throw new TagLimitError()
-        return Tag.create(
+        const tag = await Tag.create(
           {
             tenantId: tenant.id,
             name: fields.name,
@@ -51,6 +52,16 @@ export default class CreateTag {
           },
           { client: trx }
         )
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: 'tag.create',
+            subject: { type: 'tag', id: tag.id, label: tag.name },
+          },
+          trx
+        )
+        return tag
       })
     )
   }

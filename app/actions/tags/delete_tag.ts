@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type Tag from '#models/tag'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { isUsed, usageOfTag, type AudienceUsage } from '#audiences/usage'
 import { isConstraintViolation } from '#services/database/errors'
 
@@ -10,12 +12,24 @@ export type DeleteTagResult = { deleted: true } | { deleted: false; usedBy: Audi
  * lose it (ON DELETE CASCADE on client_tags).
  */
 export default class DeleteTag {
-  static async handle(tag: Tag): Promise<DeleteTagResult> {
+  static async handle(actor: Actor, tag: Tag): Promise<DeleteTagResult> {
     const usedBy = await usageOfTag(tag.tenantId, tag.id)
     if (isUsed(usedBy)) return { deleted: false, usedBy }
 
     try {
-      await tag.delete()
+      await db.transaction(async (trx) => {
+        tag.useTransaction(trx)
+        await tag.delete()
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tag.tenantId,
+            action: 'tag.delete',
+            subject: { type: 'tag', id: tag.id, label: tag.name },
+          },
+          trx
+        )
+      })
     } catch (error) {
       // A mailing or form given the tag between the check and the delete
       // (their rows RESTRICT it).

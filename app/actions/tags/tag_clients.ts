@@ -1,9 +1,11 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 import type Tag from '#models/tag'
 import type Tenant from '#models/tenant'
 import { clientFilterOf, type ClientFilters } from '#audiences/client_filters'
 import { affectedRows } from '#services/database/affected_rows'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 
 /**
  * Which clients a bulk change is for: ids ticked in the list, or every
@@ -21,6 +23,7 @@ export type ClientSelection = { ids: number[] } | { filters: ClientFilters }
  */
 export default class TagClients {
   static async handle(
+    actor: Actor,
     tenant: Tenant,
     tag: Tag,
     operation: 'add' | 'remove',
@@ -28,27 +31,51 @@ export default class TagClients {
   ): Promise<number> {
     const narrow = 'filters' in selection ? await clientFilterOf(tenant, selection.filters) : null
     return db.transaction(async (trx) => {
-      const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
-      const clients = narrow
-        ? narrow(query)
-        : query.whereIn('id', (selection as { ids: number[] }).ids)
-      if (operation === 'remove') {
-        const result = await trx
-          .from('client_tags')
-          .where('tag_id', tag.id)
-          .whereIn('client_id', clients.select('id'))
-          .delete()
-        return affectedRows(result)
+      const changed = await TagClients.#change(trx, tenant, tag, operation, selection, narrow)
+      if (changed > 0) {
+        await RecordWorkspaceEvent.handle(
+          actor,
+          {
+            tenantId: tenant.id,
+            action: operation === 'add' ? 'clients.tag' : 'clients.untag',
+            subject: { type: 'tag', id: tag.id, label: tag.name },
+            details: { count: changed },
+          },
+          trx
+        )
       }
-
-      const select = clients.select(trx.raw('CAST(? AS INTEGER)', [tag.id]), 'id').toSQL()
-      const result = await trx.rawQuery(
-        `INSERT INTO client_tags (tag_id, client_id) ${select.sql}
-         ON CONFLICT (tag_id, client_id) DO NOTHING`,
-        select.bindings as any[]
-      )
-      // PostgreSQL reports rowCount, better-sqlite3 changes.
-      return Number(result.rowCount ?? result.changes ?? 0)
+      return changed
     })
+  }
+
+  static async #change(
+    trx: TransactionClientContract,
+    tenant: Tenant,
+    tag: Tag,
+    operation: 'add' | 'remove',
+    selection: ClientSelection,
+    narrow: Awaited<ReturnType<typeof clientFilterOf>> | null
+  ) {
+    const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
+    const clients = narrow
+      ? narrow(query)
+      : query.whereIn('id', (selection as { ids: number[] }).ids)
+    if (operation === 'remove') {
+      const result = await trx
+        .from('client_tags')
+        .where('tag_id', tag.id)
+        .whereIn('client_id', clients.select('id'))
+        .delete()
+      return affectedRows(result)
+    }
+
+    const select = clients.select(trx.raw('CAST(? AS INTEGER)', [tag.id]), 'id').toSQL()
+    const result = await trx.rawQuery(
+      `INSERT INTO client_tags (tag_id, client_id) ${select.sql}
+       ON CONFLICT (tag_id, client_id) DO NOTHING`,
+      select.bindings as any[]
+    )
+    // PostgreSQL reports rowCount, better-sqlite3 changes.
+    return Number(result.rowCount ?? result.changes ?? 0)
   }
 }

@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import type { WebhookEndpointData } from '#validators/webhook'
 import { newSecret } from '#services/webhooks/signing'
@@ -9,14 +11,38 @@ import { forgetSubscriptions } from '#services/webhooks/subscriptions'
  * event of the types it chose.
  */
 export default class CreateWebhookEndpoint {
-  static async handle({ tenant, data }: { tenant: Tenant; data: WebhookEndpointData }) {
-    const endpoint = await WebhookEndpoint.create({
-      tenantId: tenant.id,
-      url: data.url,
-      description: data.description ?? null,
-      events: data.events,
-      enabled: data.enabled ?? true,
-      secret: newSecret(),
+  static async handle({
+    actor,
+    tenant,
+    data,
+  }: {
+    actor: Actor
+    tenant: Tenant
+    data: WebhookEndpointData
+  }) {
+    const endpoint = await db.transaction(async (trx) => {
+      const created = await WebhookEndpoint.create(
+        {
+          tenantId: tenant.id,
+          url: data.url,
+          description: data.description ?? null,
+          events: data.events,
+          enabled: data.enabled ?? true,
+          secret: newSecret(),
+        },
+        { client: trx }
+      )
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: tenant.id,
+          action: 'webhook.create',
+          subject: { type: 'webhook_endpoint', id: created.id, label: created.url },
+          details: { events: created.events, enabled: created.enabled },
+        },
+        trx
+      )
+      return created
     })
     await forgetSubscriptions(tenant.id)
     return endpoint

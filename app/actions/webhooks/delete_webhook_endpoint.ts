@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 
 /**
@@ -6,8 +8,20 @@ import { forgetSubscriptions } from '#services/webhooks/subscriptions'
  * pending deliveries are never sent.
  */
 export default class DeleteWebhookEndpoint {
-  static async handle(endpoint: WebhookEndpoint) {
-    await endpoint.delete()
+  static async handle(actor: Actor, endpoint: WebhookEndpoint) {
+    await db.transaction(async (trx) => {
+      endpoint.useTransaction(trx)
+      await endpoint.delete()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: endpoint.tenantId,
+          action: 'webhook.delete',
+          subject: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
+        },
+        trx
+      )
+    })
     await forgetSubscriptions(endpoint.tenantId)
   }
 }

@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { newSecret } from '#services/webhooks/signing'
 
 /**
@@ -6,9 +8,21 @@ import { newSecret } from '#services/webhooks/signing'
  * older messages included, is signed with the new one.
  */
 export default class RotateWebhookSecret {
-  static async handle(endpoint: WebhookEndpoint) {
-    endpoint.secret = newSecret()
-    await endpoint.save()
+  static async handle(actor: Actor, endpoint: WebhookEndpoint) {
+    await db.transaction(async (trx) => {
+      endpoint.useTransaction(trx)
+      endpoint.secret = newSecret()
+      await endpoint.save()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: endpoint.tenantId,
+          action: 'webhook.rotate_secret',
+          subject: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
+        },
+        trx
+      )
+    })
     return endpoint.secret
   }
 }

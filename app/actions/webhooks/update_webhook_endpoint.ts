@@ -1,4 +1,6 @@
+import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
+import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type { WebhookEndpointChanges } from '#validators/webhook'
 import { forgetSubscriptions } from '#services/webhooks/subscriptions'
 
@@ -10,9 +12,11 @@ import { forgetSubscriptions } from '#services/webhooks/subscriptions'
  */
 export default class UpdateWebhookEndpoint {
   static async handle({
+    actor,
     endpoint,
     data,
   }: {
+    actor: Actor
     endpoint: WebhookEndpoint
     data: WebhookEndpointChanges
   }) {
@@ -21,7 +25,20 @@ export default class UpdateWebhookEndpoint {
     endpoint.merge(definedOnly(data))
     if (reenabled) endpoint.disabledReason = null
     if (reenabled || moved) endpoint.failingSince = null
-    await endpoint.save()
+    await db.transaction(async (trx) => {
+      endpoint.useTransaction(trx)
+      await endpoint.save()
+      await RecordWorkspaceEvent.handle(
+        actor,
+        {
+          tenantId: endpoint.tenantId,
+          action: 'webhook.update',
+          subject: { type: 'webhook_endpoint', id: endpoint.id, label: endpoint.url },
+          details: { changed: Object.keys(definedOnly(data)) },
+        },
+        trx
+      )
+    })
     await forgetSubscriptions(endpoint.tenantId)
     return endpoint
   }

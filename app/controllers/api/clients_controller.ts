@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import ClientPolicy from '#policies/client_policy'
 import ListClients from '#actions/clients/list_clients'
 import CreateClient from '#actions/clients/create_client'
@@ -36,13 +37,17 @@ export default class ClientsController {
     return listOf(await serializeClients(page.clients), page.nextCursor)
   }
 
-  async store({ request, response, tenant, bouncer }: HttpContext) {
+  async store({ request, response, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
       meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)) },
     })
-    const { client, suppressed } = await CreateClient.handle(tenant, data)
+    const { client, suppressed } = await CreateClient.handle(
+      actorOf({ auth, request }),
+      tenant,
+      data
+    )
     await client.refresh()
 
     response.header('Location', `/api/v1/clients/${client.id}`)
@@ -62,32 +67,36 @@ export default class ClientsController {
    * Tags and attributes change only as the body says (add_tags,
    * remove_tags, attributes).
    */
-  async update({ params, request, tenant, bouncer }: HttpContext) {
+  async update({ params, request, tenant, bouncer, auth }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
       meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId: client.id },
     })
-    await UpdateClient.handle(client, data)
+    await UpdateClient.handle(actorOf({ auth, request }), client, data)
     const [serialized] = await serializeClients([client])
     return serialized
   }
 
-  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('delete', client)
-    await DeleteClients.handle(tenant, [client.id])
+    await DeleteClients.handle(actorOf({ auth, request }), tenant, [client.id])
     return response.noContent()
   }
 
   /**
    * Upserts up to 1,000 clients by email, with a result per item.
    */
-  async bulk({ request, tenant, bouncer }: HttpContext) {
+  async bulk({ request, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const { clients } = await request.validateUsing(bulkUpsertClientsValidator)
-    const results = await BulkUpsertClients.handle(tenant, clients.map(camelKeys))
+    const results = await BulkUpsertClients.handle(
+      actorOf({ auth, request }),
+      tenant,
+      clients.map(camelKeys)
+    )
     return serializeBulkUpsert(results)
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import MailingPolicy from '#policies/mailing_policy'
@@ -43,7 +44,7 @@ export default class MailingsController {
       data: apiBody(request),
       meta: tenantMeta(tenant),
     })
-    const mailing = await CreateMailing.handle({ tenant, user: auth.getUserOrFail(), data })
+    const mailing = await CreateMailing.handle({ actor: actorOf({ auth, request }), tenant, data })
     await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
@@ -59,10 +60,15 @@ export default class MailingsController {
   /**
    * Before its first run everything may change; after, its name and end.
    */
-  async update({ params, request, tenant, bouncer }: HttpContext) {
+  async update({ params, request, tenant, bouncer, auth }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'update', mailing)
-    await UpdateMailing.handle({ tenant, mailing, input: apiBody(request) })
+    await UpdateMailing.handle({
+      actor: actorOf({ auth, request }),
+      tenant,
+      mailing,
+      input: apiBody(request),
+    })
     await mailing.refresh()
     return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
@@ -70,10 +76,10 @@ export default class MailingsController {
   /**
    * Archives it: it never sends again, its history stays.
    */
-  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'delete', mailing)
-    await ArchiveMailing.handle(mailing)
+    await ArchiveMailing.handle(actorOf({ auth, request }), mailing)
     return response.noContent()
   }
 
@@ -81,25 +87,27 @@ export default class MailingsController {
    * Starts a run now (as `node ace mailings:send --mailing=ID`); the
    * workers send it.
    */
-  async send({ params, response, tenant, bouncer }: HttpContext) {
+  async send({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'send', mailing)
-    const run = await StartRun.handle(mailing, DateTime.now())
+    const run = await StartRun.handle(mailing, DateTime.now(), {
+      actor: actorOf({ auth, request }),
+    })
     if (!run) throw new ApiProblem('conflict', problemMessages.mailings.runAlreadyStarted)
     return response.accepted(serializeRun(run))
   }
 
-  async pause({ params, tenant, bouncer, auth }: HttpContext) {
+  async pause({ params, tenant, bouncer, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'pause', mailing)
-    await PauseMailing.handle(mailing, auth.getUserOrFail())
+    await PauseMailing.handle(actorOf({ auth, request }), mailing)
     return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 
-  async resume({ params, tenant, bouncer, auth }: HttpContext) {
+  async resume({ params, tenant, bouncer, auth, request }: HttpContext) {
     const mailing = await tenant.findOwn('mailings', params.id)
     await ensureAllowed(bouncer, 'resume', mailing)
-    await ResumeMailing.handle(mailing, auth.getUserOrFail())
+    await ResumeMailing.handle(actorOf({ auth, request }), mailing)
     return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import MessagePolicy from '#policies/message_policy'
 import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
@@ -22,13 +23,13 @@ export default class MessagesController {
     return keysetListOf(page.items.map(serializeMessage), page.nextCursor)
   }
 
-  async store({ request, response, tenant, bouncer }: HttpContext) {
+  async store({ request, response, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(MessagePolicy).authorize('create')
     const data = await request.validateUsing(messageValidator, {
       data: apiBody(request),
       meta: await messageMeta(tenant),
     })
-    const message = await CreateMessage.handle(tenant, data)
+    const message = await CreateMessage.handle(actorOf({ auth, request }), tenant, data)
     await message.refresh()
 
     response.header('Location', `/api/v1/messages/${message.id}`)
@@ -44,24 +45,24 @@ export default class MessagesController {
   /**
    * Replaces the subject and bodies: a missing HTML body is removed.
    */
-  async update({ params, request, tenant, bouncer }: HttpContext) {
+  async update({ params, request, tenant, bouncer, auth }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('update', message)
     const data = await request.validateUsing(messageValidator, {
       data: apiBody(request),
       meta: await messageMeta(tenant),
     })
-    await UpdateMessage.handle(message, data)
+    await UpdateMessage.handle(actorOf({ auth, request }), message, data)
     return serializeMessage(message)
   }
 
   /**
    * A message that a mailing (even a deleted one) sends stays: 409.
    */
-  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const message = await tenant.findOwn('messages', params.id)
     await bouncer.with(MessagePolicy).authorize('delete', message)
-    const result = await DeleteMessage.handle(message)
+    const result = await DeleteMessage.handle(actorOf({ auth, request }), message)
     if (!result.deleted) {
       const ids = [...result.usedBy.current, ...result.usedBy.archived].map((m) => m.id)
       throw new ApiProblem('conflict', problemMessages.messages.usedBy(ids))

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import type Tenant from '#models/tenant'
 import SuppressionPolicy from '#policies/suppression_policy'
 import ListSuppressions from '#actions/suppressions/list_suppressions'
@@ -44,12 +45,16 @@ export default class SuppressionsController {
    * Adds an address (reason manual): 201 when new, 200 with the entry it
    * already had.
    */
-  async store({ request, response, tenant, bouncer }: HttpContext) {
+  async store({ request, response, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(SuppressionPolicy).authorize('create')
     const { email, detail } = await request.validateUsing(suppressionValidator, {
       data: apiBody(request),
     })
-    const { entry, created } = await AddSuppression.handle(tenant, { email, detail, source: 'api' })
+    const { entry, created } = await AddSuppression.handle(actorOf({ auth, request }), tenant, {
+      email,
+      detail,
+      source: 'api',
+    })
     response.header('Location', `/api/v1/suppressions/${entry.id}`)
     return response.status(created ? 201 : 200).json(serializeSuppression(entry))
   }
@@ -58,14 +63,14 @@ export default class SuppressionsController {
    * By address or id; a complaint needs `?confirm=complaint` (409 without);
    * an unsubscribe is the recipient's to undo, never removed (409).
    */
-  async destroy({ params, request, response, tenant, bouncer }: HttpContext) {
+  async destroy({ params, request, response, tenant, bouncer, auth }: HttpContext) {
     const entry = await findEntry(tenant, params.address)
     await bouncer.with(SuppressionPolicy).authorize('delete', entry)
     const { confirm } = await request.validateUsing(apiRemoveSuppressionValidator, {
       data: request.qs(),
     })
     try {
-      const removal = await RemoveSuppression.handle(entry, {
+      const removal = await RemoveSuppression.handle(actorOf({ auth, request }), entry, {
         complaintConfirmed: confirm === 'complaint',
       })
       if (removal === 'removed') return response.noContent()

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import UpdateWebhookEndpoint from '#actions/webhooks/update_webhook_endpoint'
@@ -40,10 +41,14 @@ export default class WebhooksController {
     return keysetListOf(page.items.map(serializeWebhookEndpoint), page.nextCursor)
   }
 
-  async store({ request, response, tenant, bouncer }: HttpContext) {
+  async store({ request, response, tenant, bouncer, auth }: HttpContext) {
     await bouncer.with(WebhookEndpointPolicy).authorize('create')
     const data = await request.validateUsing(webhookEndpointValidator, { data: apiBody(request) })
-    const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
+    const endpoint = await CreateWebhookEndpoint.handle({
+      actor: actorOf({ auth, request }),
+      tenant,
+      data,
+    })
     await endpoint.refresh()
 
     response.header('Location', `/api/v1/webhooks/${endpoint.id}`)
@@ -59,27 +64,27 @@ export default class WebhooksController {
   /**
    * Changes the fields sent, and only those.
    */
-  async update({ params, request, tenant, bouncer }: HttpContext) {
+  async update({ params, request, tenant, bouncer, auth }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointChangesValidator, {
       data: apiBody(request),
     })
-    await UpdateWebhookEndpoint.handle({ endpoint, data })
+    await UpdateWebhookEndpoint.handle({ actor: actorOf({ auth, request }), endpoint, data })
     return serializeWebhookEndpoint(endpoint)
   }
 
-  async destroy({ params, response, tenant, bouncer }: HttpContext) {
+  async destroy({ params, response, tenant, bouncer, auth, request }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
-    await DeleteWebhookEndpoint.handle(endpoint)
+    await DeleteWebhookEndpoint.handle(actorOf({ auth, request }), endpoint)
     return response.noContent()
   }
 
-  async rotateSecret({ params, tenant, bouncer }: HttpContext) {
+  async rotateSecret({ params, tenant, bouncer, auth, request }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
-    await RotateWebhookSecret.handle(endpoint)
+    await RotateWebhookSecret.handle(actorOf({ auth, request }), endpoint)
     return serializeWebhookEndpointWithSecret(endpoint)
   }
 

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import { errors as vineErrors } from '@vinejs/vine'
 import WorkspacePolicy from '#policies/workspace_policy'
 import SendingDomainPolicy from '#policies/sending_domain_policy'
@@ -38,10 +39,10 @@ export default class SendingController {
     })
   }
 
-  async update({ request, response, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
     const fields = await request.validateUsing(senderIdentityValidator)
-    await UpdateSenderIdentity.handle(tenant, {
+    await UpdateSenderIdentity.handle(actorOf({ auth, request }), tenant, {
       senderName: fields.senderName ?? null,
       senderEmail: fields.senderEmail ?? null,
       replyTo: fields.replyTo ?? null,
@@ -51,12 +52,12 @@ export default class SendingController {
     return response.redirect().toRoute('settings.sending.show')
   }
 
-  async storeDomain({ request, response, bouncer, tenant, session }: HttpContext) {
+  async storeDomain({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(SendingDomainPolicy).authorize('create')
     const { domain } = await request.validateUsing(sendingDomainValidator)
     try {
       await consumeDomainAction(tenant.id, 'add')
-      await AddSendingDomain.handle(tenant, domain)
+      await AddSendingDomain.handle(actorOf({ auth, request }), tenant, domain)
     } catch (error) {
       // Answered beside the field, as a validation error is.
       if (
@@ -75,7 +76,7 @@ export default class SendingController {
     return response.redirect().toRoute('settings.sending.show')
   }
 
-  async check({ response, params, bouncer, tenant, session }: HttpContext) {
+  async check({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const domain = await tenant.findOwn('sendingDomains', params.id)
     await bouncer.with(SendingDomainPolicy).authorize('update', domain)
     try {
@@ -86,7 +87,7 @@ export default class SendingController {
       return response.redirect().toRoute('settings.sending.show')
     }
     const wasVerified = domain.isVerified
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(actorOf({ auth, request }), domain)
 
     session.flash(
       domain.isVerified ? 'success' : 'error',
@@ -99,10 +100,10 @@ export default class SendingController {
     return response.redirect().toRoute('settings.sending.show')
   }
 
-  async destroyDomain({ response, params, bouncer, tenant, session }: HttpContext) {
+  async destroyDomain({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const domain = await tenant.findOwn('sendingDomains', params.id)
     await bouncer.with(SendingDomainPolicy).authorize('delete', domain)
-    await DeleteSendingDomain.handle(domain)
+    await DeleteSendingDomain.handle(actorOf({ auth, request }), domain)
 
     session.flash('success', flashMessages.sending.domainRemoved(domain.domain))
     return response.redirect().toRoute('settings.sending.show')

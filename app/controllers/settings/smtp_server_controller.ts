@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import WorkspacePolicy from '#policies/workspace_policy'
 import WorkspaceSmtpServer, { SMTP_TLS_MODES } from '#models/workspace_smtp_server'
 import customSmtpConfig, { maxWorkspaceRate } from '#config/custom_smtp'
@@ -33,7 +34,7 @@ export default class SmtpServerController {
     })
   }
 
-  async update({ request, response, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
     if (!customSmtpConfig.enabled) {
       session.flash('error', flashMessages.smtpServer.turnedOff)
@@ -43,15 +44,15 @@ export default class SmtpServerController {
     const data = await request.validateUsing(smtpServerValidator, {
       meta: { hasSavedPassword: Boolean(saved?.password) },
     })
-    await SaveSmtpServer.handle(tenant, data)
+    await SaveSmtpServer.handle(actorOf({ auth, request }), tenant, data)
 
     session.flash('success', flashMessages.smtpServer.saved)
     return response.redirect().toRoute('settings.smtp.edit')
   }
 
-  async destroy({ response, bouncer, tenant, session }: HttpContext) {
+  async destroy({ response, bouncer, tenant, session, auth, request }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    await RemoveSmtpServer.handle(tenant)
+    await RemoveSmtpServer.handle(actorOf({ auth, request }), tenant)
 
     session.flash('success', flashMessages.smtpServer.removed)
     return response.redirect().toRoute('settings.smtp.edit')

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import WebhookEndpointPolicy from '#policies/webhook_endpoint_policy'
 import { WEBHOOK_EVENT_TYPES } from '#models/webhook_endpoint'
 import { WEBHOOK_DELIVERY_STATUSES } from '#models/webhook_delivery'
@@ -29,10 +30,14 @@ export default class WebhooksController {
     return view.render('pages/settings/webhooks/form', { eventTypes: WEBHOOK_EVENT_TYPES })
   }
 
-  async store({ request, response, bouncer, tenant, session }: HttpContext) {
+  async store({ request, response, bouncer, tenant, session, auth }: HttpContext) {
     await bouncer.with(WebhookEndpointPolicy).authorize('create')
     const data = await request.validateUsing(webhookEndpointValidator)
-    const endpoint = await CreateWebhookEndpoint.handle({ tenant, data })
+    const endpoint = await CreateWebhookEndpoint.handle({
+      actor: actorOf({ auth, request }),
+      tenant,
+      data,
+    })
 
     session.flash('success', flashMessages.webhooks.added)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
@@ -64,13 +69,14 @@ export default class WebhooksController {
     })
   }
 
-  async update({ request, response, params, bouncer, tenant, session }: HttpContext) {
+  async update({ request, response, params, bouncer, tenant, session, auth }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
     const data = await request.validateUsing(webhookEndpointValidator)
     // The form sends every field; an unticked box or an emptied field is
     // simply absent, which here means off or cleared.
     await UpdateWebhookEndpoint.handle({
+      actor: actorOf({ auth, request }),
       endpoint,
       data: { ...data, description: data.description ?? null, enabled: data.enabled ?? false },
     })
@@ -79,19 +85,19 @@ export default class WebhooksController {
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })
   }
 
-  async destroy({ response, params, bouncer, tenant, session }: HttpContext) {
+  async destroy({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('delete', endpoint)
-    await DeleteWebhookEndpoint.handle(endpoint)
+    await DeleteWebhookEndpoint.handle(actorOf({ auth, request }), endpoint)
 
     session.flash('success', flashMessages.webhooks.deleted(endpoint.url))
     return response.redirect().toRoute('settings.webhooks.index')
   }
 
-  async rotateSecret({ response, params, bouncer, tenant, session }: HttpContext) {
+  async rotateSecret({ response, params, bouncer, tenant, session, auth, request }: HttpContext) {
     const endpoint = await tenant.findOwn('webhookEndpoints', params.id)
     await bouncer.with(WebhookEndpointPolicy).authorize('update', endpoint)
-    await RotateWebhookSecret.handle(endpoint)
+    await RotateWebhookSecret.handle(actorOf({ auth, request }), endpoint)
 
     session.flash('success', flashMessages.webhooks.secretRotated)
     return response.redirect().toRoute('settings.webhooks.show', { id: endpoint.id })

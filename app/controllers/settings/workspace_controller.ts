@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
+import { actorOf } from '#actions/audit/record_workspace_event'
 import WorkspacePolicy from '#policies/workspace_policy'
 import UpdateWorkspace from '#actions/workspaces/update_workspace'
 import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/workspace'
@@ -26,7 +27,11 @@ export default class WorkspaceController {
         { field: 'requireTwoFactor', message: twoFactorMessages.adminFirst, rule: 'twoFactor' },
       ])
     }
-    await UpdateWorkspace.handle(tenant, { name, timeZone, requireTwoFactor: !!requireTwoFactor })
+    await UpdateWorkspace.handle(actorOf({ auth, request }), tenant, {
+      name,
+      timeZone,
+      requireTwoFactor: !!requireTwoFactor,
+    })
 
     session.flash('success', flashMessages.account.workspaceSaved)
     return response.redirect().toRoute('settings.workspace.edit')

@@ -14,6 +14,7 @@ import { startedRun } from '#tests/helpers/sending'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { waitUntil } from '#tests/helpers/wait'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * A client the business deleted is never mailed again, not even by a run
@@ -53,7 +54,7 @@ test.group('Clients deleted while their mailing sends', () => {
     const { tenant, clients, run } = await startedRun(3)
     const [kept, deleted, alsoKept] = clients
 
-    await DeleteClients.handle(tenant, [deleted.id])
+    await DeleteClients.handle(await ownerActorOf(tenant), tenant, [deleted.id])
     await sendRun(run.id)
 
     await assertDeletedClientSkipped(assert, run.id, deleted)
@@ -81,7 +82,7 @@ test.group('Clients deleted while their mailing sends', () => {
         )
         return waiting.rows.length > 0
       })
-      await DeleteClients.handle(tenant, [deleted.id])
+      await DeleteClients.handle(await ownerActorOf(tenant), tenant, [deleted.id])
     } finally {
       await lock.rollback()
     }

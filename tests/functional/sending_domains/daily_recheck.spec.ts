@@ -11,6 +11,7 @@ import { WorkerProcess } from '#tests/helpers/worker'
 import { createUser } from '#tests/helpers/users'
 import { waitUntil } from '#tests/helpers/wait'
 import { publishRecords, startDnsServer, uniqueDomain } from './helpers.js'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * The daily recheck as operators run it: a worker process of its own (on a
@@ -28,9 +29,9 @@ test.group('Sending domains: the daily recheck in a worker', (group) => {
     cleanup,
   }) => {
     const { tenant } = await createUser()
-    const domain = await AddSendingDomain.handle(tenant, uniqueDomain())
+    const domain = await AddSendingDomain.handle(await ownerActorOf(tenant), tenant, uniqueDomain())
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isTrue(domain.isVerified)
     // Checked two days ago; the key is gone since.
     await SendingDomain.query()

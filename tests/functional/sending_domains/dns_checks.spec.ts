@@ -12,6 +12,7 @@ import { createUser } from '#tests/helpers/users'
 import { freePort } from '#tests/helpers/net'
 import type { TestDnsServer } from '#tests/helpers/dns_server'
 import { publishRecords, startDnsServer, uniqueDomain } from './helpers.js'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * Another 2048-bit key: what a DKIM record shows when someone published
@@ -23,7 +24,7 @@ const OTHER_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
 
 async function newDomain() {
   const { tenant } = await createUser()
-  return AddSendingDomain.handle(tenant, uniqueDomain())
+  return AddSendingDomain.handle(await ownerActorOf(tenant), tenant, uniqueDomain())
 }
 
 type Statuses = Record<'ownership' | 'dkim' | 'spf' | 'dmarc', RecordStatus>
@@ -116,7 +117,7 @@ test.group('Sending domains: DNS checks', (group) => {
       const domain = await newDomain()
       publish(dns, domain)
 
-      await CheckSendingDomain.handle(domain)
+      await CheckSendingDomain.handle(null, domain)
 
       const stored = await SendingDomain.findOrFail(domain.id)
       const found = Object.fromEntries(
@@ -138,11 +139,11 @@ test.group('Sending domains: DNS checks', (group) => {
     const domain = await newDomain()
     publishRecords(dns, domain)
     dns.txt(domain.domain, 'v=spf1 mx include:_spf.mailings.example ~all')
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.equal(domain.checkResults?.spf?.status, 'ok')
 
     dns.txt(domain.domain, 'v=spf1 mx ~all')
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.equal(domain.checkResults?.spf?.status, 'wrong')
   })
 
@@ -151,22 +152,22 @@ test.group('Sending domains: DNS checks', (group) => {
   }) => {
     const domain = await newDomain()
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isTrue(domain.isVerified)
     const verifiedAt = domain.verifiedAt!.toMillis()
 
     // Checked again, still there: it stays verified since the first time.
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.equal(domain.verifiedAt!.toMillis(), verifiedAt)
 
     dns.txt(`${domain.dkimSelector}._domainkey.${domain.domain}`)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     const lost = await SendingDomain.findOrFail(domain.id)
     assert.isFalse(lost.isVerified)
     assert.isNotNull(lost.verificationLostAt)
 
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     const back = await SendingDomain.findOrFail(domain.id)
     assert.isTrue(back.isVerified)
     assert.isNull(back.verificationLostAt)
@@ -178,14 +179,14 @@ test.group('Sending domains: DNS checks', (group) => {
   }) => {
     const domain = await newDomain()
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isTrue(domain.isVerified)
 
     // A DNS server that is not there: every query fails, none says "absent".
     const before = env.get('DNS_SERVERS')
     env.set('DNS_SERVERS', [`127.0.0.1:${await freePort()}`])
     cleanup(() => env.set('DNS_SERVERS', before))
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
 
     const stored = await SendingDomain.findOrFail(domain.id)
     assert.equal(stored.checkResults?.ownership?.status, 'error')
@@ -198,10 +199,10 @@ test.group('Sending domains: DNS checks', (group) => {
   }) => {
     const fresh = await newDomain()
     publishRecords(dns, fresh)
-    await CheckSendingDomain.handle(fresh)
+    await CheckSendingDomain.handle(null, fresh)
     const stale = await newDomain()
     publishRecords(dns, stale)
-    await CheckSendingDomain.handle(stale)
+    await CheckSendingDomain.handle(null, stale)
     // Checked two days ago, verified then; its DKIM record is gone since.
     await SendingDomain.query()
       .where('id', stale.id)

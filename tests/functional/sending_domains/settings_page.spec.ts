@@ -11,6 +11,7 @@ import { createUser } from '#tests/helpers/users'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
 import type { TestDnsServer } from '#tests/helpers/dns_server'
 import { publishRecords, startDnsServer, uniqueDomain } from './helpers.js'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 const ENTITIES: Record<string, string> = {
   'lt': '<',
@@ -237,8 +238,8 @@ test.group('Settings → Sending', (group) => {
     for (let round = 0; round < 10; round++) {
       const domain = uniqueDomain()
       const results = await Promise.allSettled([
-        AddSendingDomain.handle(tenant, domain),
-        AddSendingDomain.handle(tenant, domain),
+        AddSendingDomain.handle(await ownerActorOf(tenant), tenant, domain),
+        AddSendingDomain.handle(await ownerActorOf(tenant), tenant, domain),
       ])
       assert.sameMembers(
         results.map((result) => result.status),

@@ -15,6 +15,7 @@ import { postForm } from '#tests/helpers/forms'
 import { TestDnsServer } from '#tests/helpers/dns_server'
 import type { ReceivedMail } from '#tests/helpers/smtp_server'
 import { publishRecords, startDnsServer, uniqueDomain } from './helpers.js'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * A mailing to two new clients of `owner`, due now: the shared worker's
@@ -52,7 +53,11 @@ test.group('Sending domains: what recipients receive', (group) => {
       replyTo: `help@${domainName}`,
     })
     await owner.tenant.save()
-    const domain = await AddSendingDomain.handle(owner.tenant, domainName)
+    const domain = await AddSendingDomain.handle(
+      await ownerActorOf(owner.tenant),
+      owner.tenant,
+      domainName
+    )
 
     // Not verified yet: our address, the workspace's name, its Reply-To.
     for (const mail of await sendMailing(owner)) {
@@ -64,7 +69,7 @@ test.group('Sending domains: what recipients receive', (group) => {
     }
 
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isTrue(domain.isVerified)
 
     for (const mail of await sendMailing(owner)) {
@@ -89,6 +94,7 @@ test.group('Sending domains: what recipients receive', (group) => {
       try {
         const stranger = await createUser()
         const { dkimPublicKey: otherKey } = await AddSendingDomain.handle(
+          await ownerActorOf(stranger.tenant),
           stranger.tenant,
           uniqueDomain()
         )
@@ -102,7 +108,7 @@ test.group('Sending domains: what recipients receive', (group) => {
 
     // The key is taken away: from the next batch on, "via" us again.
     dns.txt(`${domain.dkimSelector}._domainkey.${domainName}`)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     assert.isFalse(domain.isVerified)
     for (const mail of await sendMailing(owner)) {
       assert.equal(mail.parsed.from?.value[0].address, 'hello@mailings.test')
@@ -118,9 +124,13 @@ test.group('Sending domains: what recipients receive', (group) => {
     const domainName = uniqueDomain()
     owner.tenant.merge({ senderName: 'Acme Tests', senderEmail: `tests@${domainName}` })
     await owner.tenant.save()
-    const domain = await AddSendingDomain.handle(owner.tenant, domainName)
+    const domain = await AddSendingDomain.handle(
+      await ownerActorOf(owner.tenant),
+      owner.tenant,
+      domainName
+    )
     publishRecords(dns, domain)
-    await CheckSendingDomain.handle(domain)
+    await CheckSendingDomain.handle(null, domain)
     const message = await createMessage(owner.tenant, { subject: 'Signed test' })
 
     const response = await postForm(client, `/messages/${message.id}/test-send`).loginAs(owner.user)

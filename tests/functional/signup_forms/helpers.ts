@@ -10,6 +10,7 @@ import { newIp, throughTrustedProxy } from '#tests/helpers/proxy'
 import { postForm } from '#tests/helpers/forms'
 import { waitUntil } from '#tests/helpers/wait'
 import Consent from '#models/consent'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 let sequence = 0
 
@@ -53,6 +54,7 @@ export async function createSignupForm(
   const defaults = newSignupFormDefaults(tenant)
   const { attributes = [], ...fields } = overrides
   return CreateSignupForm.handle({
+    actor: await ownerActorOf(tenant),
     tenant,
     data: {
       name: defaults.name,

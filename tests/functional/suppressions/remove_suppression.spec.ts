@@ -5,6 +5,7 @@ import RecordBounce from '#actions/bounces/record_bounce'
 import RemoveSuppression from '#actions/suppressions/remove_suppression'
 import { startedRun } from '#tests/helpers/sending'
 import { insertDeliveries, suppressionOf } from '#tests/functional/bounces/helpers'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 test.group('RemoveSuppression', () => {
   test('removing an entry restarts the address’s soft-bounce streak, and no other', async ({
@@ -22,7 +23,10 @@ test.group('RemoveSuppression', () => {
       .where({ tenant_id: tenant.id, email, reason: 'hard_bounce' })
       .firstOrFail()
 
-    assert.equal(await RemoveSuppression.handle(entry), 'removed')
+    assert.equal(
+      await RemoveSuppression.handle(await ownerActorOf({ id: entry.tenantId }), entry),
+      'removed'
+    )
     const streak = async (address: string) => {
       const row = await db
         .from('soft_bounce_streaks')

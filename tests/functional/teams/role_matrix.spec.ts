@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { ownerActorOf } from '#tests/helpers/actors'
 import { DateTime } from 'luxon'
 import type { ApiClient } from '@japa/api-client'
 import db from '@adonisjs/lucid/services/db'
@@ -103,8 +104,12 @@ const FORM_TEXTS = {
   confirmationSubject: 'Confirm',
   confirmationBody: 'Go {{ confirm_url }}',
 }
-const signupFormOf = (tenant: Tenant) =>
-  CreateSignupForm.handle({ tenant, data: { name: 'Newsletter', ...FORM_TEXTS, enabled: true } })
+const signupFormOf = async (tenant: Tenant) =>
+  CreateSignupForm.handle({
+    actor: await ownerActorOf(tenant),
+    tenant,
+    data: { name: 'Newsletter', ...FORM_TEXTS, enabled: true },
+  })
 const webhookOf = (tenant: Tenant) =>
   WebhookEndpoint.create({
     tenantId: tenant.id,
@@ -778,7 +783,11 @@ const rows: Row[] = [
     method: 'post',
     least: 'admin',
     prepare: async ({ tenant }) => {
-      const domain = await AddSendingDomain.handle(tenant, `check-${unique()}.invalid`)
+      const domain = await AddSendingDomain.handle(
+        await ownerActorOf(tenant),
+        tenant,
+        `check-${unique()}.invalid`
+      )
       return {
         url: `/settings/sending/domains/${domain.id}/check`,
         changed: () => has(domain, (r) => r.checkedAt !== null),
@@ -792,7 +801,11 @@ const rows: Row[] = [
     method: 'delete',
     least: 'admin',
     prepare: async ({ tenant }) => {
-      const domain = await AddSendingDomain.handle(tenant, `gone-${unique()}.example.com`)
+      const domain = await AddSendingDomain.handle(
+        await ownerActorOf(tenant),
+        tenant,
+        `gone-${unique()}.example.com`
+      )
       return {
         url: `/settings/sending/domains/${domain.id}`,
         changed: () => gone(SendingDomain, domain.id),

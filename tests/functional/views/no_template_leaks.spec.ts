@@ -4,6 +4,7 @@ import { createClients, createMailing } from '#tests/helpers/workspace'
 import { createPost } from '#tests/helpers/posts'
 import AddSendingDomain from '#actions/sending_domains/add_sending_domain'
 import SuppressAddress from '#actions/suppressions/suppress_address'
+import { ownerActorOf } from '#tests/helpers/actors'
 import {
   createAttribute,
   createTag,
@@ -97,7 +98,11 @@ test.group('Views: no template syntax reaches the page', (group) => {
     }
     const mailing = await createMailing(account.tenant, { status: 'running' })
     await createMailing(account.tenant, { status: 'paused' })
-    await AddSendingDomain.handle(account.tenant, `leaks-${account.tenant.id}.example`)
+    await AddSendingDomain.handle(
+      await ownerActorOf(account.tenant),
+      account.tenant,
+      `leaks-${account.tenant.id}.example`
+    )
     const post = await createPost()
     await createPost({ publishedAt: null })
     // The client list and form show tags and an input of every attribute type.

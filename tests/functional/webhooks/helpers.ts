@@ -5,18 +5,23 @@ import WebhookAttempt from '#models/webhook_attempt'
 import CreateWebhookEndpoint from '#actions/webhooks/create_webhook_endpoint'
 import RecordWebhookEvent from '#actions/webhooks/record_webhook_event'
 import { waitUntil } from '#tests/helpers/wait'
+import { ownerActorOf } from '#tests/helpers/actors'
 
 /**
  * An enabled endpoint of the workspace, made by the same action as the
  * Settings form (which refuses private addresses the connection filter
  * must also refuse on its own).
  */
-export function createEndpoint(
+export async function createEndpoint(
   tenant: Tenant,
   url: string,
   events: WebhookEventType[] = ['client.unsubscribed']
 ) {
-  return CreateWebhookEndpoint.handle({ tenant, data: { url, events } })
+  return CreateWebhookEndpoint.handle({
+    actor: await ownerActorOf(tenant),
+    tenant,
+    data: { url, events },
+  })
 }
 
 let sequence = 0

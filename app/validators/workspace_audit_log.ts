@@ -1,0 +1,23 @@
+import vine from '@vinejs/vine'
+import { recordId } from '#validators/rules/record_id'
+
+const day = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+
+/**
+ * Settings → Audit log's filters (and its CSV export's): an action, a
+ * member, days from and to (in the workspace's time zone), and the page.
+ */
+export const workspaceAuditLogFilterValidator = vine.compile(
+  vine.object({
+    action: vine.string().trim().maxLength(60).optional(),
+    member: recordId().optional(),
+    from: day(),
+    to: day(),
+    after: recordId().optional(),
+  })
+)
