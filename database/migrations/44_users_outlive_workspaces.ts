@@ -27,6 +27,16 @@ export default class extends BaseSchema {
   }
 
   async down() {
+    // A person in no workspace (an invitee who left, a member of a deleted
+    // one) has none to be given back: refused, rather than half done.
+    this.defer(async (db) => {
+      const homeless = await db.from('users').whereNull('tenant_id').count('* as total')
+      if (Number(homeless[0].total) > 0) {
+        throw new Error(
+          `${homeless[0].total} users belong to no workspace; before teams every user had one. Give them one (or delete them) first.`
+        )
+      }
+    })
     this.schema.alterTable('users', (table) => {
       table.dropForeign(['tenant_id'])
     })

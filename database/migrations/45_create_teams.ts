@@ -194,6 +194,26 @@ export default class extends BaseSchema {
    * and nullable, it does no harm.
    */
   async down() {
+    // Before teams, users.tenant_id decided what a person may touch. Rolled
+    // back with teams in use, it would hand each member the whole of the
+    // workspace they were last in (a viewer included) and forget every
+    // other membership: refused while any membership is not the one-owner
+    // shape the up() made.
+    this.defer(async (db) => {
+      const [beyond] = await db
+        .rawQuery(
+          `SELECT COUNT(*) AS total FROM memberships
+         LEFT JOIN users ON users.id = memberships.user_id
+         WHERE memberships.role <> 'owner' OR users.tenant_id IS NULL
+            OR users.tenant_id <> memberships.tenant_id`
+        )
+        .then((result: any) => result.rows ?? result)
+      if (Number(beyond.total) > 0) {
+        throw new Error(
+          `Teams are in use (${beyond.total} memberships are not a person owning the workspace they were last in): rolling back would give members their last workspace whole and drop the others. Remove those memberships first, or restore a backup.`
+        )
+      }
+    })
     this.schema.dropTable('workspace_audit_logs')
     this.schema.raw('ALTER TABLE tenants DROP COLUMN require_two_factor')
     this.schema.dropTable('trusted_devices')
