@@ -1,6 +1,7 @@
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Membership from '#models/membership'
 import { TeamRuleError } from '#teams/team_rule_error'
+import { roleAtLeast } from '#teams/workspace_roles'
 
 /**
  * Takes the workspace's row lock for the rest of the transaction, so the
@@ -43,4 +44,28 @@ export function rereadMembership(trx: TransactionClientContract, member: Members
     .where('tenantId', member.tenantId)
     .preload('user')
     .first()
+}
+
+/**
+ * The actor may still make this change, as their role is now: the policy
+ * was checked on the role the request started with, and a concurrent
+ * demotion (by another owner, under this same lock) must not let a
+ * former owner go on removing owners. Call under lockWorkspace.
+ */
+export async function assertActorMayStill(
+  trx: TransactionClientContract,
+  actor: { user: { id: number } },
+  tenantId: number,
+  touchesOwners: boolean
+) {
+  const own = await Membership.query({ client: trx })
+    .where('tenantId', tenantId)
+    .where('userId', actor.user.id)
+    .first()
+  const least = touchesOwners ? 'owner' : 'admin'
+  if (!roleAtLeast(own?.role, least)) {
+    throw new TeamRuleError(
+      `Your role in this workspace changed meanwhile: this needs the ${least} role. Nothing was changed.`
+    )
+  }
 }

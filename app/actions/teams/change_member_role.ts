@@ -1,7 +1,12 @@
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Membership from '#models/membership'
 import { writeTransaction } from '#services/database/write_transaction'
-import { assertAnotherOwner, lockWorkspace, rereadMembership } from '#teams/owners'
+import {
+  assertActorMayStill,
+  assertAnotherOwner,
+  lockWorkspace,
+  rereadMembership,
+} from '#teams/owners'
 import { TeamRuleError } from '#teams/team_rule_error'
 import type { WorkspaceRole } from '#teams/workspace_roles'
 
@@ -16,6 +21,12 @@ export default class ChangeMemberRole {
       const current = await rereadMembership(trx, member)
       if (!current) throw new TeamRuleError('That person is no longer a member of this workspace.')
       if (current.role === role) return current
+      await assertActorMayStill(
+        trx,
+        actor,
+        current.tenantId,
+        current.role === 'owner' || role === 'owner'
+      )
 
       if (role !== 'owner') {
         await assertAnotherOwner(

@@ -1,7 +1,12 @@
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Membership from '#models/membership'
 import { writeTransaction } from '#services/database/write_transaction'
-import { assertAnotherOwner, lockWorkspace, rereadMembership } from '#teams/owners'
+import {
+  assertAnotherOwner,
+  lockWorkspace,
+  rereadMembership,
+  assertActorMayStill,
+} from '#teams/owners'
 import { TeamRuleError } from '#teams/team_rule_error'
 import { endMembership } from '#actions/teams/end_membership'
 
@@ -20,6 +25,7 @@ export default class RemoveMember {
       await lockWorkspace(trx, member.tenantId)
       const current = await rereadMembership(trx, member)
       if (!current) return
+      await assertActorMayStill(trx, actor, current.tenantId, current.role === 'owner')
       await assertAnotherOwner(
         trx,
         current,

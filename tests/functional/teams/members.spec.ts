@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import RemoveMember from '#actions/teams/remove_member'
+import { actorFor } from '#tests/helpers/actors'
 import db from '@adonisjs/lucid/services/db'
 import Membership from '#models/membership'
 import User from '#models/user'
@@ -308,5 +310,22 @@ test.group('Members', () => {
       stepDown: 'true',
     }).loginAs(owner)
     again.assertStatus(403)
+  })
+
+  test('an owner demoted while their request was on its way removes no owner', async ({
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const { user: formerOwner, membership: former } = await addMember(tenant, 'owner')
+    const { membership: target } = await addMember(tenant, 'owner')
+    // The policy passed on the role the request started with; another owner
+    // demoted them before the change ran.
+    await former.merge({ role: 'admin' }).save()
+    await target.load('user')
+    await assert.rejects(
+      () => RemoveMember.handle(actorFor(formerOwner), target),
+      /Your role in this workspace changed meanwhile: this needs the owner role/
+    )
+    assert.equal(await roleIn(tenant.id, target.userId), 'owner')
   })
 })
