@@ -175,6 +175,22 @@ test.group('Two-factor log-in', (group) => {
     response.assertHeader('location', '/login')
     response.assertFlashMessage('error', twoFactorMessages.loginExpired)
   })
+
+  test('a password step passed before the password changed is worth nothing', async ({
+    client,
+  }) => {
+    const { user } = await createUser()
+    const { secret } = await enrol(user)
+    const first = await passwordStep(client, user)
+    // Its owner resets the password meanwhile.
+    user.password = 'a-brand-new-passphrase-77'
+    await user.save()
+    const second = await codeStep(client, first.session(), {
+      code: await codeAt(secret, FIXED_TIME),
+    })
+    second.assertHeader('location', '/login')
+    second.assertFlashMessage('error', twoFactorMessages.loginExpired)
+  })
 })
 
 test.group('Two-factor log-in: remembered devices', (group) => {
