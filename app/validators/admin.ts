@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { calendarDay } from '#validators/rules/calendar_day'
 import { MAILING_STATUSES } from '#models/mailing'
 import { ROLES } from '#models/user'
 import { recordId } from '#validators/rules/record_id'
@@ -31,12 +32,7 @@ export const roleValidator = vine.compile(
 /**
  * A day as `<input type="date">` sends it, read in UTC.
  */
-const day = () =>
-  vine
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
+const day = calendarDay
 
 const cursor = () => recordId().optional()
 const workspace = () => recordId().optional()

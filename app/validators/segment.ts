@@ -1,6 +1,6 @@
 import vine from '@vinejs/vine'
+import { isCalendarDay } from '#validators/rules/calendar_day'
 import db from '@adonisjs/lucid/services/db'
-import { DateTime } from 'luxon'
 import type { FieldContext, Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import type AttributeDefinition from '#models/attribute_definition'
@@ -97,8 +97,6 @@ const operatorOfField = vine.createRule((_value: unknown, _: undefined, field: F
   }
 })
 
-const YMD = /^\d{4}-\d{2}-\d{2}$/
-
 /**
  * A row's value as the condition stores it: typed as its attribute
  * (parseAttributeValue, the rule book of attribute values), a state, a
@@ -119,9 +117,7 @@ function valueOf(
   }
   if (kind.kind === 'created') {
     const text = typeof raw === 'string' ? raw.trim() : ''
-    return YMD.test(text) && DateTime.fromISO(text).isValid
-      ? { value: text }
-      : { error: 'Enter a date (YYYY-MM-DD)' }
+    return isCalendarDay(text) ? { value: text } : { error: 'Enter a date (YYYY-MM-DD)' }
   }
   if (kind.kind !== 'attribute') return {}
   const parsed = parseAttributeValue(kind.definition, raw)

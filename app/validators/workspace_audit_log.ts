@@ -1,12 +1,8 @@
 import vine from '@vinejs/vine'
 import { recordId } from '#validators/rules/record_id'
+import { calendarDay } from '#validators/rules/calendar_day'
 
-const day = () =>
-  vine
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
+const day = calendarDay
 
 /**
  * Settings → Audit log's filters (and its CSV export's): an action, a

@@ -209,4 +209,16 @@ test.group('Admin: all mailings', () => {
       assert.notEqual(stored.status, 'disabled')
     }
   })
+
+  test("days that are no day, or out of the database's range, are refused, never a 500", async ({
+    client,
+    assert,
+  }) => {
+    const staff = await manager()
+    for (const from of ['2026-02-30', '0000-01-01', '0001-01-01', '9999-99-99']) {
+      const response = await client.get(`/admin/mailings?from=${from}`).loginAs(staff).redirects(0)
+      assert.isBelow(response.status(), 500, from)
+      assert.notEqual(response.status(), 200, `${from} is refused`)
+    }
+  })
 })
