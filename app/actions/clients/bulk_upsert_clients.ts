@@ -68,41 +68,59 @@ export default class BulkUpsertClients {
       valid.push({ index, row })
     }
 
-    for (let start = 0; start < valid.length; start += UPSERT_BATCH_SIZE) {
-      const slice = valid.slice(start, start + UPSERT_BATCH_SIZE)
-      const tags = await resolveTagChanges(
-        tenant.id,
-        slice.map(({ row }) => row)
-      )
-      const batch: { index: number; row: ClientUpsertRow }[] = []
-      slice.forEach(({ index, row }, i) => {
-        const tagIds = tags[i]
-        if (!tagIds) {
-          results[index] = { outcome: 'invalid', email: row.email, errors: [tagLimitFieldError()] }
-          return
-        }
-        // The validator's own output: completed in place (no copy of 1,000 rows).
-        row.addTagIds = tagIds.addTagIds
-        row.removeTagIds = tagIds.removeTagIds
-        batch.push({ index, row })
-      })
-      const saved = await UpsertClients.handle(
-        tenant,
-        batch.map(({ row }) => row)
-      )
-      batch.forEach(({ index, row }, i) => {
-        results[index] = { ...saved[i], email: row.email }
-      })
-      // SQLite answers synchronously: let waiting requests through.
-      await yieldToEventLoop()
+    try {
+      for (let start = 0; start < valid.length; start += UPSERT_BATCH_SIZE) {
+        const slice = valid.slice(start, start + UPSERT_BATCH_SIZE)
+        const tags = await resolveTagChanges(
+          tenant.id,
+          slice.map(({ row }) => row)
+        )
+        const batch: { index: number; row: ClientUpsertRow }[] = []
+        slice.forEach(({ index, row }, i) => {
+          const tagIds = tags[i]
+          if (!tagIds) {
+            results[index] = {
+              outcome: 'invalid',
+              email: row.email,
+              errors: [tagLimitFieldError()],
+            }
+            return
+          }
+          // The validator's own output: completed in place (no copy of 1,000 rows).
+          row.addTagIds = tagIds.addTagIds
+          row.removeTagIds = tagIds.removeTagIds
+          batch.push({ index, row })
+        })
+        const saved = await UpsertClients.handle(
+          tenant,
+          batch.map(({ row }) => row)
+        )
+        batch.forEach(({ index, row }, i) => {
+          results[index] = { ...saved[i], email: row.email }
+        })
+        // SQLite answers synchronously: let waiting requests through.
+        await yieldToEventLoop()
+      }
+    } catch (error) {
+      // The batches written before the failure stay: the log says so.
+      await BulkUpsertClients.#record(actor, tenant, results.filter(Boolean), {
+        failed: true,
+      }).catch(() => {})
+      throw error
     }
     await BulkUpsertClients.#record(actor, tenant, results)
     return results
   }
 
-  static async #record(actor: Actor, tenant: Tenant, results: BulkUpsertItemResult[]) {
-    const counts: Record<string, number> = { items: results.length }
-    for (const { outcome } of results) counts[outcome] = (counts[outcome] ?? 0) + 1
+  static async #record(
+    actor: Actor,
+    tenant: Tenant,
+    results: BulkUpsertItemResult[],
+    { failed = false } = {}
+  ) {
+    const counts: Record<string, number | boolean> = { items: results.length }
+    if (failed) counts.failed = true
+    for (const { outcome } of results) counts[outcome] = Number(counts[outcome] ?? 0) + 1
     await db.transaction((trx) =>
       RecordWorkspaceEvent.handle(
         actor,

@@ -106,7 +106,8 @@ type ValidRow = ClientUpsertRow & { line: number; addTags?: string[] }
  *   retried.
  * - So the audit log gets one entry for the whole import, with its counts,
  *   once the last batch is written (its own transaction: there is none
- *   around the file to share).
+ *   around the file to share); an import that fails midway gets one too,
+ *   with what it had written and `failed`.
  *
  * The file is expected to have passed `clientImportValidator` (UTF-8 text,
  * not empty, a usable header if any).
@@ -119,21 +120,32 @@ export default class ImportClients {
 
     const run = new ImportRun(tenant, delimiter, await attributeDefinitionsOf(tenant.id))
     try {
-      for await (const { line, cells } of readCsvRecords(path, delimiter)) {
-        await run.take(line, cells)
+      try {
+        for await (const { line, cells } of readCsvRecords(path, delimiter)) {
+          await run.take(line, cells)
+        }
+      } catch (error) {
+        if (!(error instanceof MalformedCsvError)) throw error
+        run.report.stoppedAt = { line: error.line, reason: error.reason }
       }
+      await run.flush()
     } catch (error) {
-      if (!(error instanceof MalformedCsvError)) throw error
-      run.report.stoppedAt = { line: error.line, reason: error.reason }
+      // The batches written before the failure stay: the log says so.
+      await ImportClients.#record(actor, tenant, run.report, { failed: true }).catch(() => {})
+      throw error
     }
-    await run.flush()
 
     run.report.durationMs = Math.round(performance.now() - startedAt)
     await ImportClients.#record(actor, tenant, run.report)
     return run.report
   }
 
-  static async #record(actor: Actor, tenant: Tenant, report: ClientImportReport) {
+  static async #record(
+    actor: Actor,
+    tenant: Tenant,
+    report: ClientImportReport,
+    { failed = false } = {}
+  ) {
     const { rows, created, updated, unchanged, duplicates, invalid, suppressed } = report
     await db.transaction((trx) =>
       RecordWorkspaceEvent.handle(
@@ -151,6 +163,7 @@ export default class ImportClients {
             invalid,
             suppressed,
             stoppedAtLine: report.stoppedAt?.line ?? null,
+            ...(failed ? { failed: true } : {}),
           },
         },
         trx
