@@ -73,7 +73,9 @@ export default class TenantMiddleware {
         ),
     })
 
-    if (!options.optional && mustSetUpTwoFactorFirst(user, membership)) {
+    // Leaving is open too: a member who will not use two-factor may go.
+    const leaving = ctx.route?.name === 'settings.members.leave'
+    if (!options.optional && !leaving && mustSetUpTwoFactorFirst(user, membership)) {
       ctx.session.flash('error', twoFactorMessages.requiredBy(membership.tenant.name))
       return ctx.response.redirect().toRoute('settings.security.show')
     }

@@ -7,7 +7,8 @@ import type User from '#models/user'
  * it who acts in such a workspace is sent to set it up. Their own account's
  * pages (profile, password, sessions, two-factor) stay open: they sit
  * behind the tenant middleware's `optional` mode, which does not ask this.
- * Logging out and switching to another workspace are open too (logout is
+ * Leaving the workspace (the tenant middleware lets that route through),
+ * logging out and switching to another workspace are open too (logout is
  * outside the workspace routes; a switch names the other workspace, which
  * is judged by its own setting). API tokens are refused in the same case by
  * the API's own middleware (api_auth_middleware.ts).

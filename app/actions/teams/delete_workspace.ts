@@ -1,4 +1,6 @@
-import db from '@adonisjs/lucid/services/db'
+import type { Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
+import { assertActorMayStill, lockWorkspace } from '#teams/owners'
 import type Tenant from '#models/tenant'
 
 export class WorkspaceNameMismatchError extends Error {
@@ -17,10 +19,13 @@ export class WorkspaceNameMismatchError extends Error {
  * (users.tenant_id is SET NULL).
  */
 export default class DeleteWorkspace {
-  static async handle(tenant: Tenant, confirmation: string) {
+  static async handle(actor: Actor, tenant: Tenant, confirmation: string) {
     if (confirmation.trim() !== tenant.name) throw new WorkspaceNameMismatchError(tenant.name)
 
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
+      // An owner demoted meanwhile (by another owner) deletes nothing.
+      await lockWorkspace(trx, tenant.id)
+      await assertActorMayStill(trx, actor, tenant.id, true)
       // First what holds tags, messages and segments with RESTRICT (a
       // mailing, a sign-up form): a cascade from the workspace could reach
       // a tag before the rows that hold it, and be refused.

@@ -6,6 +6,7 @@ import UpdateWorkspace from '#actions/workspaces/update_workspace'
 import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/workspace'
 import DeleteWorkspace, { WorkspaceNameMismatchError } from '#actions/teams/delete_workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
+import { TeamRuleError } from '#teams/team_rule_error'
 import { flashMessages } from '#services/flash_messages'
 import { twoFactorMessages } from '#two_factor/messages'
 
@@ -42,13 +43,16 @@ export default class WorkspaceController {
    * a repository. The person lands in another of their workspaces, or on
    * "New workspace" when it was their only one.
    */
-  async destroy({ request, response, bouncer, tenant, session }: HttpContext) {
+  async destroy(ctx: HttpContext) {
+    const { request, response, bouncer, tenant, session } = ctx
     await bouncer.with(WorkspacePolicy).authorize('delete', tenant)
     const { confirmation } = await request.validateUsing(deleteWorkspaceValidator)
     try {
-      await DeleteWorkspace.handle(tenant, confirmation)
+      await DeleteWorkspace.handle(actorOf(ctx), tenant, confirmation)
     } catch (error) {
-      if (!(error instanceof WorkspaceNameMismatchError)) throw error
+      if (!(error instanceof WorkspaceNameMismatchError || error instanceof TeamRuleError)) {
+        throw error
+      }
       throw new vineErrors.E_VALIDATION_ERROR([
         { field: 'confirmation', message: error.message, rule: 'workspaceName' },
       ])

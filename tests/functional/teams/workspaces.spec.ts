@@ -5,6 +5,8 @@ import Client from '#models/client'
 import Tag from '#models/tag'
 import User from '#models/user'
 import teamsConfig from '#config/teams'
+import DeleteWorkspace from '#actions/teams/delete_workspace'
+import { actorFor } from '#tests/helpers/actors'
 import { createUser } from '#tests/helpers/users'
 import { createClients, createMailing } from '#tests/helpers/workspace'
 import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
@@ -190,5 +192,37 @@ test.group('Teams: workspaces', () => {
       response.assertStatus(403)
       assert.isNotNull(await Tenant.find(tenant.id))
     }
+  })
+
+  test('an owner demoted while their delete was on its way deletes nothing', async ({ assert }) => {
+    const { user: owner, tenant } = await createUser()
+    const { user: other } = await createUser()
+    await Membership.create({ tenantId: tenant.id, userId: other.id, role: 'owner' })
+    await Membership.query()
+      .where({ tenantId: tenant.id, userId: owner.id })
+      .update({ role: 'admin' })
+    await assert.rejects(
+      () => DeleteWorkspace.handle(actorFor(owner), tenant, tenant.name),
+      /Your role in this workspace changed meanwhile/
+    )
+    assert.isNotNull(await Tenant.find(tenant.id))
+  })
+
+  test('a member may leave a workspace that requires two-factor without turning it on', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    tenant.requireTwoFactor = true
+    await tenant.save()
+    const { user: editor } = await createUser()
+    await Membership.create({ tenantId: tenant.id, userId: editor.id, role: 'editor' })
+    const left = await postForm(client, '/settings/members/leave', {})
+      .loginAs(editor)
+      .withSession({ workspace_id: tenant.id })
+    assert.notEqual(left.header('location'), '/settings/security')
+    assert.isNull(
+      await Membership.query().where({ tenantId: tenant.id, userId: editor.id }).first()
+    )
   })
 })
