@@ -65,7 +65,7 @@ export async function assertActorMayStill(
   const least = touchesOwners ? 'owner' : 'admin'
   if (!roleAtLeast(own?.role, least)) {
     throw new TeamRuleError(
-      `Your role in this workspace changed meanwhile: this needs the ${least} role. Nothing was changed.`
+      `This needs the ${least} role in this workspace, and yours is ${own?.role ?? 'gone'} now. Nothing was changed.`
     )
   }
 }

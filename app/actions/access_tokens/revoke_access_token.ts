@@ -24,6 +24,14 @@ export default class RevokeAccessToken {
       if (!anyMember) query.where('tokenable_id', actor.user.id)
       const token = await query.first()
       if (!token) return false
+      // An owner's token is the owners' to revoke, as the owner is.
+      if (Number(token.tokenable_id) !== actor.user.id) {
+        const holder = await trx
+          .from('memberships')
+          .where({ tenant_id: tenant.id, user_id: token.tokenable_id })
+          .first()
+        if (holder?.role === 'owner' && actor.user.currentMembership?.role !== 'owner') return false
+      }
 
       await trx.from('auth_access_tokens').where('id', id).delete()
       await RecordWorkspaceEvent.handle(

@@ -9,7 +9,7 @@ import InvitationMail from '#mails/invitation_mail'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { writeTransaction } from '#services/database/write_transaction'
 import { sqlTime } from '#services/database/sql_time'
-import { lockWorkspace } from '#teams/owners'
+import { lockWorkspace, assertActorMayStill } from '#teams/owners'
 import { TeamRuleError } from '#teams/team_rule_error'
 import type { WorkspaceRole } from '#teams/workspace_roles'
 import { appUrl } from '#config/app'
@@ -83,6 +83,14 @@ export default class InviteMember {
         .whereNull('revokedAt')
         .where('expiresAt', '>', sqlTime())
       if (pending.length > 0 && !input.resend) throw new PendingInvitationError(pending[0])
+      // A resend replaces the pending link: one to become an owner is the
+      // owners' to replace (an admin could otherwise downgrade it).
+      await assertActorMayStill(
+        trx,
+        actor,
+        tenant.id,
+        input.role === 'owner' || pending.some((old) => old.role === 'owner')
+      )
 
       // Counted once the invitation can be sent, so a refused one does not
       // use up the allowance.

@@ -5,7 +5,7 @@ import Membership from '#models/membership'
 import User from '#models/user'
 import { smtp } from '#tests/helpers/peers'
 import { linkIn } from '#tests/helpers/account_mail'
-import { postForm } from '#tests/helpers/forms'
+import { deleteForm, postForm } from '#tests/helpers/forms'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
 import {
   INVITATIONS_PER_ADDRESS_PER_DAY,
@@ -289,6 +289,33 @@ test.group('Invitations', () => {
     const refused = await postForm(client, link, signUp)
     refused.assertStatus(410)
     assert.isNull(await User.findBy('email', invitation.email))
+  })
+
+  test("an invitation to become an owner is the owners' to revoke or replace", async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const { user: admin } = await addMember(tenant, 'admin')
+    const { invitation } = await createInvitation(tenant, { role: 'owner' })
+    const revoke = await deleteForm(client, `/settings/members/invitations/${invitation.id}`)
+      .loginAs(admin)
+      .header('referer', '/settings/members')
+    revoke.assertFlashMessage(
+      'error',
+      'This needs the owner role in this workspace, and yours is admin now. Nothing was changed.'
+    )
+    const resend = await postForm(client, '/settings/members/invitations', {
+      email: invitation.email,
+      role: 'viewer',
+      resend: 'true',
+    })
+      .loginAs(admin)
+      .header('referer', '/settings/members')
+    assert.notEqual(resend.status(), 500)
+    await invitation.refresh()
+    assert.isNull(invitation.revokedAt)
+    assert.lengthOf(await Invitation.query().where('email', invitation.email), 1)
   })
 
   test('refuses to invite a member again', async ({ client, assert }) => {

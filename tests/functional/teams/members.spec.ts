@@ -324,7 +324,7 @@ test.group('Members', () => {
     await target.load('user')
     await assert.rejects(
       () => RemoveMember.handle(actorFor(formerOwner), target),
-      /Your role in this workspace changed meanwhile: this needs the owner role/
+      /This needs the owner role in this workspace, and yours is admin now/
     )
     assert.equal(await roleIn(tenant.id, target.userId), 'owner')
   })

@@ -147,6 +147,13 @@ test.group('Teams: API tokens per workspace', () => {
     const foreign = await deleteForm(client, `/settings/tokens/${elsewhereToken}`).loginAs(admin)
     foreign.assertStatus(404)
     assert.exists(await tokenRow(elsewhereToken))
+
+    // Nor an owner's: that is the owners' to do, as the owner is.
+    const coOwner = await memberOf(tenant, 'owner')
+    const ownerToken = await tokenFor(coOwner, tenant, 'Owner token')
+    const notTheirs = await deleteForm(client, `/settings/tokens/${ownerToken}`).loginAs(admin)
+    notTheirs.assertStatus(404)
+    assert.exists(await tokenRow(ownerToken))
   })
 
   test('abilities the member’s role cannot use are refused beside the field', async ({

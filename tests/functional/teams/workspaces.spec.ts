@@ -203,7 +203,7 @@ test.group('Teams: workspaces', () => {
       .update({ role: 'admin' })
     await assert.rejects(
       () => DeleteWorkspace.handle(actorFor(owner), tenant, tenant.name),
-      /Your role in this workspace changed meanwhile/
+      /This needs the owner role in this workspace, and yours is admin now/
     )
     assert.isNotNull(await Tenant.find(tenant.id))
   })
