@@ -83,18 +83,21 @@ export default class StartRun {
          ORDER BY c.id`
       const counts = await insertDeliveries(trx, insert, bindings, runId)
       await trx.from('mailing_runs').where('id', runId).update(counts)
-      if (options.actor) {
-        await RecordWorkspaceEvent.handle(
-          options.actor,
-          {
-            tenantId: mailing.tenantId,
-            action: 'mailing.start',
-            subject: { type: 'mailing', id: mailing.id, label: mailing.name },
-            details: { runId, recipients: counts.total - counts.skipped },
+      // "Send now" names its member; the scheduler's starts are the schedule's.
+      await RecordWorkspaceEvent.handle(
+        options.actor ?? null,
+        {
+          tenantId: mailing.tenantId,
+          action: 'mailing.start',
+          subject: { type: 'mailing', id: mailing.id, label: mailing.name },
+          details: {
+            runId,
+            recipients: counts.total - counts.skipped,
+            ...(options.actor ? {} : { onSchedule: true }),
           },
-          trx
-        )
-      }
+        },
+        trx
+      )
 
       // The next occurrence after this one; none left means this is the last run.
       const tenant = await trx

@@ -44,7 +44,7 @@ async function* exportRows(tenant: Tenant, filters: WorkspaceEventFilters) {
     for (const entry of page.items) {
       yield [
         isoTime(entry.createdAt),
-        entry.actorEmail ?? '',
+        entry.actorEmail ?? (entry.actorId === null ? 'On schedule' : ''),
         entry.action,
         entry.subjectType,
         entry.subjectId ?? '',

@@ -37,22 +37,23 @@ export interface WorkspaceEvent {
 /**
  * Writes a member's change to the workspace audit log. Pass the transaction
  * that makes the change, so the change and its record commit together (or
- * neither does).
+ * neither does). `actor` null is the schedule itself: a mailing's run started
+ * at its time, as its members planned it (the page says "On schedule").
  */
 export default class RecordWorkspaceEvent {
-  static async handle(actor: Actor, event: WorkspaceEvent, trx?: TransactionClientContract) {
+  static async handle(actor: Actor | null, event: WorkspaceEvent, trx?: TransactionClientContract) {
     return WorkspaceAuditLog.create(
       {
         tenantId: event.tenantId,
-        actorId: actor.user.id,
-        actorEmail: actor.user.email,
+        actorId: actor?.user.id ?? null,
+        actorEmail: actor?.user.email ?? null,
         action: event.action,
         subjectType: event.subject.type,
         subjectId: event.subject.id,
         subjectLabel: event.subject.label?.slice(0, 250) ?? null,
         details: event.details ?? null,
-        ip: actor.ip?.slice(0, 45) ?? null,
-        userAgent: actor.userAgent?.slice(0, 300) ?? null,
+        ip: actor?.ip?.slice(0, 45) ?? null,
+        userAgent: actor?.userAgent?.slice(0, 300) ?? null,
       },
       trx ? { client: trx } : undefined
     )

@@ -19,7 +19,13 @@ import SaveSmtpServer from '#actions/smtp_servers/save_smtp_server'
 import CreateMessage from '#actions/messages/create_message'
 import DeleteTag from '#actions/tags/delete_tag'
 import { createUser } from '#tests/helpers/users'
-import { createClients, createMailing, createMessage } from '#tests/helpers/workspace'
+import {
+  createClients,
+  createMailing,
+  createMessage,
+  createOpenMailing,
+} from '#tests/helpers/workspace'
+import StartDueRuns from '#sending/start_due_runs'
 import { createAttribute, createTag, tagClients } from '#tests/functional/clients/audience_helpers'
 import { conditionFields } from '#tests/functional/segments/helpers'
 import { createEndpoint } from '#tests/functional/webhooks/helpers'
@@ -719,6 +725,24 @@ test.group('Workspace audit log: only what happened', () => {
     await CheckSendingDomain.handle(null, domain).catch(() => null)
     assert.lengthOf(await logOf(tenant), 0)
     assert.exists(user)
+  })
+
+  test("a run the scheduler starts is in the log as the schedule's, with no member", async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    await createClients(tenant, 2)
+    const message = await createMessage(tenant)
+    const mailing = await createOpenMailing(user, message, { nextRunAt: DateTime.now() })
+    await StartDueRuns.handle()
+    const [entry] = await logOf(tenant)
+    assert.equal(entry.action, 'mailing.start')
+    assert.isNull(entry.actorId)
+    assert.equal(entry.subjectId, mailing.id)
+    assert.deepInclude(entry.details, { onSchedule: true, recipients: 2 })
+    const page = await client.get('/settings/audit-log').loginAs(user)
+    page.assertTextIncludes('On schedule')
   })
 })
 
