@@ -15,14 +15,14 @@ export interface WorkspaceTokenRow {
 
 /**
  * The API tokens made for a workspace, newest first: the member's own, or
- * (`everyMember`, for its admins) every member's. Tokens made for another
- * workspace never show here.
+ * (`otherMembers`, for its admins) every other member's, so the page lists
+ * each token once. Tokens made for another workspace never show here.
  */
 export default class ListAccessTokens {
   static async handle(
     user: User,
     tenant: Tenant,
-    { everyMember = false }: { everyMember?: boolean } = {}
+    { otherMembers = false }: { otherMembers?: boolean } = {}
   ): Promise<WorkspaceTokenRow[]> {
     const query = db
       .from('auth_access_tokens')
@@ -39,7 +39,8 @@ export default class ListAccessTokens {
         'users.email'
       )
       .orderBy('auth_access_tokens.id', 'desc')
-    if (!everyMember) query.where('auth_access_tokens.tokenable_id', user.id)
+    if (otherMembers) query.whereNot('auth_access_tokens.tokenable_id', user.id)
+    else query.where('auth_access_tokens.tokenable_id', user.id)
 
     const rows = await query
     return rows.map((row) => ({

@@ -29,7 +29,7 @@ export default class AccessTokensController {
     return view.render('pages/settings/tokens', {
       tokens: await ListAccessTokens.handle(user, tenant),
       membersTokens: seesEveryMember
-        ? await ListAccessTokens.handle(user, tenant, { everyMember: true })
+        ? await ListAccessTokens.handle(user, tenant, { otherMembers: true })
         : null,
       abilities: TOKEN_ABILITIES,
       abilitiesBeyondRole: abilitiesBeyondRole(membership.role, TOKEN_ABILITIES),
