@@ -35,12 +35,12 @@ export interface OperationSpec {
  * One OpenAPI operation with everything the API's plumbing adds to it:
  * the bearer scheme and its ability, rate-limit headers on every response,
  * the problem responses the middleware and handlers can give (401, 403,
- * 429, 500 always; 404 with an id; 400, 413 and 422 with a body; 409 and
+ * 429, 500 always: 403 also when the workspace requires two-factor log-in
+ * of the token's member, or their role does not allow the ability; 404 with an id; 400, 413 and 422 with a body; 409 and
  * 422 for Idempotency-Key on POST), and the shared parameters.
  */
 export function operation(spec: OperationSpec) {
-  const problems = new Set<ProblemStatus>([401, 429, 500, ...(spec.problems ?? [])])
-  if (spec.ability) problems.add(403)
+  const problems = new Set<ProblemStatus>([401, 403, 429, 500, ...(spec.problems ?? [])])
   if (spec.hasId) problems.add(404)
   if (spec.paged) problems.add(422)
   if (spec.body) [400, 413, 422].forEach((status) => problems.add(status as ProblemStatus))
