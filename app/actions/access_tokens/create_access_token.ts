@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import User from '#models/user'
 import type Tenant from '#models/tenant'
 import type { createAccessTokenValidator } from '#validators/access_token'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A personal access token for the API, acting in one workspace (the one
@@ -26,7 +26,7 @@ export default class CreateAccessToken {
       tenantId: tenant.id,
     })
     try {
-      await db.transaction((trx) =>
+      await writeTransaction((trx) =>
         RecordWorkspaceEvent.handle(
           actor,
           {

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import { isRecordId } from '#validators/rules/record_id'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Deletes an API token of the workspace; the API refuses it from the next
@@ -19,7 +19,7 @@ export default class RevokeAccessToken {
     const id = Number(tokenId)
     if (!isRecordId(id)) return false
 
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const query = trx.from('auth_access_tokens').where({ id, tenant_id: tenant.id })
       if (!anyMember) query.where('tokenable_id', actor.user.id)
       const token = await query.first()

@@ -1,5 +1,4 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
-import db from '@adonisjs/lucid/services/db'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Tenant from '#models/tenant'
 import { apiClientRowValidator, apiClientRowsValidator } from '#validators/client_import'
@@ -10,6 +9,7 @@ import UpsertClients, {
   type ClientUpsertRow,
 } from '#actions/clients/upsert_clients'
 import { resolveTagChanges, tagLimitFieldError, type TagNameChanges } from '#audiences/tag_changes'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export interface ItemError {
   field: string
@@ -121,7 +121,7 @@ export default class BulkUpsertClients {
     const counts: Record<string, number | boolean> = { items: results.length }
     if (failed) counts.failed = true
     for (const { outcome } of results) counts[outcome] = Number(counts[outcome] ?? 0) + 1
-    await db.transaction((trx) =>
+    await writeTransaction((trx) =>
       RecordWorkspaceEvent.handle(
         actor,
         {

@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { affectedRows } from '#services/database/affected_rows'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * How many deleted addresses the audit log names (it counts them all).
@@ -31,7 +31,7 @@ const NAMED_IN_LOG = 20
 export default class DeleteClients {
   static async handle(actor: Actor, tenant: Tenant, ids: number[]) {
     if (ids.length === 0) return 0
-    const deleted = await db.transaction(async (trx) => {
+    const deleted = await writeTransaction(async (trx) => {
       const named = await Client.query({ client: trx })
         .where('tenant_id', tenant.id)
         .whereIn('id', ids)

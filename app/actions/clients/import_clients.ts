@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks'
-import db from '@adonisjs/lucid/services/db'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type Tenant from '#models/tenant'
 import {
@@ -23,6 +22,7 @@ import { TAG_NAME_MAX_LENGTH } from '#models/tag'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { checkAttributeValues } from '#audiences/attribute_values'
 import { resolveTagChanges, tagLimitFieldError } from '#audiences/tag_changes'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Rows written per statement: half of what UpsertClients takes, so a batch
@@ -147,7 +147,7 @@ export default class ImportClients {
     { failed = false } = {}
   ) {
     const { rows, created, updated, unchanged, duplicates, invalid, suppressed } = report
-    await db.transaction((trx) =>
+    await writeTransaction((trx) =>
       RecordWorkspaceEvent.handle(
         actor,
         {

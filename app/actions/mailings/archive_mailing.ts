@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Deleting a mailing keeps its history: it is archived, hidden from the
@@ -9,7 +9,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class ArchiveMailing {
   static async handle(actor: Actor, mailing: Mailing) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       mailing.useTransaction(trx)
       mailing.archivedAt = DateTime.now()
       mailing.nextRunAt = null

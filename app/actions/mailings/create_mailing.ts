@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
@@ -8,6 +7,7 @@ import ReplaceMailingTags from '#actions/mailings/replace_mailing_tags'
 import { plannedColumns } from '#services/mailings/planned_columns'
 import { wakeSchedulerFor } from '#sending/scheduler'
 import type { createMailingValidator } from '#validators/mailing'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A new mailing, and the scheduler woken for its first run once it is
@@ -23,7 +23,7 @@ export default class CreateMailing {
     tenant: Tenant
     data: Infer<typeof createMailingValidator>
   }) {
-    const mailing = await db.transaction(async (trx) => {
+    const mailing = await writeTransaction(async (trx) => {
       const created = await Mailing.create(
         {
           ...plannedColumns(data, tenant),

@@ -1,14 +1,14 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A member holds a mailing: nothing more is sent until it is resumed.
  */
 export default class PauseMailing {
   static async handle(actor: Actor, mailing: Mailing) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       mailing.useTransaction(trx)
       mailing.merge({
         status: 'paused',

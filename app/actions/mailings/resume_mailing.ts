@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type Mailing from '#models/mailing'
 import { dispatchResumedRuns, resumeRuns } from '#sending/resume_runs'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Back to where it was: running once its window has opened, waiting for
@@ -12,7 +12,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class ResumeMailing {
   static async handle(actor: Actor, mailing: Mailing) {
-    const runs = await db.transaction(async (trx) => {
+    const runs = await writeTransaction(async (trx) => {
       const resumed = await resumeRuns(mailing, actor.user, trx)
       await RecordWorkspaceEvent.handle(
         actor,

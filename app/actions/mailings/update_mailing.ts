@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
@@ -12,6 +11,7 @@ import CompleteMailing from '#sending/complete_mailing'
 import { createMailingValidator, updateStartedMailingValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Before its first run everything about a mailing may change; once it has
@@ -57,7 +57,7 @@ export default class UpdateMailing {
     mailing: Mailing,
     data: Infer<typeof createMailingValidator>
   ) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       mailing.useTransaction(trx)
       mailing.merge(plannedColumns(data, tenant))
       await mailing.save()
@@ -79,7 +79,7 @@ export default class UpdateMailing {
     mailing: Mailing,
     data: Infer<typeof updateStartedMailingValidator>
   ) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       mailing.useTransaction(trx)
       mailing.name = data.name
       mailing.endAt = data.endAt

@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
 import type Tenant from '#models/tenant'
 import Message from '#models/message'
 import type { messageValidator } from '#validators/message'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export type MessageInput = Infer<typeof messageValidator>
 
@@ -15,7 +15,7 @@ export type MessageInput = Infer<typeof messageValidator>
  */
 export default class CreateMessage {
   static async handle(actor: Actor, tenant: Tenant, input: MessageInput) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const message = await Message.create(
         {
           tenantId: tenant.id,

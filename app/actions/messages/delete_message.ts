@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type Message from '#models/message'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
 import { isConstraintViolation } from '#services/database/errors'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export type DeleteMessageResult =
   { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }
@@ -21,7 +21,7 @@ export default class DeleteMessage {
     }
 
     try {
-      await db.transaction(async (trx) => {
+      await writeTransaction(async (trx) => {
         message.useTransaction(trx)
         await message.delete()
         await RecordWorkspaceEvent.handle(

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import Message from '#models/message'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { SUBJECT_MAX_LENGTH } from '#validators/message'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A copy of a message in the same workspace, subject "Copy of …", to start a
@@ -9,7 +9,7 @@ import { SUBJECT_MAX_LENGTH } from '#validators/message'
  */
 export default class DuplicateMessage {
   static async handle(actor: Actor, message: Message) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const copy = await Message.create(
         {
           tenantId: message.tenantId,

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type Message from '#models/message'
 import type { MessageInput } from '#actions/messages/create_message'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves new content into a message. Mailings using it send the new
@@ -9,7 +9,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class UpdateMessage {
   static async handle(actor: Actor, message: Message, input: MessageInput) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       message.useTransaction(trx)
       message.merge({
         subject: input.subject,

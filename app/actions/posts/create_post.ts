@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import Post from '#models/post'
 import { renderPostMarkdown } from '#services/blog/markdown'
@@ -7,6 +6,7 @@ import { forgetPosts } from '#services/blog/public_cache'
 import { recordPostAction, recordPublicationChange } from '#services/blog/post_audit'
 import { uniqueSlugFor } from '#services/blog/post_slugs'
 import type { PostInput } from '#validators/post'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Writes a new post (a draft, scheduled or published, as the form says),
@@ -16,7 +16,7 @@ export default class CreatePost {
   static async handle({ actor, data }: { actor: User; data: PostInput }) {
     const coverName = data.cover ? await storeCover(data.cover) : null
     try {
-      const post = await db.transaction(async (trx) => {
+      const post = await writeTransaction(async (trx) => {
         const created = await Post.create(
           {
             title: data.title,

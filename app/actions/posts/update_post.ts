@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type { DateTime } from 'luxon'
 import type User from '#models/user'
 import type Post from '#models/post'
@@ -8,6 +7,7 @@ import { forgetPosts } from '#services/blog/public_cache'
 import { recordPostAction, recordPublicationChange } from '#services/blog/post_audit'
 import { uniqueSlugFor } from '#services/blog/post_slugs'
 import type { PostInput } from '#validators/post'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves the form into a post. A new cover gets a new file name (so cached
@@ -21,7 +21,7 @@ export default class UpdatePost {
     const replacesCover = newCover !== null || data.removeCover === true
     const publishedBefore = post.publishedAt
     try {
-      await db.transaction(async (trx) => {
+      await writeTransaction(async (trx) => {
         post.useTransaction(trx)
         post.merge({
           title: data.title,

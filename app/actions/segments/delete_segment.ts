@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type Segment from '#models/segment'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
 import FindMailingsUsingSegment from '#actions/segments/find_mailings_using_segment'
 import { isConstraintViolation } from '#services/database/errors'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export type DeleteSegmentResult =
   { deleted: true } | { deleted: false; usedBy: { current: Mailing[]; archived: Mailing[] } }
@@ -22,7 +22,7 @@ export default class DeleteSegment {
     }
 
     try {
-      await db.transaction(async (trx) => {
+      await writeTransaction(async (trx) => {
         segment.useTransaction(trx)
         await segment.delete()
         await RecordWorkspaceEvent.handle(

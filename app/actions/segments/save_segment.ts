@@ -1,9 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import Segment from '#models/segment'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type { SegmentDefinition } from '#audiences/segment_definition'
 import { MAX_SEGMENTS_PER_WORKSPACE } from '#audiences/segment_definition'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export class SegmentLimitError extends Error {
   constructor() {
@@ -28,7 +28,7 @@ export default class SaveSegment {
     segment?: Segment
     data: { name: string; definition: SegmentDefinition }
   }) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       let saved: Segment
       if (segment) {
         segment.useTransaction(trx)

@@ -5,8 +5,8 @@ import type Tenant from '#models/tenant'
 import SendingDomain from '#models/sending_domain'
 import sendingDomainsConfig from '#config/sending_domains'
 import { isConstraintViolation } from '#services/database/errors'
-import db from '@adonisjs/lucid/services/db'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 const generateRsaKeyPair = promisify(generateKeyPair)
 
@@ -53,7 +53,7 @@ export default class AddSendingDomain {
     // already complete").
     const dkimSelector = await AddSendingDomain.#freeSelector(domain)
     try {
-      return await db.transaction(async (trx) => {
+      return await writeTransaction(async (trx) => {
         const added = await SendingDomain.create(
           {
             tenantId: tenant.id,

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type SendingDomain from '#models/sending_domain'
 import { REQUIRED_RECORD_KINDS, type CheckResults, type RecordCheck } from '#models/sending_domain'
 import { DnsLookupError, txtRecords } from '#services/dns/txt_records'
 import { domainRecords, judgeRecord } from '#services/sending_domains/domain_records'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * "Check now" and the daily recheck: looks up a domain's four records and
@@ -48,7 +48,7 @@ export default class CheckSendingDomain {
       await domain.save()
       return domain
     }
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       domain.useTransaction(trx)
       await domain.save()
       await RecordWorkspaceEvent.handle(

@@ -1,6 +1,6 @@
-import db from '@adonisjs/lucid/services/db'
 import type SendingDomain from '#models/sending_domain'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Removes a domain and its key. Mail from its addresses goes "via" the
@@ -8,7 +8,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class DeleteSendingDomain {
   static async handle(actor: Actor, domain: SendingDomain) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       domain.useTransaction(trx)
       await domain.delete()
       await RecordWorkspaceEvent.handle(

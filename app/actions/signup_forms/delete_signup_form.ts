@@ -1,6 +1,6 @@
-import db from '@adonisjs/lucid/services/db'
 import type SignupForm from '#models/signup_form'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Deletes a form: its page and snippet stop answering (404), its links to
@@ -10,7 +10,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class DeleteSignupForm {
   static async handle(actor: Actor, form: SignupForm) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       form.useTransaction(trx)
       await form.delete()
       await RecordWorkspaceEvent.handle(

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type SignupForm from '#models/signup_form'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { newSignupFormToken } from '#audiences/signup_links'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Gives a form a new public address, for a form whose address is being
@@ -11,7 +11,7 @@ import { newSignupFormToken } from '#audiences/signup_links'
  */
 export default class RegenerateSignupFormToken {
   static async handle(actor: Actor, form: SignupForm) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       form.useTransaction(trx)
       form.publicToken = newSignupFormToken()
       await form.save()

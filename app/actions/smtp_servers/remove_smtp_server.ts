@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { affectedRows } from '#services/database/affected_rows'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Forgets the workspace's own server: its mailings go through the
@@ -10,7 +10,7 @@ import { affectedRows } from '#services/database/affected_rows'
  */
 export default class RemoveSmtpServer {
   static async handle(actor: Actor, tenant: Tenant) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       const removed = await WorkspaceSmtpServer.query({ client: trx })
         .where('tenant_id', tenant.id)
         .delete()

@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import WorkspaceSmtpServer from '#models/workspace_smtp_server'
 import type { SmtpServerData } from '#validators/smtp_server'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves the workspace's own SMTP server. An empty password keeps the saved
@@ -12,7 +12,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  */
 export default class SaveSmtpServer {
   static async handle(actor: Actor, tenant: Tenant, data: SmtpServerData) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const existing = await WorkspaceSmtpServer.query({ client: trx })
         .where('tenant_id', tenant.id)
         .forUpdate()

@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import Suppression from '#models/suppression'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import SuppressAddress from '#actions/suppressions/suppress_address'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A person (the page) or a system (the API) adds an address to the
@@ -18,7 +18,7 @@ export default class AddSuppression {
     tenant: Tenant,
     { email, detail, source }: { email: string; detail?: string; source: 'manual' | 'api' }
   ) {
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const created = await SuppressAddress.handle(
         { tenantId: tenant.id, email, reason: 'manual', source, detail: detail || null },
         trx

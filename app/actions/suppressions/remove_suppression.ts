@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type Suppression from '#models/suppression'
 import { sqlTime } from '#services/database/sql_time'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A complaint's entry is removed only when the person confirms it: the
@@ -56,7 +56,7 @@ export default class RemoveSuppression {
     if (entry.reason === 'complaint' && !complaintConfirmed) {
       throw new ComplaintRemovalNotConfirmedError()
     }
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const outcome = await RemoveSuppression.#remove(entry, trx)
       await RecordWorkspaceEvent.handle(
         actor,

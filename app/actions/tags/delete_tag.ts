@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tag from '#models/tag'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { isUsed, usageOfTag, type AudienceUsage } from '#audiences/usage'
 import { isConstraintViolation } from '#services/database/errors'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export type DeleteTagResult = { deleted: true } | { deleted: false; usedBy: AudienceUsage }
 
@@ -17,7 +17,7 @@ export default class DeleteTag {
     if (isUsed(usedBy)) return { deleted: false, usedBy }
 
     try {
-      await db.transaction(async (trx) => {
+      await writeTransaction(async (trx) => {
         tag.useTransaction(trx)
         await tag.delete()
         await RecordWorkspaceEvent.handle(

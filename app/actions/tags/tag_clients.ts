@@ -1,4 +1,3 @@
-import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 import type Tag from '#models/tag'
@@ -6,6 +5,7 @@ import type Tenant from '#models/tenant'
 import { clientFilterOf, type ClientFilters } from '#audiences/client_filters'
 import { affectedRows } from '#services/database/affected_rows'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Which clients a bulk change is for: ids ticked in the list, or every
@@ -30,7 +30,7 @@ export default class TagClients {
     selection: ClientSelection
   ): Promise<number> {
     const narrow = 'filters' in selection ? await clientFilterOf(tenant, selection.filters) : null
-    return db.transaction(async (trx) => {
+    return writeTransaction(async (trx) => {
       const changed = await TagClients.#change(trx, tenant, tag, operation, selection, narrow)
       if (changed > 0) {
         await RecordWorkspaceEvent.handle(

@@ -1,10 +1,10 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import WebhookEndpoint from '#models/webhook_endpoint'
 import type { WebhookEndpointData } from '#validators/webhook'
 import { newSecret } from '#services/webhooks/signing'
 import { forgetSubscriptions } from '#services/webhooks/subscriptions'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A new endpoint with a fresh `whsec_` secret; it hears about the next
@@ -20,7 +20,7 @@ export default class CreateWebhookEndpoint {
     tenant: Tenant
     data: WebhookEndpointData
   }) {
-    const endpoint = await db.transaction(async (trx) => {
+    const endpoint = await writeTransaction(async (trx) => {
       const created = await WebhookEndpoint.create(
         {
           tenantId: tenant.id,

@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { forgetSubscriptions } from '#services/webhooks/subscriptions'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Deletes an endpoint with its deliveries and their attempts (cascade);
@@ -9,7 +9,7 @@ import { forgetSubscriptions } from '#services/webhooks/subscriptions'
  */
 export default class DeleteWebhookEndpoint {
   static async handle(actor: Actor, endpoint: WebhookEndpoint) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       endpoint.useTransaction(trx)
       await endpoint.delete()
       await RecordWorkspaceEvent.handle(

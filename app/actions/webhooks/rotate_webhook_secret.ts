@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { newSecret } from '#services/webhooks/signing'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Replaces an endpoint's secret: every attempt from now on, retries of
@@ -9,7 +9,7 @@ import { newSecret } from '#services/webhooks/signing'
  */
 export default class RotateWebhookSecret {
   static async handle(actor: Actor, endpoint: WebhookEndpoint) {
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       endpoint.useTransaction(trx)
       endpoint.secret = newSecret()
       await endpoint.save()

@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
 import type WebhookEndpoint from '#models/webhook_endpoint'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type { WebhookEndpointChanges } from '#validators/webhook'
 import { forgetSubscriptions } from '#services/webhooks/subscriptions'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * Saves an endpoint's URL, description, events and state; what `data`
@@ -25,7 +25,7 @@ export default class UpdateWebhookEndpoint {
     endpoint.merge(definedOnly(data))
     if (reenabled) endpoint.disabledReason = null
     if (reenabled || moved) endpoint.failingSince = null
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       endpoint.useTransaction(trx)
       await endpoint.save()
       await RecordWorkspaceEvent.handle(

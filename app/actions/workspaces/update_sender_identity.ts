@@ -1,7 +1,7 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { changesOf } from '#actions/workspaces/update_workspace'
+import { writeTransaction } from '#services/database/write_transaction'
 
 export interface SenderIdentityFields {
   senderName: string | null
@@ -22,7 +22,7 @@ export default class UpdateSenderIdentity {
       senderEmail: tenant.senderEmail,
       replyTo: tenant.replyTo,
     }
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       tenant.useTransaction(trx)
       tenant.merge(fields)
       await tenant.save()

@@ -1,6 +1,6 @@
-import db from '@adonisjs/lucid/services/db'
 import type Tenant from '#models/tenant'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * An admin renames the workspace, moves it to another time zone, or
@@ -23,7 +23,7 @@ export default class UpdateWorkspace {
       timeZone: tenant.timeZone,
       requireTwoFactor: tenant.requireTwoFactor,
     }
-    await db.transaction(async (trx) => {
+    await writeTransaction(async (trx) => {
       tenant.useTransaction(trx)
       tenant.merge({ name, timeZone, requireTwoFactor })
       await tenant.save()
