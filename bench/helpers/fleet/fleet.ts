@@ -229,7 +229,7 @@ export class Fleet {
 
   /**
    * The owner's API token (a personal access token as Settings → API tokens
-   * makes it: only the hash is stored) and the recipients, written straight
+   * makes it, for the owner's workspace: only the hash is stored) and the recipients, written straight
    * into the database: seeding 50,000 clients over the API would measure the
    * API, not the fleet.
    */
@@ -241,10 +241,11 @@ export class Fleet {
     const secret = randomBytes(32).toString('base64url')
     const abilities = ['clients:read', 'messages:read', 'messages:write']
     const token = await this.query(
-      `INSERT INTO auth_access_tokens (tokenable_id, type, name, hash, abilities, created_at, updated_at)
-       VALUES (?, 'api_token', 'fleet', ?, ?, now(), now()) RETURNING id`,
+      `INSERT INTO auth_access_tokens (tokenable_id, tenant_id, type, name, hash, abilities, created_at, updated_at)
+       VALUES (?, ?, 'api_token', 'fleet', ?, ?, now(), now()) RETURNING id`,
       [
         userId,
+        tenantId,
         createHash('sha256').update(secret).digest('hex'),
         JSON.stringify([...abilities, 'mailings:read', 'mailings:write']),
       ]
