@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process'
-import { existsSync, readFileSync, symlinkSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, symlinkSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ServiceProcess } from '#tests/helpers/processes'
 import { APP_ROOT } from './boot_app.js'
@@ -112,8 +112,11 @@ export class BenchWorker extends ServiceProcess {
    */
   async start(env: Record<string, string> = {}, timeoutMs = 60_000) {
     // A relative DB_DATABASE (tmp/…) must name the same SQLite file from build/.
-    if (BENCH_BUILT && !existsSync(new URL('build/tmp', APP_ROOT))) {
-      symlinkSync('../tmp', new URL('build/tmp', APP_ROOT))
+    // lstat, not exists: on PostgreSQL tmp/ may not exist, and the link made by
+    // the first pass then dangles (existsSync follows it and says false).
+    const link = new URL('build/tmp', APP_ROOT)
+    if (BENCH_BUILT && !lstatSync(link, { throwIfNoEntry: false })) {
+      symlinkSync('../tmp', link)
     }
     const settings = { ...this.env, ...env }
     await super.start(
