@@ -7,7 +7,9 @@
 | installed with apt-get when missing and running as root), in passes; each
 | pass measures, one right after the other:
 |
-| 1. baseline: straight through a pooled nodemailer transport configured
+| 1. baseline: the very messages the pipeline sends (rendered, enveloped and
+|    made into mail by the engine's own functions: send_delivery.ts
+|    `mailOf`), straight through a pooled nodemailer transport configured
 |    like the engine's (same pool size, maxRequeues 0), as fast as it goes;
 | 2. pipeline: a mailing to N clients through the whole engine: StartRun
 |    (deliveries fixed, batches queued in Redis), real worker processes
@@ -124,7 +126,10 @@ const { default: sendingConfig } = await import('#config/sending')
 const { default: queueConfig } = await import('#config/queue')
 const { campaignTransportOptions } = await import('#sending/smtp_transport')
 const { compileMessage } = await import('#sending/message_renderer')
-const { unsubscribeHeaders, unsubscribeUrl } = await import('#sending/unsubscribe_links')
+const { envelopeFor } = await import('#sending/envelope')
+const { envelopeSenderOf } = await import('#sending/return_path')
+const { senderIdentityFor } = await import('#sending/sender_identity')
+const { mailOf } = await import('#sending/send_delivery')
 const { default: Message } = await import('#models/message')
 const { default: Mailing } = await import('#models/mailing')
 const { default: StartRun } = await import('#sending/start_run')
@@ -204,7 +209,7 @@ async function measurePass(
   // 1. Baseline: pooled nodemailer alone, in this process.
   const baselineCpu = process.cpuUsage()
   const baselineMs = await profiled(`baseline-${workerCount}`, () =>
-    sendStraight(RECIPIENTS, poolSize)
+    sendStraight(RECIPIENTS, poolSize, owner.tenant.id)
   )
   const baselineUsage = process.cpuUsage(baselineCpu)
   const baselineCpuMs = (baselineUsage.user + baselineUsage.system) / 1000
@@ -478,10 +483,13 @@ function messageBody(name: string, unsubscribe: string) {
 /**
  * The raw rate: the same pooled transport settings as the engine's, kept
  * busy by twice as many senders as it has connections, sending the very
- * messages the pipeline sends (the same template rendered for each client,
- * with the same unsubscribe links and headers): only the engine differs.
+ * messages the pipeline sends: each client's delivery rendered by the
+ * engine's renderer into its envelope (unsubscribe link and headers, SMTP
+ * envelope) and made into nodemailer's mail by the engine's own `mailOf`
+ * (the workspace's From and Reply-To, the delivery's Message-ID). Only the
+ * engine around the send differs: claims, attempt log, settlements, queue.
  */
-async function sendStraight(count: number, poolSize: number) {
+async function sendStraight(count: number, poolSize: number, tenantId: number) {
   // The engine's own transport settings (Nagle off included), pointed at the sink.
   const transport = nodemailer.createTransport({
     ...campaignTransportOptions(),
@@ -491,30 +499,31 @@ async function sendStraight(count: number, poolSize: number) {
     subject: SUBJECT,
     ...messageBody(GREETING, '{{ unsubscribe_url }}'),
   })
+  const sender = await senderIdentityFor(tenantId)
+  const envelopeSender = envelopeSenderOf({ own: false }, sender)
   let next = 0
-  const sender = async () => {
+  const sendOneAfterAnother = async () => {
     while (next < count) {
       const index = next++
-      const client = {
-        full_name: `Client ${index}`,
+      // What a claim returns for the index-th client (seedClients).
+      const delivery = {
+        id: index + 1,
+        runId: 1,
+        tenantId,
+        clientId: index + 1,
         email: `client.${index}@example-${index % 97}.com`,
+        fullName: `Client ${index}`,
+        attempts: 0,
         attributes: WITH_ATTRIBUTES ? attributesOf(index) : undefined,
+        claim: { token: 1, at: 0 },
       }
-      const url = unsubscribeUrl({ id: index + 1, tenantId: 1 })
-      const rendered = render({ client, unsubscribe_url: url })
-      await transport.sendMail({
-        from: { name: 'Mailings', address: 'hello@mailings.test' },
-        to: { name: client.full_name, address: client.email },
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html ?? undefined,
-        headers: unsubscribeHeaders(url),
-        messageId: `<baseline-${index}@localhost>`,
-      })
+      await transport.sendMail(
+        mailOf(delivery, envelopeFor(delivery, render, envelopeSender), sender)
+      )
     }
   }
   const startedAt = performance.now()
-  await Promise.all(Array.from({ length: poolSize * 2 }, sender))
+  await Promise.all(Array.from({ length: poolSize * 2 }, sendOneAfterAnother))
   const elapsed = performance.now() - startedAt
   transport.close()
   return elapsed

@@ -12,6 +12,28 @@ import { nodemailerDkim, type SenderIdentity } from '#sending/sender_identity'
 import { messageIdOfDelivery } from '#bounces/delivery_refs'
 
 /**
+ * The mail of one delivery as nodemailer takes it: From, Reply-To and DKIM
+ * key of the workspace, the recipient, the message rendered for them, their
+ * own headers, Message-ID and SMTP envelope. Also what `npm run bench:send`
+ * sends through bare nodemailer as its baseline, so that both sides send the
+ * very same messages and the benchmark measures only the engine.
+ */
+export function mailOf(delivery: ClaimedDelivery, envelope: Envelope, sender: SenderIdentity) {
+  return {
+    from: sender.from,
+    replyTo: sender.replyTo,
+    dkim: sender.dkim && nodemailerDkim(sender.dkim),
+    to: delivery.fullName ? { name: delivery.fullName, address: delivery.email } : delivery.email,
+    subject: envelope.rendered.subject,
+    text: envelope.rendered.text,
+    html: envelope.rendered.html ?? undefined,
+    headers: envelope.headers,
+    messageId: messageIdOfDelivery(delivery.id),
+    envelope: envelope.smtp,
+  }
+}
+
+/**
  * Hands one claimed delivery to the mail server and writes the attempt to
  * the log at once (the record that a message was accepted, so it is never
  * sent again). Returns what the try means for the delivery, for the batch
@@ -30,20 +52,7 @@ export default class SendDelivery {
     const startedAt = performance.now()
     let outcome: SmtpOutcome
     try {
-      const info = await transport.sendMail({
-        from: sender.from,
-        replyTo: sender.replyTo,
-        dkim: sender.dkim && nodemailerDkim(sender.dkim),
-        to: delivery.fullName
-          ? { name: delivery.fullName, address: delivery.email }
-          : delivery.email,
-        subject: envelope.rendered.subject,
-        text: envelope.rendered.text,
-        html: envelope.rendered.html ?? undefined,
-        headers: envelope.headers,
-        messageId: messageIdOfDelivery(delivery.id),
-        envelope: envelope.smtp,
-      })
+      const info = await transport.sendMail(mailOf(delivery, envelope, sender))
       outcome = acceptedOutcome(info.response)
     } catch (error) {
       outcome = classifySmtpError(error)
