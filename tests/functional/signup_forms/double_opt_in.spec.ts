@@ -386,6 +386,7 @@ test.group('Sign-up forms: double opt-in', () => {
       full_name: 'Hedy Lamarr',
       attributes: { company: 'MGM' },
       tags: ['newsletter'],
+      source: 'signup_form',
       signup_form_id: form.id,
       consent_id: consent.id,
       subscribed_at: isoTime(consent.confirmedAt!),
