@@ -44,12 +44,21 @@ const dbConfig = defineConfig({
          * NORMAL syncs at checkpoints instead of at every commit: a process
          * crash loses nothing, a power cut may lose the last commits (the
          * SQLite documentation's recommended setting for WAL).
+         *
+         * unicode_lower(): SQLite's own lower() and LIKE fold ASCII letters
+         * only, PostgreSQL's (a UTF-8 database) fold "Ë" and "É" too, so
+         * the segment compiler (app/audiences/segment_sql.ts) folds with
+         * this on SQLite to pick the same clients on both. Deterministic,
+         * so SQLite may use it anywhere lower() may; null stays null.
          */
         afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
           connection.pragma('journal_mode = WAL')
           connection.pragma('busy_timeout = 5000')
           connection.pragma('synchronous = NORMAL')
           connection.pragma('foreign_keys = ON')
+          connection.function('unicode_lower', { deterministic: true }, (value: unknown) =>
+            value === null ? null : String(value).toLowerCase()
+          )
           done(null, connection)
         },
       },

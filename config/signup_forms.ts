@@ -49,6 +49,19 @@ const signupFormsConfig = {
   confirmationTtlHours: 72,
 
   /**
+   * Unconfirmed sign-ups are not kept: once their link has long expired
+   * (its 72 hours and a grace for a mail that arrived late), the daily
+   * clean-up (PurgeUnconfirmedSignups) deletes the pending clients nobody
+   * confirmed and every never-confirmed consent (the IP, browser, name and
+   * answers it holds), so a robot's sign-ups leave nothing behind for good.
+   * Never less than the link's lifetime.
+   */
+  unconfirmedKeptHours: 7 * 24,
+
+  /** How often that clean-up runs (a job scheduler on the default queue). */
+  cleanupEvery: 24 * 3600 * 1000,
+
+  /**
    * The most a submission's body may declare (a form asks an address, a
    * name and at most MAX_ASKED_ATTRIBUTES short values): larger ones are
    * refused unread (413).

@@ -22,6 +22,7 @@ export const jobs = {
   prune_webhooks: () => import('#jobs/prune_webhooks_job'),
   recheck_domains: () => import('#jobs/recheck_domains_job'),
   record_signup: () => import('#jobs/record_signup_job'),
+  purge_unconfirmed_signups: () => import('#jobs/purge_unconfirmed_signups_job'),
 }
 
 export type JobName = keyof typeof jobs

@@ -66,16 +66,20 @@ declare module '@adonisjs/core/types' {
       source: string
     }
     /**
-     * A client confirmed a sign-up through a form and became subscribed
-     * (new, pending or unsubscribed before): emitted once per confirmation
-     * that changed their state, by ConfirmSignup, after its commit. The
+     * A client became subscribed, after the commit, once per change of
+     * state: they confirmed a sign-up through a form (new, pending or
+     * unsubscribed before; ConfirmSignup, source "signup_form", with the
+     * form and the consent), or the business took over an address still
+     * pending (CreateClient, UpdateClient, UpsertClients: the client form,
+     * the API, a CSV import; source "workspace", no form nor consent). The
      * client holds the stored values.
      */
     'client:subscribed': {
       client: Client
       subscribedAt: DateTime
+      source: 'signup_form' | 'workspace'
       signupFormId: number | null
-      consentId: number
+      consentId: number | null
     }
     /**
      * An address got on a workspace's suppression list, or its reason was

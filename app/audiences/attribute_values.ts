@@ -18,6 +18,12 @@ export interface AttributeError {
 export const ATTRIBUTE_TEXT_MAX_LENGTH = 500
 export const ATTRIBUTE_KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/
 const NUMBER_LIMIT = 1e15
+/**
+ * A number as people write it: optional sign, digits, optional fraction,
+ * optional exponent. Number() alone would also take "0x10", "0b101", "0o17"
+ * and "Infinity", which nobody types into a "seats" field meaning 16.
+ */
+const DECIMAL_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'on'])
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0', 'off'])
 
@@ -76,7 +82,11 @@ export function parseAttributeValue(
     }
     case 'number': {
       const number =
-        typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : Number.NaN
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && DECIMAL_NUMBER.test(raw.trim())
+            ? Number(raw.trim())
+            : Number.NaN
       if (!Number.isFinite(number) || Math.abs(number) > NUMBER_LIMIT) {
         return refuse('attribute.number', `${label} must be a number`)
       }

@@ -188,19 +188,26 @@ function attributeCondition(condition: AttributeCondition, context: SegmentConte
   switch (type) {
     case 'text':
     case 'choice': {
+      // Case aside, Unicode letters too ("ZOË" = "zoë"): PostgreSQL's
+      // lower() and ILIKE fold them, SQLite's lower() and LIKE fold ASCII
+      // only, so SQLite uses unicode_lower() (registered on every
+      // connection, config/database.ts). Segment conditions read JSON
+      // values, which no index serves either way.
+      const fold = pg ? 'lower' : 'unicode_lower'
       const equal = {
-        sql: `lower(${text.sql}) = lower(${pg ? '?::text' : '?'})`,
+        sql: `${fold}(${text.sql}) = ${fold}(${pg ? '?::text' : '?'})`,
         bindings: [...text.bindings, String(value)],
       }
       if (condition.op === 'eq') return equal
       if (condition.op === 'neq') return not(equal, context)
       if (condition.op === 'contains' && type === 'text') {
-        // SQLite's LIKE already ignores (ASCII) case; PostgreSQL needs ILIKE.
         const pattern = `%${String(value).replace(/[\\%_]/g, '\\$&')}%`
-        return {
-          sql: `${text.sql} ${pg ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\'`,
-          bindings: [...text.bindings, pattern],
-        }
+        return pg
+          ? { sql: `${text.sql} ILIKE ? ESCAPE '\\'`, bindings: [...text.bindings, pattern] }
+          : {
+              sql: `unicode_lower(${text.sql}) LIKE unicode_lower(?) ESCAPE '\\'`,
+              bindings: [...text.bindings, pattern],
+            }
       }
       return MATCH_NOBODY
     }

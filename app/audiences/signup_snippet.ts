@@ -2,6 +2,7 @@ import type SignupForm from '#models/signup_form'
 import type { AskedAttribute } from '#audiences/signup_forms'
 import { signupFormUrl } from '#audiences/signup_links'
 import { escapeHtml } from '#services/html/escape'
+import { CONSENT_VERSION_FIELD, consentTextVersion } from '#audiences/consent_texts'
 
 /**
  * The HTML a business pastes on its own site to show a form: a plain POST
@@ -40,6 +41,9 @@ export function signupFormSnippet(
     '  <div style="position:absolute;left:-10000px;top:auto;width:1px;height:1px;overflow:hidden" aria-hidden="true">',
     '    <label>Leave this empty <input type="text" name="website" tabindex="-1" autocomplete="off"></label>',
     '  </div>',
+    // The version of the words below: sign-ups through this snippet record
+    // them, even after the form's text is edited.
+    `  <input type="hidden" name="${CONSENT_VERSION_FIELD}" value="${consentTextVersion(form.consentText)}">`,
     `  <p><small>${escapeHtml(form.consentText)}</small></p>`,
     '  <p><button type="submit">Subscribe</button></p>',
     '</form>'

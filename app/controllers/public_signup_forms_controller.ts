@@ -51,7 +51,7 @@ export default class PublicSignupFormsController {
     }
     const submission = await ReadSignupSubmission.handle(
       found,
-      request.only(['email', 'name', 'attributes', 'website'])
+      request.only(['email', 'name', 'attributes', 'website', 'consent_version'])
     )
     if (submission.kind === 'invalid') {
       response.status(422)
@@ -62,6 +62,7 @@ export default class PublicSignupFormsController {
         form: found.form,
         email: submission.email,
         submitted: submission.submitted,
+        consentVersion: submission.consentVersion,
         ip: request.ip(),
         userAgent: request.header('user-agent') ?? null,
       })

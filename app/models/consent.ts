@@ -34,6 +34,15 @@ export default class Consent extends BaseModel {
   declare consentText: string
 
   /**
+   * Whether `consentText` is the version the posting page said it showed
+   * (#audiences/consent_texts): false when it named none or an unknown one
+   * and the form's text at the time was recorded instead; null for
+   * records before versions, and for the preference page's.
+   */
+  @column({ consume: (value: number | boolean | null) => (value === null ? null : Boolean(value)) })
+  declare consentTextMatched: boolean | null
+
+  /**
    * What the visitor typed (full name, attribute values), applied to the
    * client when the sign-up is confirmed.
    */

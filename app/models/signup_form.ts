@@ -4,6 +4,7 @@ import type { BelongsTo, ManyToMany } from '@adonisjs/lucid/types/relations'
 import Tenant from '#models/tenant'
 import Tag from '#models/tag'
 import AttributeDefinition from '#models/attribute_definition'
+import { consentTextVersion } from '#audiences/consent_texts'
 
 /**
  * A public sign-up form of a workspace: a hosted page at /f/<publicToken>
@@ -36,6 +37,15 @@ export default class SignupForm extends BaseModel {
 
   @column()
   declare consentText: string
+
+  /**
+   * The version of the consent text, which the hosted page and the snippet
+   * post back (#audiences/consent_texts): the words the visitor saw are
+   * recorded even after an edit.
+   */
+  get consentVersion() {
+    return consentTextVersion(this.consentText)
+  }
 
   @column()
   declare successText: string

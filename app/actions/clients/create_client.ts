@@ -10,6 +10,7 @@ import {
 } from '#audiences/tag_changes'
 import { writeTransaction } from '#services/database/write_transaction'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { announceTakenOver, claimPendingClients } from '#audiences/pending_takeovers'
 
 /**
  * A client as the web form and the API write it. Tags come as ids (the
@@ -46,16 +47,18 @@ export interface ClientFields extends TagNameChanges {
  * business adding the address vouches for its consent, as for a new client,
  * so a stranger's sign-up cannot keep a real client unmailed. It keeps its
  * id, consents and tags, and what the business leaves out (name, comment,
- * attributes) stays as the visitor typed it.
+ * attributes) stays as the visitor typed it. Its `client.subscribed`
+ * (source `workspace`) goes after the commit.
  */
 export default class CreateClient {
   static async handle(actor: Actor, tenant: Tenant, fields: ClientFields) {
-    const client = await writeTransaction(async (trx) => {
+    const { client, takenOver } = await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(tenant.id, fields, trx)
       const pending = await Client.query({ client: trx })
         .where({ tenantId: tenant.id, email: fields.email })
         .whereNotNull('pendingAt')
         .first()
+      const claimed = pending ? await claimPendingClients(trx, tenant.id, [pending.id]) : []
       const created = pending
         ? await pending
             .merge({
@@ -87,9 +90,10 @@ export default class CreateClient {
         },
         trx
       )
-      return created
+      return { client: created, takenOver: claimed.length > 0 }
     })
     await forgetWorkspaceClientCount(tenant)
+    if (takenOver) await announceTakenOver([client])
     const suppressed = await db
       .from('suppressions')
       .where({ tenant_id: tenant.id, email: client.email })

@@ -6,6 +6,7 @@ import { resolveClientTagChanges, writeTagChanges } from '#audiences/tag_changes
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { writeTransaction } from '#services/database/write_transaction'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
+import { announceTakenOver, claimPendingClients } from '#audiences/pending_takeovers'
 
 /**
  * Saves the edit form or the API's `PUT`. Every field is sent, so an
@@ -15,13 +16,18 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
  * and its tags change in one transaction (past the workspace's tag limit,
  * nothing). The unsubscribed state is the recipient's to change, not ours;
  * a pending one (a form's sign-up, not confirmed) ends: the business saving
- * the client vouches for its consent, as when it creates one.
+ * the client vouches for its consent, as when it creates one, and
+ * `client.subscribed` (source `workspace`) says so after the commit.
  */
 export default class UpdateClient {
   static async handle(actor: Actor, client: Client, fields: ClientFields) {
-    const wasPending = client.pendingAt !== null
-    await writeTransaction(async (trx) => {
+    const wasPending = await writeTransaction(async (trx) => {
       const named = await resolveClientTagChanges(client.tenantId, fields, trx)
+      // Only when the loaded client is pending: the common save costs nothing more.
+      const claimed =
+        client.pendingAt !== null
+          ? await claimPendingClients(trx, client.tenantId, [client.id])
+          : []
       client.useTransaction(trx)
       client.merge({
         email: fields.email,
@@ -53,9 +59,11 @@ export default class UpdateClient {
         },
         trx
       )
+      return claimed.length > 0
     })
     if (wasPending) {
       await forgetWorkspaceClientCount(await Tenant.findOrFail(client.tenantId))
+      await announceTakenOver([client])
     }
     return client
   }

@@ -11,6 +11,7 @@ import {
 } from '#audiences/attribute_values'
 import { tagIdsOfClients, writeTagChanges, type ClientTagChange } from '#audiences/tag_changes'
 import { writeTransaction } from '#services/database/write_transaction'
+import { announceTakenOver, claimPendingClients } from '#audiences/pending_takeovers'
 
 /**
  * Rows written per statement: an API bulk request (1,000 items) is one
@@ -61,8 +62,9 @@ export interface ClientUpsertResult {
  * is subscribed: the business naming the address in an import or the API
  * vouches for its consent, as it does for a client it creates this way
  * (otherwise a stranger's sign-up would keep a real client unmailed for
- * good). Such a row is "updated" even when nothing else changes. The
- * unsubscribed state and suppressions stay as they are.
+ * good). Such a row is "updated" even when nothing else changes, and its
+ * client is announced (`client.subscribed`, source `workspace`) after the
+ * commit. The unsubscribed state and suppressions stay as they are.
  *
  * Attributes are merged into the saved JSON by the upsert itself
  * (PostgreSQL `jsonb ||`, SQLite `json_patch`), so a key another request set
@@ -81,8 +83,11 @@ export default class UpsertClients {
     }
     if (rows.length === 0) return []
 
-    const { outcomes, idByEmail, wrote } = await writeTransaction((trx) => write(trx, tenant, rows))
+    const { outcomes, idByEmail, wrote, takenOver } = await writeTransaction((trx) =>
+      write(trx, tenant, rows)
+    )
     if (wrote) await forgetWorkspaceClientCount(tenant)
+    await announceTakenOver(takenOver)
 
     const suppressed = await suppressedAmong(tenant, rows)
     return rows.map((row, index) => ({
@@ -152,6 +157,13 @@ async function write(trx: QueryClientContract, tenant: Tenant, rows: ClientUpser
     })
   }
 
+  // Pending clients the rows name, claimed before the upsert clears them
+  // too: usually none, and then no statement.
+  const takenOver = await claimPendingClients(
+    trx,
+    tenant.id,
+    saved.filter((client) => client.pending_at !== null).map((client) => client.id)
+  )
   const written = writes.length === 0 ? [] : await upsertRows(trx, writes)
   const idByEmail = new Map<string, number>(saved.map((client) => [client.email, client.id]))
   for (const row of written) {
@@ -161,7 +173,7 @@ async function write(trx: QueryClientContract, tenant: Tenant, rows: ClientUpser
     [...tagChanges].map(([email, change]) => ({ clientId: idByEmail.get(email)!, ...change })),
     trx
   )
-  return { outcomes, idByEmail, wrote: writes.length > 0 }
+  return { outcomes, idByEmail, wrote: writes.length > 0, takenOver }
 }
 
 const NO_ATTRIBUTES: AttributeValues = Object.freeze({}) as AttributeValues

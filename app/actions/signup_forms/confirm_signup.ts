@@ -89,6 +89,7 @@ export default class ConfirmSignup {
       await emitter.emit('client:subscribed', {
         client: change.client,
         subscribedAt: now,
+        source: 'signup_form',
         signupFormId: form?.id ?? null,
         consentId: consent.id,
       })

@@ -1,3 +1,4 @@
+import { rememberConsentText } from '#audiences/consent_texts'
 import type Tenant from '#models/tenant'
 import SignupForm from '#models/signup_form'
 import type { SignupFormData } from '#validators/signup_form'
@@ -29,6 +30,7 @@ export default class CreateSignupForm {
         { client: trx }
       )
       await replaceFormChoices(form, choices, trx)
+      await rememberConsentText(form, trx)
       await RecordWorkspaceEvent.handle(
         actor,
         {

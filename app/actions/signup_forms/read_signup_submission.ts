@@ -2,6 +2,7 @@ import type { ConsentSubmission } from '#models/consent'
 import type { PublicSignupForm } from '#actions/signup_forms/find_public_signup_form'
 import { checkSignupAnswers, consentSubmission } from '#audiences/signup_forms'
 import { signupSubmissionValidator } from '#validators/signup_form'
+import { CONSENT_VERSION_FIELD } from '#audiences/consent_texts'
 
 /**
  * What the visitor typed, as text only, to fill the form in again.
@@ -15,7 +16,7 @@ export interface EnteredValues {
 export type SignupSubmission =
   | { kind: 'robot' }
   | { kind: 'invalid'; values: EnteredValues; errors: Record<string, string> }
-  | { kind: 'valid'; email: string; submitted: ConsentSubmission }
+  | { kind: 'valid'; email: string; submitted: ConsentSubmission; consentVersion: unknown }
 
 /**
  * A post to a form, read: a robot (it filled the honeypot field people
@@ -46,6 +47,8 @@ export default class ReadSignupSubmission {
       kind: 'valid',
       email: data.email,
       submitted: consentSubmission(form.askName ? data.name : null, answers.attributes),
+      // Which consent text the page showed: checked by SubmitSignup.
+      consentVersion: body[CONSENT_VERSION_FIELD],
     }
   }
 }

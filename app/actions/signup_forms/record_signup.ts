@@ -24,6 +24,11 @@ export interface QueuedSignup {
   submitted: ConsentSubmission
   /** The words the visitor was shown, as they were then. */
   consentText: string
+  /**
+   * Whether the page that posted named those words' version (absent in
+   * jobs queued before versions existed).
+   */
+  consentTextMatched?: boolean
   ip: string
   userAgent: string | null
   mail: MailAllowance
@@ -117,6 +122,7 @@ export default class RecordSignup {
           ip: signup.ip,
           userAgent: storableUserAgent(signup.userAgent),
           consentText: signup.consentText,
+          consentTextMatched: signup.consentTextMatched ?? null,
           submitted: signup.submitted,
           submissionId: signup.submissionId,
         },

@@ -6,6 +6,7 @@ import RecordSignupJob from '#jobs/record_signup_job'
 import SignupsPausedException from '#exceptions/signups_paused_exception'
 import { takeConfirmationMail } from '#audiences/signup_limits'
 import { dispatch } from '#services/queue/dispatch'
+import { shownConsentText } from '#audiences/consent_texts'
 
 export interface SignupRequest {
   /** An enabled form, with its tenant loaded. */
@@ -15,6 +16,8 @@ export interface SignupRequest {
   submitted: ConsentSubmission
   ip: string
   userAgent: string | null
+  /** The posted `consent_version` field, as sent (anything). */
+  consentVersion?: unknown
 }
 
 /**
@@ -31,7 +34,9 @@ export interface SignupRequest {
  * (SignupsPausedException, a 503).
  */
 export default class SubmitSignup {
-  static async handle({ form, email, submitted, ip, userAgent }: SignupRequest) {
+  static async handle({ form, email, submitted, ip, userAgent, consentVersion }: SignupRequest) {
+    // The words of the page that posted, which an edit since may have changed.
+    const shown = await shownConsentText(form, consentVersion)
     const taken = await takeConfirmationMail(form.tenantId, email)
     try {
       await dispatch(RecordSignupJob, {
@@ -39,7 +44,8 @@ export default class SubmitSignup {
         formId: form.id,
         email,
         submitted,
-        consentText: form.consentText,
+        consentText: shown.text,
+        consentTextMatched: shown.matched,
         ip,
         userAgent,
         mail: taken.allowance,

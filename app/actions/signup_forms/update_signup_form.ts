@@ -1,3 +1,4 @@
+import { rememberConsentText } from '#audiences/consent_texts'
 import type SignupForm from '#models/signup_form'
 import type { SignupFormData } from '#validators/signup_form'
 import { replaceFormChoices, signupFormSettings } from '#audiences/signup_forms'
@@ -6,7 +7,9 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
 
 /**
  * Saves a form's settings, tags and attributes. Sign-ups already waiting
- * for their confirmation keep the words they were shown (their consent);
+ * for their confirmation keep the words they were shown (their consent),
+ * and so do sign-ups from a page or snippet showing the former consent
+ * text (every version is kept, #audiences/consent_texts);
  * they get the tags the form gives when they confirm. Throws TagLimitError
  * as CreateSignupForm does.
  */
@@ -25,6 +28,8 @@ export default class UpdateSignupForm {
       form.useTransaction(trx)
       await form.merge(columns).save()
       await replaceFormChoices(form, choices, trx)
+      // The text it had stays known: pages and snippets showing it still post.
+      await rememberConsentText(form, trx)
       await RecordWorkspaceEvent.handle(
         actor,
         {

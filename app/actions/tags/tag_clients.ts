@@ -1,3 +1,4 @@
+import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 import type Tag from '#models/tag'
@@ -6,6 +7,7 @@ import { clientFilterOf, type ClientFilters } from '#audiences/client_filters'
 import { affectedRows } from '#services/database/affected_rows'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { writeTransaction } from '#services/database/write_transaction'
+import { sqlTime } from '#services/database/sql_time'
 
 /**
  * Which clients a bulk change is for: ids ticked in the list, or every
@@ -18,7 +20,8 @@ export type ClientSelection = { ids: number[] } | { filters: ClientFilters }
  * clients, with one statement rooted at the workspace: `INSERT … SELECT`
  * or `DELETE … WHERE client_id IN (SELECT …)`. A whole search of 100,000
  * clients never comes into Node, and ids of another workspace's clients
- * match nothing. Returns how many clients changed (those that already had,
+ * match nothing. The clients whose tags change get a new `updated_at`, as
+ * for every other change of a client's tags. Returns how many clients changed (those that already had,
  * or did not have, the tag are not counted).
  */
 export default class TagClients {
@@ -56,20 +59,43 @@ export default class TagClients {
     selection: ClientSelection,
     narrow: Awaited<ReturnType<typeof clientFilterOf>> | null
   ) {
-    const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
-    const clients = narrow
-      ? narrow(query)
-      : query.whereIn('id', (selection as { ids: number[] }).ids)
+    // Built anew for each statement: a query builder is spent by being used.
+    const clients = () => {
+      const query = Client.query({ client: trx }).where('tenant_id', tenant.id)
+      return narrow ? narrow(query) : query.whereIn('id', (selection as { ids: number[] }).ids)
+    }
+    const hasTag = (query: DatabaseQueryBuilderContract) =>
+      query
+        .from('client_tags')
+        .whereColumn('client_tags.client_id', 'clients.id')
+        .where('client_tags.tag_id', tag.id)
+
+    // The clients whose tags change, changed (API readers sync on
+    // updated_at): marked before the tags move, while "has it / has it
+    // not" still tells which they are; one statement over the same
+    // selection, each row checked on the (client_id, tag_id) index.
+    await trx
+      .from('clients')
+      .whereIn('id', clients().select('id'))
+      .if(
+        operation === 'remove',
+        (query) => query.whereExists(hasTag),
+        (query) => query.whereNotExists(hasTag)
+      )
+      .update({ updated_at: sqlTime() })
+
     if (operation === 'remove') {
       const result = await trx
         .from('client_tags')
         .where('tag_id', tag.id)
-        .whereIn('client_id', clients.select('id'))
+        .whereIn('client_id', clients().select('id'))
         .delete()
       return affectedRows(result)
     }
 
-    const select = clients.select(trx.raw('CAST(? AS INTEGER)', [tag.id]), 'id').toSQL()
+    const select = clients()
+      .select(trx.raw('CAST(? AS INTEGER)', [tag.id]), 'id')
+      .toSQL()
     const result = await trx.rawQuery(
       `INSERT INTO client_tags (tag_id, client_id) ${select.sql}
        ON CONFLICT (tag_id, client_id) DO NOTHING`,

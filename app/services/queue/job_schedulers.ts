@@ -10,6 +10,10 @@ import {
   registerSendingDomainScheduler,
   SENDING_DOMAIN_SCHEDULER_IDS,
 } from '#services/sending_domains/scheduler'
+import {
+  registerSignupFormScheduler,
+  SIGNUP_FORM_SCHEDULER_IDS,
+} from '#services/signup_forms/scheduler'
 
 /**
  * Every recurring job, by the queue it runs on, each registered by the
@@ -24,6 +28,11 @@ const JOB_SCHEDULERS = [
     queue: 'default',
     ids: SENDING_DOMAIN_SCHEDULER_IDS,
     register: registerSendingDomainScheduler,
+  },
+  {
+    queue: 'default',
+    ids: SIGNUP_FORM_SCHEDULER_IDS,
+    register: registerSignupFormScheduler,
   },
 ]
 

@@ -90,7 +90,9 @@ export async function clientUpdatedPayload({
 }
 
 /**
- * `client.subscribed`: a sign-up through a form was confirmed. Carries what
+ * `client.subscribed`: a sign-up through a form was confirmed (source
+ * `signup_form`), or the business subscribed an address still pending
+ * (source `workspace`: no form, no consent). Carries what
  * the client now is (name, attributes, tag names), so a receiver need not
  * call the API back. Reads the client's tags: call it only when an endpoint
  * listens.
@@ -98,6 +100,7 @@ export async function clientUpdatedPayload({
 export async function clientSubscribedPayload({
   client,
   subscribedAt,
+  source,
   signupFormId,
   consentId,
 }: EventsList['client:subscribed']) {
@@ -107,6 +110,7 @@ export async function clientSubscribedPayload({
     full_name: client.fullName,
     attributes: client.attributes,
     tags: await tagNamesOf(client),
+    source,
     signup_form_id: signupFormId,
     consent_id: consentId,
     subscribed_at: isoTime(subscribedAt),

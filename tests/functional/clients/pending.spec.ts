@@ -9,6 +9,10 @@ import { api, createToken } from '#tests/helpers/api'
 import { reportFigures, removeUploads, writeUpload } from '#tests/functional/clients/helpers'
 import { defineAttributes, tagClients } from '#tests/helpers/client_audience'
 import { tagsOfClients } from '#audiences/client_tags'
+import db from '@adonisjs/lucid/services/db'
+import { waitUntil } from '#tests/helpers/wait'
+import { startReceiver } from '#tests/functional/webhooks/receiver'
+import { createEndpoint } from '#tests/functional/webhooks/helpers'
 
 /**
  * A client as a stranger's sign-up through a form leaves it: pending, with
@@ -189,6 +193,73 @@ test.group('Clients: a write by the business subscribes a pending client', (grou
     const after = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
     assert.notInclude(after.text(), 'Awaiting sign-up confirmation')
   })
+})
+
+test.group('Clients: taking over a pending address announces client.subscribed', (group) => {
+  group.teardown(removeUploads)
+
+  test('once per client, from the web form, the edit form, the API and a CSV import', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const receiver = await startReceiver(cleanup)
+    const { user, tenant } = await createUser()
+    const endpoint = await createEndpoint(tenant, receiver.url(), ['client.subscribed'])
+    const created = await pendingClient(tenant, 'created@customer.com')
+    const edited = await pendingClient(tenant, 'edited@customer.com')
+    const upserted = await pendingClient(tenant, 'upserted@customer.com')
+    const imported = await pendingClient(tenant, 'imported@customer.com')
+    await tagClients(tenant, ['From form'], [upserted.id])
+    // Already subscribed: saving it announces nothing.
+    const member = await tenant.related('clients').create({ email: 'member@customer.com' })
+    const calls = api(client, await createToken(user))
+
+    await postForm(client, '/clients', { email: created.email, fullName: 'Cy' }).loginAs(user)
+    await putForm(client, `/clients/${edited.id}`, { email: edited.email }).loginAs(user)
+    // Saved again: no longer pending, nothing more to announce.
+    await putForm(client, `/clients/${edited.id}`, { email: edited.email }).loginAs(user)
+    await putForm(client, `/clients/${member.id}`, { email: member.email }).loginAs(user)
+    const bulk = await calls.post('/clients/bulk', {
+      clients: [{ email: upserted.email }, { email: member.email }, { email: 'new@customer.com' }],
+    })
+    bulk.assertStatus(200)
+    // Named again: nothing more.
+    await calls.post('/clients/bulk', { clients: [{ email: upserted.email }] })
+    const path = await writeUpload('takeover.csv', `email\n${imported.email}\n`)
+    const upload = await postForm(client, '/clients/import')
+      .file('file', path)
+      .header('referer', '/clients/import')
+      .loginAs(user)
+    upload.assertStatus(200)
+
+    await waitUntil('four client.subscribed webhooks', async () => receiver.received.length >= 4)
+    const messages = await db
+      .from('webhook_messages')
+      .where({ tenant_id: tenant.id, type: 'client.subscribed' })
+    assert.lengthOf(messages, 4)
+    const events = receiver.verified(endpoint.secret)
+    assert.sameMembers(
+      events.map((event) => event.data.email),
+      [created.email, edited.email, upserted.email, imported.email]
+    )
+    for (const event of events) {
+      assert.equal(event.type, 'client.subscribed')
+      assert.equal(event.data.source, 'workspace')
+      assert.isNull(event.data.signup_form_id)
+      assert.isNull(event.data.consent_id)
+    }
+    const fromApi = events.find((event) => event.data.email === upserted.email)!
+    await upserted.refresh()
+    assert.equal(upserted.state, 'subscribed')
+    assert.deepInclude(fromApi.data, {
+      client_id: upserted.id,
+      full_name: 'Typed by a stranger',
+      attributes: {},
+      tags: ['From form'],
+    })
+    assert.match(fromApi.data.subscribed_at, /^\d{4}-\d\d-\d\dT/)
+  }).timeout(30_000)
 })
 
 test.group('Clients: pending ones are counted apart', () => {

@@ -310,6 +310,62 @@ test.group('Tags: bulk from the clients list', () => {
     assert.deepEqual(await tagNamesOf(bob), [])
   })
 
+  test('the clients whose tags change get a new updated_at, the others keep theirs', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [ada, bob, cy] = await createClients(tenant, 3)
+    const vip = await createTag(tenant, 'VIP')
+    await tagClients(vip, [bob])
+    const other = await createUser()
+    const [theirs] = await createClients(other.tenant, 1)
+    const longAgo = sqlTime(DateTime.utc().minus({ days: 30 }))
+    const ids = [ada.id, bob.id, cy.id, theirs.id]
+    const age = async () => {
+      await db.from('clients').whereIn('id', ids).update({ updated_at: longAgo })
+    }
+    // Which of the clients were changed since `age()`.
+    const touched = async () => {
+      const rows = await db
+        .from('clients')
+        .whereIn('id', ids)
+        .where('updated_at', '>', longAgo)
+        .orderBy('id')
+        .select('id')
+      return rows.map((row) => Number(row.id))
+    }
+
+    await age()
+    await postForm(client, '/clients/bulk-tag', {
+      tagId: vip.id,
+      op: 'add',
+      scope: 'selected',
+      ids: [ada.id, bob.id, theirs.id],
+    }).loginAs(user)
+    // bob had the tag already; another workspace's client is not reached.
+    assert.deepEqual(await touched(), [ada.id])
+
+    await age()
+    await postForm(client, '/clients/bulk-tag', {
+      tagId: vip.id,
+      op: 'remove',
+      scope: 'search',
+      q: '',
+    }).loginAs(user)
+    assert.deepEqual(await touched(), [ada.id, bob.id])
+
+    // A search marks only the clients it finds.
+    await age()
+    await postForm(client, '/clients/bulk-tag', {
+      tagId: vip.id,
+      op: 'add',
+      scope: 'search',
+      q: cy.email,
+    }).loginAs(user)
+    assert.deepEqual(await touched(), [cy.id])
+  })
+
   test('adds and removes a tag for every client of the search, past the first page', async ({
     client,
     assert,

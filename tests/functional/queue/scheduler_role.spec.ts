@@ -39,11 +39,16 @@ test.group('Worker roles', (group) => {
 
     assert.isOk(await queue.getJobScheduler('start-due-runs'))
     assert.isOk(await queue.getJobScheduler('recheck-sending-domains'))
+    assert.isOk(await queue.getJobScheduler('purge-unconfirmed-signups'))
     assert.lengthOf(await queue.getWorkers(), 0, 'no BullMQ worker takes jobs')
     // Lost (as Redis loses them): its reconciler registers them again.
     await queue.removeJobScheduler('start-due-runs')
+    await queue.removeJobScheduler('purge-unconfirmed-signups')
     await waitUntil('the job scheduler to be registered again', () =>
       queue.getJobScheduler('start-due-runs')
+    )
+    await waitUntil('the sign-up clean-up to be registered again', () =>
+      queue.getJobScheduler('purge-unconfirmed-signups')
     )
   })
 

@@ -247,6 +247,31 @@ test.group('Mailing audiences: tags and segments at run start', () => {
     refusedSegment.assertStatus(422)
     assert.equal(refusedSegment.body().errors[0].field, 'segment_id')
   })
+
+  test('the mailing page’s count says unsubscribed and suppressed clients are skipped', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const [vip] = await createTags(tenant, ['vip'])
+    const [subscribed, unsubscribed] = await createClients(tenant, 2)
+    await unsubscribed.merge({ unsubscribedAt: DateTime.now() }).save()
+    await tag([subscribed, unsubscribed], vip)
+    const mailing = await createMailing(tenant, { audience: 'tags' })
+    await mailing.related('tags').attach([vip.id])
+
+    const page = await client.get(`/mailings/${mailing.id}`).loginAs(user)
+    // Both match; the page must not promise the unsubscribed one a message.
+    assert.match(page.text(), /data-testid="recipients-count">\s*2 clients match now/)
+    assert.match(
+      page.text(),
+      /data-testid="recipients-skipped">Unsubscribed and suppressed ones among them are skipped when a run starts\./
+    )
+    const run = await StartRun.handle(mailing, DateTime.now(), { dispatch: false })
+    assert.deepEqual(await recipientsOf(run!.id), emails(subscribed, unsubscribed))
+    const sendable = await Delivery.query().where('run_id', run!.id).where('status', 'queued')
+    assert.deepEqual(emails(...sendable), emails(subscribed))
+  })
 })
 
 test.group('The clients list filtered by tag, segment and state', () => {

@@ -45,7 +45,26 @@ function random(seed: number) {
   }
 }
 
-const TEXTS = ['Paris', 'paris', 'PARIS', 'Lyon', 'Saint-Denis', '100% Paris', 'a_b', 'ab', '']
+/**
+ * With accented letters in both cases: the databases fold them alike
+ * (PostgreSQL's lower()/ILIKE, SQLite's unicode_lower()), as
+ * String.prototype.toLowerCase does here.
+ */
+const TEXTS = [
+  'Paris',
+  'paris',
+  'PARIS',
+  'Lyon',
+  'Saint-Denis',
+  '100% Paris',
+  'a_b',
+  'ab',
+  'Zoë',
+  'ZOË',
+  'Élise',
+  'élise',
+  '',
+]
 const NUMBERS = [-3, 0, 0.5, 1, 7, 12, 12.5, 1000]
 const DATES = ['2025-12-31', '2026-01-01', '2026-01-02', '2026-03-15', '2030-06-30']
 const PLANS = ['Free', 'Pro', 'Team']
@@ -183,7 +202,22 @@ function matches(client: Generated, condition: SegmentCondition, types: Map<stri
  * The values each operator is tried with, per type.
  */
 const VALUES: Record<AttributeType, (string | number | boolean)[]> = {
-  text: ['paris', 'PARIS', 'Lyon', '%', '_', 'a_b', '100%', 'nowhere', 'Saint'],
+  text: [
+    'paris',
+    'PARIS',
+    'Lyon',
+    '%',
+    '_',
+    'a_b',
+    '100%',
+    'nowhere',
+    'Saint',
+    'Zoë',
+    'zoË',
+    'ÉLISE',
+    'élise',
+    'Ë',
+  ],
   number: [0, 1, 7, 12, 12.5, -3, 999],
   date: ['2026-01-01', '2026-01-02', '2025-12-31', '2027-01-01'],
   boolean: [true, false],

@@ -14,7 +14,7 @@ import { smtp } from '#tests/helpers/peers'
 import { createUser } from '#tests/helpers/users'
 import { createMessage, createOpenMailing } from '#tests/helpers/workspace'
 import { settledMailsTo } from '#tests/helpers/account_mail'
-import { postForm } from '#tests/helpers/forms'
+import { postForm, putForm } from '#tests/helpers/forms'
 import { waitUntil } from '#tests/helpers/wait'
 import { startReceiver } from '#tests/functional/webhooks/receiver'
 import { createEndpoint } from '#tests/functional/webhooks/helpers'
@@ -27,6 +27,96 @@ import {
   submitSignup,
   visitorEmail,
 } from '#tests/functional/signup_forms/helpers'
+
+/**
+ * The consent_version field of a page or snippet (the snippet shown as
+ * text in the editor is HTML-escaped once more).
+ */
+function postedVersion(html: string) {
+  const text = html.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>')
+  const match = /<input type="hidden" name="consent_version" value="([^"]*)">/.exec(text)
+  if (!match) throw new Error('No consent_version field')
+  return match[1]
+}
+
+test.group('Sign-up forms: the consent text recorded is the one shown', () => {
+  test('a page or snippet shown before an edit records its own words; an unknown version records the current text, marked', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const form = await createSignupForm(tenant, { consentText: 'Old words: a monthly letter.' })
+    // A visitor opens the hosted page; the owner pastes the snippet on their site.
+    const page = await client.get(`/f/${form.publicToken}`)
+    const editor = await client.get(`/clients/forms/${form.id}/edit`).loginAs(user)
+    const shownByPage = postedVersion(page.text())
+    const shownBySnippet = postedVersion(editor.text())
+    assert.equal(shownBySnippet, shownByPage)
+
+    // Then the owner changes the words.
+    const saved = await putForm(client, `/clients/forms/${form.id}`, {
+      name: form.name,
+      title: form.title,
+      askName: '1',
+      consentText: 'New words: a weekly letter and offers.',
+      successText: form.successText,
+      confirmedText: form.confirmedText,
+      confirmationSubject: form.confirmationSubject,
+      confirmationBody: form.confirmationBody,
+      redirectUrl: '',
+      enabled: '1',
+    }).loginAs(user)
+    saved.assertHeader('location', `/clients/forms/${form.id}/edit`)
+    const newPage = await client.get(`/f/${form.publicToken}`)
+    const shownNow = postedVersion(newPage.text())
+    assert.notEqual(shownNow, shownByPage)
+
+    const posts = {
+      oldPage: { version: shownByPage, email: visitorEmail('old-page') },
+      oldSnippet: { version: shownBySnippet, email: visitorEmail('old-snippet') },
+      newPage: { version: shownNow, email: visitorEmail('new-page') },
+      forged: { version: 'ffffffffffffffff', email: visitorEmail('forged') },
+      garbled: { version: '<script>', email: visitorEmail('garbled') },
+      listed: { version: [shownByPage, shownNow], email: visitorEmail('listed') },
+      none: { version: undefined, email: visitorEmail('none') },
+    }
+    for (const { version, email } of Object.values(posts)) {
+      const answer = await submitSignup(client, form, {
+        email,
+        ...(version === undefined ? {} : { consent_version: version }),
+      })
+      answer.assertStatus(200)
+      answer.assertTextIncludes('Check your inbox')
+    }
+
+    const recorded = async (email: string) => {
+      const consent = await recordedConsent(tenant, email)
+      return [consent.consentText, consent.consentTextMatched]
+    }
+    assert.deepEqual(await recorded(posts.oldPage.email), ['Old words: a monthly letter.', true])
+    assert.deepEqual(await recorded(posts.oldSnippet.email), ['Old words: a monthly letter.', true])
+    assert.deepEqual(await recorded(posts.newPage.email), [
+      'New words: a weekly letter and offers.',
+      true,
+    ])
+    // Unknown, garbled, not one value, absent: the current words, marked.
+    for (const post of [posts.forged, posts.garbled, posts.listed, posts.none]) {
+      assert.deepEqual(
+        await recorded(post.email),
+        ['New words: a weekly letter and offers.', false],
+        post.email
+      )
+    }
+    // The client page says which records could not name their words.
+    const pageOf = async (email: string) => {
+      const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+      const response = await client.get(`/clients/${pending.id}/edit`).loginAs(user)
+      return response.text()
+    }
+    assert.include(await pageOf(posts.forged.email), 'data-testid="consent-text-unmatched"')
+    assert.notInclude(await pageOf(posts.oldPage.email), 'data-testid="consent-text-unmatched"')
+  }).timeout(30_000)
+})
 
 test.group('Sign-up forms: the hosted page', () => {
   test('shows the workspace, the title, the intro, the fields and the consent text', async ({
@@ -386,6 +476,7 @@ test.group('Sign-up forms: double opt-in', () => {
       full_name: 'Hedy Lamarr',
       attributes: { company: 'MGM' },
       tags: ['newsletter'],
+      source: 'signup_form',
       signup_form_id: form.id,
       consent_id: consent.id,
       subscribed_at: isoTime(consent.confirmedAt!),

@@ -30,9 +30,11 @@ export const mailingsResource: ApiResource = {
   tag: {
     name: tag,
     description:
-      'A message sent to all or chosen clients inside a window, once or daily, weekly or ' +
-      'monthly, in the workspace’s time zone. Each occurrence is a run; each recipient of a ' +
-      'run a delivery.',
+      'A message sent to all clients, chosen clients, the clients with any of some tags or ' +
+      'those a segment matches, inside a window, once or daily, weekly or monthly, in the ' +
+      'workspace’s time zone. Each occurrence is a run; its recipients are fixed when it ' +
+      'starts (pending clients never, unsubscribed and suppressed ones skipped); each ' +
+      'recipient of a run a delivery.',
   },
   schemas: {
     Mailing: mailingSchema,
