@@ -1,12 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
-import db from '@adonisjs/lucid/services/db'
 import AccountPolicy from '#policies/account_policy'
 import StartEnrolment from '#actions/two_factor/start_enrolment'
 import ConfirmEnrolment from '#actions/two_factor/confirm_enrolment'
 import CheckSecondFactor from '#actions/two_factor/check_second_factor'
 import DisableTwoFactor from '#actions/two_factor/disable_two_factor'
 import ReplaceRecoveryCodes from '#actions/two_factor/replace_recovery_codes'
+import ForgetTrustedDevice from '#actions/two_factor/forget_trusted_device'
 import {
   startEnrolmentValidator,
   confirmEnrolmentValidator,
@@ -107,7 +107,7 @@ export default class SecurityController {
     })
     if (!user.hasTwoFactor) return response.redirect().toRoute('settings.security.show')
 
-    const codes = await db.transaction((trx) => ReplaceRecoveryCodes.handle(user, trx))
+    const codes = await ReplaceRecoveryCodes.handle(user)
     session.flash('recoveryCodes', codes)
     session.flash('success', twoFactorMessages.codesRegenerated)
     return response.redirect().toRoute('settings.security.show')
@@ -116,9 +116,7 @@ export default class SecurityController {
   async destroyDevice({ params, response, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    // Rooted at the user: another person's device id is a 404.
-    const device = await user.related('trustedDevices').query().where('id', params.id).firstOrFail()
-    await device.delete()
+    await ForgetTrustedDevice.handle(user, params.id)
     session.flash('success', twoFactorMessages.deviceForgotten)
     return response.redirect().toRoute('settings.security.show')
   }
