@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Mailing from '#models/mailing'
 import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import MailingPolicy from '#policies/mailing_policy'
+import FindAnyMailing from '#actions/mailings/find_any_mailing'
 import ListAllMailings from '#actions/mailings/list_all_mailings'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
 import DisableMailing from '#actions/mailings/disable_mailing'
@@ -61,7 +61,7 @@ export default class MailingsController {
    */
   async #find(bouncer: HttpContext['bouncer'], id: number) {
     await bouncer.with(AdminPanelPolicy).authorize('viewMailings')
-    const mailing = await Mailing.findOrFail(id)
+    const mailing = await FindAnyMailing.handle(id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
     return mailing
   }
