@@ -47,6 +47,8 @@ export interface ClientFields extends TagNameChanges {
  * so a stranger's sign-up cannot keep a real client unmailed. It keeps its
  * id, consents and tags, and what the business leaves out (name, comment,
  * attributes) stays as the visitor typed it.
+ *
+ * Returns the client read back after the commit, as the API shows it.
  */
 export default class CreateClient {
   static async handle(actor: Actor, tenant: Tenant, fields: ClientFields) {
@@ -90,6 +92,8 @@ export default class CreateClient {
       return created
     })
     await forgetWorkspaceClientCount(tenant)
+    // As stored, with the columns the database filled in.
+    await client.refresh()
     const suppressed = await db
       .from('suppressions')
       .where({ tenant_id: tenant.id, email: client.email })

@@ -48,7 +48,6 @@ export default class ClientsController {
       tenant,
       data
     )
-    await client.refresh()
 
     response.header('Location', `/api/v1/clients/${client.id}`)
     const [serialized] = await serializeClients([client])
