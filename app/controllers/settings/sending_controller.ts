@@ -14,7 +14,7 @@ import DeleteSendingDomain from '#actions/sending_domains/delete_sending_domain'
 import {
   consumeDomainAction,
   DomainActionThrottledError,
-} from '#actions/sending_domains/domain_action_limits'
+} from '#services/sending_domains/action_limits'
 import { addressDomain, senderIdentityOf } from '#sending/sender_identity'
 import { domainRecords } from '#services/sending_domains/domain_records'
 import { senderIdentityValidator, sendingDomainValidator } from '#validators/sending'
