@@ -8,7 +8,7 @@ import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
-import ClientFormOptions from '#actions/clients/client_form_options'
+import LoadClientForm from '#actions/clients/load_client_form'
 import ListClientConsents from '#actions/signup_forms/list_client_consents'
 import {
   bulkDeleteClientsValidator,
@@ -68,7 +68,7 @@ export default class ClientsController {
 
   async create({ view, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    return view.render('pages/clients/create', await ClientFormOptions.handle(tenant))
+    return view.render('pages/clients/create', await LoadClientForm.handle(tenant))
   }
 
   async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
@@ -101,7 +101,7 @@ export default class ClientsController {
     return view.render('pages/clients/edit', {
       client,
       consents,
-      ...(await ClientFormOptions.handle(tenant, client)),
+      ...(await LoadClientForm.handle(tenant, client)),
     })
   }
 
