@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { actorOf } from '#actions/audit/record_workspace_event'
-import { Exception } from '@adonisjs/core/exceptions'
+import { errors as lucidErrors } from '@adonisjs/lucid'
 import MessagePolicy from '#policies/message_policy'
 import { messageMeta, messageValidator } from '#validators/message'
 import { PLACEHOLDERS } from '#sending/message_renderer'
@@ -159,14 +159,15 @@ export default class MessagesController {
 
 /**
  * The client a preview is for: none (the example client) or a positive id.
- * Anything else is a link nobody could have made: not found.
+ * Anything else is a link nobody could have made: not found, as a client
+ * id that does not exist is.
  */
 function clientIdFrom(qs: Record<string, unknown>) {
   const raw = qs.clientId
   if (raw === undefined || raw === null || raw === '') return null
   const id = Number(raw)
   if (typeof raw !== 'string' || !isRecordId(id)) {
-    throw new Exception('Client not found', { status: 404, code: 'E_NOT_FOUND' })
+    throw new lucidErrors.E_ROW_NOT_FOUND()
   }
   return id
 }

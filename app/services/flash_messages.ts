@@ -40,6 +40,11 @@ export const flashMessages = {
     workspaceSaved: 'Your workspace settings are saved.',
   },
 
+  workspaces: {
+    created: (name: string) => `${name} is ready: you are its owner.`,
+    deleted: (name: string) => `${name} and everything in it are deleted.`,
+  },
+
   clients: {
     added: (email: string) => `${email} is added to your clients.`,
     addedSuppressed: (email: string) =>

@@ -58,7 +58,7 @@ export default class WorkspaceController {
       ])
     }
     session.forget(WORKSPACE_SESSION_KEY)
-    session.flash('success', `${tenant.name} and everything in it are deleted.`)
+    session.flash('success', flashMessages.workspaces.deleted(tenant.name))
     return response.redirect().toRoute('dashboard')
   }
 }
