@@ -22,6 +22,10 @@ export const problemMessages = {
       'The address unsubscribed: only its owner can subscribe again, so the workspace ' +
       'cannot remove this entry.',
   },
+  twoFactor: {
+    requiredForTokens:
+      "This workspace requires two-factor log-in of its members, and this token's member has not turned it on: they turn it on in Settings → Security, and the token works again.",
+  },
   webhooks: {
     deliveryPending: 'The delivery is still pending: it is already on its way.',
   },

@@ -17,7 +17,7 @@ import { enrolmentQrCode, openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodesText } from '#two_factor/recovery_codes'
 import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/flash_messages'
 import { describeDevice } from '#services/accounts/device_names'
 
 /**
@@ -58,8 +58,8 @@ export default class SecurityController {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     await request.validateUsing(startEnrolmentValidator, { meta: { passwordHash: user.password } })
-    if (user.hasTwoFactor) session.flash('error', twoFactorMessages.alreadyEnabled)
-    else if (!user.isVerified) session.flash('error', twoFactorMessages.unverified)
+    if (user.hasTwoFactor) session.flash('error', flashMessages.twoFactor.alreadyEnabled)
+    else if (!user.isVerified) session.flash('error', flashMessages.twoFactor.unverified)
     else await StartEnrolment.handle(user)
     return response.redirect().toRoute('settings.security.show')
   }
@@ -72,16 +72,18 @@ export default class SecurityController {
     if (user.hasTwoFactor || !user.twoFactorSecret) {
       session.flash(
         'error',
-        user.hasTwoFactor ? twoFactorMessages.alreadyEnabled : twoFactorMessages.notStarted
+        user.hasTwoFactor
+          ? flashMessages.twoFactor.alreadyEnabled
+          : flashMessages.twoFactor.notStarted
       )
       return response.redirect().toRoute('settings.security.show')
     }
 
     const codes = await ConfirmEnrolment.handle(user, code, ctx)
-    if (!codes) throw codeError(twoFactorMessages.wrongCode)
+    if (!codes) throw codeError(flashMessages.twoFactor.wrongCode)
 
     session.flash('recoveryCodes', codes)
-    session.flash('success', twoFactorMessages.enabled)
+    session.flash('success', flashMessages.twoFactor.enabled)
     return response.redirect().toRoute('settings.security.show')
   }
 
@@ -95,7 +97,7 @@ export default class SecurityController {
 
     await checkSecondFactor(user, code)
     await DisableTwoFactor.handle(user)
-    session.flash('success', twoFactorMessages.disabled)
+    session.flash('success', flashMessages.twoFactor.disabled)
     return response.redirect().toRoute('settings.security.show')
   }
 
@@ -109,7 +111,7 @@ export default class SecurityController {
 
     const codes = await ReplaceRecoveryCodes.handle(user)
     session.flash('recoveryCodes', codes)
-    session.flash('success', twoFactorMessages.codesRegenerated)
+    session.flash('success', flashMessages.twoFactor.codesRegenerated)
     return response.redirect().toRoute('settings.security.show')
   }
 
@@ -117,7 +119,7 @@ export default class SecurityController {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     await ForgetTrustedDevice.handle(user, params.id)
-    session.flash('success', twoFactorMessages.deviceForgotten)
+    session.flash('success', flashMessages.twoFactor.deviceForgotten)
     return response.redirect().toRoute('settings.security.show')
   }
 }
@@ -137,5 +139,5 @@ async function checkSecondFactor(
     if (error instanceof SecondFactorThrottledError) throw codeError(error.message)
     throw error
   }
-  throw codeError(twoFactorMessages.wrongCode)
+  throw codeError(flashMessages.twoFactor.wrongCode)
 }
