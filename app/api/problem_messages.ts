@@ -2,7 +2,7 @@
  * The `detail` sentences of the problems the API's controllers answer with
  * (`ApiProblem`, problem.ts), grouped by resource, so the wording is read
  * and kept consistent in one place, as the pages' are in
- * app/services/flash_messages.ts. Clients may show them; tests assert them
+ * app/services/http/flash_messages.ts. Clients may show them; tests assert them
  * word for word.
  */
 export const problemMessages = {

@@ -17,10 +17,10 @@ import {
   clientSearchValidator,
 } from '#validators/client'
 import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
 import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
-import { SUPPRESSION_BADGES } from '#services/suppression_labels'
+import { SUPPRESSION_BADGES } from '#services/suppressions/suppression_labels'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { tagsOfClients } from '#audiences/client_tags'
 import { findClientFilters } from '#audiences/client_filters'

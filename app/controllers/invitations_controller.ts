@@ -6,7 +6,7 @@ import AcceptInvitation, {
 import OpenInvitation from '#actions/teams/open_invitation'
 import { invitationSignUpValidator } from '#validators/teams'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * How each refusal answers: a link that never existed is not found; one

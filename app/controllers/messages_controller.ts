@@ -13,7 +13,7 @@ import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_messag
 import ListMessages from '#actions/messages/list_messages'
 import ListPreviewClients from '#actions/messages/list_preview_clients'
 import { isRecordId } from '#validators/rules/record_id'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { pageNumber } from '#services/database/pagination'
 
 /**

@@ -19,7 +19,7 @@ import {
   segmentValidator,
   type ConditionRow,
 } from '#validators/segment'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 const BLANK_ROW: ConditionRow = { field: 'tags', op: 'any', value: '', tagIds: [] }
 

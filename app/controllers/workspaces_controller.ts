@@ -3,7 +3,7 @@ import { errors as vineErrors } from '@vinejs/vine'
 import CreateWorkspace, { OwnedWorkspacesLimitError } from '#actions/teams/create_workspace'
 import { updateWorkspaceValidator } from '#validators/workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Starting a workspace: from the switcher's "New workspace", and the page

@@ -14,7 +14,7 @@ import {
   workspacesOf,
 } from '#teams/memberships'
 import { mustSetUpTwoFactorFirst } from '#two_factor/workspace_requirement'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Resolves the workspace the request acts in (`ctx.tenant`) and the user's

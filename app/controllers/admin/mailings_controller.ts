@@ -12,7 +12,7 @@ import {
   staffMailingFilterValidator,
   staffReasonValidator,
 } from '#validators/admin'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Every workspace's mailings for managers and admins: read-only, except

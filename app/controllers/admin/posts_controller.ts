@@ -9,7 +9,7 @@ import UnpublishPost from '#actions/posts/unpublish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { pageNumber } from '#services/database/pagination'
 
 /**

@@ -14,7 +14,7 @@ import {
   staffReasonValidator,
   staffUserFilterValidator,
 } from '#validators/admin'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * The users list for managers and admins: blocking and unblocking, and,

@@ -4,7 +4,7 @@ import { twoFactorChallengeValidator } from '#validators/two_factor'
 import { pendingLogin } from '#two_factor/pending_login'
 import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { loginDevices } from '#services/accounts/login_devices'
 
 /**

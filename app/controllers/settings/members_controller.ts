@@ -22,7 +22,7 @@ import {
 import { TeamRuleError } from '#teams/team_rule_error'
 import { WORKSPACE_ROLES } from '#teams/workspace_roles'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Settings → Members: every member sees who is in the workspace (and may

@@ -17,7 +17,7 @@ import { enrolmentQrCode, openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodesText } from '#two_factor/recovery_codes'
 import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { describeDevice } from '#services/accounts/device_names'
 
 /**

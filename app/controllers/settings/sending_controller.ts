@@ -18,7 +18,7 @@ import {
 import { addressDomain, senderIdentityOf } from '#sending/sender_identity'
 import { domainRecords } from '#services/sending_domains/domain_records'
 import { senderIdentityValidator, sendingDomainValidator } from '#validators/sending'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import sendingDomainsConfig from '#config/sending_domains'
 
 /**

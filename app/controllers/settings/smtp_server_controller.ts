@@ -9,7 +9,7 @@ import RemoveSmtpServer from '#actions/smtp_servers/remove_smtp_server'
 import SendSmtpTest, { SmtpTestThrottledError } from '#actions/smtp_servers/send_smtp_test'
 import { UnverifiedAddressError } from '#actions/messages/send_test_message'
 import { smtpServerValidator } from '#validators/smtp_server'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { senderIdentityFor } from '#sending/sender_identity'
 
 /**

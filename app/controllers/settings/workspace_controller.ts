@@ -7,7 +7,7 @@ import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/
 import DeleteWorkspace, { WorkspaceNameMismatchError } from '#actions/teams/delete_workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 import { TeamRuleError } from '#teams/team_rule_error'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class WorkspaceController {
   async edit({ view, bouncer, tenant }: HttpContext) {

@@ -16,7 +16,7 @@ import {
 } from '#tests/helpers/two_factor'
 import { openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodeHash } from '#two_factor/recovery_codes'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /** Settings → Security → "Set up": returns the secret the page shows. */
 async function startSetUp(client: ApiClient, user: User) {

@@ -15,7 +15,7 @@ import {
   passwordStep,
   releaseTwoFactorClock,
 } from '#tests/helpers/two_factor'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 const USER_ID_KEY = 'auth_web'
 const DAY_MS = 24 * 60 * 60 * 1000

@@ -13,7 +13,7 @@ import {
   releaseTwoFactorClock,
 } from '#tests/helpers/two_factor'
 import { openSecret } from '#two_factor/totp'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { problemMessages } from '#api/problem_messages'
 
 /** An owner whose workspace requires two-factor, and an editor of it without. */
