@@ -15,13 +15,12 @@ import {
   clientListValidator,
   clientFormValidator,
   clientSearchValidator,
+  clientMeta,
 } from '#validators/client'
-import { tenantMeta } from '#validators/tenant_meta'
 import { flashMessages } from '#services/http/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
 import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
 import { SUPPRESSION_BADGES } from '#services/suppressions/suppression_labels'
-import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { tagsOfClients } from '#audiences/client_tags'
 import { findClientFilters } from '#audiences/client_filters'
 
@@ -74,10 +73,7 @@ export default class ClientsController {
   async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientFormValidator, {
-      meta: {
-        ...tenantMeta(tenant),
-        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
-      },
+      meta: await clientMeta(tenant),
     })
     const { client, suppressed } = await CreateClient.handle(
       actorOf({ auth, request }),
@@ -109,11 +105,7 @@ export default class ClientsController {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientFormValidator, {
-      meta: {
-        ...tenantMeta(tenant),
-        clientId: client.id,
-        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
-      },
+      meta: await clientMeta(tenant, client),
     })
     // Every tag is a box of the form: none ticked means none.
     await UpdateClient.handle(actorOf({ auth, request }), client, {

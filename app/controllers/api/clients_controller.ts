@@ -10,9 +10,8 @@ import {
   apiClientListValidator,
   apiClientValidator,
   bulkUpsertClientsValidator,
+  clientMeta,
 } from '#validators/client'
-import { audienceMeta } from '#validators/client_audience'
-import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#services/database/pagination'
 import { serializeClients } from '#api/serializers/client'
@@ -41,7 +40,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)) },
+      meta: await clientMeta(tenant),
     })
     const { client, suppressed } = await CreateClient.handle(
       actorOf({ auth, request }),
@@ -71,7 +70,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId: client.id },
+      meta: await clientMeta(tenant, client),
     })
     await UpdateClient.handle(actorOf({ auth, request }), client, data)
     const [serialized] = await serializeClients([client])
