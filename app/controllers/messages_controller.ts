@@ -8,7 +8,7 @@ import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DuplicateMessage from '#actions/messages/duplicate_message'
 import DeleteMessage from '#actions/messages/delete_message'
-import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+import FindMailingsUsing from '#actions/mailings/find_mailings_using'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
 import ListMessages from '#actions/messages/list_messages'
 import ListPreviewClients from '#actions/messages/list_preview_clients'
@@ -82,7 +82,7 @@ export default class MessagesController {
       client,
       clientChoices,
       exampleClient: EXAMPLE_CLIENT,
-      usedBy: await FindMailingsUsingMessage.handle(message),
+      usedBy: await FindMailingsUsing.handle({ message }),
     })
   }
 
@@ -114,7 +114,7 @@ export default class MessagesController {
       message,
       placeholders: PLACEHOLDERS,
       attributeKeys: [...attributeKeys],
-      usedBy: await FindMailingsUsingMessage.handle(message),
+      usedBy: await FindMailingsUsing.handle({ message }),
     })
   }
 
