@@ -4,7 +4,7 @@ import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import TrustedDevice from '#models/trusted_device'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
-import { putForm } from '#tests/helpers/forms'
+import { putForm, deleteForm } from '#tests/helpers/forms'
 import {
   FIXED_TIME,
   STEP_MS,
@@ -254,11 +254,7 @@ test.group('Two-factor log-in: remembered devices', (group) => {
     page.assertTextIncludes(stored.ip!)
 
     // Forgetting it on the Security page.
-    const forget = await client
-      .delete(`/settings/security/devices/${stored.id}`)
-      .withCsrfToken()
-      .loginAs(user)
-      .redirects(0)
+    const forget = await deleteForm(client, `/settings/security/devices/${stored.id}`).loginAs(user)
     forget.assertHeader('location', '/settings/security')
     const forgotten = await passwordStep(client, user, { trustedDevice: device })
     forgotten.assertHeader('location', '/login/two-factor')
@@ -267,11 +263,9 @@ test.group('Two-factor log-in: remembered devices', (group) => {
     const { user: other, secret: otherSecret } = await enrolledUser()
     await logInRemembering(client, other, otherSecret)
     const theirs = await TrustedDevice.findByOrFail('user_id', other.id)
-    const refused = await client
-      .delete(`/settings/security/devices/${theirs.id}`)
-      .withCsrfToken()
-      .loginAs(user)
-      .redirects(0)
+    const refused = await deleteForm(client, `/settings/security/devices/${theirs.id}`).loginAs(
+      user
+    )
     refused.assertStatus(404)
 
     // A new password forgets every remembered device.
