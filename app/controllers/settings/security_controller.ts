@@ -7,6 +7,7 @@ import CheckSecondFactor from '#actions/two_factor/check_second_factor'
 import DisableTwoFactor from '#actions/two_factor/disable_two_factor'
 import ReplaceRecoveryCodes from '#actions/two_factor/replace_recovery_codes'
 import ForgetTrustedDevice from '#actions/two_factor/forget_trusted_device'
+import ListTrustedDevices from '#actions/two_factor/list_trusted_devices'
 import {
   startEnrolmentValidator,
   confirmEnrolmentValidator,
@@ -15,7 +16,6 @@ import {
 } from '#validators/two_factor'
 import { enrolmentQrCode, openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodesText } from '#two_factor/recovery_codes'
-import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
 import { flashMessages } from '#services/http/flash_messages'
 import { describeDevice } from '#services/accounts/device_names'
@@ -34,7 +34,7 @@ export default class SecurityController {
     const pendingSecret = user.hasTwoFactor ? null : openSecret(user.twoFactorSecret)
     // Flashed by the request that made them: on this one page view only.
     const freshCodes = session.flashMessages.get('recoveryCodes') as string[] | undefined
-    const devices = await trustedDevices.listFor(user)
+    const devices = await ListTrustedDevices.handle(user)
     return view.render('pages/settings/security', {
       enrolment: pendingSecret && {
         qrCode: await enrolmentQrCode(pendingSecret, user.email),
