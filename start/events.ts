@@ -7,15 +7,14 @@
 | are declared in types/events.ts; each listener is a class of its own in
 | app/listeners/, imported when its event first fires. Listeners run in the
 | process that emitted, and the emitter awaits them: the ones that must not
-| fail the send or the request that announced (webhooks, the next wake) log
-| their failures instead of throwing them.
+| fail the send or the request that announced (webhooks) log their failures
+| instead of throwing them.
 |
 */
 
 import emitter from '@adonisjs/core/services/emitter'
 
 const RecordOutcomeWebhooks = () => import('#listeners/record_outcome_webhooks')
-const ScheduleNextOccurrence = () => import('#listeners/schedule_next_occurrence')
 const ForgetHomeNumbers = () => import('#listeners/forget_home_numbers')
 
 emitter.on('mailing_run:started', [ForgetHomeNumbers, 'handle'])
@@ -29,5 +28,3 @@ emitter.on('client:updated', [RecordOutcomeWebhooks, 'clientUpdated'])
 emitter.on('client:subscribed', [RecordOutcomeWebhooks, 'clientSubscribed'])
 emitter.on('client:suppressed', [RecordOutcomeWebhooks, 'clientSuppressed'])
 emitter.on('delivery:bounced', [RecordOutcomeWebhooks, 'deliveryBounced'])
-
-emitter.on('mailing_run:started', [ScheduleNextOccurrence, 'handle'])

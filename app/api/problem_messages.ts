@@ -2,7 +2,7 @@
  * The `detail` sentences of the problems the API's controllers answer with
  * (`ApiProblem`, problem.ts), grouped by resource, so the wording is read
  * and kept consistent in one place, as the pages' are in
- * app/services/flash_messages.ts. Clients may show them; tests assert them
+ * app/services/http/flash_messages.ts. Clients may show them; tests assert them
  * word for word.
  */
 export const problemMessages = {
@@ -21,6 +21,10 @@ export const problemMessages = {
     unsubscribeNotRemovable:
       'The address unsubscribed: only its owner can subscribe again, so the workspace ' +
       'cannot remove this entry.',
+  },
+  twoFactor: {
+    requiredForTokens:
+      "This workspace requires two-factor log-in of its members, and this token's member has not turned it on: they turn it on in Settings → Security, and the token works again.",
   },
   webhooks: {
     deliveryPending: 'The delivery is still pending: it is already on its way.',

@@ -16,7 +16,7 @@ import {
   updateAttributeValidator,
 } from '#validators/attribute_definition'
 import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Clients → Attributes: the workspace's typed custom fields, each an input

@@ -8,20 +8,19 @@ import CreateClient from '#actions/clients/create_client'
 import UpdateClient from '#actions/clients/update_client'
 import DeleteClients from '#actions/clients/delete_clients'
 import FindOwnClients from '#actions/clients/find_own_clients'
-import ClientFormOptions from '#actions/clients/client_form_options'
+import LoadClientForm from '#actions/clients/load_client_form'
 import ListClientConsents from '#actions/signup_forms/list_client_consents'
 import {
   bulkDeleteClientsValidator,
   clientListValidator,
   clientFormValidator,
   clientSearchValidator,
+  clientMeta,
 } from '#validators/client'
-import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
 import { suppressionReasonsOf } from '#actions/suppressions/list_suppressions'
-import { SUPPRESSION_BADGES } from '#services/suppression_labels'
-import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
+import { SUPPRESSION_BADGES } from '#services/suppressions/suppression_labels'
 import { tagsOfClients } from '#audiences/client_tags'
 import { findClientFilters } from '#audiences/client_filters'
 
@@ -68,16 +67,13 @@ export default class ClientsController {
 
   async create({ view, tenant, bouncer }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
-    return view.render('pages/clients/create', await ClientFormOptions.handle(tenant))
+    return view.render('pages/clients/create', await LoadClientForm.handle(tenant))
   }
 
   async store({ request, response, tenant, bouncer, session, auth }: HttpContext) {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(clientFormValidator, {
-      meta: {
-        ...tenantMeta(tenant),
-        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
-      },
+      meta: await clientMeta(tenant),
     })
     const { client, suppressed } = await CreateClient.handle(
       actorOf({ auth, request }),
@@ -101,7 +97,7 @@ export default class ClientsController {
     return view.render('pages/clients/edit', {
       client,
       consents,
-      ...(await ClientFormOptions.handle(tenant, client)),
+      ...(await LoadClientForm.handle(tenant, client)),
     })
   }
 
@@ -109,11 +105,7 @@ export default class ClientsController {
     const client = await tenant.findOwn('clients', params.id)
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(clientFormValidator, {
-      meta: {
-        ...tenantMeta(tenant),
-        clientId: client.id,
-        attributeDefinitions: await attributeDefinitionsOf(tenant.id),
-      },
+      meta: await clientMeta(tenant, client),
     })
     // Every tag is a box of the form: none ticked means none.
     await UpdateClient.handle(actorOf({ auth, request }), client, {

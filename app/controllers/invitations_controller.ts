@@ -1,13 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import User from '#models/user'
 import AcceptInvitation, {
-  findInvitation,
   InvitationRefusedError,
   type InvitationProblem,
 } from '#actions/teams/accept_invitation'
+import OpenInvitation from '#actions/teams/open_invitation'
 import { invitationSignUpValidator } from '#validators/teams'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * How each refusal answers: a link that never existed is not found; one
@@ -33,12 +32,8 @@ export default class InvitationsController {
     const { params, auth, view } = ctx
     keepLinkPrivate(ctx)
     try {
-      const invitation = await findInvitation(params.token)
       const user = auth.user
-      if (user && user.email !== invitation.email) {
-        throw new InvitationRefusedError('other_account', invitation)
-      }
-      const hasAccount = !user && (await User.findBy('email', invitation.email)) !== null
+      const { invitation, hasAccount } = await OpenInvitation.handle(params.token, user)
       return view.render('pages/invitations/show', {
         invitation,
         user,
@@ -60,11 +55,10 @@ export default class InvitationsController {
       if (user) {
         joined = await AcceptInvitation.handle(params.token, { user }, from)
       } else {
-        // A spent link is refused before its form is checked.
-        const invitation = await findInvitation(params.token)
-        if (await User.findBy('email', invitation.email)) {
-          throw new InvitationRefusedError('account_exists', invitation)
-        }
+        // A spent link is refused before its form is checked, and so is
+        // one whose address has an account (they log in to accept).
+        const { invitation, hasAccount } = await OpenInvitation.handle(params.token, null)
+        if (hasAccount) throw new InvitationRefusedError('account_exists', invitation)
         const data = await request.validateUsing(invitationSignUpValidator)
         joined = await AcceptInvitation.handle(params.token, { newAccount: data }, from)
         await auth.use('web').login(joined.user)

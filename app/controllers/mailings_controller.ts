@@ -12,7 +12,7 @@ import ListMailings from '#actions/mailings/list_mailings'
 import LoadMailingForm from '#actions/mailings/load_mailing_form'
 import { createMailingValidator, mailingFilterValidator } from '#validators/mailing'
 import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class MailingsController {
   async index({ view, request, bouncer, tenant }: HttpContext) {

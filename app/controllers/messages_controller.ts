@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { actorOf } from '#actions/audit/record_workspace_event'
-import { Exception } from '@adonisjs/core/exceptions'
+import { errors as lucidErrors } from '@adonisjs/lucid'
 import MessagePolicy from '#policies/message_policy'
 import { messageMeta, messageValidator } from '#validators/message'
 import { PLACEHOLDERS } from '#sending/message_renderer'
@@ -8,12 +8,12 @@ import CreateMessage from '#actions/messages/create_message'
 import UpdateMessage from '#actions/messages/update_message'
 import DuplicateMessage from '#actions/messages/duplicate_message'
 import DeleteMessage from '#actions/messages/delete_message'
-import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+import FindMailingsUsing from '#actions/mailings/find_mailings_using'
 import PreviewMessage, { EXAMPLE_CLIENT } from '#actions/messages/preview_message'
 import ListMessages from '#actions/messages/list_messages'
 import ListPreviewClients from '#actions/messages/list_preview_clients'
 import { isRecordId } from '#validators/rules/record_id'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { pageNumber } from '#services/database/pagination'
 
 /**
@@ -82,7 +82,7 @@ export default class MessagesController {
       client,
       clientChoices,
       exampleClient: EXAMPLE_CLIENT,
-      usedBy: await FindMailingsUsingMessage.handle(message),
+      usedBy: await FindMailingsUsing.handle({ message }),
     })
   }
 
@@ -114,7 +114,7 @@ export default class MessagesController {
       message,
       placeholders: PLACEHOLDERS,
       attributeKeys: [...attributeKeys],
-      usedBy: await FindMailingsUsingMessage.handle(message),
+      usedBy: await FindMailingsUsing.handle({ message }),
     })
   }
 
@@ -159,14 +159,15 @@ export default class MessagesController {
 
 /**
  * The client a preview is for: none (the example client) or a positive id.
- * Anything else is a link nobody could have made: not found.
+ * Anything else is a link nobody could have made: not found, as a client
+ * id that does not exist is.
  */
 function clientIdFrom(qs: Record<string, unknown>) {
   const raw = qs.clientId
   if (raw === undefined || raw === null || raw === '') return null
   const id = Number(raw)
   if (typeof raw !== 'string' || !isRecordId(id)) {
-    throw new Exception('Client not found', { status: 404, code: 'E_NOT_FOUND' })
+    throw new lucidErrors.E_ROW_NOT_FOUND()
   }
   return id
 }

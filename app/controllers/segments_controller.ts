@@ -8,7 +8,7 @@ import PreviewSegment from '#actions/segments/preview_segment'
 import CountSegment from '#actions/segments/count_segment'
 import SaveSegment, { SegmentLimitError } from '#actions/segments/save_segment'
 import DeleteSegment from '#actions/segments/delete_segment'
-import FindMailingsUsingSegment from '#actions/segments/find_mailings_using_segment'
+import FindMailingsUsing from '#actions/mailings/find_mailings_using'
 import { MAX_SEGMENTS_PER_WORKSPACE, SEGMENT_MAX_CONDITIONS } from '#audiences/segment_definition'
 import {
   conditionRowsOf,
@@ -19,7 +19,7 @@ import {
   segmentValidator,
   type ConditionRow,
 } from '#validators/segment'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 const BLANK_ROW: ConditionRow = { field: 'tags', op: 'any', value: '', tagIds: [] }
 
@@ -75,7 +75,7 @@ export default class SegmentsController {
     return view.render('pages/segments/form', {
       ...(await LoadSegmentEditor.handle(tenant)),
       segment,
-      usedBy: await FindMailingsUsingSegment.handle(segment),
+      usedBy: await FindMailingsUsing.handle({ segment }),
       rows: rowsAfterRefusal(session) ?? conditionRowsOf(segment.definition),
       preview: await PreviewSegment.handle(tenant, segment.definition),
     })
@@ -139,7 +139,7 @@ export default class SegmentsController {
     return view.render('pages/segments/form', {
       ...(await LoadSegmentEditor.handle(tenant)),
       segment,
-      usedBy: segment ? await FindMailingsUsingSegment.handle(segment) : null,
+      usedBy: segment ? await FindMailingsUsing.handle({ segment }) : null,
       rows: rows.length > 0 ? rows : [BLANK_ROW],
       preview,
       posted: { name: request.input('name', ''), match: request.input('match', 'all') },

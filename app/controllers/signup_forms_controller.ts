@@ -13,7 +13,7 @@ import { signupFormUrl } from '#audiences/signup_links'
 import { newSignupFormDefaults } from '#audiences/signup_forms'
 import { signupFormValidator } from '#validators/signup_form'
 import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Clients → Sign-up forms: the workspace's public forms (double opt-in),

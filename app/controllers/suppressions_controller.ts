@@ -15,9 +15,9 @@ import {
   suppressionListValidator,
   suppressionValidator,
 } from '#validators/suppression'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { filtersQuery } from '#services/database/list_filters'
-import { SUPPRESSION_LABELS } from '#services/suppression_labels'
+import { SUPPRESSION_LABELS } from '#services/suppressions/suppression_labels'
 
 /**
  * Clients → Suppression list: the addresses the workspace never mails,

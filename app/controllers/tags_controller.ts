@@ -15,7 +15,7 @@ import { usageOfTag } from '#audiences/usage'
 import { findClientFilters } from '#audiences/client_filters'
 import { bulkTagClientsValidator, tagValidator } from '#validators/tag'
 import { tenantMeta } from '#validators/tenant_meta'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Clients → Tags: the workspace's tags with their client counts, created,

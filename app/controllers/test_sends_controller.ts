@@ -6,7 +6,7 @@ import SendTestMessage, {
   TestSendThrottledError,
   UnverifiedAddressError,
 } from '#actions/messages/send_test_message'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * "Send a test to me" on the message and mailing pages: the message goes

@@ -3,6 +3,7 @@ import { errors as vineErrors } from '@vinejs/vine'
 import CreateWorkspace, { OwnedWorkspacesLimitError } from '#actions/teams/create_workspace'
 import { updateWorkspaceValidator } from '#validators/workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Starting a workspace: from the switcher's "New workspace", and the page
@@ -27,7 +28,7 @@ export default class WorkspacesController {
       ])
     }
     session.put(WORKSPACE_SESSION_KEY, tenant.id)
-    session.flash('success', `${tenant.name} is ready: you are its owner.`)
+    session.flash('success', flashMessages.workspaces.created(tenant.name))
     return response.redirect().toRoute('dashboard')
   }
 }

@@ -4,7 +4,7 @@ import { errors as authErrors } from '@adonisjs/auth'
 import type { WorkspaceAccessToken } from '#api/access_tokens_provider'
 import { membershipOf } from '#teams/memberships'
 import { ApiProblem } from '#api/problem'
-import { twoFactorMessages } from '#two_factor/messages'
+import { problemMessages } from '#api/problem_messages'
 
 /**
  * Requires a valid personal access token (unknown, revoked and expired
@@ -29,7 +29,7 @@ export default class ApiAuthMiddleware {
       })
     }
     if (membership.tenant.requireTwoFactor && !user.hasTwoFactor) {
-      throw new ApiProblem('forbidden', twoFactorMessages.requiredForTokens)
+      throw new ApiProblem('forbidden', problemMessages.twoFactor.requiredForTokens)
     }
     user.currentMembership = membership
     ctx.membership = membership

@@ -8,7 +8,7 @@ import {
   sessionSeen,
   takeEndReason,
 } from '#services/accounts/active_sessions'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Looks up the logged-in user (if any) on every request, so public pages

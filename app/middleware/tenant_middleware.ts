@@ -14,7 +14,7 @@ import {
   workspacesOf,
 } from '#teams/memberships'
 import { mustSetUpTwoFactorFirst } from '#two_factor/workspace_requirement'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Resolves the workspace the request acts in (`ctx.tenant`) and the user's
@@ -76,7 +76,7 @@ export default class TenantMiddleware {
     // Leaving is open too: a member who will not use two-factor may go.
     const leaving = ctx.route?.name === 'settings.members.leave'
     if (!options.optional && !leaving && mustSetUpTwoFactorFirst(user, membership)) {
-      ctx.session.flash('error', twoFactorMessages.requiredBy(membership.tenant.name))
+      ctx.session.flash('error', flashMessages.twoFactor.requiredBy(membership.tenant.name))
       return ctx.response.redirect().toRoute('settings.security.show')
     }
 

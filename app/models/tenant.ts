@@ -14,6 +14,7 @@ import AttributeDefinition from '#models/attribute_definition'
 import Segment from '#models/segment'
 import SignupForm from '#models/signup_form'
 import Consent from '#models/consent'
+import Invitation from '#models/invitation'
 
 /**
  * A business account ("workspace" in the UI). Everything a business owns
@@ -96,6 +97,9 @@ export default class Tenant extends BaseModel {
   @hasMany(() => Consent)
   declare consents: HasMany<typeof Consent>
 
+  @hasMany(() => Invitation)
+  declare invitations: HasMany<typeof Invitation>
+
   /**
    * One of the workspace's own records, by id. Another workspace's id fails
    * as a missing one does (404): a 403 would tell that the id exists.
@@ -128,3 +132,4 @@ type OwnedRecords =
   | 'attributeDefinitions'
   | 'segments'
   | 'signupForms'
+  | 'invitations'

@@ -2,9 +2,17 @@ import type { DateTime } from 'luxon'
 import queue from '@rlanz/bull-queue/services/main'
 import { dispatch } from '#services/queue/dispatch'
 import sendingConfig from '#config/sending'
-import StartDueRunsJob from '#jobs/start_due_runs_job'
+import type { JobName } from '#start/jobs'
 
 export const SENDING_SCHEDULER_IDS = ['start-due-runs']
+
+/**
+ * StartDueRunsJob, by its registry name: the job starts runs (StartDueRuns
+ * → StartRun) and StartRun wakes this scheduler for the next occurrence, so
+ * the engine's files would import each other in a loop if this one
+ * imported the job's class.
+ */
+const START_DUE_RUNS: JobName = 'start_due_runs'
 
 /**
  * Makes sure the scheduler tick exists in Redis. Every worker calls it at
@@ -16,7 +24,7 @@ export async function registerSendingScheduler() {
     'start-due-runs',
     { every: sendingConfig.schedulerInterval },
     {
-      name: StartDueRunsJob.$$filepath,
+      name: START_DUE_RUNS,
       data: {},
       opts: { removeOnComplete: true, removeOnFail: 100 },
     }
@@ -33,7 +41,7 @@ export async function registerSendingScheduler() {
 export async function wakeSchedulerFor(nextRunAt: DateTime | null) {
   if (!nextRunAt) return
   const dueAt = nextRunAt.toMillis()
-  await dispatch(StartDueRunsJob, undefined, {
+  await dispatch(START_DUE_RUNS, undefined, {
     delay: Math.max(0, dueAt - Date.now()),
     jobId: `start-due-runs-at-${dueAt}`,
     removeOnComplete: true,

@@ -2,11 +2,13 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
 import { sqlTime } from '#services/database/sql_time'
 import { nextOccurrence } from '#sending/mailing_schedule'
 import DispatchBatches from '#sending/dispatch_batches'
+import { wakeSchedulerFor } from '#sending/scheduler'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { SUPPRESSED_REASON_SQL } from '#sending/suppressed_recipients'
 import { mailingAudienceOf } from '#audiences/mailing_audience'
@@ -35,13 +37,14 @@ export interface StartRunOptions {
  * (mailing_id, occurrence_at) index decides), with its recipients fixed as
  * deliveries by one INSERT … SELECT built from its audience
  * (app/audiences/mailing_audience.ts; nothing is loaded into memory), then
- * hands the deliveries to the queue in batches.
+ * hands the deliveries to the queue in batches. A periodic mailing's next
+ * occurrence gets its wake at its exact time.
  *
  * Returns the new run, or null when this occurrence already has one.
  */
 export default class StartRun {
   static async handle(mailing: Mailing, occurrenceAt: DateTime, options: StartRunOptions = {}) {
-    const run = await db.transaction(async (trx) => {
+    const started = await db.transaction(async (trx) => {
       const now = sqlTime()
       const inserted = await trx
         .knexQuery()
@@ -124,17 +127,39 @@ export default class StartRun {
           updated_at: now,
         })
 
-      return MailingRun.query({ client: trx }).where('id', runId).firstOrFail()
+      const run = await MailingRun.query({ client: trx }).where('id', runId).firstOrFail()
+      return { run, next }
     })
 
-    if (!run) return null
+    if (!started) return null
+    const { run, next } = started
     await emitter.emit('mailing_run:started', {
       runId: run.id,
       mailingId: run.mailingId,
       tenantId: run.tenantId,
     })
+    await wakeForNextOccurrence(run, next)
     if (options.dispatch !== false) await DispatchBatches.handle(run, options.cause)
     return run
+  }
+}
+
+/**
+ * A periodic mailing's next occurrence starts at its time, not at the next
+ * tick: the run that just started has moved `next_run_at` on to it, so a
+ * delayed wake is queued for exactly then (nothing for a once-mailing's
+ * only run). A failure is logged, never thrown back into the run that
+ * started: the tick still starts the occurrence, a SCHEDULER_INTERVAL
+ * later at most.
+ */
+async function wakeForNextOccurrence(run: MailingRun, next: DateTime | null) {
+  try {
+    await wakeSchedulerFor(next)
+  } catch (error) {
+    logger.error(
+      { err: error, mailingId: run.mailingId },
+      'The next occurrence could not be scheduled'
+    )
   }
 }
 

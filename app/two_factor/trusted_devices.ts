@@ -82,14 +82,6 @@ export const trustedDevices = {
     )
   },
 
-  /** The user's remembered devices, for the Security page. */
-  listFor(user: User) {
-    return TrustedDevice.query()
-      .where('user_id', user.id)
-      .where('expires_at', '>', sqlTime(twoFactorClock.now()))
-      .orderBy('created_at', 'desc')
-  },
-
   /** Every remembered device of the user goes (2FA off, a new password). */
   async forgetAll(user: Pick<User, 'id'>, client?: TransactionClientContract) {
     await (client ?? db).from('trusted_devices').where('user_id', user.id).delete()

@@ -6,9 +6,12 @@ import { isJsonCursor, pageFields } from '#services/database/pagination'
 import { recordId } from '#validators/rules/record_id'
 import { MAX_TAGS_PER_WORKSPACE } from '#audiences/client_tags'
 import { CLIENT_STATES } from '#models/client'
-import type { TenantMeta } from '#validators/tenant_meta'
+import type Client from '#models/client'
+import type Tenant from '#models/tenant'
+import { tenantMeta, type TenantMeta } from '#validators/tenant_meta'
 import {
   attributeChanges,
+  audienceMeta,
   clientAudienceFields,
   type AudienceMeta,
 } from '#validators/client_audience'
@@ -29,6 +32,19 @@ export const clientFullName = () => vine.string().trim().maxLength(CLIENT_FULL_N
 export const clientComment = () => vine.string().trim().maxLength(CLIENT_COMMENT_MAX_LENGTH)
 
 type ClientFormMeta = TenantMeta & { clientId?: number }
+
+/**
+ * The metadata of a client's validators, form and API alike: the
+ * workspace's (tenantMeta), its attribute definitions (audienceMeta) and,
+ * when editing, the client's id (its own email is not a duplicate). Pass
+ * `{ meta: await clientMeta(tenant, client) }`.
+ */
+export async function clientMeta(
+  tenant: Tenant,
+  client?: Pick<Client, 'id'>
+): Promise<ClientFormMeta & AudienceMeta> {
+  return { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId: client?.id }
+}
 
 /**
  * An email is unique inside a workspace (another workspace may have the same
@@ -62,8 +78,7 @@ const uniqueInWorkspace = vine.createRule(
 /**
  * A client written over the API (`POST /clients`, `PUT /clients/{id}`): the
  * form's fields, plus tags to add or remove by name and attributes to set or
- * clear. Pass `{ ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId }`
- * (the client's id when editing).
+ * clear. Pass `{ meta: await clientMeta(tenant, client) }`.
  */
 export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
   vine.object({
@@ -78,7 +93,7 @@ export const apiClientValidator = vine.withMetaData<ClientFormMeta & AudienceMet
  * The web app's create and edit form: the client's fields, its tags (the
  * ticked ones; none ticked means none) and its attributes (`attributes[company]`,
  * checked as the API's are, each refusal beside its own input). Pass
- * `{ meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId } }`.
+ * `{ meta: await clientMeta(tenant, client) }`.
  */
 export const clientFormValidator = vine.withMetaData<ClientFormMeta & AudienceMeta>().compile(
   vine.object({

@@ -328,11 +328,11 @@ test.group('Tenant isolation: segments and audiences', () => {
     foreignTag.assertFlashMessage('inputErrorsBag', {
       'conditions.0.tagIds': ['Choose tags of this workspace'],
     })
-    const preview = await client
-      .post('/segments/preview')
-      .withCsrfToken()
+    const preview = await postForm(client, '/segments/preview', {
+      match: 'all',
+      ...row(0, { field: 'state', op: 'is', value: 'subscribed' }),
+    })
       .header('Accept', 'application/json')
-      .form({ match: 'all', ...row(0, { field: 'state', op: 'is', value: 'subscribed' }) })
       .loginAs(intruder.user)
     assert.equal(preview.body().count, 0)
 

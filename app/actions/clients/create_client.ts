@@ -49,6 +49,8 @@ export interface ClientFields extends TagNameChanges {
  * id, consents and tags, and what the business leaves out (name, comment,
  * attributes) stays as the visitor typed it. Its `client.subscribed`
  * (source `workspace`) goes after the commit.
+ *
+ * Returns the client read back after the commit, as the API shows it.
  */
 export default class CreateClient {
   static async handle(actor: Actor, tenant: Tenant, fields: ClientFields) {
@@ -94,6 +96,8 @@ export default class CreateClient {
     })
     await forgetWorkspaceClientCount(tenant)
     if (takenOver) await announceTakenOver([client])
+    // As stored, with the columns the database filled in.
+    await client.refresh()
     const suppressed = await db
       .from('suppressions')
       .where({ tenant_id: tenant.id, email: client.email })

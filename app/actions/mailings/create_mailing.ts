@@ -12,6 +12,7 @@ import { writeTransaction } from '#services/database/write_transaction'
 /**
  * A new mailing, and the scheduler woken for its first run once it is
  * committed (a wake that ran before the commit would not find it).
+ * Returns the mailing read back after that, as the API shows it.
  */
 export default class CreateMailing {
   static async handle({
@@ -51,6 +52,8 @@ export default class CreateMailing {
       return created
     })
     await wakeSchedulerFor(mailing.nextRunAt)
+    // As stored, with the columns the database filled in.
+    await mailing.refresh()
     return mailing
   }
 }

@@ -25,7 +25,8 @@ export default class UpdateMailing {
    * must keep the same rule. `input` is the form's fields or the API body;
    * a refusal throws vine's ValidationError, answered as any validation is.
    * The scheduler is woken after the commit, for the next run; a started
-   * mailing left without one completes.
+   * mailing left without one completes. Returns the mailing read back
+   * after that, as the API shows it.
    */
   static async handle({
     actor,
@@ -48,6 +49,8 @@ export default class UpdateMailing {
       await UpdateMailing.#updateAll(actor, tenant, mailing, data)
     }
     await wakeSchedulerFor(mailing.nextRunAt)
+    // As stored, with the columns the database filled in.
+    await mailing.refresh()
     return mailing
   }
 

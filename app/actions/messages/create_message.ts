@@ -11,12 +11,13 @@ export type MessageInput = Infer<typeof messageValidator>
  * Writes a new message into a workspace. The input comes from the message
  * validator: its HTML is already sanitised and its placeholders checked.
  * Not `tenant.related(...).create()`: that parks its own transaction on the
- * tenant, and the message and its audit entry share ours.
+ * tenant, and the message and its audit entry share ours. Returns the
+ * message read back after the commit, as the API shows it.
  */
 export default class CreateMessage {
   static async handle(actor: Actor, tenant: Tenant, input: MessageInput) {
-    return writeTransaction(async (trx) => {
-      const message = await Message.create(
+    const message = await writeTransaction(async (trx) => {
+      const created = await Message.create(
         {
           tenantId: tenant.id,
           subject: input.subject,
@@ -30,11 +31,14 @@ export default class CreateMessage {
         {
           tenantId: tenant.id,
           action: 'message.create',
-          subject: { type: 'message', id: message.id, label: message.subject },
+          subject: { type: 'message', id: created.id, label: created.subject },
         },
         trx
       )
-      return message
+      return created
     })
+    // As stored, with the columns the database filled in.
+    await message.refresh()
+    return message
   }
 }

@@ -1,7 +1,7 @@
 import type Message from '#models/message'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
-import FindMailingsUsingMessage from '#actions/messages/find_mailings_using_message'
+import FindMailingsUsing from '#actions/mailings/find_mailings_using'
 import { isConstraintViolation } from '#services/database/errors'
 import { writeTransaction } from '#services/database/write_transaction'
 
@@ -15,7 +15,7 @@ export type DeleteMessageResult =
  */
 export default class DeleteMessage {
   static async handle(actor: Actor, message: Message): Promise<DeleteMessageResult> {
-    const usedBy = await FindMailingsUsingMessage.handle(message)
+    const usedBy = await FindMailingsUsing.handle({ message })
     if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
       return { deleted: false, usedBy }
     }
@@ -37,7 +37,7 @@ export default class DeleteMessage {
     } catch (error) {
       // A mailing created between the check and the delete.
       if (!isConstraintViolation(error, 'foreignKey')) throw error
-      return { deleted: false, usedBy: await FindMailingsUsingMessage.handle(message) }
+      return { deleted: false, usedBy: await FindMailingsUsing.handle({ message }) }
     }
     return { deleted: true }
   }

@@ -1,7 +1,7 @@
 import type Segment from '#models/segment'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import type Mailing from '#models/mailing'
-import FindMailingsUsingSegment from '#actions/segments/find_mailings_using_segment'
+import FindMailingsUsing from '#actions/mailings/find_mailings_using'
 import { isConstraintViolation } from '#services/database/errors'
 import { writeTransaction } from '#services/database/write_transaction'
 
@@ -16,7 +16,7 @@ export type DeleteSegmentResult =
  */
 export default class DeleteSegment {
   static async handle(actor: Actor, segment: Segment): Promise<DeleteSegmentResult> {
-    const usedBy = await FindMailingsUsingSegment.handle(segment)
+    const usedBy = await FindMailingsUsing.handle({ segment })
     if (usedBy.current.length > 0 || usedBy.archived.length > 0) {
       return { deleted: false, usedBy }
     }
@@ -38,7 +38,7 @@ export default class DeleteSegment {
     } catch (error) {
       // A mailing chose it between the check and the delete.
       if (!isConstraintViolation(error, 'foreignKey')) throw error
-      return { deleted: false, usedBy: await FindMailingsUsingSegment.handle(segment) }
+      return { deleted: false, usedBy: await FindMailingsUsing.handle({ segment }) }
     }
     return { deleted: true }
   }

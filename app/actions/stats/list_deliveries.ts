@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon'
 import type Mailing from '#models/mailing'
 import Delivery, { DELIVERY_STATUSES, type DeliveryStatus } from '#models/delivery'
 import DeliveryAttempt from '#models/delivery_attempt'
-import { seekRows } from '#services/database/pagination'
+import { newestFirstMerged, seekRows } from '#services/database/pagination'
 
 export const DELIVERIES_PER_PAGE = 50
 
@@ -125,8 +125,8 @@ async function cursorAt(after: number, runs: LoggedRun[]): Promise<Cursor | null
 /**
  * Walks the runs from the cursor's, newest first, until the page is full.
  * Within a run, one query per status (the (run_id, status, id) index gives
- * each in id order; merging five short lists beats sorting a 100,000-row
- * run). Statuses a run's counters rule out are not even asked for, so a
+ * each in id order; merging five short lists, newestFirstMerged, beats
+ * sorting a 100,000-row run). Statuses a run's counters rule out are not even asked for, so a
  * status filter over hundreds of runs costs a query per run that has some.
  */
 async function browsing(
@@ -140,16 +140,11 @@ async function browsing(
   for (const run of runs.slice(start)) {
     if (found.length >= limit) break
     const statuses = (status ? [status] : DELIVERY_STATUSES).filter((s) => mayHave(run, s))
-    const beforeId = cursor?.runId === run.id ? cursor.id : null
-    const slices = await Promise.all(
-      statuses.map((s) => {
-        const query = Delivery.query().where('run_id', run.id).where('status', s)
-        if (beforeId) query.where('id', '<', beforeId)
-        return query.orderBy('id', 'desc').limit(limit - found.length)
-      })
+    const newestFirst = await newestFirstMerged(
+      statuses.map((s) => Delivery.query().where('run_id', run.id).where('status', s)),
+      { after: cursor?.runId === run.id ? cursor.id : undefined, limit: limit - found.length }
     )
-    const newestFirst = slices.flat().sort((a, b) => Number(b.id) - Number(a.id))
-    found.push(...newestFirst.slice(0, limit - found.length))
+    found.push(...newestFirst)
   }
   return found
 }

@@ -44,7 +44,8 @@ export type SuppressionRemoval = 'removed' | 'kept_unsubscribed'
  * The address's soft-bounce streak goes with the entry: the owner says the
  * address works again, so the next soft bounce starts a new streak instead
  * of re-suppressing it at once.
- * In one transaction, so the list, the client and the streak agree.
+ * In one transaction, so the list, the client and the streak agree. An
+ * entry kept is read back into `entry` after the commit.
  */
 export default class RemoveSuppression {
   static async handle(
@@ -56,7 +57,7 @@ export default class RemoveSuppression {
     if (entry.reason === 'complaint' && !complaintConfirmed) {
       throw new ComplaintRemovalNotConfirmedError()
     }
-    return writeTransaction(async (trx) => {
+    const removal = await writeTransaction(async (trx) => {
       const outcome = await RemoveSuppression.#remove(entry, trx)
       await RecordWorkspaceEvent.handle(
         actor,
@@ -70,6 +71,9 @@ export default class RemoveSuppression {
       )
       return outcome
     })
+    // The entry kept is shown as it is now (an unsubscribe again).
+    if (removal === 'kept_unsubscribed') await entry.refresh()
+    return removal
   }
 
   static async #remove(

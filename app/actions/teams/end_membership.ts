@@ -8,17 +8,19 @@ import type Membership from '#models/membership'
  * the tenant middleware reads the membership on every request, so their
  * next one lands in another of their workspaces (or on "New workspace").
  */
-export async function endMembership(trx: TransactionClientContract, member: Membership) {
-  await trx
-    .from('auth_access_tokens')
-    .where('tokenable_id', member.userId)
-    .where('tenant_id', member.tenantId)
-    .delete()
-  await trx
-    .from('users')
-    .where('id', member.userId)
-    .where('tenant_id', member.tenantId)
-    .update({ tenant_id: null })
-  member.useTransaction(trx)
-  await member.delete()
+export default class EndMembership {
+  static async handle(member: Membership, trx: TransactionClientContract) {
+    await trx
+      .from('auth_access_tokens')
+      .where('tokenable_id', member.userId)
+      .where('tenant_id', member.tenantId)
+      .delete()
+    await trx
+      .from('users')
+      .where('id', member.userId)
+      .where('tenant_id', member.tenantId)
+      .update({ tenant_id: null })
+    member.useTransaction(trx)
+    await member.delete()
+  }
 }

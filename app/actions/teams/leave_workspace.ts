@@ -2,7 +2,7 @@ import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspac
 import type Membership from '#models/membership'
 import { writeTransaction } from '#services/database/write_transaction'
 import { assertAnotherOwner, lockWorkspace, rereadMembership } from '#teams/owners'
-import { endMembership } from '#actions/teams/end_membership'
+import EndMembership from '#actions/teams/end_membership'
 
 /**
  * The actor leaves the workspace of their membership, with the API tokens
@@ -20,7 +20,7 @@ export default class LeaveWorkspace {
         current,
         'You are the only owner of this workspace: make another member owner before you leave.'
       )
-      await endMembership(trx, current)
+      await EndMembership.handle(current, trx)
       await RecordWorkspaceEvent.handle(
         actor,
         {

@@ -8,12 +8,12 @@ import {
   assertActorMayStill,
 } from '#teams/owners'
 import { TeamRuleError } from '#teams/team_rule_error'
-import { endMembership } from '#actions/teams/end_membership'
+import EndMembership from '#actions/teams/end_membership'
 
 /**
  * Takes a member out of the workspace (the caller has checked the actor
  * may: WorkspacePolicy.changeMember). Their access ends on their next
- * request, web or API (endMembership). The last owner cannot be removed;
+ * request, web or API (EndMembership). The last owner cannot be removed;
  * one's own membership ends by leaving (LeaveWorkspace).
  */
 export default class RemoveMember {
@@ -31,7 +31,7 @@ export default class RemoveMember {
         current,
         `${current.user.email} is the only owner: a workspace always keeps one.`
       )
-      await endMembership(trx, current)
+      await EndMembership.handle(current, trx)
       await RecordWorkspaceEvent.handle(
         actor,
         {

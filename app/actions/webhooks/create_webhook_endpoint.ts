@@ -8,7 +8,8 @@ import { writeTransaction } from '#services/database/write_transaction'
 
 /**
  * A new endpoint with a fresh `whsec_` secret; it hears about the next
- * event of the types it chose.
+ * event of the types it chose. Returns the endpoint read back after the
+ * commit, as the API shows it.
  */
 export default class CreateWebhookEndpoint {
   static async handle({
@@ -45,6 +46,8 @@ export default class CreateWebhookEndpoint {
       return created
     })
     await forgetSubscriptions(tenant.id)
+    // As stored, with the columns the database filled in.
+    await endpoint.refresh()
     return endpoint
   }
 }

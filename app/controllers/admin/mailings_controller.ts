@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Mailing from '#models/mailing'
 import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import MailingPolicy from '#policies/mailing_policy'
+import FindAnyMailing from '#actions/mailings/find_any_mailing'
 import ListAllMailings from '#actions/mailings/list_all_mailings'
 import LoadMailingDetails from '#actions/mailings/load_mailing_details'
 import DisableMailing from '#actions/mailings/disable_mailing'
@@ -12,7 +12,7 @@ import {
   staffMailingFilterValidator,
   staffReasonValidator,
 } from '#validators/admin'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Every workspace's mailings for managers and admins: read-only, except
@@ -61,7 +61,7 @@ export default class MailingsController {
    */
   async #find(bouncer: HttpContext['bouncer'], id: number) {
     await bouncer.with(AdminPanelPolicy).authorize('viewMailings')
-    const mailing = await Mailing.findOrFail(id)
+    const mailing = await FindAnyMailing.handle(id)
     await bouncer.with(MailingPolicy).authorize('view', mailing)
     return mailing
   }

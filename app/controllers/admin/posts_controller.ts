@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import Post from '#models/post'
 import PostPolicy from '#policies/post_policy'
 import { postValidator } from '#validators/post'
+import FindPost from '#actions/posts/find_post'
 import CreatePost from '#actions/posts/create_post'
 import UpdatePost from '#actions/posts/update_post'
 import PublishPost from '#actions/posts/publish_post'
@@ -9,7 +9,7 @@ import UnpublishPost from '#actions/posts/unpublish_post'
 import DeletePost from '#actions/posts/delete_post'
 import ListPosts from '#actions/posts/list_posts'
 import blogConfig from '#config/blog'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { pageNumber } from '#services/database/pagination'
 
 /**
@@ -81,7 +81,7 @@ export default class PostsController {
    * post that does not exist.
    */
   async #find(bouncer: HttpContext['bouncer'], id: number, ability: 'update' | 'delete') {
-    const post = await Post.findOrFail(id)
+    const post = await FindPost.handle(id)
     await bouncer.with(PostPolicy).authorize(ability, post)
     return post
   }

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import User from '#models/user'
 import { filtersQuery } from '#services/database/list_filters'
 import AdminPanelPolicy from '#policies/admin_panel_policy'
 import UserPolicy from '#policies/user_policy'
+import FindUser from '#actions/users/find_user'
 import ListUsers from '#actions/users/list_users'
 import LoadUserDetails from '#actions/users/load_user_details'
 import BlockUser from '#actions/users/block_user'
@@ -14,7 +14,7 @@ import {
   staffReasonValidator,
   staffUserFilterValidator,
 } from '#validators/admin'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * The users list for managers and admins: blocking and unblocking, and,
@@ -73,7 +73,7 @@ export default class UsersController {
    */
   async #find(bouncer: HttpContext['bouncer'], id: number) {
     await bouncer.with(AdminPanelPolicy).authorize('viewUsers')
-    const user = await User.findOrFail(id)
+    const user = await FindUser.handle(id)
     await bouncer.with(UserPolicy).authorize('view', user)
     return user
   }

@@ -10,9 +10,8 @@ import {
   apiClientListValidator,
   apiClientValidator,
   bulkUpsertClientsValidator,
+  clientMeta,
 } from '#validators/client'
-import { audienceMeta } from '#validators/client_audience'
-import { tenantMeta } from '#validators/tenant_meta'
 import { apiBody, camelKeys } from '#api/input'
 import { listOf, pageSize } from '#services/database/pagination'
 import { serializeClients } from '#api/serializers/client'
@@ -41,14 +40,13 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('create')
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)) },
+      meta: await clientMeta(tenant),
     })
     const { client, suppressed } = await CreateClient.handle(
       actorOf({ auth, request }),
       tenant,
       data
     )
-    await client.refresh()
 
     response.header('Location', `/api/v1/clients/${client.id}`)
     const [serialized] = await serializeClients([client])
@@ -72,7 +70,7 @@ export default class ClientsController {
     await bouncer.with(ClientPolicy).authorize('update', client)
     const data = await request.validateUsing(apiClientValidator, {
       data: apiBody(request),
-      meta: { ...tenantMeta(tenant), ...(await audienceMeta(tenant)), clientId: client.id },
+      meta: await clientMeta(tenant, client),
     })
     await UpdateClient.handle(actorOf({ auth, request }), client, data)
     const [serialized] = await serializeClients([client])

@@ -45,7 +45,6 @@ export default class MailingsController {
       meta: tenantMeta(tenant),
     })
     const mailing = await CreateMailing.handle({ actor: actorOf({ auth, request }), tenant, data })
-    await mailing.refresh()
 
     response.header('Location', `/api/v1/mailings/${mailing.id}`)
     return response.created(serializeMailing(await loadAudienceTags(mailing), tenant.timeZone))
@@ -69,7 +68,6 @@ export default class MailingsController {
       mailing,
       input: apiBody(request),
     })
-    await mailing.refresh()
     return serializeMailing(await loadAudienceTags(mailing), tenant.timeZone)
   }
 

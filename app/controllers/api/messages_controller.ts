@@ -30,7 +30,6 @@ export default class MessagesController {
       meta: await messageMeta(tenant),
     })
     const message = await CreateMessage.handle(actorOf({ auth, request }), tenant, data)
-    await message.refresh()
 
     response.header('Location', `/api/v1/messages/${message.id}`)
     return response.created(serializeMessage(message))

@@ -1,8 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { actorOf } from '#actions/audit/record_workspace_event'
-import type Tenant from '#models/tenant'
 import SuppressionPolicy from '#policies/suppression_policy'
 import ListSuppressions from '#actions/suppressions/list_suppressions'
+import FindSuppression from '#actions/suppressions/find_suppression'
 import AddSuppression from '#actions/suppressions/add_suppression'
 import RemoveSuppression, {
   ComplaintRemovalNotConfirmedError,
@@ -13,7 +13,6 @@ import {
   apiSuppressionListValidator,
   suppressionValidator,
 } from '#validators/suppression'
-import { isRecordId } from '#validators/rules/record_id'
 import { apiBody } from '#api/input'
 import { ApiProblem } from '#api/problem'
 import { problemMessages } from '#api/problem_messages'
@@ -64,7 +63,8 @@ export default class SuppressionsController {
    * an unsubscribe is the recipient's to undo, never removed (409).
    */
   async destroy({ params, request, response, tenant, bouncer, auth }: HttpContext) {
-    const entry = await findEntry(tenant, params.address)
+    // By address or id, as the path segment reads before URL encoding.
+    const entry = await FindSuppression.handle(tenant, decodedSegment(params.address))
     await bouncer.with(SuppressionPolicy).authorize('delete', entry)
     const { confirm } = await request.validateUsing(apiRemoveSuppressionValidator, {
       data: request.qs(),
@@ -74,7 +74,6 @@ export default class SuppressionsController {
         complaintConfirmed: confirm === 'complaint',
       })
       if (removal === 'removed') return response.noContent()
-      await entry.refresh()
       return serializeSuppression(entry)
     } catch (error) {
       if (error instanceof UnsubscribeNotRemovableError) {
@@ -86,19 +85,6 @@ export default class SuppressionsController {
       throw error
     }
   }
-}
-
-/**
- * The workspace's entry named by a path segment: an address (it has an
- * "@"), else an entry id. Another workspace's entry is not found (404).
- */
-function findEntry(tenant: Tenant, address: string) {
-  const value = decodedSegment(address).trim().toLowerCase()
-  if (value.includes('@')) {
-    return tenant.related('suppressions').query().where('email', value).firstOrFail()
-  }
-  const id = Number(value)
-  return tenant.findOwn('suppressions', isRecordId(id) ? id : 0)
 }
 
 /**

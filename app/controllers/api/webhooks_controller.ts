@@ -49,7 +49,6 @@ export default class WebhooksController {
       tenant,
       data,
     })
-    await endpoint.refresh()
 
     response.header('Location', `/api/v1/webhooks/${endpoint.id}`)
     return response.created(serializeWebhookEndpointWithSecret(endpoint))

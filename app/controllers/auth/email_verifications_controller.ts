@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import VerifyEmail from '#actions/auth/verify_email'
 import SendEmailVerification from '#actions/auth/send_email_verification'
 import AccountPolicy from '#policies/account_policy'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class EmailVerificationsController {
   async verify({ request, params, response, session, auth, view }: HttpContext) {

@@ -4,7 +4,7 @@ import ResetPassword from '#actions/auth/reset_password'
 import PasswordResetToken from '#models/password_reset_token'
 import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
 import { loginDevices } from '#services/accounts/login_devices'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class PasswordResetsController {
   async create({ view }: HttpContext) {

@@ -3,7 +3,7 @@ import { errors as authErrors } from '@adonisjs/auth'
 import LogIn, { AccountBlockedError, LoginThrottledError } from '#actions/auth/log_in'
 import { logInValidator } from '#validators/auth'
 import { loginDevices } from '#services/accounts/login_devices'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { pendingLogin } from '#two_factor/pending_login'
 import { trustedDevices } from '#two_factor/trusted_devices'
 

@@ -4,7 +4,7 @@ import { twoFactorChallengeValidator } from '#validators/two_factor'
 import { pendingLogin } from '#two_factor/pending_login'
 import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { loginDevices } from '#services/accounts/login_devices'
 
 /**
@@ -14,7 +14,7 @@ import { loginDevices } from '#services/accounts/login_devices'
 export default class TwoFactorChallengesController {
   async create({ view, session, response }: HttpContext) {
     if (!(await pendingLogin.find(session))) {
-      session.flash('error', twoFactorMessages.loginExpired)
+      session.flash('error', flashMessages.twoFactor.loginExpired)
       return response.redirect().toRoute('session.create')
     }
     return view.render('pages/auth/two_factor')
@@ -24,7 +24,7 @@ export default class TwoFactorChallengesController {
     const { request, response, session, auth } = ctx
     const pending = await pendingLogin.find(session)
     if (!pending) {
-      session.flash('error', twoFactorMessages.loginExpired)
+      session.flash('error', flashMessages.twoFactor.loginExpired)
       return response.redirect().toRoute('session.create')
     }
     const { code, rememberDevice } = await request.validateUsing(twoFactorChallengeValidator)
@@ -40,7 +40,7 @@ export default class TwoFactorChallengesController {
       return response.redirect().toRoute('session.two_factor.create')
     }
     if (!used) {
-      session.flash('error', twoFactorMessages.wrongCode)
+      session.flash('error', flashMessages.twoFactor.wrongCode)
       return response.redirect().toRoute('session.two_factor.create')
     }
 
@@ -51,7 +51,7 @@ export default class TwoFactorChallengesController {
     if (used === 'recovery_code') {
       session.flash(
         'success',
-        twoFactorMessages.usedRecoveryCode(await CheckSecondFactor.recoveryCodesLeft(user))
+        flashMessages.twoFactor.usedRecoveryCode(await CheckSecondFactor.recoveryCodesLeft(user))
       )
     }
     return response.redirect().toRoute('dashboard')

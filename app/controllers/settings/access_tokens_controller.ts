@@ -12,7 +12,7 @@ import {
   TOKEN_LIFETIMES,
 } from '#validators/access_token'
 import { TOKEN_ABILITIES, TOKEN_ABILITY_DESCRIPTIONS, LEAST_ROLE_FOR_ABILITY } from '#api/abilities'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Settings → API tokens: the member's personal access tokens for the

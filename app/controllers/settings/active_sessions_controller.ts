@@ -4,7 +4,7 @@ import AccountPolicy from '#policies/account_policy'
 import EndSessions from '#actions/auth/end_sessions'
 import ListActiveSessions from '#actions/auth/list_active_sessions'
 import EndActiveSession from '#actions/auth/end_active_session'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Settings → Sessions: where the user is logged in, and a way to end any

@@ -1,7 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
-import Invitation from '#models/invitation'
-import type Membership from '#models/membership'
 import WorkspacePolicy from '#policies/workspace_policy'
 import InviteMember, {
   PendingInvitationError,
@@ -12,6 +10,9 @@ import ChangeMemberRole from '#actions/teams/change_member_role'
 import RemoveMember from '#actions/teams/remove_member'
 import LeaveWorkspace from '#actions/teams/leave_workspace'
 import TransferOwnership from '#actions/teams/transfer_ownership'
+import ListMembers from '#actions/teams/list_members'
+import ListPendingInvitations from '#actions/teams/list_pending_invitations'
+import FindMember from '#actions/teams/find_member'
 import { actorOf } from '#actions/audit/record_workspace_event'
 import {
   changeMemberRoleValidator,
@@ -21,8 +22,7 @@ import {
 import { TeamRuleError } from '#teams/team_rule_error'
 import { WORKSPACE_ROLES } from '#teams/workspace_roles'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
-import { sqlTime } from '#services/database/sql_time'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Settings → Members: every member sees who is in the workspace (and may
@@ -35,12 +35,7 @@ export default class MembersController {
     const user = auth.getUserOrFail()
     const canManage = await bouncer.with(WorkspacePolicy).allows('manageMembers', tenant)
 
-    const memberships = await tenant
-      .related('memberships')
-      .query()
-      .preload('user')
-      .orderBy('createdAt')
-      .orderBy('id')
+    const memberships = await ListMembers.handle(tenant)
     const members = []
     for (const member of memberships) {
       members.push({
@@ -51,15 +46,7 @@ export default class MembersController {
           (await bouncer.with(WorkspacePolicy).allows('changeMember', member)),
       })
     }
-    const invitations = canManage
-      ? await Invitation.query()
-          .where('tenantId', tenant.id)
-          .whereNull('acceptedAt')
-          .whereNull('revokedAt')
-          .where('expiresAt', '>', sqlTime())
-          .preload('invitedBy')
-          .orderBy('createdAt', 'desc')
-      : []
+    const invitations = canManage ? await ListPendingInvitations.handle(tenant) : []
 
     const isOwner = user.currentMembership?.role === 'owner'
     return view.render('pages/settings/members', {
@@ -95,10 +82,7 @@ export default class MembersController {
   async revoke(ctx: HttpContext) {
     const { params, response, bouncer, tenant, session } = ctx
     await bouncer.with(WorkspacePolicy).authorize('manageMembers', tenant)
-    const invitation = await Invitation.query()
-      .where('tenantId', tenant.id)
-      .where('id', params.id)
-      .firstOrFail()
+    const invitation = await tenant.findOwn('invitations', params.id)
     return this.#refusalsFlashed(ctx, async () => {
       await RevokeInvitation.handle(actorOf(ctx), invitation)
       session.flash('success', flashMessages.members.invitationRevoked(invitation.email))
@@ -107,8 +91,8 @@ export default class MembersController {
   }
 
   async updateRole(ctx: HttpContext) {
-    const { request, response, bouncer, session } = ctx
-    const member = await this.#member(ctx)
+    const { request, response, bouncer, session, tenant, params } = ctx
+    const member = await FindMember.handle(tenant, params.id)
     const { role } = await request.validateUsing(changeMemberRoleValidator)
     await bouncer.with(WorkspacePolicy).authorize('changeMember', member, role)
     return this.#refusalsFlashed(ctx, async () => {
@@ -119,8 +103,8 @@ export default class MembersController {
   }
 
   async destroy(ctx: HttpContext) {
-    const { response, bouncer, session } = ctx
-    const member = await this.#member(ctx)
+    const { response, bouncer, session, tenant, params } = ctx
+    const member = await FindMember.handle(tenant, params.id)
     await bouncer.with(WorkspacePolicy).authorize('changeMember', member)
     return this.#refusalsFlashed(ctx, async () => {
       await RemoveMember.handle(actorOf(ctx), member)
@@ -130,9 +114,9 @@ export default class MembersController {
   }
 
   async transfer(ctx: HttpContext) {
-    const { request, response, bouncer, tenant, session } = ctx
+    const { request, response, bouncer, tenant, session, params } = ctx
     await bouncer.with(WorkspacePolicy).authorize('transferOwnership', tenant)
-    const heir = await this.#member(ctx)
+    const heir = await FindMember.handle(tenant, params.id)
     const { stepDown } = await request.validateUsing(transferOwnershipValidator)
     return this.#refusalsFlashed(ctx, async () => {
       await TransferOwnership.handle(actorOf(ctx), ctx.membership, heir, {
@@ -156,19 +140,6 @@ export default class MembersController {
       session.flash('success', flashMessages.members.left(tenant.name))
       return response.redirect().toRoute('dashboard')
     })
-  }
-
-  /**
-   * A member of the current workspace by membership id; another
-   * workspace's id is not found (404).
-   */
-  #member({ tenant, params }: HttpContext): Promise<Membership> {
-    return tenant
-      .related('memberships')
-      .query()
-      .where('id', params.id)
-      .preload('user')
-      .firstOrFail()
   }
 
   async #refusalsFlashed(ctx: HttpContext, change: () => Promise<unknown>) {

@@ -3,7 +3,7 @@ import AccountPolicy from '#policies/account_policy'
 import UpdateProfile from '#actions/users/update_profile'
 import ChangePassword from '#actions/auth/change_password'
 import { changePasswordValidator, updateProfileValidator } from '#validators/settings'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class ProfileController {
   async edit({ view, auth, bouncer }: HttpContext) {

@@ -1,12 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
-import db from '@adonisjs/lucid/services/db'
 import AccountPolicy from '#policies/account_policy'
 import StartEnrolment from '#actions/two_factor/start_enrolment'
 import ConfirmEnrolment from '#actions/two_factor/confirm_enrolment'
 import CheckSecondFactor from '#actions/two_factor/check_second_factor'
 import DisableTwoFactor from '#actions/two_factor/disable_two_factor'
 import ReplaceRecoveryCodes from '#actions/two_factor/replace_recovery_codes'
+import ForgetTrustedDevice from '#actions/two_factor/forget_trusted_device'
+import ListTrustedDevices from '#actions/two_factor/list_trusted_devices'
 import {
   startEnrolmentValidator,
   confirmEnrolmentValidator,
@@ -15,9 +16,8 @@ import {
 } from '#validators/two_factor'
 import { enrolmentQrCode, openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodesText } from '#two_factor/recovery_codes'
-import { trustedDevices } from '#two_factor/trusted_devices'
 import { SecondFactorThrottledError } from '#two_factor/attempts'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { describeDevice } from '#services/accounts/device_names'
 
 /**
@@ -34,7 +34,7 @@ export default class SecurityController {
     const pendingSecret = user.hasTwoFactor ? null : openSecret(user.twoFactorSecret)
     // Flashed by the request that made them: on this one page view only.
     const freshCodes = session.flashMessages.get('recoveryCodes') as string[] | undefined
-    const devices = await trustedDevices.listFor(user)
+    const devices = await ListTrustedDevices.handle(user)
     return view.render('pages/settings/security', {
       enrolment: pendingSecret && {
         qrCode: await enrolmentQrCode(pendingSecret, user.email),
@@ -58,8 +58,8 @@ export default class SecurityController {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
     await request.validateUsing(startEnrolmentValidator, { meta: { passwordHash: user.password } })
-    if (user.hasTwoFactor) session.flash('error', twoFactorMessages.alreadyEnabled)
-    else if (!user.isVerified) session.flash('error', twoFactorMessages.unverified)
+    if (user.hasTwoFactor) session.flash('error', flashMessages.twoFactor.alreadyEnabled)
+    else if (!user.isVerified) session.flash('error', flashMessages.twoFactor.unverified)
     else await StartEnrolment.handle(user)
     return response.redirect().toRoute('settings.security.show')
   }
@@ -72,16 +72,18 @@ export default class SecurityController {
     if (user.hasTwoFactor || !user.twoFactorSecret) {
       session.flash(
         'error',
-        user.hasTwoFactor ? twoFactorMessages.alreadyEnabled : twoFactorMessages.notStarted
+        user.hasTwoFactor
+          ? flashMessages.twoFactor.alreadyEnabled
+          : flashMessages.twoFactor.notStarted
       )
       return response.redirect().toRoute('settings.security.show')
     }
 
     const codes = await ConfirmEnrolment.handle(user, code, ctx)
-    if (!codes) throw codeError(twoFactorMessages.wrongCode)
+    if (!codes) throw codeError(flashMessages.twoFactor.wrongCode)
 
     session.flash('recoveryCodes', codes)
-    session.flash('success', twoFactorMessages.enabled)
+    session.flash('success', flashMessages.twoFactor.enabled)
     return response.redirect().toRoute('settings.security.show')
   }
 
@@ -95,7 +97,7 @@ export default class SecurityController {
 
     await checkSecondFactor(user, code)
     await DisableTwoFactor.handle(user)
-    session.flash('success', twoFactorMessages.disabled)
+    session.flash('success', flashMessages.twoFactor.disabled)
     return response.redirect().toRoute('settings.security.show')
   }
 
@@ -107,19 +109,17 @@ export default class SecurityController {
     })
     if (!user.hasTwoFactor) return response.redirect().toRoute('settings.security.show')
 
-    const codes = await db.transaction((trx) => ReplaceRecoveryCodes.handle(user, trx))
+    const codes = await ReplaceRecoveryCodes.handle(user)
     session.flash('recoveryCodes', codes)
-    session.flash('success', twoFactorMessages.codesRegenerated)
+    session.flash('success', flashMessages.twoFactor.codesRegenerated)
     return response.redirect().toRoute('settings.security.show')
   }
 
   async destroyDevice({ params, response, auth, bouncer, session }: HttpContext) {
     const user = auth.getUserOrFail()
     await bouncer.with(AccountPolicy).authorize('update', user)
-    // Rooted at the user: another person's device id is a 404.
-    const device = await user.related('trustedDevices').query().where('id', params.id).firstOrFail()
-    await device.delete()
-    session.flash('success', twoFactorMessages.deviceForgotten)
+    await ForgetTrustedDevice.handle(user, params.id)
+    session.flash('success', flashMessages.twoFactor.deviceForgotten)
     return response.redirect().toRoute('settings.security.show')
   }
 }
@@ -139,5 +139,5 @@ async function checkSecondFactor(
     if (error instanceof SecondFactorThrottledError) throw codeError(error.message)
     throw error
   }
-  throw codeError(twoFactorMessages.wrongCode)
+  throw codeError(flashMessages.twoFactor.wrongCode)
 }

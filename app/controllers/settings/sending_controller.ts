@@ -8,16 +8,17 @@ import AddSendingDomain, {
   SendingDomainLimitError,
   SendingDomainTakenError,
 } from '#actions/sending_domains/add_sending_domain'
+import ListSendingDomains from '#actions/sending_domains/list_sending_domains'
 import CheckSendingDomain from '#actions/sending_domains/check_sending_domain'
 import DeleteSendingDomain from '#actions/sending_domains/delete_sending_domain'
 import {
   consumeDomainAction,
   DomainActionThrottledError,
-} from '#actions/sending_domains/domain_action_limits'
+} from '#services/sending_domains/action_limits'
 import { addressDomain, senderIdentityOf } from '#sending/sender_identity'
 import { domainRecords } from '#services/sending_domains/domain_records'
 import { senderIdentityValidator, sendingDomainValidator } from '#validators/sending'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import sendingDomainsConfig from '#config/sending_domains'
 
 /**
@@ -27,7 +28,7 @@ import sendingDomainsConfig from '#config/sending_domains'
 export default class SendingController {
   async show({ view, bouncer, tenant }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    const domains = await tenant.related('sendingDomains').query().orderBy('domain')
+    const domains = await ListSendingDomains.handle(tenant)
     const fromDomain = tenant.senderEmail ? addressDomain(tenant.senderEmail) : null
     const fromDomainRow = domains.find((row) => row.domain === fromDomain) ?? null
     return view.render('pages/settings/sending', {

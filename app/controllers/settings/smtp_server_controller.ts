@@ -1,14 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { actorOf } from '#actions/audit/record_workspace_event'
 import WorkspacePolicy from '#policies/workspace_policy'
-import WorkspaceSmtpServer, { SMTP_TLS_MODES } from '#models/workspace_smtp_server'
+import { SMTP_TLS_MODES } from '#models/workspace_smtp_server'
 import customSmtpConfig, { maxWorkspaceRate } from '#config/custom_smtp'
+import FindSmtpServer from '#actions/smtp_servers/find_smtp_server'
 import SaveSmtpServer from '#actions/smtp_servers/save_smtp_server'
 import RemoveSmtpServer from '#actions/smtp_servers/remove_smtp_server'
 import SendSmtpTest, { SmtpTestThrottledError } from '#actions/smtp_servers/send_smtp_test'
 import { UnverifiedAddressError } from '#actions/messages/send_test_message'
 import { smtpServerValidator } from '#validators/smtp_server'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 import { senderIdentityFor } from '#sending/sender_identity'
 
 /**
@@ -19,7 +20,7 @@ import { senderIdentityFor } from '#sending/sender_identity'
 export default class SmtpServerController {
   async edit({ view, bouncer, tenant }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    const server = await WorkspaceSmtpServer.findBy('tenantId', tenant.id)
+    const server = await FindSmtpServer.handle(tenant)
     // Its own server sends only from its own verified domain: the page
     // says whether that holds now (send_batch.ts pauses otherwise).
     const sender = await senderIdentityFor(tenant.id)
@@ -40,7 +41,7 @@ export default class SmtpServerController {
       session.flash('error', flashMessages.smtpServer.turnedOff)
       return response.redirect().toRoute('settings.smtp.edit')
     }
-    const saved = await WorkspaceSmtpServer.findBy('tenantId', tenant.id)
+    const saved = await FindSmtpServer.handle(tenant)
     const data = await request.validateUsing(smtpServerValidator, {
       meta: { hasSavedPassword: Boolean(saved?.password) },
     })
@@ -60,7 +61,7 @@ export default class SmtpServerController {
 
   async test({ response, bouncer, tenant, auth, session }: HttpContext) {
     await bouncer.with(WorkspacePolicy).authorize('update', tenant)
-    const server = await WorkspaceSmtpServer.findBy('tenantId', tenant.id)
+    const server = await FindSmtpServer.handle(tenant)
     if (!customSmtpConfig.enabled || !server) {
       const message = customSmtpConfig.enabled
         ? flashMessages.smtpServer.saveFirst

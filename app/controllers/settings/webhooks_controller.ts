@@ -12,7 +12,7 @@ import ListWebhookDeliveries from '#actions/webhooks/list_webhook_deliveries'
 import RedeliverWebhook from '#actions/webhooks/redeliver_webhook'
 import SendTestWebhook from '#actions/webhooks/send_test_webhook'
 import { webhookDeliveriesValidator, webhookEndpointValidator } from '#validators/webhook'
-import { flashMessages } from '#services/flash_messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /**
  * Settings → Webhooks: the workspace's endpoints, their secrets and their

@@ -7,8 +7,7 @@ import { deleteWorkspaceValidator, updateWorkspaceValidator } from '#validators/
 import DeleteWorkspace, { WorkspaceNameMismatchError } from '#actions/teams/delete_workspace'
 import { WORKSPACE_SESSION_KEY } from '#teams/memberships'
 import { TeamRuleError } from '#teams/team_rule_error'
-import { flashMessages } from '#services/flash_messages'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 export default class WorkspaceController {
   async edit({ view, bouncer, tenant }: HttpContext) {
@@ -25,7 +24,11 @@ export default class WorkspaceController {
     // An admin without two-factor would shut themselves out of this page.
     if (requireTwoFactor && !tenant.requireTwoFactor && !auth.getUserOrFail().hasTwoFactor) {
       throw new vineErrors.E_VALIDATION_ERROR([
-        { field: 'requireTwoFactor', message: twoFactorMessages.adminFirst, rule: 'twoFactor' },
+        {
+          field: 'requireTwoFactor',
+          message: flashMessages.twoFactor.adminFirst,
+          rule: 'twoFactor',
+        },
       ])
     }
     await UpdateWorkspace.handle(actorOf({ auth, request }), tenant, {
@@ -58,7 +61,7 @@ export default class WorkspaceController {
       ])
     }
     session.forget(WORKSPACE_SESSION_KEY)
-    session.flash('success', `${tenant.name} and everything in it are deleted.`)
+    session.flash('success', flashMessages.workspaces.deleted(tenant.name))
     return response.redirect().toRoute('dashboard')
   }
 }

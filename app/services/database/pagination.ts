@@ -33,9 +33,14 @@ import apiConfig from '#config/api'
  *   or date (actions/clients/list_clients.ts), and a delivery log searched
  *   by address, by run then id (actions/stats/list_deliveries.ts). The
  *   list makes its own cursor (what it names differs), this module the
- *   queries. A delivery log browsed without a search walks its runs status
- *   by status instead (the runs' counters say which to ask), so it pages on
- *   its own.
+ *   queries.
+ *
+ * - Keyset newest first over several parts (`newestFirstMerged`): a list
+ *   whose rows come from a few index ranges, each newest first, merged in
+ *   Node instead of sorted by the database: a delivery log browsed without
+ *   a search, run by run and, within a run, status by status on
+ *   (run_id, status, id) (the runs' counters say which to ask;
+ *   actions/stats/list_deliveries.ts). The same cursor as the first way.
  */
 
 /**
@@ -55,9 +60,7 @@ export async function newestFirstPage<Model extends LucidModel>(
   query: ModelQueryBuilderContract<Model, any>,
   { after, perPage }: KeysetPosition
 ) {
-  const id = `${query.model.table}.id`
-  if (after) query.where(id, '<', after)
-  const rows: InstanceType<Model>[] = await query.orderBy(id, 'desc').limit(perPage + 1)
+  const rows = await newestFirstMerged([query], { after, limit: perPage + 1 })
   const items = rows.slice(0, perPage)
   const last = items.at(-1)
   return {
@@ -66,6 +69,31 @@ export async function newestFirstPage<Model extends LucidModel>(
     /** The `after` of the next page; null on the last page. */
     nextCursor: rows.length > perPage && last ? Number(last.$primaryKeyValue) : null,
   }
+}
+
+/**
+ * Up to `limit` rows of the `parts` queries together, newest (highest id)
+ * first, each continuing below the id `after` (none: from the top). Each
+ * part reads at most `limit` rows down its own index range; the parts are
+ * merged here. The caller reads one row more than its page to know
+ * whether another follows.
+ */
+export async function newestFirstMerged<Model extends LucidModel>(
+  parts: ModelQueryBuilderContract<Model, any>[],
+  { after, limit }: { after?: number; limit: number }
+): Promise<InstanceType<Model>[]> {
+  const slices = await Promise.all(
+    parts.map((query) => {
+      const id = `${query.model.table}.id`
+      if (after) query.where(id, '<', after)
+      return query.orderBy(id, 'desc').limit(limit)
+    })
+  )
+  if (slices.length === 1) return slices[0]
+  return slices
+    .flat()
+    .sort((a, b) => Number(b.$primaryKeyValue) - Number(a.$primaryKeyValue))
+    .slice(0, limit)
 }
 
 /**

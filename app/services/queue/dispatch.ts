@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq'
 import queue from '@rlanz/bull-queue/services/main'
 import type { Job } from '@rlanz/bull-queue'
 import { currentCause, type WorkCause } from '#services/queue/work_context'
+import { jobs, type JobName } from '#start/jobs'
 
 type JobClass<Payload> = { $$filepath: string } & (new (...args: any[]) => Job & {
   handle(payload: Payload): unknown
@@ -21,13 +22,18 @@ export interface CausedPayload {
  * the request being served. A payload with a `runId` (a send batch) names
  * its run in the cause too. Without either (a command), the job goes
  * without one and the worker gives it an id of its own.
+ *
+ * The job is its class, or its name in the registry (start/jobs.ts) for a
+ * module the job's own code leads back to: the class is then loaded when
+ * the job is queued, not imported by the module that queues it.
  */
 export function dispatch<Payload extends object | undefined>(
-  job: JobClass<Payload>,
+  job: JobClass<Payload> | JobName,
   payload: Payload,
   options?: JobsOptions & { queueName?: string }
 ) {
-  return queue.dispatch(job as any, withCause(payload) as any, options)
+  const target = typeof job === 'string' ? jobs[job] : job
+  return queue.dispatch(target as any, withCause(payload) as any, options)
 }
 
 /**

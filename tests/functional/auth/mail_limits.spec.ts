@@ -33,22 +33,22 @@ const floods: {
   {
     name: 'forgot password',
     target: existingAccount,
-    ask: (client, { email }) => client.post('/forgot-password').form({ email }).withCsrfToken(),
+    ask: (client, { email }) => postForm(client, '/forgot-password', { email }),
     neutral: (response) => String(response.flashMessages().success),
   },
   {
     name: 'sign-up with a stranger\'s address, then "send again"',
     target: async () => ({ email: `stranger-${Date.now()}@example.com` }),
     ask: (client, target) => {
-      if (!target.user) return client.post('/signup').form(signUpForm(target.email)).withCsrfToken()
-      return client.post('/verify-email/resend').loginAs(target.user).withCsrfToken()
+      if (!target.user) return postForm(client, '/signup', signUpForm(target.email))
+      return postForm(client, '/verify-email/resend').loginAs(target.user)
     },
     neutral: (response) => String(response.flashMessages().success ?? response.text()),
   },
   {
     name: 'sign-up with an address that has an account',
     target: existingAccount,
-    ask: (client, { email }) => client.post('/signup').form(signUpForm(email)).withCsrfToken(),
+    ask: (client, { email }) => postForm(client, '/signup', signUpForm(email)),
     neutral: (response) => response.text().replace(/name="_csrf" value="[^"]*"/g, ''),
   },
 ]

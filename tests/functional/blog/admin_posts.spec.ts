@@ -6,7 +6,7 @@ import type { Role } from '#models/user'
 import { coverPath } from '#services/blog/covers'
 import { createUser } from '#tests/helpers/users'
 import { createPost, PNG_BYTES, uploadFile } from '#tests/helpers/posts'
-import { deleteForm, postForm, putForm } from '#tests/helpers/forms'
+import { postForm, putForm, deleteForm } from '#tests/helpers/forms'
 
 async function actionsFor(post: Post) {
   const entries = await AuditLog.query()
@@ -27,13 +27,13 @@ test.group('Blog editor: who may use it', () => {
         client.get('/admin/posts'),
         client.get('/admin/posts/create'),
         client.get(`/admin/posts/${post.id}/edit`),
-        client.post('/admin/posts').form({ title: 'Nope', body: 'x' }),
-        client.put(`/admin/posts/${post.id}`).form({ title: 'Nope', body: 'x' }),
-        client.post(`/admin/posts/${post.id}/unpublish`),
-        client.delete(`/admin/posts/${post.id}`),
+        postForm(client, '/admin/posts', { title: 'Nope', body: 'x' }),
+        putForm(client, `/admin/posts/${post.id}`, { title: 'Nope', body: 'x' }),
+        postForm(client, `/admin/posts/${post.id}/unpublish`),
+        deleteForm(client, `/admin/posts/${post.id}`),
       ]
       for (const request of requests) {
-        const response = await request.loginAs(user).withCsrfToken().redirects(0)
+        const response = await request.loginAs(user).redirects(0)
         response.assertStatus(404)
       }
       await post.refresh()

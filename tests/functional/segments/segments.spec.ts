@@ -67,11 +67,11 @@ test.group('Segments: the pages and the editor', () => {
     assert.include(removed.text(), 'value="PAR"')
 
     // The live count the editor's script asks for.
-    const live = await client
-      .post('/segments/preview')
-      .withCsrfToken()
+    const live = await postForm(client, '/segments/preview', {
+      match: 'any',
+      ...conditionFields(conditions),
+    })
       .header('Accept', 'application/json')
-      .form({ match: 'any', ...conditionFields(conditions) })
       .loginAs(user)
     live.assertStatus(200)
     assert.equal(live.body().count, 3)
@@ -138,11 +138,11 @@ test.group('Segments: the pages and the editor', () => {
     assert.include(preview.text(), 'data-testid="segment-count" data-preview-count>3<')
     assert.match(preview.text(), /clients \(1 of them awaiting confirmation are not mailed\)/)
 
-    const live = await client
-      .post('/segments/preview')
-      .withCsrfToken()
+    const live = await postForm(client, '/segments/preview', {
+      match: 'all',
+      ...conditionFields(conditions),
+    })
       .header('Accept', 'application/json')
-      .form({ match: 'all', ...conditionFields(conditions) })
       .loginAs(user)
     assert.include(live.body(), { count: 3, pending: 1 })
   })
@@ -228,14 +228,11 @@ test.group('Segments: the pages and the editor', () => {
     await early.merge({ createdAt: DateTime.fromISO('2026-01-01T14:30:00Z') }).save()
     await late.merge({ createdAt: DateTime.fromISO('2026-01-01T23:30:00Z') }).save()
 
-    const live = await client
-      .post('/segments/preview')
-      .withCsrfToken()
+    const live = await postForm(client, '/segments/preview', {
+      match: 'all',
+      ...conditionFields([{ field: 'created', op: 'after', value: '2026-01-01' }]),
+    })
       .header('Accept', 'application/json')
-      .form({
-        match: 'all',
-        ...conditionFields([{ field: 'created', op: 'after', value: '2026-01-01' }]),
-      })
       .loginAs(user)
     assert.deepEqual(
       live.body().sample.map((row: { email: string }) => row.email),

@@ -13,6 +13,7 @@ import { createUser } from '#tests/helpers/users'
 import { createClients, createMessage } from '#tests/helpers/workspace'
 import { WorkerProcess } from '#tests/helpers/worker'
 import { waitUntil } from '#tests/helpers/wait'
+import { postForm } from '#tests/helpers/forms'
 
 /**
  * The delayed job `wakeSchedulerFor` queues for `at`, if it is waiting.
@@ -150,7 +151,7 @@ test.group('Starting on time', () => {
     // paused and does nothing: pretend it already fired.
     assert.isNull(await wakeAt(startAt))
 
-    await client.post(`/mailings/${mailing.id}/resume`).loginAs(user).withCsrfToken()
+    await postForm(client, `/mailings/${mailing.id}/resume`).loginAs(user)
     await mailing.refresh()
     assert.equal(mailing.status, 'created')
     const wake = await wakeAt(startAt)

@@ -16,7 +16,7 @@ import {
 } from '#tests/helpers/two_factor'
 import { openSecret, readableSecret } from '#two_factor/totp'
 import { recoveryCodeHash } from '#two_factor/recovery_codes'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 /** Settings → Security → "Set up": returns the secret the page shows. */
 async function startSetUp(client: ApiClient, user: User) {
@@ -60,7 +60,7 @@ test.group('Two-factor enrolment', (group) => {
     const wrong = await postForm(client, '/settings/security/two-factor/confirm', {
       code: '000000',
     }).loginAs(user)
-    wrong.assertFlashMessage('inputErrorsBag', { code: [twoFactorMessages.wrongCode] })
+    wrong.assertFlashMessage('inputErrorsBag', { code: [flashMessages.twoFactor.wrongCode] })
     const reloaded1 = await User.findOrFail(user.id)
     assert.isNull(reloaded1.twoFactorEnabledAt)
 
@@ -68,7 +68,7 @@ test.group('Two-factor enrolment', (group) => {
       code: await codeAt(secret, FIXED_TIME),
     }).loginAs(user)
     right.assertHeader('location', '/settings/security')
-    right.assertFlashMessage('success', twoFactorMessages.enabled)
+    right.assertFlashMessage('success', flashMessages.twoFactor.enabled)
     const reloaded2 = await User.findOrFail(user.id)
     assert.isNotNull(reloaded2.twoFactorEnabledAt)
 
@@ -118,7 +118,7 @@ test.group('Two-factor enrolment', (group) => {
 
     const first = await passwordStep(client, user)
     const replayed = await codeStep(client, first.session(), { code })
-    replayed.assertFlashMessage('error', twoFactorMessages.wrongCode)
+    replayed.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
   })
 
   test('turning it off needs the password and a code', async ({ client, assert }) => {
@@ -138,7 +138,7 @@ test.group('Two-factor enrolment', (group) => {
       password: STRONG_PASSWORD,
       code: '000000',
     }).loginAs(user)
-    noCode.assertFlashMessage('inputErrorsBag', { code: [twoFactorMessages.wrongCode] })
+    noCode.assertFlashMessage('inputErrorsBag', { code: [flashMessages.twoFactor.wrongCode] })
     const reloaded3 = await User.findOrFail(user.id)
     assert.isNotNull(reloaded3.twoFactorEnabledAt)
 
@@ -147,7 +147,7 @@ test.group('Two-factor enrolment', (group) => {
       code,
     }).loginAs(user)
     off.assertHeader('location', '/settings/security')
-    off.assertFlashMessage('success', twoFactorMessages.disabled)
+    off.assertFlashMessage('success', flashMessages.twoFactor.disabled)
     const fresh = await User.findOrFail(user.id)
     assert.isNull(fresh.twoFactorEnabledAt)
     assert.isNull(fresh.twoFactorSecret)
@@ -173,13 +173,13 @@ test.group('Two-factor enrolment', (group) => {
     const made = await postForm(client, '/settings/security/recovery-codes', {
       password: STRONG_PASSWORD,
     }).loginAs(user)
-    made.assertFlashMessage('success', twoFactorMessages.codesRegenerated)
+    made.assertFlashMessage('success', flashMessages.twoFactor.codesRegenerated)
     const codes = made.flashMessages().recoveryCodes as string[]
     assert.lengthOf(codes, 10)
 
     const first = await passwordStep(client, user)
     const oldOne = await codeStep(client, first.session(), { code: old[0] })
-    oldOne.assertFlashMessage('error', twoFactorMessages.wrongCode)
+    oldOne.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
     const newOne = await codeStep(client, first.session(), { code: codes[0] })
     newOne.assertHeader('location', '/dashboard')
   })
@@ -193,7 +193,7 @@ test.group('Two-factor enrolment', (group) => {
     const response = await postForm(client, '/settings/security/two-factor/confirm', {
       code: await codeAt(secret, FIXED_TIME - STEP_MS),
     }).loginAs(user)
-    response.assertFlashMessage('success', twoFactorMessages.enabled)
+    response.assertFlashMessage('success', flashMessages.twoFactor.enabled)
     const reloaded4 = await User.findOrFail(user.id)
     assert.isNotNull(reloaded4.twoFactorEnabledAt)
   })
@@ -216,7 +216,7 @@ test.group('Two-factor enrolment', (group) => {
     const refused = await postForm(client, '/settings/security/two-factor', {
       password: STRONG_PASSWORD,
     }).loginAs(unverified)
-    refused.assertFlashMessage('error', twoFactorMessages.unverified)
+    refused.assertFlashMessage('error', flashMessages.twoFactor.unverified)
     const stillOff = await User.findOrFail(unverified.id)
     assert.isNull(stillOff.twoFactorSecret)
   })
@@ -231,7 +231,7 @@ test.group('Two-factor enrolment', (group) => {
     const on = await postForm(client, '/settings/security/two-factor/confirm', {
       code: await codeAt(secret, FIXED_TIME),
     }).loginAs(user)
-    on.assertFlashMessage('success', twoFactorMessages.enabled)
+    on.assertFlashMessage('success', flashMessages.twoFactor.enabled)
     const tokens = await db.from('remember_me_tokens').where('tokenable_id', user.id)
     assert.lengthOf(tokens, 0)
   })

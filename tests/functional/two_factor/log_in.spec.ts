@@ -4,7 +4,7 @@ import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import TrustedDevice from '#models/trusted_device'
 import { createUser, STRONG_PASSWORD } from '#tests/helpers/users'
-import { putForm } from '#tests/helpers/forms'
+import { putForm, deleteForm } from '#tests/helpers/forms'
 import {
   FIXED_TIME,
   STEP_MS,
@@ -15,7 +15,7 @@ import {
   passwordStep,
   releaseTwoFactorClock,
 } from '#tests/helpers/two_factor'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
 
 const USER_ID_KEY = 'auth_web'
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -84,7 +84,7 @@ test.group('Two-factor log-in', (group) => {
     ]) {
       const response = await codeStep(client, first.session(), { code })
       response.assertHeader('location', '/login/two-factor')
-      response.assertFlashMessage('error', twoFactorMessages.wrongCode)
+      response.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
       assert.notExists(response.session()[USER_ID_KEY])
     }
   })
@@ -104,13 +104,13 @@ test.group('Two-factor log-in', (group) => {
     const again = await passwordStep(client, user)
     const replayed = await codeStep(client, again.session(), { code })
     replayed.assertHeader('location', '/login/two-factor')
-    replayed.assertFlashMessage('error', twoFactorMessages.wrongCode)
+    replayed.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
 
     // So is the previous step's (older than the one used); the next step's works.
     const older = await codeStep(client, again.session(), {
       code: await codeAt(secret, FIXED_TIME - STEP_MS),
     })
-    older.assertFlashMessage('error', twoFactorMessages.wrongCode)
+    older.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
     const next = await codeStep(client, again.session(), {
       code: await codeAt(secret, FIXED_TIME + STEP_MS),
     })
@@ -142,11 +142,11 @@ test.group('Two-factor log-in', (group) => {
       code: code.toUpperCase().replace('-', ''),
     })
     used.assertHeader('location', '/dashboard')
-    used.assertFlashMessage('success', twoFactorMessages.usedRecoveryCode(9))
+    used.assertFlashMessage('success', flashMessages.twoFactor.usedRecoveryCode(9))
 
     const again = await passwordStep(client, user)
     const reused = await codeStep(client, again.session(), { code })
-    reused.assertFlashMessage('error', twoFactorMessages.wrongCode)
+    reused.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
     assert.notExists(reused.session()[USER_ID_KEY])
   })
 
@@ -156,7 +156,7 @@ test.group('Two-factor log-in', (group) => {
 
     for (let i = 0; i < 4; i++) {
       const response = await codeStep(client, first.session(), { code: `12345${i}` })
-      response.assertFlashMessage('error', twoFactorMessages.wrongCode)
+      response.assertFlashMessage('error', flashMessages.twoFactor.wrongCode)
     }
     const fifth = await codeStep(client, first.session(), { code: '123459' })
     fifth.assertFlashMessage('error', 'Too many wrong codes. Please wait 15 minutes and try again.')
@@ -173,7 +173,7 @@ test.group('Two-factor log-in', (group) => {
   test('the code step without a password step sends back to the log-in', async ({ client }) => {
     const response = await codeStep(client, {}, { code: '123456' })
     response.assertHeader('location', '/login')
-    response.assertFlashMessage('error', twoFactorMessages.loginExpired)
+    response.assertFlashMessage('error', flashMessages.twoFactor.loginExpired)
   })
 
   test('a password step passed before the password changed is worth nothing', async ({
@@ -189,7 +189,7 @@ test.group('Two-factor log-in', (group) => {
       code: await codeAt(secret, FIXED_TIME),
     })
     second.assertHeader('location', '/login')
-    second.assertFlashMessage('error', twoFactorMessages.loginExpired)
+    second.assertFlashMessage('error', flashMessages.twoFactor.loginExpired)
   })
 })
 
@@ -254,11 +254,7 @@ test.group('Two-factor log-in: remembered devices', (group) => {
     page.assertTextIncludes(stored.ip!)
 
     // Forgetting it on the Security page.
-    const forget = await client
-      .delete(`/settings/security/devices/${stored.id}`)
-      .withCsrfToken()
-      .loginAs(user)
-      .redirects(0)
+    const forget = await deleteForm(client, `/settings/security/devices/${stored.id}`).loginAs(user)
     forget.assertHeader('location', '/settings/security')
     const forgotten = await passwordStep(client, user, { trustedDevice: device })
     forgotten.assertHeader('location', '/login/two-factor')
@@ -267,11 +263,9 @@ test.group('Two-factor log-in: remembered devices', (group) => {
     const { user: other, secret: otherSecret } = await enrolledUser()
     await logInRemembering(client, other, otherSecret)
     const theirs = await TrustedDevice.findByOrFail('user_id', other.id)
-    const refused = await client
-      .delete(`/settings/security/devices/${theirs.id}`)
-      .withCsrfToken()
-      .loginAs(user)
-      .redirects(0)
+    const refused = await deleteForm(client, `/settings/security/devices/${theirs.id}`).loginAs(
+      user
+    )
     refused.assertStatus(404)
 
     // A new password forgets every remembered device.

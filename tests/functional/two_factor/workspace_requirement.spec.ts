@@ -13,7 +13,8 @@ import {
   releaseTwoFactorClock,
 } from '#tests/helpers/two_factor'
 import { openSecret } from '#two_factor/totp'
-import { twoFactorMessages } from '#two_factor/messages'
+import { flashMessages } from '#services/http/flash_messages'
+import { problemMessages } from '#api/problem_messages'
 
 /** An owner whose workspace requires two-factor, and an editor of it without. */
 async function requiringWorkspace() {
@@ -44,7 +45,9 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
       timeZone: tenant.timeZone,
       requireTwoFactor: 'true',
     }).loginAs(user)
-    early.assertFlashMessage('inputErrorsBag', { requireTwoFactor: [twoFactorMessages.adminFirst] })
+    early.assertFlashMessage('inputErrorsBag', {
+      requireTwoFactor: [flashMessages.twoFactor.adminFirst],
+    })
     const unchanged = await Tenant.findOrFail(tenant.id)
     assert.isFalse(unchanged.requireTwoFactor)
 
@@ -91,7 +94,7 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
     for (const url of ['/dashboard', '/clients', '/messages/create', '/settings/workspace']) {
       const response = await client.get(url).loginAs(editor).redirects(0)
       response.assertHeader('location', '/settings/security')
-      response.assertFlashMessage('error', twoFactorMessages.requiredBy(tenant.name))
+      response.assertFlashMessage('error', flashMessages.twoFactor.requiredBy(tenant.name))
     }
     const post = await postForm(client, '/messages', { subject: 'Hi', bodyText: 'Hello' }).loginAs(
       editor
@@ -116,7 +119,7 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
     const confirmed = await postForm(client, '/settings/security/two-factor/confirm', {
       code: await codeAt(secret, FIXED_TIME),
     }).loginAs(editor)
-    confirmed.assertFlashMessage('success', twoFactorMessages.enabled)
+    confirmed.assertFlashMessage('success', flashMessages.twoFactor.enabled)
 
     const fresh = await User.findOrFail(editor.id)
     const dashboard = await client.get('/dashboard').loginAs(fresh).redirects(0)
@@ -142,7 +145,7 @@ test.group('Workspace setting: members must use two-factor log-in', (group) => {
     const token = await createToken(editor)
     const refused = await client.get('/api/v1/me').bearerToken(token)
     refused.assertStatus(403)
-    refused.assertBodyContains({ detail: twoFactorMessages.requiredForTokens })
+    refused.assertBodyContains({ detail: problemMessages.twoFactor.requiredForTokens })
 
     await enrol(editor)
     const allowed = await client.get('/api/v1/me').bearerToken(token)

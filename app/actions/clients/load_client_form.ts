@@ -7,7 +7,7 @@ import { tagsOfClients } from '#audiences/client_tags'
  * What the client form offers: the workspace's tags (by name) and attribute
  * definitions (by key), and, when editing, the tags the client has.
  */
-export default class ClientFormOptions {
+export default class LoadClientForm {
   static async handle(tenant: Tenant, client?: Client) {
     const tags = await tenant.related('tags').query().orderBy('name_key').select('id', 'name')
     const definitions = await attributeDefinitionsOf(tenant.id)

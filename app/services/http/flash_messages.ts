@@ -40,6 +40,11 @@ export const flashMessages = {
     workspaceSaved: 'Your workspace settings are saved.',
   },
 
+  workspaces: {
+    created: (name: string) => `${name} is ready: you are its owner.`,
+    deleted: (name: string) => `${name} and everything in it are deleted.`,
+  },
+
   clients: {
     added: (email: string) => `${email} is added to your clients.`,
     addedSuppressed: (email: string) =>
@@ -179,6 +184,28 @@ export const flashMessages = {
     postUnpublished: (post: Pick<Post, 'title'>) =>
       `Post “${post.title}” is back to draft: it is off the blog.`,
     postDeleted: (post: Pick<Post, 'title'>) => `Post “${post.title}” is deleted.`,
+  },
+
+  // Also the code field's error (wrongCode) and the security page's
+  // redirect (requiredBy, from the tenant middleware).
+  twoFactor: {
+    unverified:
+      'Confirm your email address first (the link we mailed you): two-factor log-in is set up on an account whose address is proven.',
+    wrongCode:
+      'That code is not right, or was used already. Enter the current code from your app, or a recovery code.',
+    loginExpired: 'Please log in again: the code was not entered within ten minutes.',
+    enabled: 'Two-factor log-in is on. Save your recovery codes now: they are shown only once.',
+    disabled: 'Two-factor log-in is off. Remembered devices were forgotten.',
+    alreadyEnabled: 'Two-factor log-in is already on.',
+    notStarted: 'Start the set-up first.',
+    codesRegenerated: 'New recovery codes are ready; the old ones no longer work. Save these now.',
+    deviceForgotten: 'That device will be asked for a code at its next log-in.',
+    usedRecoveryCode: (left: number) =>
+      `You logged in with a recovery code; ${left} left. Make new ones on the Security page if you are running out.`,
+    adminFirst:
+      'Turn on two-factor log-in for yourself first (Settings → Security), then require it of the members.',
+    requiredBy: (workspace: string) =>
+      `${workspace} requires its members to use two-factor log-in. Set it up here to keep working in it.`,
   },
 
   members: {
