@@ -13,7 +13,7 @@ const VERBS = new Set(
   (
     'accept add archive block build bulk change check confirm count create deliver delete ' +
     'disable dispatch drain duplicate enable end export find forget get import invite leave ' +
-    'list load log open pause pick preview prune publish read recheck record redeliver ' +
+    'list load log open pause pick preview prune publish purge read recheck record redeliver ' +
     'regenerate remove render replace request resend reset resubscribe resume revoke rotate ' +
     'save search send sign start submit suppress tag transfer unblock unpublish unsubscribe ' +
     'update upsert verify'
