@@ -46,8 +46,8 @@ const dbConfig = defineConfig({
          * SQLite documentation's recommended setting for WAL).
          *
          * unicode_lower(): SQLite's own lower() and LIKE fold ASCII letters
-         * only, PostgreSQL's (a UTF-8 database) fold "Ë" and "É" too, so
-         * the segment compiler (app/audiences/segment_sql.ts) folds with
+         * only, PostgreSQL's fold "Ë" and "É" too when the database's
+         * LC_CTYPE is not C, so the segment compiler (app/audiences/segment_sql.ts) folds with
          * this on SQLite to pick the same clients on both. Deterministic,
          * so SQLite may use it anywhere lower() may; null stays null.
          */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 
@@ -34,21 +35,27 @@ export async function claimPendingClients(
 /**
  * Announces the clients taken over, after the caller's commit: one
  * `client:subscribed` each. Loads them when given ids (a bulk write).
+ * Never throws: the write is committed, and the response must say so; a
+ * failure here (loading the clients, a listener) is logged.
  */
 export async function announceTakenOver(clients: Client[] | number[]) {
   if (clients.length === 0) return
-  const loaded =
-    typeof clients[0] === 'number'
-      ? await Client.query().whereIn('id', clients as number[])
-      : (clients as Client[])
-  const subscribedAt = DateTime.utc()
-  for (const client of loaded) {
-    await emitter.emit('client:subscribed', {
-      client,
-      subscribedAt,
-      source: 'workspace',
-      signupFormId: null,
-      consentId: null,
-    })
+  try {
+    const loaded =
+      typeof clients[0] === 'number'
+        ? await Client.query().whereIn('id', clients as number[])
+        : (clients as Client[])
+    const subscribedAt = DateTime.utc()
+    for (const client of loaded) {
+      await emitter.emit('client:subscribed', {
+        client,
+        subscribedAt,
+        source: 'workspace',
+        signupFormId: null,
+        consentId: null,
+      })
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'Clients taken over could not be announced')
   }
 }

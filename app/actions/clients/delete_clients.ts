@@ -1,7 +1,7 @@
 import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
-import { affectedRows } from '#services/database/affected_rows'
+import { deleteClientRows } from '#services/clients/delete_client_rows'
 import RecordWorkspaceEvent, { type Actor } from '#actions/audit/record_workspace_event'
 import { writeTransaction } from '#services/database/write_transaction'
 
@@ -12,16 +12,12 @@ const NAMED_IN_LOG = 20
 
 /**
  * Deletes clients of a workspace by id. Rooted at the workspace: ids of
- * another workspace's clients match nothing and are left alone. Their places
- * in mailings' recipient lists go with them (ON DELETE CASCADE). Their
- * deliveries stay in the log, with the address and name they were sent to,
- * and lose their link to the client here (on PostgreSQL no foreign key does
- * it: see migration 29). Those still waiting in a running run are not
- * sent: a claim takes only deliveries whose client exists, and the run's
- * batch marks them skipped (skipPassedOverDeliveries, delivery_claims.ts).
- * The clean-up has no index on client_id and reads the workspace's
- * deliveries: an index would cost every run start more than it saves here
- * (docs/architecture.md, "Sending: runs, deliveries, attempts").
+ * another workspace's clients match nothing and are left alone. What hangs
+ * on them goes or loses its link as #services/clients/delete_client_rows
+ * says: their deliveries stay in the log, with the address and name they
+ * were sent to. Those still waiting in a running run are not sent: a claim
+ * takes only deliveries whose client exists, and the run's batch marks them
+ * skipped (skipPassedOverDeliveries, delivery_claims.ts).
  *
  * The audit log gets one entry for the lot (`client.delete` for one
  * client, `clients.delete` for several), naming the first addresses.
@@ -38,16 +34,10 @@ export default class DeleteClients {
         .orderBy('id')
         .select('id', 'email')
         .limit(NAMED_IN_LOG)
-      const result = await Client.query({ client: trx })
-        .where('tenant_id', tenant.id)
-        .whereIn('id', ids)
-        .delete()
-      await trx
-        .from('deliveries')
-        .where('tenant_id', tenant.id)
-        .whereIn('client_id', ids)
-        .update({ client_id: null })
-      const count = affectedRows(result)
+      const { length: count } = await deleteClientRows(
+        trx,
+        trx.from('clients').where('tenant_id', tenant.id).whereIn('id', ids)
+      )
       if (count > 0) {
         await RecordWorkspaceEvent.handle(
           actor,

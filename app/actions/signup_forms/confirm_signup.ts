@@ -10,6 +10,7 @@ import type { EventsList } from '@adonisjs/core/types'
 import { applyAttributeChanges, checkAttributeValues } from '#audiences/attribute_values'
 import { attributeDefinitionsOf } from '#audiences/attribute_definitions'
 import { addTagsToClients } from '#audiences/client_tags'
+import { claimPendingClients } from '#audiences/pending_takeovers'
 import { affectedRows } from '#services/database/affected_rows'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
 import { sqlTime } from '#services/database/sql_time'
@@ -129,11 +130,37 @@ async function subscribe(
     .ignore()
     .returning('id')
   const client = await Client.query({ client: trx }).where(address).firstOrFail()
+  return confirmClient(trx, consent, form, client, {
+    created: inserted.length > 0,
+    unsubscribedSuppression: Boolean(suppression),
+  })
+}
+
+/**
+ * Applies the confirmation to the client as read in the transaction. That
+ * read takes no lock: the business may take the pending address over
+ * (#audiences/pending_takeovers) and commit between it and the save, so
+ * whether the client was pending is not taken from it but from the same
+ * conditional UPDATE the takeover claims with: whichever clears
+ * `pending_at` announces `client.subscribed`, the other sees a subscribed
+ * client. Exported for the test of that interleaving.
+ */
+export async function confirmClient(
+  trx: TransactionClientContract,
+  consent: Consent,
+  form: SignupForm | null,
+  client: Client,
+  { created, unsubscribedSuppression }: { created: boolean; unsubscribedSuppression: boolean }
+) {
+  client.useTransaction(trx)
+  const claimed = await claimPendingClients(trx, consent.tenantId, [client.id])
   // An `unsubscribed` suppression without an unsubscribe date of the
   // client's own (an address unsubscribed before it was a client) is not
   // subscribed either: confirming brings it back.
-  const wasSubscribed = inserted.length === 0 && client.state === 'subscribed' && !suppression
+  const wasSubscribed =
+    !created && claimed.length === 0 && client.unsubscribedAt === null && !unsubscribedSuppression
 
+  const address = { tenant_id: consent.tenantId, email: consent.email }
   const changes: ClientChanges = {}
   const { fullName, attributes = {} } = consent.submitted
   if (fullName && fullName !== client.fullName) {
@@ -189,6 +216,6 @@ async function subscribe(
     kind: wasSubscribed ? ('updated' as const) : ('subscribed' as const),
     client,
     changes,
-    created: inserted.length > 0,
+    created,
   }
 }

@@ -5,6 +5,7 @@ import Tenant from '#models/tenant'
 import signupFormsConfig from '#config/signup_forms'
 import { affectedRows } from '#services/database/affected_rows'
 import { forgetWorkspaceClientCount } from '#services/clients/client_count'
+import { deleteClientRows } from '#services/clients/delete_client_rows'
 import { sqlTime } from '#services/database/sql_time'
 import { writeTransaction } from '#services/database/write_transaction'
 
@@ -23,8 +24,10 @@ const CHUNK = 500
  *   waiting for its click (a client is pending from its first sign-up; a
  *   later one mails a new link). Nothing but a sign-up makes a client
  *   pending and the business taking the address over ends it, so these are
- *   clients nobody vouched for. Their tags go with them (cascade); their
- *   consents' `client_id` would be set to null, but those go too:
+ *   clients nobody vouched for, unless one of their consents was confirmed
+ *   (the address was suppressed after the sign-up). They go as deleted
+ *   clients go (#services/clients/delete_client_rows); their consents'
+ *   `client_id` would be set to null, but those go too:
  * - never-confirmed consents, whoever they were for (a new address or an
  *   existing client signing up again): without a confirmation they record
  *   no consent, only a visitor's IP, browser, name and answers.
@@ -49,7 +52,8 @@ export default class PurgeUnconfirmedSignups {
 
 async function purgePendingClients(cutoff: string, chunk: number) {
   // The partial index on pending_at (migration 52) finds them; the
-  // (tenant_id, email) index of consents answers the NOT EXISTS.
+  // (tenant_id, email) index of consents answers the first NOT EXISTS,
+  // the client_id index the second.
   const expired = (query: DatabaseQueryBuilderContract) =>
     query
       .whereNotNull('clients.pending_at')
@@ -62,21 +66,28 @@ async function purgePendingClients(cutoff: string, chunk: number) {
           .whereNull('consents.confirmed_at')
           .where('consents.created_at', '>=', cutoff)
       )
+      // Confirmed, but suppressed since the sign-up (ConfirmSignup leaves
+      // the client pending then): a record of consent, never deleted.
+      .whereNotExists((confirmed) =>
+        confirmed
+          .from('consents')
+          .whereColumn('consents.client_id', 'clients.id')
+          .whereNotNull('consents.confirmed_at')
+      )
 
   let deleted = 0
   const tenantIds = new Set<number>()
   for (;;) {
-    const rows = await expired(db.from('clients'))
-      .orderBy('id')
-      .limit(chunk)
-      .select('id', 'tenant_id')
+    // No ORDER BY: chunks need none, and ordering by id made SQLite read
+    // the clients table in id order instead of the partial index.
+    const rows = await expired(db.from('clients')).limit(chunk).select('id')
     if (rows.length === 0) break
     const ids = rows.map((row) => Number(row.id))
-    const result = await writeTransaction((trx) =>
-      expired(trx.from('clients')).whereIn('id', ids).delete()
+    const gone = await writeTransaction((trx) =>
+      deleteClientRows(trx, expired(trx.from('clients')).whereIn('id', ids))
     )
-    deleted += affectedRows(result)
-    for (const row of rows) tenantIds.add(Number(row.tenant_id))
+    deleted += gone.length
+    for (const client of gone) tenantIds.add(client.tenantId)
     if (rows.length < chunk) break
   }
   if (tenantIds.size > 0) {
@@ -94,7 +105,8 @@ async function purgeUnconfirmedConsents(cutoff: string, chunk: number) {
 
   let deleted = 0
   for (;;) {
-    const rows = await expired(db.from('consents')).orderBy('id').limit(chunk).select('id')
+    // No ORDER BY, as above: the partial index of migration 52 finds them.
+    const rows = await expired(db.from('consents')).limit(chunk).select('id')
     if (rows.length === 0) break
     const ids = rows.map((row) => Number(row.id))
     const result = await writeTransaction((trx) =>

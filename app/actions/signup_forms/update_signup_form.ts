@@ -25,10 +25,13 @@ export default class UpdateSignupForm {
   }) {
     const { columns, choices } = signupFormSettings(data)
     await writeTransaction(async (trx) => {
+      // The text it had stays known: pages and snippets showing it still
+      // post. Stored here too, not only when it was first saved: a form
+      // saved by a process predating the versions has none stored.
+      await rememberConsentText({ id: form.id, consentText: form.consentText }, trx)
       form.useTransaction(trx)
       await form.merge(columns).save()
       await replaceFormChoices(form, choices, trx)
-      // The text it had stays known: pages and snippets showing it still post.
       await rememberConsentText(form, trx)
       await RecordWorkspaceEvent.handle(
         actor,

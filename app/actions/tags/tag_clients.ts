@@ -21,8 +21,9 @@ export type ClientSelection = { ids: number[] } | { filters: ClientFilters }
  * or `DELETE … WHERE client_id IN (SELECT …)`. A whole search of 100,000
  * clients never comes into Node, and ids of another workspace's clients
  * match nothing. The clients whose tags change get a new `updated_at`, as
- * for every other change of a client's tags. Returns how many clients changed (those that already had,
- * or did not have, the tag are not counted).
+ * for every other change of a client's tags. Returns how many clients
+ * changed (those that already had, or did not have, the tag are not
+ * counted).
  */
 export default class TagClients {
   static async handle(

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import emitter from '@adonisjs/core/services/emitter'
 import Client from '#models/client'
 import type Tenant from '#models/tenant'
 import SuppressAddress from '#actions/suppressions/suppress_address'
@@ -260,6 +261,30 @@ test.group('Clients: taking over a pending address announces client.subscribed',
     })
     assert.match(fromApi.data.subscribed_at, /^\d{4}-\d\d-\d\dT/)
   }).timeout(30_000)
+})
+
+test.group('Clients: a takeover committed is answered as such', () => {
+  test('a failure announcing it after the commit is logged, the API still answers 201', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const { user, tenant } = await createUser()
+    const pending = await pendingClient(tenant)
+    const failing = () => {
+      throw new Error('The announcement failed')
+    }
+    emitter.on('client:subscribed', failing)
+    cleanup(() => emitter.off('client:subscribed', failing))
+
+    const created = await api(client, await createToken(user)).post('/clients', {
+      email: pending.email,
+    })
+
+    created.assertStatus(201)
+    await pending.refresh()
+    assert.equal(pending.state, 'subscribed')
+  })
 })
 
 test.group('Clients: pending ones are counted apart', () => {

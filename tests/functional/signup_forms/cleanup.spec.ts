@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
+import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'
 import db from '@adonisjs/lucid/services/db'
 import type { Job } from '@rlanz/bull-queue'
@@ -12,6 +13,8 @@ import PurgeUnconfirmedSignups from '#actions/signup_forms/purge_unconfirmed_sig
 import signupFormsConfig from '#config/signup_forms'
 import { sqlTime } from '#services/database/sql_time'
 import { createUser } from '#tests/helpers/users'
+import { createMailing } from '#tests/helpers/workspace'
+import StartRun from '#sending/start_run'
 import { createSignupForm, visitorEmail } from './helpers.js'
 
 const daysAgo = (days: number) => DateTime.utc().minus({ days })
@@ -139,5 +142,106 @@ test.group('Sign-up forms: unconfirmed sign-ups are not kept', () => {
     }
     assert.isTrue(await exists('clients', kept.client.id))
     assert.isTrue(await exists('consents', kept.consent.id))
+  })
+  test('a pending client whose consent was confirmed (suppressed after the sign-up) is kept, linked to its consent', async ({
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    // ConfirmSignup confirms the consent but leaves a suppressed client pending.
+    const suppressed = await signup(tenant, form, visitorEmail('suppressed'), 20, {
+      confirmed: true,
+    })
+    const robot = await signup(tenant, form, visitorEmail('robot'), 8)
+
+    await PurgeUnconfirmedSignups.handle()
+
+    assert.isFalse(await exists('clients', robot.client.id))
+    assert.isTrue(await exists('clients', suppressed.client.id))
+    await suppressed.consent.refresh()
+    assert.equal(suppressed.consent.clientId, suppressed.client.id)
+  })
+
+  test("a purged client's deliveries stay in the log, no longer linked to it", async ({
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    const member = await tenant.related('clients').create({ email: visitorEmail('member') })
+    const run = await StartRun.handle(
+      await createMailing(tenant),
+      DateTime.utc().minus({ minutes: 1 }),
+      { dispatch: false }
+    )
+    const robot = await signup(tenant, form, visitorEmail('robot'), 8)
+    // As a run that copied the id (on PostgreSQL no foreign key keeps it out).
+    await db.table('deliveries').insert({
+      run_id: run!.id,
+      tenant_id: tenant.id,
+      client_id: robot.client.id,
+      email: robot.client.email,
+      full_name: '',
+      status: 'skipped',
+      created_at: sqlTime(),
+    })
+
+    await PurgeUnconfirmedSignups.handle()
+
+    const links = await db
+      .from('deliveries')
+      .where('run_id', run!.id)
+      .orderBy('id')
+      .select('email', 'client_id')
+    assert.deepEqual(
+      links.map((row) => [row.email, row.client_id === null ? null : Number(row.client_id)]),
+      [
+        [member.email, member.id],
+        [robot.client.email, null],
+      ]
+    )
+  })
+
+  test("the clean-up finds its rows by the partial indexes; SQLite finds a deleted client's deliveries by index", async ({
+    assert,
+  }) => {
+    if (db.connection().dialect.name === 'postgres') return
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant)
+    await signup(tenant, form, visitorEmail('robot'), 8)
+
+    // The clean-up's SELECTs, as Lucid reports them when debugging.
+    const selects: { sql: string; bindings: unknown[] }[] = []
+    const listener = (query: { sql: string; bindings?: unknown[] }) => {
+      if (/^select/i.test(query.sql))
+        selects.push({ sql: query.sql, bindings: query.bindings ?? [] })
+    }
+    const connection = db.manager.get(db.primaryConnectionName)!.config
+    connection.debug = true
+    emitter.on('db:query', listener)
+    try {
+      await PurgeUnconfirmedSignups.handle()
+    } finally {
+      connection.debug = false
+      emitter.off('db:query', listener)
+    }
+    const plan = async (sql: string, bindings: unknown[]) => {
+      const rows = await db.rawQuery(`EXPLAIN QUERY PLAN ${sql}`, bindings as any[])
+      return (rows as { detail: string }[]).map((row) => row.detail).join('\n')
+    }
+    const chunkOf = (table: string) =>
+      selects.find((query) =>
+        new RegExp(`^select .id. from .${table}. where`, 'i').test(query.sql)
+      )!
+    const clients = chunkOf('clients')
+    const consents = chunkOf('consents')
+    assert.match(await plan(clients.sql, clients.bindings), /clients_pending_at_index/)
+    assert.match(
+      await plan(consents.sql, consents.bindings),
+      /consents_unconfirmed_created_at_index/
+    )
+    assert.match(
+      await plan('UPDATE deliveries SET client_id = NULL WHERE client_id = ?', [1]),
+      /deliveries_client_id_index/
+    )
   })
 })

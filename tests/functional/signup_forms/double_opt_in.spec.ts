@@ -8,6 +8,7 @@ import Consent from '#models/consent'
 import Delivery from '#models/delivery'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
+import { confirmClient } from '#actions/signup_forms/confirm_signup'
 import { signupConfirmationUrl } from '#audiences/signup_links'
 import { tagsOfClients } from '#audiences/client_tags'
 import { smtp } from '#tests/helpers/peers'
@@ -115,6 +116,41 @@ test.group('Sign-up forms: the consent text recorded is the one shown', () => {
     }
     assert.include(await pageOf(posts.forged.email), 'data-testid="consent-text-unmatched"')
     assert.notInclude(await pageOf(posts.oldPage.email), 'data-testid="consent-text-unmatched"')
+  }).timeout(30_000)
+
+  test('editing a form whose text was never stored (saved by an older process) keeps the old text known', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    const form = await createSignupForm(tenant, { consentText: 'Old words, never stored.' })
+    const page = await client.get(`/f/${form.publicToken}`)
+    const shownBefore = postedVersion(page.text())
+    // As a form created or last saved before the versions were kept.
+    await db.from('signup_form_consent_texts').where('signup_form_id', form.id).delete()
+
+    const saved = await putForm(client, `/clients/forms/${form.id}`, {
+      name: form.name,
+      title: form.title,
+      askName: '1',
+      consentText: 'New words.',
+      successText: form.successText,
+      confirmedText: form.confirmedText,
+      confirmationSubject: form.confirmationSubject,
+      confirmationBody: form.confirmationBody,
+      redirectUrl: '',
+      enabled: '1',
+    }).loginAs(user)
+    saved.assertHeader('location', `/clients/forms/${form.id}/edit`)
+
+    const email = visitorEmail('old-page-after-edit')
+    const answer = await submitSignup(client, form, { email, consent_version: shownBefore })
+    answer.assertStatus(200)
+    const consent = await recordedConsent(tenant, email)
+    assert.deepEqual(
+      [consent.consentText, consent.consentTextMatched],
+      ['Old words, never stored.', true]
+    )
   }).timeout(30_000)
 })
 
@@ -547,6 +583,43 @@ function assertBefore(first: number, second: number) {
 }
 
 test.group('Sign-up forms: what a confirmation changes and announces', () => {
+  test('a takeover by the business and a confirmation announce client.subscribed once, even when the confirmation read the client before the takeover', async ({
+    client,
+    assert,
+  }) => {
+    const { user, tenant } = await createUser()
+    await createEndpoint(tenant, 'https://hooks.example/signup', ['client.subscribed'])
+    const form = await createSignupForm(tenant)
+    const subscribedMessages = () =>
+      db.from('webhook_messages').where({ tenant_id: tenant.id, type: 'client.subscribed' })
+
+    // The business saves the pending client, then the visitor clicks.
+    const first = visitorEmail('taken-over')
+    await submitSignup(client, form, { email: first })
+    const { link } = await confirmationLinkFor(first)
+    const pending = await Client.query().where({ tenant_id: tenant.id, email: first }).firstOrFail()
+    await putForm(client, `/clients/${pending.id}`, { email: first }).loginAs(user)
+    const { confirmed } = await followConfirmation(client, link)
+    confirmed.assertStatus(200)
+    assert.lengthOf(await subscribedMessages(), 1)
+
+    // The confirmation reads the client (pending), the takeover commits,
+    // then the confirmation goes on with what it read.
+    const second = visitorEmail('read-before-takeover')
+    await submitSignup(client, form, { email: second })
+    const consent = await recordedConsent(tenant, second)
+    const stale = await Client.query().where({ tenant_id: tenant.id, email: second }).firstOrFail()
+    assert.equal(stale.state, 'pending')
+    await putForm(client, `/clients/${stale.id}`, { email: second }).loginAs(user)
+    assert.lengthOf(await subscribedMessages(), 2)
+    const change = await db.transaction((trx) =>
+      confirmClient(trx, consent, form, stale, { created: false, unsubscribedSuppression: false })
+    )
+    assert.equal(change.kind, 'updated', 'the takeover announced it already')
+    const after = await Client.findOrFail(stale.id)
+    assert.equal(after.state, 'subscribed')
+  }).timeout(30_000)
+
   test('an address suppressed as unsubscribed, with no unsubscribe of its client, is announced as subscribed', async ({
     client,
     assert,
