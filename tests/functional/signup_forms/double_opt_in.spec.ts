@@ -6,6 +6,7 @@ import { isoTime } from '#api/serializers/time'
 import Client from '#models/client'
 import Consent from '#models/consent'
 import Delivery from '#models/delivery'
+import type SignupForm from '#models/signup_form'
 import SuppressAddress from '#actions/suppressions/suppress_address'
 import UnsubscribeClient from '#actions/clients/unsubscribe_client'
 import { confirmClient } from '#actions/signup_forms/confirm_signup'
@@ -40,6 +41,24 @@ function postedVersion(html: string) {
   return match[1]
 }
 
+/**
+ * The form's edit fields as they are, but for new consent words.
+ */
+function formWithConsentText(form: SignupForm, consentText: string) {
+  return {
+    name: form.name,
+    title: form.title,
+    askName: '1',
+    consentText,
+    successText: form.successText,
+    confirmedText: form.confirmedText,
+    confirmationSubject: form.confirmationSubject,
+    confirmationBody: form.confirmationBody,
+    redirectUrl: '',
+    enabled: '1',
+  }
+}
+
 test.group('Sign-up forms: the consent text recorded is the one shown', () => {
   test('a page or snippet shown before an edit records its own words; an unknown version records the current text, marked', async ({
     client,
@@ -55,18 +74,11 @@ test.group('Sign-up forms: the consent text recorded is the one shown', () => {
     assert.equal(shownBySnippet, shownByPage)
 
     // Then the owner changes the words.
-    const saved = await putForm(client, `/clients/forms/${form.id}`, {
-      name: form.name,
-      title: form.title,
-      askName: '1',
-      consentText: 'New words: a weekly letter and offers.',
-      successText: form.successText,
-      confirmedText: form.confirmedText,
-      confirmationSubject: form.confirmationSubject,
-      confirmationBody: form.confirmationBody,
-      redirectUrl: '',
-      enabled: '1',
-    }).loginAs(user)
+    const saved = await putForm(
+      client,
+      `/clients/forms/${form.id}`,
+      formWithConsentText(form, 'New words: a weekly letter and offers.')
+    ).loginAs(user)
     saved.assertHeader('location', `/clients/forms/${form.id}/edit`)
     const newPage = await client.get(`/f/${form.publicToken}`)
     const shownNow = postedVersion(newPage.text())
@@ -129,18 +141,11 @@ test.group('Sign-up forms: the consent text recorded is the one shown', () => {
     // As a form created or last saved before the versions were kept.
     await db.from('signup_form_consent_texts').where('signup_form_id', form.id).delete()
 
-    const saved = await putForm(client, `/clients/forms/${form.id}`, {
-      name: form.name,
-      title: form.title,
-      askName: '1',
-      consentText: 'New words.',
-      successText: form.successText,
-      confirmedText: form.confirmedText,
-      confirmationSubject: form.confirmationSubject,
-      confirmationBody: form.confirmationBody,
-      redirectUrl: '',
-      enabled: '1',
-    }).loginAs(user)
+    const saved = await putForm(
+      client,
+      `/clients/forms/${form.id}`,
+      formWithConsentText(form, 'New words.')
+    ).loginAs(user)
     saved.assertHeader('location', `/clients/forms/${form.id}/edit`)
 
     const email = visitorEmail('old-page-after-edit')
