@@ -133,12 +133,14 @@ export default class StartRun {
 
     if (!started) return null
     const { run, next } = started
+    // Before the announcement: a listener that throws must not cost the
+    // next occurrence its wake (it would start a tick late).
+    await wakeForNextOccurrence(run, next)
     await emitter.emit('mailing_run:started', {
       runId: run.id,
       mailingId: run.mailingId,
       tenantId: run.tenantId,
     })
-    await wakeForNextOccurrence(run, next)
     if (options.dispatch !== false) await DispatchBatches.handle(run, options.cause)
     return run
   }

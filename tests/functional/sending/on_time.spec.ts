@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import queue from '@rlanz/bull-queue/services/main'
+import emitter from '@adonisjs/core/services/emitter'
 import { redisConnection } from '#config/redis'
 import Mailing from '#models/mailing'
 import MailingRun from '#models/mailing_run'
@@ -130,6 +131,35 @@ test.group('Starting on time', () => {
     await StartRun.handle(mailing, startAt, { dispatch: false })
     await mailing.refresh()
     assert.equal(mailing.nextRunAt!.toMillis(), startAt.plus({ weeks: 1 }).toMillis())
+    const wake = await wakeAt(mailing.nextRunAt!)
+    assert.exists(wake, 'no delayed wake at the next occurrence')
+    await wake!.remove()
+  })
+
+  test('a run-started listener that fails does not cost the next occurrence its wake', async ({
+    assert,
+  }) => {
+    const startAt = DateTime.now().minus({ hours: 1 }).startOf('second')
+    const { mailing } = await ownedMailing({
+      periodicity: 'weekly',
+      startAt,
+      endAt: startAt.plus({ weeks: 3 }),
+      status: 'created',
+      nextRunAt: null,
+    })
+    // Any listener of the announcement (the home page's cache, a future one)
+    // may fail: the run has started by then, and its next occurrence must
+    // still start on time.
+    const failing = () => {
+      throw new Error('a listener failed')
+    }
+    emitter.on('mailing_run:started', failing)
+    try {
+      await assert.rejects(() => StartRun.handle(mailing, startAt, { dispatch: false }))
+    } finally {
+      emitter.off('mailing_run:started', failing)
+    }
+    await mailing.refresh()
     const wake = await wakeAt(mailing.nextRunAt!)
     assert.exists(wake, 'no delayed wake at the next occurrence')
     await wake!.remove()
