@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import RequestPasswordReset from '#actions/auth/request_password_reset'
 import ResetPassword from '#actions/auth/reset_password'
-import PasswordResetToken from '#models/password_reset_token'
+import FindPasswordReset from '#actions/auth/find_password_reset'
 import { forgotPasswordValidator, resetPasswordValidator } from '#validators/auth'
 import { loginDevices } from '#services/accounts/login_devices'
 import { flashMessages } from '#services/http/flash_messages'
@@ -21,8 +21,7 @@ export default class PasswordResetsController {
 
   async edit({ request, params, view, response }: HttpContext) {
     const usable =
-      request.hasValidSignature('reset-password') &&
-      (await PasswordResetToken.findUsable(params.token))
+      request.hasValidSignature('reset-password') && (await FindPasswordReset.handle(params.token))
     if (!usable) {
       response.status(400)
       return view.render('pages/auth/link_invalid', { link: 'password_reset' })
