@@ -51,6 +51,22 @@ async function ownedMailing(
  */
 const ISOLATED_DB = (redisConnection.db + 1) % 16
 
+/**
+ * A weekly mailing whose first occurrence was an hour ago, not due for the
+ * shared worker's scheduler (no next_run_at): the test starts its run.
+ */
+async function weeklyMailingThisTestStarts() {
+  const startAt = DateTime.now().minus({ hours: 1 }).startOf('second')
+  const { mailing } = await ownedMailing({
+    periodicity: 'weekly',
+    startAt,
+    endAt: startAt.plus({ weeks: 3 }),
+    status: 'created',
+    nextRunAt: null,
+  })
+  return { mailing, startAt }
+}
+
 test.group('Starting on time', () => {
   test("a daily mailing's second occurrence is started by the wake its first run queued, not by the tick", async ({
     assert,
@@ -118,15 +134,7 @@ test.group('Starting on time', () => {
   test('a started run queues the wake of the next occurrence at its exact time', async ({
     assert,
   }) => {
-    const startAt = DateTime.now().minus({ hours: 1 }).startOf('second')
-    const { mailing } = await ownedMailing({
-      periodicity: 'weekly',
-      startAt,
-      endAt: startAt.plus({ weeks: 3 }),
-      status: 'created',
-      // Not due for the shared worker's scheduler: this test starts the run.
-      nextRunAt: null,
-    })
+    const { mailing, startAt } = await weeklyMailingThisTestStarts()
 
     await StartRun.handle(mailing, startAt, { dispatch: false })
     await mailing.refresh()
@@ -139,14 +147,7 @@ test.group('Starting on time', () => {
   test('a run-started listener that fails does not cost the next occurrence its wake', async ({
     assert,
   }) => {
-    const startAt = DateTime.now().minus({ hours: 1 }).startOf('second')
-    const { mailing } = await ownedMailing({
-      periodicity: 'weekly',
-      startAt,
-      endAt: startAt.plus({ weeks: 3 }),
-      status: 'created',
-      nextRunAt: null,
-    })
+    const { mailing, startAt } = await weeklyMailingThisTestStarts()
     // Any listener of the announcement (the home page's cache, a future one)
     // may fail: the run has started by then, and its next occurrence must
     // still start on time.
