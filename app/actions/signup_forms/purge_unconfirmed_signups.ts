@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Tenant from '#models/tenant'
 import signupFormsConfig from '#config/signup_forms'
 import { affectedRows } from '#services/database/affected_rows'
@@ -75,21 +76,12 @@ async function purgePendingClients(cutoff: string, chunk: number) {
           .whereNotNull('consents.confirmed_at')
       )
 
-  let deleted = 0
   const tenantIds = new Set<number>()
-  for (;;) {
-    // No ORDER BY: chunks need none, and ordering by id made SQLite read
-    // the clients table in id order instead of the partial index.
-    const rows = await expired(db.from('clients')).limit(chunk).select('id')
-    if (rows.length === 0) break
-    const ids = rows.map((row) => Number(row.id))
-    const gone = await writeTransaction((trx) =>
-      deleteClientRows(trx, expired(trx.from('clients')).whereIn('id', ids))
-    )
-    deleted += gone.length
+  const deleted = await deleteInChunks('clients', expired, chunk, async (trx, query) => {
+    const gone = await deleteClientRows(trx, query)
     for (const client of gone) tenantIds.add(client.tenantId)
-    if (rows.length < chunk) break
-  }
+    return gone.length
+  })
   if (tenantIds.size > 0) {
     for (const tenant of await Tenant.query().whereIn('id', [...tenantIds])) {
       await forgetWorkspaceClientCount(tenant)
@@ -103,16 +95,33 @@ async function purgeUnconfirmedConsents(cutoff: string, chunk: number) {
   const expired = (query: DatabaseQueryBuilderContract) =>
     query.whereNull('confirmed_at').where('created_at', '<', cutoff)
 
+  return deleteInChunks('consents', expired, chunk, async (_trx, query) =>
+    affectedRows(await query.delete())
+  )
+}
+
+/**
+ * Deletes the rows of `table` that `expired` selects, `chunk` at a time,
+ * each chunk in its own short write transaction; `remove` deletes the
+ * chunk's rows (selected again under `expired`, so a row that changed since
+ * the SELECT stays) and says how many went. No ORDER BY: chunks need none,
+ * and ordering by id made SQLite read the table in id order instead of the
+ * partial indexes of migration 52.
+ */
+async function deleteInChunks(
+  table: 'clients' | 'consents',
+  expired: (query: DatabaseQueryBuilderContract) => DatabaseQueryBuilderContract,
+  chunk: number,
+  remove: (trx: TransactionClientContract, query: DatabaseQueryBuilderContract) => Promise<number>
+) {
   let deleted = 0
   for (;;) {
-    // No ORDER BY, as above: the partial index of migration 52 finds them.
-    const rows = await expired(db.from('consents')).limit(chunk).select('id')
+    const rows = await expired(db.from(table)).limit(chunk).select('id')
     if (rows.length === 0) break
     const ids = rows.map((row) => Number(row.id))
-    const result = await writeTransaction((trx) =>
-      expired(trx.from('consents')).whereIn('id', ids).delete()
+    deleted += await writeTransaction((trx) =>
+      remove(trx, expired(trx.from(table)).whereIn('id', ids))
     )
-    deleted += affectedRows(result)
     if (rows.length < chunk) break
   }
   return deleted
