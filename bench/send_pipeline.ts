@@ -10,7 +10,9 @@
 | 1. baseline: the very messages the pipeline sends (rendered, enveloped and
 |    made into mail by the engine's own functions: send_delivery.ts
 |    `mailOf`), straight through a pooled nodemailer transport configured
-|    like the engine's (same pool size, maxRequeues 0), as fast as it goes;
+|    like the engine's (same pool size, maxRequeues 0), as fast as it goes,
+|    nodemailer deciding each message's transfer encodings as it does by
+|    itself (BENCH_BASELINE_ENCODING=engine: as the engine decided them);
 | 2. pipeline: a mailing to N clients through the whole engine: StartRun
 |    (deliveries fixed, batches queued in Redis), real worker processes
 |    (`node ace queue:listen`), SMTP, attempt rows and counters, until the
@@ -68,6 +70,11 @@ import {
 import nodemailer from 'nodemailer'
 
 const FULL = process.argv.includes('--full')
+// Bare nodemailer decides each message's transfer encodings itself, as it
+// does for anyone who calls it; the engine decides them once per batch
+// (app/sending/text_encoding.ts). BENCH_BASELINE_ENCODING=engine hands the
+// baseline the engine's decisions too, to see the engine's cost alone.
+const BASELINE_DECIDES_ENCODING = process.env.BENCH_BASELINE_ENCODING !== 'engine'
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? (FULL ? 100_000 : 20_000))
 // Workers are how the engine scales: one process per core, as the README
 // recommends for production. One worker alone shows the engine's own cost.
@@ -383,6 +390,7 @@ function printSummary(results: PassResult[], poolSize: number) {
     `Sending pipeline, ${RECIPIENTS.toLocaleString('en')} recipients, into ${sink.name}`,
     `Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · ${(totalmem() / 2 ** 30).toFixed(1)} GB · ${POSTGRES ? 'PostgreSQL' : 'SQLite'}`,
     `pool ${poolSize} connections · ${process.env.QUEUE_CONCURRENCY} jobs per worker · batches of ${sendingConfig.batchSize}`,
+    `transfer encodings in the baseline: ${BASELINE_DECIDES_ENCODING ? "nodemailer's, per message" : "the engine's, per batch (BENCH_BASELINE_ENCODING=engine)"}`,
     '',
     'workers  ratio  CPU per message: baseline  workers  pipeline/baseline' +
       (POSTGRES ? '  PostgreSQL  (workers+PostgreSQL)/baseline' : ''),
@@ -486,8 +494,11 @@ function messageBody(name: string, unsubscribe: string) {
  * messages the pipeline sends: each client's delivery rendered by the
  * engine's renderer into its envelope (unsubscribe link and headers, SMTP
  * envelope) and made into nodemailer's mail by the engine's own `mailOf`
- * (the workspace's From and Reply-To, the delivery's Message-ID). Only the
- * engine around the send differs: claims, attempt log, settlements, queue.
+ * (the workspace's From and Reply-To, the delivery's Message-ID), the same
+ * bytes on the wire. The engine around the send differs (claims, attempt
+ * log, settlements, queue), and so does who decides the parts' transfer
+ * encodings: nodemailer for each message here, unless
+ * BENCH_BASELINE_ENCODING=engine.
  */
 async function sendStraight(count: number, poolSize: number, tenantId: number) {
   // The engine's own transport settings (Nagle off included), pointed at the sink.
@@ -517,8 +528,12 @@ async function sendStraight(count: number, poolSize: number, tenantId: number) {
         attributes: WITH_ATTRIBUTES ? attributesOf(index) : undefined,
         claim: { token: 1, at: 0 },
       }
+      const envelope = envelopeFor(delivery, render, envelopeSender)
+      const mail = mailOf(delivery, envelope, sender)
       await transport.sendMail(
-        mailOf(delivery, envelopeFor(delivery, render, envelopeSender), sender)
+        BASELINE_DECIDES_ENCODING
+          ? { ...mail, text: envelope.rendered.text, html: envelope.rendered.html ?? undefined }
+          : mail
       )
     }
   }

@@ -1,6 +1,7 @@
 import Mustache from 'mustache'
 import sanitizeHtml from 'sanitize-html'
 import type { AttributeValue, AttributeValues } from '#audiences/attribute_values'
+import { transferEncodingOf, type TransferEncoding } from '#sending/text_encoding'
 
 /**
  * Message templates: what a message may contain, how its HTML is cleaned
@@ -72,6 +73,11 @@ export interface RenderedMessage {
   text: string
   /** A complete HTML document, or null when the message has no HTML body. */
   html: string | null
+  /**
+   * How each part goes on the wire, decided by the first message a compiled
+   * template renders (text_encoding.ts).
+   */
+  transferEncoding: { text?: TransferEncoding; html?: TransferEncoding }
 }
 
 /**
@@ -471,6 +477,8 @@ export function compileMessage(message: MessageTemplate) {
   const renderText = text.render
   const renderHtml = html?.render ?? null
 
+  // Chosen by the first message rendered, for every later one.
+  let transferEncoding: RenderedMessage['transferEncoding'] | undefined
   const render = (values: PlaceholderValues): RenderedMessage => {
     const filled: Values = {
       'client.full_name': values.client.full_name ?? '',
@@ -483,11 +491,13 @@ export function compileMessage(message: MessageTemplate) {
       .replace(/\s*[\r\n]+\s*/g, ' ')
       .trim()
 
-    return {
-      subject: renderedSubject,
-      text: renderText(filled),
-      html: renderHtml ? htmlDocument(renderedSubject, renderHtml(filled)) : null,
+    const renderedText = renderText(filled)
+    const renderedHtml = renderHtml ? htmlDocument(renderedSubject, renderHtml(filled)) : null
+    transferEncoding ??= {
+      text: transferEncodingOf(renderedText),
+      html: transferEncodingOf(renderedHtml),
     }
+    return { subject: renderedSubject, text: renderedText, html: renderedHtml, transferEncoding }
   }
   return Object.assign(render, {
     usesAttributes: subject.usesAttributes || text.usesAttributes || Boolean(html?.usesAttributes),

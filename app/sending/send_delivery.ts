@@ -10,6 +10,7 @@ import { countTry } from '#sending/send_metrics'
 import { noteRunTry } from '#sending/run_lateness'
 import { nodemailerDkim, type SenderIdentity } from '#sending/sender_identity'
 import { messageIdOfDelivery } from '#bounces/delivery_refs'
+import { textPart } from '#sending/text_encoding'
 
 /**
  * The mail of one delivery as nodemailer takes it: From, Reply-To and DKIM
@@ -25,8 +26,11 @@ export function mailOf(delivery: ClaimedDelivery, envelope: Envelope, sender: Se
     dkim: sender.dkim && nodemailerDkim(sender.dkim),
     to: delivery.fullName ? { name: delivery.fullName, address: delivery.email } : delivery.email,
     subject: envelope.rendered.subject,
-    text: envelope.rendered.text,
-    html: envelope.rendered.html ?? undefined,
+    text: textPart(envelope.rendered.text, envelope.rendered.transferEncoding.text),
+    html:
+      envelope.rendered.html === null
+        ? undefined
+        : textPart(envelope.rendered.html, envelope.rendered.transferEncoding.html),
     headers: envelope.headers,
     messageId: messageIdOfDelivery(delivery.id),
     envelope: envelope.smtp,
