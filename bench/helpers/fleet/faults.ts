@@ -11,6 +11,7 @@
  * checks them against its bound without any other change.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
 import type { ServiceProcess } from '#tests/helpers/processes'
 import type { Fleet } from './fleet.js'
 import type { Timings } from './timings.js'
@@ -150,6 +151,37 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
     summary: 'SIGSTOP Redis past the takeover (commands hang, nothing refused), then SIGCONT',
     lasts: pastTakeover,
     inject: (fleet, _pick, ms) => freeze(fleet.redis, ms),
+    mayDuplicate: none,
+  },
+  // Redis loses its data while everything keeps running (an operator's
+  // FLUSHALL, a failover to an empty replica): the queued batches and the
+  // job schedulers are gone, the database is the truth and the workers'
+  // reconcilers queue again what no job covers. No worker dies, so nothing
+  // sent goes unrecorded.
+  'wipe-redis': {
+    summary: "FLUSHALL on the fleet's own Redis (every queued job and scheduler lost)",
+    inject: async (fleet) => {
+      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
+      try {
+        const keys = await redis.dbsize()
+        await redis.flushall()
+        return { outcome: `Redis flushed (${keys} keys lost)` }
+      } finally {
+        redis.disconnect()
+      }
+    },
+    mayDuplicate: none,
+  },
+  // A crash of a Redis without persistence: it comes back empty.
+  'lose-redis': {
+    summary: 'SIGKILL Redis, delete its append-only file and start it again empty',
+    inject: async (fleet) => {
+      const before = fleet.redis.pid
+      await fleet.redis.stop('SIGKILL', 30_000)
+      fleet.emptyRedisFolder()
+      await fleet.redis.start()
+      return { outcome: `Redis pid ${before} killed, back empty as pid ${fleet.redis.pid}` }
+    },
     mayDuplicate: none,
   },
   'cut-pg': {
