@@ -172,6 +172,24 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
     },
     mayDuplicate: none,
   },
+  // Redis out of memory under noeviction: it answers, but refuses every
+  // write (OOM) for a while, so no job can be queued, locked or finished.
+  'fill-redis': {
+    summary: 'Redis refuses every write (maxmemory reached, noeviction) past the takeover',
+    lasts: pastTakeover,
+    inject: async (fleet, _pick, ms) => {
+      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
+      try {
+        await redis.config('SET', 'maxmemory', '1')
+        await sleep(ms)
+        await redis.config('SET', 'maxmemory', '0')
+        return { outcome: `Redis refused writes (OOM) for ${seconds(ms)}` }
+      } finally {
+        redis.disconnect()
+      }
+    },
+    mayDuplicate: none,
+  },
   // A crash of a Redis without persistence: it comes back empty.
   'lose-redis': {
     summary: 'SIGKILL Redis, delete its append-only file and start it again empty',
@@ -190,6 +208,20 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
       outcome: `${await fleet.cutDatabaseConnections()} PostgreSQL connections cut`,
     }),
     mayDuplicate: none,
+  },
+  // Unlike an outage, nothing is refused or cut: every query on the
+  // deliveries hangs (a migration or VACUUM FULL holding its lock) and they
+  // all resume at once, the claims taken before it a takeover old.
+  'lock-pg': {
+    summary: 'hold an ACCESS EXCLUSIVE lock on deliveries past the takeover: its queries hang',
+    lasts: pastTakeover,
+    inject: async (fleet, _pick, ms) => {
+      await fleet.query(
+        `BEGIN; LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT`
+      )
+      return { outcome: `deliveries locked for ${seconds(ms)}` }
+    },
+    mayDuplicate: (fleet) => inHandPerWorker(fleet) * fleet.workers.length,
   },
   // A restart or failover (the server itself is shared, so only this
   // database goes away), as long as a claim takes to go stale: longer than
