@@ -246,18 +246,25 @@ export function attributeDuplicates(
 
 /**
  * The injected fault whose window is nearest to `time`, within
- * ATTRIBUTION_SLACK_MS.
+ * ATTRIBUTION_SLACK_MS. Between faults as near (overlapping windows that
+ * both hold it), the one with the most room left under its bound: the copy
+ * could be either's doing, and the run fails only if the copies of such
+ * faults are more than they may cause together.
  */
-function nearestFault<Fault extends Pick<FaultRecord, 'from' | 'to'>>(
-  time: number,
-  faults: Fault[]
-) {
+function nearestFault<
+  Fault extends Pick<FaultRecord, 'from' | 'to' | 'duplicates' | 'duplicatesAllowed'>,
+>(time: number, faults: Fault[]) {
   let nearest: Fault | undefined
   let nearestDistance = Number.POSITIVE_INFINITY
+  const room = (fault: Fault) => fault.duplicatesAllowed - fault.duplicates
   for (const fault of faults) {
     if (fault.from === undefined || fault.to === undefined) continue
     const distance = time < fault.from ? fault.from - time : Math.max(0, time - fault.to)
-    if (distance <= ATTRIBUTION_SLACK_MS && distance < nearestDistance) {
+    if (distance > ATTRIBUTION_SLACK_MS) continue
+    if (
+      distance < nearestDistance ||
+      (distance === nearestDistance && room(fault) > room(nearest!))
+    ) {
       nearest = fault
       nearestDistance = distance
     }
