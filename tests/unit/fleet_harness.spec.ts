@@ -135,6 +135,19 @@ test.group('Fleet test duplicates', () => {
     )
   })
 
+  test('a copy in the windows of two overlapping faults goes to the one with room left', ({
+    assert,
+  }) => {
+    // FLEET_SEED=5555, faults overlapping: a worker frozen from 6.7 s to
+    // 21.7 s, the database away from 15.8 s to 25.8 s. The 10 copies the
+    // outage lost were all charged to the freeze, which may cause 5.
+    const freeze = { from: 6_700, to: 21_700, duplicates: 0, duplicatesAllowed: 5 }
+    const outage = { from: 15_800, to: 25_800, duplicates: 0, duplicatesAllowed: 15 }
+    const lost = Array.from({ length: 10 }, (_, index) => [16_000 + index, 40_000])
+    const unexplained = attributeDuplicates([[7_000, 30_000], ...lost], [freeze, outage])
+    assert.deepEqual([freeze.duplicates, outage.duplicates, unexplained], [1, 10, 0])
+  })
+
   test('a copy no duplicating fault explains is charged to the fault around it', ({ assert }) => {
     const restartWeb = { from: 12_500, to: 14_600, duplicates: 0, duplicatesAllowed: 0 }
     const killWorker = { from: 30_000, to: 32_000, duplicates: 0, duplicatesAllowed: 5 }

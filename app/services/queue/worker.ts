@@ -6,6 +6,7 @@ import { jobs } from '#start/jobs'
 import { beginWorkerShutdown } from '#services/queue/worker_shutdown'
 import { causeFields, newWorkId, type WorkCause } from '#services/queue/work_context'
 import type { CausedPayload } from '#services/queue/dispatch'
+import { RepeatedErrors } from '#services/queue/repeated_errors'
 
 type JobClass = new (...args: any[]) => Job
 
@@ -28,6 +29,7 @@ export interface QueueWorkerOptions {
  */
 export default class QueueWorker {
   #workers: Worker[] = []
+  #errors: RepeatedErrors[] = []
   #stopping?: Promise<void>
 
   constructor(
@@ -70,9 +72,14 @@ export default class QueueWorker {
     for (const queueName of this.options.queues) {
       const worker = new Worker(queueName, (job) => this.#process(job), workerOptions)
       worker.on('failed', (job, error) => this.#onFailed(job, error))
-      worker.on('error', (error) =>
-        this.logger.error({ err: error, queue: queueName }, 'Queue worker error')
+      const errors = new RepeatedErrors((error, repeated) =>
+        this.logger.error(
+          { err: error, queue: queueName, ...(repeated > 0 ? { repeated } : {}) },
+          repeated > 0 ? `Queue worker error, ${repeated} more like it` : 'Queue worker error'
+        )
       )
+      worker.on('error', (error) => errors.report(error))
+      this.#errors.push(errors)
       this.#workers.push(worker)
     }
     // Ready before we report started: closing a half-connected worker makes
@@ -166,6 +173,7 @@ export default class QueueWorker {
       )
       await Promise.all(this.#workers.map((worker) => worker.close(true)))
     }
+    for (const errors of this.#errors) errors.flush()
     this.#workers = []
   }
 }

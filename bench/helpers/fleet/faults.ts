@@ -11,6 +11,7 @@
  * checks them against its bound without any other change.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
 import type { ServiceProcess } from '#tests/helpers/processes'
 import type { Fleet } from './fleet.js'
 import type { Timings } from './timings.js'
@@ -24,6 +25,12 @@ export interface Injected {
 
 export interface FaultKind {
   summary: string
+  /**
+   * What it breaks. Faults on different parts may overlap; one on a part an
+   * earlier fault still holds waits for it (two faults stopping and
+   * starting the same process at once would only race each other).
+   */
+  part: 'workers' | 'webs' | 'schedulers' | 'redis' | 'database' | 'sink'
   /** How long the part stays broken, in ms, by default. */
   lasts?: (timings: Timings) => number
   /** `ms`: how long it lasts this time (0 for an instantaneous kind). */
@@ -80,32 +87,38 @@ const none = () => 0
 
 export const FAULT_KINDS: Record<string, FaultKind> = {
   'kill-worker': {
+    part: 'workers',
     summary: 'SIGKILL a sending worker and start it again',
     inject: (fleet, pick) => restart(pick(fleet.workers), 'SIGKILL'),
     mayDuplicate: inHandPerWorker,
   },
   'freeze-worker': {
+    part: 'workers',
     summary: 'SIGSTOP a sending worker past the takeover, then SIGCONT: it wakes up holding claims',
     lasts: pastTakeover,
     inject: (fleet, pick, ms) => freeze(pick(fleet.workers), ms),
     mayDuplicate: inHandPerWorker,
   },
   'restart-worker': {
+    part: 'workers',
     summary: 'SIGTERM a sending worker (it finishes what it holds) and start it again',
     inject: (fleet, pick) => restart(pick(fleet.workers), 'SIGTERM'),
     mayDuplicate: none,
   },
   'restart-web': {
+    part: 'webs',
     summary: 'SIGTERM a web process and start it again',
     inject: (fleet, pick) => restart(pick(fleet.webs), 'SIGTERM'),
     mayDuplicate: none,
   },
   'kill-web': {
+    part: 'webs',
     summary: 'SIGKILL a web process and start it again',
     inject: (fleet, pick) => restart(pick(fleet.webs), 'SIGKILL'),
     mayDuplicate: none,
   },
   'kill-scheduler': {
+    part: 'schedulers',
     summary: 'SIGKILL a scheduler and start it again',
     inject: (fleet, pick) => restart(pick(fleet.schedulers), 'SIGKILL'),
     mayDuplicate: none,
@@ -114,6 +127,7 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   // a takeover old: every step it then takes must be a conditional update
   // or a re-queue of work no live job covers, or it sends twice.
   'freeze-scheduler': {
+    part: 'schedulers',
     summary: 'SIGSTOP a scheduler past the takeover, then SIGCONT: it reconciles from a stale view',
     lasts: pastTakeover,
     inject: (fleet, pick, ms) => freeze(pick(fleet.schedulers), ms),
@@ -121,18 +135,21 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   },
   // SHUTDOWN on SIGTERM: the append-only file is flushed, nothing is lost.
   'restart-redis': {
+    part: 'redis',
     summary: 'SIGTERM Redis (it flushes its append-only file) and start it again',
     inject: (fleet) => restart(fleet.redis, 'SIGTERM'),
     mayDuplicate: none,
   },
   // A crash: up to a second of writes (appendfsync everysec) is lost.
   'kill-redis': {
+    part: 'redis',
     summary: 'SIGKILL Redis (up to a second of writes lost) and start it again',
     inject: (fleet) => restart(fleet.redis, 'SIGKILL'),
     mayDuplicate: none,
   },
   // Redis away for a while, not just restarted: jobs' locks lapse meanwhile.
   'redis-outage': {
+    part: 'redis',
     summary: 'stop Redis past the takeover, then start it again',
     lasts: pastTakeover,
     inject: async (fleet, _pick, ms) => {
@@ -147,23 +164,93 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   // huge dataset, swapping, a network partition) and resumes afterwards,
   // when every lock has lapsed at once.
   'freeze-redis': {
+    part: 'redis',
     summary: 'SIGSTOP Redis past the takeover (commands hang, nothing refused), then SIGCONT',
     lasts: pastTakeover,
     inject: (fleet, _pick, ms) => freeze(fleet.redis, ms),
     mayDuplicate: none,
   },
+  // Redis loses its data while everything keeps running (an operator's
+  // FLUSHALL, a failover to an empty replica): the queued batches and the
+  // job schedulers are gone, the database is the truth and the workers'
+  // reconcilers queue again what no job covers. No worker dies, so nothing
+  // sent goes unrecorded.
+  'wipe-redis': {
+    part: 'redis',
+    summary: "FLUSHALL on the fleet's own Redis (every queued job and scheduler lost)",
+    inject: async (fleet) => {
+      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
+      try {
+        const keys = await redis.dbsize()
+        await redis.flushall()
+        return { outcome: `Redis flushed (${keys} keys lost)` }
+      } finally {
+        redis.disconnect()
+      }
+    },
+    mayDuplicate: none,
+  },
+  // Redis out of memory under noeviction: it answers, but refuses every
+  // write (OOM) for a while, so no job can be queued, locked or finished.
+  'fill-redis': {
+    part: 'redis',
+    summary: 'Redis refuses every write (maxmemory reached, noeviction) past the takeover',
+    lasts: pastTakeover,
+    inject: async (fleet, _pick, ms) => {
+      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
+      try {
+        await redis.config('SET', 'maxmemory', '1')
+        await sleep(ms)
+        await redis.config('SET', 'maxmemory', '0')
+        return { outcome: `Redis refused writes (OOM) for ${seconds(ms)}` }
+      } finally {
+        redis.disconnect()
+      }
+    },
+    mayDuplicate: none,
+  },
+  // A crash of a Redis without persistence: it comes back empty.
+  'lose-redis': {
+    part: 'redis',
+    summary: 'SIGKILL Redis, delete its append-only file and start it again empty',
+    inject: async (fleet) => {
+      const before = fleet.redis.pid
+      await fleet.redis.stop('SIGKILL', 30_000)
+      fleet.emptyRedisFolder()
+      await fleet.redis.start()
+      return { outcome: `Redis pid ${before} killed, back empty as pid ${fleet.redis.pid}` }
+    },
+    mayDuplicate: none,
+  },
   'cut-pg': {
+    part: 'database',
     summary: "pg_terminate_backend every one of the fleet's PostgreSQL connections",
     inject: async (fleet) => ({
       outcome: `${await fleet.cutDatabaseConnections()} PostgreSQL connections cut`,
     }),
     mayDuplicate: none,
   },
+  // Unlike an outage, nothing is refused or cut: every query on the
+  // deliveries hangs (a migration or VACUUM FULL holding its lock) and they
+  // all resume at once, the claims taken before it a takeover old.
+  'lock-pg': {
+    part: 'database',
+    summary: 'hold an ACCESS EXCLUSIVE lock on deliveries past the takeover: its queries hang',
+    lasts: pastTakeover,
+    inject: async (fleet, _pick, ms) => {
+      await fleet.query(
+        `BEGIN; LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT`
+      )
+      return { outcome: `deliveries locked for ${seconds(ms)}` }
+    },
+    mayDuplicate: (fleet) => inHandPerWorker(fleet) * fleet.workers.length,
+  },
   // A restart or failover (the server itself is shared, so only this
   // database goes away), as long as a claim takes to go stale: longer than
   // the attempt log's retries (about 4 s), so a message accepted meanwhile
   // may go again, one per running batch.
   'pg-outage': {
+    part: 'database',
     summary: "cut the fleet's PostgreSQL connections and refuse new ones for SEND_STALE_AFTER",
     lasts: (timings) => timings.ms('SEND_STALE_AFTER'),
     inject: async (fleet, _pick, ms) => {
@@ -175,6 +262,7 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   // As long as one retry delay: what was refused is tried again while the
   // refusal lasts or just after, well within SEND_MAX_ATTEMPTS.
   'smtp-refuse': {
+    part: 'sink',
     summary: 'the sink answers 451 to every message for SEND_RETRY_DELAY',
     lasts: (timings) => timings.ms('SEND_RETRY_DELAY'),
     inject: async (fleet, _pick, ms) => {
@@ -189,6 +277,7 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   },
   // Accepted messages whose 250 was lost with the connection are sent again.
   'smtp-drop': {
+    part: 'sink',
     summary: 'the sink cuts every connection and refuses new ones (421) for SEND_RETRY_DELAY',
     lasts: (timings) => timings.ms('SEND_RETRY_DELAY'),
     inject: async (fleet, _pick, ms) => {

@@ -95,17 +95,25 @@ export class Fleet {
   readonly workers: ServiceProcess[] = []
   readonly schedulers: ServiceProcess[] = []
   readonly redis: ServiceProcess
+  readonly #redisFolder: string
   readonly proxy: RoundRobinProxy
   #db?: Knex
   env: Record<string, string> = {}
   token = ''
 
   constructor(readonly options: FleetOptions) {
-    this.redis = fleetRedis(
-      options.ports.redis,
-      fileURLToPath(new URL(`tmp/fleet-redis-${options.database}`, APP_ROOT))
-    )
+    this.#redisFolder = fileURLToPath(new URL(`tmp/fleet-redis-${options.database}`, APP_ROOT))
+    this.redis = fleetRedis(options.ports.redis, this.#redisFolder)
     this.proxy = new RoundRobinProxy(options.ports.web)
+  }
+
+  /**
+   * Deletes what Redis persists (its append-only file), Redis stopped: the
+   * next start is an empty Redis.
+   */
+  emptyRedisFolder() {
+    rmSync(this.#redisFolder, { recursive: true, force: true })
+    mkdirSync(this.#redisFolder, { recursive: true })
   }
 
   log(line: string) {

@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { FAULT_KINDS } from './faults.js'
+import { FAULT_KINDS, type FaultKind } from './faults.js'
 import { Fleet, logsFolder } from './fleet.js'
 import type { FleetOptions, PlannedFault } from './settings.js'
 
@@ -168,23 +168,37 @@ async function sendUnderFaults(
       .catch(() => [])
     return rows.length > 0 && rows.every((row) => row.status === 'completed')
   }
+  // A fault is injected while the sink still hears from new recipients:
+  // after that there is nothing left for it to disturb.
+  const sending = () => sink.unique < options.recipients
+  const inject = async (fault: FaultRecord) => {
+    if (!sending()) return
+    fault.atSeconds = secondsSince(began)
+    fault.progress = sink.unique / options.recipients
+    fleet.log(`t=${fault.atSeconds}s (${percent(fault.progress)} sent): ${fault.kind}`)
+    fault.from = Date.now()
+    const injected = await FAULT_KINDS[fault.kind].inject(fleet, pick, fault.ms)
+    fault.to = Date.now()
+    fault.injected = true
+    fault.outcome = injected.outcome
+    fault.duplicatesAllowed = FAULT_KINDS[fault.kind].mayDuplicate(fleet, injected)
+  }
+  // Each fault starts at its moment, whatever else is broken then, except
+  // that a part takes one fault at a time (FaultKind.part).
+  const lastOnPart = new Map<FaultKind['part'], Promise<void>>()
+  const injections: Promise<void>[] = []
   const deadline = began + options.completionBoundMs
   let next = 0
   let done = false
   while (performance.now() < deadline) {
     const fault = faults[next]
-    // A fault is injected while the sink still hears from new recipients:
-    // after that there is nothing left for it to disturb.
-    if (fault && sink.unique < options.recipients && sink.unique >= fault.at * options.recipients) {
-      fault.atSeconds = secondsSince(began)
-      fault.progress = sink.unique / options.recipients
-      fleet.log(`t=${fault.atSeconds}s (${percent(fault.progress)} sent): ${fault.kind}`)
-      fault.from = Date.now()
-      const injected = await FAULT_KINDS[fault.kind].inject(fleet, pick, fault.ms)
-      fault.to = Date.now()
-      fault.injected = true
-      fault.outcome = injected.outcome
-      fault.duplicatesAllowed = FAULT_KINDS[fault.kind].mayDuplicate(fleet, injected)
+    if (fault && sending() && sink.unique >= fault.at * options.recipients) {
+      const { part } = FAULT_KINDS[fault.kind]
+      const injection = (lastOnPart.get(part) ?? Promise.resolve()).then(() => inject(fault))
+      // Handled here, thrown below: a failed injection fails the run.
+      injection.catch(() => {})
+      lastOnPart.set(part, injection)
+      injections.push(injection)
       next++
       continue
     }
@@ -195,6 +209,8 @@ async function sendUnderFaults(
     await sleep(250)
   }
   const durationMs = performance.now() - began
+  // Every broken part is whole again before the fleet is judged.
+  await Promise.all(injections)
   return check(fleet, mailing.id, faults, durationMs, done)
 }
 
@@ -204,7 +220,8 @@ async function sendUnderFaults(
  * one whose window holds the moment the sink accepted that copy (or, within
  * ATTRIBUTION_SLACK_MS, is nearest to it). Faults that can lose an
  * acceptance (`duplicatesAllowed` > 0) are looked at first: faults overlap
- * (one is injected the moment the one before it ends), and a copy accepted
+ * (on different parts, or one injected the moment the one before it on the
+ * same part ends), and a copy accepted
  * the instant before a worker was killed lies inside the window of a web
  * restart that ended at that instant, at distance 0, though the web process
  * never sends. Only a copy no such fault explains is charged to another
@@ -229,18 +246,25 @@ export function attributeDuplicates(
 
 /**
  * The injected fault whose window is nearest to `time`, within
- * ATTRIBUTION_SLACK_MS.
+ * ATTRIBUTION_SLACK_MS. Between faults as near (overlapping windows that
+ * both hold it), the one with the most room left under its bound: the copy
+ * could be either's doing, and the run fails only if the copies of such
+ * faults are more than they may cause together.
  */
-function nearestFault<Fault extends Pick<FaultRecord, 'from' | 'to'>>(
-  time: number,
-  faults: Fault[]
-) {
+function nearestFault<
+  Fault extends Pick<FaultRecord, 'from' | 'to' | 'duplicates' | 'duplicatesAllowed'>,
+>(time: number, faults: Fault[]) {
   let nearest: Fault | undefined
   let nearestDistance = Number.POSITIVE_INFINITY
+  const room = (fault: Fault) => fault.duplicatesAllowed - fault.duplicates
   for (const fault of faults) {
     if (fault.from === undefined || fault.to === undefined) continue
     const distance = time < fault.from ? fault.from - time : Math.max(0, time - fault.to)
-    if (distance <= ATTRIBUTION_SLACK_MS && distance < nearestDistance) {
+    if (distance > ATTRIBUTION_SLACK_MS) continue
+    if (
+      distance < nearestDistance ||
+      (distance === nearestDistance && room(fault) > room(nearest!))
+    ) {
       nearest = fault
       nearestDistance = distance
     }
