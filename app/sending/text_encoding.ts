@@ -14,11 +14,14 @@ export type TransferEncoding = 'quoted-printable' | 'base64'
  * characters with two global regular-expression matches, which build an
  * array entry per character: about a tenth of a worker's CPU a message
  * (docs/benchmarks.md, "Sending pipeline"). A recipient's name or link
- * changes too little of a part to change the answer, so the batch's first
+ * rarely changes the answer for a whole part, so the batch's first
  * message decides for the rest (compileMessage), by nodemailer's rule: more
  * Latin letters than other characters, quoted-printable; otherwise base64.
- * Undefined where nodemailer would send the part as 7bit: it then decides
- * for each message, cheaply. Either encoding decodes the same everywhere.
+ * Undefined where nodemailer would send the first message's part as 7bit:
+ * it then decides for each message (counting only parts that need an
+ * encoding). Later messages are encoded the first's way, which may differ
+ * from nodemailer's own choice for them (a Latin text, then a Cyrillic
+ * name); either encoding decodes the same everywhere.
  */
 export function transferEncodingOf(content: string | null): TransferEncoding | undefined {
   if (!content) return undefined
@@ -39,10 +42,12 @@ export function transferEncodingOf(content: string | null): TransferEncoding | u
 
 /**
  * A text part as nodemailer takes it, with the encoding decided beforehand
- * when there is one.
+ * when there is one. An empty part stays a bare string: nodemailer leaves
+ * out a text part that is '', but takes an object with empty content for
+ * the content itself and fails the message.
  */
 export function textPart(content: string, encoding: TransferEncoding | undefined) {
-  if (!encoding) return content
+  if (!encoding || !content) return content
   const part: Mail.Attachment = { content, contentTransferEncoding: encoding }
   return part
 }

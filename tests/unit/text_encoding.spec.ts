@@ -131,6 +131,20 @@ test.group('Text encoding: decided once per batch, as nodemailer decides per mes
     assert.include(sent, '=D0=A1=D0=B5=D1=80=D0=B3=D0=B5=D0=B9')
   })
 
+  test('a later message whose text renders empty is sent as nodemailer sends it', async ({
+    assert,
+  }) => {
+    const render = compileMessage({
+      subject: 'Hi',
+      bodyText: '{{ client.full_name }}',
+      bodyHtml: '<p>Hello</p>',
+    })
+    // José decides quoted-printable for the text part; the next client has no name.
+    mailsFor(render, delivery(1, 'José'))
+    const { engine, nodemailerAlone } = mailsFor(render, delivery(2, ''))
+    assert.equal(await wire(engine), await wire(nodemailerAlone))
+  })
+
   test('counts as nodemailer does: tabs and line breaks are neither', ({ assert }) => {
     const long = 'x'.repeat(80)
     assert.equal(transferEncodingOf(`\t\r\n\t\r\nab ${long}`), 'quoted-printable')
