@@ -75,7 +75,7 @@ export default class QueueWorker {
       const errors = new RepeatedErrors((error, repeated) =>
         this.logger.error(
           { err: error, queue: queueName, ...(repeated > 0 ? { repeated } : {}) },
-          repeated > 0 ? `Queue worker error, ${repeated} more like it` : 'Queue worker error'
+          repeated > 0 ? `Queue worker error, ${repeated} more of this kind` : 'Queue worker error'
         )
       )
       worker.on('error', (error) => errors.report(error))
@@ -161,6 +161,15 @@ export default class QueueWorker {
   }
 
   async #stop() {
+    try {
+      await this.#closeWorkers()
+    } finally {
+      for (const errors of this.#errors) errors.flush()
+      this.#errors = []
+    }
+  }
+
+  async #closeWorkers() {
     beginWorkerShutdown()
     const graceful = Promise.all(this.#workers.map((worker) => worker.close())).then(() => true)
     const finished = await Promise.race([
@@ -173,7 +182,6 @@ export default class QueueWorker {
       )
       await Promise.all(this.#workers.map((worker) => worker.close(true)))
     }
-    for (const errors of this.#errors) errors.flush()
     this.#workers = []
   }
 }

@@ -1,0 +1,25 @@
+import { test } from '@japa/runner'
+import { RepeatedErrors } from '#services/queue/repeated_errors'
+
+const oom = (script: number) =>
+  new Error(`OOM command not allowed when used memory > 'maxmemory'. script: ${script}`)
+
+test.group('Repeated worker errors', () => {
+  test('a new kind of error in the middle of a flood is written at once', ({ assert }) => {
+    const lines: [string, number][] = []
+    const errors = new RepeatedErrors((error, repeated) =>
+      lines.push([(error as Error).message, repeated])
+    )
+    for (let index = 0; index < 1000; index++) errors.report(oom(index))
+    errors.report(new Error('Failed to add repeatable job for next iteration'))
+    for (let index = 0; index < 1000; index++) errors.report(oom(index))
+
+    assert.deepEqual(lines, [
+      [oom(0).message, 0],
+      ['Failed to add repeatable job for next iteration', 0],
+    ])
+    // What was only counted is written when the worker stops.
+    errors.flush()
+    assert.deepEqual(lines.slice(2), [[oom(999).message, 1999]])
+  })
+})
