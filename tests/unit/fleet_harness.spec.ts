@@ -50,6 +50,22 @@ test.group('Fleet test settings', () => {
     )
   })
 
+  test('the seed draws the moments first, then which process each fault hits', async ({
+    assert,
+  }) => {
+    const options = await optionsWith({ FLEET_FAULTS: 'kill-worker,restart-web@0.2,kill-worker' })
+    const draws = [0.5, 0, 0.9, 0.1, 0.6]
+    const plan = planFaults(options, () => draws.shift()!)
+    assert.deepEqual(
+      plan.map((fault) => [fault.kind, Number(fault.at.toFixed(2)), fault.target]),
+      [
+        ['kill-worker', 0.05, 0.6],
+        ['restart-web', 0.2, 0.1],
+        ['kill-worker', 0.4, 0.9],
+      ]
+    )
+  })
+
   test('FLEET_FAULT_DURATION sets every lasting fault that FLEET_FAULTS gives none', async ({
     assert,
   }) => {

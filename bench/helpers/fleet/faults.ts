@@ -201,10 +201,9 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
       try {
         await redis.config('SET', 'maxmemory', '1')
         await sleep(ms)
-        await redis.config('SET', 'maxmemory', '0')
         return { outcome: `Redis refused writes (OOM) for ${seconds(ms)}` }
       } finally {
-        redis.disconnect()
+        await redis.config('SET', 'maxmemory', '0').finally(() => redis.disconnect())
       }
     },
     mayDuplicate: none,
@@ -238,9 +237,9 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
     summary: 'hold an ACCESS EXCLUSIVE lock on deliveries past the takeover: its queries hang',
     lasts: pastTakeover,
     inject: async (fleet, _pick, ms) => {
-      await fleet.query(
-        `BEGIN; LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT`
-      )
+      await fleet.onOwnConnection([
+        `BEGIN; LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(${ms / 1000}); COMMIT`,
+      ])
       return { outcome: `deliveries locked for ${seconds(ms)}` }
     },
     mayDuplicate: (fleet) => inHandPerWorker(fleet) * fleet.workers.length,

@@ -199,16 +199,31 @@ export class Fleet {
     return result.rows
   }
 
-  async #onServer(statements: string[]) {
-    const admin = knex({
+  /**
+   * Statements on a connection of their own to the fleet's database, for a
+   * fault that holds one for long (lock-pg): the harness's single
+   * connection polls the run meanwhile, and faults on other parts start on
+   * time. The database's faults never overlap each other, so "cut all but
+   * the harness's own" never meets this one.
+   */
+  onOwnConnection(statements: string[]) {
+    return this.#run(this.options.database, statements)
+  }
+
+  #onServer(statements: string[]) {
+    return this.#run('postgres', statements)
+  }
+
+  async #run(database: string, statements: string[]) {
+    const connection = knex({
       client: 'pg',
-      connection: { ...this.options.pg, database: 'postgres' },
+      connection: { ...this.options.pg, database },
       pool: { min: 1, max: 1 },
     })
     try {
-      for (const statement of statements) await admin.raw(statement)
+      for (const statement of statements) await connection.raw(statement)
     } finally {
-      await admin.destroy()
+      await connection.destroy()
     }
   }
 

@@ -84,13 +84,16 @@ export interface FleetReport {
  * still hears from new ones) and its duration, in the order of the moments.
  */
 export function planFaults(options: FleetOptions, random: () => number) {
-  return options.faults
-    .map((fault: PlannedFault) => ({
-      kind: fault.kind,
-      at: fault.at ?? 0.05 + random() * 0.7,
-      ms: fault.ms ?? FAULT_KINDS[fault.kind].lasts?.(options.timings) ?? 0,
-    }))
-    .sort((a, b) => a.at - b.at)
+  const moments = options.faults.map((fault: PlannedFault) => ({
+    kind: fault.kind,
+    at: fault.at ?? 0.05 + random() * 0.7,
+    ms: fault.ms ?? FAULT_KINDS[fault.kind].lasts?.(options.timings) ?? 0,
+  }))
+  // Which process each fault hits is drawn now, after the moments (so a
+  // seed keeps its moments), not when it lands: a fault that waits for
+  // another on its part would otherwise draw at a moment that depends on
+  // the timing of the others, and the seed would not replay it.
+  return moments.map((fault) => ({ ...fault, target: random() })).sort((a, b) => a.at - b.at)
 }
 
 /**
@@ -98,9 +101,7 @@ export function planFaults(options: FleetOptions, random: () => number) {
  * check that did not hold (empty: the fleet passed).
  */
 export async function runFleet(options: FleetOptions): Promise<FleetReport> {
-  const random = prng(options.seed)
-  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]
-  const plan = planFaults(options, random)
+  const plan = planFaults(options, prng(options.seed))
   options.log(
     [
       `Fleet: ${options.recipients} recipients, seed ${options.seed} (FLEET_SEED=${options.seed} replays it)`,
@@ -115,7 +116,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   try {
     await fleet.up()
     await fleet.seed()
-    return await sendUnderFaults(fleet, plan, pick)
+    return await sendUnderFaults(fleet, plan)
   } catch (error) {
     const logs = [...fleet.workers, ...fleet.schedulers, ...fleet.webs]
       .map((p) => `--- ${p.name}\n${p.output.slice(-3000)}`)
@@ -133,8 +134,7 @@ const secondsSince = (since: number) => Number(((performance.now() - since) / 10
 
 async function sendUnderFaults(
   fleet: Fleet,
-  plan: ReturnType<typeof planFaults>,
-  pick: <T>(list: T[]) => T
+  plan: ReturnType<typeof planFaults>
 ): Promise<FleetReport> {
   const { options, sink } = fleet
   const message = await fleet.api('POST', '/messages', {
@@ -155,7 +155,7 @@ async function sendUnderFaults(
   await fleet.api('POST', `/mailings/${mailing.id}/send`)
   fleet.log(`Mailing ${mailing.id} started over the API`)
 
-  const faults: FaultRecord[] = plan.map((planned) => ({
+  const faults: (FaultRecord & { target: number })[] = plan.map((planned) => ({
     ...planned,
     injected: false,
     outcome: '',
@@ -170,13 +170,15 @@ async function sendUnderFaults(
   }
   // A fault is injected while the sink still hears from new recipients:
   // after that there is nothing left for it to disturb.
-  const sending = () => sink.unique < options.recipients
-  const inject = async (fault: FaultRecord) => {
+  let judged = false
+  const sending = () => !judged && sink.unique < options.recipients
+  const inject = async (fault: FaultRecord & { target: number }) => {
     if (!sending()) return
     fault.atSeconds = secondsSince(began)
     fault.progress = sink.unique / options.recipients
     fleet.log(`t=${fault.atSeconds}s (${percent(fault.progress)} sent): ${fault.kind}`)
     fault.from = Date.now()
+    const pick = <T>(list: T[]) => list[Math.floor(fault.target * list.length)]
     const injected = await FAULT_KINDS[fault.kind].inject(fleet, pick, fault.ms)
     fault.to = Date.now()
     fault.injected = true
@@ -190,13 +192,14 @@ async function sendUnderFaults(
   const deadline = began + options.completionBoundMs
   let next = 0
   let done = false
-  while (performance.now() < deadline) {
+  let injectionFailed = false
+  while (performance.now() < deadline && !injectionFailed) {
     const fault = faults[next]
     if (fault && sending() && sink.unique >= fault.at * options.recipients) {
       const { part } = FAULT_KINDS[fault.kind]
       const injection = (lastOnPart.get(part) ?? Promise.resolve()).then(() => inject(fault))
-      // Handled here, thrown below: a failed injection fails the run.
-      injection.catch(() => {})
+      // Handled here, thrown below: a failed injection fails the run, at once.
+      injection.catch(() => (injectionFailed = true))
       lastOnPart.set(part, injection)
       injections.push(injection)
       next++
@@ -209,8 +212,13 @@ async function sendUnderFaults(
     await sleep(250)
   }
   const durationMs = performance.now() - began
-  // Every broken part is whole again before the fleet is judged.
-  await Promise.all(injections)
+  // No fault starts from now on (one waiting for its part would land on a
+  // finished run), and every broken part is whole again before the fleet
+  // is judged or stopped: all settle before the first failure is thrown.
+  judged = true
+  const settled = await Promise.allSettled(injections)
+  const failed = settled.find((result) => result.status === 'rejected')
+  if (failed) throw failed.reason
   return check(fleet, mailing.id, faults, durationMs, done)
 }
 
