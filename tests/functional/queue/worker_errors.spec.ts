@@ -48,7 +48,8 @@ test.group('Worker errors', (group) => {
     await redis.client().config('SET', 'maxmemory', '0')
 
     assert.include(counted.err.message, 'OOM')
-    assert.equal(counted.queue, 'default')
+    // Each queue's BullMQ worker fails on its own (the webhooks' too).
+    assert.oneOf(counted.queue, ['default', 'webhooks'])
     const lines = workerErrors(worker.output)
     const errors = lines.reduce((sum, line) => sum + 1 + (line.repeated ?? 0), 0)
     assert.isBelow(lines.length * 50, errors, `${lines.length} lines for ${errors} errors`)
