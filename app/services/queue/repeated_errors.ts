@@ -35,7 +35,9 @@ export class RepeatedErrors {
   constructor(private write: (error: unknown, repeated: number) => void) {}
 
   report(error: unknown) {
-    const kind = this.#windows.size < MOST_KINDS ? kindOf(error) : 'other'
+    let kind = kindOf(error)
+    // A kind already followed keeps its own window past the limit.
+    if (!this.#windows.has(kind) && this.#windows.size >= MOST_KINDS) kind = 'other'
     const open = this.#windows.get(kind)
     if (open) {
       open.since++
