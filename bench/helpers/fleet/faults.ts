@@ -11,7 +11,6 @@
  * checks them against its bound without any other change.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Redis } from 'ioredis'
 import type { ServiceProcess } from '#tests/helpers/processes'
 import type { Fleet } from './fleet.js'
 import type { Timings } from './timings.js'
@@ -178,16 +177,12 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
   'wipe-redis': {
     part: 'redis',
     summary: "FLUSHALL on the fleet's own Redis (every queued job and scheduler lost)",
-    inject: async (fleet) => {
-      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
-      try {
+    inject: (fleet) =>
+      fleet.onRedis(async (redis) => {
         const keys = await redis.dbsize()
         await redis.flushall()
         return { outcome: `Redis flushed (${keys} keys lost)` }
-      } finally {
-        redis.disconnect()
-      }
-    },
+      }),
     mayDuplicate: none,
   },
   // Redis out of memory under noeviction: it answers, but refuses every
@@ -196,16 +191,16 @@ export const FAULT_KINDS: Record<string, FaultKind> = {
     part: 'redis',
     summary: 'Redis refuses every write (maxmemory reached, noeviction) past the takeover',
     lasts: pastTakeover,
-    inject: async (fleet, _pick, ms) => {
-      const redis = new Redis({ host: '127.0.0.1', port: fleet.options.ports.redis })
-      try {
+    inject: (fleet, _pick, ms) =>
+      fleet.onRedis(async (redis) => {
         await redis.config('SET', 'maxmemory', '1')
-        await sleep(ms)
-        return { outcome: `Redis refused writes (OOM) for ${seconds(ms)}` }
-      } finally {
-        await redis.config('SET', 'maxmemory', '0').finally(() => redis.disconnect())
-      }
-    },
+        try {
+          await sleep(ms)
+          return { outcome: `Redis refused writes (OOM) for ${seconds(ms)}` }
+        } finally {
+          await redis.config('SET', 'maxmemory', '0')
+        }
+      }),
     mayDuplicate: none,
   },
   // A crash of a Redis without persistence: it comes back empty.

@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import knex, { type Knex } from 'knex'
+import { Redis } from 'ioredis'
 import { ServiceProcess } from '#tests/helpers/processes'
 import { buildApp } from '../bench_worker.js'
 import { RoundRobinProxy } from './proxy.js'
@@ -197,6 +198,18 @@ export class Fleet {
   async query(sql: string, bindings: readonly any[] = []): Promise<any[]> {
     const result = await this.#db!.raw(sql, bindings as any[])
     return result.rows
+  }
+
+  /**
+   * `use` with a connection of its own to the fleet's Redis, closed after.
+   */
+  async onRedis<T>(use: (redis: Redis) => Promise<T>) {
+    const redis = new Redis({ host: '127.0.0.1', port: this.options.ports.redis })
+    try {
+      return await use(redis)
+    } finally {
+      redis.disconnect()
+    }
   }
 
   /**

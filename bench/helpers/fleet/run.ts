@@ -59,6 +59,12 @@ export interface FaultRecord {
   duplicates: number
 }
 
+/**
+ * A fault of the plan as the run follows it: its record, and the draw that
+ * picks which process it hits (planFaults).
+ */
+type ScheduledFault = FaultRecord & { target: number }
+
 export interface FleetReport {
   seed: number
   recipients: number
@@ -155,7 +161,7 @@ async function sendUnderFaults(
   await fleet.api('POST', `/mailings/${mailing.id}/send`)
   fleet.log(`Mailing ${mailing.id} started over the API`)
 
-  const faults: (FaultRecord & { target: number })[] = plan.map((planned) => ({
+  const faults: ScheduledFault[] = plan.map((planned) => ({
     ...planned,
     injected: false,
     outcome: '',
@@ -172,7 +178,7 @@ async function sendUnderFaults(
   // after that there is nothing left for it to disturb.
   let judged = false
   const sending = () => !judged && sink.unique < options.recipients
-  const inject = async (fault: FaultRecord & { target: number }) => {
+  const inject = async (fault: ScheduledFault) => {
     if (!sending()) return
     fault.atSeconds = secondsSince(began)
     fault.progress = sink.unique / options.recipients
