@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
+import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import Client from '#models/client'
 import Consent, { storableUserAgent } from '#models/consent'
@@ -56,7 +57,9 @@ type ClientChanges = EventsList['client:updated']['changes']
  * Announced after the commit: `client:subscribed` when the client was not
  * subscribed before (new, pending, unsubscribed or only suppressed as
  * unsubscribed), else `client:updated` (source `signup_form`) with what the
- * confirmation changed, when anything.
+ * confirmation changed, when anything. A failure there (the cache, a
+ * listener) is logged: the confirmation is committed, and the visitor is
+ * told so rather than shown an error for a click a retry would call done.
  */
 export default class ConfirmSignup {
   static async handle(consentId: number, request: ConfirmingRequest): Promise<ConfirmationOutcome> {
@@ -84,12 +87,28 @@ export default class ConfirmSignup {
     if (!change) return { status: 'already_confirmed', tenant, form }
     if (change.kind === 'suppressed') return { status: 'confirmed', tenant, form }
 
+    await announce(change, { tenant, form, consent, confirmedAt: now })
+    return { status: 'confirmed', tenant, form }
+  }
+}
+
+type Subscription = Exclude<Awaited<ReturnType<typeof subscribe>>, { kind: 'suppressed' }>
+
+/**
+ * What a committed confirmation tells the rest of the app. Never throws.
+ */
+async function announce(
+  change: Subscription,
+  context: { tenant: Tenant; form: SignupForm | null; consent: Consent; confirmedAt: DateTime }
+) {
+  const { tenant, form, consent, confirmedAt } = context
+  try {
     // A new or formerly pending client is one more a mailing to all reaches.
     if (change.created || change.kind === 'subscribed') await forgetWorkspaceClientCount(tenant)
     if (change.kind === 'subscribed') {
       await emitter.emit('client:subscribed', {
         client: change.client,
-        subscribedAt: now,
+        subscribedAt: confirmedAt,
         source: 'signup_form',
         signupFormId: form?.id ?? null,
         consentId: consent.id,
@@ -101,7 +120,11 @@ export default class ConfirmSignup {
         source: 'signup_form',
       })
     }
-    return { status: 'confirmed', tenant, form }
+  } catch (error) {
+    logger.error(
+      { err: error, consentId: consent.id },
+      'A confirmed sign-up could not be announced'
+    )
   }
 }
 

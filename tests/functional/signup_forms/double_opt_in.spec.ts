@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import env from '#start/env'
 import { isoTime } from '#api/serializers/time'
 import Client from '#models/client'
@@ -734,6 +735,35 @@ test.group('Sign-up forms: what a confirmation changes and announces', () => {
       attributes: { company: { from: 'Analytical', to: 'Babbage & Co' } },
       tags: { added: ['newsletter'], removed: [] },
     })
+  }).timeout(30_000)
+
+  test('a listener failing after the commit still shows the visitor their confirmation', async ({
+    client,
+    assert,
+  }) => {
+    const { tenant } = await createUser()
+    const form = await createSignupForm(tenant, { tags: 'newsletter' })
+    const email = visitorEmail('unheard')
+    await submitSignup(client, form, { email, name: 'Grace Hopper' })
+    const { link } = await confirmationLinkFor(email)
+
+    // The confirmation is committed when its announcement runs: a failing
+    // listener (a webhook store, the cache) must not answer a 5xx for it.
+    const failing = () => {
+      throw new Error('a listener failed')
+    }
+    emitter.on('client:subscribed', failing)
+    try {
+      const { confirmed } = await followConfirmation(client, link)
+      confirmed.assertStatus(200)
+      confirmed.assertTextIncludes('Your subscription is confirmed')
+    } finally {
+      emitter.off('client:subscribed', failing)
+    }
+    const subscribed = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    assert.isNull(subscribed.pendingAt)
+    const consent = await recordedConsent(tenant, email)
+    assert.isNotNull(consent.confirmedAt)
   }).timeout(30_000)
 
   test('a form disabled after the mail still confirms with its tags; the click’s IP and browser are kept', async ({
