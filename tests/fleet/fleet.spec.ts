@@ -24,6 +24,13 @@ test.group('The fleet under faults', () => {
       database: `${env.get('DB_DATABASE')}_fleet`.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
       log: (line) => console.log(line),
     })
+    // The dashboard is checked against the fleet (CI installs Prometheus).
+    if (process.env.FLEET_PROMETHEUS !== '0') {
+      assert.isNotNull(
+        options.prometheus,
+        'no prometheus on the PATH: apt-get install prometheus, or FLEET_PROMETHEUS=0 to skip the dashboard check'
+      )
+    }
     const report = await runFleet(options)
     console.log(formatReport(report))
     assert.deepEqual(report.failures, [])

@@ -19,6 +19,7 @@ import { buildApp } from '../bench_worker.js'
 import { RoundRobinProxy } from './proxy.js'
 import type { FleetOptions } from './settings.js'
 import { CountingSink } from './sink.js'
+import { FleetPrometheus } from './dashboard.js'
 
 const APP_ROOT = new URL('../../../', import.meta.url)
 const BUILD = fileURLToPath(new URL('build/', APP_ROOT))
@@ -46,6 +47,7 @@ async function fleetEnvironment(options: FleetOptions): Promise<Record<string, s
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     APP_KEY: 'fleet-test-only-key-7c1e5a9d3b2f4e6a8c0d',
+    METRICS_TOKEN: FLEET_METRICS_TOKEN,
     HOST: '127.0.0.1',
     APP_URL: `http://127.0.0.1:${options.ports.proxy}`,
     TRUSTED_PROXIES: 'loopback',
@@ -86,6 +88,9 @@ function fleetRedis(port: number, dir: string) {
 
 const WORKER_NODE_OPTIONS = ['--max-old-space-size=128']
 
+/** What the fleet's Prometheus scrapes /metrics with. */
+const FLEET_METRICS_TOKEN = 'fleet-metrics-token-3f9a1c7e5b2d'
+
 /**
  * Everything running: processes, proxy, sink, and a database connection of
  * the harness's own for seeding, checks and the cut-pg fault.
@@ -98,6 +103,8 @@ export class Fleet {
   readonly redis: ServiceProcess
   readonly #redisFolder: string
   readonly proxy: RoundRobinProxy
+  /** Scrapes every process for the dashboard check, when installed. */
+  readonly prometheus?: FleetPrometheus
   #db?: Knex
   env: Record<string, string> = {}
   token = ''
@@ -106,6 +113,15 @@ export class Fleet {
     this.#redisFolder = fileURLToPath(new URL(`tmp/fleet-redis-${options.database}`, APP_ROOT))
     this.redis = fleetRedis(options.ports.redis, this.#redisFolder)
     this.proxy = new RoundRobinProxy(options.ports.web)
+    if (options.prometheus) {
+      this.prometheus = new FleetPrometheus(
+        options.prometheus,
+        options.ports.prometheus,
+        [...options.ports.web, ...options.ports.metrics],
+        FLEET_METRICS_TOKEN,
+        options.database
+      )
+    }
   }
 
   /**
@@ -159,8 +175,13 @@ export class Fleet {
         keepOutput: 20_000,
         logFile: logFile(name),
       })
+    // Each worker and scheduler serves /health and /metrics on its own port.
+    const metricsPorts = [...options.ports.metrics]
     const ace = (name: string, args: string[]) =>
-      node(name, [...WORKER_NODE_OPTIONS, 'ace.js', ...args], 'Worker started')
+      node(name, [...WORKER_NODE_OPTIONS, 'ace.js', ...args], 'Worker started', {
+        ...this.env,
+        WORKER_HTTP_PORT: String(metricsPorts.shift()),
+      })
     for (const [index, port] of options.ports.web.entries()) {
       this.webs.push(
         node(`web-${index + 1}`, ['bin/server.js'], 'started HTTP server', {
@@ -180,6 +201,7 @@ export class Fleet {
     )
     await Promise.all([...this.webs, ...this.schedulers, ...this.workers].map((p) => p.start()))
     await this.proxy.start(options.ports.proxy)
+    await this.prometheus?.start()
   }
 
   async down() {
@@ -187,6 +209,7 @@ export class Fleet {
       [...this.workers, ...this.schedulers, ...this.webs].map((p) => p.stop('SIGTERM', 15_000))
     )
     await this.proxy.stop()
+    await this.prometheus?.stop()
     await this.sink.stop()
     await this.redis.stop('SIGTERM', 10_000)
     await this.#db?.destroy().catch(() => {})

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { FAULT_KINDS, type FaultKind } from './faults.js'
 import { Fleet, logsFolder } from './fleet.js'
+import { SCRAPE_SECONDS, formatPanels, type PanelCheck } from './dashboard.js'
 import type { FleetOptions, PlannedFault } from './settings.js'
 
 /**
@@ -81,6 +82,11 @@ export interface FleetReport {
   deliveries: Record<string, number>
   proxyFailovers: number
   timings: Record<string, string>
+  /**
+   * The Grafana dashboard's panels as Prometheus answered them for the run,
+   * and the instances it scraped; null without Prometheus.
+   */
+  dashboard: { panels: PanelCheck[]; instances: string[] } | null
   failures: string[]
 }
 
@@ -158,6 +164,7 @@ async function sendUnderFaults(
   })
 
   const began = performance.now()
+  const beganAt = Date.now()
   await fleet.api('POST', `/mailings/${mailing.id}/send`)
   fleet.log(`Mailing ${mailing.id} started over the API`)
 
@@ -225,7 +232,21 @@ async function sendUnderFaults(
   const settled = await Promise.allSettled(injections)
   const failed = settled.find((result) => result.status === 'rejected')
   if (failed) throw failed.reason
-  return check(fleet, mailing.id, faults, durationMs, done)
+  const dashboard = await checkDashboard(fleet, beganAt)
+  return check(fleet, mailing.id, faults, durationMs, done, dashboard)
+}
+
+/**
+ * The dashboard over the run, once Prometheus has scraped its end.
+ */
+async function checkDashboard(fleet: Fleet, from: number) {
+  if (!fleet.prometheus) return null
+  await sleep(2 * SCRAPE_SECONDS * 1000)
+  const [panels, instances] = await Promise.all([
+    fleet.prometheus.checkDashboard(from, Date.now()),
+    fleet.prometheus.instances(),
+  ])
+  return { panels, instances }
 }
 
 /**
@@ -316,7 +337,8 @@ async function check(
   mailingId: number,
   faults: FaultRecord[],
   durationMs: number,
-  done: boolean
+  done: boolean,
+  dashboard: FleetReport['dashboard']
 ): Promise<FleetReport> {
   const { options, sink } = fleet
   const failures: string[] = []
@@ -352,6 +374,15 @@ async function check(
       `the API says ${apiTotals.sent} sent of ${apiTotals.total}; the sink has ${sink.unique} recipients`
     )
   }
+  if (dashboard) {
+    failures.push(...dashboard.panels.flatMap((panel) => panel.problem ?? []))
+    const processes = options.ports.web.length + options.ports.metrics.length
+    if (dashboard.instances.length !== processes) {
+      failures.push(
+        `the dashboard's instance picker lists ${dashboard.instances.length} processes, not the fleet's ${processes}`
+      )
+    }
+  }
   return {
     seed: options.seed,
     recipients: options.recipients,
@@ -368,6 +399,7 @@ async function check(
     deliveries,
     proxyFailovers: fleet.proxy.failovers,
     timings: options.timings.values,
+    dashboard,
     failures,
   }
 }
@@ -412,6 +444,12 @@ export function formatReport(report: FleetReport) {
     `timings: ${Object.entries(report.timings)
       .map(([name, value]) => `${name}=${value}`)
       .join(' ')}`,
+    ...(report.dashboard
+      ? [
+          `Grafana dashboard against the fleet's Prometheus (${report.dashboard.instances.length} instances scraped), series moving/returned per query:`,
+          ...formatPanels(report.dashboard.panels),
+        ]
+      : ['Grafana dashboard: not checked (no prometheus on the PATH; FLEET_PROMETHEUS names one)']),
     report.failures.length === 0 ? 'PASSED' : `FAILED:\n- ${report.failures.join('\n- ')}`,
   ].join('\n')
 }

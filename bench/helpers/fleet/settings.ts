@@ -4,6 +4,8 @@
  * is checked here: a bad one stops the run with a sentence naming the
  * variable, before anything is built or started.
  */
+import { accessSync, constants, statSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import { freePort } from '#tests/helpers/net'
 import { duration } from '../../../app/services/config/duration.js'
 import { DEFAULT_FAULTS, FAULT_KINDS } from './faults.js'
@@ -27,7 +29,20 @@ export interface FleetOptions {
   faults: PlannedFault[]
   database: string
   pg: { host: string; port: number; user: string; password: string }
-  ports: { proxy: number; web: [number, number]; smtp: number; redis: number }
+  ports: {
+    proxy: number
+    web: [number, number]
+    smtp: number
+    redis: number
+    /** Each worker's, then each scheduler's, /health and /metrics port. */
+    metrics: number[]
+    prometheus: number
+  }
+  /**
+   * The Prometheus binary that scrapes the fleet for the dashboard check
+   * (dashboard.ts), or null: not installed, or FLEET_PROMETHEUS=0.
+   */
+  prometheus: string | null
   workers: number
   schedulers: number
   timings: Timings
@@ -65,6 +80,7 @@ const OWN_VARIABLES = [
   'FLEET_BOUND_MS',
   'FLEET_SKIP_BUILD',
   'FLEET_KEEP_DATABASE',
+  'FLEET_PROMETHEUS',
 ]
 
 /**
@@ -120,6 +136,32 @@ function positiveDuration(variable: string, value?: string) {
   return ms
 }
 
+/**
+ * FLEET_PROMETHEUS: a path to the binary, 0 for none; by default
+ * `prometheus` from the PATH when it is there.
+ */
+function prometheusBinary(value: string | undefined) {
+  if (value === '0') return null
+  if (value) {
+    if (!isExecutable(value)) throw new Error(`FLEET_PROMETHEUS: no program at "${value}"`)
+    return value
+  }
+  const found = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((folder) => join(folder, 'prometheus'))
+    .find(isExecutable)
+  return found ?? null
+}
+
+function isExecutable(path: string) {
+  try {
+    accessSync(path, constants.X_OK)
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 function port(variable: string, value: string) {
   return wholeNumber(variable, value, 1, 65_535)
 }
@@ -173,6 +215,10 @@ export async function fleetOptionsFromEnv(defaults: {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) {
     throw new Error(`FLEET_DATABASE must be a plain lowercase name (got "${database}")`)
   }
+  const workers = number('FLEET_WORKERS', 3, 1, 32)
+  const schedulers = number('FLEET_SCHEDULERS', 2, 1, 32)
+  const metrics: number[] = []
+  for (let index = 0; index < workers + schedulers; index++) metrics.push(await free())
   return {
     recipients,
     seed: number('FLEET_SEED', Math.floor(Math.random() * 2 ** 31), 0, 2 ** 32 - 1),
@@ -189,9 +235,12 @@ export async function fleetOptionsFromEnv(defaults: {
       web: webPort ? [webPort, webPort + 1] : [await free(), await free()],
       smtp: ports.smtp ?? (await free()),
       redis: ports.redis ?? (await free()),
+      metrics,
+      prometheus: await free(),
     },
-    workers: number('FLEET_WORKERS', 3, 1, 32),
-    schedulers: number('FLEET_SCHEDULERS', 2, 1, 32),
+    prometheus: prometheusBinary(e.FLEET_PROMETHEUS),
+    workers,
+    schedulers,
     timings,
     completionBoundMs: number(
       'FLEET_BOUND_MS',
