@@ -136,7 +136,10 @@ test.group('Deployment: compose.yaml', () => {
   test('two web processes behind Caddy, two workers, migrations, PostgreSQL, Redis, maildev', ({
     assert,
   }) => {
-    assert.sameMembers(Object.keys(services()), [
+    const always = Object.entries(services())
+      .filter(([, service]) => !service.profiles)
+      .map(([name]) => name)
+    assert.sameMembers(always, [
       'proxy',
       'web-1',
       'web-2',
@@ -239,6 +242,110 @@ test.group('Deployment: compose.yaml', () => {
     ])
     assert.equal(example.SMTP_HOST, 'maildev')
     assert.include(read('.gitignore'), 'deploy/compose.env')
+  })
+})
+
+test.group('Deployment: the monitoring profile (Prometheus and Grafana)', () => {
+  const services = () => parse(read('compose.yaml'), { merge: true }).services
+  const prometheusConfig = () => parse(read('deploy/prometheus/prometheus.yml'))
+
+  test('Prometheus and Grafana start only with --profile monitoring; Grafana only on loopback', ({
+    assert,
+  }) => {
+    const { prometheus, grafana } = services()
+    assert.deepEqual(prometheus.profiles, ['monitoring'])
+    assert.deepEqual(grafana.profiles, ['monitoring'])
+    assert.isUndefined(prometheus.ports, 'Prometheus is reached through Grafana only')
+    assert.deepEqual(grafana.ports, ['127.0.0.1:3000:3000'])
+    assert.include(
+      grafana.volumes,
+      './deploy/grafana/mailings.json:/var/lib/grafana/dashboards/mailings.json:ro'
+    )
+  })
+
+  test('Prometheus scrapes both web processes and every worker replica, with METRICS_TOKEN', ({
+    assert,
+  }) => {
+    const config = prometheusConfig()
+    const jobs = Object.fromEntries(config.scrape_configs.map((job: any) => [job.job_name, job]))
+    // The web processes Caddy balances, on the port the image serves.
+    const caddyfile = read('deploy/Caddyfile')
+    const upstreams = /reverse_proxy\s+([^{]+)\{/.exec(caddyfile)![1].trim().split(/\s+/)
+    assert.sameMembers(jobs['mailings-web'].static_configs[0].targets, upstreams)
+    // Every replica of the worker service, on its WORKER_HTTP_PORT.
+    const { worker, prometheus } = services()
+    const discovery = jobs['mailings-worker'].dns_sd_configs[0]
+    assert.deepEqual(discovery.names, ['worker'])
+    assert.equal(String(discovery.port), worker.environment.WORKER_HTTP_PORT)
+    // On a network every scraped process shares.
+    for (const name of ['web-1', 'web-2', 'worker']) {
+      assert.includeMembers(services()[name].networks, prometheus.networks, name)
+    }
+
+    // The token file each job sends is the one the container writes from
+    // the env file the app's services read METRICS_TOKEN from.
+    // As the container runs it: compose turns its $$ escape into $.
+    const entrypoint = prometheus.entrypoint.join(' ').replaceAll('$$', '$')
+    for (const job of config.scrape_configs) {
+      const file = job.authorization.credentials_file
+      assert.include(entrypoint, `"$METRICS_TOKEN" > ${file}`)
+    }
+    assert.equal(prometheus.env_file, services().worker.env_file)
+    assert.include(entrypoint, '--config.file=/etc/prometheus/prometheus.yml')
+    assert.include(
+      prometheus.volumes,
+      './deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro'
+    )
+    const example = readEnvironmentFile(app.makePath('deploy/compose.env.example'))
+    assert.property(example, 'METRICS_TOKEN')
+  })
+
+  test('promtool accepts the Prometheus configuration', async ({ assert }) => {
+    // As the container sees it: the token file in place.
+    const folder = mkdtempSync(join(tmpdir(), 'prometheus-'))
+    try {
+      writeFileSync(join(folder, 'metrics_token'), 'a-token-of-sixteen-plus')
+      const config = read('deploy/prometheus/prometheus.yml').replaceAll(
+        '/prometheus/metrics_token',
+        join(folder, 'metrics_token')
+      )
+      writeFileSync(join(folder, 'prometheus.yml'), config)
+      const { code, output } = await runCommand('promtool', [
+        'check',
+        'config',
+        join(folder, 'prometheus.yml'),
+      ])
+      assert.equal(code, 0, output)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  test('Grafana loads the dashboard from the mounted folder, on the Prometheus of the profile', ({
+    assert,
+  }) => {
+    const { grafana } = services()
+    const mount = (target: string) =>
+      grafana.volumes.find((volume: string) => volume.split(':')[1] === target)
+    assert.equal(
+      mount('/etc/grafana/provisioning'),
+      './deploy/grafana/provisioning:/etc/grafana/provisioning:ro'
+    )
+    const provider = parse(read('deploy/grafana/provisioning/dashboards/mailings.yml')).providers[0]
+    assert.equal(provider.options.path, '/var/lib/grafana/dashboards')
+
+    const [datasource] = parse(
+      read('deploy/grafana/provisioning/datasources/prometheus.yml')
+    ).datasources
+    assert.equal(datasource.type, 'prometheus')
+    assert.isTrue(datasource.isDefault)
+    assert.equal(datasource.url, 'http://prometheus:9090')
+    // The dashboard's panels name their data source through the DS_PROMETHEUS
+    // variable, which resolves to the default Prometheus when provisioned.
+    const dashboard = JSON.parse(read('deploy/grafana/mailings.json'))
+    const variable = dashboard.templating.list.find((v: any) => v.name === 'DS_PROMETHEUS')
+    assert.equal(variable.type, 'datasource')
+    assert.equal(variable.query, 'prometheus')
   })
 })
 
