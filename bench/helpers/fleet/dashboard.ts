@@ -81,23 +81,36 @@ function asGrafanaSendsIt(expression: string, rangeSeconds: number) {
 }
 
 /**
- * A Prometheus of the fleet's own (the `prometheus` binary, Debian's
- * package), scraping the given ports with the metrics token.
+ * A Prometheus of its own (the `prometheus` binary, Debian's package),
+ * scraping the given ports with the metrics token: the fleet's, and the
+ * suite's dashboard test's (tests/functional/monitoring/dashboard.spec.ts).
  */
-export class FleetPrometheus {
+export class DashboardPrometheus {
+  readonly port: number
   readonly #process: ServiceProcess
   readonly #folder: string
   readonly #targets: number
 
-  constructor(
-    binary: string,
-    readonly port: number,
-    targets: number[],
-    token: string,
-    database: string
-  ) {
+  constructor({
+    binary,
+    port,
+    targets,
+    token,
+    name,
+  }: {
+    binary: string
+    /** Its own HTTP port (the query API). */
+    port: number
+    /** The processes it scrapes, `host:port`. */
+    targets: string[]
+    /** METRICS_TOKEN of those processes. */
+    token: string
+    /** Names its folder under tmp/ (configuration, data, log). */
+    name: string
+  }) {
+    this.port = port
     this.#targets = targets.length
-    this.#folder = fileURLToPath(new URL(`tmp/fleet-prometheus-${database}/`, APP_ROOT))
+    this.#folder = fileURLToPath(new URL(`tmp/prometheus-${name}/`, APP_ROOT))
     rmSync(this.#folder, { recursive: true, force: true })
     mkdirSync(this.#folder, { recursive: true })
     const tokenFile = `${this.#folder}metrics_token`
@@ -109,7 +122,7 @@ export class FleetPrometheus {
         {
           job_name: 'mailings',
           authorization: { type: 'Bearer', credentials_file: tokenFile },
-          static_configs: [{ targets: targets.map((target) => `127.0.0.1:${target}`) }],
+          static_configs: [{ targets }],
         },
       ],
     }

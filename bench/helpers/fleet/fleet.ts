@@ -19,7 +19,7 @@ import { buildApp } from '../bench_worker.js'
 import { RoundRobinProxy } from './proxy.js'
 import type { FleetOptions } from './settings.js'
 import { CountingSink } from './sink.js'
-import { FleetPrometheus } from './dashboard.js'
+import { DashboardPrometheus } from './dashboard.js'
 
 const APP_ROOT = new URL('../../../', import.meta.url)
 const BUILD = fileURLToPath(new URL('build/', APP_ROOT))
@@ -104,7 +104,7 @@ export class Fleet {
   readonly #redisFolder: string
   readonly proxy: RoundRobinProxy
   /** Scrapes every process for the dashboard check, when installed. */
-  readonly prometheus?: FleetPrometheus
+  readonly prometheus?: DashboardPrometheus
   #db?: Knex
   env: Record<string, string> = {}
   token = ''
@@ -114,13 +114,15 @@ export class Fleet {
     this.redis = fleetRedis(options.ports.redis, this.#redisFolder)
     this.proxy = new RoundRobinProxy(options.ports.web)
     if (options.prometheus) {
-      this.prometheus = new FleetPrometheus(
-        options.prometheus,
-        options.ports.prometheus,
-        [...options.ports.web, ...options.ports.metrics],
-        FLEET_METRICS_TOKEN,
-        options.database
-      )
+      this.prometheus = new DashboardPrometheus({
+        binary: options.prometheus,
+        port: options.ports.prometheus,
+        targets: [...options.ports.web, ...options.ports.metrics].map(
+          (port) => `127.0.0.1:${port}`
+        ),
+        token: FLEET_METRICS_TOKEN,
+        name: `fleet-${options.database}`,
+      })
     }
   }
 

@@ -1,7 +1,10 @@
 import { test } from '@japa/runner'
 import { readFile } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
-import { appUrl, scrape } from '#tests/helpers/monitoring'
+import env from '#start/env'
+import { METRICS_TOKEN, appUrl, scrape } from '#tests/helpers/monitoring'
+import { freePort } from '#tests/helpers/net'
+import { DashboardPrometheus } from '../../../bench/helpers/fleet/dashboard.js'
 
 /**
  * Every PromQL expression of the dashboard: panel targets (rows included)
@@ -66,4 +69,34 @@ test.group('Grafana dashboard', () => {
     assert.isAbove(appMetrics.length, 5)
     for (const name of appMetrics) assert.isTrue(used.has(name), `${name} has no panel`)
   })
+
+  test('Prometheus accepts every query of the dashboard, asked as Grafana asks it', async ({
+    assert,
+    cleanup,
+  }) => {
+    // A real Prometheus (Debian's package; npm test installs it) scraping
+    // the suite's web server: a query it refuses, or one naming a function
+    // it lacks, fails here rather than on an operator's screen. Whether the
+    // panels move is the fleet test's to check, where mail is sent.
+    const prometheus = new DashboardPrometheus({
+      binary: 'prometheus',
+      port: await freePort(),
+      targets: [`localhost:${env.get('PORT')}`],
+      token: METRICS_TOKEN,
+      name: 'dashboard-test',
+    })
+    const from = Date.now()
+    await prometheus.start()
+    cleanup(() => prometheus.stop())
+    await fetch(appUrl('/login'))
+
+    const panels = await prometheus.checkDashboard(from, Date.now() + 1000)
+    assert.isAbove(panels.length, 10)
+    const refused = panels.filter((panel) => panel.series.includes(null))
+    assert.deepEqual(
+      refused.map((panel) => panel.problem),
+      []
+    )
+    assert.deepEqual(await prometheus.instances(), [`localhost:${env.get('PORT')}`])
+  }).timeout(90_000)
 })
