@@ -26,7 +26,10 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
   })
   .httpServer()
   .start()
-  .catch((error) => {
-    process.exitCode = 1
-    prettyPrintError(error)
+  .catch(async (error) => {
+    await prettyPrintError(error)
+    // A server that could not start (its port taken) would otherwise stay
+    // alive, idle, on the Redis and database connections it opened: a
+    // supervisor restarts a process that exits, not one that hangs.
+    process.exit(1)
   })

@@ -73,54 +73,100 @@ export default class QueueListen extends BaseCommand {
       shutdownTimeout: config.shutdownTimeout,
     })
     const reconciler = new QueueReconciler(logger, queues)
-    // Health and metrics, on a port of the worker's own when one is given;
-    // without one nothing could read the process metrics, so none are kept.
-    const httpPort = this.httpPort ?? monitoringConfig.workerHttpPort
-    let httpServer: Server | null = null
-    if (httpPort) {
-      startProcessMetrics('worker')
-      watchQueues(queues)
-      httpServer = await startWorkerHttpServer({
-        port: httpPort,
-        host: env.get('HOST'),
-        workers: this.scheduleOnly ? null : () => worker.bullWorkers,
-        logger,
-      })
-    }
-
     /**
      * Terminating hooks run before the providers close the database and
      * Redis, so running jobs still have them while they finish.
      */
+    let httpServer: Server | null = null
     this.app.terminating(async () => {
+      // Whatever the closing waits on (a Redis that is away never answers
+      // BullMQ's close), the process ends: a stop is bounded, and a
+      // supervisor must see it go.
+      exitAfter(config.shutdownTimeout + CLOSING_GRACE_MS)
       logger.info('Stopping: finishing running jobs')
       await reconciler.stop()
       await worker.stop()
       httpServer?.close()
-      setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref()
+      exitAfter(2000)
     })
     process.once('SIGINT', () => this.app.terminate())
     if (!process.listenerCount('SIGTERM')) {
       process.once('SIGTERM', () => this.app.terminate())
     }
 
-    const router = await this.app.container.make('router')
-    router.commit()
+    try {
+      // Health and metrics, on a port of the worker's own when one is given;
+      // without one nothing could read the process metrics, so none are kept.
+      const httpPort = this.httpPort ?? monitoringConfig.workerHttpPort
+      if (httpPort) {
+        startProcessMetrics('worker')
+        watchQueues(queues)
+        httpServer = await startWorkerHttpServer({
+          port: httpPort,
+          host: env.get('HOST'),
+          workers: this.scheduleOnly ? null : () => worker.bullWorkers,
+          logger,
+        })
+      }
 
-    await checkRedisRequirements(logger, this.app.inProduction)
-    if (!this.scheduleOnly) {
-      // Every job's code loaded before the first job rather than by it: the
-      // first batch of a run spent about 0.4 s of CPU loading the engine and
-      // its mail libraries, sending nothing meanwhile.
-      await Promise.all(Object.values(jobs).map((load) => load()))
-      await worker.start()
-    }
-    if (this.schedule) {
-      await registerJobSchedulers(queues)
-      // Independent of Redis jobs: it is what notices Redis lost them.
-      reconciler.start()
+      const router = await this.app.container.make('router')
+      router.commit()
+
+      await checkRedisRequirements(logger, this.app.inProduction)
+      if (!this.scheduleOnly) {
+        // Every job's code loaded before the first job rather than by it: the
+        // first batch of a run spent about 0.4 s of CPU loading the engine and
+        // its mail libraries, sending nothing meanwhile.
+        await Promise.all(Object.values(jobs).map((load) => load()))
+        await worker.start()
+      }
+      if (this.schedule) {
+        await registerJobSchedulers(queues)
+        // Independent of Redis jobs: it is what notices Redis lost them.
+        reconciler.start()
+      }
+    } catch (error) {
+      // Idle on the connections it opened, a worker that could not start
+      // would look alive to its supervisor: it says why and exits.
+      logger.fatal({ err: error }, startFailure(error))
+      this.exitCode = 1
+      process.exitCode = 1
+      await this.app.terminate()
+      return
     }
     const role = this.scheduleOnly ? 'schedules only' : this.schedule ? '' : 'runs jobs only'
     logger.info(`Worker started (pid ${process.pid}${role ? `; ${role}` : ''})`)
   }
+}
+
+/**
+ * How long closing may take after the running jobs' QUEUE_SHUTDOWN_TIMEOUT:
+ * BullMQ's forced close, the reconciler, the HTTP server, the connections.
+ */
+const CLOSING_GRACE_MS = 10_000
+
+/**
+ * Ends the process in `ms` with the exit code set so far, unless it ends
+ * on its own first (the timer holds nothing open).
+ */
+function exitAfter(ms: number) {
+  setTimeout(() => process.exit(process.exitCode ?? 0), ms).unref()
+}
+
+/**
+ * Why the worker could not start, as a sentence for its log.
+ */
+function startFailure(error: unknown) {
+  const { code, port, address } = (error ?? {}) as {
+    code?: string
+    port?: number
+    address?: string
+  }
+  if (code === 'EADDRINUSE') {
+    return `The worker could not start: port ${port} on ${address} is taken by another process. Give each worker process its own WORKER_HTTP_PORT (or --http-port).`
+  }
+  if (code === 'EACCES') {
+    return `The worker could not start: it may not listen on port ${port} (below 1024 needs privileges). Choose another WORKER_HTTP_PORT.`
+  }
+  return `The worker could not start: ${error instanceof Error ? error.message : String(error)}`
 }

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import { Queue, QueueEvents } from 'bullmq'
 import { redisConnection } from '#config/redis'
 import { WorkerProcess } from '#tests/helpers/worker'
+import { PrivateRedis } from '#tests/helpers/private_redis'
 import { smtp } from '#tests/helpers/peers'
 import { waitUntil } from '#tests/helpers/wait'
 import SendMailJob from '#jobs/send_mail_job'
@@ -46,6 +47,27 @@ test.group('Worker process', () => {
       assert.include(worker.output, 'Stopping: finishing running jobs')
     }
   })
+
+  test('SIGTERM while Redis is away still stops the worker, with exit code 0', async ({
+    assert,
+    cleanup,
+  }) => {
+    const redis = new PrivateRedis()
+    const worker = new WorkerProcess(['--queue=redis-away-test'])
+    cleanup(async () => {
+      await worker.stop('SIGKILL')
+      await redis.close()
+    })
+    await redis.start()
+    await worker.start({ ...redis.workerEnv, QUEUE_SHUTDOWN_TIMEOUT: '1s' })
+    // Gone like a crashed server: BullMQ's close waits for an answer that
+    // never comes; before, the worker stayed up until Redis came back.
+    await redis.stop()
+
+    const { code } = await worker.stop('SIGTERM')
+    assert.equal(code, 0, worker.output)
+    assert.include(worker.output, 'Stopping: finishing running jobs')
+  }).timeout(60_000)
 
   test('on SIGTERM a running job finishes before the worker exits', async ({ assert }) => {
     const queue = new Queue('shutdown-test', { connection: redisConnection })
