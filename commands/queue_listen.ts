@@ -62,6 +62,15 @@ export default class QueueListen extends BaseCommand {
       this.exitCode = 1
       return this.terminate()
     }
+    if (
+      this.httpPort !== undefined &&
+      !(Number.isInteger(this.httpPort) && this.httpPort >= 1 && this.httpPort <= 65_535)
+    ) {
+      // What --http-port=910%i gives a tenth systemd instance.
+      this.logger.error(`--http-port must be a port number from 1 to 65535 (got ${this.httpPort})`)
+      this.exitCode = 1
+      return this.terminate()
+    }
     const config = this.app.config.get<any>('queue')
     const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
 

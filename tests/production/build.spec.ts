@@ -367,9 +367,9 @@ test.group('Production: the README, run from the build as the systemd units run 
       readyText: 'Worker started',
     })
     await worker.start()
-    // Its own health port from the unit (WORKER_HTTP_PORT=910%i).
-    const ready = await fetch(`http://127.0.0.1:${environment.WORKER_HTTP_PORT}/health/ready`)
-    assert.equal(environment.WORKER_HTTP_PORT, '9101')
+    // Its own health port from the unit (--http-port=910%i).
+    assert.include(args, '--http-port=9101')
+    const ready = await fetch('http://127.0.0.1:9101/health/ready')
     assert.equal(ready.status, 200, await ready.text())
 
     const visitor = new HttpVisitor(baseUrl)

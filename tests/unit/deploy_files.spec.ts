@@ -393,19 +393,27 @@ test.group('Deployment: deploy/healthcheck.js', (group) => {
 })
 
 test.group('Deployment: systemd units', () => {
-  const unit = (name: string) => new SystemdUnit(app.makePath('deploy/systemd', name))
+  const unit = (name: string, instance?: string) =>
+    new SystemdUnit(app.makePath('deploy/systemd', name), instance)
   const web = () => unit('mailings-web.service')
   const worker = () => unit('mailings-worker@.service')
   const migrate = () => unit('mailings-migrate.service')
 
   test('web, worker and migrations run the README commands from /opt/mailings', ({ assert }) => {
     assert.deepEqual(web().command(), ['/usr/bin/node', 'bin/server.js'])
-    assert.deepEqual(worker().command(), [
+    assert.deepEqual(unit('mailings-worker@.service', '2').command(), [
       '/usr/bin/node',
       '--max-old-space-size=128',
       'ace',
       'queue:listen',
+      // Its own port, on the command line: the environment file cannot give
+      // every instance the same one (EnvironmentFile beats Environment=).
+      '--http-port=9102',
     ])
+    assert.notProperty(worker().environment(), 'WORKER_HTTP_PORT')
+    const example = readEnvironmentFile(app.makePath('deploy/env.example'))
+    assert.notProperty(example, 'WORKER_HTTP_PORT')
+    assert.includeMembers(Object.keys(example), ['METRICS_TOKEN', 'HEALTH_TOKEN'])
     assert.deepEqual(migrate().command(), ['/usr/bin/node', 'ace', 'migration:run', '--force'])
     for (const service of [web(), worker(), migrate()]) {
       assert.equal(service.get('Service', 'WorkingDirectory'), '/opt/mailings')

@@ -132,4 +132,16 @@ test.group('Worker health port: configuration', () => {
     await worker.stop('SIGKILL')
     assert.include(refused, 'WORKER_HTTP_PORT must be a port number from 1 to 65535 (got "91010")')
   })
+
+  test('so does --http-port out of range (the systemd unit sets it per instance)', async ({
+    assert,
+  }) => {
+    const worker = new WorkerProcess(['--http-port=91010'])
+    const refused = await worker.start().then(
+      () => 'started',
+      (error: Error) => error.message
+    )
+    await worker.stop('SIGKILL')
+    assert.include(refused, '--http-port must be a port number from 1 to 65535 (got 91010)')
+  })
 })
