@@ -58,6 +58,15 @@ export class ServiceProcess {
     return this.#child?.pid
   }
 
+  /**
+   * How the process last ended (code or signal), while it is not running.
+   */
+  get ending(): Ending | null {
+    const child = this.#child
+    if (!child || !this.exited) return null
+    return { code: child.exitCode, signal: child.signalCode }
+  }
+
   get exited() {
     const child = this.#child
     return !child || child.exitCode !== null || child.signalCode !== null

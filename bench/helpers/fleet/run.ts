@@ -70,6 +70,8 @@ export interface FleetReport {
   seed: number
   recipients: number
   faults: FaultRecord[]
+  /** The run completed (within the bound). */
+  completed: boolean
   durationMs: number
   boundMs: number
   lost: string[]
@@ -86,7 +88,7 @@ export interface FleetReport {
    * The Grafana dashboard's panels as Prometheus answered them for the run,
    * and the instances it scraped; null without Prometheus.
    */
-  dashboard: { panels: PanelCheck[]; instances: string[] } | null
+  dashboard: { panels: PanelCheck[]; instances: string[]; error?: string } | null
   failures: string[]
 }
 
@@ -125,6 +127,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     ].join('\n')
   )
   const fleet = new Fleet(options)
+  // Stopped from outside (Ctrl-C, `timeout`, a cancelled CI job), the
+  // harness takes its fleet down first: left running, its processes would
+  // keep the ports and the database of the next run.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    options.log(`${signal}: stopping the fleet…`)
+    void tearDown(fleet).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+  }
+  process.once('SIGINT', stopOnSignal)
+  process.once('SIGTERM', stopOnSignal)
   try {
     await fleet.up()
     await fleet.seed()
@@ -136,9 +147,15 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     options.log(logs)
     throw error
   } finally {
-    await fleet.down()
-    if (!options.keepDatabase) await fleet.dropDatabase()
+    process.off('SIGINT', stopOnSignal)
+    process.off('SIGTERM', stopOnSignal)
+    await tearDown(fleet)
   }
+}
+
+async function tearDown(fleet: Fleet) {
+  await fleet.down()
+  if (!fleet.options.keepDatabase) await fleet.dropDatabase()
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`
@@ -239,14 +256,20 @@ async function sendUnderFaults(
 /**
  * The dashboard over the run, once Prometheus has scraped its end.
  */
-async function checkDashboard(fleet: Fleet, from: number) {
+async function checkDashboard(fleet: Fleet, from: number): Promise<FleetReport['dashboard']> {
   if (!fleet.prometheus) return null
   await sleep(2 * SCRAPE_SECONDS * 1000)
-  const [panels, instances] = await Promise.all([
-    fleet.prometheus.checkDashboard(from, Date.now()),
-    fleet.prometheus.instances(),
-  ])
-  return { panels, instances }
+  try {
+    const [panels, instances] = await Promise.all([
+      fleet.prometheus.checkDashboard(from, Date.now()),
+      fleet.prometheus.instances(),
+    ])
+    return { panels, instances }
+  } catch (error: any) {
+    // Prometheus itself gone (stopped from outside): the rest of the
+    // report still stands.
+    return { panels: [], instances: [], error: `Prometheus did not answer: ${error.message}` }
+  }
 }
 
 /**
@@ -355,8 +378,15 @@ async function check(
     `SELECT status, count(*)::int AS n FROM deliveries GROUP BY status`
   )
   const deliveries = Object.fromEntries(statusRows.map((row) => [row.status, row.n]))
-  const stats = done ? await fleet.api('GET', `/mailings/${mailingId}/stats`) : { totals: {} }
-  const apiTotals = stats.totals
+  let apiTotals: Record<string, number> = {}
+  if (done) {
+    try {
+      const stats = await fleet.api('GET', `/mailings/${mailingId}/stats`)
+      apiTotals = stats.totals
+    } catch (error: any) {
+      failures.push(`the API's statistics could not be read: ${error.message}`)
+    }
+  }
 
   failures.push(...faultFailures(faults, sink.unique >= options.recipients))
   if (!done) failures.push(`the run did not complete within ${options.completionBoundMs / 1000} s`)
@@ -369,12 +399,27 @@ async function check(
     )
   }
   if (runRows[0].runs !== 1) failures.push(`${runRows[0].runs} runs for one occurrence`)
-  if (done && (apiTotals.sent !== sink.unique || apiTotals.total !== options.recipients)) {
+  // Every process the faults stopped was started again: one that is not
+  // running was stopped by something else (it crashed, or someone outside).
+  for (const part of [...fleet.webs, ...fleet.workers, ...fleet.schedulers, fleet.redis]) {
+    const ending = part.ending
+    if (ending) {
+      failures.push(
+        `${part.name} was not running at the end (it exited with ${ending.signal ?? `code ${ending.code}`}) and no fault started it again`
+      )
+    }
+  }
+  if (
+    done &&
+    apiTotals.sent !== undefined &&
+    (apiTotals.sent !== sink.unique || apiTotals.total !== options.recipients)
+  ) {
     failures.push(
       `the API says ${apiTotals.sent} sent of ${apiTotals.total}; the sink has ${sink.unique} recipients`
     )
   }
-  if (dashboard) {
+  if (dashboard?.error) failures.push(dashboard.error)
+  if (dashboard && !dashboard.error) {
     failures.push(...dashboard.panels.flatMap((panel) => panel.problem ?? []))
     const processes = options.ports.web.length + options.ports.metrics.length
     if (dashboard.instances.length !== processes) {
@@ -387,6 +432,7 @@ async function check(
     seed: options.seed,
     recipients: options.recipients,
     faults,
+    completed: done,
     durationMs,
     boundMs: options.completionBoundMs,
     lost,
@@ -437,7 +483,7 @@ export function formatReport(report: FleetReport) {
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.map(line),
     '',
-    `seed ${report.seed}: ${report.recipients} recipients, run completed in ${(report.durationMs / 1000).toFixed(1)} s (bound ${report.boundMs / 1000} s)`,
+    `seed ${report.seed}: ${report.recipients} recipients, ${report.completed ? 'run completed in' : 'run NOT completed; waited'} ${(report.durationMs / 1000).toFixed(1)} s (bound ${report.boundMs / 1000} s)`,
     `sink: ${report.sinkUnique} recipients, ${report.sinkAccepted} messages; lost ${report.lost.length}; duplicates ${report.duplicates} (the faults may cause ${allowed}; ${report.unexplainedDuplicates} explained by none)`,
     `runs for the occurrence: ${report.runs}; API totals: ${JSON.stringify(report.apiTotals)}`,
     `deliveries: ${JSON.stringify(report.deliveries)}; proxy failovers: ${report.proxyFailovers}`,
