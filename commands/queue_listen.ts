@@ -130,7 +130,14 @@ export default class QueueListen extends BaseCommand {
         await worker.start()
       }
       if (this.schedule) {
-        await registerJobSchedulers(queues)
+        try {
+          await registerJobSchedulers(queues)
+        } catch (error) {
+          // Redis refusing writes (full) must not keep the process from
+          // starting: the reconciler registers whatever is missing on its
+          // next pass.
+          logger.error({ err: error }, 'Could not register the job schedulers; the reconciler will')
+        }
         // Independent of Redis jobs: it is what notices Redis lost them.
         reconciler.start()
       }

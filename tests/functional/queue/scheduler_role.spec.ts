@@ -52,6 +52,23 @@ test.group('Worker roles', (group) => {
     )
   })
 
+  test('a scheduler started while Redis refuses writes starts, and registers them once it can', async ({
+    assert,
+  }) => {
+    // Full under noeviction, as after the fleet test's fill-redis fault:
+    // before, the process neither started nor exited.
+    await redis.client().config('SET', 'maxmemory', '1')
+    worker = new WorkerProcess(['--schedule-only'])
+    await worker.start({ ...redis.workerEnv, SEND_RECONCILE_INTERVAL: '1s' })
+    assert.include(worker.output, 'Could not register the job schedulers')
+    assert.isNotOk(await queue.getJobScheduler('start-due-runs'))
+
+    await redis.client().config('SET', 'maxmemory', '0')
+    await waitUntil('the reconciler to register the job schedulers', () =>
+      queue.getJobScheduler('start-due-runs')
+    )
+  })
+
   test('--no-schedule runs jobs and leaves the schedulers to others', async ({ assert }) => {
     worker = new WorkerProcess(['--no-schedule'])
     await worker.start(redis.workerEnv)
