@@ -12,6 +12,7 @@ import { watchQueues } from '#services/observability/queue_metrics'
 import { startWorkerHttpServer } from '#services/observability/worker_http_server'
 import { openCache } from '#services/cache/open_cache'
 import { jobs } from '#start/jobs'
+import { CLOSING_GRACE_MS } from '#services/queue/worker_shutdown'
 
 /**
  * The worker process: runs queued jobs until SIGTERM or SIGINT, then stops
@@ -154,12 +155,6 @@ export default class QueueListen extends BaseCommand {
     logger.info(`Worker started (pid ${process.pid}${role ? `; ${role}` : ''})`)
   }
 }
-
-/**
- * How long closing may take after the running jobs' QUEUE_SHUTDOWN_TIMEOUT:
- * BullMQ's forced close, the reconciler, the HTTP server, the connections.
- */
-const CLOSING_GRACE_MS = 10_000
 
 /**
  * Ends the process in `ms` with the exit code set so far, unless it ends

@@ -15,6 +15,7 @@ import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile
 import { parse } from 'yaml'
 import proxyaddr from 'proxy-addr'
 import { runCommand } from '#tests/helpers/processes'
+import { CLOSING_GRACE_MS } from '#services/queue/worker_shutdown'
 import { SystemdUnit, readEnvironmentFile, systemdDuration } from '#tests/helpers/systemd_units'
 
 const read = (path: string) => readFileSync(app.makePath(path), 'utf8')
@@ -207,7 +208,7 @@ test.group('Deployment: compose.yaml', () => {
     assert.equal(worker.healthcheck.test.at(-1), worker.environment.WORKER_HTTP_PORT)
     assert.isAbove(
       duration(worker.stop_grace_period),
-      duration(worker.environment.QUEUE_SHUTDOWN_TIMEOUT)
+      duration(worker.environment.QUEUE_SHUTDOWN_TIMEOUT) + CLOSING_GRACE_MS
     )
   })
 
@@ -450,7 +451,7 @@ test.group('Deployment: systemd units', () => {
     const example = readEnvironmentFile(app.makePath('deploy/env.example'))
     assert.isAbove(
       worker().milliseconds('Service', 'TimeoutStopSec'),
-      duration(example.QUEUE_SHUTDOWN_TIMEOUT)
+      duration(example.QUEUE_SHUTDOWN_TIMEOUT) + CLOSING_GRACE_MS
     )
     assert.equal(worker().get('Service', 'Nice'), '10')
     assert.isUndefined(web().get('Service', 'Nice'))
