@@ -28,7 +28,7 @@ test.group('The fleet under faults', () => {
     if (process.env.FLEET_PROMETHEUS !== '0') {
       assert.isNotNull(
         options.prometheus,
-        'no prometheus on the PATH: apt-get install prometheus, or FLEET_PROMETHEUS=0 to skip the dashboard check'
+        'no prometheus: npm test unpacks one (or apt-get install --no-install-recommends prometheus); FLEET_PROMETHEUS=0 skips the dashboard check'
       )
     }
     const report = await runFleet(options)

@@ -15,6 +15,7 @@ import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile
 import { parse } from 'yaml'
 import proxyaddr from 'proxy-addr'
 import { runCommand } from '#tests/helpers/processes'
+import { prometheusProgram } from '#tests/helpers/prometheus'
 import { CLOSING_GRACE_MS } from '#services/queue/worker_shutdown'
 import { SystemdUnit, readEnvironmentFile, systemdDuration } from '#tests/helpers/systemd_units'
 
@@ -311,7 +312,9 @@ test.group('Deployment: the monitoring profile (Prometheus and Grafana)', () => 
         join(folder, 'metrics_token')
       )
       writeFileSync(join(folder, 'prometheus.yml'), config)
-      const { code, output } = await runCommand('promtool', [
+      const promtool = prometheusProgram('promtool')
+      assert.isNotNull(promtool, 'no promtool: npm test unpacks one (scripts/lib/prometheus.js)')
+      const { code, output } = await runCommand(promtool!, [
         'check',
         'config',
         join(folder, 'prometheus.yml'),

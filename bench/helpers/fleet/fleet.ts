@@ -106,6 +106,7 @@ export class Fleet {
   /** Scrapes every process for the dashboard check, when installed. */
   readonly prometheus?: DashboardPrometheus
   #db?: Knex
+  #stopped = false
   env: Record<string, string> = {}
   token = ''
 
@@ -139,24 +140,42 @@ export class Fleet {
     this.options.log(line)
   }
 
+  /** Taken down (`down`): nothing more starts. */
+  get stopped() {
+    return this.#stopped
+  }
+
+  /**
+   * Each step of `up` goes on only while the fleet has not been taken down
+   * meanwhile (a signal during the start): a process started after `down`
+   * would outlive the harness.
+   */
+  async #step<T>(work: Promise<T>): Promise<T> {
+    const result = await work
+    if (this.#stopped) throw new Error('The fleet was taken down while it started')
+    return result
+  }
+
   async up() {
     const { options } = this
     if (!options.skipBuild) {
       this.log('Building the app (node ace build)…')
       buildApp()
     }
-    this.env = await fleetEnvironment(options)
-    await this.#createDatabase()
-    await this.redis.start()
-    await this.sink.start(options.ports.smtp)
+    this.env = await this.#step(fleetEnvironment(options))
+    await this.#step(this.#createDatabase())
+    await this.#step(this.redis.start())
+    await this.#step(this.sink.start(options.ports.smtp))
     this.log('Migrating and creating the owner…')
-    await this.#ace(['migration:run', '--force'])
-    await this.#ace([
-      'users:create',
-      '--email=fleet-owner@example.com',
-      '--password=granite orchid saffron fleet',
-      '--name=Fleet Owner',
-    ])
+    await this.#step(this.#ace(['migration:run', '--force']))
+    await this.#step(
+      this.#ace([
+        'users:create',
+        '--email=fleet-owner@example.com',
+        '--password=granite orchid saffron fleet',
+        '--name=Fleet Owner',
+      ])
+    )
     // One connection, so that cutting "all but the harness's own" is exact.
     this.#db = knex({
       client: 'pg',
@@ -201,12 +220,15 @@ export class Fleet {
     this.log(
       `Starting ${this.webs.length} web, ${this.workers.length} workers, ${this.schedulers.length} schedulers…`
     )
-    await Promise.all([...this.webs, ...this.schedulers, ...this.workers].map((p) => p.start()))
-    await this.proxy.start(options.ports.proxy)
-    await this.prometheus?.start()
+    await this.#step(
+      Promise.all([...this.webs, ...this.schedulers, ...this.workers].map((p) => p.start()))
+    )
+    await this.#step(this.proxy.start(options.ports.proxy))
+    await this.#step(this.prometheus?.start() ?? Promise.resolve())
   }
 
   async down() {
+    this.#stopped = true
     await Promise.all(
       [...this.workers, ...this.schedulers, ...this.webs].map((p) => p.stop('SIGTERM', 15_000))
     )

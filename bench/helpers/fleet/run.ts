@@ -127,15 +127,31 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     ].join('\n')
   )
   const fleet = new Fleet(options)
+  const whole = runAndTearDown(fleet, plan)
   // Stopped from outside (Ctrl-C, `timeout`, a cancelled CI job), the
   // harness takes its fleet down first: left running, its processes would
-  // keep the ports and the database of the next run.
+  // keep the ports and the database of the next run. They stop at once;
+  // the run then ends (each start step and the sending loop look at
+  // `fleet.stopped`) and tears down (the database dropped), or the harness
+  // exits after a minute anyway.
   const stopOnSignal = (signal: NodeJS.Signals) => {
     options.log(`${signal}: stopping the fleet…`)
-    void tearDown(fleet).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    void fleet
+      .down()
+      .then(() => Promise.race([whole.catch(() => {}), sleep(60_000)]))
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
   }
   process.once('SIGINT', stopOnSignal)
   process.once('SIGTERM', stopOnSignal)
+  try {
+    return await whole
+  } finally {
+    process.off('SIGINT', stopOnSignal)
+    process.off('SIGTERM', stopOnSignal)
+  }
+}
+
+async function runAndTearDown(fleet: Fleet, plan: ReturnType<typeof planFaults>) {
   try {
     await fleet.up()
     await fleet.seed()
@@ -144,11 +160,9 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     const logs = [...fleet.workers, ...fleet.schedulers, ...fleet.webs]
       .map((p) => `--- ${p.name}\n${p.output.slice(-3000)}`)
       .join('\n')
-    options.log(logs)
+    fleet.options.log(logs)
     throw error
   } finally {
-    process.off('SIGINT', stopOnSignal)
-    process.off('SIGTERM', stopOnSignal)
     await tearDown(fleet)
   }
 }
@@ -224,6 +238,7 @@ async function sendUnderFaults(
   let done = false
   let injectionFailed = false
   while (performance.now() < deadline && !injectionFailed) {
+    if (fleet.stopped) throw new Error('The fleet was taken down while it sent')
     const fault = faults[next]
     if (fault && sending() && sink.unique >= fault.at * options.recipients) {
       const { part } = FAULT_KINDS[fault.kind]
@@ -495,7 +510,9 @@ export function formatReport(report: FleetReport) {
           `Grafana dashboard against the fleet's Prometheus (${report.dashboard.instances.length} instances scraped), series moving/returned per query:`,
           ...formatPanels(report.dashboard.panels),
         ]
-      : ['Grafana dashboard: not checked (no prometheus on the PATH; FLEET_PROMETHEUS names one)']),
+      : [
+          'Grafana dashboard: not checked (FLEET_PROMETHEUS=0, or no prometheus found: npm test unpacks one)',
+        ]),
     report.failures.length === 0 ? 'PASSED' : `FAILED:\n- ${report.failures.join('\n- ')}`,
   ].join('\n')
 }

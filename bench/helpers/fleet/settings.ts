@@ -4,9 +4,8 @@
  * is checked here: a bad one stops the run with a sentence naming the
  * variable, before anything is built or started.
  */
-import { accessSync, constants, statSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
 import { freePort } from '#tests/helpers/net'
+import { isExecutable, prometheusProgram } from '#tests/helpers/prometheus'
 import { duration } from '../../../app/services/config/duration.js'
 import { DEFAULT_FAULTS, FAULT_KINDS } from './faults.js'
 import { TIMING_NAMES, Timings, wholeNumber } from './timings.js'
@@ -137,8 +136,8 @@ function positiveDuration(variable: string, value?: string) {
 }
 
 /**
- * FLEET_PROMETHEUS: a path to the binary, 0 for none; by default
- * `prometheus` from the PATH when it is there.
+ * FLEET_PROMETHEUS: a path to the binary, 0 for none; by default the one on
+ * the PATH or the one npm test unpacked.
  */
 function prometheusBinary(value: string | undefined) {
   if (value === '0') return null
@@ -146,20 +145,7 @@ function prometheusBinary(value: string | undefined) {
     if (!isExecutable(value)) throw new Error(`FLEET_PROMETHEUS: no program at "${value}"`)
     return value
   }
-  const found = (process.env.PATH ?? '')
-    .split(delimiter)
-    .map((folder) => join(folder, 'prometheus'))
-    .find(isExecutable)
-  return found ?? null
-}
-
-function isExecutable(path: string) {
-  try {
-    accessSync(path, constants.X_OK)
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
+  return prometheusProgram('prometheus')
 }
 
 function port(variable: string, value: string) {

@@ -4,6 +4,7 @@ import app from '@adonisjs/core/services/app'
 import env from '#start/env'
 import { METRICS_TOKEN, appUrl, scrape } from '#tests/helpers/monitoring'
 import { freePort } from '#tests/helpers/net'
+import { prometheusProgram } from '#tests/helpers/prometheus'
 import { DashboardPrometheus } from '../../../bench/helpers/fleet/dashboard.js'
 
 /**
@@ -78,16 +79,19 @@ test.group('Grafana dashboard', () => {
     // the suite's web server: a query it refuses, or one naming a function
     // it lacks, fails here rather than on an operator's screen. Whether the
     // panels move is the fleet test's to check, where mail is sent.
+    const binary = prometheusProgram('prometheus')
+    assert.isNotNull(binary, 'no prometheus: npm test unpacks one (scripts/lib/prometheus.js)')
     const prometheus = new DashboardPrometheus({
-      binary: 'prometheus',
+      binary: binary!,
       port: await freePort(),
       targets: [`localhost:${env.get('PORT')}`],
       token: METRICS_TOKEN,
       name: 'dashboard-test',
     })
     const from = Date.now()
-    await prometheus.start()
+    // Stopped even when it never became ready.
     cleanup(() => prometheus.stop())
+    await prometheus.start()
     await fetch(appUrl('/login'))
 
     const panels = await prometheus.checkDashboard(from, Date.now() + 1000)
