@@ -57,11 +57,21 @@ export default class QueueListen extends BaseCommand {
   })
   declare scheduleOnly?: boolean
 
+  /**
+   * Ends a run refused before anything started, with exit code 1: ace
+   * copies a command's exit code to the process only after `run` returns,
+   * too late for a command that terminates the app itself.
+   */
+  #refuse() {
+    this.exitCode = 1
+    process.exitCode = 1
+    return this.terminate()
+  }
+
   async run() {
     if (this.scheduleOnly && !this.schedule) {
       this.logger.error('--schedule-only and --no-schedule leave the process nothing to do')
-      this.exitCode = 1
-      return this.terminate()
+      return this.#refuse()
     }
     if (
       this.httpPort !== undefined &&
@@ -69,8 +79,7 @@ export default class QueueListen extends BaseCommand {
     ) {
       // What --http-port=910%i gives a tenth systemd instance.
       this.logger.error(`--http-port must be a port number from 1 to 65535 (got ${this.httpPort})`)
-      this.exitCode = 1
-      return this.terminate()
+      return this.#refuse()
     }
     const config = this.app.config.get<any>('queue')
     const queues = this.queue?.length ? this.queue : (config.queueNames ?? ['default'])
@@ -94,8 +103,9 @@ export default class QueueListen extends BaseCommand {
       // supervisor must see it go.
       exitAfter(config.shutdownTimeout + CLOSING_GRACE_MS)
       logger.info('Stopping: finishing running jobs')
-      await reconciler.stop()
-      await worker.stop()
+      // The running jobs hear of the stop at once: a reconcile pass in
+      // flight (hung on a Redis that is away) must not hold them back.
+      await Promise.all([worker.stop(), reconciler.stop()])
       httpServer?.close()
       exitAfter(2000)
     })

@@ -45,6 +45,7 @@ export class QueueReconciler {
   }
 
   async reconcile() {
+    this.logger.debug('Reconciling the queues with the database')
     try {
       if (await restoreJobSchedulers(this.queues)) {
         this.logger.warn('Registered the job schedulers again: Redis had lost them')

@@ -178,7 +178,7 @@ export default class QueueWorker {
     ])
     if (!finished) {
       this.logger.warn(
-        `Running jobs did not finish within ${this.options.shutdownTimeout} ms; they will be retried by another worker`
+        `The queues did not close within ${this.options.shutdownTimeout} ms (jobs still running, or Redis not answering); what this worker held is taken over by another`
       )
       await Promise.all(this.#workers.map((worker) => worker.close(true)))
     }

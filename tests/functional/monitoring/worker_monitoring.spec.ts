@@ -143,5 +143,7 @@ test.group('Worker health port: configuration', () => {
     )
     await worker.stop('SIGKILL')
     assert.include(refused, '--http-port must be a port number from 1 to 65535 (got 91010)')
+    // A failure its supervisor sees (Restart=on-failure), not a clean exit.
+    assert.include(refused, 'exited (1) while starting')
   })
 })

@@ -53,20 +53,35 @@ test.group('Worker process', () => {
     cleanup,
   }) => {
     const redis = new PrivateRedis()
-    const worker = new WorkerProcess(['--queue=redis-away-test'])
+    // Every queue, as deployed: its reconciler then reads Redis on each pass.
+    const worker = new WorkerProcess()
     cleanup(async () => {
       await worker.stop('SIGKILL')
       await redis.close()
     })
     await redis.start()
-    await worker.start({ ...redis.workerEnv, QUEUE_SHUTDOWN_TIMEOUT: '1s' })
+    // With its reconciler, whose pass hangs on the missing Redis too.
+    await worker.start({
+      ...redis.workerEnv,
+      QUEUE_SHUTDOWN_TIMEOUT: '1s',
+      SEND_RECONCILE_INTERVAL: '1s',
+      LOG_LEVEL: 'debug',
+    })
     // Gone like a crashed server: BullMQ's close waits for an answer that
     // never comes; before, the worker stayed up until Redis came back.
     await redis.stop()
+    // A reconcile pass begun after Redis went: it waits on Redis.
+    await waitUntil('a reconcile pass without Redis', async () => {
+      const gone = worker.output.indexOf('Redis connection failure')
+      return gone >= 0 && worker.output.includes('Reconciling the queues', gone)
+    })
 
     const { code } = await worker.stop('SIGTERM')
     assert.equal(code, 0, worker.output)
     assert.include(worker.output, 'Stopping: finishing running jobs')
+    // The queues were told to stop (and gave up on Redis), not cut off by
+    // the exit deadline while a reconcile pass held the stop back.
+    assert.include(worker.output, 'The queues did not close within 1000 ms')
   }).timeout(60_000)
 
   test('on SIGTERM a running job finishes before the worker exits', async ({ assert }) => {
