@@ -7,6 +7,7 @@ import SignupForm from '#models/signup_form'
 import { tagsOfClients } from '#audiences/client_tags'
 import { createUser } from '#tests/helpers/users'
 import { logInThroughForm } from '#tests/helpers/browser'
+import { waitUntil } from '#tests/helpers/wait'
 import {
   confirmationLinkFor,
   createAttribute,
@@ -81,7 +82,10 @@ test.group('Sign-up forms in the browser', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click()
     await page.assertTextContains('h1', 'Check your inbox')
 
-    const pending = await Client.query().where({ tenant_id: tenant.id, email }).firstOrFail()
+    // The page answers once the sign-up is queued; the worker records it.
+    const pending = await waitUntil(`the sign-up of ${email}`, () =>
+      Client.query().where({ tenant_id: tenant.id, email }).first()
+    )
     assert.equal(pending.state, 'pending')
 
     const { link } = await confirmationLinkFor(email)
