@@ -381,6 +381,19 @@ export class Fleet {
   }
 
   /**
+   * One GET through the proxy, not retried, whatever it answers: a glance,
+   * not a check (a part may be down).
+   */
+  async look(path: string) {
+    await fetch(`http://127.0.0.1:${this.options.ports.proxy}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${this.token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(5000),
+    })
+      .then((response) => response.arrayBuffer())
+      .catch(() => {})
+  }
+
+  /**
    * Makes the fleet's database refuse new connections and cuts the open
    * ones for `ms`, then lets them in again; returns how many were cut.
    */

@@ -237,6 +237,7 @@ async function sendUnderFaults(
   let next = 0
   let done = false
   let injectionFailed = false
+  let lastLook = 0
   while (performance.now() < deadline && !injectionFailed) {
     if (fleet.stopped) throw new Error('The fleet was taken down while it sent')
     const fault = faults[next]
@@ -253,6 +254,12 @@ async function sendUnderFaults(
     if (await completed()) {
       done = true
       break
+    }
+    // An operator watching the mailing over the API, once a second: the
+    // traffic the dashboard's HTTP panels show.
+    if (performance.now() - lastLook >= 1000) {
+      lastLook = performance.now()
+      void fleet.look(`/mailings/${mailing.id}/stats`)
     }
     await sleep(250)
   }
