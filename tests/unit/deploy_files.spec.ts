@@ -331,10 +331,12 @@ test.group('Deployment: the monitoring profile (Prometheus and Grafana)', () => 
     const { grafana } = services()
     const mount = (target: string) =>
       grafana.volumes.find((volume: string) => volume.split(':')[1] === target)
-    assert.equal(
-      mount('/etc/grafana/provisioning'),
-      './deploy/grafana/provisioning:/etc/grafana/provisioning:ro'
-    )
+    for (const kind of ['datasources', 'dashboards']) {
+      assert.equal(
+        mount(`/etc/grafana/provisioning/${kind}`),
+        `./deploy/grafana/provisioning/${kind}:/etc/grafana/provisioning/${kind}:ro`
+      )
+    }
     const provider = parse(read('deploy/grafana/provisioning/dashboards/mailings.yml')).providers[0]
     assert.equal(provider.options.path, '/var/lib/grafana/dashboards')
 
