@@ -58,9 +58,9 @@ export default class QueueListen extends BaseCommand {
   declare scheduleOnly?: boolean
 
   /**
-   * Ends a run refused before anything started, with exit code 1: ace
-   * copies a command's exit code to the process only after `run` returns,
-   * too late for a command that terminates the app itself.
+   * Ends a run that cannot go on, with exit code 1: ace copies a command's
+   * exit code to the process only after `run` returns, too late for a
+   * command that terminates the app itself.
    */
   #refuse() {
     this.exitCode = 1
@@ -156,10 +156,7 @@ export default class QueueListen extends BaseCommand {
       // Idle on the connections it opened, a worker that could not start
       // would look alive to its supervisor: it says why and exits.
       logger.fatal({ err: error }, startFailure(error))
-      this.exitCode = 1
-      process.exitCode = 1
-      await this.app.terminate()
-      return
+      return this.#refuse()
     }
     const role = this.scheduleOnly ? 'schedules only' : this.schedule ? '' : 'runs jobs only'
     logger.info(`Worker started (pid ${process.pid}${role ? `; ${role}` : ''})`)

@@ -21,6 +21,13 @@ import { SystemdUnit, readEnvironmentFile, systemdDuration } from '#tests/helper
 
 const read = (path: string) => readFileSync(app.makePath(path), 'utf8')
 
+const compose = () => parse(read('compose.yaml'), { merge: true })
+
+/** The web processes Caddy balances (deploy/Caddyfile's reverse_proxy). */
+function caddyUpstreams() {
+  return /reverse_proxy\s+([^{]+)\{/.exec(read('deploy/Caddyfile'))![1].trim().split(/\s+/)
+}
+
 /**
  * The Dockerfile's instructions by stage: continuation lines joined,
  * comments and parser directives dropped.
@@ -132,7 +139,6 @@ test.group('Deployment: Dockerfile', () => {
 })
 
 test.group('Deployment: compose.yaml', () => {
-  const compose = () => parse(read('compose.yaml'), { merge: true })
   const services = () => compose().services as Record<string, any>
 
   test('two web processes behind Caddy, two workers, migrations, PostgreSQL, Redis, maildev', ({
@@ -163,11 +169,9 @@ test.group('Deployment: compose.yaml', () => {
     assert.equal(migrate.restart, 'no')
 
     // Caddy balances exactly the web services, on the port the image serves.
-    const caddyfile = read('deploy/Caddyfile')
-    const upstreams = /reverse_proxy\s+([^{]+)\{/.exec(caddyfile)![1].trim().split(/\s+/)
-    assert.sameMembers(upstreams, ['web-1:3333', 'web-2:3333'])
+    assert.sameMembers(caddyUpstreams(), ['web-1:3333', 'web-2:3333'])
     assert.include(read('Dockerfile'), 'PORT=3333')
-    assert.match(caddyfile, /health_uri \/health\/ready/)
+    assert.match(read('deploy/Caddyfile'), /health_uri \/health\/ready/)
   })
 
   test('the web processes and workers start after the migrations succeeded', ({ assert }) => {
@@ -248,7 +252,7 @@ test.group('Deployment: compose.yaml', () => {
 })
 
 test.group('Deployment: the monitoring profile (Prometheus and Grafana)', () => {
-  const services = () => parse(read('compose.yaml'), { merge: true }).services
+  const services = () => compose().services
   const prometheusConfig = () => parse(read('deploy/prometheus/prometheus.yml'))
 
   test('Prometheus and Grafana start only with --profile monitoring; Grafana only on loopback', ({
@@ -271,9 +275,7 @@ test.group('Deployment: the monitoring profile (Prometheus and Grafana)', () => 
     const config = prometheusConfig()
     const jobs = Object.fromEntries(config.scrape_configs.map((job: any) => [job.job_name, job]))
     // The web processes Caddy balances, on the port the image serves.
-    const caddyfile = read('deploy/Caddyfile')
-    const upstreams = /reverse_proxy\s+([^{]+)\{/.exec(caddyfile)![1].trim().split(/\s+/)
-    assert.sameMembers(jobs['mailings-web'].static_configs[0].targets, upstreams)
+    assert.sameMembers(jobs['mailings-web'].static_configs[0].targets, caddyUpstreams())
     // Every replica of the worker service, on its WORKER_HTTP_PORT.
     const { worker, prometheus } = services()
     const discovery = jobs['mailings-worker'].dns_sd_configs[0]

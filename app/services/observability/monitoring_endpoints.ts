@@ -42,29 +42,28 @@ const READINESS_REUSED_FOR_MS = 1000
 /**
  * The readiness of one server (the web's, a worker port's): its checks run
  * once at a time, and their report answers every probe for a second after
- * it (its checks then marked `isCached`). /health/ready is public and reaches the database and Redis, so a
- * flood of probes must not become a flood of checks taking the pool's
- * connections from the pages. Each server shares its own: a web process
- * and a worker port in one process (as in tests) check different things.
+ * it (its checks then marked `isCached`). /health/ready is public and
+ * reaches the database and Redis, so a flood of probes must not become a
+ * flood of checks taking the pool's connections from the pages. Each
+ * server shares its own: a web process and a worker port in one process
+ * (as in tests) check different things.
  * `checks` builds the checks for each run (readiness.ts says why).
  */
 export function sharedReadiness(checks: () => HealthChecks): () => Promise<ReadinessReport> {
-  let shared:
-    { report: Promise<ReadinessReport>; until: number; reused?: ReadinessReport } | undefined
+  let shared: { report: Promise<ReadinessReport>; until: number } | undefined
   return () => {
-    if (shared && Date.now() < shared.until)
-      return shared.reused ? Promise.resolve(shared.reused) : shared.report
+    if (shared && Date.now() < shared.until) return shared.report
     const report = checks().run()
-    const entry: NonNullable<typeof shared> = { report, until: Number.POSITIVE_INFINITY }
+    const entry = { report, until: Number.POSITIVE_INFINITY }
     shared = entry
     report.then(
       (finished) => {
         // Probes in flight share the run; those after it get its report
         // marked as the cached answer it is (the details say so).
-        entry.reused = {
+        entry.report = Promise.resolve({
           ...finished,
           checks: finished.checks.map((check) => ({ ...check, isCached: true })),
-        }
+        })
         entry.until = Date.now() + READINESS_REUSED_FOR_MS
       },
       // A run that threw (not one that found something down) is not reused.

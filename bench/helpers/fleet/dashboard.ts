@@ -57,7 +57,7 @@ interface Panel {
 /**
  * The dashboard's panels with their PromQL (rows flattened).
  */
-function dashboardPanels(dashboard: any): Panel[] {
+export function dashboardPanels(dashboard: any): Panel[] {
   const panels: Panel[] = []
   const visit = (list: any[] = []) => {
     for (const panel of list) {

@@ -5,21 +5,14 @@ import env from '#start/env'
 import { METRICS_TOKEN, appUrl, scrape } from '#tests/helpers/monitoring'
 import { freePort } from '#tests/helpers/net'
 import { prometheusProgram } from '#tests/helpers/prometheus'
-import { DashboardPrometheus } from '../../../bench/helpers/fleet/dashboard.js'
+import { DashboardPrometheus, dashboardPanels } from '../../../bench/helpers/fleet/dashboard.js'
 
 /**
  * Every PromQL expression of the dashboard: panel targets (rows included)
  * and template variable queries.
  */
 function expressions(dashboard: any): string[] {
-  const found: string[] = []
-  const visit = (panels: any[] = []) => {
-    for (const panel of panels) {
-      for (const target of panel.targets ?? []) if (target.expr) found.push(target.expr)
-      visit(panel.panels)
-    }
-  }
-  visit(dashboard.panels)
+  const found = dashboardPanels(dashboard).flatMap((panel) => panel.expressions)
   for (const variable of dashboard.templating?.list ?? []) {
     if (variable.type !== 'query') continue
     found.push(typeof variable.query === 'string' ? variable.query : variable.query.query)
